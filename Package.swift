@@ -1,0 +1,97 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Carta",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "carta", targets: ["carta"]),
+        .library(name: "CartaCore", targets: ["CartaCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
+        .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
+        .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
+        .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
+    ],
+    targets: [
+        // Pure clinical rules: Foundation only (DESIGN.md §2).
+        .target(name: "CartaCore", swiftSettings: strict),
+        .target(
+            name: "CartaStudy",
+            dependencies: ["CartaCore", .product(name: "Yams", package: "Yams")],
+            resources: [.copy("Resources/NCT05315778.yaml")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CartaStore",
+            dependencies: [
+                "CartaCore", "CartaStudy",
+                .product(name: "SQLKit", package: "sql-kit"),
+                .product(name: "SQLiteKit", package: "sqlite-kit"),
+                .product(name: "PostgresKit", package: "postgres-kit"),
+                .product(name: "AsyncKit", package: "async-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CartaWeb",
+            dependencies: ["CartaCore", "CartaStudy", .product(name: "Mustache", package: "swift-mustache")],
+            resources: [.copy("templates"), .copy("static")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CartaServer",
+            dependencies: [
+                "CartaCore", "CartaStudy", "CartaStore", "CartaWeb",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "carta",
+            dependencies: [
+                "CartaCore", "CartaStudy", "CartaStore", "CartaServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CartaTestSupport",
+            dependencies: ["CartaCore", "CartaStudy", "CartaStore", "CartaServer"],
+            swiftSettings: strict
+        ),
+        .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore"], swiftSettings: strict),
+        .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
+        .testTarget(
+            name: "CartaStoreTests",
+            dependencies: ["CartaStore", "CartaCore", "CartaStudy", "CartaTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CartaServerTests",
+            dependencies: [
+                "CartaServer", "CartaStore", "CartaStudy", "CartaCore", "CartaTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+    ]
+)

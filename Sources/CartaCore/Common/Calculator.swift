@@ -1,0 +1,84 @@
+import Foundation
+
+/// A clinical rule exposed as a JSON-in / JSON-out calculator (`carta compute NAME`,
+/// `POST /api/v1/compute/NAME`).
+///
+/// Source: issue "Clinical rules engine"; formats documented in docs/calculators.md.
+public protocol Calculator: Sendable {
+    associatedtype Input: Decodable & Sendable
+    associatedtype Output: Encodable & Sendable
+    /// The name used on the command line and in the URL, e.g. `bsa`.
+    static var name: String { get }
+    /// One line for `carta compute --help` and the OpenAPI document.
+    static var summary: String { get }
+    /// Computes the result; throws `CalculatorError` naming the field for bad input.
+    static func compute(_ input: Input) throws -> Output
+}
+
+extension Calculator {
+    /// Decodes `json`, computes, and encodes the output with sorted keys (stable bytes).
+    public static func run(json: Data) throws -> Data {
+        let input: Input
+        do {
+            input = try CalculatorJSON.decoder().decode(Input.self, from: json)
+        } catch let error as DecodingError {
+            throw CalculatorJSON.describe(error)
+        }
+        let output = try compute(input)
+        return try CalculatorJSON.encoder().encode(output)
+    }
+}
+
+/// JSON conventions shared by every calculator: sorted keys, ISO dates as `ClinicalDate`,
+/// decoding errors mapped to the dotted path of the field.
+public enum CalculatorJSON {
+    public static func decoder() -> JSONDecoder { JSONDecoder() }
+
+    public static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        return e
+    }
+
+    /// Renders a coding path as `a.b[2].c`.
+    public static func path(_ codingPath: [any CodingKey], appending key: (any CodingKey)? = nil) -> String {
+        var out = ""
+        for k in codingPath + (key.map { [$0] } ?? []) {
+            if let i = k.intValue { out += "[\(i)]" } else { out += out.isEmpty ? k.stringValue : ".\(k.stringValue)" }
+        }
+        return out
+    }
+
+    /// Maps a `DecodingError` to a `CalculatorError` that names the field.
+    public static func describe(_ error: DecodingError) -> CalculatorError {
+        switch error {
+        case .keyNotFound(let key, let ctx):
+            let p = path(ctx.codingPath, appending: key)
+            return CalculatorError(code: "missing_field", message: "\(p): required field is missing", field: p)
+        case .valueNotFound(_, let ctx):
+            let p = path(ctx.codingPath)
+            return CalculatorError(code: "missing_field", message: "\(p): value is null or missing", field: p)
+        case .typeMismatch(let type, let ctx):
+            let p = path(ctx.codingPath)
+            return CalculatorError(code: "invalid_input", message: "\(p): expected \(typeName(type))", field: p)
+        case .dataCorrupted(let ctx):
+            let p = path(ctx.codingPath)
+            if p.isEmpty {
+                return CalculatorError(code: "malformed_json", message: "input is not valid JSON: \(ctx.debugDescription)", field: nil)
+            }
+            return CalculatorError(code: "invalid_input", message: "\(p): \(ctx.debugDescription)", field: p)
+        @unknown default:
+            return CalculatorError(code: "invalid_input", message: "\(error)", field: nil)
+        }
+    }
+
+    private static func typeName(_ t: Any.Type) -> String {
+        switch t {
+        case is Double.Type, is Float.Type: return "a number"
+        case is Int.Type: return "an integer"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default: return "\(t)"
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// Converts a value entered in any accepted unit to the analyte's standard unit, and back.
+///
+/// Source: spec/clinical.md §10.3 (exact factors). Unknown units are errors, never guesses.
+/// Unit spellings accepted: the UCUM code plus common printed forms (`10^9/L`, `µmol/L`, `°C`).
+public enum UnitConversion {
+    /// A linear map `standard = value × factor + offset`.
+    struct Rule: Sendable { let factor: Double; let offset: Double }
+
+    /// Converts `value` in `unit` to `analyte.standardUnit`.
+    /// - Throws: `CalculatorError` with code `unknown_unit` naming `field`.
+    public static func toStandard(_ value: Double, unit: String, analyte: Analyte, field: String = "unit") throws -> Double {
+        let r = try rule(unit: unit, analyte: analyte, field: field)
+        return value * r.factor + r.offset
+    }
+
+    /// Converts a standard-unit value of `analyte` to `unit`.
+    public static func fromStandard(_ value: Double, unit: String, analyte: Analyte, field: String = "unit") throws -> Double {
+        let r = try rule(unit: unit, analyte: analyte, field: field)
+        return (value - r.offset) / r.factor
+    }
+
+    /// The canonical (UCUM) spellings accepted for `analyte`, standard unit first.
+    public static func acceptedUnits(for analyte: Analyte) -> [String] {
+        table(analyte).map(\.0)
+    }
+
+    /// True when `unit` is an accepted spelling for `analyte`.
+    public static func accepts(_ unit: String, for analyte: Analyte) -> Bool {
+        (try? rule(unit: unit, analyte: analyte, field: "unit")) != nil
+    }
+
+    static func rule(unit: String, analyte: Analyte, field: String) throws -> Rule {
+        let key = normalise(unit)
+        for (code, rule) in table(analyte) where normalise(code) == key { return rule }
+        throw CalculatorError(
+            code: "unknown_unit",
+            message: "\(field): unit \"\(unit)\" is not accepted for \(analyte.rawValue); use one of \(acceptedUnits(for: analyte).joined(separator: ", "))",
+            field: field)
+    }
+
+    /// Folds printed spellings onto UCUM: `µ`/`μ`→`u`, `^`→`*`, `×`, spaces and `x10` prefixes dropped, case-insensitive.
+    static func normalise(_ unit: String) -> String {
+        var s = unit.trimmingCharacters(in: .whitespaces).lowercased()
+        s = s.replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u")
+        s = s.replacingOccurrences(of: "^", with: "*").replacingOccurrences(of: " ", with: "")
+        s = s.replacingOccurrences(of: "×", with: "")
+        if s.hasPrefix("x10") { s.removeFirst() }
+        s = s.replacingOccurrences(of: "°c", with: "cel").replacingOccurrences(of: "°f", with: "[degf]")
+        s = s.replacingOccurrences(of: "iu/", with: "u/")
+        return s
+    }
+
+    private static func linear(_ f: Double, _ o: Double = 0) -> Rule { Rule(factor: f, offset: o) }
+
+    // §10.3 factors. Each entry: (UCUM spelling, rule to the standard unit).
+    static func table(_ a: Analyte) -> [(String, Rule)] {
+        switch a {
+        case .platelets, .wbc, .anc, .lymphocytes:
+            // 1 × 10^9/L = 1 × 10^3/µL = 1000/mm³
+            return [("10*9/L", linear(1)), ("10*3/uL", linear(1)), ("10*3/mm3", linear(1)),
+                    ("/uL", linear(0.001)), ("/mm3", linear(0.001))]
+        case .hemoglobin:
+            // g/L = g/dL × 10; mmol/L (Fe) = g/dL × 0.6206
+            return [("g/L", linear(1)), ("g/dL", linear(10)), ("mmol/L", linear(10 / 0.6206))]
+        case .creatinine:
+            return [("umol/L", linear(1)), ("mg/dL", linear(88.4))]
+        case .bilirubin:
+            return [("umol/L", linear(1)), ("mg/dL", linear(17.1))]
+        case .alt, .ast, .ldh:
+            return [("U/L", linear(1)), ("ukat/L", linear(60))]
+        case .igg, .iga, .igm, .fibrinogen:
+            return [("g/L", linear(1)), ("mg/dL", linear(0.01))]
+        case .crp:
+            return [("mg/L", linear(1)), ("mg/dL", linear(10))]
+        case .ferritin:
+            return [("ug/L", linear(1)), ("ng/mL", linear(1))]
+        case .il6:
+            return [("pg/mL", linear(1)), ("ng/L", linear(1))]
+        case .ddimer:
+            return [("mg/L{FEU}", linear(1)), ("ug/mL{FEU}", linear(1)), ("ng/mL{FEU}", linear(0.001))]
+        case .pt, .aptt:
+            return [("s", linear(1))]
+        case .inr:
+            return [("{INR}", linear(1)), ("1", linear(1)), ("INR", linear(1))]
+        case .temperature:
+            // °F = °C × 9/5 + 32  ⇒  °C = (°F − 32) × 5/9
+            return [("Cel", linear(1)), ("[degF]", linear(5.0 / 9.0, -32 * 5.0 / 9.0))]
+        case .spo2, .lvef:
+            return [("%", linear(1))]
+        case .weight:
+            return [("kg", linear(1)), ("g", linear(0.001)), ("[lb_av]", linear(0.45359237))]
+        case .height:
+            return [("cm", linear(1)), ("m", linear(100)), ("[in_i]", linear(2.54))]
+        }
+    }
+}
