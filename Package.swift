@@ -37,7 +37,7 @@ let package = Package(
         .target(
             name: "CartaStore",
             dependencies: [
-                "CartaCore", "CartaStudy",
+                "CartaCore",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
@@ -75,11 +75,12 @@ let package = Package(
         ),
         .target(
             name: "CartaTestSupport",
-            dependencies: ["CartaCore", "CartaStudy", "CartaStore", "CartaServer"],
+            dependencies: ["CartaCore", "CartaStudy", "CartaStore"],
             swiftSettings: strict
         ),
         .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore"], swiftSettings: strict),
         .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
+        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", "CartaCore"], swiftSettings: strict),
         .testTarget(
             name: "CartaStoreTests",
             dependencies: ["CartaStore", "CartaCore", "CartaStudy", "CartaTestSupport"],

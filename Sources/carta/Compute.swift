@@ -1,0 +1,38 @@
+import ArgumentParser
+import CartaCore
+import Foundation
+
+struct Compute: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a clinical calculator: JSON in (file or stdin), JSON out on stdout.",
+        discussion: "Calculators: " + CalculatorRegistry.all.map { "\n  \($0.name) — \($0.summary)" }.joined()
+            + "\nFormats: docs/calculators.md")
+
+    @Argument(help: "Calculator name, e.g. bsa, crcl, ctcae, response, km.") var name: String
+    @Argument(help: "JSON input file; reads stdin when omitted or '-'.") var file: String?
+
+    func run() throws {
+        let input: Data
+        if let file, file != "-" {
+            guard let d = FileManager.default.contents(atPath: file) else {
+                throw CLIFailure("cannot read input file \(file)")
+            }
+            input = d
+        } else {
+            input = FileHandle.standardInput.readDataToEndOfFile()
+        }
+        do {
+            let out = try CalculatorRegistry.run(name: name, json: input)
+            FileHandle.standardOutput.write(out)
+            FileHandle.standardOutput.write(Data("\n".utf8))
+        } catch let e as CalculatorError {
+            throw CLIFailure(e.message)
+        }
+    }
+}
+
+/// A failure reported on stderr with exit status 1 (DESIGN.md §3: 1 = invalid input).
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
