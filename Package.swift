@@ -80,7 +80,7 @@ let package = Package(
         ),
         .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore"], swiftSettings: strict),
         .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
-        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", "CartaCore"], swiftSettings: strict),
+        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb"], exclude: ["__Snapshots__"], swiftSettings: strict),
         .testTarget(
             name: "CartaStoreTests",
             dependencies: ["CartaStore", "CartaCore", "CartaStudy", "CartaTestSupport"],

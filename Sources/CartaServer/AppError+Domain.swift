@@ -1,8 +1,26 @@
+import CartaStore
 import Hummingbird
 
 extension AppError {
-    /// Maps module errors (store, study) to HTTP; extended as modules gain error types.
+    /// Maps store and screening errors to HTTP (the single mapping point, DESIGN.md §4).
     static func mapDomain(_ error: any Error) -> AppError? {
-        nil
+        switch error {
+        case let e as StoreError:
+            switch e.code {
+            case .conflict: return AppError(.conflict, code: "conflict", message: e.message)
+            case .notFound: return AppError(.notFound, code: "not_found", message: e.message)
+            case .constraint: return AppError(.unprocessableContent, code: "constraint", message: e.message)
+            case .enrolmentFull: return AppError(.conflict, code: "enrolment_full", message: e.message)
+            case .invalidState: return AppError(.conflict, code: "invalid_state", message: e.message)
+            case .invalidConfiguration: return AppError(.internalServerError, code: "invalid_configuration", message: e.message)
+            case .database: return AppError(.serviceUnavailable, code: "database", message: "The database could not complete the request; nothing was saved. Try again.")
+            }
+        case let e as ScreeningService.FormErrors:
+            let first = e.errors.first
+            return AppError(.unprocessableContent, code: "invalid_input",
+                            message: e.errors.map(\.message).joined(separator: " "), field: first?.field)
+        default:
+            return nil
+        }
     }
 }

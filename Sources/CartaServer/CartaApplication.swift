@@ -1,35 +1,83 @@
 import CartaCore
+import CartaStore
+import CartaStudy
 import Foundation
 import Hummingbird
 import Logging
 
-/// The composition root used by `carta serve` and by tests: builds the Hummingbird application.
+/// The composition root used by `carta serve` and by tests: opens the store, loads the study, and
+/// builds the Hummingbird application with every route.
 ///
-/// Source: DESIGN.md §2 (CartaServer owns routing and composition); hummingbird-examples App+build.
+/// Source: DESIGN.md §2; hummingbird-examples `App+build.swift` (one builder for `main` and tests).
 public enum CartaApplication {
-    public static func build(config: ServerConfig, logger: Logger) async throws -> some ApplicationProtocol {
-        let router = Router(context: BasicRequestContext.self)
-        router.get("/healthz") { _, _ -> Response in
-            jsonResponse(#"{"status":"ok"}"#)
-        }
-        router.post("/api/v1/compute/:name") { request, context -> Response in
-            let name = try context.parameters.require("name")
-            let body = try await request.body.collect(upTo: 8 * 1024 * 1024)
-            do {
-                let out = try CalculatorRegistry.run(name: name, json: Data(buffer: body))
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: out)))
-            } catch {
-                let e = AppError.from(error)
-                return Response(status: e.status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: e.jsonBody)))
+    /// Opens the database, migrates it when it is empty (a non-empty database with pending
+    /// migrations is refused: run `carta migrate` deliberately), and loads the study.
+    public static func makeServices(config: ServerConfig, study: Study, logger: Logger) async throws -> CartaServices {
+        let url = try DatabaseURL(parsing: config.databaseURL)
+        let store = try await CartaStore.open(url, logger: logger)
+        do {
+            if try await store.isEmpty() {
+                let applied = try await store.migrate()
+                logger.info("new database: applied \(applied.count) migrations", metadata: ["db": "\(url)"])
+            } else {
+                let pending = try await store.pendingMigrations()
+                guard pending.isEmpty else {
+                    throw StoreError(.invalidConfiguration,
+                                     "the database at \(url) needs migrations \(pending.joined(separator: ", ")); run `carta migrate --db …` first")
+                }
             }
+            return try CartaServices(config: config, store: store, study: study, logger: logger)
+        } catch {
+            await store.close()
+            throw error
         }
-        return Application(
-            router: router,
-            configuration: .init(address: .hostname(config.host, port: config.port), serverName: "Carta"),
-            logger: logger)
     }
 
-    static func jsonResponse(_ s: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: s)))
+    /// An application plus the `/api/v1` routes it registered (for the OpenAPI comparison test).
+    public struct Built {
+        public let application: Application<RouterResponder<AppRequestContext>>
+        public let apiRoutes: [String]
+    }
+
+    /// Builds the application over `services`.
+    public static func build(services: CartaServices) -> Built {
+        let router = Router(context: AppRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: AuthMiddleware(auth: services.auth))
+        router.get("/healthz") { _, _ -> Response in
+            // Reachability: a real round trip to the database, not just "the process is up".
+            do {
+                _ = try await services.store.userCount()
+                return JSONResponse.raw(Data(#"{"status":"ok"}"#.utf8))
+            } catch {
+                return JSONResponse.raw(Data(#"{"status":"unavailable"}"#.utf8), status: .serviceUnavailable)
+            }
+        }
+        let api = APIRouter(router: router)
+        services.addAuthAndComputeRoutes(to: api)
+        services.addParticipantRoutes(to: api)
+        services.addAuditRoutes(to: api)
+        router.get("/api/v1/openapi.json") { _, _ in JSONResponse.raw(Data(OpenAPIDocument.json.utf8)) }
+        services.addWebRoutes(to: router)
+        let app = Application(
+            router: router,
+            configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "Carta"),
+            logger: services.logger)
+        return Built(application: app, apiRoutes: api.registered)
+    }
+}
+
+/// Headers every response carries: no sniffing, no framing, a strict same-origin content policy
+/// (all scripts and styles are served by Carta itself — no CDN).
+struct SecurityHeadersMiddleware: RouterMiddleware {
+    typealias Context = AppRequestContext
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var response = try await next(request, context)
+        response.headers[.xContentTypeOptions] = "nosniff"
+        response.headers[.init("X-Frame-Options")!] = "DENY"
+        response.headers[.contentSecurityPolicy] = "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+        response.headers[.init("Referrer-Policy")!] = "same-origin"
+        if response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
+        return response
     }
 }

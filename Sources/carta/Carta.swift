@@ -1,15 +1,52 @@
 import ArgumentParser
 import CartaCore
 import CartaServer
+import CartaStore
 import CartaStudy
 import Foundation
-import Hummingbird
-import Logging
 
 @main
 struct Carta: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "carta",
         abstract: "Carta — trial data system for cell-therapy studies (built-in study NCT05315778).",
-        subcommands: [Serve.self, Compute.self, StudyCommand.self])
+        discussion: "Exit status: 0 success, 1 invalid input (message on stderr), 2 usage error.",
+        subcommands: [Serve.self, Migrate.self, StudyCommand.self, UserCommand.self, ParticipantCommand.self,
+                      Compute.self, AuditCommand.self])
+
+    /// Maps errors to DESIGN.md §3 exit codes: usage errors → 2, invalid input → 1.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var async = command as? any AsyncParsableCommand {
+                try await async.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            if code == .success {
+                exit(withError: error) // --help and --version
+            }
+            FileHandle.standardError.write(Data(("carta: " + describe(error) + "\n").utf8))
+            Foundation.exit(1)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case let e as CLIFailure: return e.description
+        case let e as CalculatorError: return e.message
+        case let e as StoreError: return e.message
+        case let e as AppError: return e.message
+        case let e as StudyFileError: return e.description
+        case let e as ScreeningService.FormErrors: return e.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n")
+        default:
+            return String(describing: error)
+        }
+    }
 }

@@ -31,8 +31,3 @@ struct Compute: ParsableCommand {
     }
 }
 
-/// A failure reported on stderr with exit status 1 (DESIGN.md §3: 1 = invalid input).
-struct CLIFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
-}

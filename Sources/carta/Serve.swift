@@ -1,26 +1,42 @@
 import ArgumentParser
 import CartaServer
+import CartaStore
 import Foundation
 import Hummingbird
 import Logging
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Start the Carta web app and JSON API.")
+    static let configuration = CommandConfiguration(
+        abstract: "Start the Carta web app and JSON API (migrates an empty database and creates the first admin).")
 
-    @Option(help: "Database URL (sqlite://file.sqlite or postgres://user:pass@host:port/db). Env: CARTA_DATABASE_URL.")
-    var db: String?
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var studyFile: StudyOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
         let config = ServerConfig(
-            host: host, port: port,
-            databaseURL: db ?? env["CARTA_DATABASE_URL"] ?? "sqlite://carta.sqlite",
-            initialAdminPassword: env["CARTA_ADMIN_PASSWORD"])
+            host: host, port: port, databaseURL: database.urlText,
+            initialAdminPassword: env["CARTA_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
+            secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" })
         var logger = Logger(label: "carta")
         logger.logLevel = .info
-        let app = try await CartaApplication.build(config: config, logger: logger)
-        try await app.runService()
+        let study = try studyFile.load()
+        let services = try await CartaApplication.makeServices(config: config, study: study, logger: logger)
+        if let generated = try await services.auth.ensureAdmin(
+            initialPassword: config.initialAdminPassword,
+            actor: AuditActor(userID: nil, username: "carta serve", source: .cli)) {
+            // Printed once, to the operator's terminal only — never logged.
+            print("""
+                Created the first account: username "admin", one-time password:
+                    \(generated)
+                Sign in and create named accounts with `carta user add NAME --role ROLE`.
+                """)
+        }
+        print("Carta \(study.id) on http://\(host):\(port) — database \(try DatabaseURL(parsing: config.databaseURL))")
+        let built = CartaApplication.build(services: services)
+        try await built.application.runService()
+        await services.store.close()
     }
 }

@@ -14,6 +14,19 @@ public enum CalculatorRegistry {
     /// All calculators, in the order the documentation lists them.
     public static let all: [Entry] = [
         entry(ClinicalDayCalculator.self),
+        entry(BSACalculator.self),
+        entry(CrClCalculator.self),
+        entry(LymphodepletionCalculator.self),
+        entry(CARTDoseCalculator.self),
+        entry(CTCAECalculator.self),
+        entry(CRSCalculator.self),
+        entry(ICANSCalculator.self),
+        entry(ICAHTCalculator.self),
+        entry(BleedingCalculator.self),
+        entry(ResponseCalculator.self),
+        entry(ConmedReductionCalculator.self),
+        entry(KaplanMeierCalculator.self),
+        entry(ProportionCalculator.self),
     ]
 
     /// Runs the calculator called `name` on `json`.

@@ -40,11 +40,14 @@ public enum UnitConversion {
             field: field)
     }
 
-    /// Folds printed spellings onto UCUM: `µ`/`μ`→`u`, `^`→`*`, `×`, spaces and `x10` prefixes dropped, case-insensitive.
+    /// Folds printed spellings onto UCUM: `µ`/`μ`→`u`, `^`→`*`, superscripts `⁹ ³`, `×`, spaces and `x10` prefixes dropped, case-insensitive.
     static func normalise(_ unit: String) -> String {
         var s = unit.trimmingCharacters(in: .whitespaces).lowercased()
         s = s.replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u")
         s = s.replacingOccurrences(of: "^", with: "*").replacingOccurrences(of: " ", with: "")
+        // Superscripts as printed on lab reports: 10⁹/L, 10³/µL, /mm³.
+        s = s.replacingOccurrences(of: "10⁹", with: "10*9").replacingOccurrences(of: "10³", with: "10*3")
+        s = s.replacingOccurrences(of: "³", with: "3")
         s = s.replacingOccurrences(of: "×", with: "")
         if s.hasPrefix("x10") { s.removeFirst() }
         s = s.replacingOccurrences(of: "°c", with: "cel").replacingOccurrences(of: "°f", with: "[degf]")

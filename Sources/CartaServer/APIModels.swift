@@ -1,0 +1,88 @@
+import CartaCore
+import CartaStore
+import Foundation
+
+/// A participant as the API shows it: pseudonymous, never with identifying details.
+struct ParticipantDTO: Encodable {
+    let subjectID: String
+    let studyID: String
+    let siteID: String
+    let status: String
+    let version: Int
+    let registeredAt: Date
+    let updatedAt: Date
+    let enrolledAt: Date?
+    let screenFailureReasons: [String]
+
+    init(_ p: Participant) {
+        subjectID = p.subjectID; studyID = p.studyID; siteID = p.siteID; status = p.status.rawValue
+        version = p.version; registeredAt = p.createdAt; updatedAt = p.updatedAt; enrolledAt = p.enrolledAt
+        screenFailureReasons = p.screenFailureReasons
+    }
+}
+
+/// Identifying details, returned only to roles with `readIdentity`.
+struct IdentityDTO: Encodable {
+    let fullName: String?
+    let dateOfBirth: ClinicalDate?
+    let hospitalNumber: String?
+    init(_ i: ParticipantIdentity) { fullName = i.fullName; dateOfBirth = i.dateOfBirth; hospitalNumber = i.hospitalNumber }
+}
+
+/// One stored value with its as-entered and standardised forms and the lab's reference range.
+struct ItemValueDTO: Encodable {
+    let event: String
+    let form: String
+    let item: String
+    let value: String?
+    let unit: String?
+    let standardValue: Double?
+    let standardUnit: String?
+    let lowerLimitNormal: Double?
+    let upperLimitNormal: Double?
+    let updatedAt: Date
+    let updatedBy: String
+    init(_ v: ItemValue) {
+        event = v.address.eventOID; form = v.address.formOID; item = v.address.itemOID
+        value = v.valueText; unit = v.unitEntered; standardValue = v.valueStandard; standardUnit = v.unitStandard
+        lowerLimitNormal = v.lowerLimitNormal; upperLimitNormal = v.upperLimitNormal
+        updatedAt = v.updatedAt; updatedBy = v.updatedBy
+    }
+}
+
+struct ParticipantDetailDTO: Encodable {
+    let participant: ParticipantDTO
+    let identity: IdentityDTO?
+    let items: [ItemValueDTO]
+}
+
+/// A signed eligibility decision (21 CFR 11.50: signer's printed name, time, meaning).
+struct DecisionDTO: Encodable {
+    let decision: String
+    let signerName: String
+    let signedAt: Date
+    let meaning: String
+    let participantVersion: Int
+    init(_ d: EligibilityDecision) {
+        decision = d.decision.rawValue; signerName = d.signerName; signedAt = d.signedAt; meaning = d.meaning
+        participantVersion = d.participantVersion
+    }
+}
+
+extension EligibilityEvaluation.Overall {
+    /// `eligible`, `not_eligible` or `incomplete`.
+    var word: String {
+        switch self {
+        case .eligible: return "eligible"
+        case .notEligible: return "not_eligible"
+        case .incomplete: return "incomplete"
+        }
+    }
+}
+
+extension ClinicalDate {
+    /// Today's calendar date in UTC (the server's clock; the pure core never reads a clock).
+    public static var today: ClinicalDate {
+        ClinicalDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
+    }
+}

@@ -1,0 +1,96 @@
+import CartaCore
+import CartaStore
+import CartaStudy
+import Foundation
+import Hummingbird
+
+extension CartaServices {
+    /// Participant and screening routes of the JSON API (issue 2 §6–7).
+    func addParticipantRoutes(to api: APIRouter) {
+        api.on(.get, "/study") { _, context in
+            _ = try context.require(.readStudyData)
+            return try JSONResponse.make(self.study)
+        }
+        api.on(.get, "/participants") { request, context in
+            _ = try context.require(.readStudyData)
+            var list = try await self.store.participants(studyID: self.study.id)
+            if let status = request.uri.queryParameters["status"] {
+                guard let s = ParticipantStatus(rawValue: String(status)) else {
+                    throw AppError.invalid("status", "status must be one of \(ParticipantStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
+                }
+                list = list.filter { $0.status == s }
+            }
+            return try JSONResponse.make(["participants": list.map(ParticipantDTO.init)])
+        }
+        struct Registration: Decodable { let fullName: String; let dateOfBirth: String; let hospitalNumber: String; let siteID: String? }
+        api.on(.post, "/participants") { request, context in
+            let user = try context.require(.registerParticipant)
+            let r = try await JSONResponse.decode(Registration.self, from: request, context: context)
+            let p = try await self.screening.register(
+                fullName: r.fullName, dateOfBirth: r.dateOfBirth, hospitalNumber: r.hospitalNumber, siteID: r.siteID,
+                today: .today, actor: AuditActor(user: user, source: .api))
+            return try JSONResponse.make(ParticipantDTO(p), status: .created)
+        }
+        api.on(.get, "/participants/:subjectID") { _, context in
+            let user = try context.require(.readStudyData)
+            let p = try await self.screening.participant(context.parameters.require("subjectID"))
+            let identity = Permission.readIdentity.allows(user.role) ? try await self.store.identity(of: p.id) : nil
+            let values = try await self.store.itemValues(participantID: p.id)
+            return try JSONResponse.make(ParticipantDetailDTO(
+                participant: ParticipantDTO(p), identity: identity.map(IdentityDTO.init),
+                items: values.map(ItemValueDTO.init)))
+        }
+        struct FormSave: Decodable { let version: Int; let reason: String?; let items: [String: ScreeningService.RawEntry] }
+        struct SaveOut: Encodable { let participant: ParticipantDTO; let warnings: [String: [String]] }
+        api.on(.put, "/participants/:subjectID/forms/:formOID") { request, context in
+            let user = try context.require(.enterData)
+            let body = try await JSONResponse.decode(FormSave.self, from: request, context: context)
+            let result = try await self.screening.saveForm(
+                subjectID: context.parameters.require("subjectID"), formOID: context.parameters.require("formOID"),
+                entries: body.items, expectedVersion: body.version, reason: body.reason, actor: AuditActor(user: user, source: .api))
+            return try JSONResponse.make(SaveOut(participant: ParticipantDTO(result.participant), warnings: result.warnings))
+        }
+        struct EligibilityOut: Encodable { let subjectID: String; let version: Int; let overall: String; let criteria: [ScreeningService.ChecklistRow]; let decision: DecisionDTO? }
+        api.on(.get, "/participants/:subjectID/eligibility") { _, context in
+            _ = try context.require(.readStudyData)
+            let p = try await self.screening.participant(context.parameters.require("subjectID"))
+            let evaluation = try await self.screening.evaluate(p)
+            let decision = try await self.store.latestEligibilityDecision(participantID: p.id)
+            return try JSONResponse.make(EligibilityOut(
+                subjectID: p.subjectID, version: p.version, overall: evaluation.overall.word,
+                criteria: self.screening.checklist(evaluation), decision: decision.map(DecisionDTO.init)))
+        }
+        struct Signature: Decodable { let password: String; let decision: String; let meaning: String?; let version: Int }
+        api.on(.post, "/participants/:subjectID/eligibility/signature") { request, context in
+            let user = try context.require(.signEligibility)
+            let s = try await JSONResponse.decode(Signature.self, from: request, context: context)
+            guard let kind = EligibilityDecisionKind(rawValue: s.decision) else {
+                throw AppError.invalid("decision", "decision must be \"eligible\" or \"not_eligible\".")
+            }
+            guard try await self.auth.verify(username: user.username, password: s.password) != nil else {
+                throw AppError(.unauthorized, code: "signature_rejected", message: "The password is wrong; the decision was not signed.", field: "password")
+            }
+            let d = try await self.screening.sign(
+                subjectID: context.parameters.require("subjectID"), decision: kind, meaning: s.meaning,
+                expectedVersion: s.version, signer: user, actor: AuditActor(user: user, source: .api))
+            return try JSONResponse.make(DecisionDTO(d), status: .created)
+        }
+        struct VersionOnly: Decodable { let version: Int }
+        api.on(.post, "/participants/:subjectID/enrolment") { request, context in
+            let user = try context.require(.enrol)
+            let v = try await JSONResponse.decode(VersionOnly.self, from: request, context: context)
+            let p = try await self.screening.enrol(
+                subjectID: context.parameters.require("subjectID"), expectedVersion: v.version, actor: AuditActor(user: user, source: .api))
+            return try JSONResponse.make(ParticipantDTO(p))
+        }
+        struct Failure: Decodable { let version: Int; let reasons: [String] }
+        api.on(.post, "/participants/:subjectID/screen-failure") { request, context in
+            let user = try context.require(.enrol)
+            let f = try await JSONResponse.decode(Failure.self, from: request, context: context)
+            let p = try await self.screening.screenFail(
+                subjectID: context.parameters.require("subjectID"), reasons: f.reasons, expectedVersion: f.version,
+                actor: AuditActor(user: user, source: .api))
+            return try JSONResponse.make(ParticipantDTO(p))
+        }
+    }
+}

@@ -1,0 +1,204 @@
+/// The hand-checked OpenAPI 3.1 description of `/api/v1`, served at `/api/v1/openapi.json`.
+///
+/// Source: issue 2 §7; DESIGN.md §3 (token sign-in, error shape). A test compares its paths and
+/// methods with the routes the server registers, so the two cannot drift apart silently.
+enum OpenAPIDocument {
+    static let json = #"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Carta API",
+    "version": "1.0.0",
+    "description": "JSON API of Carta, a trial data system for cell-therapy studies. Sign in with POST /api/v1/tokens, then send Authorization: Bearer <token>. Errors are {\"error\": {\"code\", \"message\", \"field\"}}."
+  },
+  "servers": [{"url": "/"}],
+  "security": [{"bearer": []}],
+  "components": {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+    "schemas": {
+      "Error": {
+        "type": "object", "required": ["error"],
+        "properties": {"error": {"type": "object", "required": ["code", "message"],
+          "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}
+      },
+      "Participant": {
+        "type": "object",
+        "required": ["subjectID", "studyID", "siteID", "status", "version", "registeredAt", "updatedAt", "screenFailureReasons"],
+        "properties": {
+          "subjectID": {"type": "string", "examples": ["BCRITP-001"]},
+          "studyID": {"type": "string"},
+          "siteID": {"type": "string"},
+          "status": {"type": "string", "enum": ["screening", "enrolled", "screen_failed"]},
+          "version": {"type": "integer", "description": "Optimistic-lock version: send it back with every change."},
+          "registeredAt": {"type": "string", "format": "date-time"},
+          "updatedAt": {"type": "string", "format": "date-time"},
+          "enrolledAt": {"type": "string", "format": "date-time"},
+          "screenFailureReasons": {"type": "array", "items": {"type": "string"}}
+        }
+      },
+      "ItemEntry": {
+        "type": "object", "required": ["value"],
+        "properties": {
+          "value": {"type": "string", "description": "As entered; empty clears a stored value."},
+          "unit": {"type": "string", "description": "UCUM unit; the item's default when omitted."},
+          "lowerLimitNormal": {"type": "string", "description": "The lab's lower limit of normal, in the same unit."},
+          "upperLimitNormal": {"type": "string", "description": "The lab's upper limit of normal, in the same unit."}
+        }
+      },
+      "ChecklistRow": {
+        "type": "object", "required": ["id", "kind", "text", "result", "reason", "missing"],
+        "properties": {
+          "id": {"type": "string"}, "kind": {"type": "string", "enum": ["inclusion", "exclusion"]},
+          "text": {"type": "string"}, "result": {"type": "string", "enum": ["met", "not_met", "not_evaluable"]},
+          "reason": {"type": "string"}, "missing": {"type": "array", "items": {"type": "string"}}
+        }
+      },
+      "Decision": {
+        "type": "object", "required": ["decision", "signerName", "signedAt", "meaning", "participantVersion"],
+        "properties": {
+          "decision": {"type": "string", "enum": ["eligible", "not_eligible"]}, "signerName": {"type": "string"},
+          "signedAt": {"type": "string", "format": "date-time"}, "meaning": {"type": "string"},
+          "participantVersion": {"type": "integer"}
+        }
+      },
+      "Version": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}
+    },
+    "responses": {
+      "Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+    },
+    "parameters": {
+      "subjectID": {"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}
+    }
+  },
+  "paths": {
+    "/api/v1/openapi.json": {
+      "get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OpenAPI 3.1 document"}}}
+    },
+    "/api/v1/tokens": {
+      "post": {
+        "summary": "Sign in and get a bearer token", "security": [],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+          "type": "object", "required": ["username", "password"],
+          "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+        "responses": {
+          "201": {"description": "Token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"],
+            "properties": {"token": {"type": "string"}, "expiresInSeconds": {"type": "integer"}}}}}},
+          "401": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}
+        }
+      }
+    },
+    "/api/v1/me": {
+      "get": {"summary": "The signed-in user, role and permissions",
+        "responses": {"200": {"description": "User"}, "401": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/api/v1/compute": {
+      "get": {"summary": "List the clinical calculators", "responses": {"200": {"description": "Calculators (name, summary)"}}}
+    },
+    "/api/v1/compute/{name}": {
+      "post": {
+        "summary": "Run a clinical calculator (formats: docs/calculators.md)",
+        "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
+        "responses": {"200": {"description": "Result"}, "401": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/study": {
+      "get": {"summary": "The loaded study file (protocol as data)", "responses": {"200": {"description": "Study"}}}
+    },
+    "/api/v1/participants": {
+      "get": {
+        "summary": "List participants (pseudonymous)",
+        "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["screening", "enrolled", "screen_failed"]}}],
+        "responses": {"200": {"description": "Participants", "content": {"application/json": {"schema": {"type": "object",
+          "properties": {"participants": {"type": "array", "items": {"$ref": "#/components/schemas/Participant"}}}}}}},
+          "401": {"$ref": "#/components/responses/Error"}}
+      },
+      "post": {
+        "summary": "Register a person for screening",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+          "required": ["fullName", "dateOfBirth", "hospitalNumber"],
+          "properties": {"fullName": {"type": "string"}, "dateOfBirth": {"type": "string", "format": "date"},
+            "hospitalNumber": {"type": "string"}, "siteID": {"type": "string"}}}}}},
+        "responses": {"201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Participant"}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}": {
+      "get": {
+        "summary": "A participant with stored values (identity only for roles allowed to see it)",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "responses": {"200": {"description": "Participant"}, "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/forms/{formOID}": {
+      "put": {
+        "summary": "Save screening form values (optimistic version check; every change audited)",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"},
+          {"name": "formOID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "items"],
+          "properties": {"version": {"type": "integer"}, "reason": {"type": "string"},
+            "items": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ItemEntry"}}}}}}},
+        "responses": {"200": {"description": "Saved; soft-range warnings by item"},
+          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/eligibility": {
+      "get": {
+        "summary": "The eligibility checklist, criterion by criterion, and the latest signed decision",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "responses": {"200": {"description": "Checklist", "content": {"application/json": {"schema": {"type": "object",
+          "properties": {"subjectID": {"type": "string"}, "version": {"type": "integer"},
+            "overall": {"type": "string", "enum": ["eligible", "not_eligible", "incomplete"]},
+            "criteria": {"type": "array", "items": {"$ref": "#/components/schemas/ChecklistRow"}},
+            "decision": {"$ref": "#/components/schemas/Decision"}}}}}}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/eligibility/signature": {
+      "post": {
+        "summary": "Investigator signs the eligibility decision (password re-entered)",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+          "required": ["password", "decision", "version"],
+          "properties": {"password": {"type": "string"}, "decision": {"type": "string", "enum": ["eligible", "not_eligible"]},
+            "meaning": {"type": "string"}, "version": {"type": "integer"}}}}}},
+        "responses": {"201": {"description": "Signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
+          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/enrolment": {
+      "post": {
+        "summary": "Enrol (every criterion met, signed decision on current data, below target)",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Version"}}}},
+        "responses": {"200": {"description": "Enrolled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Participant"}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/screen-failure": {
+      "post": {
+        "summary": "Record a screen failure with reasons",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "reasons"],
+          "properties": {"version": {"type": "integer"}, "reasons": {"type": "array", "items": {"type": "string"}}}}}}},
+        "responses": {"200": {"description": "Screen failed"}, "403": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/audit": {
+      "get": {
+        "summary": "Audit events, optionally for one entity",
+        "parameters": [{"name": "entity", "in": "query", "schema": {"type": "string"}},
+          {"name": "entityID", "in": "query", "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Events"}}
+      }
+    },
+    "/api/v1/audit/verify": {
+      "get": {"summary": "Recompute the audit hash chain", "responses": {"200": {"description": "intact, or the first broken link"}}}
+    }
+  }
+}
+"""#
+}

@@ -1,0 +1,54 @@
+import CartaStore
+import CartaWeb
+import Foundation
+import Hummingbird
+
+extension CartaServices {
+    /// Sign-in and sign-out. The sign-in form is protected by a double-submit cookie because there
+    /// is no session yet; signing in issues a fresh session (no session fixation).
+    func addSignInRoutes(to router: Router<AppRequestContext>) {
+        router.get("/signin") { request, context -> Response in
+            if context.user != nil { return self.redirect(WebPaths.dashboard) }
+            let token = request.cookies[Self.preSessionCookie]?.value ?? CartaStore.newToken()
+            let next = request.uri.queryParameters["next"].map(String.init)
+            var headers = HTTPFields()
+            headers[values: .setCookie].append(self.cookie(Self.preSessionCookie, token, maxAge: 3600).description)
+            let (flashes, clear) = self.takeFlash(request)
+            headers.append(contentsOf: clear)
+            return try self.html(SignInPage.Model(next: Self.safeNext(next)), self.layout(context, csrf: token, flashes: flashes), extraHeaders: headers)
+        }
+        router.post("/signin") { request, context -> Response in
+            do {
+                var ctx = context
+                ctx.session = nil // the sign-in form carries the pre-session token even if a stale session exists
+                let form = try await self.readForm(request, ctx)
+                let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
+                guard let user = try await self.auth.verify(username: username, password: form["password"] ?? "") else {
+                    let token = request.cookies[Self.preSessionCookie]?.value ?? ""
+                    let model = SignInPage.Model(username: username, signinError: "Unknown username or wrong password.", next: Self.safeNext(form["next"]))
+                    return try self.html(model, self.layout(ctx, csrf: token), status: .unauthorized)
+                }
+                let (token, _) = try await self.auth.startSession(for: user)
+                var response = self.redirect(Self.safeNext(form["next"]) ?? WebPaths.dashboard)
+                response.setCookie(self.cookie(AuthMiddleware.sessionCookie, token, maxAge: Int(self.config.sessionLifetime)))
+                response.setCookie(self.cookie(Self.preSessionCookie, "", maxAge: 0))
+                return response
+            } catch {
+                return self.errorPage(AppError.from(error), context)
+            }
+        }
+        router.post("/signout", use: page { request, context in
+            _ = try await self.readForm(request, context)
+            if let token = context.sessionToken { try await self.store.deleteSession(token: token) }
+            var response = self.redirect(WebPaths.signIn, flash: Flash(.success, "You have signed out."))
+            response.setCookie(self.cookie(AuthMiddleware.sessionCookie, "", maxAge: 0))
+            return response
+        })
+    }
+
+    /// Only same-site absolute paths are followed after sign-in (no open redirect).
+    static func safeNext(_ next: String?) -> String? {
+        guard let n = next?.removingPercentEncoding ?? next, n.hasPrefix("/"), !n.hasPrefix("//"), !n.contains("\\") else { return nil }
+        return n
+    }
+}

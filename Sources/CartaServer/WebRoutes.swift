@@ -1,0 +1,108 @@
+import CartaCore
+import CartaStore
+import CartaWeb
+import Foundation
+import Hummingbird
+
+extension CartaServices {
+    /// Server-rendered pages (issue 2 §7); every POST checks the CSRF token before anything else.
+    func addWebRoutes(to router: Router<AppRequestContext>) {
+        router.get("/static/:name") { _, context -> Response in
+            guard let asset = PageRenderer.asset(named: try context.parameters.require("name")) else {
+                return Response(status: .notFound)
+            }
+            return Response(status: .ok, headers: [.contentType: asset.contentType, .cacheControl: "public, max-age=3600"],
+                            body: .init(byteBuffer: ByteBuffer(bytes: asset.data)))
+        }
+        addSignInRoutes(to: router)
+        router.get("/", use: page { request, context in
+            _ = try context.require(.readStudyData)
+            let (flashes, clear) = self.takeFlash(request)
+            return try self.html(try await self.dashboardModel(), self.layout(context, flashes: flashes, current: .dashboard), extraHeaders: clear)
+        })
+        router.get("/participants", use: page { request, context in
+            _ = try context.require(.readStudyData)
+            let status = request.uri.queryParameters["status"].flatMap { StatusBadge.Status(rawValue: String($0)) }
+            let all = try await self.store.participants(studyID: self.study.id)
+            var rows: [ParticipantsPage.Row] = []
+            for p in all where status == nil || p.status.rawValue == status?.rawValue {
+                rows.append(.init(subjectId: p.subjectID, status: p.status.badge, site: self.siteName(p.siteID),
+                                  registeredOn: WebFormat.date(p.createdAt), nextAction: try await self.nextAction(p)))
+            }
+            let (flashes, clear) = self.takeFlash(request)
+            return try self.html(ParticipantsPage.Model(rows: rows, status: status), self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
+        })
+        router.get("/participants/new", use: page { _, context in
+            _ = try context.require(.registerParticipant)
+            return try self.html(RegisterPage.Model(sites: self.siteOptions(nil)), self.layout(context, current: .register))
+        })
+        router.post("/participants/new", use: page { request, context in
+            let user = try context.require(.registerParticipant)
+            let form = try await self.readForm(request, context)
+            do {
+                let p = try await self.screening.register(
+                    fullName: form["full_name"] ?? "", dateOfBirth: form["date_of_birth"] ?? "",
+                    hospitalNumber: form["hospital_number"] ?? "", siteID: form["site"], today: .today,
+                    actor: AuditActor(user: user, source: .web))
+                return self.redirect(WebPaths.participant(p.subjectID), flash: Flash(.success, "Registered \(p.subjectID) for screening."))
+            } catch let e as AppError where e.field != nil {
+                func field(_ name: String) -> RegisterPage.Field {
+                    RegisterPage.Field(value: form[name] ?? "", error: e.field == name ? e.message : nil)
+                }
+                let model = RegisterPage.Model(
+                    fullName: field("full_name"), dateOfBirth: field("date_of_birth"), hospitalNumber: field("hospital_number"),
+                    sites: self.siteOptions(form["site"]), siteError: e.field == "site" ? e.message : nil)
+                return try self.html(model, self.layout(context, current: .register), status: .unprocessableContent)
+            }
+        })
+        router.get("/audit", use: page { request, context in
+            _ = try context.require(.readAudit)
+            let pageSize = 100
+            let events = try await self.store.auditTrail(entity: nil, entityID: nil).reversed() as [AuditEvent]
+            let pageNumber = max(1, request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1)
+            let slice = events.dropFirst((pageNumber - 1) * pageSize).prefix(pageSize)
+            let chain: AuditPage.ChainStatus
+            switch try await self.store.verifyAuditChain() {
+            case .intact(let count): chain = .verified(count: count)
+            case .broken(let seq, let reason): chain = .broken(atSeq: seq, detail: reason)
+            }
+            let model = AuditPage.Model(
+                events: slice.map {
+                    AuditPage.Event(seq: $0.seq, time: $0.at, user: $0.username, source: $0.source.rawValue,
+                                    entity: "\($0.entity) \($0.entityID.prefix(12))", field: $0.field,
+                                    oldValue: $0.oldValue ?? "", newValue: $0.newValue ?? "", reason: $0.reason ?? "")
+                }, chain: chain, page: pageNumber, pageSize: pageSize, total: events.count)
+            return try self.html(model, self.layout(context, current: .audit))
+        })
+        addParticipantPageRoutes(to: router)
+    }
+
+    func siteName(_ id: String) -> String { study.sites.first { $0.id == id }?.name ?? id }
+
+    func siteOptions(_ current: String?) -> [SelectOption] {
+        SelectOption.list(study.sites.map { ($0.id, $0.name) }, current: current ?? study.sites.first?.id)
+    }
+}
+
+/// Human-readable times for pages: UTC with its offset (DESIGN.md §3: rendered with offset).
+enum WebFormat {
+    static func date(_ d: Date) -> String { String(dateTime(d).prefix(10)) }
+
+    static func dateTime(_ d: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm 'UTC'xxx"
+        return f.string(from: d)
+    }
+}
+
+extension ParticipantStatus {
+    var badge: StatusBadge.Status {
+        switch self {
+        case .screening: return .screening
+        case .enrolled: return .enrolled
+        case .screenFailed: return .screenFailed
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import SQLKit
+
+/// One field change to be written to the audit trail.
+///
+/// Source: issue 2 scope 4 ("what (entity, field, old → new)").
+struct AuditChange: Sendable {
+    var entity: String
+    var entityID: String
+    var field: String
+    var oldValue: String?
+    var newValue: String?
+}
+
+extension CartaStore {
+    /// Appends audit records inside the caller's write transaction, chaining each to the last hash.
+    ///
+    /// Source: issue 2 scope 4. The caller holds the writer lock (BEGIN IMMEDIATE / advisory lock), so
+    /// reading the last hash and inserting cannot interleave with another writer.
+    static func appendAudit(_ db: any SQLDatabase, actor: AuditActor, at: String, reason: String?,
+                            _ changes: [AuditChange]) async throws {
+        guard !changes.isEmpty else { return }
+        var prev = try await db.select().column("hash").from("audit_events")
+            .orderBy("seq", .descending).limit(1).first()
+            .map { try $0.decode(column: "hash", as: String.self) } ?? AuditHasher.genesis
+        for change in changes {
+            let content = AuditHasher.Content(
+                at: at, userID: actor.userID?.rawValue, username: actor.username, source: actor.source.rawValue,
+                entity: change.entity, entityID: change.entityID, field: change.field,
+                oldValue: change.oldValue, newValue: change.newValue, reason: reason)
+            let hash = AuditHasher.hash(content, prevHash: prev)
+            try await db.insert(into: "audit_events")
+                .columns("at", "user_id", "username", "source", "entity", "entity_id", "field",
+                         "old_value", "new_value", "reason", "prev_hash", "hash")
+                .values(content.at, content.userID, content.username, content.source, content.entity,
+                        content.entityID, content.field, content.oldValue, content.newValue, content.reason,
+                        prev, hash)
+                .run()
+            prev = hash
+        }
+    }
+
+    /// Re-computes the whole chain in `seq` order and reports the first broken link.
+    ///
+    /// Source: issue 2 scope 4 ("`carta audit verify` … reports the first broken link").
+    public func verifyAuditChain() async throws -> AuditVerification {
+        let events = try await auditTrail(entity: nil, entityID: nil)
+        var prev = AuditHasher.genesis
+        for event in events {
+            if event.prevHash != prev {
+                return .broken(seq: event.seq, reason: "record \(event.seq) does not link to the previous record (prev_hash \(event.prevHash.prefix(12))… ≠ \(prev.prefix(12))…); a record was removed, inserted or reordered")
+            }
+            let expected = AuditHasher.hash(of: event, prevHash: prev)
+            if event.hash != expected {
+                return .broken(seq: event.seq, reason: "record \(event.seq) was altered: its content no longer matches its hash")
+            }
+            prev = event.hash
+        }
+        return .intact(count: events.count)
+    }
+
+    /// The audit records, oldest first, optionally only those of one entity (and one record of it).
+    ///
+    /// Source: issue 2 scope 4 ("the participant page shows each field's history").
+    public func auditTrail(entity: String?, entityID: String?) async throws -> [AuditEvent] {
+        try await read { db in
+            var query = db.select().column("*").from("audit_events")
+            if let entity { query = query.where("entity", .equal, entity) }
+            if let entityID { query = query.where("entity_id", .equal, entityID) }
+            return try await query.orderBy("seq").all().map(Self.auditEvent(from:))
+        }
+    }
+
+    static func auditEvent(from row: any SQLRow) throws -> AuditEvent {
+        let sourceText = try row.decode(column: "source", as: String.self)
+        guard let source = AuditSource(rawValue: sourceText) else {
+            throw StoreError(.database, "audit record has an unknown source \"\(sourceText)\"")
+        }
+        return AuditEvent(
+            seq: try row.decode(column: "seq", as: Int.self),
+            at: try row.decode(column: "at", as: String.self),
+            userID: try row.decode(column: "user_id", as: String?.self),
+            username: try row.decode(column: "username", as: String.self),
+            source: source,
+            entity: try row.decode(column: "entity", as: String.self),
+            entityID: try row.decode(column: "entity_id", as: String.self),
+            field: try row.decode(column: "field", as: String.self),
+            oldValue: try row.decode(column: "old_value", as: String?.self),
+            newValue: try row.decode(column: "new_value", as: String?.self),
+            reason: try row.decode(column: "reason", as: String?.self),
+            prevHash: try row.decode(column: "prev_hash", as: String.self),
+            hash: try row.decode(column: "hash", as: String.self))
+    }
+}

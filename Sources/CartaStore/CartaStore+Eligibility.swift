@@ -1,0 +1,143 @@
+import Foundation
+import SQLKit
+
+extension CartaStore {
+    /// Records a signed eligibility decision for the participant's current data version (audited).
+    ///
+    /// Source: issue 2 scope 6; 21 CFR Part 11 §11.50. The server has already re-checked the signer's password
+    /// and role. A stale `expectedVersion` → conflict: the signer must have seen the current data.
+    public func recordEligibilitySignature(participantID: ParticipantID, decision: EligibilityDecisionKind,
+                                           criteriaSnapshot: String, signer: UserID, signerName: String,
+                                           meaning: String, expectedVersion: Int,
+                                           actor: AuditActor) async throws -> EligibilityDecision {
+        let at = now()
+        let atText = StoreTimestamp.string(at)
+        return try await write { db in
+            let p = try await Self.lockedParticipant(db, participantID, expectedVersion: expectedVersion)
+            guard p.status == .screening else {
+                throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue); eligibility can only be signed during screening")
+            }
+            let d = EligibilityDecision(id: UUID().uuidString.lowercased(), participantID: participantID, decision: decision,
+                                        criteriaSnapshot: criteriaSnapshot, signedBy: signer, signerName: signerName,
+                                        signedAt: at, meaning: meaning, participantVersion: p.version)
+            try await db.insert(into: "eligibility_decisions")
+                .columns("id", "participant_id", "decision", "criteria_snapshot", "signed_by", "signer_name",
+                         "signed_at", "meaning", "participant_version")
+                .values(d.id, participantID.rawValue, decision.rawValue, criteriaSnapshot, signer.rawValue, signerName,
+                        atText, meaning, p.version)
+                .run()
+            try await Self.appendAudit(db, actor: actor, at: atText, reason: meaning, [
+                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "participant_id", oldValue: nil, newValue: participantID.rawValue),
+                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "decision", oldValue: nil, newValue: decision.rawValue),
+                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "signed_by", oldValue: nil, newValue: "\(signerName) (\(signer.rawValue))"),
+                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "criteria_snapshot_sha256", oldValue: nil, newValue: Self.tokenHash(criteriaSnapshot)),
+            ])
+            return d
+        }
+    }
+
+    /// The most recent signed decision for a participant, or `nil`.
+    ///
+    /// Source: issue 2 scope 6.
+    public func latestEligibilityDecision(participantID: ParticipantID) async throws -> EligibilityDecision? {
+        try await read { db in try await Self.latestDecision(db, participantID) }
+    }
+
+    /// Enrols a screening participant: needs a signed eligible decision on the current data and a free place.
+    ///
+    /// Source: issue 2 scope 6 ("Enrolment stops at the study's target (5) unless the study file allows more").
+    /// The enrolled count is taken inside the write transaction, so two concurrent enrolments cannot both take
+    /// the last place. `maxEnrolled == nil` means no cap. Full → `StoreError.enrolmentFull`.
+    public func enrol(participantID: ParticipantID, expectedVersion: Int, maxEnrolled: Int?,
+                      actor: AuditActor) async throws -> Participant {
+        let at = now()
+        let atText = StoreTimestamp.string(at)
+        return try await write { db in
+            var p = try await Self.lockedParticipant(db, participantID, expectedVersion: expectedVersion)
+            guard p.status == .screening else {
+                throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue), not screening; cannot enrol")
+            }
+            guard let d = try await Self.latestDecision(db, participantID), d.decision == .eligible else {
+                throw StoreError.invalidState("participant \(p.subjectID) has no signed eligible decision; an investigator must sign eligibility first")
+            }
+            guard d.participantVersion == p.version else {
+                throw StoreError.invalidState("participant \(p.subjectID)'s data changed after the eligibility decision was signed (signed on version \(d.participantVersion), now \(p.version)); the investigator must sign again")
+            }
+            if let maxEnrolled {
+                let n = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants")
+                    .where("study_id", .equal, p.studyID).where("status", .equal, ParticipantStatus.enrolled.rawValue)
+                    .first()?.decode(column: "n", as: Int.self) ?? 0
+                guard n < maxEnrolled else {
+                    throw StoreError.enrolmentFull("study \(p.studyID) has reached its enrolment target of \(maxEnrolled); \(p.subjectID) was not enrolled")
+                }
+            }
+            try await db.update("participants").set("status", to: ParticipantStatus.enrolled.rawValue)
+                .set("enrolled_at", to: atText).where("id", .equal, participantID.rawValue).run()
+            try await Self.bumpVersion(db, p, at: atText, by: actor.username)
+            try await Self.appendAudit(db, actor: actor, at: atText, reason: nil, [
+                AuditChange(entity: "participant", entityID: participantID.rawValue, field: "status",
+                            oldValue: p.status.rawValue, newValue: ParticipantStatus.enrolled.rawValue),
+            ])
+            p.status = .enrolled
+            p.enrolledAt = at
+            p.version += 1
+            p.updatedAt = at
+            p.updatedBy = actor.username
+            return p
+        }
+    }
+
+    /// Records a screen failure with its reasons (at least one) for a screening participant.
+    ///
+    /// Source: issue 2 scope 6 ("screen failures keep their reasons").
+    public func screenFail(participantID: ParticipantID, reasons: [String], expectedVersion: Int,
+                           actor: AuditActor) async throws -> Participant {
+        let cleaned = reasons.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+        guard !cleaned.isEmpty else { throw StoreError(.constraint, "a screen failure needs at least one reason") }
+        let at = now()
+        let atText = StoreTimestamp.string(at)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = String(decoding: try encoder.encode(cleaned), as: UTF8.self)
+        return try await write { db in
+            var p = try await Self.lockedParticipant(db, participantID, expectedVersion: expectedVersion)
+            guard p.status == .screening else {
+                throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue), not screening; cannot record a screen failure")
+            }
+            try await db.update("participants").set("status", to: ParticipantStatus.screenFailed.rawValue)
+                .set("screen_failure_reasons", to: json).where("id", .equal, participantID.rawValue).run()
+            try await Self.bumpVersion(db, p, at: atText, by: actor.username)
+            try await Self.appendAudit(db, actor: actor, at: atText, reason: cleaned.joined(separator: "; "), [
+                AuditChange(entity: "participant", entityID: participantID.rawValue, field: "status",
+                            oldValue: p.status.rawValue, newValue: ParticipantStatus.screenFailed.rawValue),
+                AuditChange(entity: "participant", entityID: participantID.rawValue, field: "screen_failure_reasons",
+                            oldValue: nil, newValue: json),
+            ])
+            p.status = .screenFailed
+            p.screenFailureReasons = cleaned
+            p.version += 1
+            p.updatedAt = at
+            p.updatedBy = actor.username
+            return p
+        }
+    }
+
+    static func latestDecision(_ db: any SQLDatabase, _ id: ParticipantID) async throws -> EligibilityDecision? {
+        guard let row = try await db.select().column("*").from("eligibility_decisions")
+            .where("participant_id", .equal, id.rawValue)
+            .orderBy("signed_at", .descending).orderBy("participant_version", .descending).limit(1).first() else { return nil }
+        let kindText = try row.decode(column: "decision", as: String.self)
+        guard let kind = EligibilityDecisionKind(rawValue: kindText) else {
+            throw StoreError(.database, "eligibility decision has unknown value \"\(kindText)\"")
+        }
+        return EligibilityDecision(
+            id: try row.decode(column: "id", as: String.self),
+            participantID: id, decision: kind,
+            criteriaSnapshot: try row.decode(column: "criteria_snapshot", as: String.self),
+            signedBy: UserID(rawValue: try row.decode(column: "signed_by", as: String.self)),
+            signerName: try row.decode(column: "signer_name", as: String.self),
+            signedAt: try date(row, "signed_at"),
+            meaning: try row.decode(column: "meaning", as: String.self),
+            participantVersion: try row.decode(column: "participant_version", as: Int.self))
+    }
+}

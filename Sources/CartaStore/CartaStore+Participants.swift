@@ -1,0 +1,141 @@
+import Foundation
+import CartaCore
+import SQLKit
+
+extension CartaStore {
+    /// Registers a screening participant; the next per-study sequence number is taken inside the transaction.
+    ///
+    /// Source: issue 2 scope 6. `subjectID` turns the sequence number into the study's pattern (e.g.
+    /// `{ "BCRITP-" + zero-padded }`). A subject ID already used in the study → `StoreError.conflict`.
+    /// Identifying details are audited as "(recorded)" so that the audit trail stays pseudonymous.
+    public func registerParticipant(studyID: String, siteID: String, subjectID: @escaping @Sendable (Int) -> String,
+                                    identity: ParticipantIdentity?, actor: AuditActor) async throws -> Participant {
+        let at = now()
+        let atText = StoreTimestamp.string(at)
+        return try await write { db in
+            let maxRow = try await db.select().column(SQLFunction("MAX", args: SQLColumn("sequence_number")), as: "m")
+                .from("participants").where("study_id", .equal, studyID).first()
+            let next = (try maxRow?.decode(column: "m", as: Int?.self) ?? 0) + 1
+            let subject = subjectID(next)
+            guard !subject.isEmpty else { throw StoreError(.constraint, "the generated subject ID is empty") }
+            if try await db.select().column("id").from("participants").where("study_id", .equal, studyID)
+                .where("subject_id", .equal, subject).first() != nil {
+                throw StoreError.conflict("subject ID \(subject) already exists in study \(studyID); nothing was registered")
+            }
+            let p = Participant(id: .random(), studyID: studyID, subjectID: subject, sequenceNumber: next, siteID: siteID,
+                                status: .screening, version: 1, createdAt: at, updatedAt: at, updatedBy: actor.username,
+                                enrolledAt: nil, screenFailureReasons: [])
+            try await db.insert(into: "participants")
+                .columns("id", "study_id", "subject_id", "sequence_number", "site_id", "status", "version",
+                         "created_at", "updated_at", "updated_by", "enrolled_at", "screen_failure_reasons")
+                .values(p.id.rawValue, studyID, subject, next, siteID, p.status.rawValue, p.version,
+                        atText, atText, actor.username, String?.none, String?.none)
+                .run()
+            let pid = p.id.rawValue
+            var changes = [
+                AuditChange(entity: "participant", entityID: pid, field: "study_id", oldValue: nil, newValue: studyID),
+                AuditChange(entity: "participant", entityID: pid, field: "subject_id", oldValue: nil, newValue: subject),
+                AuditChange(entity: "participant", entityID: pid, field: "site_id", oldValue: nil, newValue: siteID),
+                AuditChange(entity: "participant", entityID: pid, field: "status", oldValue: nil, newValue: p.status.rawValue),
+            ]
+            if let identity {
+                try await db.insert(into: "participant_identities")
+                    .columns("participant_id", "full_name", "date_of_birth", "hospital_number")
+                    .values(pid, identity.fullName, identity.dateOfBirth?.description, identity.hospitalNumber)
+                    .run()
+                for (field, value) in [("full_name", identity.fullName), ("date_of_birth", identity.dateOfBirth?.description),
+                                       ("hospital_number", identity.hospitalNumber)] where value != nil {
+                    changes.append(AuditChange(entity: "participant_identity", entityID: pid, field: field,
+                                               oldValue: nil, newValue: "(recorded)"))
+                }
+            }
+            try await Self.appendAudit(db, actor: actor, at: atText, reason: nil, changes)
+            return p
+        }
+    }
+
+    /// Every participant of a study, by sequence number.
+    ///
+    /// Source: issue 2 scope 6 ("Participant list").
+    public func participants(studyID: String) async throws -> [Participant] {
+        try await read { db in
+            try await db.select().column("*").from("participants").where("study_id", .equal, studyID)
+                .orderBy("sequence_number").all().map(Self.participant(from:))
+        }
+    }
+
+    /// The participant with this subject ID in a study, or `nil`.
+    ///
+    /// Source: issue 2 scope 6.
+    public func participant(subjectID: String, studyID: String) async throws -> Participant? {
+        try await read { db in
+            try await db.select().column("*").from("participants").where("study_id", .equal, studyID)
+                .where("subject_id", .equal, subjectID).first().map(Self.participant(from:))
+        }
+    }
+
+    /// The participant with this id, or `nil`.
+    ///
+    /// Source: issue 2 scope 6.
+    public func participant(id: ParticipantID) async throws -> Participant? {
+        try await read { db in try await Self.loadParticipant(db, id) }
+    }
+
+    /// The identifying details of a participant (the only call that reads them); `nil` if none were recorded.
+    ///
+    /// Source: issue 2 scope 6. The server must check the caller's right before calling this.
+    public func identity(of id: ParticipantID) async throws -> ParticipantIdentity? {
+        try await read { db in
+            guard let row = try await db.select().column("*").from("participant_identities")
+                .where("participant_id", .equal, id.rawValue).first() else { return nil }
+            let dob = try row.decode(column: "date_of_birth", as: String?.self)
+            return ParticipantIdentity(fullName: try row.decode(column: "full_name", as: String?.self),
+                                       dateOfBirth: dob.flatMap(ClinicalDate.init(iso:)),
+                                       hospitalNumber: try row.decode(column: "hospital_number", as: String?.self))
+        }
+    }
+
+    static func loadParticipant(_ db: any SQLDatabase, _ id: ParticipantID) async throws -> Participant? {
+        try await db.select().column("*").from("participants").where("id", .equal, id.rawValue).first()
+            .map(participant(from:))
+    }
+
+    /// Loads a participant inside a write and checks the caller's version (optimistic locking).
+    ///
+    /// Source: issue 2 "Bad input" ("a stale form … optimistic version check → clear conflict message").
+    static func lockedParticipant(_ db: any SQLDatabase, _ id: ParticipantID, expectedVersion: Int) async throws -> Participant {
+        guard let p = try await loadParticipant(db, id) else { throw StoreError.notFound("participant \(id) does not exist") }
+        guard p.version == expectedVersion else {
+            throw StoreError.conflict("participant \(p.subjectID) was changed by \(p.updatedBy) at \(StoreTimestamp.string(p.updatedAt)) (version \(p.version), your form had version \(expectedVersion)); reload and re-enter your changes")
+        }
+        return p
+    }
+
+    /// Bumps the version and stamps the change; the caller has already checked the version.
+    static func bumpVersion(_ db: any SQLDatabase, _ p: Participant, at: String, by username: String) async throws {
+        try await db.update("participants").set("version", to: p.version + 1).set("updated_at", to: at)
+            .set("updated_by", to: username).where("id", .equal, p.id.rawValue).where("version", .equal, p.version).run()
+    }
+
+    static func participant(from row: any SQLRow) throws -> Participant {
+        let statusText = try row.decode(column: "status", as: String.self)
+        guard let status = ParticipantStatus(rawValue: statusText) else {
+            throw StoreError(.database, "participant has unknown status \"\(statusText)\"")
+        }
+        let reasonsJSON = try row.decode(column: "screen_failure_reasons", as: String?.self)
+        let reasons = try reasonsJSON.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
+        return Participant(
+            id: ParticipantID(rawValue: try row.decode(column: "id", as: String.self)),
+            studyID: try row.decode(column: "study_id", as: String.self),
+            subjectID: try row.decode(column: "subject_id", as: String.self),
+            sequenceNumber: try row.decode(column: "sequence_number", as: Int.self),
+            siteID: try row.decode(column: "site_id", as: String.self),
+            status: status,
+            version: try row.decode(column: "version", as: Int.self),
+            createdAt: try date(row, "created_at"),
+            updatedAt: try date(row, "updated_at"),
+            updatedBy: try row.decode(column: "updated_by", as: String.self),
+            enrolledAt: try optionalDate(row, "enrolled_at"),
+            screenFailureReasons: reasons)
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Crypto
+import SQLKit
+
+extension CartaStore {
+    /// SHA-256 hex of a session cookie or bearer token; only this is stored.
+    ///
+    /// Source: notes/stack.md pitfall 9; issue brief ("store only hashes of bearer tokens/session ids").
+    public static func tokenHash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A new random token (32 bytes from the system CSPRNG, base64url without padding).
+    ///
+    /// Source: OWASP Session Management Cheat Sheet (≥ 64 bits of entropy).
+    public static func newToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Stores a session for the cookie `token` (hashed) with its CSRF token.
+    ///
+    /// Source: issue 2 scope 5; notes/stack.md pitfall 9.
+    public func createSession(token: String, userID: UserID, csrfToken: String, expiresAt: Date) async throws -> SessionRecord {
+        let record = SessionRecord(id: Self.tokenHash(token), userID: userID, csrfToken: csrfToken,
+                                   createdAt: now(), expiresAt: StoreTimestamp.truncated(expiresAt))
+        try await write { db in
+            try await db.insert(into: "sessions").columns("id", "user_id", "csrf_token", "created_at", "expires_at")
+                .values(record.id, userID.rawValue, csrfToken, StoreTimestamp.string(record.createdAt),
+                        StoreTimestamp.string(record.expiresAt))
+                .run()
+        }
+        return record
+    }
+
+    /// The unexpired session for the cookie `token`, or `nil`.
+    ///
+    /// Source: issue 2 scope 5.
+    public func session(token: String, now: Date = Date()) async throws -> SessionRecord? {
+        let id = Self.tokenHash(token)
+        let nowText = StoreTimestamp.string(now)
+        return try await read { db in
+            guard let row = try await db.select().column("*").from("sessions").where("id", .equal, id)
+                .where("expires_at", .greaterThan, nowText).first() else { return nil }
+            return SessionRecord(id: id, userID: UserID(rawValue: try row.decode(column: "user_id", as: String.self)),
+                                 csrfToken: try row.decode(column: "csrf_token", as: String.self),
+                                 createdAt: try Self.date(row, "created_at"), expiresAt: try Self.date(row, "expires_at"))
+        }
+    }
+
+    /// Deletes the session for the cookie `token` (sign-out).
+    ///
+    /// Source: issue 2 scope 5.
+    public func deleteSession(token: String) async throws {
+        let id = Self.tokenHash(token)
+        try await write { db in try await db.delete(from: "sessions").where("id", .equal, id).run() }
+    }
+
+    /// Stores an API bearer `token` (hashed) for a user.
+    ///
+    /// Source: DESIGN.md §3 (`POST /api/v1/tokens`).
+    public func createAPIToken(token: String, userID: UserID, expiresAt: Date) async throws -> APITokenRecord {
+        let record = APITokenRecord(tokenHash: Self.tokenHash(token), userID: userID, createdAt: now(),
+                                    expiresAt: StoreTimestamp.truncated(expiresAt))
+        try await write { db in
+            try await db.insert(into: "api_tokens").columns("token_hash", "user_id", "created_at", "expires_at")
+                .values(record.tokenHash, userID.rawValue, StoreTimestamp.string(record.createdAt),
+                        StoreTimestamp.string(record.expiresAt))
+                .run()
+        }
+        return record
+    }
+
+    /// The unexpired API token record for a bearer `token`, or `nil`.
+    ///
+    /// Source: DESIGN.md §3.
+    public func apiToken(token: String, now: Date = Date()) async throws -> APITokenRecord? {
+        let hash = Self.tokenHash(token)
+        let nowText = StoreTimestamp.string(now)
+        return try await read { db in
+            guard let row = try await db.select().column("*").from("api_tokens").where("token_hash", .equal, hash)
+                .where("expires_at", .greaterThan, nowText).first() else { return nil }
+            return APITokenRecord(tokenHash: hash, userID: UserID(rawValue: try row.decode(column: "user_id", as: String.self)),
+                                  createdAt: try Self.date(row, "created_at"), expiresAt: try Self.date(row, "expires_at"))
+        }
+    }
+
+    /// Deletes an API token (revocation).
+    ///
+    /// Source: DESIGN.md §3.
+    public func deleteAPIToken(token: String) async throws {
+        let hash = Self.tokenHash(token)
+        try await write { db in try await db.delete(from: "api_tokens").where("token_hash", .equal, hash).run() }
+    }
+
+    /// Deletes every expired session and API token; returns nothing (housekeeping).
+    ///
+    /// Source: notes/stack.md pitfall 9.
+    public func deleteExpiredSessionsAndTokens(now: Date = Date()) async throws {
+        let nowText = StoreTimestamp.string(now)
+        try await write { db in
+            try await db.delete(from: "sessions").where("expires_at", .lessThanOrEqual, nowText).run()
+            try await db.delete(from: "api_tokens").where("expires_at", .lessThanOrEqual, nowText).run()
+        }
+    }
+}

@@ -1,0 +1,208 @@
+import Foundation
+import Logging
+import SQLKit
+import SQLiteKit
+import PostgresKit
+@preconcurrency import AsyncKit
+
+/// The only code in Carta that talks SQL: migrations, repositories and the hash-chained audit trail.
+///
+/// Source: DESIGN.md §1–§2 ("CartaStore is the only code that talks SQL. Every mutation writes its
+/// audit event in the same transaction"); notes/stack.md pitfalls 3 and 7.
+/// On SQLite every statement goes through one connection guarded by a FIFO lock, and writes run in
+/// `BEGIN IMMEDIATE … COMMIT`; on PostgreSQL each write takes one pooled connection, `BEGIN`, and a
+/// transaction-scoped advisory lock so that audit hashes, subject numbers and enrolment counts stay linear.
+public final class CartaStore: Sendable {
+    /// The engine behind this store.
+    public let engine: DatabaseEngine
+    /// Where the store is connected (password redacted in `description`).
+    public let url: DatabaseURL
+    let logger: Logger
+    private let backend: Backend
+
+    /// The advisory lock key that serialises writers on PostgreSQL ("CARTA" in ASCII).
+    static let writerLockKey: Int64 = 0x43_41_52_54_41
+
+    private init(engine: DatabaseEngine, url: DatabaseURL, logger: Logger, backend: Backend) {
+        self.engine = engine
+        self.url = url
+        self.logger = logger
+        self.backend = backend
+    }
+
+    /// Opens (and for SQLite, creates) the database; does not migrate.
+    ///
+    /// Source: DESIGN.md §3; notes/stack.md pitfall 7. Errors are `StoreError(.database)` without secrets.
+    public static func open(_ url: DatabaseURL, logger: Logger = Logger(label: "carta.store")) async throws -> CartaStore {
+        switch url {
+        case .sqlite(let path):
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
+                throw StoreError(.invalidConfiguration, "cannot open the SQLite database: folder \(dir) does not exist (--db / CARTA_DATABASE_URL)")
+            }
+            let connection: SQLiteConnection
+            do {
+                connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            } catch {
+                throw StoreError(.database, "cannot open the SQLite database at \(path): \(error)")
+            }
+            let sql = connection.sql(queryLogLevel: nil)
+            do {
+                // WAL lets readers in other processes (`carta audit verify`) run beside the server;
+                // busy_timeout makes a second writer wait instead of failing at once.
+                try await sql.raw("PRAGMA journal_mode = WAL").run()
+                try await sql.raw("PRAGMA busy_timeout = 10000").run()
+                try await sql.raw("PRAGMA foreign_keys = ON").run()
+            } catch {
+                try? await connection.close()
+                throw StoreError(.database, "cannot configure the SQLite database at \(path): \(error)")
+            }
+            return CartaStore(engine: .sqlite, url: url, logger: logger,
+                              backend: .sqlite(SQLiteBackend(connection: connection, sql: sql, lock: AsyncSerialLock())))
+        case .postgres(let text, _, _, _, _):
+            let configuration: SQLPostgresConfiguration
+            do {
+                configuration = try SQLPostgresConfiguration(url: text)
+            } catch {
+                throw StoreError(.invalidConfiguration, "invalid database URL in --db / CARTA_DATABASE_URL: \(url)")
+            }
+            let pool = EventLoopGroupConnectionPool(
+                source: PostgresConnectionSource(sqlConfiguration: configuration),
+                maxConnectionsPerEventLoop: 4,
+                pruneInterval: nil,
+                logger: logger,
+                on: MultiThreadedEventLoopGroup.singleton
+            )
+            let backend = PostgresBackend(pool: pool, logger: logger)
+            do {
+                try await backend.sql.raw("SELECT 1").run()
+            } catch {
+                try? await pool.shutdownAsync()
+                throw StoreError(.database, "cannot connect to PostgreSQL at \(url): \(Self.describe(error))")
+            }
+            return CartaStore(engine: .postgresql, url: url, logger: logger, backend: .postgres(backend))
+        }
+    }
+
+    /// Closes the connection(s); the store must not be used afterwards.
+    ///
+    /// Source: notes/stack.md (clean shutdown of pools).
+    public func close() async {
+        switch backend {
+        case .sqlite(let b): try? await b.connection.close()
+        case .postgres(let b): try? await b.pool.shutdownAsync()
+        }
+    }
+
+    /// Runs `body` inside one write transaction; any error rolls everything back.
+    ///
+    /// Source: notes/stack.md pitfall 7; issue 2 scope 4 ("written in the same transaction as the change").
+    func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite(let b):
+                return try await b.lock.run {
+                    try await b.sql.raw("BEGIN IMMEDIATE").run()
+                    do {
+                        let result = try await body(b.sql)
+                        try await b.sql.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await b.sql.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            case .postgres(let b):
+                return try await b.sql.withSession { db in
+                    try await db.raw("BEGIN").run()
+                    do {
+                        try await db.raw("SELECT pg_advisory_xact_lock(\(literal: Int(Self.writerLockKey)))").run()
+                        let result = try await body(db)
+                        try await db.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await db.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            }
+        } catch {
+            throw Self.mapError(error)
+        }
+    }
+
+    /// Runs read-only `body`; on SQLite it waits for any running transaction to finish first.
+    ///
+    /// Source: notes/stack.md pitfall 7.
+    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite(let b): return try await b.lock.run { try await body(b.sql) }
+            case .postgres(let b): return try await body(b.sql)
+            }
+        } catch {
+            throw Self.mapError(error)
+        }
+    }
+
+    /// The current time truncated to milliseconds.
+    func now() -> Date { StoreTimestamp.truncated(Date()) }
+
+    /// Maps driver errors to `StoreError`; store errors pass through unchanged.
+    ///
+    /// Source: DESIGN.md §4.
+    static func mapError(_ error: any Error) -> StoreError {
+        if let error = error as? StoreError { return error }
+        if let error = error as? SQLiteError {
+            switch error.reason {
+            case .constraint, .constraintCheckFailed, .constraintForeignKeyFailed, .constraintNotNullFailed,
+                 .constraintPrimaryKeyFailed, .constraintTriggerFailed, .constraintUniqueFailed, .constraintUniqueRowIDFailed:
+                return StoreError(.constraint, error.message)
+            default:
+                return StoreError(.database, error.message)
+            }
+        }
+        if let error = error as? PSQLError {
+            let state = error.serverInfo?[.sqlState] ?? ""
+            let message = describe(error)
+            if state.hasPrefix("23") || state == "P0001" { return StoreError(.constraint, message) }
+            return StoreError(.database, message)
+        }
+        return StoreError(.database, String(describing: error))
+    }
+
+    /// A secret-free description of a driver error.
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            return "PostgreSQL error (\(error.code))"
+        }
+        return String(describing: error)
+    }
+}
+
+/// The engine-specific connection state.
+enum Backend: Sendable {
+    case sqlite(SQLiteBackend)
+    case postgres(PostgresBackend)
+}
+
+/// One SQLite connection, its SQLKit view and the lock that serialises it.
+struct SQLiteBackend: Sendable {
+    let connection: SQLiteConnection
+    let sql: any SQLDatabase
+    let lock: AsyncSerialLock
+}
+
+/// A PostgreSQL connection pool and its SQLKit view.
+// @unchecked Sendable: AsyncKit's pool is not annotated Sendable, but it guards its state with a lock
+// and hands out connections on their own event loops (notes/stack.md pitfall 3).
+struct PostgresBackend: @unchecked Sendable {
+    let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
+    let sql: any SQLDatabase
+
+    init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, logger: Logger) {
+        self.pool = pool
+        self.sql = pool.database(logger: logger).sql(queryLogLevel: nil)
+    }
+}

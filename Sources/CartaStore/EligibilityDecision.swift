@@ -1,0 +1,26 @@
+import Foundation
+
+/// An investigator's signed eligibility decision, with the checklist as it stood when signed.
+///
+/// Source: issue 2 scope 6 ("The investigator signs the decision (re-entering their password; name, time and
+/// meaning recorded)"); 21 CFR Part 11 §11.50 (signature manifestation: name, date/time, meaning).
+public struct EligibilityDecision: Sendable, Equatable, Codable {
+    /// Internal id.
+    public var id: String
+    /// The participant decided on.
+    public var participantID: ParticipantID
+    /// Eligible or not eligible.
+    public var decision: EligibilityDecisionKind
+    /// The evaluated criteria as JSON text (sorted keys), exactly as shown to the signer.
+    public var criteriaSnapshot: String
+    /// The signer's user id.
+    public var signedBy: UserID
+    /// The signer's printed name.
+    public var signerName: String
+    /// When it was signed (UTC).
+    public var signedAt: Date
+    /// The meaning of the signature, e.g. "I confirm the eligibility assessment".
+    public var meaning: String
+    /// The participant's data version the decision was made on; a later data change makes it stale.
+    public var participantVersion: Int
+}

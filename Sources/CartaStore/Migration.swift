@@ -1,0 +1,36 @@
+import Foundation
+import SQLKit
+
+/// One named, forward-only schema change, applied in its own transaction and recorded in `schema_migrations`.
+///
+/// Source: issue 2 scope 3 ("Named forward-only migrations"); DESIGN.md §5 (a GCP system must know which
+/// schema version wrote each record, so no "create table if not exists" on every boot).
+public struct Migration: Sendable {
+    /// The migration's permanent name, e.g. `0001_users_sessions_tokens`; never renamed once released.
+    public let name: String
+    let apply: @Sendable (any SQLDatabase, DatabaseEngine) async throws -> Void
+
+    init(_ name: String, apply: @escaping @Sendable (any SQLDatabase, DatabaseEngine) async throws -> Void) {
+        self.name = name
+        self.apply = apply
+    }
+
+    /// Every migration, in the order it is applied. Append only; never edit a released one.
+    ///
+    /// Source: issue 2 scope 3.
+    public static let all: [Migration] = [
+        Migration("0001_users_sessions_tokens", apply: SchemaV1.usersSessionsTokens),
+        Migration("0002_audit_events", apply: SchemaV1.auditEvents),
+        Migration("0003_participants", apply: SchemaV1.participants),
+        Migration("0004_item_values", apply: SchemaV1.itemValues),
+        Migration("0005_eligibility_decisions", apply: SchemaV1.eligibilityDecisions),
+    ]
+}
+
+/// SQL types spelled the same way for both engines.
+enum ColumnType {
+    /// `DOUBLE PRECISION`: 8-byte float on PostgreSQL, REAL affinity on SQLite.
+    static let double = SQLDataType.custom(SQLRaw("DOUBLE PRECISION"))
+    /// `BOOLEAN`: native on PostgreSQL, NUMERIC affinity (0/1) on SQLite.
+    static let boolean = SQLDataType.custom(SQLRaw("BOOLEAN"))
+}

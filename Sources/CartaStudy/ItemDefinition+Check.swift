@@ -1,0 +1,171 @@
+import CartaCore
+import Foundation
+
+/// The outcome of checking one entered value against its item definition.
+///
+/// Source: issue 2 scope item 6 ("server-side validation with messages that name the field and the
+/// rule; soft range warnings vs hard limits").
+public enum ItemCheck: Hashable, Sendable {
+    /// The value is acceptable; `warnings` name soft-range breaches to confirm.
+    case valid(CheckedValue, warnings: [String])
+    /// The value is rejected; the message names the field and the rule.
+    case invalid(String)
+}
+
+/// An accepted value: canonical text, the number and unit as entered, and the standardised value.
+///
+/// Source: spec/clinical.md §10.3 ("keep original result and unit"; store the standardised value).
+public struct CheckedValue: Hashable, Sendable, Codable {
+    /// Canonical text: trimmed number as entered, `true`/`false`, `YYYY-MM-DD`, the code, or the text.
+    public var text: String
+    /// The number as entered (numeric items).
+    public var number: Double?
+    /// The unit as entered (numeric items with a unit).
+    public var unit: String?
+    /// The value in `standardUnit`.
+    public var standardValue: Double?
+    public var standardUnit: String?
+
+    /// Creates a checked value, e.g. when rebuilding one from stored columns.
+    ///
+    /// Source: spec/clinical.md §10.3 (value and unit as entered plus the standardised value).
+    public init(text: String, number: Double?, unit: String?, standardValue: Double?, standardUnit: String?) {
+        self.text = text; self.number = number; self.unit = unit
+        self.standardValue = standardValue; self.standardUnit = standardUnit
+    }
+}
+
+extension ItemDefinition {
+    /// Checks a raw entered value (and optional unit; nil or empty means the item's default unit).
+    ///
+    /// A blank value is invalid when the item is required, otherwise valid with empty text.
+    /// Source: issue 2 scope item 2 ("item value checking"); spec/clinical.md §10.3.
+    public func check(raw: String, unit enteredUnit: String?) -> ItemCheck {
+        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let u = enteredUnit?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        if s.isEmpty {
+            return required ? .invalid("\(label) is required")
+                : .valid(CheckedValue(text: "", number: nil, unit: nil, standardValue: nil, standardUnit: nil), warnings: [])
+        }
+        if !type.isNumeric, let u {
+            return .invalid("\(label) takes no unit (got \"\(u)\")")
+        }
+        func plain(_ text: String) -> ItemCheck {
+            .valid(CheckedValue(text: text, number: nil, unit: nil, standardValue: nil, standardUnit: nil), warnings: [])
+        }
+        switch type {
+        case .text:
+            return plain(s)
+        case .boolean:
+            switch s.lowercased() {
+            case "true", "yes", "y", "1": return plain("true")
+            case "false", "no", "n", "0": return plain("false")
+            default: return .invalid("\(label) must be yes or no (got \"\(s)\")")
+            }
+        case .date:
+            guard let d = ClinicalDate(iso: s) else {
+                return .invalid("\(label) must be a calendar date YYYY-MM-DD (got \"\(s)\")")
+            }
+            return plain(d.description)
+        case .code:
+            if let e = codeList.first(where: { $0.code == s }) ?? codeList.first(where: { $0.code.lowercased() == s.lowercased() }) {
+                return plain(e.code)
+            }
+            let allowed = codeList.map { "\($0.code) (\($0.label))" }.joined(separator: ", ")
+            return .invalid("\(label) \"\(s)\" is not one of \(allowed)")
+        case .decimal, .integer:
+            return checkNumber(s, unit: u)
+        }
+    }
+
+    private func checkNumber(_ s: String, unit entered: String?) -> ItemCheck {
+        let number: Double
+        if type == .integer {
+            guard let i = Int(s) else { return .invalid("\(label) must be a whole number (got \"\(s)\")") }
+            number = Double(i)
+        } else {
+            guard s.wholeMatch(of: /[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/) != nil, let d = Double(s), d.isFinite else {
+                return .invalid("\(label) must be a number such as 12.5 (got \"\(s)\")")
+            }
+            number = d
+        }
+        let unit = entered ?? self.unit
+        var standard = number
+        if let analyte {
+            guard let unit else { return .invalid("\(label) needs a unit; use one of \(acceptedUnits.joined(separator: ", "))") }
+            guard acceptsUnit(unit), let v = try? UnitConversion.toStandard(number, unit: unit, analyte: analyte, field: oid) else {
+                return .invalid("\(label): unit \"\(unit)\" is not accepted; use one of \(acceptedUnits.joined(separator: ", "))")
+            }
+            standard = v
+        } else if let entered, entered != self.unit, !allowedUnits.contains(entered) {
+            return .invalid("\(label): unit \"\(entered)\" is not accepted; use \(self.unit ?? "no unit")")
+        }
+        let stdUnit = standardUnit ?? ""
+        let shown: String = {
+            let asEntered = EligibilityFormat.quantity(number, unit ?? "")
+            guard let analyte, let unit, !Self.sameUnit(unit, analyte.standardUnit, analyte) else { return asEntered }
+            return "\(asEntered) (\(EligibilityFormat.quantity(standard, stdUnit)))"
+        }()
+        if let hard = hardRange, !hard.contains(standard) {
+            return .invalid("\(label) \(shown) is outside the accepted range \(hard.text(unit: stdUnit))")
+        }
+        var warnings: [String] = []
+        if let soft = softRange, !soft.contains(standard) {
+            warnings.append("\(label) \(shown) is outside the expected range \(soft.text(unit: stdUnit)); please confirm")
+        }
+        let text = type == .integer ? String(Int(number)) : s
+        return .valid(CheckedValue(text: text, number: number, unit: unit, standardValue: standard,
+                                   standardUnit: standardUnit), warnings: warnings)
+    }
+
+    /// Units a value of this item may be entered in: the default unit first, then `allowedUnits`.
+    public var acceptedUnits: [String] {
+        var out: [String] = []
+        for u in [unit].compactMap({ $0 }) + allowedUnits where !out.contains(u) { out.append(u) }
+        return out
+    }
+
+    /// True when `u` is a spelling of one of the accepted units.
+    func acceptsUnit(_ u: String) -> Bool {
+        guard let analyte else { return acceptedUnits.contains(u) }
+        guard UnitConversion.accepts(u, for: analyte) else { return false }
+        return acceptedUnits.contains { Self.sameUnit($0, u, analyte) }
+    }
+
+    /// Two spellings denote the same unit of `analyte` when they map to the standard unit identically.
+    static func sameUnit(_ a: String, _ b: String, _ analyte: Analyte) -> Bool {
+        guard let a0 = try? UnitConversion.toStandard(0, unit: a, analyte: analyte),
+              let a1 = try? UnitConversion.toStandard(1, unit: a, analyte: analyte),
+              let b0 = try? UnitConversion.toStandard(0, unit: b, analyte: analyte),
+              let b1 = try? UnitConversion.toStandard(1, unit: b, analyte: analyte) else { return false }
+        return a0 == b0 && a1 == b1
+    }
+
+    /// The eligibility observation for a checked value; reference limits are in the entered unit
+    /// and are standardised with the value. Returns nil for blank values and free text.
+    ///
+    /// Source: spec/clinical.md §10.3 ("keep reference ranges in both" units).
+    public func observation(of value: CheckedValue, lowerLimitNormal: Double? = nil,
+                            upperLimitNormal: Double? = nil) -> Observation? {
+        guard !value.text.isEmpty else { return nil }
+        switch type {
+        case .text: return nil
+        case .boolean: return .boolean(value.text == "true")
+        case .date: return ClinicalDate(iso: value.text).map { .date($0) }
+        case .code: return .code(value.text)
+        case .decimal, .integer:
+            guard let std = value.standardValue else { return nil }
+            func convert(_ x: Double?) -> Double? {
+                guard let x else { return nil }
+                guard let analyte, let u = value.unit else { return x }
+                return try? UnitConversion.toStandard(x, unit: u, analyte: analyte)
+            }
+            return .number(value: std, unit: value.standardUnit ?? "", lowerLimitNormal: convert(lowerLimitNormal),
+                           upperLimitNormal: convert(upperLimitNormal))
+        }
+    }
+}
+
+extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,112 @@
+import CartaCore
+import Foundation
+
+/// Reads a study file's YAML tree into a `Study`, reporting every problem with its path.
+///
+/// Sections are read in dependency order (settings, forms, then everything that refers to items).
+/// Source: issue 2 scope item 2; docs/study-file.md.
+struct StudyFileReader {
+    let log: ProblemLog
+
+    static let topKeys = ["formatVersion", "study", "sites", "settings", "forms", "eligibility", "schedule", "dosing", "endpoints"]
+
+    func read(_ root: YAMLCursor) -> Study? {
+        guard root.mapping(known: Self.topKeys) else { return nil }
+        let version = root.child("formatVersion").int()
+        if let version, version != 1 { root.child("formatVersion").problem("unsupported format version \(version); this Carta reads version 1") }
+        let header = readHeader(root.child("study"))
+        let sites = readSites(root.child("sites"))
+        let settings = readSettings(root.child("settings"))
+        let forms = readForms(root.child("forms"))
+        let items = Dictionary(forms.flatMap(\.items).map { ($0.oid, $0) }, uniquingKeysWith: { a, _ in a })
+        let rules = RuleReader(log: log, items: items, settings: settings, ageRange: header.ageRange)
+        let eligibility = rules.readEligibility(root.child("eligibility"))
+        let schedule = readSchedule(root.child("schedule"), formOIDs: Set(forms.map(\.oid)))
+        let dosing = readDosing(root.child("dosing"))
+        let endpoints = readEndpoints(root.child("endpoints"))
+        guard let pattern = header.pattern else { return nil }
+        return Study(id: header.id, otherIDs: header.otherIDs, title: header.title, officialTitle: header.officialTitle,
+                     sponsor: header.sponsor, phase: header.phase, design: header.design,
+                     targetEnrolment: header.target, allowEnrolmentBeyondTarget: header.allowBeyond,
+                     subjectIDPattern: pattern, ageRange: header.ageRange, sites: sites, settings: settings,
+                     forms: forms, eligibility: eligibility, schedule: schedule, dosing: dosing, endpoints: endpoints)
+    }
+
+    struct Header {
+        var id = "", otherIDs: [String] = [], title = "", officialTitle: String?, sponsor = "", phase = ""
+        var design = StudyDesign(studyType: "", allocation: "", interventionModel: "", masking: "", primaryPurpose: "")
+        var target = 0, allowBeyond = false, pattern: SubjectIDPattern?, ageRange = AgeRange(minYears: 0, maxYears: 0)
+    }
+
+    func readHeader(_ c: YAMLCursor) -> Header {
+        var h = Header()
+        guard c.mapping(known: ["id", "otherIDs", "title", "officialTitle", "sponsor", "phase", "design", "targetEnrolment",
+                                "allowEnrolmentBeyondTarget", "subjectIDPattern", "ageRange"]) else { return h }
+        h.id = c.child("id").string() ?? ""
+        h.otherIDs = c.child("otherIDs").strings(required: false)
+        h.title = c.child("title").string() ?? ""
+        h.officialTitle = c.child("officialTitle").string(required: false)
+        h.sponsor = c.child("sponsor").string() ?? ""
+        h.phase = c.child("phase").string() ?? ""
+        let d = c.child("design")
+        if d.mapping(known: ["studyType", "allocation", "interventionModel", "masking", "primaryPurpose"]) {
+            h.design = StudyDesign(studyType: d.child("studyType").string() ?? "", allocation: d.child("allocation").string() ?? "",
+                                   interventionModel: d.child("interventionModel").string() ?? "",
+                                   masking: d.child("masking").string() ?? "", primaryPurpose: d.child("primaryPurpose").string() ?? "")
+        }
+        let t = c.child("targetEnrolment")
+        if let n = t.int() { if n > 0 { h.target = n } else { t.problem("must be greater than 0 (got \(n))") } }
+        h.allowBeyond = c.child("allowEnrolmentBeyondTarget").bool(default: false) ?? false
+        let p = c.child("subjectIDPattern")
+        if let text = p.string() {
+            switch SubjectIDPattern.parse(text) {
+            case .success(let pattern): h.pattern = pattern
+            case .failure(let e): p.problem("\"\(text)\" \(e.message)")
+            }
+        }
+        let a = c.child("ageRange")
+        if a.mapping(known: ["minYears", "maxYears"]), let lo = a.child("minYears").int(), let hi = a.child("maxYears").int() {
+            if lo < 0 || lo > hi { a.problem("minYears \(lo) must be ≥ 0 and ≤ maxYears \(hi)") }
+            h.ageRange = AgeRange(minYears: lo, maxYears: hi)
+        }
+        return h
+    }
+
+    func readSites(_ c: YAMLCursor) -> [Site] {
+        var seen = Set<String>()
+        let sites: [Site] = c.sequence().compactMap { s in
+            guard s.mapping(known: ["id", "name", "address", "contact"]) else { return nil }
+            let id = s.child("id").string()
+            if let id, !seen.insert(id).inserted { s.child("id").problem("duplicate site id \"\(id)\"") }
+            return Site(id: id ?? "", name: s.child("name").string() ?? "", address: s.child("address").string() ?? "",
+                        contact: s.child("contact").string(required: false))
+        }
+        if c.isPresent && sites.isEmpty { c.problem("at least one site is required") }
+        return sites
+    }
+
+    func readSettings(_ c: YAMLCursor) -> StudySettings {
+        var settings = StudySettings.defaults
+        guard c.mapping(known: SettingDefinition.all.map(\.name), required: false), let entries = c.entries() else { return settings }
+        for (name, v) in entries {
+            guard let def = SettingDefinition.named(name) else { continue }  // reported as unknown key
+            switch def.kind {
+            case .choice(let options):
+                guard let s = v.string() else { continue }
+                if options.contains(s) { settings.values[name] = .choice(s) }
+                else { v.problem("\"\(s)\" is not one of \(options.joined(separator: ", "))") }
+            case .integer(let range):
+                guard let i = v.int() else { continue }
+                if range.contains(i) { settings.values[name] = .integer(i) }
+                else { v.problem("\(i) is outside \(range.lowerBound)–\(range.upperBound)") }
+            case .number(let range):
+                guard let d = v.double() else { continue }
+                if range.contains(d) { settings.values[name] = .number(d) }
+                else { v.problem("\(d) is outside \(range.lowerBound)–\(range.upperBound)") }
+            case .flag:
+                if let b = v.bool(default: nil) { settings.values[name] = .flag(b) }
+            }
+        }
+        return settings
+    }
+}

@@ -1,0 +1,92 @@
+/// The audit trail: one page of events and the result of verifying the hash chain.
+///
+/// Source: issue 2 §4 (who, when, what, why, source; SHA-256 chain; `carta audit verify`).
+public enum AuditPage {
+    /// What the audit page shows.
+    public struct Model: PageModel, Equatable {
+        /// Template `audit.mustache`.
+        public static let template = "audit"
+        /// Document title.
+        public let title = "Audit trail"
+        /// The events of this page, in the order given (normally by sequence number).
+        public let events: [Event]
+        /// Whether there are events (the table is shown only then).
+        public let hasEvents: Bool
+        /// The chain verification result.
+        public let chain: ChainStatus
+        /// E.g. "Events 1–50 of 123".
+        public let rangeText: String
+        /// Link to the previous (older-numbered) page, if any.
+        public let previousHref: String?
+        /// Link to the next page, if any.
+        public let nextHref: String?
+
+        /// Creates the model for page `page` (1-based) of `pageSize` events out of `total`.
+        public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int) {
+            self.events = events
+            hasEvents = !events.isEmpty
+            self.chain = chain
+            let first = total == 0 ? 0 : (page - 1) * pageSize + 1
+            let last = min(total, (page - 1) * pageSize + events.count)
+            rangeText = total == 0 ? "No events" : "Events \(first)–\(last) of \(total)"
+            previousHref = page > 1 ? WebPaths.audit(page: page - 1) : nil
+            nextHref = last < total ? WebPaths.audit(page: page + 1) : nil
+        }
+    }
+
+    /// One audit event.
+    public struct Event: Sendable, Equatable {
+        /// Sequence number in the chain.
+        public let seq: Int
+        /// Time with UTC offset, e.g. "2026-11-25T10:15:03Z" or "2026-11-25 11:15:03 +01:00".
+        public let time: String
+        /// Who made the change.
+        public let user: String
+        /// web, api, cli or import.
+        public let source: String
+        /// The entity changed, e.g. "participant BCRITP-001".
+        public let entity: String
+        /// The field changed, e.g. "HGB".
+        public let field: String
+        /// Value before ("" when created).
+        public let oldValue: String
+        /// Value after.
+        public let newValue: String
+        /// Reason for change, if given.
+        public let reason: String
+
+        /// Creates an event row.
+        public init(seq: Int, time: String, user: String, source: String, entity: String,
+                    field: String, oldValue: String, newValue: String, reason: String) {
+            self.seq = seq
+            self.time = time
+            self.user = user
+            self.source = source
+            self.entity = entity
+            self.field = field
+            self.oldValue = oldValue
+            self.newValue = newValue
+            self.reason = reason
+        }
+    }
+
+    /// The outcome of re-computing the hash chain.
+    public struct ChainStatus: Sendable, Equatable {
+        /// `verified` or `broken` (for `data-chain` and styling).
+        public let code: String
+        /// Whether the chain verified.
+        public let intact: Bool
+        /// E.g. "Hash chain verified: 123 events." or "Chain broken at event 17: hash mismatch."
+        public let message: String
+
+        /// A verified chain of `count` events.
+        public static func verified(count: Int) -> ChainStatus {
+            ChainStatus(code: "verified", intact: true, message: "Hash chain verified: \(count) events, no broken link.")
+        }
+
+        /// A chain broken at event `seq`.
+        public static func broken(atSeq seq: Int, detail: String) -> ChainStatus {
+            ChainStatus(code: "broken", intact: false, message: "Hash chain broken at event \(seq): \(detail)")
+        }
+    }
+}

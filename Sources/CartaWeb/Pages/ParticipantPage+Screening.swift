@@ -1,0 +1,83 @@
+extension ParticipantPage {
+    /// The screening data form: one `<form>` with a fieldset per study form, saved together.
+    ///
+    /// Source: issue 2 §6 (screening forms rendered from the study file; soft warnings vs hard limits;
+    /// optimistic version check) and §5 GCP (reason for change).
+    public struct Screening: Sendable, Equatable {
+        /// Where the form posts.
+        public let action: String
+        /// The version of the saved data the form was built from (hidden field `version`).
+        public let version: String
+        /// The study's forms, in order.
+        public let sections: [FormSection]
+        /// Whether to show the "reason for change" field (when saved data exist).
+        public let showReason: Bool
+        /// The reason echoed after a failed save.
+        public let reasonForChange: String
+        /// Error for the reason field (e.g. required when changing a saved value).
+        public let reasonError: String?
+        /// A form-level error, e.g. the optimistic-lock conflict message.
+        public let screeningError: String?
+        /// When true every input is disabled and no save button is shown (read-only roles).
+        public let readOnly: Bool
+
+        /// Creates the screening form for a participant.
+        public init(subjectId: String, version: String, sections: [FormSection], showReason: Bool,
+                    reasonForChange: String = "", reasonError: String? = nil, screeningError: String? = nil,
+                    readOnly: Bool = false) {
+            action = WebPaths.screening(subjectId)
+            self.version = version
+            self.sections = sections
+            self.showReason = showReason
+            self.reasonForChange = reasonForChange
+            self.reasonError = reasonError
+            self.screeningError = screeningError
+            self.readOnly = readOnly
+        }
+    }
+
+    /// One study form (e.g. "Screening laboratory") as a fieldset.
+    public struct FormSection: Sendable, Equatable {
+        /// Form OID from the study file (used in the fieldset id `form-<OID>`).
+        public let oid: String
+        /// Form name shown as the legend.
+        public let name: String
+        /// The items, in order.
+        public let items: [FormItem]
+
+        /// Creates a form section.
+        public init(oid: String, name: String, items: [FormItem]) {
+            self.oid = oid
+            self.name = name
+            self.items = items
+        }
+    }
+
+    /// One audit record of an item, for its history disclosure.
+    ///
+    /// Source: issue 2 §4 (who, when, old → new, why, source).
+    public struct HistoryEntry: Sendable, Equatable {
+        /// Time with offset.
+        public let when: String
+        /// Who made the change.
+        public let who: String
+        /// Value before ("" when first entered).
+        public let oldValue: String
+        /// Value after.
+        public let newValue: String
+        /// Reason for change ("" when none was required).
+        public let reason: String
+        /// web, api, cli or import.
+        public let source: String
+
+        /// Creates a history entry.
+        public init(when: String, who: String, oldValue: String, newValue: String, reason: String, source: String) {
+            self.when = when
+            self.who = who
+            self.oldValue = oldValue
+            self.newValue = newValue
+            self.reason = reason
+            self.source = source
+        }
+    }
+}

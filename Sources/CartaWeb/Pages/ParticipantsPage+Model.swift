@@ -1,0 +1,76 @@
+/// The participant list, filterable by status.
+///
+/// Source: issue 2 §6 (participant list).
+public enum ParticipantsPage {
+    /// What the participant list shows.
+    public struct Model: PageModel, Equatable {
+        /// Template `participants.mustache`.
+        public static let template = "participants"
+        /// Document title.
+        public let title = "Participants"
+        /// Filter links: "All" and one per status, the active one marked.
+        public let filters: [FilterLink]
+        /// Describes the current filter, e.g. "All participants" or "Status: Enrolled".
+        public let filterDescription: String
+        /// The rows to show.
+        public let rows: [Row]
+        /// Whether there are rows (the table is shown only then).
+        public let hasRows: Bool
+        /// Link to the registration form.
+        public let registerHref: String
+
+        /// Creates the list model; `status` is the active filter (`nil` = all).
+        public init(rows: [Row], status: StatusBadge.Status?) {
+            var filters = [FilterLink(key: "all", label: "All", href: WebPaths.participants(status: nil), current: status == nil)]
+            for s in StatusBadge.Status.allCases {
+                filters.append(FilterLink(
+                    key: s.rawValue, label: StatusBadge(s).label,
+                    href: WebPaths.participants(status: s.rawValue), current: s == status
+                ))
+            }
+            self.filters = filters
+            filterDescription = status.map { "Status: " + StatusBadge($0).label } ?? "All participants"
+            self.rows = rows
+            hasRows = !rows.isEmpty
+            registerHref = WebPaths.register
+        }
+    }
+
+    /// One participant row.
+    public struct Row: Sendable, Equatable {
+        /// Pseudonymous subject ID.
+        public let subjectId: String
+        /// Link to the participant page.
+        public let href: String
+        /// Status badge.
+        public let badge: StatusBadge
+        /// Site name.
+        public let site: String
+        /// Registration date, "YYYY-MM-DD".
+        public let registeredOn: String
+        /// What happens next, e.g. "Enter screening labs".
+        public let nextAction: String
+
+        /// Creates a row.
+        public init(subjectId: String, status: StatusBadge.Status, site: String, registeredOn: String, nextAction: String) {
+            self.subjectId = subjectId
+            self.href = WebPaths.participant(subjectId)
+            self.badge = StatusBadge(status)
+            self.site = site
+            self.registeredOn = registeredOn
+            self.nextAction = nextAction
+        }
+    }
+
+    /// A status filter link.
+    public struct FilterLink: Sendable, Equatable {
+        /// Stable key, used in the id `filter-<key>`.
+        public let key: String
+        /// Visible text.
+        public let label: String
+        /// Target URL.
+        public let href: String
+        /// Whether this filter is active.
+        public let current: Bool
+    }
+}

@@ -1,0 +1,37 @@
+/// What every page shows around its content: study, user, navigation, flash messages and the CSRF token.
+///
+/// Source: issue 2 §5 (CSRF token on every form) and §7 (web pages).
+public struct LayoutModel: Sendable, Equatable {
+    /// Study identifier shown in the header, e.g. "NCT05315778".
+    public let studyId: String
+    /// Short study title shown in the header.
+    public let studyTitle: String
+    /// The signed-in user; `nil` on the sign-in page (then no navigation is shown).
+    public let user: SignedInUser?
+    /// The session's CSRF token; every POST form carries it as the hidden field `csrf`.
+    public let csrf: String
+    /// Messages to show once at the top of the main content.
+    public let flashes: [Flash]
+    /// The main navigation, with the current section marked.
+    public let nav: [NavLink]
+    /// Where the sign-out form posts.
+    public let signOutAction: String
+
+    /// Creates the layout model; `current` marks the navigation entry of the page being shown.
+    public init(
+        studyId: String,
+        studyTitle: String,
+        user: SignedInUser?,
+        csrf: String,
+        flashes: [Flash] = [],
+        current: NavLink.Section? = nil
+    ) {
+        self.studyId = studyId
+        self.studyTitle = studyTitle
+        self.user = user
+        self.csrf = csrf
+        self.flashes = flashes
+        self.nav = NavLink.Section.allCases.map { NavLink($0, current: current) }
+        self.signOutAction = WebPaths.signOut
+    }
+}

@@ -1,0 +1,30 @@
+/// One entry of the main navigation.
+///
+/// Source: issue 2 §7; WAI-ARIA `aria-current="page"` for the current section.
+public struct NavLink: Sendable, Equatable {
+    /// The sections of the main navigation.
+    public enum Section: String, Sendable, CaseIterable {
+        case dashboard, participants, register, audit
+    }
+
+    /// Stable key, used in the element id `nav-<key>`.
+    public let key: String
+    /// Visible text.
+    public let label: String
+    /// Target path.
+    public let href: String
+    /// Whether this is the page being shown.
+    public let current: Bool
+
+    /// Creates a link for a section, marking it current when it is `current`.
+    public init(_ section: Section, current: Section?) {
+        key = section.rawValue
+        self.current = section == current
+        switch section {
+        case .dashboard: (label, href) = ("Dashboard", WebPaths.dashboard)
+        case .participants: (label, href) = ("Participants", WebPaths.participants)
+        case .register: (label, href) = ("Register participant", WebPaths.register)
+        case .audit: (label, href) = ("Audit trail", WebPaths.audit)
+        }
+    }
+}

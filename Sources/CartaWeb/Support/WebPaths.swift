@@ -1,0 +1,78 @@
+/// The URL paths the pages link to and post to; the server's routes must match these.
+///
+/// Kept in one place so a route change is one edit. Source: DESIGN.md §3 (web app contract).
+public enum WebPaths {
+    /// Dashboard (home).
+    public static let dashboard = "/"
+    /// Sign-in form (GET) and its submission (POST).
+    public static let signIn = "/signin"
+    /// Sign-out (POST only).
+    public static let signOut = "/signout"
+    /// Participant list; `?status=` filters it.
+    public static let participants = "/participants"
+    /// Registration form (GET) and its submission (POST).
+    public static let register = "/participants/new"
+    /// Audit trail; `?page=` pages it.
+    public static let audit = "/audit"
+    /// Prefix of static assets served by `PageRenderer.asset(named:)`.
+    public static let staticPrefix = "/static/"
+
+    /// The participant page for a subject ID.
+    public static func participant(_ subjectId: String) -> String {
+        "/participants/" + escapedSegment(subjectId)
+    }
+
+    /// Where the screening data form posts.
+    public static func screening(_ subjectId: String) -> String {
+        participant(subjectId) + "/screening"
+    }
+
+    /// Where the investigator's eligibility signature posts.
+    public static func signEligibility(_ subjectId: String) -> String {
+        participant(subjectId) + "/eligibility/sign"
+    }
+
+    /// Where enrolment posts.
+    public static func enrol(_ subjectId: String) -> String {
+        participant(subjectId) + "/enrol"
+    }
+
+    /// Where a screen failure posts.
+    public static func screenFail(_ subjectId: String) -> String {
+        participant(subjectId) + "/screen-fail"
+    }
+
+    /// The participant list filtered by a status code (`screening`, `enrolled`, `screen_failed`), or unfiltered.
+    public static func participants(status: String?) -> String {
+        guard let status else { return participants }
+        return participants + "?status=" + escapedSegment(status)
+    }
+
+    /// One page of the audit trail (1-based).
+    public static func audit(page: Int) -> String {
+        audit + "?page=\(page)"
+    }
+
+    // Subject IDs come from the study's pattern, but percent-encode anyway so a
+    // surprising ID can never break out of the path segment.
+    private static func escapedSegment(_ s: String) -> String {
+        var allowed = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        allowed.remove("/")
+        var out = ""
+        for byte in s.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 128, allowed.contains(c) {
+                out.append(c)
+            } else {
+                out += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return out
+    }
+}
+
+private extension String {
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import CartaServer
+import CartaStore
+import CartaStudy
+import Foundation
+import Logging
+
+/// `--db` shared by every command that opens the database (DESIGN.md §3: CLI > environment > default).
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "Database URL: sqlite://file.sqlite, sqlite:///abs/path.sqlite or postgres://user:pass@host:port/db. Env: CARTA_DATABASE_URL. Default: ./carta.sqlite.")
+    var db: String?
+
+    var urlText: String { db ?? ProcessInfo.processInfo.environment["CARTA_DATABASE_URL"] ?? "sqlite://carta.sqlite" }
+
+    func openStore() async throws -> CartaStore {
+        let url = try DatabaseURL(parsing: urlText)
+        return try await CartaStore.open(url, logger: quietLogger())
+    }
+}
+
+/// `--study FILE`: a study file instead of the built-in NCT05315778.
+struct StudyOptions: ParsableArguments {
+    @Option(name: .long, help: "Study file (YAML). Default: the built-in NCT05315778 study.")
+    var study: String?
+
+    func load() throws -> Study {
+        guard let study else { return try StudyLoader.builtIn() }
+        guard let data = FileManager.default.contents(atPath: study) else { throw CLIFailure("study file \(study) cannot be read") }
+        return try StudyLoader.load(yaml: String(decoding: data, as: UTF8.self))
+    }
+}
+
+func quietLogger() -> Logger {
+    var logger = Logger(label: "carta")
+    logger.logLevel = .warning
+    return logger
+}
+
+/// Reads one line (a password) from standard input without echoing it into logs.
+func readSecretLine(prompt: String) throws -> String {
+    if isatty(STDIN_FILENO) != 0 { FileHandle.standardError.write(Data(prompt.utf8)) }
+    guard let line = readLine(strippingNewline: true), !line.isEmpty else {
+        throw CLIFailure("no password on standard input")
+    }
+    return line
+}
+
+/// A failure reported on stderr with exit status 1 (DESIGN.md §3: 1 = invalid input).
+struct CLIFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}

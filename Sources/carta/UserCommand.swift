@@ -1,0 +1,42 @@
+import ArgumentParser
+import CartaServer
+import CartaStore
+import Foundation
+
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage user accounts.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Add a user; the password is read from standard input (one line, at least 10 characters).")
+        @Argument(help: "Sign-in name.") var name: String
+        @Option(help: "Role: admin, investigator, coordinator or monitor.") var role: String
+        @Option(name: .customLong("display-name"), help: "Name shown on pages and signatures (default: NAME).") var displayName: String?
+        @OptionGroup var database: DatabaseOptions
+
+        func validate() throws {
+            guard UserRole(rawValue: role) != nil else {
+                throw ValidationError("--role must be one of \(UserRole.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
+
+        func run() async throws {
+            let password = try readSecretLine(prompt: "Password for \(name): ")
+            if let problem = AuthService.passwordProblem(password) { throw CLIFailure(problem) }
+            let store = try await database.openStore()
+            do {
+                if try await store.isEmpty() { _ = try await store.migrate() }
+                let auth = AuthService(store: store, bcryptCost: 12, lifetime: 3600)
+                let user = try await store.createUser(
+                    username: name, displayName: displayName ?? name, role: UserRole(rawValue: role)!,
+                    passwordHash: auth.hash(password), actor: AuditActor(userID: nil, username: "carta user add", source: .cli))
+                await store.close()
+                print("Added \(user.username) (\(user.role.rawValue)).")
+            } catch {
+                await store.close()
+                throw error
+            }
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import CartaCore
+import Testing
+@testable import CartaStudy
+
+/// Entered values against the built-in item definitions: types, units, hard and soft ranges
+/// (issue 2 scope item 2 "item value checking"; spec/clinical.md §10.3 conversions).
+struct ItemCheckTests {
+    static let study = try! StudyLoader.builtIn()
+
+    static func item(_ oid: String) -> ItemDefinition { study.item(oid)! }
+
+    // Rejected values: the message names the field and the rule.
+    @Test(arguments: [
+        ("HGB", "400", nil, "Hemoglobin 400 g/L is outside the accepted range 20–250 g/L"),
+        ("HGB", "40", "g/dL", "Hemoglobin 40 g/dL (400 g/L) is outside the accepted range 20–250 g/L"),
+        ("HGB", "abc", nil, "Hemoglobin must be a number such as 12.5 (got \"abc\")"),
+        ("HGB", "12,5", nil, "Hemoglobin must be a number such as 12.5 (got \"12,5\")"),
+        ("HGB", "0x10", nil, "Hemoglobin must be a number such as 12.5 (got \"0x10\")"),
+        ("HGB", "nan", nil, "Hemoglobin must be a number such as 12.5 (got \"nan\")"),
+        ("HGB", "95", "mg", "Hemoglobin: unit \"mg\" is not accepted; use one of g/L, g/dL, mmol/L"),
+        ("HGB", "  ", nil, "Hemoglobin is required"),
+        ("ECOG", "2.5", nil, "ECOG performance status must be a whole number (got \"2.5\")"),
+        ("ECOG", "6", nil, "ECOG performance status 6 is outside the accepted range 0–5"),
+        ("SEX", "X", nil, "Sex \"X\" is not one of F (Female), M (Male)"),
+        ("CONSENT_DATE", "2025-02-30", nil, "Date of informed consent must be a calendar date YYYY-MM-DD (got \"2025-02-30\")"),
+        ("CONSENT_DATE", "2025-02-03", "d", "Date of informed consent takes no unit (got \"d\")"),
+        ("OTHER_STUDY", "maybe", nil, "Has the participant ever taken part in another clinical study? must be yes or no (got \"maybe\")"),
+        ("HCV_RNA", "20", "copies/mL", "HCV-RNA: unit \"copies/mL\" is not accepted; use [IU]/mL"),
+        ("SPO2", "101", nil, "Oxygen saturation (SpO2) on room air 101% is outside the accepted range 50–100%"),
+        ("ANC", "150000", "/uL", "Absolute neutrophil count 150000 /uL (150 ×10⁹/L) is outside the accepted range 0–100 ×10⁹/L"),
+    ] as [(String, String, String?, String)])
+    func rejected(oid: String, raw: String, unit: String?, message: String) {
+        #expect(Self.item(oid).check(raw: raw, unit: unit) == .invalid(message))
+    }
+
+    // Accepted values: canonical text, entered number and unit, standardised value (§10.3 factors).
+    @Test(arguments: [
+        ("HGB", "95", nil, "95", 95.0, "g/L", 95.0, "g/L"),
+        ("HGB", "9.5", "g/dL", "9.5", 9.5, "g/dL", 95.0, "g/L"),
+        ("ANC", "1500", "/uL", "1500", 1500, "/uL", 1.5, "10*9/L"),
+        ("ANC", "1.5", "10^9/L", "1.5", 1.5, "10^9/L", 1.5, "10*9/L"),
+        ("CREAT", "1.0", "mg/dL", "1.0", 1.0, "mg/dL", 88.4, "umol/L"),
+        ("BILI", "1", "mg/dL", "1", 1, "mg/dL", 17.1, "umol/L"),
+        ("ECOG", " 2 ", nil, "2", 2, nil, 2, nil),
+        ("WEIGHT", "70", nil, "70", 70, "kg", 70, "kg"),
+        ("HCV_RNA", "0", "[IU]/mL", "0", 0, "[IU]/mL", 0, "[IU]/mL"),
+    ] as [(String, String, String?, String, Double, String?, Double, String?)])
+    func acceptedNumbers(oid: String, raw: String, unit: String?, text: String, number: Double, enteredUnit: String?,
+                         standard: Double, standardUnit: String?) throws {
+        guard case .valid(let v, let warnings) = Self.item(oid).check(raw: raw, unit: unit) else {
+            Issue.record("rejected \(raw)"); return
+        }
+        #expect(v.text == text && v.number == number && v.unit == enteredUnit && v.standardUnit == standardUnit)
+        #expect(abs((v.standardValue ?? .nan) - standard) < 1e-9)
+        #expect(warnings.isEmpty)
+    }
+
+    @Test(arguments: [
+        ("HGB", "55", nil, "Hemoglobin 55 g/L is outside the expected range 60–200 g/L; please confirm"),
+        ("WEIGHT", "160", nil, "Body weight 160 kg is outside the expected range 35–150 kg; please confirm"),
+        ("HGB", "5.5", "g/dL", "Hemoglobin 5.5 g/dL (55 g/L) is outside the expected range 60–200 g/L; please confirm"),
+    ] as [(String, String, String?, String)])
+    func softRangeWarns(oid: String, raw: String, unit: String?, warning: String) {
+        guard case .valid(_, let warnings) = Self.item(oid).check(raw: raw, unit: unit) else { Issue.record("rejected"); return }
+        #expect(warnings == [warning])
+    }
+
+    @Test(arguments: [
+        ("SEX", "f", "F"), ("OTHER_STUDY", "Yes", "true"), ("OTHER_STUDY", "no", "false"),
+        ("CONSENT_DATE", "2025-02-03", "2025-02-03"), ("TCELL_RESULT", "PASS", "PASS"),
+    ])
+    func acceptedOthers(oid: String, raw: String, text: String) {
+        guard case .valid(let v, _) = Self.item(oid).check(raw: raw, unit: nil) else { Issue.record("rejected"); return }
+        #expect(v.text == text && v.number == nil && v.standardValue == nil)
+    }
+
+    @Test func blankOptionalItemIsValidAndEmpty() {
+        guard case .valid(let v, let w) = Self.item("WBC").check(raw: "", unit: nil) else { Issue.record("rejected"); return }
+        #expect(v.text.isEmpty && v.number == nil && w.isEmpty)
+        #expect(Self.item("WBC").observation(of: v) == nil)
+    }
+
+    // Reference limits entered in the value's unit are standardised with it (§10.3).
+    @Test func observationStandardisesReferenceLimits() throws {
+        let creat = Self.item("CREAT")
+        guard case .valid(let v, _) = creat.check(raw: "1.2", unit: "mg/dL") else { Issue.record("rejected"); return }
+        let obs = try #require(creat.observation(of: v, lowerLimitNormal: 0.5, upperLimitNormal: 1.5))
+        guard case .number(let value, let unit, let lln, let uln) = obs else { Issue.record("not a number"); return }
+        #expect(abs(value - 106.08) < 1e-9 && unit == "umol/L")
+        #expect(abs(lln! - 44.2) < 1e-9 && abs(uln! - 132.6) < 1e-9)
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Testing
+@testable import CartaWeb
+
+/// The small decisions the view models make so the templates need no logic.
+@Suite struct ModelTests {
+    // DESIGN.md §4: rule outcomes met / notMet(reason) / notEvaluable(missing:) shown with icon + word.
+    @Test(arguments: [
+        (ParticipantPage.Criterion.Outcome.met("Hb 112 g/L ≥ 100 g/L"), "met", "Met", "✓", "Hb 112 g/L ≥ 100 g/L"),
+        (.notMet("Hb 92 g/L < 100 g/L"), "not_met", "Not met", "✕", "Hb 92 g/L < 100 g/L"),
+        (.notEvaluable(missing: "ALT, AST"), "not_evaluable", "Not evaluable", "?", "Missing: ALT, AST"),
+    ])
+    func criterionOutcomeIsShownByCodeWordAndIcon(outcome: ParticipantPage.Criterion.Outcome, code: String, word: String, icon: String, reason: String) {
+        let c = ParticipantPage.Criterion(id: "E7", inclusion: false, text: "Hb < 100 g/L", outcome: outcome)
+        #expect(c.result == code)
+        #expect(c.word == word)
+        #expect(c.icon == icon)
+        #expect(c.reason == reason)
+        #expect(c.kind == "Exclusion")
+    }
+
+    @Test func criterionRowCarriesIdAndResultForTheBrowserTest() throws {
+        let html = try PageRenderer().render(PageFixtures.participant(), layout: PageFixtures.layout())
+        #expect(html.contains(#"<tr id="criterion-E7" class="result--not_met" data-result="not_met">"#))
+        #expect(html.contains(#"<tr id="criterion-E8" class="result--not_evaluable" data-result="not_evaluable">"#))
+        #expect(html.contains(#"<div id="eligibility-verdict" class="verdict verdict--not_eligible" data-verdict="not_eligible" role="status">"#))
+    }
+
+    @Test func identityIsShownOnlyWhenTheModelHasIt() throws {
+        let renderer = try PageRenderer()
+        let withIdentity = try renderer.render(PageFixtures.participant(), layout: PageFixtures.layout())
+        let monitor = try renderer.render(PageFixtures.participantMonitor(), layout: PageFixtures.layout())
+        #expect(withIdentity.contains("id=\"identity\"") && withIdentity.contains("H-0042"))
+        #expect(!monitor.contains("id=\"identity\"") && !monitor.contains("H-0042") && !monitor.contains("Li Wei"))
+    }
+
+    @Test func readOnlyScreeningDisablesInputsAndHidesActions() throws {
+        let html = try PageRenderer().render(PageFixtures.participantMonitor(), layout: PageFixtures.layout())
+        #expect(!html.contains("id=\"save-screening\""))
+        #expect(!html.contains("id=\"sign-eligibility\"") && !html.contains("id=\"enrol\"") && !html.contains("id=\"screen-fail\""))
+        #expect(html.contains(#"<input id="item-HGB" name="item.HGB" type="text" inputmode="decimal" data-kind="number" value="112" autocomplete="off" aria-describedby="help-HGB warning-HGB" disabled>"#))
+    }
+
+    @Test func unitChoiceOnlyWhenSeveralUnitsAreAllowed() {
+        let one = ParticipantPage.FormItem(oid: "ANC", label: "ANC", kind: .number, units: [SelectOption(value: "10*9/L", label: "10*9/L")])
+        let two = ParticipantPage.FormItem(oid: "HGB", label: "Hb", kind: .number,
+                                           units: [SelectOption(value: "g/L", label: "g/L"), SelectOption(value: "g/dL", label: "g/dL")])
+        #expect(one.fixedUnit == "10*9/L" && one.units.isEmpty && !one.hasUnitChoice)
+        #expect(two.fixedUnit == nil && two.units.count == 2 && two.hasUnitChoice)
+    }
+
+    @Test func itemKindSetsExactlyOneFlagAndYesNoGetsCDISCCodes() {
+        for kind in [ParticipantPage.FormItem.Kind.number, .text, .date, .select, .yesNo] {
+            let item = ParticipantPage.FormItem(oid: "X", label: "X", kind: kind, value: "N")
+            #expect([item.isNumber, item.isText, item.isDate, item.isSelect, item.isYesNo].filter { $0 }.count == 1)
+            #expect(item.kind == kind.rawValue)
+            if kind == .yesNo {
+                #expect(item.choices == [SelectOption(value: "Y", label: "Yes"), SelectOption(value: "N", label: "No", selected: true)])
+            }
+        }
+    }
+
+    @Test func describedByListsHelpErrorAndWarningIds() {
+        let item = ParticipantPage.FormItem(oid: "HGB", label: "Hb", kind: .number, error: "bad", warning: "low", help: "h")
+        #expect(item.describedBy == "help-HGB error-HGB warning-HGB")
+        #expect(item.invalid)
+        #expect(ParticipantPage.FormItem(oid: "A", label: "A", kind: .text).describedBy == nil)
+    }
+
+    // Audit paging: page 2 of 50 per page with 123 events → 51–100, both links.
+    @Test(arguments: [
+        (1, 50, 50, 123, "Events 1–50 of 123", nil, "/audit?page=2"),
+        (2, 50, 50, 123, "Events 51–100 of 123", "/audit?page=1", "/audit?page=3"),
+        (3, 50, 23, 123, "Events 101–123 of 123", "/audit?page=2", nil),
+        (1, 50, 0, 0, "No events", nil, nil),
+    ] as [(Int, Int, Int, Int, String, String?, String?)])
+    func auditPaging(page: Int, pageSize: Int, count: Int, total: Int, range: String, previous: String?, next: String?) {
+        let events = (0..<count).map { AuditPage.Event(seq: $0, time: "t", user: "u", source: "web", entity: "e", field: "f", oldValue: "", newValue: "", reason: "") }
+        let m = AuditPage.Model(events: events, chain: .verified(count: total), page: page, pageSize: pageSize, total: total)
+        #expect(m.rangeText == range)
+        #expect(m.previousHref == previous)
+        #expect(m.nextHref == next)
+    }
+
+    @Test func dashboardProgressAndTarget() {
+        let m = DashboardPage.Model(screening: 3, enrolled: 2, screenFailed: 1, target: 5, waiting: [])
+        #expect(m.progressText == "2 of 5 enrolled")
+        #expect(!m.targetReached && !m.hasWaiting)
+        #expect(m.counts.map(\.count) == [3, 2, 1])
+        #expect(m.counts.map(\.href) == ["/participants?status=screening", "/participants?status=enrolled", "/participants?status=screen_failed"])
+        #expect(DashboardPage.Model(screening: 0, enrolled: 5, screenFailed: 0, target: 5, waiting: []).targetReached)
+    }
+
+    @Test func participantsFilterMarksTheActiveStatus() {
+        let m = ParticipantsPage.Model(rows: [], status: .screenFailed)
+        #expect(m.filters.map(\.key) == ["all", "screening", "enrolled", "screen_failed"])
+        #expect(m.filters.filter(\.current).map(\.key) == ["screen_failed"])
+        #expect(m.filterDescription == "Status: Screen failed")
+    }
+
+    @Test func registerErrorSummaryLinksToEachFieldInError() {
+        let m = PageFixtures.register()
+        #expect(m.errorSummary.map(\.fieldId) == ["date_of_birth", "hospital_number"])
+        #expect(m.hasErrors)
+        #expect(!RegisterPage.Model(sites: []).hasErrors)
+    }
+
+    @Test func navMarksTheCurrentSection() throws {
+        let html = try PageRenderer().render(PageFixtures.audit(), layout: PageFixtures.layout(current: .audit))
+        #expect(html.contains(#"<a id="nav-audit" href="/audit" aria-current="page">Audit trail</a>"#))
+        #expect(HTMLInspection.count("aria-current=\"page\"", in: html) == 1)
+        let signIn = try PageRenderer().render(SignInPage.Model(), layout: PageFixtures.layout(user: false))
+        #expect(!signIn.contains("nav-dashboard") && !signIn.contains("id=\"signout\""))
+    }
+
+    @Test(arguments: [
+        ("BCRITP-001", "/participants/BCRITP-001"),
+        ("A/B", "/participants/A%2FB"),
+        ("é?", "/participants/%C3%A9%3F"),
+    ])
+    func participantPathsArePercentEncoded(subjectId: String, path: String) {
+        #expect(WebPaths.participant(subjectId) == path)
+        #expect(WebPaths.screening(subjectId) == path + "/screening")
+    }
+}

@@ -1,0 +1,140 @@
+@testable import CartaWeb
+
+/// Fixed page models for snapshots and the security checks; `text` lets a test put the same
+/// string into every user-data field.
+enum PageFixtures {
+    static func layout(user: Bool = true, current: NavLink.Section? = nil, text: String? = nil, flashes: [Flash] = []) -> LayoutModel {
+        LayoutModel(
+            studyId: text ?? "NCT05315778",
+            studyTitle: text ?? "BCMA CAR-T in relapsed/refractory ITP",
+            user: user ? SignedInUser(username: text ?? "ines.investigator", role: text ?? "Investigator") : nil,
+            csrf: text ?? "csrf-token-123",
+            flashes: flashes,
+            current: current
+        )
+    }
+
+    static func signIn(text: String? = nil) -> SignInPage.Model {
+        SignInPage.Model(username: text ?? "cora", signinError: text ?? "Unknown username or wrong password.", next: text ?? "/participants")
+    }
+
+    static func dashboard(text: String? = nil) -> DashboardPage.Model {
+        DashboardPage.Model(screening: 3, enrolled: 2, screenFailed: 1, target: 5, waiting: [
+            .init(subjectId: text ?? "BCRITP-003", reason: text ?? "screening data incomplete: Hb, ANC"),
+            .init(subjectId: text ?? "BCRITP-002", reason: text ?? "awaiting investigator signature"),
+        ])
+    }
+
+    static func participants(text: String? = nil) -> ParticipantsPage.Model {
+        ParticipantsPage.Model(rows: [
+            .init(subjectId: text ?? "BCRITP-001", status: .enrolled, site: text ?? "Tianjin Haihe",
+                  registeredOn: text ?? "2026-10-02", nextAction: text ?? "Schedule lymphodepletion"),
+            .init(subjectId: text ?? "BCRITP-002", status: .screening, site: text ?? "Tianjin Haihe",
+                  registeredOn: text ?? "2026-11-20", nextAction: text ?? "Awaiting investigator signature"),
+            .init(subjectId: text ?? "BCRITP-004", status: .screenFailed, site: text ?? "Tianjin Haihe",
+                  registeredOn: text ?? "2026-11-21", nextAction: text ?? "None"),
+        ], status: nil)
+    }
+
+    static func register(text: String? = nil) -> RegisterPage.Model {
+        RegisterPage.Model(
+            fullName: .init(value: text ?? "Li Wei", error: text),
+            dateOfBirth: .init(value: text ?? "1984-13-07", error: text ?? "Date of birth: \"1984-13-07\" is not a calendar date (YYYY-MM-DD)."),
+            hospitalNumber: .init(value: text ?? "", error: text ?? "Hospital number is required."),
+            sites: [
+                SelectOption(value: text ?? "", label: text ?? "— choose a site —"),
+                SelectOption(value: text ?? "TJ01", label: text ?? "Tianjin Haihe Hospital", selected: true),
+            ],
+            siteError: text
+        )
+    }
+
+    static func participant(text: String? = nil) -> ParticipantPage.Model {
+        let t = text
+        let history = [
+            ParticipantPage.HistoryEntry(when: t ?? "2026-11-24T09:12:00Z", who: t ?? "cora", oldValue: t ?? "",
+                                         newValue: t ?? "92", reason: t ?? "", source: t ?? "web"),
+            ParticipantPage.HistoryEntry(when: t ?? "2026-11-25T10:02:00Z", who: t ?? "cora", oldValue: t ?? "92",
+                                         newValue: t ?? "112", reason: t ?? "Transcription error corrected", source: t ?? "web"),
+        ]
+        let labs = ParticipantPage.FormSection(oid: t ?? "F.LAB", name: t ?? "Screening laboratory", items: [
+            .init(oid: t ?? "HGB", label: t ?? "Haemoglobin", kind: .number, value: t ?? "112",
+                  units: [SelectOption(value: t ?? "g/L", label: t ?? "g/L", selected: true), SelectOption(value: "g/dL", label: "g/dL")],
+                  referenceRange: .init(lln: t ?? "115", uln: t ?? "150"), warning: t ?? "112 g/L is below the lab's LLN 115 g/L.",
+                  help: t ?? "Most recent value within 28 days.", loinc: t ?? "718-7", history: history),
+            .init(oid: t ?? "ANC", label: t ?? "Neutrophils, absolute", kind: .number, value: t ?? "abc",
+                  units: [SelectOption(value: t ?? "10*9/L", label: t ?? "10*9/L", selected: true)],
+                  error: t ?? "ANC: \"abc\" is not a number.", loinc: t ?? "751-8"),
+            .init(oid: t ?? "ALT", label: t ?? "ALT", kind: .number, value: t ?? "",
+                  units: [SelectOption(value: "U/L", label: "U/L", selected: true)],
+                  referenceRange: .init(lln: t ?? "", uln: t ?? ""), loinc: t ?? "1742-6"),
+        ])
+        let other = ParticipantPage.FormSection(oid: t ?? "F.SCR", name: t ?? "Screening assessments", items: [
+            .init(oid: t ?? "ECOG", label: t ?? "ECOG performance status", kind: .select, value: t ?? "1",
+                  choices: SelectOption.list([("0", "0 — fully active"), ("1", "1 — restricted strenuous activity"), ("2", "2 — ambulatory")], current: "1")
+                    + (t.map { [SelectOption(value: $0, label: $0)] } ?? [])),
+            .init(oid: t ?? "VENOUS", label: t ?? "Adequate venous access for apheresis", kind: .yesNo, value: t ?? "Y",
+                  choices: t.map { [SelectOption(value: $0, label: $0)] } ?? []),
+            .init(oid: t ?? "ECHODT", label: t ?? "Echocardiogram date", kind: .date, value: t ?? "2026-11-18"),
+            .init(oid: t ?? "SECITP", label: t ?? "Cause of secondary ITP, if any", kind: .text, value: t ?? ""),
+        ])
+        let subject = t ?? "BCRITP-002"
+        return ParticipantPage.Model(
+            subjectId: subject, status: .screening, site: t ?? "Tianjin Haihe Hospital", registeredOn: t ?? "2026-11-20",
+            identity: .init(fullName: t ?? "Li Wei", dateOfBirth: t ?? "1984-03-07", hospitalNumber: t ?? "H-0042"),
+            criteria: [
+                .init(id: t ?? "I2", inclusion: true, text: t ?? "Age 18–65 years at consent", outcome: .met(t ?? "Age 42 on 2026-11-20 (18–65)")),
+                .init(id: t ?? "E7", inclusion: false, text: t ?? "Hb < 100 g/L or ANC < 1.5 × 10^9/L",
+                      outcome: .notMet(t ?? "Hb 92 g/L < 100 g/L")),
+                .init(id: t ?? "E8", inclusion: false, text: t ?? "ALT or AST > 3 × ULN",
+                      outcome: .notEvaluable(missing: t ?? "ALT, AST, ALT ULN")),
+            ],
+            verdict: .notEligible(t ?? "1 criterion not met (E7); 1 not evaluable (E8)."),
+            signature: .init(signedBy: t ?? "Dr Ines Investigator", signedAt: t ?? "2026-11-25T10:20:00+08:00",
+                             decision: t ?? "Not eligible", meaning: t ?? "I reviewed the eligibility criteria."),
+            screening: .init(subjectId: subject, version: t ?? "7", sections: [labs, other], showReason: true,
+                             reasonForChange: t ?? "", reasonError: t ?? "Reason for change is required: HGB was 92.",
+                             screeningError: t ?? "Someone else saved this participant first. Reload to see their changes."),
+            signForm: .init(subjectId: subject, version: t ?? "7",
+                            decisions: [SelectOption(value: t ?? "eligible", label: t ?? "Eligible"),
+                                        SelectOption(value: t ?? "not_eligible", label: t ?? "Not eligible", selected: true)],
+                            meaning: t ?? "I have reviewed every criterion and the decision is mine.",
+                            signerName: t ?? "Dr Ines Investigator", signError: t ?? "Password incorrect. Nothing was signed."),
+            enrolForm: .enrol(subjectId: subject, version: t ?? "7"),
+            enrolBlockedReason: t ?? "E7 not met.",
+            screenFailForm: .init(subjectId: subject, version: t ?? "7", reasons: t ?? "E7: Hb 92 g/L < 100 g/L",
+                                  reasonsError: t),
+            screenFailReasons: t
+        )
+    }
+
+    /// A monitor's view: no identity, read-only data, no action forms.
+    static func participantMonitor() -> ParticipantPage.Model {
+        let full = participant()
+        return ParticipantPage.Model(
+            subjectId: full.subjectId, status: .enrolled, site: full.site, registeredOn: full.registeredOn,
+            identity: nil, criteria: full.criteria.filter { $0.result == "met" }, verdict: .eligible("Every criterion met."),
+            signature: .init(signedBy: "Dr Ines Investigator", signedAt: "2026-11-25T10:20:00+08:00", decision: "Eligible",
+                             meaning: "I have reviewed every criterion and the decision is mine."),
+            screening: .init(subjectId: full.subjectId, version: "9", sections: full.screening!.sections,
+                             showReason: true, readOnly: true)
+        )
+    }
+
+    static func audit(text: String? = nil) -> AuditPage.Model {
+        let t = text
+        return AuditPage.Model(events: [
+            .init(seq: 51, time: t ?? "2026-11-25T10:02:00Z", user: t ?? "cora", source: t ?? "web",
+                  entity: t ?? "participant BCRITP-002", field: t ?? "HGB", oldValue: t ?? "92", newValue: t ?? "112",
+                  reason: t ?? "Transcription error corrected"),
+            .init(seq: 52, time: t ?? "2026-11-25T10:20:00Z", user: t ?? "ines", source: t ?? "web",
+                  entity: t ?? "participant BCRITP-002", field: t ?? "eligibility.signature", oldValue: t ?? "",
+                  newValue: t ?? "not_eligible", reason: t ?? ""),
+        ], chain: t.map { .broken(atSeq: 17, detail: $0) } ?? .verified(count: 123), page: 2, pageSize: 50, total: 123)
+    }
+
+    static func error(text: String? = nil) -> ErrorPage.Model {
+        ErrorPage.Model(status: 409, heading: text ?? "Conflict", message: text ?? "Someone else saved this participant first.",
+                        nextStep: text ?? "Reload the participant page, check their changes, and enter yours again.")
+    }
+}

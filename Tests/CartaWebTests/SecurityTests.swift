@@ -1,0 +1,96 @@
+import Foundation
+import Testing
+@testable import CartaWeb
+
+/// Escaping, CSRF fields and no external resources (issue 2 §5 CSRF on every form, §7 no external CDN).
+@Suite struct SecurityTests {
+    static let payload = #"<script>alert(1)</script>" onmouseover=alert(2) x='"#
+    static let escaped = "&lt;script&gt;alert(1)&lt;/script&gt;&quot; onmouseover=alert(2) x=&#39;"
+
+    @Test func userDataIsEscapedInEveryPage() throws {
+        let renderer = try PageRenderer()
+        for page in try RenderedPages.all(renderer, text: Self.payload) {
+            #expect(!page.html.contains("<script>alert"), "raw <script> in \(page.name)")
+            #expect(!page.html.contains("\" onmouseover"), "attribute break-out in \(page.name)")
+            #expect(!page.html.contains("x='"), "raw apostrophe in \(page.name)")
+            #expect(!page.html.lowercased().contains("javascript:"), "javascript: URL in \(page.name)")
+        }
+    }
+
+    /// Each kind of place user data lands: text, attribute value, option, radio, textarea, id, title.
+    @Test(arguments: [
+        "<title>\(escaped) · Carta</title>",                                       // document title
+        "<dd>\(escaped)</dd>",                                                     // text content
+        "name=\"item.\(escaped)\"",                                                // attribute built from an OID
+        "value=\"\(escaped)\"",                                                    // input value
+        "<option value=\"\(escaped)\">\(escaped)</option>",                        // select option
+        "type=\"radio\" id=\"item-\(escaped)-\(escaped)\" name=\"item.\(escaped)\" value=\"\(escaped)\"", // yes/no radio
+        ">\(escaped)</textarea>",                                                  // textarea content
+        "id=\"criterion-\(escaped)\"",                                             // id attribute
+        "<span class=\"old\">\(escaped)</span>",                                   // history old value
+        "name=\"csrf\" value=\"\(escaped)\"",                                      // csrf token itself
+    ])
+    func participantPageEscapesEachFieldKind(fragment: String) throws {
+        let html = try PageRenderer().render(PageFixtures.participant(text: Self.payload), layout: PageFixtures.layout(text: Self.payload))
+        #expect(html.contains(fragment))
+    }
+
+    @Test func subjectIdsInLinksArePercentEncoded() throws {
+        let html = try PageRenderer().render(PageFixtures.participants(text: Self.payload), layout: PageFixtures.layout())
+        #expect(html.contains("href=\"/participants/%3Cscript%3Ealert%281%29%3C%2Fscript%3E%22%20onmouseover%3Dalert%282%29%20x%3D%27\""))
+    }
+
+    @Test func everyPostFormCarriesTheCSRFToken() throws {
+        let renderer = try PageRenderer()
+        var postForms = 0
+        for page in try RenderedPages.all(renderer) {
+            for form in HTMLInspection.forms(in: page.html) {
+                let opening = String(form.prefix { $0 != ">" })
+                #expect(opening.contains("method=\"post\""), "form without method=post in \(page.name): \(opening)")
+                #expect(form.contains("<input type=\"hidden\" name=\"csrf\" value=\"csrf-token-123\">"),
+                        "form without CSRF field in \(page.name): \(opening)")
+                postForms += 1
+            }
+        }
+        // signout on 11 signed-in pages + signin×2 + register×2 + participant-all-parts (screening, sign, enrol, screen-fail) + monitor (screening)
+        #expect(postForms == 11 + 2 + 2 + 4 + 1)
+    }
+
+    @Test func participantFormsCarryTheVersion() throws {
+        let html = try PageRenderer().render(PageFixtures.participant(), layout: PageFixtures.layout())
+        let forms = HTMLInspection.forms(in: html).filter { !$0.contains("id=\"signout\"") }
+        #expect(forms.count == 4)
+        for form in forms {
+            #expect(form.contains("<input type=\"hidden\" name=\"version\" value=\"7\">"))
+        }
+    }
+
+    @Test func noPageOrAssetReferencesAnExternalResource() throws {
+        let renderer = try PageRenderer()
+        for page in try RenderedPages.all(renderer) {
+            #expect(!page.html.contains("http://") && !page.html.contains("https://"), "absolute URL in \(page.name)")
+            for url in HTMLInspection.urls(in: page.html) {
+                let local = (url.hasPrefix("/") && !url.hasPrefix("//")) || url.hasPrefix("#")
+                #expect(local, "non-local URL \(url) in \(page.name)")
+            }
+        }
+        for name in ["carta.css", "carta.js"] {
+            let asset = try #require(PageRenderer.asset(named: name))
+            let text = try #require(String(data: asset.data, encoding: .utf8))
+            #expect(!text.contains("http://") && !text.contains("https://") && !text.contains("@import") && !text.contains("url("))
+        }
+    }
+
+    @Test func templatesNeverUseUnescapedOutput() throws {
+        let dir = try #require(PageRenderer.templatesDirectory)
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".mustache") {
+            let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+            #expect(!text.contains("{{{"), "triple mustache in \(file)")
+            #expect(!text.contains("{{&"), "unescaped variable in \(file)")
+            #expect(!text.contains("{{%"), "content-type pragma in \(file)")
+            #expect(!text.contains("style="), "inline style in \(file) (breaks a strict CSP)")
+            #expect(!text.contains("<script>"), "inline script in \(file) (breaks a strict CSP)")
+        }
+    }
+}
+
