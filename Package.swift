@@ -70,6 +70,8 @@ let package = Package(
             dependencies: [
                 "CartaCore", "CartaStudy", "CartaStore", "CartaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),
@@ -90,7 +92,9 @@ let package = Package(
             name: "CartaServerTests",
             dependencies: [
                 "CartaServer", "CartaStore", "CartaStudy", "CartaCore", "CartaTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -13,7 +13,14 @@ final class APIRouter {
             _ handler: @escaping @Sendable (Request, AppRequestContext) async throws -> Response) {
         let full = "/api/v1" + path
         router.on(RouterPath(full), method: method) { request, context in
-            do { return try await handler(request, context) } catch { return JSONResponse.error(AppError.from(error)) }
+            do { return try await handler(request, context) } catch {
+                let e = AppError.from(error)
+                if e.status.code >= 500 {
+                    // The type only: messages may carry clinical values, which never go to the log.
+                    context.logger.error("API request failed", metadata: ["error": "\(String(reflecting: type(of: error)))"])
+                }
+                return JSONResponse.error(e)
+            }
         }
         let openAPIPath = full.split(separator: "/", omittingEmptySubsequences: false).map { seg in
             seg.hasPrefix(":") ? "{\(seg.dropFirst())}" : String(seg)

@@ -3,13 +3,18 @@ import Foundation
 import Hummingbird
 
 extension CartaServices {
-    /// `GET /audit` (filter by entity and entity id) and `GET /audit/verify`.
+    /// `GET /audit` (filter by entity, entity id, or a participant's subject ID) and `GET /audit/verify`.
     func addAuditRoutes(to api: APIRouter) {
         api.on(.get, "/audit") { request, context in
             _ = try context.require(.readAudit)
             let q = request.uri.queryParameters
-            let events = try await self.store.auditTrail(
-                entity: q["entity"].map(String.init), entityID: q["entityID"].map(String.init))
+            var entityID = q["entityID"].map(String.init)
+            if let subjectID = q["subjectID"] {
+                // API clients know participants by subject ID; their records are keyed by the internal id.
+                guard entityID == nil else { throw AppError.invalid("subjectID", "Filter by subjectID or by entityID, not both.") }
+                entityID = try await self.screening.participant(String(subjectID)).id.rawValue
+            }
+            let events = try await self.store.auditTrail(entity: q["entity"].map(String.init), entityID: entityID)
             return try JSONResponse.make(["events": events])
         }
         struct Verification: Encodable { let intact: Bool; let count: Int?; let brokenAtSeq: Int?; let reason: String? }

@@ -26,9 +26,16 @@ extension CartaServices {
         api.on(.post, "/participants") { request, context in
             let user = try context.require(.registerParticipant)
             let r = try await JSONResponse.decode(Registration.self, from: request, context: context)
-            let p = try await self.screening.register(
-                fullName: r.fullName, dateOfBirth: r.dateOfBirth, hospitalNumber: r.hospitalNumber, siteID: r.siteID,
-                today: .today, actor: AuditActor(user: user, source: .api))
+            let p: Participant
+            do {
+                p = try await self.screening.register(
+                    fullName: r.fullName, dateOfBirth: r.dateOfBirth, hospitalNumber: r.hospitalNumber, siteID: r.siteID,
+                    today: .today, actor: AuditActor(user: user, source: .api))
+            } catch let e as ScreeningService.FormErrors {
+                // Name the JSON keys this route takes, not the web form's field names.
+                let keys = ["full_name": "fullName", "date_of_birth": "dateOfBirth", "hospital_number": "hospitalNumber", "site": "siteID"]
+                throw ScreeningService.FormErrors(errors: e.errors.map { (keys[$0.field] ?? $0.field, $0.message) })
+            }
             return try JSONResponse.make(ParticipantDTO(p), status: .created)
         }
         api.on(.get, "/participants/:subjectID") { _, context in

@@ -44,6 +44,16 @@ public struct AppError: Error, Sendable, CustomStringConvertible {
         case let e as AppError: return e
         case let e as CalculatorError:
             return AppError(.unprocessableContent, code: e.code, message: e.message, field: e.field)
+        case let e as any HTTPResponseError where e.status.code < 500:
+            // Raised by Hummingbird or NIO: no matching route, body over the limit, malformed request.
+            switch e.status {
+            case .notFound:
+                return AppError(.notFound, code: "not_found", message: "No such API route: check the method and path against /api/v1/openapi.json.")
+            case .contentTooLarge:
+                return AppError(.contentTooLarge, code: "too_large", message: "The request body is too large (limit 1 MiB); nothing was saved.")
+            default:
+                return AppError(e.status, code: "bad_request", message: (e as? HTTPError)?.body ?? e.status.reasonPhrase)
+            }
         default:
             if let mapped = AppError.mapDomain(error) { return mapped }
             return AppError(.internalServerError, code: "internal", message: "Something went wrong on the server; the change was not saved. Try again, and tell the administrator if it persists.")

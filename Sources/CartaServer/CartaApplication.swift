@@ -43,6 +43,7 @@ public enum CartaApplication {
     public static func build(services: CartaServices) -> Built {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: APIErrorMiddleware())
         router.add(middleware: AuthMiddleware(auth: services.auth))
         router.get("/healthz") { _, _ -> Response in
             // Reachability: a real round trip to the database, not just "the process is up".

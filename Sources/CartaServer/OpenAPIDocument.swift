@@ -96,7 +96,7 @@ enum OpenAPIDocument {
     },
     "/api/v1/compute/{name}": {
       "post": {
-        "summary": "Run a clinical calculator (formats: docs/calculators.md)",
+        "summary": "Run a clinical calculator (formats: docs/calculators/{name}.md)",
         "parameters": [{"name": "name", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object"}}}},
         "responses": {"200": {"description": "Result"}, "401": {"$ref": "#/components/responses/Error"},
@@ -189,10 +189,13 @@ enum OpenAPIDocument {
     },
     "/api/v1/audit": {
       "get": {
-        "summary": "Audit events, optionally for one entity",
+        "summary": "Audit events, optionally for one entity or one participant",
         "parameters": [{"name": "entity", "in": "query", "schema": {"type": "string"}},
-          {"name": "entityID", "in": "query", "schema": {"type": "string"}}],
-        "responses": {"200": {"description": "Events"}}
+          {"name": "entityID", "in": "query", "schema": {"type": "string"}},
+          {"name": "subjectID", "in": "query", "schema": {"type": "string"},
+            "description": "A participant's subject ID: their participant, identity and item-value events."}],
+        "responses": {"200": {"description": "Events"}, "404": {"$ref": "#/components/responses/Error"},
+          "422": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/api/v1/audit/verify": {

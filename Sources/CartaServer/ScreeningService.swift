@@ -46,25 +46,35 @@ public struct ScreeningService: Sendable {
     // MARK: registration
 
     /// Registers a person for screening with a pseudonymous subject ID from the study's pattern.
+    ///
+    /// Every problem is reported at once (`FormErrors` keyed `full_name`, `date_of_birth`,
+    /// `hospital_number`, `site`), so a person fixes the whole form in one pass.
     public func register(fullName: String, dateOfBirth: String, hospitalNumber: String, siteID: String?,
                          today: ClinicalDate, actor: AuditActor) async throws -> Participant {
+        var errors: [(field: String, message: String)] = []
         let name = fullName.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !name.isEmpty else { throw AppError.invalid("full_name", "Full name is required.") }
-        guard name.count <= 200 else { throw AppError.invalid("full_name", "Full name must be at most 200 characters.") }
-        guard let dob = ClinicalDate(iso: dateOfBirth.trimmingCharacters(in: .whitespaces)) else {
-            throw AppError.invalid("date_of_birth", "Date of birth must be a calendar date YYYY-MM-DD (got \"\(dateOfBirth)\").")
-        }
-        guard dob <= today else { throw AppError.invalid("date_of_birth", "Date of birth \(dob) is in the future.") }
-        guard dob.age(on: today) <= 120 else {
-            throw AppError.invalid("date_of_birth", "Date of birth \(dob) gives an age over 120 years; check the year.")
+        if name.isEmpty { errors.append(("full_name", "Full name is required.")) }
+        if name.count > 200 { errors.append(("full_name", "Full name must be at most 200 characters.")) }
+        let dobText = dateOfBirth.trimmingCharacters(in: .whitespaces)
+        let dob = ClinicalDate(iso: dobText)
+        if let dob {
+            if dob > today {
+                errors.append(("date_of_birth", "Date of birth \(dob) is in the future."))
+            } else if dob.age(on: today) > 120 {
+                errors.append(("date_of_birth", "Date of birth \(dob) gives an age over 120 years; check the year."))
+            }
+        } else {
+            errors.append(("date_of_birth", dobText.isEmpty ? "Date of birth is required (YYYY-MM-DD)."
+                           : "Date of birth must be a calendar date YYYY-MM-DD (got \"\(dobText)\")."))
         }
         let hospital = hospitalNumber.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard !hospital.isEmpty else { throw AppError.invalid("hospital_number", "Hospital number is required.") }
-        guard hospital.count <= 64 else { throw AppError.invalid("hospital_number", "Hospital number must be at most 64 characters.") }
+        if hospital.isEmpty { errors.append(("hospital_number", "Hospital number is required.")) }
+        if hospital.count > 64 { errors.append(("hospital_number", "Hospital number must be at most 64 characters.")) }
         let site = (siteID?.isEmpty == false ? siteID : nil) ?? study.sites.first?.id ?? ""
-        guard study.sites.contains(where: { $0.id == site }) else {
-            throw AppError.invalid("site", "Unknown site \"\(site)\"; choose one of \(study.sites.map(\.id).joined(separator: ", ")).")
+        if !study.sites.contains(where: { $0.id == site }) {
+            errors.append(("site", "Unknown site \"\(site)\"; choose one of \(study.sites.map(\.id).joined(separator: ", "))."))
         }
+        guard errors.isEmpty, let dob else { throw FormErrors(errors: errors) }
         let study = self.study
         return try await store.registerParticipant(
             studyID: study.id, siteID: site, subjectID: { study.subjectID(sequence: $0) },

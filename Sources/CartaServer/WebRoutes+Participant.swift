@@ -44,7 +44,9 @@ extension CartaServices {
             let user = try context.require(.signEligibility)
             let form = try await self.readForm(request, context)
             let subjectID = try context.parameters.require("subjectID")
-            let decision = EligibilityDecisionKind(rawValue: form["decision"] ?? "") ?? .eligible
+            guard let decision = EligibilityDecisionKind(rawValue: form["decision"] ?? "") else {
+                throw AppError.invalid("decision", "Choose the decision to sign: eligible or not eligible.")
+            }
             guard try await self.auth.verify(username: user.username, password: form["password"] ?? "") != nil else {
                 return self.redirect(WebPaths.participant(subjectID), flash: Flash(.error, "The password was wrong; the eligibility decision was not signed."))
             }

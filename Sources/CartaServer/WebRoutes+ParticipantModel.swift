@@ -30,7 +30,10 @@ extension CartaServices {
         let verdict: ParticipantPage.Verdict
         switch evaluation.overall {
         case .eligible: verdict = .eligible("Every inclusion criterion is met and no exclusion criterion applies.")
-        case .notEligible(let failed): verdict = .notEligible("Not met: \(failed.joined(separator: ", ")).")
+        case .notEligible(let failed):
+            // Say why right here (value and threshold), so nobody has to hunt through the table.
+            let why = failed.map { id in rows.first { $0.id == id && !$0.reason.isEmpty }?.reason ?? id }
+            verdict = .notEligible("Not met: \(why.joined(separator: "; ")).")
         case .incomplete(let open): verdict = .incomplete("Cannot be decided yet: \(open.joined(separator: ", ")) need more data.")
         }
         let current = decision.flatMap { $0.participantVersion == p.version ? $0 : nil }
@@ -117,7 +120,7 @@ extension CartaServices {
         }
         let entries = history.filter { !$0.field.hasSuffix(":standard") && !$0.field.hasSuffix(":standard_unit") }.reversed().map { e in
             let suffix = e.field.split(separator: ":").dropFirst().first.map { " (\($0 == "lln" ? "lower limit" : $0 == "uln" ? "upper limit" : String($0)))" } ?? ""
-            return ParticipantPage.HistoryEntry(when: e.at, who: e.username, oldValue: (yesNo(e.oldValue) ?? "—") + suffix,
+            return ParticipantPage.HistoryEntry(when: WebFormat.auditTime(e.at), who: e.username, oldValue: (yesNo(e.oldValue) ?? "—") + suffix,
                                                 newValue: (yesNo(e.newValue) ?? "—") + suffix, reason: e.reason ?? "", source: e.source.rawValue)
         }
         return ParticipantPage.FormItem(

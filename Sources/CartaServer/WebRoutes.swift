@@ -21,7 +21,7 @@ extension CartaServices {
             return try self.html(try await self.dashboardModel(), self.layout(context, flashes: flashes, current: .dashboard), extraHeaders: clear)
         })
         router.get("/participants", use: page { request, context in
-            _ = try context.require(.readStudyData)
+            let user = try context.require(.readStudyData)
             let status = request.uri.queryParameters["status"].flatMap { StatusBadge.Status(rawValue: String($0)) }
             let all = try await self.store.participants(studyID: self.study.id)
             var rows: [ParticipantsPage.Row] = []
@@ -30,7 +30,7 @@ extension CartaServices {
                                   registeredOn: WebFormat.date(p.createdAt), nextAction: try await self.nextAction(p)))
             }
             let (flashes, clear) = self.takeFlash(request)
-            return try self.html(ParticipantsPage.Model(rows: rows, status: status), self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
+            return try self.html(ParticipantsPage.Model(rows: rows, status: status, canRegister: Permission.registerParticipant.allows(user.role)), self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
         })
         router.get("/participants/new", use: page { _, context in
             _ = try context.require(.registerParticipant)
@@ -45,13 +45,17 @@ extension CartaServices {
                     hospitalNumber: form["hospital_number"] ?? "", siteID: form["site"], today: .today,
                     actor: AuditActor(user: user, source: .web))
                 return self.redirect(WebPaths.participant(p.subjectID), flash: Flash(.success, "Registered \(p.subjectID) for screening."))
-            } catch let e as AppError where e.field != nil {
+            } catch let e as ScreeningService.FormErrors {
+                func message(_ name: String) -> String? {
+                    let m = e.errors.filter { $0.field == name }.map(\.message)
+                    return m.isEmpty ? nil : m.joined(separator: " ")
+                }
                 func field(_ name: String) -> RegisterPage.Field {
-                    RegisterPage.Field(value: form[name] ?? "", error: e.field == name ? e.message : nil)
+                    RegisterPage.Field(value: form[name] ?? "", error: message(name))
                 }
                 let model = RegisterPage.Model(
                     fullName: field("full_name"), dateOfBirth: field("date_of_birth"), hospitalNumber: field("hospital_number"),
-                    sites: self.siteOptions(form["site"]), siteError: e.field == "site" ? e.message : nil)
+                    sites: self.siteOptions(form["site"]), siteError: message("site"))
                 return try self.html(model, self.layout(context, current: .register), status: .unprocessableContent)
             }
         })
@@ -66,11 +70,15 @@ extension CartaServices {
             case .intact(let count): chain = .verified(count: count)
             case .broken(let seq, let reason): chain = .broken(atSeq: seq, detail: reason)
             }
+            // Show the pseudonymous subject ID a person recognises, not the internal row id.
+            let subjectOf = Dictionary(try await self.store.participants(studyID: self.study.id).map { ($0.id.rawValue, $0.subjectID) },
+                                       uniquingKeysWith: { a, _ in a })
             let model = AuditPage.Model(
-                events: slice.map {
-                    AuditPage.Event(seq: $0.seq, time: $0.at, user: $0.username, source: $0.source.rawValue,
-                                    entity: "\($0.entity) \($0.entityID.prefix(12))", field: $0.field,
-                                    oldValue: $0.oldValue ?? "", newValue: $0.newValue ?? "", reason: $0.reason ?? "")
+                events: slice.map { e in
+                    AuditPage.Event(seq: e.seq, time: WebFormat.auditTime(e.at), user: e.username, source: e.source.rawValue,
+                                    entity: subjectOf[e.entityID].map { "\($0) · \(e.entity)" } ?? "\(e.entity) \(e.entityID.prefix(12))",
+                                    field: e.field,
+                                    oldValue: e.oldValue ?? "", newValue: e.newValue ?? "", reason: e.reason ?? "")
                 }, chain: chain, page: pageNumber, pageSize: pageSize, total: events.count)
             return try self.html(model, self.layout(context, current: .audit))
         })
@@ -93,6 +101,17 @@ enum WebFormat {
         f.locale = Locale(identifier: "en_US_POSIX")
         f.timeZone = TimeZone(identifier: "UTC")
         f.dateFormat = "yyyy-MM-dd HH:mm 'UTC'xxx"
+        return f.string(from: d)
+    }
+
+    /// An audit timestamp (stored as ISO 8601 UTC) to the second, with its offset; unparseable
+    /// text is shown as stored rather than hidden.
+    static func auditTime(_ stored: String) -> String {
+        guard let d = try? Date(stored, strategy: .iso8601) else { return stored }
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = TimeZone(identifier: "UTC")
+        f.dateFormat = "yyyy-MM-dd HH:mm:ss 'UTC'xxx"
         return f.string(from: d)
     }
 }

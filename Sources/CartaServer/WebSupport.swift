@@ -33,7 +33,19 @@ extension CartaServices {
         LayoutModel(
             studyId: study.id, studyTitle: study.title,
             user: context.user.map { SignedInUser(username: $0.displayName, role: $0.role.rawValue) },
-            csrf: csrf ?? context.session?.csrfToken ?? "", flashes: flashes, current: current)
+            csrf: csrf ?? context.session?.csrfToken ?? "", flashes: flashes, current: current,
+            sections: context.user.map { Self.navSections(for: $0.role) } ?? [])
+    }
+
+    /// The navigation entries a role may use: nobody is offered a page the server would refuse.
+    static func navSections(for role: UserRole) -> [NavLink.Section] {
+        NavLink.Section.allCases.filter { section in
+            switch section {
+            case .dashboard, .participants: return Permission.readStudyData.allows(role)
+            case .register: return Permission.registerParticipant.allows(role)
+            case .audit: return Permission.readAudit.allows(role)
+            }
+        }
     }
 
     /// Renders a page as an HTML response.

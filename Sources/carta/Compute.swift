@@ -6,7 +6,7 @@ struct Compute: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run a clinical calculator: JSON in (file or stdin), JSON out on stdout.",
         discussion: "Calculators: " + CalculatorRegistry.all.map { "\n  \($0.name) — \($0.summary)" }.joined()
-            + "\nFormats: docs/calculators.md")
+            + "\nFormats: docs/calculators/NAME.md")
 
     @Argument(help: "Calculator name, e.g. bsa, crcl, ctcae, response, km.") var name: String
     @Argument(help: "JSON input file; reads stdin when omitted or '-'.") var file: String?

@@ -22,6 +22,9 @@ struct Serve: AsyncParsableCommand {
             secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" })
         var logger = Logger(label: "carta")
         logger.logLevel = .info
+        if let given = config.initialAdminPassword, let problem = AuthService.passwordProblem(given) {
+            throw CLIFailure("CARTA_ADMIN_PASSWORD: \(problem)")
+        }
         let study = try studyFile.load()
         let services = try await CartaApplication.makeServices(config: config, study: study, logger: logger)
         if let generated = try await services.auth.ensureAdmin(
@@ -35,6 +38,7 @@ struct Serve: AsyncParsableCommand {
                 """)
         }
         print("Carta \(study.id) on http://\(host):\(port) — database \(try DatabaseURL(parsing: config.databaseURL))")
+        fflush(nil) // all C streams: visible at once when stdout is a pipe or a log file, not only at exit
         let built = CartaApplication.build(services: services)
         try await built.application.runService()
         await services.store.close()

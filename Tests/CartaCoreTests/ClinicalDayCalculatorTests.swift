@@ -44,3 +44,30 @@ struct ClinicalDayCalculatorTests {
         } throws: { ($0 as? CalculatorError)?.code == "unknown_calculator" }
     }
 }
+
+/// Linux Foundation reports a fractional number in an integer field as "not valid JSON" with no
+/// path; `Calculator.run` must still tell the user which value is wrong.
+struct CalculatorJSONTests {
+    struct IntCalculator: Calculator {
+        struct Input: Decodable, Sendable { let n: Int; let x: Double }
+        struct Output: Encodable, Sendable { let n: Int }
+        static let name = "int-test"
+        static let summary = "test"
+        static func compute(_ input: Input) throws -> Output { Output(n: input.n) }
+    }
+
+    @Test func fractionalNumberInIntegerFieldIsNamed() {
+        #expect {
+            _ = try IntCalculator.run(json: Data(#"{"n": 2.5, "x": 3}"#.utf8))
+        } throws: { e in
+            guard let e = e as? CalculatorError else { return false }
+            return e.code == "invalid_input" && e.field == "n" && e.message.contains("n")
+        }
+    }
+
+    @Test func malformedJSONIsReportedAsSuch() {
+        #expect {
+            _ = try IntCalculator.run(json: Data(#"{"n": 2,"#.utf8))
+        } throws: { ($0 as? CalculatorError)?.code == "malformed_json" }
+    }
+}

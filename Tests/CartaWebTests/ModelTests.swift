@@ -37,6 +37,9 @@ import Testing
     @Test func readOnlyScreeningDisablesInputsAndHidesActions() throws {
         let html = try PageRenderer().render(PageFixtures.participantMonitor(), layout: PageFixtures.layout())
         #expect(!html.contains("id=\"save-screening\""))
+        // Read-only data is not a form: nothing on the page can post screening data.
+        #expect(html.contains(#"<div id="screening-form" class="form form--read-only">"#))
+        #expect(!html.contains("action=\"/participants/BCRITP-001/screening\""))
         #expect(!html.contains("id=\"sign-eligibility\"") && !html.contains("id=\"enrol\"") && !html.contains("id=\"screen-fail\""))
         #expect(html.contains(#"<input id="item-HGB" name="item.HGB" type="text" inputmode="decimal" data-kind="number" value="112" autocomplete="off" aria-describedby="help-HGB warning-HGB" disabled>"#))
     }
@@ -111,6 +114,16 @@ import Testing
         #expect(HTMLInspection.count("aria-current=\"page\"", in: html) == 1)
         let signIn = try PageRenderer().render(SignInPage.Model(), layout: PageFixtures.layout(user: false))
         #expect(!signIn.contains("nav-dashboard") && !signIn.contains("id=\"signout\""))
+    }
+
+    @Test func navOffersOnlyTheSectionsGiven() throws {
+        let layout = LayoutModel(studyId: "NCT05315778", studyTitle: "T", user: SignedInUser(username: "m", role: "monitor"),
+                                 csrf: "c", current: .participants, sections: [.dashboard, .participants, .audit])
+        let html = try PageRenderer().render(ParticipantsPage.Model(rows: [], status: nil, canRegister: false), layout: layout)
+        #expect(html.contains("id=\"nav-participants\"") && html.contains("id=\"nav-audit\""))
+        #expect(!html.contains("nav-register") && !html.contains("register-link") && !html.contains("/participants/new"))
+        let coordinator = try PageRenderer().render(ParticipantsPage.Model(rows: [], status: nil), layout: PageFixtures.layout())
+        #expect(coordinator.contains("id=\"register-link\"") && coordinator.contains("id=\"nav-register\""))
     }
 
     @Test(arguments: [

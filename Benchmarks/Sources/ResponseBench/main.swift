@@ -5,19 +5,6 @@
 import CartaCore
 import Foundation
 
-/// SplitMix64, so the cohort is identical on every run.
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 /// One participant: 2 pre-LD counts, the rest after Day 0 every 3–4 days, a bleeding assessment per
 /// count (≈ 4 % bleeding), one or two platelet transfusions, and a rescue therapy for one in five.
 func makeSubject(_ rng: inout SplitMix64, counts n: Int) -> ResponseSubject {

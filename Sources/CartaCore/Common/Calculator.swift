@@ -22,7 +22,7 @@ extension Calculator {
         do {
             input = try CalculatorJSON.decoder().decode(Input.self, from: json)
         } catch let error as DecodingError {
-            throw CalculatorJSON.describe(error)
+            throw CalculatorJSON.describe(error, json: json)
         }
         let output = try compute(input)
         return try CalculatorJSON.encoder().encode(output)
@@ -47,6 +47,40 @@ public enum CalculatorJSON {
             if let i = k.intValue { out += "[\(i)]" } else { out += out.isEmpty ? k.stringValue : ".\(k.stringValue)" }
         }
         return out
+    }
+
+    /// Maps a `DecodingError` to a `CalculatorError` that names the field; with the input at hand
+    /// it also tells valid JSON from malformed JSON.
+    public static func describe(_ error: DecodingError, json: Data) -> CalculatorError {
+        guard case .dataCorrupted(let ctx) = error, ctx.codingPath.isEmpty,
+              let tree = try? JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed]) else {
+            return describe(error)
+        }
+        // Foundation on Linux reports a fractional number in an integer field as "not valid JSON"
+        // without a path; the input parses, so point at the fractional values instead.
+        let fractional = fractionalNumbers(in: tree, path: "")
+        let field = fractional.count == 1 ? fractional[0] : nil
+        let hint = fractional.isEmpty ? "" : " (fractional values at: \(fractional.prefix(5).joined(separator: ", ")))"
+        return CalculatorError(
+            code: "invalid_input",
+            message: "\(field ?? "input"): a value has the wrong type — most likely a fractional number where a whole number is required\(hint)",
+            field: field)
+    }
+
+    static func fractionalNumbers(in value: Any, path: String) -> [String] {
+        switch value {
+        case let d as [String: Any]:
+            return d.keys.sorted().flatMap { fractionalNumbers(in: d[$0]!, path: path.isEmpty ? $0 : "\(path).\($0)") }
+        case let a as [Any]:
+            return a.enumerated().flatMap { fractionalNumbers(in: $0.element, path: "\(path)[\($0.offset)]") }
+        case is Bool:
+            return []
+        case let n as NSNumber:
+            let x = n.doubleValue
+            return x.isFinite && x.rounded() != x ? [path] : []
+        default:
+            return []
+        }
     }
 
     /// Maps a `DecodingError` to a `CalculatorError` that names the field.

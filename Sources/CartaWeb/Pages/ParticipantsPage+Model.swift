@@ -16,11 +16,12 @@ public enum ParticipantsPage {
         public let rows: [Row]
         /// Whether there are rows (the table is shown only then).
         public let hasRows: Bool
-        /// Link to the registration form.
-        public let registerHref: String
+        /// Link to the registration form; `nil` when the viewer's role cannot register.
+        public let registerHref: String?
 
-        /// Creates the list model; `status` is the active filter (`nil` = all).
-        public init(rows: [Row], status: StatusBadge.Status?) {
+        /// Creates the list model; `status` is the active filter (`nil` = all); `canRegister` shows
+        /// the registration link.
+        public init(rows: [Row], status: StatusBadge.Status?, canRegister: Bool = true) {
             var filters = [FilterLink(key: "all", label: "All", href: WebPaths.participants(status: nil), current: status == nil)]
             for s in StatusBadge.Status.allCases {
                 filters.append(FilterLink(
@@ -32,7 +33,7 @@ public enum ParticipantsPage {
             filterDescription = status.map { "Status: " + StatusBadge($0).label } ?? "All participants"
             self.rows = rows
             hasRows = !rows.isEmpty
-            registerHref = WebPaths.register
+            registerHref = canRegister ? WebPaths.register : nil
         }
     }
 

@@ -17,21 +17,23 @@ public struct LayoutModel: Sendable, Equatable {
     /// Where the sign-out form posts.
     public let signOutAction: String
 
-    /// Creates the layout model; `current` marks the navigation entry of the page being shown.
+    /// Creates the layout model; `current` marks the navigation entry of the page being shown and
+    /// `sections` are the entries the user's role may use (a monitor is not offered registration).
     public init(
         studyId: String,
         studyTitle: String,
         user: SignedInUser?,
         csrf: String,
         flashes: [Flash] = [],
-        current: NavLink.Section? = nil
+        current: NavLink.Section? = nil,
+        sections: [NavLink.Section] = NavLink.Section.allCases
     ) {
         self.studyId = studyId
         self.studyTitle = studyTitle
         self.user = user
         self.csrf = csrf
         self.flashes = flashes
-        self.nav = NavLink.Section.allCases.map { NavLink($0, current: current) }
+        self.nav = sections.map { NavLink($0, current: current) }
         self.signOutAction = WebPaths.signOut
     }
 }

@@ -1,21 +1,9 @@
 import Testing
 @testable import CartaCore
 
-/// ResponseSplitMix64: a tiny seeded PRNG so generated series are reproducible.
-struct ResponseSplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// Invariants of rules C and L over random series (spec/clinical.md §1.6).
 struct ResponsePropertyTests {
-    static func randomSubject(_ rng: inout ResponseSplitMix64) -> ResponseSubject {
+    static func randomSubject(_ rng: inout SplitMix64) -> ResponseSubject {
         let d0 = 20_000
         var counts = [PlateletCount(dayNumber: d0 - 7 - Int(rng.next() % 20), plateletsPer10e9L: Double(rng.next() % 40))]
         var bleeding: [BleedingRecord] = []
@@ -36,7 +24,7 @@ struct ResponsePropertyTests {
         return ResponseSubject(day0DayNumber: d0, counts: counts, transfusions: transfusions, rescues: rescues, bleeding: bleeding)
     }
 
-    static func settings(_ rng: inout ResponseSplitMix64) -> ResponseSettings {
+    static func settings(_ rng: inout SplitMix64) -> ResponseSettings {
         var s = ResponseSettings()
         s.confirmationIntervalDays = 1 + Int(rng.next() % 14)
         s.requireNoInterveningFailure = rng.next() % 2 == 0
@@ -47,7 +35,7 @@ struct ResponsePropertyTests {
 
     // §1.6 rule C: a confirmed level always rests on two evaluable qualifying counts ≥ the interval apart.
     @Test func confirmedResponseHasTwoQualifyingCounts() {
-        var rng = ResponseSplitMix64(state: 0xC0FFEE)
+        var rng = SplitMix64(state: 0xC0FFEE)
         var confirmedSeen = 0
         for _ in 0..<3000 {
             let subject = Self.randomSubject(&rng), s = Self.settings(&rng)
@@ -74,7 +62,7 @@ struct ResponsePropertyTests {
 
     // Determinism: the same input gives the same result.
     @Test func deterministic() {
-        var rng = ResponseSplitMix64(state: 42)
+        var rng = SplitMix64(state: 42)
         for _ in 0..<500 {
             let subject = Self.randomSubject(&rng), s = Self.settings(&rng)
             #expect(ResponseEngine.evaluate(subject, settings: s) == ResponseEngine.evaluate(subject, settings: s))

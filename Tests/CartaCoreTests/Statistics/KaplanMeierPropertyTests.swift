@@ -5,19 +5,6 @@ import Testing
 /// Invariants of the Kaplan–Meier estimate on seeded random data, and agreement with a naive
 /// O(n²) implementation written straight from the definition.
 @Suite struct KaplanMeierPropertyTests {
-    /// SplitMix64 (Steele, Lea, Flood 2014): a tiny deterministic generator for test data.
-    struct SplitMix64 {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func uniform() -> Double { Double(next() >> 11) * 0x1.0p-53 }
-    }
-
     /// Random data: `tied` draws times from a coarse grid (many ties), otherwise exponential times.
     static func sample(seed: UInt64, count: Int, tied: Bool) -> (times: [Double], events: [Bool]) {
         var rng = SplitMix64(state: seed)

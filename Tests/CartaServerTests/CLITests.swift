@@ -1,0 +1,179 @@
+import CartaServer
+@_spi(Testing) import CartaStore
+import CartaStudy
+import Foundation
+import Testing
+
+/// The `carta` command line, run as the built binary.
+/// Source: DESIGN.md §3 (commands; exit 0 success, 1 invalid input, 2 usage) and issue 2 §2, §5, §6.
+@Suite("Command line")
+struct CLITests {
+    // Issue 2 §2: `carta study show` prints the built-in file; `study validate` accepts it.
+    @Test func studyShowPrintsTheBuiltInFile() throws {
+        let r = try CLI.run(["study", "show"])
+        #expect(r.status == 0)
+        #expect(r.stdout == (try BuiltInStudy.yamlText()))
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-study-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("study.yaml")
+        try r.stdout.write(to: file, atomically: true, encoding: .utf8)
+        let valid = try CLI.run(["study", "validate", file.path])
+        #expect(valid.status == 0, "\(valid.stderr)")
+        #expect(valid.stdout.contains("valid"))
+    }
+
+    // Issue 2 §2: every problem with its path in the file, exit 1.
+    @Test func studyValidateListsEveryProblemWithItsPath() throws {
+        var text = try BuiltInStudy.yamlText()
+        let rule = #"compare: {item: HGB, op: "<", value: 100, unit: g/L}"#
+        let ecog = "hardRange: {min: 0, max: 5}"
+        try #require(text.contains(rule) && text.contains(ecog))
+        text = text.replacingOccurrences(of: rule, with: rule.replacingOccurrences(of: "HGB", with: "HGBX"))
+        text.replaceSubrange(text.range(of: ecog)!, with: "hardRange: {min: 5, max: 0}")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-study-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("broken.yaml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let r = try CLI.run(["study", "validate", file.path])
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        #expect(r.stderr.contains(#"eligibility.exclusion[6].rule.any[0].compare.item: unknown item "HGBX""#), "\(r.stderr)")
+        #expect(r.stderr.contains("forms[1].items[0].hardRange: min 5 is greater than max 0"), "\(r.stderr)")
+        let malformed = dir.appendingPathComponent("malformed.yaml")
+        try "study: [unclosed\n  id: x".write(to: malformed, atomically: true, encoding: .utf8)
+        let m = try CLI.run(["study", "validate", malformed.path])
+        #expect(m.status == 1)
+        #expect(!m.stderr.isEmpty)
+        let usage = try CLI.run(["study", "validate"])
+        #expect(usage.status == 2)
+    }
+
+    // Issue 2 §3: `carta migrate` applies named migrations once; a second run changes nothing.
+    @Test func migrateIsIdempotent() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = try CLI.run(["migrate", "--db", url])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout.contains("Applied \(Migration.all.count) migrations"), "\(first.stdout)")
+        let second = try CLI.run(["migrate", "--db", url])
+        #expect(second.status == 0)
+        #expect(second.stdout.contains("up to date"), "\(second.stdout)")
+        let viaEnv = try CLI.run(["migrate"], environment: ["CARTA_DATABASE_URL": url])
+        #expect(viaEnv.stdout.contains("up to date"), "\(viaEnv.stdout)")
+        let store = try await CartaStore.open(try DatabaseURL(parsing: url))
+        #expect(try await store.pendingMigrations().isEmpty)
+        await store.close()
+        let badURL = try CLI.run(["migrate", "--db", "mysql://nope"])
+        #expect(badURL.status == 1, "\(badURL.stderr)")
+    }
+
+    // Issue 2 §5: `carta user add NAME --role ROLE` reads the password from stdin.
+    @Test func userAddReadsThePasswordFromStdin() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try CLI.run(["user", "add", "ines", "--role", "investigator", "--display-name", "Dr Ines Ortega", "--db", url],
+                            stdin: "correct horse battery\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.contains("correct horse"))
+        let short = try CLI.run(["user", "add", "bob", "--role", "monitor", "--db", url], stdin: "short\n")
+        #expect(short.status == 1)
+        #expect(short.stderr.contains("10 characters"))
+        let none = try CLI.run(["user", "add", "bob", "--role", "monitor", "--db", url], stdin: "")
+        #expect(none.status == 1)
+        let role = try CLI.run(["user", "add", "bob", "--role", "superuser", "--db", url], stdin: "long enough password\n")
+        #expect(role.status == 2, "\(role.stderr)")
+        let duplicate = try CLI.run(["user", "add", "ines", "--role", "monitor", "--db", url], stdin: "another password 1\n")
+        #expect(duplicate.status == 1)
+
+        let store = try await CartaStore.open(try DatabaseURL(parsing: url))
+        let auth = AuthService(store: store, bcryptCost: 4, lifetime: 60)
+        let user = try #require(try await auth.verify(username: "ines", password: "correct horse battery"))
+        #expect(user.role == .investigator && user.displayName == "Dr Ines Ortega")
+        #expect(try await auth.verify(username: "ines", password: "wrong password") == nil)
+        #expect(try await store.user(username: "bob") == nil)
+        let trail = try await store.auditTrail(entity: "user", entityID: user.id.rawValue)
+        #expect(trail.allSatisfy { $0.source == .cli })
+        #expect(!trail.contains { ($0.newValue ?? "").contains("correct horse") })
+        await store.close()
+    }
+
+    // Issue 2 §6–7: the screening flow from the command line, audited with source `cli`.
+    @Test func participantFlowEndToEnd() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let coordinatorPassword = "coordinator pass 1\n", investigatorPassword = "investigator pass 1\n"
+        #expect(try CLI.run(["migrate", "--db", url]).status == 0)
+        #expect(try CLI.run(["user", "add", "cora", "--role", "coordinator", "--db", url], stdin: coordinatorPassword).status == 0)
+        #expect(try CLI.run(["user", "add", "ines", "--role", "investigator", "--db", url], stdin: investigatorPassword).status == 0)
+
+        let registered = try CLI.run(["participant", "register", "--db", url, "--user", "cora", "--full-name", "Ada Lovelace",
+                                      "--date-of-birth", "1980-05-17", "--hospital-number", "H-1"], stdin: coordinatorPassword)
+        #expect(registered.status == 0, "\(registered.stderr)")
+        #expect(registered.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "BCRITP-001")
+
+        let wrongPassword = try CLI.run(["participant", "register", "--db", url, "--user", "cora", "--full-name", "X",
+                                         "--date-of-birth", "1980-05-17", "--hospital-number", "H-2"], stdin: "not the password\n")
+        #expect(wrongPassword.status == 1)
+
+        var assignments: [String] = []
+        for (_, items) in ScreeningData.eligible.sorted(by: { $0.key < $1.key }) {
+            for (oid, e) in items.sorted(by: { $0.key < $1.key }) {
+                let value = oid == "HGB" ? "95" : e.value
+                assignments.append(e.unit.map { "\(oid)=\(value)@\($0)" } ?? "\(oid)=\(value)")
+                if let lln = e.lln { assignments.append("\(oid).lln=\(lln)") }
+                if let uln = e.uln { assignments.append("\(oid).uln=\(uln)") }
+            }
+        }
+        let set = try CLI.run(["participant", "set", "BCRITP-001"] + assignments + ["--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(set.status == 0, "\(set.stderr)")
+        let badValue = try CLI.run(["participant", "set", "BCRITP-001", "HGB=300@g/L", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(badValue.status == 1)
+        #expect(badValue.stderr.contains("item.HGB"), "\(badValue.stderr)")
+
+        let failing = try CLI.run(["participant", "eligibility", "BCRITP-001", "--db", url])
+        #expect(failing.status == 0)
+        let e7 = failing.stdout.split(separator: "\n").first { $0.hasPrefix("E7\t") }.map(String.init) ?? ""
+        #expect(e7.contains("not_met") && e7.contains("95") && e7.contains("100"), "\(failing.stdout)")
+
+        let corrected = try CLI.run(["participant", "set", "BCRITP-001", "HGB=120@g/L", "--reason", "transcription error",
+                                     "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        let coordinatorSigns = try CLI.run(["participant", "sign", "BCRITP-001", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(coordinatorSigns.status == 1)
+        #expect(coordinatorSigns.stderr.contains("investigator"), "\(coordinatorSigns.stderr)")
+        let signed = try CLI.run(["participant", "sign", "BCRITP-001", "--db", url, "--user", "ines"], stdin: investigatorPassword)
+        #expect(signed.status == 0, "\(signed.stderr)")
+        let enrolled = try CLI.run(["participant", "enrol", "BCRITP-001", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(enrolled.status == 0, "\(enrolled.stderr)")
+        #expect(enrolled.stdout.contains("enrolled"))
+        let list = try CLI.run(["participant", "list", "--db", url])
+        #expect(list.stdout.hasPrefix("BCRITP-001\tenrolled"), "\(list.stdout)")
+
+        let store = try await CartaStore.open(try DatabaseURL(parsing: url))
+        let p = try #require(try await store.participant(subjectID: "BCRITP-001", studyID: "NCT05315778"))
+        let trail = try await store.auditTrail(entity: nil, entityID: p.id.rawValue)
+        #expect(!trail.isEmpty && trail.allSatisfy { $0.source == .cli })
+        #expect(trail.contains { $0.field.hasSuffix("/HGB") && $0.oldValue == "95" && $0.newValue == "120" && $0.reason == "transcription error" })
+        #expect(trail.contains { $0.field == "status" && $0.newValue == "enrolled" && $0.username == "cora" })
+        #expect(try await store.latestEligibilityDecision(participantID: p.id)?.signerName == "ines")
+        #expect(try await store.verifyAuditChain() == .intact(count: try await store.auditTrail(entity: nil, entityID: nil).count))
+        await store.close()
+
+        let verify = try CLI.run(["audit", "verify", "--db", url])
+        #expect(verify.status == 0)
+        #expect(verify.stdout.contains("intact"))
+    }
+
+    // DESIGN.md §3: `carta --help` lists the commands; unknown commands are usage errors.
+    @Test func helpAndUsageErrors() throws {
+        let help = try CLI.run(["--help"])
+        #expect(help.status == 0)
+        for command in ["serve", "migrate", "study", "user", "participant", "compute", "audit"] {
+            #expect(help.stdout.contains(command), "--help does not list \(command)")
+        }
+        #expect(try CLI.run(["frobnicate"]).status == 2)
+        #expect(try CLI.run(["participant", "enrol"]).status == 2)
+    }
+}

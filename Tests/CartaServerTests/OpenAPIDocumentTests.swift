@@ -1,0 +1,98 @@
+import CartaServer
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The hand-written OpenAPI document matches the routes the server registers.
+/// Source: issue 2 §7 ("a hand-checked OpenAPI 3.1 document … that matches the routes (a test compares them)").
+@Suite("OpenAPI document")
+struct OpenAPIDocumentTests {
+    static let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options", "trace"]
+
+    /// The served document and the routes `CartaApplication.build` registered.
+    func load() async throws -> (doc: JSON, routes: [String], text: String) {
+        try await TestServer.run { server, client in
+            let r = try await client.execute(uri: "/api/v1/openapi.json", method: .get)
+            #expect(r.status == .ok)
+            let doc = try #require(r.json, "the OpenAPI document is not valid JSON")
+            return (doc, CartaApplication.build(services: server.services).apiRoutes, r.text)
+        }
+    }
+
+    @Test func documentIsOpenAPI31AndMatchesTheRoutes() async throws {
+        let (doc, routes, _) = try await load()
+        #expect(doc["openapi"] == "3.1.0")
+        #expect(doc["info"]?["title"]?.string != nil && doc["info"]?["version"]?.string != nil)
+        let paths = try #require(doc["paths"]?.object)
+        var documented: Set<String> = []
+        for (path, item) in paths {
+            for method in (item.object ?? [:]).keys where Self.methods.contains(method) {
+                documented.insert("\(method.uppercased()) \(path)")
+            }
+        }
+        #expect(Set(routes).count == routes.count, "a route is registered twice")
+        #expect(documented == Set(routes).union(["GET /api/v1/openapi.json"]),
+                "documented only: \(documented.subtracting(routes)); registered only: \(Set(routes).subtracting(documented))")
+    }
+
+    // OpenAPI 3.1 §4.8.12.1: every template parameter of a path must be declared `in: path`, `required: true`.
+    @Test func everyPathParameterIsDeclared() async throws {
+        let (doc, _, _) = try await load()
+        let paths = try #require(doc["paths"]?.object)
+        func resolve(_ p: JSON) -> JSON? {
+            guard let ref = p["$ref"]?.string else { return p }
+            let name = ref.replacingOccurrences(of: "#/components/parameters/", with: "")
+            return doc["components"]?["parameters"]?[name]
+        }
+        for (path, item) in paths {
+            let template = Set(path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) })
+            let shared = item["parameters"]?.array ?? []
+            for (method, operation) in item.object ?? [:] where Self.methods.contains(method) {
+                let declared = (shared + (operation["parameters"]?.array ?? [])).compactMap(resolve).filter { $0["in"] == "path" }
+                #expect(Set(declared.compactMap { $0["name"]?.string }) == template, "\(method.uppercased()) \(path)")
+                #expect(declared.allSatisfy { $0["required"] == true }, "\(method.uppercased()) \(path)")
+                #expect(operation["responses"]?.object?.isEmpty == false, "\(method.uppercased()) \(path) has no responses")
+            }
+        }
+    }
+
+    // Every `$ref` in the document points at something that exists.
+    @Test func everyReferenceResolves() async throws {
+        let (doc, _, _) = try await load()
+        func refs(_ v: JSON) -> [String] {
+            switch v {
+            case .object(let o): return (o["$ref"]?.string.map { [$0] } ?? []) + o.values.flatMap(refs)
+            case .array(let a): return a.flatMap(refs)
+            default: return []
+            }
+        }
+        for ref in Set(refs(doc)) {
+            let parts = ref.hasPrefix("#/") ? ref.dropFirst(2).split(separator: "/").map(String.init) : []
+            var node: JSON? = doc
+            for part in parts { node = node?[part] }
+            #expect(!parts.isEmpty && node != nil, "unresolved $ref \(ref)")
+        }
+    }
+
+    // The document validates against the OpenAPI 3.1 schema (python `openapi-spec-validator`).
+    @Test func documentPassesOpenAPISpecValidator() async throws {
+        let (_, _, text) = try await load()
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-openapi-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let file = dir.appendingPathComponent("openapi.json")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "-m", "openapi_spec_validator", file.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = out
+        try process.run()
+        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0,
+                "openapi-spec-validator failed (install it with `pip install openapi-spec-validator` if missing): \(output)")
+    }
+}

@@ -1,0 +1,217 @@
+import CartaServer
+@_spi(Testing) import CartaStore
+import CartaTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// One API route of the role matrix: who may call it (from `Permission`) and a request that succeeds.
+struct APIRouteCase: Sendable, CustomTestStringConvertible {
+    let method: HTTPRequest.Method
+    /// OpenAPI-style template, as recorded in `Built.apiRoutes`.
+    let template: String
+    /// The permission the route requires; nil = any signed-in user.
+    let permission: Permission?
+    let success: HTTPResponse.Status
+    let body: @Sendable (Caller, Participant) -> JSON?
+
+    var testDescription: String { "\(method.rawValue) \(template)" }
+
+    func path(_ p: Participant) -> String {
+        template.replacingOccurrences(of: "{subjectID}", with: p.subjectID)
+            .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
+    }
+
+    func allows(_ caller: Caller) -> Bool {
+        guard let role = caller.role else { return false }
+        return permission?.allows(role) ?? true
+    }
+
+    /// Whether a successful call changes stored data (calculators are pure).
+    var writes: Bool { method != .get && !template.hasPrefix("/api/v1/compute") }
+
+    // Issue 2 §5 ("enforced on the server for every route, tested per role"); Permission.swift is the matrix.
+    static let all: [APIRouteCase] = [
+        .init(method: .get, template: "/api/v1/me", permission: nil, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/compute", permission: .compute, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/compute/{name}", permission: .compute, success: .ok) { _, _ in
+            ["weightKg": 70, "heightCm": 170] },
+        .init(method: .get, template: "/api/v1/study", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/participants", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/participants", permission: .registerParticipant, success: .created) { _, _ in
+            ["fullName": "Grace Hopper", "dateOfBirth": "1970-12-09", "hospitalNumber": "H-77"] },
+        .init(method: .get, template: "/api/v1/participants/{subjectID}", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .put, template: "/api/v1/participants/{subjectID}/forms/{formOID}", permission: .enterData, success: .ok) { _, p in
+            ScreeningData.formBody(version: p.version, items: ["ECOG": Entry(value: "0")], reason: "re-assessed") },
+        .init(method: .get, template: "/api/v1/participants/{subjectID}/eligibility", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/eligibility/signature", permission: .signEligibility, success: .created) { c, p in
+            ["password": .string(c.password), "decision": "eligible", "version": .number(Double(p.version))] },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/enrolment", permission: .enrol, success: .ok) { _, p in
+            ["version": .number(Double(p.version))] },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/screen-failure", permission: .enrol, success: .ok) { _, p in
+            ["version": .number(Double(p.version)), "reasons": ["withdrew consent"]] },
+        .init(method: .get, template: "/api/v1/audit", permission: .readAudit, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/audit/verify", permission: .readAudit, success: .ok) { _, _ in nil },
+    ]
+
+    /// Routes open to everybody (sign-in and the API description).
+    static let publicRoutes: Set<String> = ["POST /api/v1/tokens"]
+}
+
+/// One web route of the role matrix.
+struct WebRouteCase: Sendable, CustomTestStringConvertible {
+    let method: HTTPRequest.Method
+    let template: String
+    let permission: Permission?
+    let fields: @Sendable (Caller, Participant) -> [(String, String)]
+
+    var testDescription: String { "\(method.rawValue) \(template)" }
+    func path(_ p: Participant) -> String { template.replacingOccurrences(of: "{subjectID}", with: p.subjectID) }
+    func allows(_ caller: Caller) -> Bool {
+        guard let role = caller.role else { return false }
+        return permission?.allows(role) ?? true
+    }
+
+    // Issue 2 §5 and §7 (web pages enforce the same matrix as the API).
+    static let posts: [WebRouteCase] = [
+        .init(method: .post, template: "/participants/new", permission: .registerParticipant) { _, _ in
+            [("full_name", "Grace Hopper"), ("date_of_birth", "1970-12-09"), ("hospital_number", "H-77")] },
+        .init(method: .post, template: "/participants/{subjectID}/screening", permission: .enterData) { _, p in
+            [("item.ECOG", "0"), ("version", "\(p.version)"), ("reason", "re-assessed")] },
+        .init(method: .post, template: "/participants/{subjectID}/eligibility/sign", permission: .signEligibility) { c, p in
+            [("decision", "eligible"), ("password", c.password), ("version", "\(p.version)")] },
+        .init(method: .post, template: "/participants/{subjectID}/enrol", permission: .enrol) { _, p in [("version", "\(p.version)")] },
+        .init(method: .post, template: "/participants/{subjectID}/screen-fail", permission: .enrol) { _, p in
+            [("reasons", "withdrew consent"), ("version", "\(p.version)")] },
+        .init(method: .post, template: "/signout", permission: nil) { _, _ in [] },
+    ]
+
+    static let gets: [WebRouteCase] = [
+        .init(method: .get, template: "/", permission: .readStudyData) { _, _ in [] },
+        .init(method: .get, template: "/participants", permission: .readStudyData) { _, _ in [] },
+        .init(method: .get, template: "/participants/new", permission: .registerParticipant) { _, _ in [] },
+        .init(method: .get, template: "/participants/{subjectID}", permission: .readStudyData) { _, _ in [] },
+        .init(method: .get, template: "/audit", permission: .readAudit) { _, _ in [] },
+    ]
+}
+
+/// Every route × every role gets exactly the outcome `Permission` allows; refusals change nothing.
+/// Source: issue 2 §5 (coordinator cannot sign; monitor cannot write; tested per role) and "Bad input"
+/// (a write by a read-only role leaves the database exactly as it was).
+@Suite("Role matrix")
+struct RoleMatrixTests {
+    /// Permissions that change stored data.
+    static let writes: Set<Permission> = [.registerParticipant, .enterData, .signEligibility, .enrol, .manageUsers]
+
+    // Issue 2 §5, stated independently of Permission.swift (the route tests below derive from it):
+    // a coordinator cannot sign eligibility; a monitor cannot write; an admin does not enter or sign
+    // clinical data; identifying details only for the roles that register and screen people.
+    static let expectedPermissions: [UserRole: Set<Permission>] = [
+        .admin: [.readStudyData, .readAudit, .compute, .manageUsers],
+        .investigator: [.readStudyData, .readAudit, .compute, .readIdentity, .registerParticipant, .enterData, .enrol, .signEligibility],
+        .coordinator: [.readStudyData, .readAudit, .compute, .readIdentity, .registerParticipant, .enterData, .enrol],
+        .monitor: [.readStudyData, .readAudit, .compute],
+    ]
+
+    @Test(arguments: UserRole.allCases)
+    func permissionTableMatchesTheIssue(role: UserRole) {
+        let granted = Set(Permission.allCases.filter { $0.allows(role) })
+        #expect(granted == Self.expectedPermissions[role])
+        if role == .monitor { #expect(granted.isDisjoint(with: Self.writes)) }
+        if role != .investigator { #expect(!granted.contains(.signEligibility)) }
+        if role == .admin { #expect(granted.isDisjoint(with: [.enterData, .signEligibility, .enrol, .registerParticipant, .readIdentity])) }
+    }
+
+    @Test(arguments: APIRouteCase.all, Caller.allCases)
+    func apiRoute(route: APIRouteCase, caller: Caller) async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.signedEligibleParticipant()
+            let token = try await client.token(caller)
+            let before = try await server.snapshot()
+            let r = try await client.api(route.method, route.path(p), token: token, json: route.body(caller, p))
+            if caller == .anonymous {
+                expectErrorShape(r, .unauthorized, code: "unauthorized")
+            } else if route.allows(caller) {
+                #expect(r.status == route.success, "\(caller) \(route): \(r.text)")
+            } else {
+                expectErrorShape(r, .forbidden, code: "forbidden")
+            }
+            if caller == .anonymous || !route.allows(caller) || !route.writes {
+                #expect(try await server.snapshot() == before, "\(caller) \(route) changed the database")
+            } else {
+                #expect(try await server.snapshot() != before, "\(caller) \(route) succeeded without writing")
+            }
+        }
+    }
+
+    // The matrix above covers every registered API route, so a new route cannot escape it.
+    @Test func matrixCoversEveryAPIRoute() async throws {
+        try await TestServer.run { server, _ in
+            let built = CartaApplication.build(services: server.services)
+            let covered = Set(APIRouteCase.all.map(\.testDescription)).union(APIRouteCase.publicRoutes)
+            #expect(Set(built.apiRoutes) == covered)
+        }
+    }
+
+    @Test(arguments: WebRouteCase.posts, Caller.allCases)
+    func webPost(route: WebRouteCase, caller: Caller) async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.signedEligibleParticipant()
+            let session = try await client.webSignIn(caller, server: server)
+            let before = try await server.snapshot()
+            let r = try await client.webPost(route.path(p), session: session, fields: route.fields(caller, p))
+            if caller == .anonymous {
+                #expect(r.status == .unauthorized, "\(route): \(r.status)")
+            } else if route.allows(caller) {
+                #expect(r.status == .seeOther, "\(caller) \(route): \(r.status) \(r.text.prefix(300))")
+                #expect(try await server.snapshot() != before, "\(caller) \(route) succeeded without writing")
+                return
+            } else {
+                #expect(r.status == .forbidden, "\(caller) \(route): \(r.status)")
+            }
+            #expect(try await server.snapshot() == before, "\(caller) \(route) changed the database")
+        }
+    }
+
+    @Test(arguments: WebRouteCase.gets, Caller.allCases)
+    func webPage(route: WebRouteCase, caller: Caller) async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.register()
+            let session = try await client.webSignIn(caller, server: server)
+            let r = try await client.webGet(route.path(p), session: session)
+            if caller == .anonymous {
+                #expect(r.status == .seeOther)
+                #expect(r.headers[.location]?.hasPrefix("/signin?next=") == true)
+            } else if route.allows(caller) {
+                #expect(r.status == .ok, "\(caller) \(route): \(r.status)")
+            } else {
+                #expect(r.status == .forbidden, "\(caller) \(route): \(r.status)")
+            }
+        }
+    }
+
+    // Issue 2 §6: identifying details only for roles with `readIdentity`; never for a monitor.
+    @Test(arguments: Caller.allCases.filter { $0 != .anonymous })
+    func identityOnlyForRolesThatMayReadIt(caller: Caller) async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.register("Ada Lovelace")
+            let mayRead = Permission.readIdentity.allows(try #require(caller.role))
+            let r = try await client.api(.get, "/api/v1/participants/\(p.subjectID)", token: try await client.token(caller))
+            #expect(r.status == .ok)
+            if mayRead {
+                #expect(r.json?["identity"]?["fullName"] == "Ada Lovelace")
+                #expect(r.json?["identity"]?["dateOfBirth"] == "1980-05-17")
+            } else {
+                #expect(r.json?["identity"] == nil || r.json?["identity"] == .null)
+                #expect(!r.text.contains("Lovelace") && !r.text.contains("1980-05-17"))
+            }
+            let list = try await client.api(.get, "/api/v1/participants", token: try await client.token(caller))
+            #expect(!list.text.contains("Lovelace"))
+            let session = try await client.webSignIn(caller, server: server)
+            let page = try await client.webGet("/participants/\(p.subjectID)", session: session)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Lovelace") == mayRead, "\(caller) page shows identity: \(!mayRead)")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// A `carta serve` process started from the built binary, stopped with SIGTERM.
+final class ServeProcess {
+    let process: Process
+    let port: Int
+    private let output: Pipe
+
+    init(db: String, environment: [String: String] = [:]) throws {
+        let port = Int.random(in: 41_000...48_000)
+        let process = Process()
+        process.executableURL = CLI.binary
+        process.arguments = ["serve", "--db", db, "--port", "\(port)"]
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CARTA_DATABASE_URL")
+        env.removeValue(forKey: "CARTA_ADMIN_PASSWORD")
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        self.port = port
+        self.output = output
+    }
+
+    /// GET or POST on the running server; nil while it does not answer.
+    func request(_ path: String, method: String = "GET", json: String? = nil) async -> (status: Int, body: String)? {
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)\(path)")!)
+        request.httpMethod = method
+        if let json {
+            request.httpBody = Data(json.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        guard let (data, response) = try? await URLSession.shared.data(for: request),
+              let http = response as? HTTPURLResponse else { return nil }
+        return (http.statusCode, String(decoding: data, as: UTF8.self))
+    }
+
+    /// Waits until `/healthz` answers 200 (or the process exits).
+    func waitUntilHealthy() async throws {
+        for _ in 0..<150 {
+            if let r = await request("/healthz"), r.status == 200 { return }
+            try #require(process.isRunning, "carta serve exited with status \(process.terminationStatus)")
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("carta serve did not become healthy on port \(port)")
+    }
+
+    /// Stops the server (graceful shutdown) and returns everything it printed on stdout.
+    func stop() -> (status: Int32, stdout: String) {
+        if process.isRunning { process.terminate() }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+}
+
+/// `carta serve` on a new database: migrates, creates `admin` and prints its password once.
+/// Source: issue 2 §5 ("On a new database `serve` creates an `admin` account and prints a one-time
+/// password once (or takes `CARTA_ADMIN_PASSWORD`)") and §3 (migrations run by `serve` on an empty database).
+@Suite("carta serve", .serialized)
+struct ServeCommandTests {
+    @Test func firstStartCreatesAdminAndPrintsItsPasswordOnce() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+
+        let first = try ServeProcess(db: url)
+        try await first.waitUntilHealthy()
+        let firstRun = first.stop()
+        let lines = firstRun.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        let marker = try #require(lines.firstIndex { $0.contains("one-time password") }, "\(firstRun.stdout)")
+        let password = lines[marker + 1]
+        #expect(password.count >= 20)
+
+        let second = try ServeProcess(db: url)
+        try await second.waitUntilHealthy()
+        let signIn = await second.request("/api/v1/tokens", method: "POST", json: #"{"username": "admin", "password": "\#(password)"}"#)
+        #expect(signIn?.status == 201, "\(String(describing: signIn))")
+        #expect(signIn?.body.contains("\"token\"") == true)
+        let secondRun = second.stop()
+        #expect(!secondRun.stdout.contains("one-time password"), "\(secondRun.stdout)")
+        #expect(!secondRun.stdout.contains(password))
+    }
+
+    @Test func adminPasswordFromTheEnvironment() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let short = try CLI.run(["serve", "--db", url, "--port", "1"], environment: ["CARTA_ADMIN_PASSWORD": "short"])
+        #expect(short.status == 1)
+        #expect(short.stderr.contains("CARTA_ADMIN_PASSWORD"))
+
+        let server = try ServeProcess(db: url, environment: ["CARTA_ADMIN_PASSWORD": "admin password from env"])
+        try await server.waitUntilHealthy()
+        let ok = await server.request("/api/v1/tokens", method: "POST", json: #"{"username": "admin", "password": "admin password from env"}"#)
+        #expect(ok?.status == 201)
+        let run = server.stop()
+        #expect(!run.stdout.contains("one-time password"))
+        #expect(!run.stdout.contains("admin password from env"))
+    }
+}

@@ -1,0 +1,198 @@
+import CartaCore
+import CartaServer
+@_spi(Testing) import CartaStore
+import CartaStudy
+import CartaTestSupport
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+// Shared harness for the server suites: a Carta application over a fresh test database (SQLite
+// file or real PostgreSQL) with one account per role, plus JSON, cookie and snapshot helpers.
+// Source: issue 2 §5–8 (tested per role, on both engines, in-process HTTP).
+
+/// Who sends a request: one account per role, or nobody.
+enum Caller: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case anonymous, admin, investigator, coordinator, monitor
+
+    /// The role of the account, nil for an anonymous caller.
+    var role: UserRole? { UserRole(rawValue: rawValue) }
+    /// The account's password (at least 10 characters, as the policy requires).
+    var password: String { "pw-\(rawValue)-0123456789" }
+    var testDescription: String { rawValue }
+}
+
+/// A running test application's services over a fresh database.
+struct TestServer: Sendable {
+    let services: CartaServices
+    let engine: DatabaseEngine
+    var store: CartaStore { services.store }
+
+    static let logger: Logger = {
+        var l = Logger(label: "carta.test")
+        l.logLevel = .critical
+        return l
+    }()
+
+    /// Runs `body` against the application built by `CartaApplication.build` over a fresh,
+    /// migrated database with users `admin`, `investigator`, `coordinator`, `monitor` (bcrypt cost 4).
+    static func run<T: Sendable>(_ engine: DatabaseEngine = .sqlite, setup: TestingSetup = .router, secureCookies: Bool? = nil,
+                                 _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
+        // Each PostgreSQL test database holds two connection pools; bound how many run at once so
+        // the parallel suites stay under the server's max_connections.
+        if engine == .postgresql { await postgresLimiter.acquire() }
+        do {
+            let result = try await runUnlimited(engine, setup: setup, secureCookies: secureCookies, body)
+            if engine == .postgresql { await postgresLimiter.release() }
+            return result
+        } catch {
+            if engine == .postgresql { await postgresLimiter.release() }
+            throw error
+        }
+    }
+
+    static let postgresLimiter = AsyncLimiter(limit: 3)
+
+    private static func runUnlimited<T: Sendable>(_ engine: DatabaseEngine, setup: TestingSetup, secureCookies: Bool?,
+                                                  _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
+        try await TestDatabase.with(engine) { store in
+            let config = ServerConfig(host: "127.0.0.1", port: 0, databaseURL: "sqlite://unused.sqlite",
+                                      secureCookies: secureCookies, bcryptCost: 4)
+            let services = try CartaServices(config: config, store: store, study: try StudyLoader.builtIn(), logger: logger)
+            for caller in Caller.allCases {
+                guard let role = caller.role else { continue }
+                _ = try await store.createUser(username: caller.rawValue, displayName: caller.rawValue.capitalized, role: role,
+                                               passwordHash: services.auth.hash(caller.password), actor: Fixtures.cliActor)
+            }
+            let server = TestServer(services: services, engine: engine)
+            let built = CartaApplication.build(services: services)
+            return try await built.application.test(setup) { client in try await body(server, client) }
+        }
+    }
+
+    /// An audit actor for setting up state directly through the services.
+    func actor(_ caller: Caller, source: AuditSource = .api) async throws -> (User, AuditActor) {
+        let user = try #require(try await store.user(username: caller.rawValue))
+        return (user, AuditActor(user: user, source: source))
+    }
+
+    /// Registers a participant through the service (setup only; the flows under test use HTTP).
+    func register(_ name: String = "Ada Lovelace") async throws -> Participant {
+        try await services.screening.register(fullName: name, dateOfBirth: "1980-05-17", hospitalNumber: "H-\(name.count)",
+                                              siteID: nil, today: .today, actor: try await actor(.coordinator).1)
+    }
+
+    /// Enters the complete eligible screening data set through the service.
+    func enterEligibleData(_ subjectID: String) async throws -> Participant {
+        let p = try await services.screening.participant(subjectID)
+        var forms: [String: [String: ScreeningService.RawEntry]] = [:]
+        for (form, items) in ScreeningData.eligible {
+            forms[form] = items.mapValues { ScreeningService.RawEntry(value: $0.value, unit: $0.unit, lowerLimitNormal: $0.lln, upperLimitNormal: $0.uln) }
+        }
+        return try await services.screening.saveForms(subjectID: subjectID, forms: forms, expectedVersion: p.version,
+                                                      reason: nil, actor: try await actor(.coordinator).1).participant
+    }
+
+    /// Registers, enters eligible data and has the investigator sign "eligible": ready to enrol.
+    func signedEligibleParticipant(_ name: String = "Ada Lovelace") async throws -> Participant {
+        let p = try await enterEligibleData(try await register(name).subjectID)
+        let (investigator, actor) = try await actor(.investigator)
+        _ = try await services.screening.sign(subjectID: p.subjectID, decision: .eligible, meaning: nil,
+                                              expectedVersion: p.version, signer: investigator, actor: actor)
+        return try await services.screening.participant(p.subjectID)
+    }
+
+    /// Full contents of every table, to prove that a refused request changed nothing.
+    func snapshot() async throws -> [String: [[String]]] {
+        var result: [String: [[String]]] = [:]
+        for table in try await store.tableNames() {
+            let order = try #require(Self.tableOrder[table], "no sort key for table \(table)")
+            result[table] = try await store.tableContents(table, orderBy: order)
+        }
+        return result
+    }
+
+    static let tableOrder: [String: String] = [
+        "schema_migrations": "name", "users": "id", "sessions": "id", "api_tokens": "token_hash",
+        "audit_events": "seq", "participants": "id", "participant_identities": "participant_id",
+        "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id",
+    ]
+}
+
+/// Lets at most `limit` tasks run a section at once (FIFO).
+actor AsyncLimiter {
+    let limit: Int
+    private var running = 0
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(limit: Int) { self.limit = limit }
+
+    func acquire() async {
+        if running < limit { running += 1; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { running -= 1 } else { waiters.removeFirst().resume() }
+    }
+}
+
+/// One screening entry as sent by a client.
+struct Entry: Sendable {
+    var value: String
+    var unit: String? = nil
+    var lln: String? = nil
+    var uln: String? = nil
+
+    /// The API form of the entry (`{"value", "unit", "lowerLimitNormal", "upperLimitNormal"}`).
+    var json: JSON {
+        var o: [String: JSON] = ["value": .string(value)]
+        if let unit { o["unit"] = .string(unit) }
+        if let lln { o["lowerLimitNormal"] = .string(lln) }
+        if let uln { o["upperLimitNormal"] = .string(uln) }
+        return .object(o)
+    }
+}
+
+/// Screening data of the built-in study NCT05315778 (Resources/NCT05315778.yaml, §0.4 I1–I5, E1–E16).
+enum ScreeningData {
+    /// A data set that meets every criterion (age 46 on the consent date, normal labs, attestations "no").
+    static let eligible: [String: [String: Entry]] = [
+        "F_CONSENT": ["CONSENT_DATE": Entry(value: "2026-11-02"), "SEX": Entry(value: "F"),
+                      "PLANNED_INFUSION_DATE": Entry(value: "2026-12-15")],
+        "F_VITALS": ["ECOG": Entry(value: "1"), "WEIGHT": Entry(value: "70", unit: "kg"), "HEIGHT": Entry(value: "170", unit: "cm"),
+                     "SPO2": Entry(value: "97", unit: "%"), "DYSPNEA_GRADE": Entry(value: "0")],
+        "F_LAB_HEM": ["HGB": Entry(value: "120", unit: "g/L", lln: "115", uln: "150"),
+                      "ANC": Entry(value: "2.5", unit: "10*9/L", lln: "1.8", uln: "7.5"),
+                      "PLT": Entry(value: "25", unit: "10*9/L", lln: "150", uln: "400"),
+                      "WBC": Entry(value: "5", unit: "10*9/L", lln: "4", uln: "10")],
+        "F_LAB_CHEM": ["CREAT": Entry(value: "80", unit: "umol/L", lln: "45", uln: "110"),
+                       "BILI": Entry(value: "10", unit: "umol/L", lln: "3", uln: "21"),
+                       "ALT": Entry(value: "20", unit: "U/L", lln: "7", uln: "40"),
+                       "AST": Entry(value: "22", unit: "U/L", lln: "8", uln: "40")],
+        "F_LAB_COAG": ["PT": Entry(value: "12", unit: "s", lln: "11", uln: "14"),
+                       "INR": Entry(value: "1.0", lln: "0.8", uln: "1.2"),
+                       "APTT": Entry(value: "30", unit: "s", lln: "25", uln: "37")],
+        "F_SEROLOGY": ["HIV_AB": Entry(value: "NEG"), "SYPHILIS_AB": Entry(value: "NEG"),
+                       "HCV_AB": Entry(value: "NEG"), "HBSAG": Entry(value: "NEG")],
+        "F_ECHO": ["ECHO_DATE": Entry(value: "2026-11-03"), "LVEF": Entry(value: "60", unit: "%")],
+        "F_TCELL": ["TCELL_RESULT": Entry(value: "PASS"), "TCELL_DATE": Entry(value: "2026-11-04")],
+        "F_PRIOR_STUDY": ["OTHER_STUDY": Entry(value: "false")],
+        "F_ATTEST": ["I1_RR_ITP": Entry(value: "true"), "I3_VENOUS_ACCESS": Entry(value: "true"),
+                     "I5_CONSENT_CAPACITY": Entry(value: "true"), "E1_SECONDARY_ITP": Entry(value: "false"),
+                     "E2_THROMBOSIS": Entry(value: "false"), "E3_CARDIOVASCULAR": Entry(value: "false"),
+                     "E4_UNCONTROLLED": Entry(value: "false"), "E5_MALIGNANCY": Entry(value: "false"),
+                     "E9_COAG_HISTORY": Entry(value: "false"), "E12_PREGNANCY": Entry(value: "false"),
+                     "E13_FERTILITY": Entry(value: "false"), "E14_ALLERGY": Entry(value: "false"),
+                     "E15_SUBSTANCE": Entry(value: "false"), "E16_INVESTIGATOR": Entry(value: "false")],
+    ]
+
+    /// The body of `PUT /participants/{id}/forms/{formOID}`.
+    static func formBody(version: Int, items: [String: Entry], reason: String? = nil) -> JSON {
+        var o: [String: JSON] = ["version": .number(Double(version)), "items": .object(items.mapValues(\.json))]
+        if let reason { o["reason"] = .string(reason) }
+        return .object(o)
+    }
+}
