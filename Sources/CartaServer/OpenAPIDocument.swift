@@ -61,7 +61,62 @@ enum OpenAPIDocument {
           "participantVersion": {"type": "integer"}
         }
       },
-      "Version": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}}
+      "Version": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}},
+      "Me": {
+        "type": "object", "required": ["username", "displayName", "role", "permissions"],
+        "properties": {"username": {"type": "string"}, "displayName": {"type": "string"},
+          "role": {"type": "string", "enum": ["admin", "investigator", "coordinator", "monitor"]},
+          "permissions": {"type": "array", "items": {"type": "string"}}}
+      },
+      "CalculatorInfo": {
+        "type": "object", "required": ["name", "summary"],
+        "properties": {"name": {"type": "string"}, "summary": {"type": "string"}}
+      },
+      "ItemValue": {
+        "type": "object", "required": ["event", "form", "item", "updatedAt", "updatedBy"],
+        "description": "A stored value: as entered, standardised (SI), and the lab's reference range in the entered unit.",
+        "properties": {
+          "event": {"type": "string"}, "form": {"type": "string"}, "item": {"type": "string"},
+          "value": {"type": "string"}, "unit": {"type": "string"},
+          "standardValue": {"type": "number"}, "standardUnit": {"type": "string"},
+          "lowerLimitNormal": {"type": "number"}, "upperLimitNormal": {"type": "number"},
+          "updatedAt": {"type": "string", "format": "date-time"}, "updatedBy": {"type": "string"}
+        }
+      },
+      "Identity": {
+        "type": "object", "description": "Identifying details; present only for roles allowed to see them.",
+        "properties": {"fullName": {"type": "string"}, "dateOfBirth": {"type": "string", "format": "date"},
+          "hospitalNumber": {"type": "string"}}
+      },
+      "ParticipantDetail": {
+        "type": "object", "required": ["participant", "items"],
+        "properties": {"participant": {"$ref": "#/components/schemas/Participant"},
+          "identity": {"$ref": "#/components/schemas/Identity"},
+          "items": {"type": "array", "items": {"$ref": "#/components/schemas/ItemValue"}}}
+      },
+      "FormSaved": {
+        "type": "object", "required": ["participant", "warnings"],
+        "properties": {"participant": {"$ref": "#/components/schemas/Participant"},
+          "warnings": {"type": "object", "description": "Soft-range warnings by item OID.",
+            "additionalProperties": {"type": "array", "items": {"type": "string"}}}}
+      },
+      "AuditEvent": {
+        "type": "object",
+        "required": ["seq", "at", "username", "source", "entity", "entityID", "field", "prevHash", "hash"],
+        "properties": {
+          "seq": {"type": "integer"}, "at": {"type": "string", "description": "UTC, ISO 8601 with milliseconds"},
+          "userID": {"type": "string"}, "username": {"type": "string"},
+          "source": {"type": "string", "enum": ["web", "api", "cli", "import"]},
+          "entity": {"type": "string"}, "entityID": {"type": "string"}, "field": {"type": "string"},
+          "oldValue": {"type": "string"}, "newValue": {"type": "string"}, "reason": {"type": "string"},
+          "prevHash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}, "hash": {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+        }
+      },
+      "AuditVerification": {
+        "type": "object", "required": ["intact"],
+        "properties": {"intact": {"type": "boolean"}, "count": {"type": "integer"},
+          "brokenAtSeq": {"type": "integer"}, "reason": {"type": "string"}}
+      }
     },
     "responses": {
       "Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
@@ -89,10 +144,11 @@ enum OpenAPIDocument {
     },
     "/api/v1/me": {
       "get": {"summary": "The signed-in user, role and permissions",
-        "responses": {"200": {"description": "User"}, "401": {"$ref": "#/components/responses/Error"}}}
+        "responses": {"200": {"description": "User", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Me"}}}}, "401": {"$ref": "#/components/responses/Error"}}}
     },
     "/api/v1/compute": {
-      "get": {"summary": "List the clinical calculators", "responses": {"200": {"description": "Calculators (name, summary)"}}}
+      "get": {"summary": "List the clinical calculators", "responses": {"200": {"description": "Calculators", "content": {"application/json": {"schema": {
+        "type": "array", "items": {"$ref": "#/components/schemas/CalculatorInfo"}}}}}}}
     },
     "/api/v1/compute/{name}": {
       "post": {
@@ -128,7 +184,7 @@ enum OpenAPIDocument {
       "get": {
         "summary": "A participant with stored values (identity only for roles allowed to see it)",
         "parameters": [{"$ref": "#/components/parameters/subjectID"}],
-        "responses": {"200": {"description": "Participant"}, "404": {"$ref": "#/components/responses/Error"}}
+        "responses": {"200": {"description": "Participant", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ParticipantDetail"}}}}, "404": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/api/v1/participants/{subjectID}/forms/{formOID}": {
@@ -139,7 +195,7 @@ enum OpenAPIDocument {
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "items"],
           "properties": {"version": {"type": "integer"}, "reason": {"type": "string"},
             "items": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ItemEntry"}}}}}}},
-        "responses": {"200": {"description": "Saved; soft-range warnings by item"},
+        "responses": {"200": {"description": "Saved; soft-range warnings by item", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FormSaved"}}}},
           "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
           "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       }
@@ -183,7 +239,7 @@ enum OpenAPIDocument {
         "parameters": [{"$ref": "#/components/parameters/subjectID"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "reasons"],
           "properties": {"version": {"type": "integer"}, "reasons": {"type": "array", "items": {"type": "string"}}}}}}},
-        "responses": {"200": {"description": "Screen failed"}, "403": {"$ref": "#/components/responses/Error"},
+        "responses": {"200": {"description": "Screen failed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Participant"}}}}, "403": {"$ref": "#/components/responses/Error"},
           "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       }
     },
@@ -194,12 +250,13 @@ enum OpenAPIDocument {
           {"name": "entityID", "in": "query", "schema": {"type": "string"}},
           {"name": "subjectID", "in": "query", "schema": {"type": "string"},
             "description": "A participant's subject ID: their participant, identity and item-value events."}],
-        "responses": {"200": {"description": "Events"}, "404": {"$ref": "#/components/responses/Error"},
+        "responses": {"200": {"description": "Events, oldest first", "content": {"application/json": {"schema": {"type": "object", "required": ["events"],
+          "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}}}}}}}, "404": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/api/v1/audit/verify": {
-      "get": {"summary": "Recompute the audit hash chain", "responses": {"200": {"description": "intact, or the first broken link"}}}
+      "get": {"summary": "Recompute the audit hash chain", "responses": {"200": {"description": "intact, or the first broken link", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditVerification"}}}}}}
     }
   }
 }

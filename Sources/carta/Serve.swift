@@ -1,9 +1,11 @@
 import ArgumentParser
 import CartaServer
 import CartaStore
+import CartaStudy
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,6 +29,21 @@ struct Serve: AsyncParsableCommand {
         }
         let study = try studyFile.load()
         let services = try await CartaApplication.makeServices(config: config, study: study, logger: logger)
+        do {
+            try await serve(services, study: study, config: config)
+        } catch {
+            // Close the database before reporting: a failed start (port in use, …) must not leave
+            // connections open, and the message must say what to do.
+            await services.store.close()
+            if let io = error as? IOError, io.errnoCode == EADDRINUSE {
+                throw CLIFailure("cannot listen on \(host):\(port): the address is in use; stop the other server or choose --port")
+            }
+            throw error
+        }
+        await services.store.close()
+    }
+
+    private func serve(_ services: CartaServices, study: Study, config: ServerConfig) async throws {
         if let generated = try await services.auth.ensureAdmin(
             initialPassword: config.initialAdminPassword,
             actor: AuditActor(userID: nil, username: "carta serve", source: .cli)) {
@@ -41,6 +58,5 @@ struct Serve: AsyncParsableCommand {
         fflush(nil) // all C streams: visible at once when stdout is a pipe or a log file, not only at exit
         let built = CartaApplication.build(services: services)
         try await built.application.runService()
-        await services.store.close()
     }
 }

@@ -11,7 +11,7 @@ final class ServeProcess {
     private let output: Pipe
 
     init(db: String, environment: [String: String] = [:]) throws {
-        let port = Int.random(in: 41_000...48_000)
+        let port = try ServeProcess.freePort()
         let process = Process()
         process.executableURL = CLI.binary
         process.arguments = ["serve", "--db", db, "--port", "\(port)"]
@@ -27,6 +27,25 @@ final class ServeProcess {
         self.process = process
         self.port = port
         self.output = output
+    }
+
+    /// A port nobody listens on now: the kernel picks it for a throwaway socket bound to port 0.
+    /// (A random port in 41000–48000 collided with the ephemeral ports of the suite's own
+    /// PostgreSQL connections.)
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EMFILE) }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = 0
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
+        }
+        guard bound else { throw POSIXError(.EADDRINUSE) }
+        return Int(UInt16(bigEndian: addr.sin_port))
     }
 
     /// GET or POST on the running server; nil while it does not answer.
@@ -102,5 +121,18 @@ struct ServeCommandTests {
         let run = server.stop()
         #expect(!run.stdout.contains("one-time password"))
         #expect(!run.stdout.contains("admin password from env"))
+    }
+
+    /// A port already in use is a clear error (exit 1, says what to do), not a crash with the
+    /// database left open (found in a CI run: the store was never closed on a failed start).
+    @Test func portInUseIsAClearError() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let busy = try ServeProcess(db: url, environment: ["CARTA_ADMIN_PASSWORD": "admin password from env"])
+        try await busy.waitUntilHealthy()
+        let second = try CLI.run(["serve", "--db", url, "--port", String(busy.port)])
+        _ = busy.stop()
+        #expect(second.status == 1, "exit \(second.status): \(second.stderr.suffix(400))")
+        #expect(second.stderr.contains("address is in use"), "\(second.stderr.suffix(400))")
     }
 }
