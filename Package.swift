@@ -82,7 +82,7 @@ let package = Package(
             dependencies: ["CartaCore", "CartaStudy", "CartaStore"],
             swiftSettings: strict
         ),
-        .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore"], swiftSettings: strict),
+        .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore", "CartaTestSupport"], swiftSettings: strict),
         .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
         .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb"], exclude: ["__Snapshots__"], swiftSettings: strict),
         .testTarget(

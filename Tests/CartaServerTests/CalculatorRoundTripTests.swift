@@ -1,52 +1,10 @@
 import CartaCore
 import CartaServer
+import CartaTestSupport
 import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
-
-/// The example of a calculator's document: its input and the exact output the document promises.
-struct DocExample: Sendable {
-    let input: String
-    let output: String
-
-    /// Reads `docs/calculators/<name>.md`: the fences labelled `json example-input` / `json example-output`,
-    /// or else the first two `json` fences from the first `## Example…` heading on.
-    static func load(_ name: String) throws -> DocExample {
-        let url = CLI.packageRoot.appendingPathComponent("docs/calculators/\(name).md")
-        let text = try String(contentsOf: url, encoding: .utf8)
-        var blocks: [(label: String, body: String)] = []
-        var current: (label: String, lines: [String])?
-        var inExample = false
-        for line in text.components(separatedBy: "\n") {
-            if current == nil, line.hasPrefix("## ") { inExample = line.hasPrefix("## Example") || inExample }
-            if let open = current {
-                if line.hasPrefix("```") {
-                    blocks.append((open.label, open.lines.joined(separator: "\n")))
-                    current = nil
-                } else {
-                    current?.lines.append(line)
-                }
-            } else if line.hasPrefix("```json") {
-                let label = String(line.dropFirst(7)).trimmingCharacters(in: .whitespaces)
-                current = inExample || !label.isEmpty ? (label, []) : ("(outside example)", [])
-            } else if line.hasPrefix("```") {
-                current = ("(other)", [])
-            }
-        }
-        if let i = blocks.first(where: { $0.label == "example-input" }), let o = blocks.first(where: { $0.label == "example-output" }) {
-            return DocExample(input: i.body, output: o.body)
-        }
-        let candidates = blocks.filter { $0.label == "" }
-        guard candidates.count >= 2 else { throw DocError("\(url.path): no example input and output found") }
-        return DocExample(input: candidates[0].body, output: candidates[1].body)
-    }
-}
-
-struct DocError: Error, CustomStringConvertible {
-    let description: String
-    init(_ d: String) { description = d }
-}
 
 /// One malformed calculator input and the field its error must name.
 struct MalformedInput: Sendable, CustomTestStringConvertible {
@@ -82,7 +40,7 @@ struct CalculatorRoundTripTests {
 
     @Test(arguments: names)
     func documentedExampleThroughTheAPIAndTheCLI(name: String) async throws {
-        let example = try DocExample.load(name)
+        let example = try CalculatorDocExample.load(name)
         let expected = try #require(JSON(data: Data(example.output.utf8)), "\(name): the documented output is not JSON")
         try await TestServer.run { _, client in
             let token = try await client.token(.monitor)

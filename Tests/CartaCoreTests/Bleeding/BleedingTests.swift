@@ -95,5 +95,4 @@ struct BleedingTests {
         #expect(e.message.contains(field))
     }
 
-    @Test func docExample() throws { try T.checkDocExample(BleedingCalculator.self, doc: "bleeding") }
 }

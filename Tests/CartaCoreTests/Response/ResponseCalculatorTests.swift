@@ -49,24 +49,4 @@ struct ResponseCalculatorTests {
         #expect(out.corticosteroidDependence.chinese2020)   // 41 days above 5 mg/day
         #expect(!out.corticosteroidDependence.iwg)          // < 60 days
     }
-
-    /// Reads the first ```json block after `heading` in docs/calculators/response.md.
-    static func docExample(after heading: String) throws -> String {
-        let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("docs/calculators/response.md"), encoding: .utf8)
-        let section = try #require(text.range(of: heading))
-        let open = try #require(text.range(of: "```json\n", range: section.upperBound..<text.endIndex))
-        let close = try #require(text.range(of: "```", range: open.upperBound..<text.endIndex))
-        return String(text[open.upperBound..<close.lowerBound])
-    }
-
-    @Test func documentedExampleIsReal() throws {
-        let input = try Self.docExample(after: "## Example input")
-        let documented = try Self.docExample(after: "## Example output")
-        let produced = try ResponseCalculator.run(json: Data(input.utf8))
-        let a = try JSONSerialization.jsonObject(with: produced) as? NSDictionary
-        let b = try JSONSerialization.jsonObject(with: Data(documented.utf8)) as? NSDictionary
-        #expect(a != nil && a == b, "produced:\n\(String(decoding: produced, as: UTF8.self))")
-    }
 }

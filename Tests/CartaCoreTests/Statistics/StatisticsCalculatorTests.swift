@@ -95,26 +95,4 @@ import Testing
         let error = try #require(Self.error(ProportionCalculator.self, json))
         #expect(error.field == field && error.code == code, "\(error)")
     }
-
-    /// Reads the first ```json block after `heading` in a docs/calculators file.
-    static func docExample(_ file: String, after heading: String) throws -> String {
-        let here = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        let root = here.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try String(contentsOf: root.appendingPathComponent("docs/calculators/\(file)"), encoding: .utf8)
-        let section = try #require(text.range(of: heading))
-        let open = try #require(text.range(of: "```json\n", range: section.upperBound..<text.endIndex))
-        let close = try #require(text.range(of: "```", range: open.upperBound..<text.endIndex))
-        return String(text[open.upperBound..<close.lowerBound])
-    }
-
-    @Test(arguments: ["km.md", "proportion.md"])
-    func documentedExampleIsReal(file: String) throws {
-        let input = try Self.docExample(file, after: "## Example input")
-        let documented = try Self.docExample(file, after: "## Example output")
-        let produced = file == "km.md"
-            ? try KaplanMeierCalculator.run(json: Data(input.utf8)) : try ProportionCalculator.run(json: Data(input.utf8))
-        let a = try JSONSerialization.jsonObject(with: produced) as? NSDictionary
-        let b = try JSONSerialization.jsonObject(with: Data(documented.utf8)) as? NSDictionary
-        #expect(a != nil && a == b, "produced:\n\(String(decoding: produced, as: UTF8.self))")
-    }
 }

@@ -85,5 +85,4 @@ struct CRSTests {
         #expect(e.message.contains(field))
     }
 
-    @Test func docExample() throws { try T.checkDocExample(CRSCalculator.self, doc: "crs") }
 }

@@ -108,5 +108,4 @@ struct ICAHTTests {
         #expect(e.message.contains(field))
     }
 
-    @Test func docExample() throws { try T.checkDocExample(ICAHTCalculator.self, doc: "icaht") }
 }

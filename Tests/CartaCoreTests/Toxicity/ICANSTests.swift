@@ -82,5 +82,4 @@ struct ICANSTests {
         #expect(e.message.contains(field))
     }
 
-    @Test func docExample() throws { try T.checkDocExample(ICANSCalculator.self, doc: "icans") }
 }

@@ -21,36 +21,4 @@ enum ToxicityTestSupport {
             return CalculatorError(code: "unexpected", message: "\(error)")
         }
     }
-
-    /// Canonical text of a JSON document (sorted keys) so two documents compare by value.
-    static func canonical(_ data: Data) throws -> String {
-        let obj = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
-        let out = try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys])
-        return String(decoding: out, as: UTF8.self)
-    }
-
-    /// The package root, found from this file's path (Tests/<target>/<folder>/file.swift).
-    static func packageRoot(_ file: String = #filePath) -> URL {
-        URL(fileURLWithPath: file).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-    }
-
-    /// The fenced block after ```` ```json <tag> ```` in a calculator doc.
-    static func docBlock(_ doc: String, tag: String) throws -> String {
-        let open = "```json \(tag)\n"
-        let start = try #require(doc.range(of: open), "doc has no ```json \(tag) block")
-        let rest = doc[start.upperBound...]
-        let end = try #require(rest.range(of: "\n```"), "unterminated \(tag) block")
-        return String(rest[..<end.lowerBound])
-    }
-
-    /// Checks that a doc's example input produces exactly its example output.
-    static func checkDocExample<C: Calculator>(_: C.Type, doc name: String) throws {
-        let url = packageRoot().appendingPathComponent("docs/calculators/\(name).md")
-        let doc = try String(contentsOf: url, encoding: .utf8)
-        let input = try docBlock(doc, tag: "example-input")
-        let expected = try docBlock(doc, tag: "example-output")
-        let produced = try C.run(json: Data(input.utf8))
-        #expect(try canonical(produced) == canonical(Data(expected.utf8)), "docs/calculators/\(name).md example output is stale")
-    }
 }
