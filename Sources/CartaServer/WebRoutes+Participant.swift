@@ -82,9 +82,8 @@ extension CartaServices {
         var out: [String: [String: ScreeningService.RawEntry]] = [:]
         for (oid, raw) in values {
             let owner = study.forms.first { f in f.items.contains { $0.oid == oid } }?.oid ?? study.forms.first?.oid ?? ""
-            var value = raw
-            if study.item(oid)?.type == .boolean { value = raw == "Y" ? "true" : raw == "N" ? "false" : raw }
-            out[owner, default: [:]][oid] = .init(value: value, unit: units[oid], lowerLimitNormal: lln[oid], upperLimitNormal: uln[oid])
+            // Yes/no radios post Y/N, which the item check itself accepts for boolean items.
+            out[owner, default: [:]][oid] = .init(value: raw, unit: units[oid], lowerLimitNormal: lln[oid], upperLimitNormal: uln[oid])
         }
         return out
     }
