@@ -113,7 +113,10 @@ public final class CartaStore: Sendable {
                     }
                 }
             case .postgres(let b):
-                return try await b.sql.withSession { db in
+                // Writers queue in-process first, so waiting for the advisory lock never holds a
+                // pooled connection (12 queued writers once exhausted the pool and timed out under
+                // load); the advisory lock still orders writers across processes.
+                return try await b.writeLock.run { try await b.sql.withSession { db in
                     try await db.raw("BEGIN").run()
                     do {
                         try await db.raw("SELECT pg_advisory_xact_lock(\(literal: Int(Self.writerLockKey)))").run()
@@ -124,7 +127,7 @@ public final class CartaStore: Sendable {
                         try? await db.raw("ROLLBACK").run()
                         throw error
                     }
-                }
+                } }
             }
         } catch {
             throw Self.mapError(error)
@@ -200,6 +203,8 @@ struct SQLiteBackend: Sendable {
 struct PostgresBackend: @unchecked Sendable {
     let pool: EventLoopGroupConnectionPool<PostgresConnectionSource>
     let sql: any SQLDatabase
+    /// Serialises this process's writers before they take a connection (see `write`).
+    let writeLock = AsyncSerialLock()
 
     init(pool: EventLoopGroupConnectionPool<PostgresConnectionSource>, logger: Logger) {
         self.pool = pool

@@ -477,4 +477,31 @@ struct StoreContractTests {
             #expect(try await store.verifyAuditChain() == .intact(count: count))
         }
     }
+
+    // Two stores on one database stand for two server processes: each serialises its own writers
+    // in-process, so only the database lock (advisory lock / BEGIN IMMEDIATE) keeps them apart.
+    @Test(arguments: TestDatabase.engines)
+    func twoProcessesKeepChainLinear(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
+            let other = try await CartaStore.open(store.url)
+            let subjects: [String]
+            do {
+                subjects = try await withThrowingTaskGroup(of: String.self) { group in
+                    for i in 0..<12 {
+                        let s = i.isMultiple(of: 2) ? store : other
+                        group.addTask { try await registerOne(s, cora).subjectID }
+                    }
+                    return try await group.reduce(into: [String]()) { $0.append($1) }
+                }
+            } catch {
+                await other.close()
+                throw error
+            }
+            await other.close()
+            #expect(subjects.sorted() == (1...12).map(Fixtures.bcritpSubjectID))
+            let count = try await store.auditTrail(entity: nil, entityID: nil).count
+            #expect(try await store.verifyAuditChain() == .intact(count: count))
+        }
+    }
 }
