@@ -29,6 +29,8 @@ let package = Package(
     targets: [
         // Pure clinical rules: Foundation only (DESIGN.md §2).
         .target(name: "CartaCore", swiftSettings: strict),
+        // Domain records every layer shares: pure values, no I/O (DESIGN.md §2).
+        .target(name: "CartaModel", dependencies: ["CartaCore"], swiftSettings: strict),
         .target(
             name: "CartaStudy",
             dependencies: ["CartaCore", .product(name: "Yams", package: "Yams")],
@@ -38,26 +40,27 @@ let package = Package(
         .target(
             name: "CartaStore",
             dependencies: [
-                "CartaCore",
+                "CartaCore", "CartaModel",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),
                 .product(name: "AsyncKit", package: "async-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
         .target(
             name: "CartaWeb",
-            dependencies: ["CartaCore", "CartaStudy", .product(name: "Mustache", package: "swift-mustache")],
+            dependencies: ["CartaCore", "CartaModel", "CartaStudy", .product(name: "Mustache", package: "swift-mustache")],
             resources: [.copy("templates"), .copy("static")],
             swiftSettings: strict
         ),
         .target(
             name: "CartaServer",
             dependencies: [
-                "CartaCore", "CartaStudy", "CartaStore", "CartaWeb",
+                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -69,7 +72,7 @@ let package = Package(
         .executableTarget(
             name: "carta",
             dependencies: [
-                "CartaCore", "CartaStudy", "CartaStore", "CartaServer",
+                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -79,7 +82,7 @@ let package = Package(
         ),
         .target(
             name: "CartaTestSupport",
-            dependencies: ["CartaCore", "CartaStudy", "CartaStore"],
+            dependencies: ["CartaCore", "CartaModel", "CartaStudy", "CartaStore"],
             swiftSettings: strict
         ),
         .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore", "CartaTestSupport"], swiftSettings: strict),
@@ -87,13 +90,13 @@ let package = Package(
         .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb"], exclude: ["__Snapshots__"], swiftSettings: strict),
         .testTarget(
             name: "CartaStoreTests",
-            dependencies: ["CartaStore", "CartaCore", "CartaStudy", "CartaTestSupport"],
+            dependencies: ["CartaStore", "CartaModel", "CartaCore", "CartaStudy", "CartaTestSupport"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "CartaServerTests",
             dependencies: [
-                "CartaServer", "CartaStore", "CartaStudy", "CartaCore", "CartaTestSupport",
+                "CartaServer", "CartaModel", "CartaStore", "CartaStudy", "CartaCore", "CartaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import CartaModel
 import CartaStore
 import Foundation
 import Hummingbird

@@ -1,3 +1,4 @@
+import CartaModel
 import CartaCore
 import CartaStore
 import CartaStudy

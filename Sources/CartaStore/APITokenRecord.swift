@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 
 /// A stored API bearer token (only its hash is kept).

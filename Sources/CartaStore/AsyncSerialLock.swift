@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 
 /// A FIFO async mutex: at most one `run` body executes at a time, across suspension points.

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import Crypto
 
@@ -47,7 +48,7 @@ public enum AuditHasher {
     /// Source: issue 2 scope 4.
     public static func hash(of event: AuditEvent, prevHash: String) -> String {
         hash(Content(at: event.at, userID: event.userID, username: event.username, source: event.source.rawValue,
-                     entity: event.entity, entityID: event.entityID, field: event.field,
+                     entity: event.entity.rawValue, entityID: event.entityID, field: event.field,
                      oldValue: event.oldValue, newValue: event.newValue, reason: event.reason),
              prevHash: prevHash)
     }

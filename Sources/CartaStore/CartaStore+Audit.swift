@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import SQLKit
 
@@ -5,7 +6,7 @@ import SQLKit
 ///
 /// Source: issue 2 scope 4 ("what (entity, field, old → new)").
 struct AuditChange: Sendable {
-    var entity: String
+    var entity: AuditEntity
     var entityID: String
     var field: String
     var oldValue: String?
@@ -26,7 +27,7 @@ extension CartaStore {
         for change in changes {
             let content = AuditHasher.Content(
                 at: at, userID: actor.userID?.rawValue, username: actor.username, source: actor.source.rawValue,
-                entity: change.entity, entityID: change.entityID, field: change.field,
+                entity: change.entity.rawValue, entityID: change.entityID, field: change.field,
                 oldValue: change.oldValue, newValue: change.newValue, reason: reason)
             let hash = AuditHasher.hash(content, prevHash: prev)
             try await db.insert(into: "audit_events")
@@ -62,13 +63,21 @@ extension CartaStore {
     /// The audit records, oldest first, optionally only those of one entity (and one record of it).
     ///
     /// Source: issue 2 scope 4 ("the participant page shows each field's history").
-    public func auditTrail(entity: String?, entityID: String?) async throws -> [AuditEvent] {
+    public func auditTrail(entity: AuditEntity?, entityID: String?) async throws -> [AuditEvent] {
         try await read { db in
             var query = db.select().column("*").from("audit_events")
-            if let entity { query = query.where("entity", .equal, entity) }
+            if let entity { query = query.where("entity", .equal, entity.rawValue) }
             if let entityID { query = query.where("entity_id", .equal, entityID) }
             return try await query.orderBy("seq").all().map(Self.auditEvent(from:))
         }
+    }
+
+    static func entity(_ row: any SQLRow) throws -> AuditEntity {
+        let text = try row.decode(column: "entity", as: String.self)
+        guard let entity = AuditEntity(rawValue: text) else {
+            throw StoreError(.database, "audit record has an unknown entity \"\(text)\"")
+        }
+        return entity
     }
 
     static func auditEvent(from row: any SQLRow) throws -> AuditEvent {
@@ -82,7 +91,7 @@ extension CartaStore {
             userID: try row.decode(column: "user_id", as: String?.self),
             username: try row.decode(column: "username", as: String.self),
             source: source,
-            entity: try row.decode(column: "entity", as: String.self),
+            entity: try entity(row),
             entityID: try row.decode(column: "entity_id", as: String.self),
             field: try row.decode(column: "field", as: String.self),
             oldValue: try row.decode(column: "old_value", as: String?.self),

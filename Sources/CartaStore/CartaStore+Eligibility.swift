@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import SQLKit
 
@@ -10,30 +11,25 @@ extension CartaStore {
                                            criteriaSnapshot: String, signer: UserID, signerName: String,
                                            meaning: String, expectedVersion: Int,
                                            actor: AuditActor) async throws -> EligibilityDecision {
-        let at = now()
-        let atText = StoreTimestamp.string(at)
-        return try await write { db in
-            let p = try await Self.lockedParticipant(db, participantID, expectedVersion: expectedVersion)
-            guard p.status == .screening else {
-                throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue); eligibility can only be signed during screening")
-            }
+        try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: [.screening],
+                                    action: "sign eligibility (only during screening)", reason: meaning, actor: actor) { m in
+            // A signature covers a version; it does not change the data it signs.
+            m.bumpsVersion = false
             let d = EligibilityDecision(id: UUID().uuidString.lowercased(), participantID: participantID, decision: decision,
                                         criteriaSnapshot: criteriaSnapshot, signedBy: signer, signerName: signerName,
-                                        signedAt: at, meaning: meaning, participantVersion: p.version)
-            try await db.insert(into: "eligibility_decisions")
+                                        signedAt: m.at, meaning: meaning, participantVersion: m.before.version)
+            try await m.db.insert(into: "eligibility_decisions")
                 .columns("id", "participant_id", "decision", "criteria_snapshot", "signed_by", "signer_name",
                          "signed_at", "meaning", "participant_version")
                 .values(d.id, participantID.rawValue, decision.rawValue, criteriaSnapshot, signer.rawValue, signerName,
-                        atText, meaning, p.version)
+                        m.atText, meaning, m.before.version)
                 .run()
-            try await Self.appendAudit(db, actor: actor, at: atText, reason: meaning, [
-                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "participant_id", oldValue: nil, newValue: participantID.rawValue),
-                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "decision", oldValue: nil, newValue: decision.rawValue),
-                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "signed_by", oldValue: nil, newValue: "\(signerName) (\(signer.rawValue))"),
-                AuditChange(entity: "eligibility_decision", entityID: d.id, field: "criteria_snapshot_sha256", oldValue: nil, newValue: Self.tokenHash(criteriaSnapshot)),
-            ])
+            m.record(.eligibilityDecision, id: d.id, field: "participant_id", old: nil, new: participantID.rawValue)
+            m.record(.eligibilityDecision, id: d.id, field: "decision", old: nil, new: decision.rawValue)
+            m.record(.eligibilityDecision, id: d.id, field: "signed_by", old: nil, new: "\(signerName) (\(signer.rawValue))")
+            m.record(.eligibilityDecision, id: d.id, field: "criteria_snapshot_sha256", old: nil, new: Self.tokenHash(criteriaSnapshot))
             return d
-        }
+        }.result
     }
 
     /// The most recent signed decision for a participant, or `nil`.
@@ -50,41 +46,28 @@ extension CartaStore {
     /// the last place. `maxEnrolled == nil` means no cap. Full → `StoreError.enrolmentFull`.
     public func enrol(participantID: ParticipantID, expectedVersion: Int, maxEnrolled: Int?,
                       actor: AuditActor) async throws -> Participant {
-        let at = now()
-        let atText = StoreTimestamp.string(at)
-        return try await write { db in
-            var p = try await Self.lockedParticipant(db, participantID, expectedVersion: expectedVersion)
-            guard p.status == .screening else {
-                throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue), not screening; cannot enrol")
-            }
-            guard let d = try await Self.latestDecision(db, participantID), d.decision == .eligible else {
+        try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: [.screening],
+                                    action: "enrol (only a screening participant can be enrolled)", reason: nil, actor: actor) { m in
+            let p = m.before
+            guard let d = try await Self.latestDecision(m.db, participantID), d.decision == .eligible else {
                 throw StoreError.invalidState("participant \(p.subjectID) has no signed eligible decision; an investigator must sign eligibility first")
             }
             guard d.participantVersion == p.version else {
                 throw StoreError.invalidState("participant \(p.subjectID)'s data changed after the eligibility decision was signed (signed on version \(d.participantVersion), now \(p.version)); the investigator must sign again")
             }
             if let maxEnrolled {
-                let n = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants")
-                    .where("study_id", .equal, p.studyID).where("status", .equal, ParticipantStatus.enrolled.rawValue)
+                // Counted inside the write transaction: two enrolments cannot both take the last place.
+                let n = try await m.db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants")
+                    .where("study_id", .equal, p.studyID.rawValue).where("status", .equal, ParticipantStatus.enrolled.rawValue)
                     .first()?.decode(column: "n", as: Int.self) ?? 0
                 guard n < maxEnrolled else {
                     throw StoreError.enrolmentFull("study \(p.studyID) has reached its enrolment target of \(maxEnrolled); \(p.subjectID) was not enrolled")
                 }
             }
-            try await db.update("participants").set("status", to: ParticipantStatus.enrolled.rawValue)
-                .set("enrolled_at", to: atText).where("id", .equal, participantID.rawValue).run()
-            try await Self.bumpVersion(db, p, at: atText, by: actor.username)
-            try await Self.appendAudit(db, actor: actor, at: atText, reason: nil, [
-                AuditChange(entity: "participant", entityID: participantID.rawValue, field: "status",
-                            oldValue: p.status.rawValue, newValue: ParticipantStatus.enrolled.rawValue),
-            ])
-            p.status = .enrolled
-            p.enrolledAt = at
-            p.version += 1
-            p.updatedAt = at
-            p.updatedBy = actor.username
-            return p
-        }
+            try await m.db.update("participants").set("status", to: ParticipantStatus.enrolled.rawValue)
+                .set("enrolled_at", to: m.atText).where("id", .equal, participantID.rawValue).run()
+            m.recordParticipant(field: "status", old: p.status.rawValue, new: ParticipantStatus.enrolled.rawValue)
+        }.participant
     }
 
     /// Records a screen failure with its reasons (at least one) for a screening participant.
@@ -94,32 +77,17 @@ extension CartaStore {
                            actor: AuditActor) async throws -> Participant {
         let cleaned = reasons.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         guard !cleaned.isEmpty else { throw StoreError(.constraint, "a screen failure needs at least one reason") }
-        let at = now()
-        let atText = StoreTimestamp.string(at)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let json = String(decoding: try encoder.encode(cleaned), as: UTF8.self)
-        return try await write { db in
-            var p = try await Self.lockedParticipant(db, participantID, expectedVersion: expectedVersion)
-            guard p.status == .screening else {
-                throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue), not screening; cannot record a screen failure")
-            }
-            try await db.update("participants").set("status", to: ParticipantStatus.screenFailed.rawValue)
+        return try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: [.screening],
+                                           action: "record a screen failure (only during screening)",
+                                           reason: cleaned.joined(separator: "; "), actor: actor) { m in
+            try await m.db.update("participants").set("status", to: ParticipantStatus.screenFailed.rawValue)
                 .set("screen_failure_reasons", to: json).where("id", .equal, participantID.rawValue).run()
-            try await Self.bumpVersion(db, p, at: atText, by: actor.username)
-            try await Self.appendAudit(db, actor: actor, at: atText, reason: cleaned.joined(separator: "; "), [
-                AuditChange(entity: "participant", entityID: participantID.rawValue, field: "status",
-                            oldValue: p.status.rawValue, newValue: ParticipantStatus.screenFailed.rawValue),
-                AuditChange(entity: "participant", entityID: participantID.rawValue, field: "screen_failure_reasons",
-                            oldValue: nil, newValue: json),
-            ])
-            p.status = .screenFailed
-            p.screenFailureReasons = cleaned
-            p.version += 1
-            p.updatedAt = at
-            p.updatedBy = actor.username
-            return p
-        }
+            m.recordParticipant(field: "status", old: m.before.status.rawValue, new: ParticipantStatus.screenFailed.rawValue)
+            m.recordParticipant(field: "screen_failure_reasons", old: nil, new: json)
+        }.participant
     }
 
     static func latestDecision(_ db: any SQLDatabase, _ id: ParticipantID) async throws -> EligibilityDecision? {

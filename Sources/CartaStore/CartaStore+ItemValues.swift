@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import SQLKit
 
@@ -7,7 +8,7 @@ extension CartaStore {
     /// Source: issue 2 scope 3–4 and "Bad input". Stale `expectedVersion` → `StoreError.conflict` naming who changed
     /// the participant and when; nothing is written. Values identical to the stored ones write nothing; if nothing
     /// changed at all the participant is returned unchanged (same version).
-    public func saveItems(participantID: ParticipantID, eventOID: String, formOID: String, values: [ItemValueInput],
+    public func saveItems(participantID: ParticipantID, eventOID: EventOID, formOID: FormOID, values: [ItemValueInput],
                           expectedVersion: Int, reason: String?, actor: AuditActor) async throws -> Participant {
         try await saveForms(participantID: participantID, eventOID: eventOID, forms: [(formOID: formOID, values: values)],
                             expectedVersion: expectedVersion, reason: reason, actor: actor)
@@ -26,41 +27,44 @@ extension CartaStore {
 
     static func itemRow(_ db: any SQLDatabase, _ id: ParticipantID, _ a: ItemAddress) async throws -> ItemValue? {
         try await db.select().column("*").from("item_values").where("participant_id", .equal, id.rawValue)
-            .where("event_oid", .equal, a.eventOID).where("form_oid", .equal, a.formOID)
-            .where("item_oid", .equal, a.itemOID).where("repeat_key", .equal, a.repeatKey)
+            .where("event_oid", .equal, a.eventOID.rawValue).where("form_oid", .equal, a.formOID.rawValue)
+            .where("item_oid", .equal, a.itemOID.rawValue).where("repeat_key", .equal, a.repeatKey)
             .first().map(itemValue(from:))
     }
 
     /// The audit changes between a stored value and an input (one per differing attribute).
     static func diff(old: ItemValue?, new: ItemValueInput, field: String, participantID: ParticipantID) -> [AuditChange] {
         func num(_ d: Double?) -> String? { d.map { String(describing: $0) } }
-        let pairs: [(String, String?, String?)] = [
-            ("", old?.valueText, new.valueText),
-            (":unit", old?.unitEntered, new.unitEntered),
-            (":standard", num(old?.valueStandard), num(new.valueStandard)),
-            (":standard_unit", old?.unitStandard, new.unitStandard),
-            (":lln", num(old?.lowerLimitNormal), num(new.lowerLimitNormal)),
-            (":uln", num(old?.upperLimitNormal), num(new.upperLimitNormal)),
+        let a = old?.value, b = new.value
+        let pairs: [(ItemValuePart?, String?, String?)] = [
+            (nil, a?.text, b?.text),
+            (.unit, a?.unit, b?.unit),
+            (.standard, num(a?.standardValue), num(b?.standardValue)),
+            (.standardUnit, a?.standardUnit, b?.standardUnit),
+            (.lln, num(a?.lowerLimitNormal), num(b?.lowerLimitNormal)),
+            (.uln, num(a?.upperLimitNormal), num(b?.upperLimitNormal)),
         ]
-        return pairs.compactMap { suffix, before, after in
-            before == after ? nil : AuditChange(entity: "item_value", entityID: participantID.rawValue,
-                                                field: field + suffix, oldValue: before, newValue: after)
+        return pairs.compactMap { part, before, after in
+            before == after ? nil : AuditChange(entity: .itemValue, entityID: participantID.rawValue,
+                                                field: field + (part.map { ":" + $0.rawValue } ?? ""),
+                                                oldValue: before, newValue: after)
         }
     }
 
     static func itemValue(from row: any SQLRow) throws -> ItemValue {
         ItemValue(
             participantID: ParticipantID(rawValue: try row.decode(column: "participant_id", as: String.self)),
-            address: ItemAddress(eventOID: try row.decode(column: "event_oid", as: String.self),
-                                 formOID: try row.decode(column: "form_oid", as: String.self),
-                                 itemOID: try row.decode(column: "item_oid", as: String.self),
+            address: ItemAddress(eventOID: EventOID(try row.decode(column: "event_oid", as: String.self)),
+                                 formOID: FormOID(try row.decode(column: "form_oid", as: String.self)),
+                                 itemOID: ItemOID(try row.decode(column: "item_oid", as: String.self)),
                                  repeatKey: try row.decode(column: "repeat_key", as: String.self)),
-            valueText: try row.decode(column: "value_text", as: String?.self),
-            unitEntered: try row.decode(column: "unit_entered", as: String?.self),
-            valueStandard: try row.decode(column: "value_standard", as: Double?.self),
-            unitStandard: try row.decode(column: "unit_standard", as: String?.self),
-            lowerLimitNormal: try row.decode(column: "lower_limit_normal", as: Double?.self),
-            upperLimitNormal: try row.decode(column: "upper_limit_normal", as: Double?.self),
+            value: try row.decode(column: "value_text", as: String?.self).map { text in
+                MeasuredValue(text: text, unit: try row.decode(column: "unit_entered", as: String?.self),
+                              standardValue: try row.decode(column: "value_standard", as: Double?.self),
+                              standardUnit: try row.decode(column: "unit_standard", as: String?.self),
+                              lowerLimitNormal: try row.decode(column: "lower_limit_normal", as: Double?.self),
+                              upperLimitNormal: try row.decode(column: "upper_limit_normal", as: Double?.self))
+            },
             updatedAt: try date(row, "updated_at"),
             updatedBy: try row.decode(column: "updated_by", as: String.self))
     }

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import CartaCore
 import SQLKit
@@ -8,18 +9,18 @@ extension CartaStore {
     /// Source: issue 2 scope 6. `subjectID` turns the sequence number into the study's pattern (e.g.
     /// `{ "BCRITP-" + zero-padded }`). A subject ID already used in the study → `StoreError.conflict`.
     /// Identifying details are audited as "(recorded)" so that the audit trail stays pseudonymous.
-    public func registerParticipant(studyID: String, siteID: String, subjectID: @escaping @Sendable (Int) -> String,
+    public func registerParticipant(studyID: StudyID, siteID: SiteID, subjectID: @escaping @Sendable (Int) -> SubjectID,
                                     identity: ParticipantIdentity?, actor: AuditActor) async throws -> Participant {
         let at = now()
         let atText = StoreTimestamp.string(at)
         return try await write { db in
             let maxRow = try await db.select().column(SQLFunction("MAX", args: SQLColumn("sequence_number")), as: "m")
-                .from("participants").where("study_id", .equal, studyID).first()
+                .from("participants").where("study_id", .equal, studyID.rawValue).first()
             let next = (try maxRow?.decode(column: "m", as: Int?.self) ?? 0) + 1
             let subject = subjectID(next)
-            guard !subject.isEmpty else { throw StoreError(.constraint, "the generated subject ID is empty") }
-            if try await db.select().column("id").from("participants").where("study_id", .equal, studyID)
-                .where("subject_id", .equal, subject).first() != nil {
+            guard !subject.rawValue.isEmpty else { throw StoreError(.constraint, "the generated subject ID is empty") }
+            if try await db.select().column("id").from("participants").where("study_id", .equal, studyID.rawValue)
+                .where("subject_id", .equal, subject.rawValue).first() != nil {
                 throw StoreError.conflict("subject ID \(subject) already exists in study \(studyID); nothing was registered")
             }
             let p = Participant(id: .random(), studyID: studyID, subjectID: subject, sequenceNumber: next, siteID: siteID,
@@ -28,15 +29,15 @@ extension CartaStore {
             try await db.insert(into: "participants")
                 .columns("id", "study_id", "subject_id", "sequence_number", "site_id", "status", "version",
                          "created_at", "updated_at", "updated_by", "enrolled_at", "screen_failure_reasons")
-                .values(p.id.rawValue, studyID, subject, next, siteID, p.status.rawValue, p.version,
+                .values(p.id.rawValue, studyID.rawValue, subject.rawValue, next, siteID.rawValue, p.status.rawValue, p.version,
                         atText, atText, actor.username, String?.none, String?.none)
                 .run()
             let pid = p.id.rawValue
             var changes = [
-                AuditChange(entity: "participant", entityID: pid, field: "study_id", oldValue: nil, newValue: studyID),
-                AuditChange(entity: "participant", entityID: pid, field: "subject_id", oldValue: nil, newValue: subject),
-                AuditChange(entity: "participant", entityID: pid, field: "site_id", oldValue: nil, newValue: siteID),
-                AuditChange(entity: "participant", entityID: pid, field: "status", oldValue: nil, newValue: p.status.rawValue),
+                AuditChange(entity: .participant, entityID: pid, field: "study_id", oldValue: nil, newValue: studyID.rawValue),
+                AuditChange(entity: .participant, entityID: pid, field: "subject_id", oldValue: nil, newValue: subject.rawValue),
+                AuditChange(entity: .participant, entityID: pid, field: "site_id", oldValue: nil, newValue: siteID.rawValue),
+                AuditChange(entity: .participant, entityID: pid, field: "status", oldValue: nil, newValue: p.status.rawValue),
             ]
             if let identity {
                 try await db.insert(into: "participant_identities")
@@ -45,7 +46,7 @@ extension CartaStore {
                     .run()
                 for (field, value) in [("full_name", identity.fullName), ("date_of_birth", identity.dateOfBirth?.description),
                                        ("hospital_number", identity.hospitalNumber)] where value != nil {
-                    changes.append(AuditChange(entity: "participant_identity", entityID: pid, field: field,
+                    changes.append(AuditChange(entity: .participantIdentity, entityID: pid, field: field,
                                                oldValue: nil, newValue: "(recorded)"))
                 }
             }
@@ -57,9 +58,9 @@ extension CartaStore {
     /// Every participant of a study, by sequence number.
     ///
     /// Source: issue 2 scope 6 ("Participant list").
-    public func participants(studyID: String) async throws -> [Participant] {
+    public func participants(studyID: StudyID) async throws -> [Participant] {
         try await read { db in
-            try await db.select().column("*").from("participants").where("study_id", .equal, studyID)
+            try await db.select().column("*").from("participants").where("study_id", .equal, studyID.rawValue)
                 .orderBy("sequence_number").all().map(Self.participant(from:))
         }
     }
@@ -67,10 +68,10 @@ extension CartaStore {
     /// The participant with this subject ID in a study, or `nil`.
     ///
     /// Source: issue 2 scope 6.
-    public func participant(subjectID: String, studyID: String) async throws -> Participant? {
+    public func participant(subjectID: SubjectID, studyID: StudyID) async throws -> Participant? {
         try await read { db in
-            try await db.select().column("*").from("participants").where("study_id", .equal, studyID)
-                .where("subject_id", .equal, subjectID).first().map(Self.participant(from:))
+            try await db.select().column("*").from("participants").where("study_id", .equal, studyID.rawValue)
+                .where("subject_id", .equal, subjectID.rawValue).first().map(Self.participant(from:))
         }
     }
 
@@ -126,10 +127,10 @@ extension CartaStore {
         let reasons = try reasonsJSON.map { try JSONDecoder().decode([String].self, from: Data($0.utf8)) } ?? []
         return Participant(
             id: ParticipantID(rawValue: try row.decode(column: "id", as: String.self)),
-            studyID: try row.decode(column: "study_id", as: String.self),
-            subjectID: try row.decode(column: "subject_id", as: String.self),
+            studyID: StudyID(try row.decode(column: "study_id", as: String.self)),
+            subjectID: SubjectID(try row.decode(column: "subject_id", as: String.self)),
             sequenceNumber: try row.decode(column: "sequence_number", as: Int.self),
-            siteID: try row.decode(column: "site_id", as: String.self),
+            siteID: SiteID(try row.decode(column: "site_id", as: String.self)),
             status: status,
             version: try row.decode(column: "version", as: Int.self),
             createdAt: try date(row, "created_at"),

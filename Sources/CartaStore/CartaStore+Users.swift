@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import SQLKit
 
@@ -21,11 +22,11 @@ extension CartaStore {
                 .run()
             let id = user.id.rawValue
             try await Self.appendAudit(db, actor: actor, at: at, reason: nil, [
-                AuditChange(entity: "user", entityID: id, field: "username", oldValue: nil, newValue: user.username),
-                AuditChange(entity: "user", entityID: id, field: "display_name", oldValue: nil, newValue: user.displayName),
-                AuditChange(entity: "user", entityID: id, field: "role", oldValue: nil, newValue: user.role.rawValue),
-                AuditChange(entity: "user", entityID: id, field: "active", oldValue: nil, newValue: "true"),
-                AuditChange(entity: "user", entityID: id, field: "password", oldValue: nil, newValue: "(set)"),
+                AuditChange(entity: .user, entityID: id, field: "username", oldValue: nil, newValue: user.username),
+                AuditChange(entity: .user, entityID: id, field: "display_name", oldValue: nil, newValue: user.displayName),
+                AuditChange(entity: .user, entityID: id, field: "role", oldValue: nil, newValue: user.role.rawValue),
+                AuditChange(entity: .user, entityID: id, field: "active", oldValue: nil, newValue: "true"),
+                AuditChange(entity: .user, entityID: id, field: "password", oldValue: nil, newValue: "(set)"),
             ])
             return user
         }

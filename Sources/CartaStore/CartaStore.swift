@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import Logging
 import SQLKit
@@ -19,6 +20,8 @@ public final class CartaStore: Sendable {
     public let url: DatabaseURL
     let logger: Logger
     private let backend: Backend
+    /// Counts the statements run by reads, so tests can hold pages to a fixed number of queries.
+    let statements = StatementCounter()
 
     /// The advisory lock key that serialises writers on PostgreSQL ("CARTA" in ASCII).
     static let writerLockKey: Int64 = 0x43_41_52_54_41
@@ -40,25 +43,21 @@ public final class CartaStore: Sendable {
             if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
                 throw StoreError(.invalidConfiguration, "cannot open the SQLite database: folder \(dir) does not exist (--db / CARTA_DATABASE_URL)")
             }
-            let connection: SQLiteConnection
-            do {
-                connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
-            } catch {
-                throw StoreError(.database, "cannot open the SQLite database at \(path): \(error)")
-            }
-            let sql = connection.sql(queryLogLevel: nil)
-            do {
-                // WAL lets readers in other processes (`carta audit verify`) run beside the server;
-                // busy_timeout makes a second writer wait instead of failing at once.
-                try await sql.raw("PRAGMA journal_mode = WAL").run()
-                try await sql.raw("PRAGMA busy_timeout = 10000").run()
-                try await sql.raw("PRAGMA foreign_keys = ON").run()
-            } catch {
-                try? await connection.close()
-                throw StoreError(.database, "cannot configure the SQLite database at \(path): \(error)")
+            // One writer connection plus a few readers: in WAL mode readers never wait for the writer,
+            // so page loads do not queue behind a save (issue 6 scope 7; notes/stack.md pitfall 12).
+            let writer = try await openSQLite(path, logger: logger)
+            var readers: [SQLiteReader] = []
+            for _ in 0..<sqliteReaderCount {
+                do {
+                    readers.append(try await openSQLite(path, logger: logger))
+                } catch {
+                    for r in readers { try? await r.connection.close() }
+                    try? await writer.connection.close()
+                    throw error
+                }
             }
             return CartaStore(engine: .sqlite, url: url, logger: logger,
-                              backend: .sqlite(SQLiteBackend(connection: connection, sql: sql, lock: AsyncSerialLock())))
+                              backend: .sqlite(SQLiteBackend(writer: writer, readers: readers)))
         case .postgres(let text, _, _, _, _):
             let configuration: SQLPostgresConfiguration
             do {
@@ -84,12 +83,38 @@ public final class CartaStore: Sendable {
         }
     }
 
+    /// Reader connections beside the SQLite writer (the machine has few cores; more only queue in the thread pool).
+    static let sqliteReaderCount = 4
+
+    private static func openSQLite(_ path: String, logger: Logger) async throws -> SQLiteReader {
+        let connection: SQLiteConnection
+        do {
+            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+        } catch {
+            throw StoreError(.database, "cannot open the SQLite database at \(path): \(error)")
+        }
+        let sql = connection.sql(queryLogLevel: nil)
+        do {
+            // WAL lets readers (this process's pool, `carta audit verify`) run beside the writer;
+            // busy_timeout makes a second writer wait instead of failing at once.
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
+            try await sql.raw("PRAGMA busy_timeout = 10000").run()
+            try await sql.raw("PRAGMA foreign_keys = ON").run()
+        } catch {
+            try? await connection.close()
+            throw StoreError(.database, "cannot configure the SQLite database at \(path): \(error)")
+        }
+        return SQLiteReader(connection: connection, sql: sql, lock: AsyncSerialLock())
+    }
+
     /// Closes the connection(s); the store must not be used afterwards.
     ///
     /// Source: notes/stack.md (clean shutdown of pools).
     public func close() async {
         switch backend {
-        case .sqlite(let b): try? await b.connection.close()
+        case .sqlite(let b):
+            for r in b.readers { try? await r.connection.close() }
+            try? await b.writer.connection.close()
         case .postgres(let b): try? await b.pool.shutdownAsync()
         }
     }
@@ -101,14 +126,15 @@ public final class CartaStore: Sendable {
         do {
             switch backend {
             case .sqlite(let b):
-                return try await b.lock.run {
-                    try await b.sql.raw("BEGIN IMMEDIATE").run()
+                let w = b.writer
+                return try await w.lock.run {
+                    try await w.sql.raw("BEGIN IMMEDIATE").run()
                     do {
-                        let result = try await body(b.sql)
-                        try await b.sql.raw("COMMIT").run()
+                        let result = try await body(w.sql)
+                        try await w.sql.raw("COMMIT").run()
                         return result
                     } catch {
-                        try? await b.sql.raw("ROLLBACK").run()
+                        try? await w.sql.raw("ROLLBACK").run()
                         throw error
                     }
                 }
@@ -134,14 +160,42 @@ public final class CartaStore: Sendable {
         }
     }
 
-    /// Runs read-only `body`; on SQLite it waits for any running transaction to finish first.
+    /// Runs read-only `body` as one consistent snapshot: on SQLite on a reader connection (never behind the
+    /// writer), inside a read transaction when it runs more than one statement; every statement is counted.
     ///
-    /// Source: notes/stack.md pitfall 7.
-    func read<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+    /// Source: notes/stack.md pitfalls 7 and 12; SQLite "Write-Ahead Logging" §2.2 (readers do not block writers).
+    func read<T: Sendable>(snapshot: Bool = false,
+                           _ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             switch backend {
-            case .sqlite(let b): return try await b.lock.run { try await body(b.sql) }
-            case .postgres(let b): return try await body(b.sql)
+            case .sqlite(let b):
+                let r = b.nextReader()
+                return try await r.lock.run {
+                    guard snapshot else { return try await body(CountingSQLDatabase(base: r.sql, counter: statements)) }
+                    try await r.sql.raw("BEGIN").run()
+                    do {
+                        let result = try await body(CountingSQLDatabase(base: r.sql, counter: statements))
+                        try await r.sql.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await r.sql.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
+            case .postgres(let b):
+                let counter = statements
+                guard snapshot else { return try await body(CountingSQLDatabase(base: b.sql, counter: counter)) }
+                return try await b.sql.withSession { db in
+                    try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
+                    do {
+                        let result = try await body(CountingSQLDatabase(base: db, counter: counter))
+                        try await db.raw("COMMIT").run()
+                        return result
+                    } catch {
+                        try? await db.raw("ROLLBACK").run()
+                        throw error
+                    }
+                }
             }
         } catch {
             throw Self.mapError(error)
@@ -190,11 +244,20 @@ enum Backend: Sendable {
     case postgres(PostgresBackend)
 }
 
-/// One SQLite connection, its SQLKit view and the lock that serialises it.
-struct SQLiteBackend: Sendable {
+/// One SQLite connection, its SQLKit view and the lock that keeps one transaction on it at a time.
+struct SQLiteReader: Sendable {
     let connection: SQLiteConnection
     let sql: any SQLDatabase
     let lock: AsyncSerialLock
+}
+
+/// The SQLite writer and the reader pool, taken round-robin.
+struct SQLiteBackend: Sendable {
+    let writer: SQLiteReader
+    let readers: [SQLiteReader]
+    let turn = StatementCounter()
+
+    func nextReader() -> SQLiteReader { readers[turn.next() % readers.count] }
 }
 
 /// A PostgreSQL connection pool and its SQLKit view.

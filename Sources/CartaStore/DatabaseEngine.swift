@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 
 /// The two supported database engines.

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 
 /// A parsed database location: an SQLite file or a PostgreSQL server.

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import SQLKit
 
@@ -19,11 +20,11 @@ public struct Migration: Sendable {
     ///
     /// Source: issue 2 scope 3.
     public static let all: [Migration] = [
-        Migration("0001_users_sessions_tokens", apply: SchemaV1.usersSessionsTokens),
-        Migration("0002_audit_events", apply: SchemaV1.auditEvents),
-        Migration("0003_participants", apply: SchemaV1.participants),
-        Migration("0004_item_values", apply: SchemaV1.itemValues),
-        Migration("0005_eligibility_decisions", apply: SchemaV1.eligibilityDecisions),
+        Migration("0001_users_sessions_tokens", apply: Migration_0001_users_sessions_tokens.apply),
+        Migration("0002_audit_events", apply: Migration_0002_audit_events.apply),
+        Migration("0003_participants", apply: Migration_0003_participants.apply),
+        Migration("0004_item_values", apply: Migration_0004_item_values.apply),
+        Migration("0005_eligibility_decisions", apply: Migration_0005_eligibility_decisions.apply),
     ]
 }
 

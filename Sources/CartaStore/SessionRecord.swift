@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 
 /// A stored web session (looked up by the hash of its cookie token).

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 
 /// Formats and parses the UTC timestamps the store writes (ISO 8601 with milliseconds, `Z`).

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 
 /// An error raised by the store, with a stable `code` that the server maps to an HTTP status.

@@ -46,6 +46,11 @@ public struct Study: Hashable, Sendable, Codable {
     /// The item with OID `oid`, if a form defines it.
     public func item(_ oid: String) -> ItemDefinition? { allItems.first { $0.oid == oid } }
 
+    /// The time zone of the first site, whose calendar dates the application uses for "today".
+    ///
+    /// Source: issue 6 scope 1.
+    public var timeZone: String { sites.first?.timeZone ?? "UTC" }
+
     /// The form with OID `oid`.
     public func form(_ oid: String) -> FormDefinition? { forms.first { $0.oid == oid } }
 }
@@ -78,6 +83,11 @@ public struct Site: Hashable, Sendable, Codable {
     public var name: String
     public var address: String
     public var contact: String?
+    /// The site's IANA time zone (e.g. `Asia/Shanghai`): its calendar dates are the clinical dates.
+    /// Default `UTC` when the file names none.
+    ///
+    /// Source: issue 6 scope 1 (the site's local date, not the server's UTC date).
+    public var timeZone: String = "UTC"
 }
 
 /// A registry outcome measure.

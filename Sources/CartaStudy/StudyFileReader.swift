@@ -75,11 +75,16 @@ struct StudyFileReader {
     func readSites(_ c: YAMLCursor) -> [Site] {
         var seen = Set<String>()
         let sites: [Site] = c.sequence().compactMap { s in
-            guard s.mapping(known: ["id", "name", "address", "contact"]) else { return nil }
+            guard s.mapping(known: ["id", "name", "address", "contact", "timeZone"]) else { return nil }
             let id = s.child("id").string()
             if let id, !seen.insert(id).inserted { s.child("id").problem("duplicate site id \"\(id)\"") }
+            let zone = s.child("timeZone")
+            let zoneName = zone.string(required: false) ?? "UTC"
+            if TimeZone(identifier: zoneName) == nil {
+                zone.problem("unknown time zone \"\(zoneName)\"; use an IANA name such as Asia/Shanghai or Europe/Paris")
+            }
             return Site(id: id ?? "", name: s.child("name").string() ?? "", address: s.child("address").string() ?? "",
-                        contact: s.child("contact").string(required: false))
+                        contact: s.child("contact").string(required: false), timeZone: zoneName)
         }
         if c.isPresent && sites.isEmpty { c.problem("at least one site is required") }
         return sites

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 @_spi(Testing) import CartaStore
 

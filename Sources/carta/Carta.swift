@@ -1,3 +1,4 @@
+import CartaModel
 import ArgumentParser
 import CartaCore
 import CartaServer

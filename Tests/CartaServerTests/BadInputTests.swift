@@ -1,3 +1,4 @@
+import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore
 import CartaTestSupport

@@ -1,3 +1,4 @@
+import CartaModel
 import CartaServer
 import CartaStore
 import CartaTestSupport

@@ -1,3 +1,4 @@
+import CartaModel
 import CartaCore
 import CartaServer
 @_spi(Testing) import CartaStore

@@ -1,3 +1,4 @@
+import CartaModel
 import Foundation
 import Testing
 @_spi(Testing) import CartaStore

@@ -17,7 +17,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
     /// `web`, `api`, `cli` or `import`.
     public var source: AuditSource
     /// What kind of record changed (`participant`, `item_value`, `user`, `eligibility_decision`, …).
-    public var entity: String
+    public var entity: AuditEntity
     /// Which record changed.
     public var entityID: String
     /// Which field changed.
@@ -36,7 +36,7 @@ public struct AuditEvent: Sendable, Equatable, Codable {
     /// Creates a record value (the store builds these; tests and importers may too).
     ///
     /// Source: issue 2 scope 4.
-    public init(seq: Int, at: String, userID: String?, username: String, source: AuditSource, entity: String,
+    public init(seq: Int, at: String, userID: String?, username: String, source: AuditSource, entity: AuditEntity,
                 entityID: String, field: String, oldValue: String?, newValue: String?, reason: String?,
                 prevHash: String, hash: String) {
         self.seq = seq

@@ -1,4 +1,3 @@
-import CartaStore
 
 /// What a role may do, enforced on the server for every route.
 ///

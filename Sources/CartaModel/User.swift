@@ -17,4 +17,14 @@ public struct User: Sendable, Equatable, Codable {
     public var active: Bool
     /// When the account was created (UTC).
     public var createdAt: Date
+
+    /// Creates the record (the store builds these from rows; tests and importers may too).
+    public init(id: UserID, username: String, displayName: String, role: UserRole, active: Bool, createdAt: Date) {
+        self.id = id
+        self.username = username
+        self.displayName = displayName
+        self.role = role
+        self.active = active
+        self.createdAt = createdAt
+    }
 }

@@ -6,18 +6,18 @@ import Foundation
 /// CDISC ODM 1.3.2 §3.1.4 (StudyEventOID, FormOID, ItemOID, repeat keys).
 public struct ItemAddress: Sendable, Hashable, Codable {
     /// Study event OID (e.g. `SCREENING`).
-    public var eventOID: String
+    public var eventOID: EventOID
     /// Form OID (e.g. `LAB`).
-    public var formOID: String
+    public var formOID: FormOID
     /// Item OID (e.g. `PLT`).
-    public var itemOID: String
+    public var itemOID: ItemOID
     /// Repeat key for repeating groups/forms; empty when not repeating.
     public var repeatKey: String
 
     /// Creates an address.
     ///
     /// Source: CDISC ODM 1.3.2 §3.1.4.
-    public init(eventOID: String, formOID: String, itemOID: String, repeatKey: String = "") {
+    public init(eventOID: EventOID, formOID: FormOID, itemOID: ItemOID, repeatKey: String = "") {
         self.eventOID = eventOID
         self.formOID = formOID
         self.itemOID = itemOID

@@ -8,13 +8,13 @@ public struct Participant: Sendable, Equatable, Codable {
     /// Internal id.
     public var id: ParticipantID
     /// The study this participant belongs to.
-    public var studyID: String
+    public var studyID: StudyID
     /// Pseudonymous subject ID, unique per study (e.g. `BCRITP-001`).
-    public var subjectID: String
+    public var subjectID: SubjectID
     /// The number the subject ID was generated from (1, 2, 3, … per study).
     public var sequenceNumber: Int
     /// The site that registered the participant.
-    public var siteID: String
+    public var siteID: SiteID
     /// Screening, enrolled or screen-failed.
     public var status: ParticipantStatus
     /// Optimistic-locking version: bumped by every data change and status transition.
@@ -29,4 +29,20 @@ public struct Participant: Sendable, Equatable, Codable {
     public var enrolledAt: Date?
     /// Why screening failed (empty unless `status == .screenFailed`).
     public var screenFailureReasons: [String]
+
+    /// Creates the record (the store builds these from rows; tests and importers may too).
+    public init(id: ParticipantID, studyID: StudyID, subjectID: SubjectID, sequenceNumber: Int, siteID: SiteID, status: ParticipantStatus, version: Int, createdAt: Date, updatedAt: Date, updatedBy: String, enrolledAt: Date?, screenFailureReasons: [String]) {
+        self.id = id
+        self.studyID = studyID
+        self.subjectID = subjectID
+        self.sequenceNumber = sequenceNumber
+        self.siteID = siteID
+        self.status = status
+        self.version = version
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
+        self.enrolledAt = enrolledAt
+        self.screenFailureReasons = screenFailureReasons
+    }
 }

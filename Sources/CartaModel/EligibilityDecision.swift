@@ -23,4 +23,17 @@ public struct EligibilityDecision: Sendable, Equatable, Codable {
     public var meaning: String
     /// The participant's data version the decision was made on; a later data change makes it stale.
     public var participantVersion: Int
+
+    /// Creates the record (the store builds these from rows; tests and importers may too).
+    public init(id: String, participantID: ParticipantID, decision: EligibilityDecisionKind, criteriaSnapshot: String, signedBy: UserID, signerName: String, signedAt: Date, meaning: String, participantVersion: Int) {
+        self.id = id
+        self.participantID = participantID
+        self.decision = decision
+        self.criteriaSnapshot = criteriaSnapshot
+        self.signedBy = signedBy
+        self.signerName = signerName
+        self.signedAt = signedAt
+        self.meaning = meaning
+        self.participantVersion = participantVersion
+    }
 }

@@ -1,0 +1,33 @@
+/// What kind of record an audit event is about. Stored as its raw value, which is part of the hash
+/// chain: never rename a case.
+///
+/// Source: 21 CFR Part 11 §11.10(e) (audit trail records the changed record); issue 6 scope 5 (typed
+/// audit entities instead of strings).
+public enum AuditEntity: String, Sendable, Codable, CaseIterable {
+    /// A participant's pseudonymous record (status, site, subject ID).
+    case participant
+    /// A participant's identifying details, audited as "(recorded)".
+    case participantIdentity = "participant_identity"
+    /// A form value; the entity id is the participant id, the field its `EVENT/FORM/ITEM` path.
+    case itemValue = "item_value"
+    /// A user account.
+    case user
+    /// A signed eligibility decision.
+    case eligibilityDecision = "eligibility_decision"
+}
+
+/// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.
+///
+/// Source: issue 2 scope 4 (each part of a value audited separately).
+public enum ItemValuePart: String, Sendable, CaseIterable {
+    /// The unit as entered.
+    case unit
+    /// The standardised value.
+    case standard
+    /// The standard unit.
+    case standardUnit = "standard_unit"
+    /// The lab's lower limit of normal.
+    case lln
+    /// The lab's upper limit of normal.
+    case uln
+}

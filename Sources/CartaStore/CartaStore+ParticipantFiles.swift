@@ -1,0 +1,98 @@
+import CartaCore
+import CartaModel
+import Foundation
+import SQLKit
+
+extension CartaStore {
+    /// One participant's file by subject ID in at most three statements: the participant with its date of
+    /// birth, identity (when `includeIdentity`) and latest decision in one joined row; the values; and, when
+    /// `includeHistory`, the values' audit history. One read snapshot, so the parts agree.
+    ///
+    /// Source: issue 6 "Done when" (the participant page makes at most 3 store reads).
+    public func participantFile(subjectID: SubjectID, studyID: StudyID, includeIdentity: Bool,
+                                includeHistory: Bool) async throws -> ParticipantFile? {
+        try await read(snapshot: true) { db in
+            let rows = try await db.raw("""
+                \(unsafeRaw: Self.fileSelect(includeIdentity: includeIdentity))
+                WHERE p.study_id = \(bind: studyID.rawValue) AND p.subject_id = \(bind: subjectID.rawValue)
+                """).all()
+            guard let row = rows.first else { return nil }
+            var file = try Self.file(from: row, includeIdentity: includeIdentity)
+            let id = file.participant.id.rawValue
+            file.values = try await db.select().column("*").from("item_values").where("participant_id", .equal, id)
+                .orderBy("event_oid").orderBy("form_oid").orderBy("item_oid").orderBy("repeat_key")
+                .all().map(Self.itemValue(from:))
+            if includeHistory {
+                file.valueHistory = try await db.select().column("*").from("audit_events")
+                    .where("entity", .equal, AuditEntity.itemValue.rawValue).where("entity_id", .equal, id)
+                    .orderBy("seq").all().map(Self.auditEvent(from:))
+            }
+            return file
+        }
+    }
+
+    /// Every participant of a study with date of birth, latest decision and values, in two statements
+    /// whatever the number of participants (no identity, no history): what lists and dashboards need.
+    ///
+    /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
+    public func participantFiles(studyID: StudyID) async throws -> [ParticipantFile] {
+        try await read(snapshot: true) { db in
+            var files = try await db.raw("""
+                \(unsafeRaw: Self.fileSelect(includeIdentity: false))
+                WHERE p.study_id = \(bind: studyID.rawValue) ORDER BY p.sequence_number
+                """).all().map { try Self.file(from: $0, includeIdentity: false) }
+            let values = try await db.raw("""
+                SELECT v.* FROM item_values v JOIN participants p ON p.id = v.participant_id
+                WHERE p.study_id = \(bind: studyID.rawValue)
+                ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key
+                """).all().map(Self.itemValue(from:))
+            let byParticipant = Dictionary(grouping: values, by: \.participantID)
+            for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
+            return files
+        }
+    }
+
+    /// The participant row joined with the date of birth (and identity) and the latest signed decision.
+    private static func fileSelect(includeIdentity: Bool) -> String {
+        """
+        SELECT p.*, i.date_of_birth AS i_date_of_birth\(includeIdentity ? ", i.full_name AS i_full_name, i.hospital_number AS i_hospital_number" : ""),
+               d.id AS d_id, d.decision AS d_decision, d.criteria_snapshot AS d_criteria_snapshot, d.signed_by AS d_signed_by,
+               d.signer_name AS d_signer_name, d.signed_at AS d_signed_at, d.meaning AS d_meaning,
+               d.participant_version AS d_participant_version
+        FROM participants p
+        LEFT JOIN participant_identities i ON i.participant_id = p.id
+        LEFT JOIN eligibility_decisions d ON d.id = (
+            SELECT e.id FROM eligibility_decisions e WHERE e.participant_id = p.id
+            ORDER BY e.signed_at DESC, e.participant_version DESC LIMIT 1)
+        """
+    }
+
+    private static func file(from row: any SQLRow, includeIdentity: Bool) throws -> ParticipantFile {
+        let p = try participant(from: row)
+        let dob = try row.decode(column: "i_date_of_birth", as: String?.self).flatMap(ClinicalDate.init(iso:))
+        var identity: ParticipantIdentity?
+        if includeIdentity {
+            let name = try row.decode(column: "i_full_name", as: String?.self)
+            let hospital = try row.decode(column: "i_hospital_number", as: String?.self)
+            if name != nil || hospital != nil || dob != nil {
+                identity = ParticipantIdentity(fullName: name, dateOfBirth: dob, hospitalNumber: hospital)
+            }
+        }
+        var decision: EligibilityDecision?
+        if let did = try row.decode(column: "d_id", as: String?.self) {
+            let kindText = try row.decode(column: "d_decision", as: String.self)
+            guard let kind = EligibilityDecisionKind(rawValue: kindText) else {
+                throw StoreError(.database, "eligibility decision has unknown value \"\(kindText)\"")
+            }
+            decision = EligibilityDecision(
+                id: did, participantID: p.id, decision: kind,
+                criteriaSnapshot: try row.decode(column: "d_criteria_snapshot", as: String.self),
+                signedBy: UserID(try row.decode(column: "d_signed_by", as: String.self)),
+                signerName: try row.decode(column: "d_signer_name", as: String.self),
+                signedAt: try date(row, "d_signed_at"),
+                meaning: try row.decode(column: "d_meaning", as: String.self),
+                participantVersion: try row.decode(column: "d_participant_version", as: Int.self))
+        }
+        return ParticipantFile(participant: p, dateOfBirth: dob, identity: identity, latestDecision: decision, values: [])
+    }
+}

@@ -1,0 +1,86 @@
+import CartaModel
+import CartaStore
+import CartaStudy
+import Foundation
+import Logging
+
+/// The composition root: one opened store, the loaded study, the clock and every application service,
+/// built the same way for `carta serve`, the other CLI commands and the tests.
+///
+/// Source: DESIGN.md §2 (one composition root used by `main` and by tests); issue 6 scope 1;
+/// hummingbird-examples todos-postgres-tutorial `App+build.swift`.
+public struct CartaRuntime: Sendable {
+    /// The configuration it was built from.
+    public let config: CartaConfig
+    /// The database.
+    public let store: CartaStore
+    /// The protocol as data.
+    public let study: Study
+    /// `now` and the site's calendar date.
+    public let clock: SiteClock
+    /// Screening and enrolment.
+    public let screening: ScreeningService
+    /// Accounts, passwords, sessions and API tokens.
+    public let accounts: AccountService
+
+    /// Wires the services over an opened store.
+    public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock? = nil) {
+        self.config = config
+        self.store = store
+        self.study = study
+        let clock = clock ?? SiteClock(timeZoneIdentifier: study.timeZone) ?? SiteClock(timeZone: .gmt)
+        self.clock = clock
+        self.screening = ScreeningService(store: store, study: study, clock: clock)
+        self.accounts = AccountService(store: store, bcryptCost: config.bcryptCost, lifetime: config.sessionLifetime)
+    }
+
+    /// Loads the study file named in the configuration, or the built-in NCT05315778 study.
+    public static func loadStudy(_ config: CartaConfig) throws -> Study {
+        guard let path = config.studyFile else { return try StudyLoader.builtIn() }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw WorkflowError(.invalidInput, "study file \(path) cannot be read; check the path given to --study")
+        }
+        return try StudyLoader.load(yaml: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Opens the database and builds the runtime.
+    ///
+    /// `migrate`: `.ifEmpty` migrates a brand-new database and refuses one with pending migrations
+    /// (`serve`); `.require` refuses any pending migration (other commands); `.never` opens as is (`migrate`, `audit`).
+    public static func open(_ config: CartaConfig, study: Study? = nil, migrate: MigrationPolicy,
+                            logger: Logger = Logger(label: "carta")) async throws -> CartaRuntime {
+        let study = try study ?? loadStudy(config)
+        let url = try DatabaseURL(parsing: config.databaseURL)
+        let store = try await CartaStore.open(url, logger: logger)
+        do {
+            switch migrate {
+            case .never: break
+            case .ifEmpty, .require:
+                if migrate == .ifEmpty, try await store.isEmpty() {
+                    let applied = try await store.migrate()
+                    logger.info("new database: applied \(applied.count) migrations", metadata: ["db": "\(url)"])
+                } else {
+                    let pending = try await store.pendingMigrations()
+                    guard pending.isEmpty else {
+                        throw StoreError(.invalidConfiguration,
+                                         "the database at \(url) needs migrations \(pending.joined(separator: ", ")); run `carta migrate --db …` first")
+                    }
+                }
+            }
+            return CartaRuntime(config: config, store: store, study: study)
+        } catch {
+            await store.close()
+            throw error
+        }
+    }
+
+    /// When opening a database runs migrations.
+    public enum MigrationPolicy: Sendable {
+        /// Migrate a brand-new database; refuse pending migrations on one in use.
+        case ifEmpty
+        /// Refuse any pending migration.
+        case require
+        /// Open as is.
+        case never
+    }
+}
