@@ -51,6 +51,17 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        // The application layer: one service per feature, the clock, workflow errors, the composition
+        // root for the CLI and the server. No HTTP (DESIGN.md §2).
+        .target(
+            name: "CartaTrial",
+            dependencies: [
+                "CartaCore", "CartaModel", "CartaStudy", "CartaStore",
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "CartaWeb",
             dependencies: ["CartaCore", "CartaModel", "CartaStudy", .product(name: "Mustache", package: "swift-mustache")],
@@ -60,10 +71,9 @@ let package = Package(
         .target(
             name: "CartaServer",
             dependencies: [
-                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaWeb",
+                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaTrial", "CartaWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
-                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -72,7 +82,7 @@ let package = Package(
         .executableTarget(
             name: "carta",
             dependencies: [
-                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaServer",
+                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaTrial", "CartaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -82,12 +92,13 @@ let package = Package(
         ),
         .target(
             name: "CartaTestSupport",
-            dependencies: ["CartaCore", "CartaModel", "CartaStudy", "CartaStore"],
+            dependencies: ["CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaTrial"],
             swiftSettings: strict
         ),
         .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore", "CartaTestSupport"], swiftSettings: strict),
         .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
-        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb"], exclude: ["__Snapshots__"], swiftSettings: strict),
+        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", "CartaModel", "CartaCore", "CartaStudy"], exclude: ["__Snapshots__"], swiftSettings: strict),
+        .testTarget(name: "CartaModelTests", dependencies: ["CartaModel", "CartaCore"], swiftSettings: strict),
         .testTarget(
             name: "CartaStoreTests",
             dependencies: ["CartaStore", "CartaModel", "CartaCore", "CartaStudy", "CartaTestSupport"],
@@ -96,7 +107,7 @@ let package = Package(
         .testTarget(
             name: "CartaServerTests",
             dependencies: [
-                "CartaServer", "CartaModel", "CartaStore", "CartaStudy", "CartaCore", "CartaTestSupport",
+                "CartaServer", "CartaTrial", "CartaWeb", "CartaModel", "CartaStore", "CartaStudy", "CartaCore", "CartaTestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -37,3 +37,8 @@ public struct EligibilityDecision: Sendable, Equatable, Codable {
         self.participantVersion = participantVersion
     }
 }
+
+extension EligibilityDecision {
+    /// The default meaning of an eligibility signature (21 CFR 11.50: the meaning is part of the record).
+    public static let defaultMeaning = "I confirm that I have reviewed the eligibility checklist and that this decision is correct."
+}

@@ -77,3 +77,10 @@ public typealias EventOID = TypedID<IDKinds.Event>
 public typealias FormOID = TypedID<IDKinds.Form>
 /// An item OID (CDISC ODM 1.3.2 §3.1.4 ItemOID).
 public typealias ItemOID = TypedID<IDKinds.Item>
+
+extension TypedID where Kind == IDKinds.Event {
+    /// The event under which screening forms are stored.
+    ///
+    /// Source: issue 2 scope 3 (screening data addressed ODM-style).
+    public static let screening: EventOID = "SCREENING"
+}

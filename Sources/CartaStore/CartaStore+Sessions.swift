@@ -108,3 +108,37 @@ extension CartaStore {
         }
     }
 }
+
+extension CartaStore {
+    /// The user and unexpired session for the cookie `token` in one statement, or `nil`.
+    ///
+    /// Source: issue 2 scope 5; issue 6 scope 7 (one query per authenticated request, not two).
+    public func sessionUser(token: String, now: Date = Date()) async throws -> (User, SessionRecord)? {
+        let id = Self.tokenHash(token)
+        let nowText = StoreTimestamp.string(now)
+        return try await read { db in
+            guard let row = try await db.raw("""
+                SELECT u.*, s.csrf_token AS s_csrf_token, s.created_at AS s_created_at, s.expires_at AS s_expires_at
+                FROM sessions s JOIN users u ON u.id = s.user_id
+                WHERE s.id = \(bind: id) AND s.expires_at > \(bind: nowText)
+                """).first() else { return nil }
+            let user = try Self.user(from: row)
+            return (user, SessionRecord(id: id, userID: user.id, csrfToken: try row.decode(column: "s_csrf_token", as: String.self),
+                                        createdAt: try Self.date(row, "s_created_at"), expiresAt: try Self.date(row, "s_expires_at")))
+        }
+    }
+
+    /// The user owning an unexpired API bearer `token`, in one statement, or `nil`.
+    ///
+    /// Source: DESIGN.md §3; issue 6 scope 7.
+    public func tokenUser(token: String, now: Date = Date()) async throws -> User? {
+        let hash = Self.tokenHash(token)
+        let nowText = StoreTimestamp.string(now)
+        return try await read { db in
+            try await db.raw("""
+                SELECT u.* FROM api_tokens t JOIN users u ON u.id = t.user_id
+                WHERE t.token_hash = \(bind: hash) AND t.expires_at > \(bind: nowText)
+                """).first().map(Self.user(from:))
+        }
+    }
+}

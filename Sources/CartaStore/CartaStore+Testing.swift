@@ -8,7 +8,7 @@ extension CartaStore {
     /// Source: issue 2 scope 4 ("test it by tampering with a row directly in SQL"). Only visible to
     /// `@_spi(Testing) import CartaStore` (the test harness and administrative tooling), never to the app.
     @_spi(Testing) public func executeRaw(_ sql: String) async throws {
-        try await write { db in try await db.raw(SQLQueryString(sql)).run() }
+        try await direct { db in try await db.raw(SQLQueryString(sql)).run() }
     }
 
     /// Every row of a table as text (`NULL` for null), ordered by `orderBy`, for before/after comparisons.

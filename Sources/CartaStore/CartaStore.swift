@@ -113,8 +113,11 @@ public final class CartaStore: Sendable {
     public func close() async {
         switch backend {
         case .sqlite(let b):
-            for r in b.readers { try? await r.connection.close() }
-            try? await b.writer.connection.close()
+            // Each connection closes only after the statement running on it finishes: closing under a
+            // running statement frees memory the statement still reads (SQLite "sqlite3_close").
+            for c in b.readers + [b.writer] {
+                _ = try? await c.lock.run { try? await c.connection.close() }
+            }
         case .postgres(let b): try? await b.pool.shutdownAsync()
         }
     }
@@ -154,6 +157,20 @@ public final class CartaStore: Sendable {
                         throw error
                     }
                 } }
+            }
+        } catch {
+            throw Self.mapError(error)
+        }
+    }
+
+    /// Runs `body` on the writer outside any transaction (statements such as CREATE DATABASE refuse one).
+    ///
+    /// Source: PostgreSQL 15 CREATE DATABASE ("cannot be executed inside a transaction block").
+    func direct<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        do {
+            switch backend {
+            case .sqlite(let b): return try await b.writer.lock.run { try await body(b.writer.sql) }
+            case .postgres(let b): return try await b.writeLock.run { try await body(b.sql) }
             }
         } catch {
             throw Self.mapError(error)

@@ -12,9 +12,9 @@ public enum Fixtures {
     /// `BCRITP-001`, `BCRITP-002`, …: the NCT05315778 subject-ID pattern.
     ///
     /// Source: issue 2 scope 6 ("e.g. `BCRITP-001`").
-    @Sendable public static func bcritpSubjectID(_ n: Int) -> String {
+    @Sendable public static func bcritpSubjectID(_ n: Int) -> SubjectID {
         let digits = String(n)
-        return "BCRITP-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits
+        return SubjectID("BCRITP-" + String(repeating: "0", count: max(0, 3 - digits.count)) + digits)
     }
 
     /// Creates a user with a placeholder hash (tests do not need bcrypt) and returns its audit actor.

@@ -8,7 +8,7 @@ import HummingbirdBcrypt
 /// Source: issue 2 §5 — salted slow hashes (bcrypt, HummingbirdBcrypt), sessions with CSRF tokens,
 /// bearer tokens for the API; OWASP Authentication Cheat Sheet (same answer for unknown user and
 /// wrong password, so sign-in does not reveal which accounts exist).
-public struct AuthService: Sendable {
+public struct AccountService: Sendable {
     public let store: CartaStore
     public let bcryptCost: UInt8
     public let lifetime: TimeInterval
@@ -49,10 +49,9 @@ public struct AuthService: Sendable {
         return (token, record)
     }
 
-    /// The user and session for a cookie token, if valid and unexpired.
+    /// The user and session for a cookie token, if valid and unexpired (one statement).
     public func session(token: String) async throws -> (User, SessionRecord)? {
-        guard let record = try await store.session(token: token),
-              let user = try await store.user(id: record.userID), user.active else { return nil }
+        guard let (user, record) = try await store.sessionUser(token: token), user.active else { return nil }
         return (user, record)
     }
 
@@ -65,8 +64,7 @@ public struct AuthService: Sendable {
 
     /// The user owning a bearer token, if valid and unexpired.
     public func user(bearer token: String) async throws -> User? {
-        guard let record = try await store.apiToken(token: token),
-              let user = try await store.user(id: record.userID), user.active else { return nil }
+        guard let user = try await store.tokenUser(token: token), user.active else { return nil }
         return user
     }
 

@@ -1,5 +1,5 @@
-import CartaModel
 import CartaCore
+import CartaModel
 import CartaStore
 import CartaStudy
 import Foundation
@@ -7,16 +7,18 @@ import Foundation
 /// Screening workflow shared by the web pages, the JSON API and the CLI: register, enter screening
 /// data, evaluate eligibility, sign, enrol or record a screen failure.
 ///
-/// Source: issue 2 §6. The store enforces atomicity, versions and the enrolment cap; this service
-/// applies the study file's rules (item checks, eligibility) before anything is written.
+/// Source: issue 2 §6; issue 6 scope 1. The store enforces atomicity, versions and the enrolment cap;
+/// this service applies the study file's rules (item checks, eligibility) before anything is written,
+/// and refuses with a `WorkflowError` that names the field and the rule.
 public struct ScreeningService: Sendable {
     public let store: CartaStore
     public let study: Study
+    public let clock: SiteClock
 
     /// The event under which screening forms are stored (CDISC ODM StudyEventOID).
-    public static let screeningEvent = "SCREENING"
+    public static let screeningEvent: EventOID = .screening
 
-    /// A raw entry for one item as typed by a person or sent by a client.
+    /// An entry for one item exactly as typed by a person or sent by a client, before any check.
     public struct RawEntry: Sendable, Equatable, Decodable {
         public var value: String
         public var unit: String?
@@ -27,103 +29,111 @@ public struct ScreeningService: Sendable {
         }
     }
 
-    /// Per-field problems from a form save; nothing was written.
-    public struct FormErrors: Error, Sendable {
-        /// Messages keyed by item OID (or `item.OID.uln` style field names).
-        public let errors: [(field: String, message: String)]
-    }
-
     /// Result of a successful save: the participant (new version) and soft-range warnings by item.
     public struct SaveResult: Sendable {
         public let participant: Participant
         public let warnings: [String: [String]]
     }
 
-    public init(store: CartaStore, study: Study) {
+    public init(store: CartaStore, study: Study, clock: SiteClock) {
         self.store = store
         self.study = study
+        self.clock = clock
     }
 
     // MARK: registration
 
     /// Registers a person for screening with a pseudonymous subject ID from the study's pattern.
     ///
-    /// Every problem is reported at once (`FormErrors` keyed `full_name`, `date_of_birth`,
-    /// `hospital_number`, `site`), so a person fixes the whole form in one pass.
+    /// Every problem is reported at once (fields `full_name`, `date_of_birth`, `hospital_number`, `site`),
+    /// so a person fixes the whole form in one pass. The date of birth is checked against the site's today.
     public func register(fullName: String, dateOfBirth: String, hospitalNumber: String, siteID: String?,
-                         today: ClinicalDate, actor: AuditActor) async throws -> Participant {
-        var errors: [(field: String, message: String)] = []
+                         actor: AuditActor) async throws -> Participant {
+        let today = clock.today
+        var errors: [WorkflowError.FieldProblem] = []
+        func problem(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
         let name = fullName.trimmingCharacters(in: .whitespacesAndNewlines)
-        if name.isEmpty { errors.append(("full_name", "Full name is required.")) }
-        if name.count > 200 { errors.append(("full_name", "Full name must be at most 200 characters.")) }
+        if name.isEmpty { problem("full_name", "Full name is required.") }
+        if name.count > 200 { problem("full_name", "Full name must be at most 200 characters.") }
         let dobText = dateOfBirth.trimmingCharacters(in: .whitespaces)
         let dob = ClinicalDate(iso: dobText)
         if let dob {
             if dob > today {
-                errors.append(("date_of_birth", "Date of birth \(dob) is in the future."))
+                problem("date_of_birth", "Date of birth \(dob) is in the future.")
             } else if dob.age(on: today) > 120 {
-                errors.append(("date_of_birth", "Date of birth \(dob) gives an age over 120 years; check the year."))
+                problem("date_of_birth", "Date of birth \(dob) gives an age over 120 years; check the year.")
             }
         } else {
-            errors.append(("date_of_birth", dobText.isEmpty ? "Date of birth is required (YYYY-MM-DD)."
-                           : "Date of birth must be a calendar date YYYY-MM-DD (got \"\(dobText)\")."))
+            problem("date_of_birth", dobText.isEmpty ? "Date of birth is required (YYYY-MM-DD)."
+                    : "Date of birth must be a calendar date YYYY-MM-DD (got \"\(dobText)\").")
         }
         let hospital = hospitalNumber.trimmingCharacters(in: .whitespacesAndNewlines)
-        if hospital.isEmpty { errors.append(("hospital_number", "Hospital number is required.")) }
-        if hospital.count > 64 { errors.append(("hospital_number", "Hospital number must be at most 64 characters.")) }
+        if hospital.isEmpty { problem("hospital_number", "Hospital number is required.") }
+        if hospital.count > 64 { problem("hospital_number", "Hospital number must be at most 64 characters.") }
         let site = (siteID?.isEmpty == false ? siteID : nil) ?? study.sites.first?.id ?? ""
         if !study.sites.contains(where: { $0.id == site }) {
-            errors.append(("site", "Unknown site \"\(site)\"; choose one of \(study.sites.map(\.id).joined(separator: ", "))."))
+            problem("site", "Unknown site \"\(site)\"; choose one of \(study.sites.map(\.id).joined(separator: ", ")).")
         }
-        guard errors.isEmpty, let dob else { throw FormErrors(errors: errors) }
+        guard errors.isEmpty, let dob else { throw WorkflowError.invalidInput(errors) }
         let study = self.study
-        return try await store.registerParticipant(
-            studyID: study.id, siteID: site, subjectID: { study.subjectID(sequence: $0) },
-            identity: ParticipantIdentity(fullName: name, dateOfBirth: dob, hospitalNumber: hospital), actor: actor)
+        return try await mapped {
+            try await store.registerParticipant(
+                studyID: StudyID(study.id), siteID: SiteID(site), subjectID: { SubjectID(study.subjectID(sequence: $0)) },
+                identity: ParticipantIdentity(fullName: name, dateOfBirth: dob, hospitalNumber: hospital), actor: actor)
+        }
     }
 
-    /// The participant with this subject ID, or 404.
-    public func participant(_ subjectID: String) async throws -> Participant {
-        guard let p = try await store.participant(subjectID: subjectID, studyID: study.id) else {
-            throw AppError.notFound("No participant \(subjectID) in study \(study.id).")
+    /// The participant with this subject ID, or `notFound`.
+    public func participant(_ subjectID: SubjectID) async throws -> Participant {
+        guard let p = try await store.participant(subjectID: subjectID, studyID: StudyID(study.id)) else {
+            throw WorkflowError(.notFound, "No participant \(subjectID) in study \(study.id).")
         }
         return p
     }
 
-    // MARK: data entry
-
-    /// Checks every entry against the study's item definitions and saves one form; all or nothing.
-    public func saveForm(subjectID: String, formOID: String, entries: [String: RawEntry], expectedVersion: Int,
-                         reason: String?, actor: AuditActor) async throws -> SaveResult {
-        try await saveForms(subjectID: subjectID, forms: [formOID: entries], expectedVersion: expectedVersion,
-                            reason: reason, actor: actor)
+    /// The participant's whole file in at most three statements, or `notFound`. Identity only when the
+    /// caller's role may read it; value history only when a page shows it.
+    public func file(_ subjectID: SubjectID, identity: Bool = false, history: Bool = false) async throws -> ParticipantFile {
+        guard let f = try await store.participantFile(subjectID: subjectID, studyID: StudyID(study.id),
+                                                      includeIdentity: identity, includeHistory: history) else {
+            throw WorkflowError(.notFound, "No participant \(subjectID) in study \(study.id).")
+        }
+        return f
     }
 
+    /// Every participant's file (no identity, no history) in a fixed number of statements.
+    public func files() async throws -> [ParticipantFile] {
+        try await store.participantFiles(studyID: StudyID(study.id))
+    }
+
+    // MARK: data entry
+
     /// Checks the entries of several screening forms and saves them in one transaction; any
-    /// invalid entry rejects the whole save (`FormErrors`, nothing written).
-    public func saveForms(subjectID: String, forms: [String: [String: RawEntry]], expectedVersion: Int,
+    /// invalid entry rejects the whole save (`invalidInput` naming each field, nothing written).
+    public func saveForms(subjectID: SubjectID, forms: [String: [String: RawEntry]], expectedVersion: Int,
                           reason: String?, actor: AuditActor) async throws -> SaveResult {
         for formOID in forms.keys where study.form(formOID) == nil {
-            throw AppError.notFound("The study has no form \(formOID).")
+            throw WorkflowError(.notFound, "The study has no form \(formOID).")
         }
-        let p = try await participant(subjectID)
+        let file = try await file(subjectID)
+        let p = file.participant
         guard p.status == .screening else {
-            throw AppError(.conflict, code: "invalid_state",
-                           message: "\(p.subjectID) is \(p.status.rawValue); screening data can only be changed during screening.")
+            throw WorkflowError(.invalidState, "\(p.subjectID) is \(p.status.rawValue); screening data can only be changed during screening.")
         }
-        let existing = try await store.itemValues(participantID: p.id).filter { $0.address.eventOID == Self.screeningEvent }
-        var errors: [(field: String, message: String)] = []
+        let existing = file.values.filter { $0.address.eventOID == Self.screeningEvent }
+        var errors: [WorkflowError.FieldProblem] = []
         var warnings: [String: [String]] = [:]
-        var writes: [(formOID: String, values: [ItemValueInput])] = []
+        var writes: [(formOID: FormOID, values: [ItemValueInput])] = []
         for (formOID, entries) in forms.sorted(by: { $0.key < $1.key }) {
             guard let form = study.form(formOID) else { continue }
             var inputs: [ItemValueInput] = []
             for oid in entries.keys.sorted() where form.items.first(where: { $0.oid == oid }) == nil {
-                errors.append(("item.\(oid)", "Form \(formOID) has no item \(oid)."))
+                errors.append(.init(field: "item.\(oid)", message: "Form \(formOID) has no item \(oid)."))
             }
             for item in form.items {
                 guard let entry = entries[item.oid] else { continue }
-                switch check(item, entry, hadValue: existing.contains { $0.address.formOID == formOID && $0.address.itemOID == item.oid && $0.valueText != nil }) {
+                let hadValue = existing.contains { $0.address.formOID.rawValue == formOID && $0.address.itemOID.rawValue == item.oid && $0.value != nil }
+                switch EntryCheck.check(item, entry, hadValue: hadValue) {
                 case .skip: continue
                 case .failed(let e): errors += e
                 case .ok(let input, let w):
@@ -131,75 +141,64 @@ public struct ScreeningService: Sendable {
                     inputs.append(input)
                 }
             }
-            writes.append((formOID, inputs))
+            writes.append((FormOID(formOID), inputs))
         }
-        guard errors.isEmpty else { throw FormErrors(errors: errors) }
-        let saved = try await store.saveForms(
-            participantID: p.id, eventOID: Self.screeningEvent, forms: writes,
-            expectedVersion: expectedVersion, reason: reason?.isEmpty == false ? reason : nil, actor: actor)
+        guard errors.isEmpty else { throw WorkflowError.invalidInput(errors) }
+        let saved = try await mapped {
+            try await store.saveForms(
+                participantID: p.id, eventOID: Self.screeningEvent, forms: writes,
+                expectedVersion: expectedVersion, reason: reason?.isEmpty == false ? reason : nil, actor: actor)
+        }
         return SaveResult(participant: saved, warnings: warnings)
-    }
-
-    enum EntryCheck {
-        case skip
-        case failed([(field: String, message: String)])
-        case ok(ItemValueInput, warnings: [String])
-    }
-
-    /// Checks one entry: the value by the item's type, unit and ranges; the reference limits as numbers.
-    func check(_ item: ItemDefinition, _ entry: RawEntry, hadValue: Bool) -> EntryCheck {
-        let raw = entry.value.trimmingCharacters(in: .whitespacesAndNewlines)
-        let unit = entry.unit?.trimmingCharacters(in: .whitespaces)
-        if raw.isEmpty {
-            if item.required && hadValue {
-                return .failed([("item.\(item.oid)", "\(item.label) is required and cannot be cleared; enter the corrected value.")])
-            }
-            // Clearing a stored value is a change (audited); a blank that was blank is nothing.
-            return hadValue ? .ok(ItemValueInput(itemOID: item.oid, valueText: nil), warnings: []) : .skip
-        }
-        switch item.check(raw: raw, unit: unit?.isEmpty == false ? unit : nil) {
-        case .invalid(let message):
-            return .failed([("item.\(item.oid)", message)])
-        case .valid(let value, let w):
-            var errors: [(field: String, message: String)] = []
-            var lln: Double?, uln: Double?
-            if item.collectsReferenceRange {
-                for (name, text) in [("lln", entry.lowerLimitNormal), ("uln", entry.upperLimitNormal)] {
-                    let t = (text ?? "").trimmingCharacters(in: .whitespaces)
-                    guard !t.isEmpty else { continue }
-                    guard let x = Double(t), x.isFinite, x >= 0 else {
-                        errors.append(("\(name).\(item.oid)", "\(item.label): the \(name == "lln" ? "lower" : "upper") limit of normal must be a non-negative number (got \"\(t)\")."))
-                        continue
-                    }
-                    if name == "lln" { lln = x } else { uln = x }
-                }
-                if let lo = lln, let hi = uln, lo > hi {
-                    errors.append(("lln.\(item.oid)", "\(item.label): the lower limit of normal \(lo) is above the upper limit \(hi)."))
-                }
-            }
-            guard errors.isEmpty else { return .failed(errors) }
-            return .ok(ItemValueInput(
-                itemOID: item.oid, valueText: value.text, unitEntered: value.unit,
-                valueStandard: value.standardValue, unitStandard: value.standardUnit,
-                lowerLimitNormal: lln, upperLimitNormal: uln), warnings: w)
-        }
     }
 
     // MARK: eligibility
 
-    /// Evaluates every eligibility criterion from the stored screening data and the date of birth.
-    public func evaluate(_ p: Participant) async throws -> EligibilityEvaluation {
-        let values = try await store.itemValues(participantID: p.id)
+    /// Evaluates every eligibility criterion from a participant's stored screening data and date of birth. Pure.
+    public func evaluate(_ file: ParticipantFile) -> EligibilityEvaluation {
         var observations: [String: Observation] = [:]
-        for v in values {
-            guard let item = study.item(v.address.itemOID), let text = v.valueText else { continue }
-            let checked = CheckedValue(text: text, number: Double(text), unit: v.unitEntered,
-                                       standardValue: v.valueStandard, standardUnit: v.unitStandard)
-            if let o = item.observation(of: checked, lowerLimitNormal: v.lowerLimitNormal, upperLimitNormal: v.upperLimitNormal) {
+        for v in file.values {
+            guard let item = study.item(v.address.itemOID.rawValue), let value = v.value else { continue }
+            let checked = CheckedValue(text: value.text, number: value.number, unit: value.unit,
+                                       standardValue: value.standardValue, standardUnit: value.standardUnit)
+            if let o = item.observation(of: checked, lowerLimitNormal: value.lowerLimitNormal, upperLimitNormal: value.upperLimitNormal) {
                 observations[item.oid] = o
             }
         }
-        let dob = try await store.identity(of: p.id)?.dateOfBirth
-        return study.evaluateEligibility(study.eligibilityFacts(dateOfBirth: dob, observations: observations))
+        return study.evaluateEligibility(study.eligibilityFacts(dateOfBirth: file.dateOfBirth, observations: observations))
+    }
+
+    /// The checklist rows of an evaluation, with missing data named by its labels.
+    public func checklist(_ evaluation: EligibilityEvaluation) -> [ChecklistRow] {
+        ChecklistRow.rows(evaluation, describe: study.describeMissing)
+    }
+
+    /// A participant's screening state: next step, whether a decision may be signed, whether enrolment is possible.
+    public func state(_ file: ParticipantFile) -> ScreeningState {
+        state(file, evaluation: evaluate(file))
+    }
+
+    /// The screening state for an evaluation already at hand.
+    public func state(_ file: ParticipantFile, evaluation: EligibilityEvaluation) -> ScreeningState {
+        ScreeningState(participant: file.participant, overall: evaluation.overall, latestDecision: file.latestDecision,
+                       missing: checklist(evaluation).flatMap(\.missing))
+    }
+
+    /// Runs a store call and turns its refusals into workflow errors (driver failures pass through).
+    func mapped<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let e as StoreError {
+            throw WorkflowError(e) ?? e
+        }
+    }
+}
+
+extension ScreeningService {
+    /// Every participant with its screening state, in a fixed number of statements whatever the count.
+    ///
+    /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
+    public func roster() async throws -> [ScreeningRosterEntry] {
+        try await files().map { ScreeningRosterEntry(participant: $0.participant, state: state($0)) }
     }
 }

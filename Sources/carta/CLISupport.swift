@@ -1,6 +1,5 @@
 import CartaModel
 import ArgumentParser
-import CartaServer
 import CartaStore
 import CartaStudy
 import Foundation

@@ -1,7 +1,7 @@
 import CartaModel
 import ArgumentParser
 import CartaCore
-import CartaServer
+import CartaTrial
 import CartaStore
 import CartaStudy
 import Foundation
@@ -33,8 +33,20 @@ struct Carta: AsyncParsableCommand {
             if code == .success {
                 exit(withError: error) // --help and --version
             }
-            FileHandle.standardError.write(Data(("carta: " + describe(error) + "\n").utf8))
+            let tag = errorCode(for: error).map { "[\($0)] " } ?? ""
+            FileHandle.standardError.write(Data(("carta: " + tag + describe(error) + "\n").utf8))
             Foundation.exit(1)
+        }
+    }
+
+    /// The documented stable code of an error (the API's `error.code`), printed before the message.
+    static func errorCode(for error: any Error) -> String? {
+        switch error {
+        case let e as CalculatorError: return e.code
+        case let e as WorkflowError: return e.code.rawValue
+        case let e as StoreError: return WorkflowError(e)?.code.rawValue ?? e.code.rawValue
+        case is StudyFileError: return "invalid_study_file"
+        default: return nil
         }
     }
 
@@ -43,9 +55,9 @@ struct Carta: AsyncParsableCommand {
         case let e as CLIFailure: return e.description
         case let e as CalculatorError: return e.message
         case let e as StoreError: return e.message
-        case let e as AppError: return e.message
         case let e as StudyFileError: return e.description
-        case let e as ScreeningService.FormErrors: return e.errors.map { "\($0.field): \($0.message)" }.joined(separator: "\n")
+        case let e as WorkflowError where !e.fields.isEmpty: return e.fields.map { "\($0.field): \($0.message)" }.joined(separator: "\n")
+        case let e as WorkflowError: return e.message
         default:
             return String(describing: error)
         }

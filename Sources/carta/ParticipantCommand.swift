@@ -1,7 +1,7 @@
 import CartaModel
 import ArgumentParser
 import CartaCore
-import CartaServer
+import CartaTrial
 import CartaStore
 import CartaStudy
 import Foundation
@@ -18,16 +18,16 @@ struct ParticipantCommand: AsyncParsableCommand {
         @OptionGroup var studyFile: StudyOptions
         @Option(help: "Your username; your password is read from standard input.") var user: String?
 
-        func services() async throws -> CartaServices {
-            let config = ServerConfig(databaseURL: database.urlText)
-            return try await CartaApplication.makeServices(config: config, study: try studyFile.load(), logger: quietLogger())
+        func services() async throws -> CartaRuntime {
+            try await CartaRuntime.open(CartaConfig.resolve(database: database.db, studyFile: studyFile.study),
+                                        migrate: .ifEmpty, logger: quietLogger())
         }
 
         /// Signs in `--user` with the password from stdin and checks the permission.
-        func actor(_ services: CartaServices, needs permission: Permission) async throws -> (User, AuditActor, String) {
+        func actor(_ services: CartaRuntime, needs permission: Permission) async throws -> (User, AuditActor, String) {
             guard let user else { throw CLIFailure("--user is required for this command") }
             let password = try readSecretLine(prompt: "Password for \(user): ")
-            guard let u = try await services.auth.verify(username: user, password: password) else {
+            guard let u = try await services.accounts.verify(username: user, password: password) else {
                 throw CLIFailure("unknown username or wrong password")
             }
             guard permission.allows(u.role) else { throw CLIFailure(permission.refusal) }
@@ -35,7 +35,7 @@ struct ParticipantCommand: AsyncParsableCommand {
         }
     }
 
-    static func withServices(_ ctx: Context, _ body: (CartaServices) async throws -> Void) async throws {
+    static func withServices(_ ctx: Context, _ body: (CartaRuntime) async throws -> Void) async throws {
         let services = try await ctx.services()
         do { try await body(services) } catch { await services.store.close(); throw error }
         await services.store.close()
@@ -46,7 +46,7 @@ struct ParticipantCommand: AsyncParsableCommand {
         @OptionGroup var ctx: Context
         func run() async throws {
             try await withServices(ctx) { s in
-                for p in try await s.store.participants(studyID: s.study.id) {
+                for p in try await s.store.participants(studyID: StudyID(s.study.id)) {
                     print("\(p.subjectID)\t\(p.status.rawValue)\tversion \(p.version)\t\(p.siteID)")
                 }
             }
@@ -64,7 +64,7 @@ struct ParticipantCommand: AsyncParsableCommand {
             try await withServices(ctx) { s in
                 let (_, actor, _) = try await ctx.actor(s, needs: .registerParticipant)
                 let p = try await s.screening.register(fullName: fullName, dateOfBirth: dateOfBirth, hospitalNumber: hospitalNumber,
-                                                       siteID: site, today: .today, actor: actor)
+                                                       siteID: site, actor: actor)
                 print(p.subjectID)
             }
         }
@@ -105,8 +105,8 @@ struct ParticipantCommand: AsyncParsableCommand {
                     }
                     forms[form.oid, default: [:]][oid] = e
                 }
-                let current = try await s.screening.participant(subjectID)
-                let result = try await s.screening.saveForms(subjectID: subjectID, forms: forms,
+                let current = try await s.screening.participant(SubjectID(subjectID))
+                let result = try await s.screening.saveForms(subjectID: SubjectID(subjectID), forms: forms,
                                                              expectedVersion: version ?? current.version, reason: reason, actor: actor)
                 for (oid, w) in result.warnings.sorted(by: { $0.key < $1.key }) { print("warning \(oid): \(w.joined(separator: " "))") }
                 print("\(subjectID) saved, version \(result.participant.version)")
@@ -120,12 +120,13 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Argument var subjectID: String
         func run() async throws {
             try await withServices(ctx) { s in
-                let p = try await s.screening.participant(subjectID)
-                let evaluation = try await s.screening.evaluate(p)
+                let file = try await s.screening.file(SubjectID(subjectID))
+                let evaluation = s.screening.evaluate(file)
                 for row in s.screening.checklist(evaluation) {
-                    print("\(row.id)\t\(row.result)\t\(row.reason)")
+                    print("\(row.id)\t\(row.result.rawValue)\t\(row.reason)")
                 }
                 print("overall\t\(evaluation.overall)")
+                print("next\t\(s.screening.state(file, evaluation: evaluation).nextStepText)")
             }
         }
     }
@@ -140,8 +141,8 @@ struct ParticipantCommand: AsyncParsableCommand {
             guard let kind = EligibilityDecisionKind(rawValue: decision) else { throw ValidationError("--decision must be eligible or not_eligible") }
             try await withServices(ctx) { s in
                 let (user, actor, _) = try await ctx.actor(s, needs: .signEligibility)
-                let p = try await s.screening.participant(subjectID)
-                let d = try await s.screening.sign(subjectID: subjectID, decision: kind, meaning: meaning,
+                let p = try await s.screening.participant(SubjectID(subjectID))
+                let d = try await s.screening.sign(subjectID: p.subjectID, decision: kind, meaning: meaning,
                                                    expectedVersion: p.version, signer: user, actor: actor)
                 print("\(subjectID): signed \(d.decision.rawValue) by \(d.signerName)")
             }
@@ -155,8 +156,8 @@ struct ParticipantCommand: AsyncParsableCommand {
         func run() async throws {
             try await withServices(ctx) { s in
                 let (_, actor, _) = try await ctx.actor(s, needs: .enrol)
-                let p = try await s.screening.participant(subjectID)
-                let e = try await s.screening.enrol(subjectID: subjectID, expectedVersion: p.version, actor: actor)
+                let p = try await s.screening.participant(SubjectID(subjectID))
+                let e = try await s.screening.enrol(subjectID: p.subjectID, expectedVersion: p.version, actor: actor)
                 print("\(e.subjectID): \(e.status.rawValue)")
             }
         }
@@ -170,8 +171,8 @@ struct ParticipantCommand: AsyncParsableCommand {
         func run() async throws {
             try await withServices(ctx) { s in
                 let (_, actor, _) = try await ctx.actor(s, needs: .enrol)
-                let p = try await s.screening.participant(subjectID)
-                let e = try await s.screening.screenFail(subjectID: subjectID, reasons: reasons, expectedVersion: p.version, actor: actor)
+                let p = try await s.screening.participant(SubjectID(subjectID))
+                let e = try await s.screening.screenFail(subjectID: p.subjectID, reasons: reasons, expectedVersion: p.version, actor: actor)
                 print("\(e.subjectID): \(e.status.rawValue) — \(e.screenFailureReasons.joined(separator: "; "))")
             }
         }

@@ -1,6 +1,7 @@
 import CartaModel
 import ArgumentParser
 import CartaServer
+import CartaTrial
 import CartaStore
 import CartaStudy
 import Foundation
@@ -19,16 +20,16 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
+        let trial = CartaConfig.resolve(database: database.db, studyFile: studyFile.study, environment: env)
         let config = ServerConfig(
-            host: host, port: port, databaseURL: database.urlText,
-            initialAdminPassword: env["CARTA_ADMIN_PASSWORD"].flatMap { $0.isEmpty ? nil : $0 },
+            host: host, port: port, databaseURL: trial.databaseURL, initialAdminPassword: trial.initialAdminPassword,
             secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" })
         var logger = Logger(label: "carta")
         logger.logLevel = .info
-        if let given = config.initialAdminPassword, let problem = AuthService.passwordProblem(given) {
+        if let given = config.initialAdminPassword, let problem = AccountService.passwordProblem(given) {
             throw CLIFailure("CARTA_ADMIN_PASSWORD: \(problem)")
         }
-        let study = try studyFile.load()
+        let study = try CartaRuntime.loadStudy(trial)
         let services = try await CartaApplication.makeServices(config: config, study: study, logger: logger)
         do {
             try await serve(services, study: study, config: config)

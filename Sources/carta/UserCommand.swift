@@ -1,6 +1,6 @@
 import CartaModel
 import ArgumentParser
-import CartaServer
+import CartaTrial
 import CartaStore
 import Foundation
 
@@ -24,11 +24,11 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try readSecretLine(prompt: "Password for \(name): ")
-            if let problem = AuthService.passwordProblem(password) { throw CLIFailure(problem) }
+            if let problem = AccountService.passwordProblem(password) { throw CLIFailure(problem) }
             let store = try await database.openStore()
             do {
                 if try await store.isEmpty() { _ = try await store.migrate() }
-                let auth = AuthService(store: store, bcryptCost: 12, lifetime: 3600)
+                let auth = AccountService(store: store, bcryptCost: 12, lifetime: 3600)
                 let user = try await store.createUser(
                     username: name, displayName: displayName ?? name, role: UserRole(rawValue: role)!,
                     passwordHash: auth.hash(password), actor: AuditActor(userID: nil, username: "carta user add", source: .cli))

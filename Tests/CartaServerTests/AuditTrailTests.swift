@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore
@@ -97,7 +98,7 @@ struct BadInputTests {
             let version = try #require(saved.json?["participant"]?["version"]?.int)
             let before = try await server.snapshot()
             let body = bad.body(version)
-            let r = try await client.api(bad.method, "/api/v1" + bad.path.replacingOccurrences(of: "{id}", with: p.subjectID),
+            let r = try await client.api(bad.method, "/api/v1" + bad.path.replacingOccurrences(of: "{id}", with: p.subjectID.rawValue),
                                          token: token, json: body.json, raw: body.raw)
             expectErrorShape(r, bad.status, code: bad.code, field: bad.field)
             let message = r.json?["error"]?["message"]?.string ?? ""
@@ -128,7 +129,7 @@ struct BadInputTests {
             // The store contract directly: the same subject ID twice is a conflict.
             let (_, actor) = try await server.actor(.coordinator)
             do {
-                _ = try await server.store.registerParticipant(studyID: study.id, siteID: study.sites[0].id, subjectID: { _ in "BCRITP-001" },
+                _ = try await server.store.registerParticipant(studyID: StudyID(study.id), siteID: SiteID(study.sites[0].id), subjectID: { _ in "BCRITP-001" },
                                                                identity: nil, actor: actor)
                 Issue.record("duplicate subject ID accepted")
             } catch let e as StoreError {
@@ -181,7 +182,7 @@ struct BadInputTests {
             #expect(r.status == .ok, "\(r.text)")
             #expect(r.json?["warnings"]?["HGB"]?.array?.isEmpty == false)
             let stored = try await server.store.itemValues(participantID: p.id)
-            #expect(stored.first { $0.address.itemOID == "HGB" }?.valueText == "55")
+            #expect(stored.first { $0.address.itemOID == "HGB" }?.value?.text == "55")
         }
     }
 

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore
@@ -89,12 +90,12 @@ struct CLITests {
         #expect(duplicate.status == 1)
 
         let store = try await CartaStore.open(try DatabaseURL(parsing: url))
-        let auth = AuthService(store: store, bcryptCost: 4, lifetime: 60)
+        let auth = AccountService(store: store, bcryptCost: 4, lifetime: 60)
         let user = try #require(try await auth.verify(username: "ines", password: "correct horse battery"))
         #expect(user.role == .investigator && user.displayName == "Dr Ines Ortega")
         #expect(try await auth.verify(username: "ines", password: "wrong password") == nil)
         #expect(try await store.user(username: "bob") == nil)
-        let trail = try await store.auditTrail(entity: "user", entityID: user.id.rawValue)
+        let trail = try await store.auditTrail(entity: .user, entityID: user.id.rawValue)
         #expect(trail.allSatisfy { $0.source == .cli })
         #expect(!trail.contains { ($0.newValue ?? "").contains("correct horse") })
         await store.close()

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaCore
 import CartaServer
 import CartaTestSupport

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore
@@ -27,7 +28,7 @@ struct ConcurrencyTests {
                 return try await group.reduce(into: []) { $0.append($1) }
             }
             #expect(statuses.allSatisfy { $0.0 == .created }, "\(statuses)")
-            #expect(Set(statuses.compactMap(\.1)) == Set((1...6).map(Fixtures.bcritpSubjectID)))
+            #expect(Set(statuses.compactMap(\.1)) == Set((1...6).map { Fixtures.bcritpSubjectID($0).rawValue }))
             let trail = try await server.store.auditTrail(entity: nil, entityID: nil)
             #expect(try await server.store.verifyAuditChain() == .intact(count: trail.count))
         }
@@ -54,7 +55,7 @@ struct ConcurrencyTests {
             #expect(results.filter { $0.status == .ok }.count == 1, "\(results.map(\.status))")
             let refused = try #require(results.first { $0.status != .ok })
             expectErrorShape(refused, .conflict, code: "enrolment_full")
-            let enrolled = try await server.store.participants(studyID: server.services.study.id).filter { $0.status == .enrolled }
+            let enrolled = try await server.store.participants(studyID: StudyID(server.services.study.id)).filter { $0.status == .enrolled }
             #expect(enrolled.count == 5)
         }
     }

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaServer
 import Foundation
 import Hummingbird

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore
@@ -20,7 +21,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { "\(method.rawValue) \(template)" }
 
     func path(_ p: Participant) -> String {
-        template.replacingOccurrences(of: "{subjectID}", with: p.subjectID)
+        template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue)
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
     }
 
@@ -68,7 +69,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
     let fields: @Sendable (Caller, Participant) -> [(String, String)]
 
     var testDescription: String { "\(method.rawValue) \(template)" }
-    func path(_ p: Participant) -> String { template.replacingOccurrences(of: "{subjectID}", with: p.subjectID) }
+    func path(_ p: Participant) -> String { template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue) }
     func allows(_ caller: Caller) -> Bool {
         guard let role = caller.role else { return false }
         return permission?.allows(role) ?? true

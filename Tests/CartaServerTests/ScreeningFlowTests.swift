@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore
@@ -96,7 +97,7 @@ struct ScreeningFlowTests {
             #expect(list.json?["participants"]?.array?.map { $0["subjectID"] } == ["BCRITP-001"])
 
             // Every change went into the audit trail with source "api" and the correction's reason.
-            let p = try #require(try await server.store.participant(subjectID: id, studyID: server.services.study.id))
+            let p = try #require(try await server.store.participant(subjectID: SubjectID(id), studyID: StudyID(server.services.study.id)))
             let trail = try await client.api(.get, "/api/v1/audit?subjectID=\(id)", token: coordinator)
             #expect(trail.json == (try await client.api(.get, "/api/v1/audit?entityID=\(p.id.rawValue)", token: coordinator)).json)
             let events = try #require(trail.json?["events"]?.array)

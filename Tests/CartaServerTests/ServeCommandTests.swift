@@ -1,3 +1,4 @@
+import CartaTrial
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaCore
 import CartaServer
@@ -82,11 +83,11 @@ struct TestServer: Sendable {
     /// Registers a participant through the service (setup only; the flows under test use HTTP).
     func register(_ name: String = "Ada Lovelace") async throws -> Participant {
         try await services.screening.register(fullName: name, dateOfBirth: "1980-05-17", hospitalNumber: "H-\(name.count)",
-                                              siteID: nil, today: .today, actor: try await actor(.coordinator).1)
+                                              siteID: nil, actor: try await actor(.coordinator).1)
     }
 
     /// Enters the complete eligible screening data set through the service.
-    func enterEligibleData(_ subjectID: String) async throws -> Participant {
+    func enterEligibleData(_ subjectID: SubjectID) async throws -> Participant {
         let p = try await services.screening.participant(subjectID)
         var forms: [String: [String: ScreeningService.RawEntry]] = [:]
         for (form, items) in ScreeningData.eligible {

@@ -1,3 +1,4 @@
+import CartaTrial
 import Foundation
 import Hummingbird
 

@@ -11,7 +11,7 @@ struct AuditHasherTests {
     // sha256("0"*64 + json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)).
     @Test func hashMatchesIndependentComputation() {
         let event = AuditEvent(seq: 1, at: "2026-11-25T10:00:00.123Z", userID: "u-1", username: "cora", source: .web,
-                               entity: "item_value", entityID: "p-1", field: "SCR/LAB/PLT", oldValue: nil,
+                               entity: .itemValue, entityID: "p-1", field: "SCR/LAB/PLT", oldValue: nil,
                                newValue: "45 10*9/L", reason: "lab re-run / ré-analyse", prevHash: AuditHasher.genesis, hash: "")
         #expect(AuditHasher.hash(of: event, prevHash: AuditHasher.genesis)
                 == "1d01af9db494d578c6476f320e5f0acb14c0c8158d37829d1c611abf59484268")

@@ -52,7 +52,7 @@ struct StoreContractTests {
                 _ = try await store.createUser(username: "ines", displayName: "Other", role: .monitor,
                                                passwordHash: hash, actor: Fixtures.cliActor)
             }
-            let trail = try await store.auditTrail(entity: "user", entityID: user.id.rawValue)
+            let trail = try await store.auditTrail(entity: .user, entityID: user.id.rawValue)
             #expect(Set(trail.map(\.field)) == ["username", "display_name", "role", "active", "password"])
             #expect(trail.first { $0.field == "password" }?.newValue == "(set)")
             #expect(!trail.contains { ($0.newValue ?? "").contains("SECRETHASH") })
@@ -97,7 +97,7 @@ struct StoreContractTests {
         try await TestDatabase.with(engine) { store in
             let (_, actor) = try await Fixtures.user(store, "cora", role: .coordinator)
             var ids: [String] = []
-            for _ in 1...3 { ids.append(try await registerOne(store, actor).subjectID) }
+            for _ in 1...3 { ids.append(try await registerOne(store, actor).subjectID.rawValue) }
             #expect(ids == ["BCRITP-001", "BCRITP-002", "BCRITP-003"])
             let other = try await store.registerParticipant(studyID: "OTHER", siteID: "S01", subjectID: Fixtures.bcritpSubjectID,
                                                             identity: nil, actor: actor)
@@ -110,7 +110,7 @@ struct StoreContractTests {
             }
             #expect(error?.message.contains("BCRITP-002") == true)
             #expect(try await snapshot(store) == before)
-            #expect(try await store.participants(studyID: "NCT05315778").map(\.subjectID) == ids)
+            #expect(try await store.participants(studyID: "NCT05315778").map(\.subjectID.rawValue) == ids)
             #expect(try await store.participant(subjectID: "BCRITP-003", studyID: "NCT05315778")?.sequenceNumber == 3)
         }
     }
@@ -124,13 +124,13 @@ struct StoreContractTests {
             let p = try await registerOne(store, cora)
             #expect(p.version == 1)
             let saved = try await store.saveItems(participantID: p.id, eventOID: "SCREENING", formOID: "VITALS",
-                                                  values: [ItemValueInput(itemOID: "WEIGHT", valueText: "70", unitEntered: "kg")],
+                                                  values: [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "70", unit: "kg"))],
                                                   expectedVersion: 1, reason: nil, actor: carl)
             #expect(saved.version == 2 && saved.updatedBy == "carl")
             let before = try await snapshot(store)
             let error = await expectStoreError(.conflict) {
                 _ = try await store.saveItems(participantID: p.id, eventOID: "SCREENING", formOID: "VITALS",
-                                              values: [ItemValueInput(itemOID: "WEIGHT", valueText: "71", unitEntered: "kg")],
+                                              values: [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "71", unit: "kg"))],
                                               expectedVersion: 1, reason: nil, actor: cora)
             }
             #expect(error?.message.contains("carl") == true)
@@ -149,11 +149,11 @@ struct StoreContractTests {
         try await TestDatabase.with(engine) { store in
             let (user, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
             let p = try await registerOne(store, cora)
-            let values = [ItemValueInput(itemOID: "WEIGHT", valueText: "70", unitEntered: "kg"),
-                          ItemValueInput(itemOID: "HEIGHT", valueText: "170", unitEntered: "cm")]
+            let values = [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "70", unit: "kg")),
+                          ItemValueInput(itemOID: "HEIGHT", value: MeasuredValue(text: "170", unit: "cm"))]
             var v = try await store.saveItems(participantID: p.id, eventOID: "SCR", formOID: "VS", values: values,
                                               expectedVersion: 1, reason: nil, actor: cora)
-            var trail = try await store.auditTrail(entity: "item_value", entityID: p.id.rawValue)
+            var trail = try await store.auditTrail(entity: .itemValue, entityID: p.id.rawValue)
             #expect(Set(trail.map(\.field)) == ["SCR/VS/WEIGHT", "SCR/VS/WEIGHT:unit", "SCR/VS/HEIGHT", "SCR/VS/HEIGHT:unit"])
             #expect(trail.allSatisfy { $0.oldValue == nil && $0.userID == user.id.rawValue && $0.source == .web })
 
@@ -161,14 +161,14 @@ struct StoreContractTests {
             let same = try await store.saveItems(participantID: p.id, eventOID: "SCR", formOID: "VS", values: values,
                                                  expectedVersion: v.version, reason: nil, actor: cora)
             #expect(same.version == v.version)
-            #expect(try await store.auditTrail(entity: "item_value", entityID: p.id.rawValue).count == 4)
+            #expect(try await store.auditTrail(entity: .itemValue, entityID: p.id.rawValue).count == 4)
 
             // Unit change only (70 kg → 70 [lb_av]) with a reason: exactly one event.
             v = try await store.saveItems(participantID: p.id, eventOID: "SCR", formOID: "VS",
-                                          values: [ItemValueInput(itemOID: "WEIGHT", valueText: "70", unitEntered: "[lb_av]"),
+                                          values: [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "70", unit: "[lb_av]")),
                                                    values[1]],
                                           expectedVersion: v.version, reason: "wrong unit", actor: cora)
-            trail = try await store.auditTrail(entity: "item_value", entityID: p.id.rawValue)
+            trail = try await store.auditTrail(entity: .itemValue, entityID: p.id.rawValue)
             #expect(trail.count == 5)
             let last = try #require(trail.last)
             #expect(last.field == "SCR/VS/WEIGHT:unit" && last.oldValue == "kg" && last.newValue == "[lb_av]")
@@ -188,8 +188,8 @@ struct StoreContractTests {
             let before = try await snapshot(store)
             await expectStoreError(.constraint) {
                 _ = try await store.saveItems(participantID: p.id, eventOID: "SCR", formOID: "VS",
-                                              values: [ItemValueInput(itemOID: "WEIGHT", valueText: "70"),
-                                                       ItemValueInput(itemOID: "NOTE", valueText: "BOOM")],
+                                              values: [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "70")),
+                                                       ItemValueInput(itemOID: "NOTE", value: MeasuredValue(text: "BOOM"))],
                                               expectedVersion: 1, reason: nil, actor: cora)
             }
             #expect(try await snapshot(store) == before)
@@ -206,8 +206,8 @@ struct StoreContractTests {
             let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
             let p = try await registerOne(store, cora)
             let saved = try await store.saveForms(participantID: p.id, eventOID: "SCR", forms: [
-                (formOID: "VS", values: [ItemValueInput(itemOID: "WEIGHT", valueText: "70", unitEntered: "kg")]),
-                (formOID: "LAB", values: [ItemValueInput(itemOID: "HGB", valueText: "120", unitEntered: "g/L")]),
+                (formOID: "VS", values: [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "70", unit: "kg"))]),
+                (formOID: "LAB", values: [ItemValueInput(itemOID: "HGB", value: MeasuredValue(text: "120", unit: "g/L"))]),
             ], expectedVersion: 1, reason: nil, actor: cora)
             #expect(saved.version == 2)
             #expect(try await store.itemValues(participantID: p.id).map(\.address.formOID) == ["LAB", "VS"])
@@ -215,17 +215,17 @@ struct StoreContractTests {
             // The same item twice in one form is refused before anything is written.
             await expectStoreError(.constraint) {
                 _ = try await store.saveForms(participantID: p.id, eventOID: "SCR", forms: [
-                    (formOID: "VS", values: [ItemValueInput(itemOID: "WEIGHT", valueText: "71"),
-                                             ItemValueInput(itemOID: "WEIGHT", valueText: "72")]),
+                    (formOID: "VS", values: [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "71")),
+                                             ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "72"))]),
                 ], expectedVersion: 2, reason: nil, actor: cora)
             }
             try await installFailingAuditTrigger(store, engine)
             // A database failure in the second form undoes the first form's writes and audit rows too.
             await expectStoreError(.constraint) {
                 _ = try await store.saveForms(participantID: p.id, eventOID: "SCR", forms: [
-                    (formOID: "VS", values: [ItemValueInput(itemOID: "WEIGHT", valueText: "71", unitEntered: "kg")]),
-                    (formOID: "LAB", values: [ItemValueInput(itemOID: "HGB", valueText: "121", unitEntered: "g/L"),
-                                              ItemValueInput(itemOID: "NOTE", valueText: "BOOM")]),
+                    (formOID: "VS", values: [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: "71", unit: "kg"))]),
+                    (formOID: "LAB", values: [ItemValueInput(itemOID: "HGB", value: MeasuredValue(text: "121", unit: "g/L")),
+                                              ItemValueInput(itemOID: "NOTE", value: MeasuredValue(text: "BOOM"))]),
                 ], expectedVersion: 2, reason: "typo", actor: cora)
             }
             #expect(try await snapshot(store) == before)
@@ -239,7 +239,7 @@ struct StoreContractTests {
             let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
             let p = try await registerOne(store, cora)
             _ = try await store.saveItems(participantID: p.id, eventOID: "SCR", formOID: "LAB",
-                                          values: [ItemValueInput(itemOID: "PLT", valueText: "45", unitEntered: "10*9/L")],
+                                          values: [ItemValueInput(itemOID: "PLT", value: MeasuredValue(text: "45", unit: "10*9/L"))],
                                           expectedVersion: 1, reason: nil, actor: cora)
             let trail = try await store.auditTrail(entity: nil, entityID: nil)
             #expect(try await store.verifyAuditChain() == .intact(count: trail.count))
@@ -339,7 +339,7 @@ struct StoreContractTests {
             }
             #expect(enrolled.allSatisfy { $0.status == .enrolled && $0.enrolledAt != nil && $0.version == 2 })
             #expect(try await store.participants(studyID: "NCT05315778").filter { $0.status == .enrolled }.count == 6)
-            let statusTrail = try await store.auditTrail(entity: "participant", entityID: enrolled[0].id.rawValue)
+            let statusTrail = try await store.auditTrail(entity: .participant, entityID: enrolled[0].id.rawValue)
                 .filter { $0.field == "status" }
             #expect(statusTrail.map(\.newValue) == ["screening", "enrolled"])
             #expect(statusTrail.last?.oldValue == "screening")
@@ -371,7 +371,7 @@ struct StoreContractTests {
             #expect(latest.signerName == "Ines" && latest.meaning == "I confirm the eligibility assessment")
             // Data changes after signing make the signature stale.
             p = try await store.saveItems(participantID: p.id, eventOID: "SCR", formOID: "LAB",
-                                          values: [ItemValueInput(itemOID: "HGB", valueText: "95", unitEntered: "g/L")],
+                                          values: [ItemValueInput(itemOID: "HGB", value: MeasuredValue(text: "95", unit: "g/L"))],
                                           expectedVersion: p.version, reason: nil, actor: cora)
             let error = await expectStoreError(.invalidState) {
                 _ = try await store.enrol(participantID: p.id, expectedVersion: p.version, maxEnrolled: 5, actor: cora)
@@ -381,7 +381,7 @@ struct StoreContractTests {
             _ = try await sign(.eligible, p.version)
             let enrolled = try await store.enrol(participantID: p.id, expectedVersion: p.version, maxEnrolled: 5, actor: cora)
             #expect(enrolled.status == .enrolled)
-            let decisionAudit = try await store.auditTrail(entity: "eligibility_decision", entityID: d.id)
+            let decisionAudit = try await store.auditTrail(entity: .eligibilityDecision, entityID: d.id)
             #expect(decisionAudit.contains { $0.field == "decision" && $0.newValue == "eligible" && $0.username == "ines" })
         }
     }
@@ -403,7 +403,7 @@ struct StoreContractTests {
             await expectStoreError(.invalidState) {
                 _ = try await store.enrol(participantID: p.id, expectedVersion: reloaded.version, maxEnrolled: 5, actor: cora)
             }
-            let audit = try await store.auditTrail(entity: "participant", entityID: p.id.rawValue)
+            let audit = try await store.auditTrail(entity: .participant, entityID: p.id.rawValue)
             #expect(audit.contains { $0.field == "status" && $0.oldValue == "screening" && $0.newValue == "screen_failed" })
             #expect(audit.contains { $0.field == "screen_failure_reasons" && ($0.newValue ?? "").contains("withdrew consent") })
         }
@@ -426,7 +426,7 @@ struct StoreContractTests {
                 #expect(!text.contains("Quintana") && !text.contains("MRN-778812") && !text.contains("1961-04-09"), "identity leaked into \(table)")
             }
             #expect(tables["participant_identities"]?.count == 1)
-            let audit = try await store.auditTrail(entity: "participant_identity", entityID: p.id.rawValue)
+            let audit = try await store.auditTrail(entity: .participantIdentity, entityID: p.id.rawValue)
             #expect(audit.map(\.newValue) == ["(recorded)", "(recorded)", "(recorded)"])
         }
     }
@@ -439,11 +439,11 @@ struct StoreContractTests {
             let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
             let p = try await registerOne(store, cora)
             let inputs = [
-                ItemValueInput(itemOID: "PLT", valueText: "45", unitEntered: "10*3/uL", valueStandard: 45, unitStandard: "10*9/L",
-                               lowerLimitNormal: 150, upperLimitNormal: 400),
-                ItemValueInput(itemOID: "CREAT", valueText: "1.10", unitEntered: "mg/dL", valueStandard: 97.24, unitStandard: "umol/L",
-                               lowerLimitNormal: 0.6, upperLimitNormal: 1.2),
-                ItemValueInput(itemOID: "CMT", repeatKey: "2", valueText: "hemolysed sample; repeat drawn"),
+                ItemValueInput(itemOID: "PLT", value: MeasuredValue(text: "45", unit: "10*3/uL", standardValue: 45, standardUnit: "10*9/L",
+                               lowerLimitNormal: 150, upperLimitNormal: 400)),
+                ItemValueInput(itemOID: "CREAT", value: MeasuredValue(text: "1.10", unit: "mg/dL", standardValue: 97.24, standardUnit: "umol/L",
+                               lowerLimitNormal: 0.6, upperLimitNormal: 1.2)),
+                ItemValueInput(itemOID: "CMT", repeatKey: "2", value: MeasuredValue(text: "hemolysed sample; repeat drawn")),
             ]
             _ = try await store.saveItems(participantID: p.id, eventOID: "SCREENING", formOID: "LAB", values: inputs,
                                           expectedVersion: 1, reason: nil, actor: cora)
@@ -452,13 +452,12 @@ struct StoreContractTests {
             for input in inputs {
                 let v = try #require(stored.first { $0.address.itemOID == input.itemOID && $0.address.repeatKey == input.repeatKey })
                 #expect(v.address.eventOID == "SCREENING" && v.address.formOID == "LAB")
-                #expect(v.valueText == input.valueText && v.unitEntered == input.unitEntered)
-                #expect(v.valueStandard == input.valueStandard && v.unitStandard == input.unitStandard)
-                #expect(v.lowerLimitNormal == input.lowerLimitNormal && v.upperLimitNormal == input.upperLimitNormal)
+                // The measured value travels whole: as entered, standardised and the reference range.
+                #expect(v.value == input.value)
                 #expect(v.updatedBy == "cora")
             }
-            #expect(stored.first { $0.address.itemOID == "CREAT" }?.valueText == "1.10", "as-entered text keeps trailing zero")
-            let fields = try await store.auditTrail(entity: "item_value", entityID: p.id.rawValue).map(\.field)
+            #expect(stored.first { $0.address.itemOID == "CREAT" }?.value?.text == "1.10", "as-entered text keeps trailing zero")
+            let fields = try await store.auditTrail(entity: .itemValue, entityID: p.id.rawValue).map(\.field)
             #expect(fields.contains("SCREENING/LAB/CMT[2]"))
             #expect(fields.contains("SCREENING/LAB/PLT:uln"))
         }
@@ -470,10 +469,10 @@ struct StoreContractTests {
         try await TestDatabase.with(engine) { store in
             let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
             let subjects = try await withThrowingTaskGroup(of: String.self) { group in
-                for _ in 0..<12 { group.addTask { try await registerOne(store, cora).subjectID } }
+                for _ in 0..<12 { group.addTask { try await registerOne(store, cora).subjectID.rawValue } }
                 return try await group.reduce(into: [String]()) { $0.append($1) }
             }
-            #expect(subjects.sorted() == (1...12).map(Fixtures.bcritpSubjectID))
+            #expect(subjects.sorted() == (1...12).map { Fixtures.bcritpSubjectID($0).rawValue })
             let count = try await store.auditTrail(entity: nil, entityID: nil).count
             #expect(try await store.verifyAuditChain() == .intact(count: count))
         }
@@ -491,7 +490,7 @@ struct StoreContractTests {
                 subjects = try await withThrowingTaskGroup(of: String.self) { group in
                     for i in 0..<12 {
                         let s = i.isMultiple(of: 2) ? store : other
-                        group.addTask { try await registerOne(s, cora).subjectID }
+                        group.addTask { try await registerOne(s, cora).subjectID.rawValue }
                     }
                     return try await group.reduce(into: [String]()) { $0.append($1) }
                 }
@@ -500,7 +499,7 @@ struct StoreContractTests {
                 throw error
             }
             await other.close()
-            #expect(subjects.sorted() == (1...12).map(Fixtures.bcritpSubjectID))
+            #expect(subjects.sorted() == (1...12).map { Fixtures.bcritpSubjectID($0).rawValue })
             let count = try await store.auditTrail(entity: nil, entityID: nil).count
             #expect(try await store.verifyAuditChain() == .intact(count: count))
         }

@@ -1,13 +1,11 @@
+import CartaModel
+
 /// A participant status as a badge: code for styling and tests, a word and an icon (not colour alone).
 ///
 /// Source: issue 2 §6 (screening → enrolled or screen failed).
 public struct StatusBadge: Sendable, Equatable {
-    /// The participant statuses of the foundation slice.
-    public enum Status: String, Sendable, CaseIterable {
-        case screening
-        case enrolled
-        case screenFailed = "screen_failed"
-    }
+    /// The participant's status (the domain record's own type, so the page cannot drift from it).
+    public typealias Status = ParticipantStatus
 
     /// Stable code: `screening`, `enrolled` or `screen_failed` (used in `data-status` and query links).
     public let code: String

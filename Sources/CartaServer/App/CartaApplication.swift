@@ -2,6 +2,7 @@ import CartaModel
 import CartaCore
 import CartaStore
 import CartaStudy
+import CartaTrial
 import Foundation
 import Hummingbird
 import Logging
@@ -14,27 +15,15 @@ public enum CartaApplication {
     /// Opens the database, migrates it when it is empty (a non-empty database with pending
     /// migrations is refused: run `carta migrate` deliberately), and loads the study.
     public static func makeServices(config: ServerConfig, study: Study, logger: Logger) async throws -> CartaServices {
-        let url = try DatabaseURL(parsing: config.databaseURL)
-        let store = try await CartaStore.open(url, logger: logger)
+        let runtime = try await CartaRuntime.open(config.trial, study: study, migrate: .ifEmpty, logger: logger)
         do {
-            if try await store.isEmpty() {
-                let applied = try await store.migrate()
-                logger.info("new database: applied \(applied.count) migrations", metadata: ["db": "\(url)"])
-            } else {
-                let pending = try await store.pendingMigrations()
-                guard pending.isEmpty else {
-                    throw StoreError(.invalidConfiguration,
-                                     "the database at \(url) needs migrations \(pending.joined(separator: ", ")); run `carta migrate --db …` first")
-                }
-            }
-            return try CartaServices(config: config, store: store, study: study, logger: logger)
+            return try CartaServices(config: config, runtime: runtime, logger: logger)
         } catch {
-            await store.close()
+            await runtime.store.close()
             throw error
         }
     }
 
-    /// An application plus the `/api/v1` routes it registered (for the OpenAPI comparison test).
     public struct Built {
         public let application: Application<RouterResponder<AppRequestContext>>
         public let apiRoutes: [String]

@@ -1,5 +1,6 @@
 import CartaModel
 import CartaStore
+import CartaTrial
 import Hummingbird
 
 extension AppError {
@@ -16,10 +17,15 @@ extension AppError {
             case .invalidConfiguration: return AppError(.internalServerError, code: "invalid_configuration", message: e.message)
             case .database: return AppError(.serviceUnavailable, code: "database", message: "The database could not complete the request; nothing was saved. Try again.")
             }
-        case let e as ScreeningService.FormErrors:
-            let first = e.errors.first
-            return AppError(.unprocessableContent, code: "invalid_input",
-                            message: e.errors.map(\.message).joined(separator: " "), field: first?.field)
+        case let e as WorkflowError:
+            let status: HTTPResponse.Status
+            switch e.code {
+            case .notFound: status = .notFound
+            case .conflict, .invalidState, .notEligible, .incomplete, .eligible, .enrolmentFull: status = .conflict
+            case .invalidInput: status = .unprocessableContent
+            case .forbidden: status = .forbidden
+            }
+            return AppError(status, code: e.code.rawValue, message: e.message, field: e.field)
         default:
             return nil
         }

@@ -2,6 +2,7 @@ import CartaModel
 import CartaCore
 import CartaStore
 import CartaStudy
+import CartaTrial
 import Foundation
 import Hummingbird
 
@@ -14,7 +15,7 @@ extension CartaServices {
         }
         api.on(.get, "/participants") { request, context in
             _ = try context.require(.readStudyData)
-            var list = try await self.store.participants(studyID: self.study.id)
+            var list = try await self.store.participants(studyID: StudyID(self.study.id))
             if let status = request.uri.queryParameters["status"] {
                 guard let s = ParticipantStatus(rawValue: String(status)) else {
                     throw AppError.invalid("status", "status must be one of \(ParticipantStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -31,42 +32,40 @@ extension CartaServices {
             do {
                 p = try await self.screening.register(
                     fullName: r.fullName, dateOfBirth: r.dateOfBirth, hospitalNumber: r.hospitalNumber, siteID: r.siteID,
-                    today: .today, actor: AuditActor(user: user, source: .api))
-            } catch let e as ScreeningService.FormErrors {
+                    actor: AuditActor(user: user, source: .api))
+            } catch let e as WorkflowError where e.code == .invalidInput {
                 // Name the JSON keys this route takes, not the web form's field names.
                 let keys = ["full_name": "fullName", "date_of_birth": "dateOfBirth", "hospital_number": "hospitalNumber", "site": "siteID"]
-                throw ScreeningService.FormErrors(errors: e.errors.map { (keys[$0.field] ?? $0.field, $0.message) })
+                throw WorkflowError.invalidInput(e.fields.map { .init(field: keys[$0.field] ?? $0.field, message: $0.message) })
             }
             return try JSONResponse.make(ParticipantDTO(p), status: .created)
         }
         api.on(.get, "/participants/:subjectID") { _, context in
             let user = try context.require(.readStudyData)
-            let p = try await self.screening.participant(context.parameters.require("subjectID"))
-            let identity = Permission.readIdentity.allows(user.role) ? try await self.store.identity(of: p.id) : nil
-            let values = try await self.store.itemValues(participantID: p.id)
+            let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")),
+                                                     identity: Permission.readIdentity.allows(user.role))
             return try JSONResponse.make(ParticipantDetailDTO(
-                participant: ParticipantDTO(p), identity: identity.map(IdentityDTO.init),
-                items: values.map(ItemValueDTO.init)))
+                participant: ParticipantDTO(file.participant), identity: file.identity.map(IdentityDTO.init),
+                items: file.values.map(ItemValueDTO.init)))
         }
         struct FormSave: Decodable { let version: Int; let reason: String?; let items: [String: ScreeningService.RawEntry] }
         struct SaveOut: Encodable { let participant: ParticipantDTO; let warnings: [String: [String]] }
         api.on(.put, "/participants/:subjectID/forms/:formOID") { request, context in
             let user = try context.require(.enterData)
             let body = try await JSONResponse.decode(FormSave.self, from: request, context: context)
-            let result = try await self.screening.saveForm(
-                subjectID: context.parameters.require("subjectID"), formOID: context.parameters.require("formOID"),
-                entries: body.items, expectedVersion: body.version, reason: body.reason, actor: AuditActor(user: user, source: .api))
+            let result = try await self.screening.saveForms(
+                subjectID: SubjectID(context.parameters.require("subjectID")), forms: [context.parameters.require("formOID"): body.items],
+                expectedVersion: body.version, reason: body.reason, actor: AuditActor(user: user, source: .api))
             return try JSONResponse.make(SaveOut(participant: ParticipantDTO(result.participant), warnings: result.warnings))
         }
-        struct EligibilityOut: Encodable { let subjectID: String; let version: Int; let overall: String; let criteria: [ScreeningService.ChecklistRow]; let decision: DecisionDTO? }
+        struct EligibilityOut: Encodable { let subjectID: String; let version: Int; let overall: String; let criteria: [ChecklistRow]; let decision: DecisionDTO? }
         api.on(.get, "/participants/:subjectID/eligibility") { _, context in
             _ = try context.require(.readStudyData)
-            let p = try await self.screening.participant(context.parameters.require("subjectID"))
-            let evaluation = try await self.screening.evaluate(p)
-            let decision = try await self.store.latestEligibilityDecision(participantID: p.id)
+            let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")))
+            let evaluation = self.screening.evaluate(file)
             return try JSONResponse.make(EligibilityOut(
-                subjectID: p.subjectID, version: p.version, overall: evaluation.overall.word,
-                criteria: self.screening.checklist(evaluation), decision: decision.map(DecisionDTO.init)))
+                subjectID: file.participant.subjectID.rawValue, version: file.participant.version, overall: evaluation.overall.word,
+                criteria: self.screening.checklist(evaluation), decision: file.latestDecision.map(DecisionDTO.init)))
         }
         struct Signature: Decodable { let password: String; let decision: String; let meaning: String?; let version: Int }
         api.on(.post, "/participants/:subjectID/eligibility/signature") { request, context in
@@ -79,7 +78,7 @@ extension CartaServices {
                 throw AppError(.unauthorized, code: "signature_rejected", message: "The password is wrong; the decision was not signed.", field: "password")
             }
             let d = try await self.screening.sign(
-                subjectID: context.parameters.require("subjectID"), decision: kind, meaning: s.meaning,
+                subjectID: SubjectID(context.parameters.require("subjectID")), decision: kind, meaning: s.meaning,
                 expectedVersion: s.version, signer: user, actor: AuditActor(user: user, source: .api))
             return try JSONResponse.make(DecisionDTO(d), status: .created)
         }
@@ -88,7 +87,7 @@ extension CartaServices {
             let user = try context.require(.enrol)
             let v = try await JSONResponse.decode(VersionOnly.self, from: request, context: context)
             let p = try await self.screening.enrol(
-                subjectID: context.parameters.require("subjectID"), expectedVersion: v.version, actor: AuditActor(user: user, source: .api))
+                subjectID: SubjectID(context.parameters.require("subjectID")), expectedVersion: v.version, actor: AuditActor(user: user, source: .api))
             return try JSONResponse.make(ParticipantDTO(p))
         }
         struct Failure: Decodable { let version: Int; let reasons: [String] }
@@ -96,7 +95,7 @@ extension CartaServices {
             let user = try context.require(.enrol)
             let f = try await JSONResponse.decode(Failure.self, from: request, context: context)
             let p = try await self.screening.screenFail(
-                subjectID: context.parameters.require("subjectID"), reasons: f.reasons, expectedVersion: f.version,
+                subjectID: SubjectID(context.parameters.require("subjectID")), reasons: f.reasons, expectedVersion: f.version,
                 actor: AuditActor(user: user, source: .api))
             return try JSONResponse.make(ParticipantDTO(p))
         }

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-@testable import CartaServer
+import CartaWeb
 
 /// Page times are UTC with their offset (DESIGN.md §3); the arithmetic formatter must agree with
 /// Foundation's DateFormatter to the minute and second, before and after 1970.

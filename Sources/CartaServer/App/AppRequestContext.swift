@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaStore
 import Hummingbird

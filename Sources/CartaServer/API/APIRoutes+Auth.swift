@@ -1,6 +1,7 @@
 import CartaModel
 import CartaCore
 import CartaStore
+import CartaTrial
 import Foundation
 import Hummingbird
 

@@ -1,3 +1,4 @@
+import CartaTrial
 import CartaModel
 import CartaStore
 import Hummingbird
@@ -9,7 +10,7 @@ import HummingbirdAuth
 /// pages never accept bearer tokens. Source: OWASP CSRF Prevention Cheat Sheet.
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
-    let auth: AuthService
+    let auth: AccountService
 
     static let sessionCookie = "carta_session"
 

@@ -1,3 +1,4 @@
+import CartaTrial
 import Hummingbird
 
 /// Answers every failed `/api/` request in the DESIGN.md §3 error shape, including requests that

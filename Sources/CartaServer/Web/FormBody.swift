@@ -1,3 +1,4 @@
+import CartaTrial
 import Foundation
 
 /// The fields of an `application/x-www-form-urlencoded` body, in order, keeping repeated names.

@@ -1,4 +1,5 @@
 import CartaCore
+import CartaTrial
 import Foundation
 import Hummingbird
 

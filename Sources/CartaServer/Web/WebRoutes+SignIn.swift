@@ -1,6 +1,7 @@
 import CartaModel
 import CartaStore
 import CartaWeb
+import CartaTrial
 import Foundation
 import Hummingbird
 

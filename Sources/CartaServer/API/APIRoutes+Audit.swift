@@ -1,5 +1,6 @@
 import CartaModel
 import CartaStore
+import CartaTrial
 import Foundation
 import Hummingbird
 
@@ -13,9 +14,16 @@ extension CartaServices {
             if let subjectID = q["subjectID"] {
                 // API clients know participants by subject ID; their records are keyed by the internal id.
                 guard entityID == nil else { throw AppError.invalid("subjectID", "Filter by subjectID or by entityID, not both.") }
-                entityID = try await self.screening.participant(String(subjectID)).id.rawValue
+                entityID = try await self.screening.participant(SubjectID(String(subjectID))).id.rawValue
             }
-            let events = try await self.store.auditTrail(entity: q["entity"].map(String.init), entityID: entityID)
+            var entity: AuditEntity?
+            if let text = q["entity"] {
+                guard let e = AuditEntity(rawValue: String(text)) else {
+                    throw AppError.invalid("entity", "entity must be one of \(AuditEntity.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\").")
+                }
+                entity = e
+            }
+            let events = try await self.store.auditTrail(entity: entity, entityID: entityID)
             return try JSONResponse.make(["events": events])
         }
         struct Verification: Encodable { let intact: Bool; let count: Int?; let brokenAtSeq: Int?; let reason: String? }

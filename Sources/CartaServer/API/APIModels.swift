@@ -1,6 +1,7 @@
 import CartaModel
 import CartaCore
 import CartaStore
+import CartaTrial
 import Foundation
 
 /// A participant as the API shows it: pseudonymous, never with identifying details.
@@ -16,7 +17,7 @@ struct ParticipantDTO: Encodable {
     let screenFailureReasons: [String]
 
     init(_ p: Participant) {
-        subjectID = p.subjectID; studyID = p.studyID; siteID = p.siteID; status = p.status.rawValue
+        subjectID = p.subjectID.rawValue; studyID = p.studyID.rawValue; siteID = p.siteID.rawValue; status = p.status.rawValue
         version = p.version; registeredAt = p.createdAt; updatedAt = p.updatedAt; enrolledAt = p.enrolledAt
         screenFailureReasons = p.screenFailureReasons
     }
@@ -44,9 +45,9 @@ struct ItemValueDTO: Encodable {
     let updatedAt: Date
     let updatedBy: String
     init(_ v: ItemValue) {
-        event = v.address.eventOID; form = v.address.formOID; item = v.address.itemOID
-        value = v.valueText; unit = v.unitEntered; standardValue = v.valueStandard; standardUnit = v.unitStandard
-        lowerLimitNormal = v.lowerLimitNormal; upperLimitNormal = v.upperLimitNormal
+        event = v.address.eventOID.rawValue; form = v.address.formOID.rawValue; item = v.address.itemOID.rawValue
+        value = v.value?.text; unit = v.value?.unit; standardValue = v.value?.standardValue; standardUnit = v.value?.standardUnit
+        lowerLimitNormal = v.value?.lowerLimitNormal; upperLimitNormal = v.value?.upperLimitNormal
         updatedAt = v.updatedAt; updatedBy = v.updatedBy
     }
 }
@@ -78,12 +79,5 @@ extension EligibilityEvaluation.Overall {
         case .notEligible: return "not_eligible"
         case .incomplete: return "incomplete"
         }
-    }
-}
-
-extension ClinicalDate {
-    /// Today's calendar date in UTC (the server's clock; the pure core never reads a clock).
-    public static var today: ClinicalDate {
-        ClinicalDate(dayNumber: Int((Date().timeIntervalSince1970 / 86_400).rounded(.down)))
     }
 }

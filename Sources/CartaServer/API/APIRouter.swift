@@ -1,3 +1,4 @@
+import CartaTrial
 import Hummingbird
 
 /// Registers `/api/v1` routes and remembers each (method, path) so a test can compare them with

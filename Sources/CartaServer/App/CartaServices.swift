@@ -1,0 +1,37 @@
+import CartaModel
+import CartaStore
+import CartaStudy
+import CartaTrial
+import CartaWeb
+import Foundation
+import Logging
+
+/// Everything a request handler needs, built once at start-up: the application runtime (store, study,
+/// clock, services), the page renderer and the server's own configuration.
+///
+/// Source: DESIGN.md §2 (CartaServer's composition root, used by `main` and by tests, over `CartaRuntime`).
+public struct CartaServices: Sendable {
+    public let config: ServerConfig
+    public let runtime: CartaRuntime
+    public let pages: PageRenderer
+    public let logger: Logger
+    /// Site names by id, computed once.
+    let siteNames: [String: String]
+
+    public var store: CartaStore { runtime.store }
+    public var study: Study { runtime.study }
+    public var screening: ScreeningService { runtime.screening }
+    public var auth: AccountService { runtime.accounts }
+
+    public init(config: ServerConfig, runtime: CartaRuntime, logger: Logger) throws {
+        self.config = config
+        self.runtime = runtime
+        self.pages = try PageRenderer()
+        self.logger = logger
+        self.siteNames = Dictionary(runtime.study.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    public init(config: ServerConfig, store: CartaStore, study: Study, logger: Logger) throws {
+        try self.init(config: config, runtime: CartaRuntime(config: config.trial, store: store, study: study), logger: logger)
+    }
+}

@@ -1,0 +1,35 @@
+import CartaTrial
+import Foundation
+
+/// How `carta serve` listens, on top of the configuration every command shares.
+///
+/// Source: DESIGN.md §3 (`--host`, default 127.0.0.1; `--port`, default 8080; secure cookies off loopback).
+public struct ServerConfig: Sendable {
+    public var host: String
+    public var port: Int
+    public var databaseURL: String
+    public var initialAdminPassword: String?
+    public var secureCookies: Bool
+    public var bcryptCost: UInt8
+    public var sessionLifetime: TimeInterval
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = CartaConfig.defaultDatabaseURL,
+        initialAdminPassword: String? = nil, secureCookies: Bool? = nil, bcryptCost: UInt8 = 12,
+        sessionLifetime: TimeInterval = 8 * 3600
+    ) {
+        self.host = host
+        self.port = port
+        self.databaseURL = databaseURL
+        self.initialAdminPassword = initialAdminPassword
+        self.secureCookies = secureCookies ?? !(host == "127.0.0.1" || host == "localhost" || host == "::1")
+        self.bcryptCost = bcryptCost
+        self.sessionLifetime = sessionLifetime
+    }
+
+    /// The shared part, for the application runtime.
+    public var trial: CartaConfig {
+        CartaConfig(databaseURL: databaseURL, initialAdminPassword: initialAdminPassword, bcryptCost: bcryptCost,
+                    sessionLifetime: sessionLifetime)
+    }
+}

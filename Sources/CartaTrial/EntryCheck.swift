@@ -1,0 +1,51 @@
+import CartaModel
+import CartaStudy
+
+/// The check of one raw entry against its item definition: skip it, refuse it with field problems,
+/// or accept it as a measured value with soft-range warnings.
+///
+/// Source: issue 2 scope 6 ("every value is checked server-side against the study file: type, unit,
+/// hard limit → error naming the field; soft range → warning"); spec/clinical.md §10.3.
+enum EntryCheck {
+    case skip
+    case failed([WorkflowError.FieldProblem])
+    case ok(ItemValueInput, warnings: [String])
+
+    /// Checks one entry: the value by the item's type, unit and ranges; the reference limits as numbers.
+    static func check(_ item: ItemDefinition, _ entry: ScreeningService.RawEntry, hadValue: Bool) -> EntryCheck {
+        let raw = entry.value.trimmingCharacters(in: .whitespacesAndNewlines)
+        let unit = entry.unit?.trimmingCharacters(in: .whitespaces)
+        if raw.isEmpty {
+            if item.required && hadValue {
+                return .failed([.init(field: "item.\(item.oid)", message: "\(item.label) is required and cannot be cleared; enter the corrected value.")])
+            }
+            // Clearing a stored value is a change (audited); a blank that was blank is nothing.
+            return hadValue ? .ok(ItemValueInput(itemOID: ItemOID(item.oid), value: nil), warnings: []) : .skip
+        }
+        switch item.check(raw: raw, unit: unit?.isEmpty == false ? unit : nil) {
+        case .invalid(let message):
+            return .failed([.init(field: "item.\(item.oid)", message: message)])
+        case .valid(let value, let w):
+            var errors: [WorkflowError.FieldProblem] = []
+            var lln: Double?, uln: Double?
+            if item.collectsReferenceRange {
+                for (name, text) in [("lln", entry.lowerLimitNormal), ("uln", entry.upperLimitNormal)] {
+                    let t = (text ?? "").trimmingCharacters(in: .whitespaces)
+                    guard !t.isEmpty else { continue }
+                    guard let x = Double(t), x.isFinite, x >= 0 else {
+                        errors.append(.init(field: "\(name).\(item.oid)", message: "\(item.label): the \(name == "lln" ? "lower" : "upper") limit of normal must be a non-negative number (got \"\(t)\")."))
+                        continue
+                    }
+                    if name == "lln" { lln = x } else { uln = x }
+                }
+                if let lo = lln, let hi = uln, lo > hi {
+                    errors.append(.init(field: "lln.\(item.oid)", message: "\(item.label): the lower limit of normal \(lo) is above the upper limit \(hi)."))
+                }
+            }
+            guard errors.isEmpty else { return .failed(errors) }
+            return .ok(ItemValueInput(itemOID: ItemOID(item.oid), value: MeasuredValue(
+                text: value.text, unit: value.unit, standardValue: value.standardValue, standardUnit: value.standardUnit,
+                lowerLimitNormal: lln, upperLimitNormal: uln)), warnings: w)
+        }
+    }
+}

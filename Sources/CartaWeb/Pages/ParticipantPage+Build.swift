@@ -1,0 +1,189 @@
+import CartaCore
+import CartaModel
+import CartaStudy
+import Foundation
+
+extension ParticipantPage {
+    /// What the participant page is built from: records and decisions already made, no database.
+    ///
+    /// Source: issue 6 scope 4 (page models built from domain records by pure, unit-tested functions).
+    public struct Input: Sendable {
+        /// The participant's file (identity present only when the viewer may see it; value history included).
+        public var file: ParticipantFile
+        /// The study (forms and items).
+        public var study: Study
+        /// The evaluated checklist.
+        public var checklist: [ChecklistRow]
+        /// Where screening stands and what may happen next.
+        public var state: ScreeningState
+        /// The viewer's role.
+        public var role: UserRole
+        /// The viewer's printed name (shown on the signing form).
+        public var viewerName: String
+        /// The site's name.
+        public var siteName: String
+        /// Entries the user just posted, by form and item, shown instead of the stored values.
+        public var submitted: [String: [String: SubmittedEntry]]?
+        /// Field problems from the last save, by field (`item.OID`, `lln.OID`, `uln.OID`).
+        public var errors: [String: String]
+        /// The reason for change the user typed.
+        public var reason: String
+        /// A message about the whole screening form (e.g. a conflict).
+        public var screeningError: String?
+
+        /// Creates the input.
+        public init(file: ParticipantFile, study: Study, checklist: [ChecklistRow], state: ScreeningState, role: UserRole,
+                    viewerName: String, siteName: String, submitted: [String: [String: SubmittedEntry]]? = nil,
+                    errors: [String: String] = [:], reason: String = "", screeningError: String? = nil) {
+            self.file = file
+            self.study = study
+            self.checklist = checklist
+            self.state = state
+            self.role = role
+            self.viewerName = viewerName
+            self.siteName = siteName
+            self.submitted = submitted
+            self.errors = errors
+            self.reason = reason
+            self.screeningError = screeningError
+        }
+    }
+
+    /// One posted entry as typed (value, unit, reference limits).
+    public struct SubmittedEntry: Sendable, Equatable {
+        public var value: String
+        public var unit: String?
+        public var lowerLimitNormal: String?
+        public var upperLimitNormal: String?
+        /// Creates an entry.
+        public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil) {
+            self.value = value
+            self.unit = unit
+            self.lowerLimitNormal = lowerLimitNormal
+            self.upperLimitNormal = upperLimitNormal
+        }
+    }
+
+    /// Builds the participant page: checklist first (what the coordinator needs), then the forms with
+    /// each field's audit history, then the actions the viewer's role and the screening state allow.
+    public static func build(_ input: Input) -> Model {
+        let p = input.file.participant
+        let rows = input.checklist
+        let criteria = rows.map { row -> Criterion in
+            let outcome: Criterion.Outcome
+            switch row.result {
+            case .met: outcome = .met(row.reason)
+            case .notMet: outcome = .notMet(row.reason)
+            case .notEvaluable: outcome = .notEvaluable(missing: row.missing.joined(separator: ", "))
+            }
+            return .init(id: row.id, inclusion: row.kind == "inclusion", text: row.text, outcome: outcome)
+        }
+        let verdict: Verdict
+        switch input.state.overall {
+        case .eligible: verdict = .eligible("Every inclusion criterion is met and no exclusion criterion applies.")
+        case .notEligible(let failed):
+            // Say why right here (value and threshold), so nobody has to hunt through the table.
+            let why = failed.map { id in rows.first { $0.id == id && !$0.reason.isEmpty }?.reason ?? id }
+            verdict = .notEligible("Not met: \(why.joined(separator: "; ")).")
+        case .incomplete(let open): verdict = .incomplete("Cannot be decided yet: \(open.joined(separator: ", ")) need more data.")
+        }
+        let signature = input.file.latestDecision.map {
+            Signature(
+                signedBy: $0.signerName, signedAt: WebFormat.dateTime($0.signedAt),
+                decision: ($0.decision == .eligible ? "Eligible" : "Not eligible") + ($0.participantVersion == p.version ? "" : " (data changed since — sign again)"),
+                meaning: $0.meaning)
+        }
+        let version = String(p.version)
+        let subject = p.subjectID.rawValue
+        let canEdit = input.state.mayEnterScreeningData && Permission.enterData.allows(input.role)
+        let stored = Dictionary(input.file.values.filter { $0.address.eventOID == .screening }
+            .map { ("\($0.address.formOID)/\($0.address.itemOID)", $0) }, uniquingKeysWith: { a, _ in a })
+        // History by the value's path (before any ":part" suffix), grouped once for the whole page.
+        let history = Dictionary(grouping: input.file.valueHistory) { e in
+            e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
+        }
+        let sections = input.study.forms.map { form in
+            FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
+                formItem(item, stored: stored["\(form.oid)/\(item.oid)"], submitted: input.submitted?[form.oid]?[item.oid],
+                         errors: input.errors, history: history["\(EventOID.screening)/\(form.oid)/\(item.oid)"] ?? [])
+            })
+        }
+        let screening = Screening(
+            subjectId: subject, version: version, sections: sections, showReason: !input.file.values.isEmpty,
+            reasonForChange: input.reason, screeningError: input.screeningError, readOnly: !canEdit)
+
+        var signForm: SignForm?
+        if Permission.signEligibility.allows(input.role) {
+            let options: [(value: String, label: String)] = input.state.signableDecisions.map {
+                $0 == .eligible ? ("eligible", "Eligible — every criterion met") : ("not_eligible", "Not eligible")
+            }
+            if !options.isEmpty {
+                signForm = .init(subjectId: subject, version: version, decisions: SelectOption.list(options, current: options.first?.value),
+                                 meaning: EligibilityDecision.defaultMeaning, signerName: input.viewerName)
+            }
+        }
+        var enrolForm: ActionForm?
+        var blocked: String?
+        if Permission.enrol.allows(input.role) {
+            switch input.state.enrolment {
+            case .allowed: enrolForm = .enrol(subjectId: subject, version: version)
+            case .needsSignature: blocked = "Enrolment needs the investigator's signed eligibility decision on the current data."
+            case .notEligible, .incomplete: blocked = "Enrolment is possible only when every criterion is met."
+            case .notScreening: break
+            }
+        }
+        var screenFail: ScreenFailForm?
+        if input.state.mayRecordScreenFailure, Permission.enrol.allows(input.role) {
+            let suggested = rows.filter { $0.result == .notMet }.map { "\($0.id): \($0.reason)" }.joined(separator: "\n")
+            screenFail = .init(subjectId: subject, version: version, reasons: suggested)
+        }
+        let identity = input.file.identity
+        return Model(
+            subjectId: subject, status: p.status, site: input.siteName, registeredOn: WebFormat.date(p.createdAt),
+            identity: identity.map { .init(fullName: $0.fullName ?? "", dateOfBirth: $0.dateOfBirth?.description ?? "", hospitalNumber: $0.hospitalNumber ?? "") },
+            criteria: criteria, verdict: verdict, signature: signature, screening: screening,
+            signForm: signForm, enrolForm: enrolForm, enrolBlockedReason: blocked, screenFailForm: screenFail,
+            screenFailReasons: p.screenFailureReasons.isEmpty ? nil : p.screenFailureReasons.joined(separator: "; "))
+    }
+
+    static func formItem(_ item: ItemDefinition, stored: ItemValue?, submitted: SubmittedEntry?,
+                         errors: [String: String], history: [AuditEvent]) -> FormItem {
+        let kind: FormItem.Kind
+        switch item.type {
+        case .decimal, .integer: kind = .number
+        case .text: kind = .text
+        case .date: kind = .date
+        case .code: kind = .select
+        case .boolean: kind = .yesNo
+        }
+        func yesNo(_ v: String?) -> String? { item.type == .boolean ? (v == "true" ? "Y" : v == "false" ? "N" : v) : v }
+        let storedValue = stored?.value
+        let value = yesNo(submitted?.value) ?? yesNo(storedValue?.text) ?? ""
+        let unit = submitted?.unit ?? storedValue?.unit ?? item.unit
+        let units = item.acceptedUnits.map { SelectOption(value: $0, label: EligibilityFormat.displayUnit($0).isEmpty ? $0 : EligibilityFormat.displayUnit($0), selected: $0 == unit) }
+        func num(_ d: Double?) -> String { d.map { EligibilityFormat.number($0) } ?? "" }
+        let range = item.collectsReferenceRange
+            ? ReferenceRange(lln: submitted?.lowerLimitNormal ?? num(storedValue?.lowerLimitNormal),
+                             uln: submitted?.upperLimitNormal ?? num(storedValue?.upperLimitNormal)) : nil
+        let error = [errors["item.\(item.oid)"], errors["lln.\(item.oid)"], errors["uln.\(item.oid)"]].compactMap { $0 }.joined(separator: " ")
+        var warning: String?
+        if submitted == nil, let storedValue, !storedValue.text.isEmpty,
+           case .valid(_, let w) = item.check(raw: storedValue.text, unit: storedValue.unit), !w.isEmpty {
+            warning = w.joined(separator: " ")
+        }
+        let hidden: Set<String> = [ItemValuePart.standard.rawValue, ItemValuePart.standardUnit.rawValue]
+        let entries = history.filter { e in
+            guard let part = e.field.split(separator: ":", maxSplits: 1).dropFirst().first else { return true }
+            return !hidden.contains(String(part))
+        }.reversed().map { e in
+            let suffix = e.field.split(separator: ":").dropFirst().first.map { " (\($0 == "lln" ? "lower limit" : $0 == "uln" ? "upper limit" : String($0)))" } ?? ""
+            return HistoryEntry(when: WebFormat.auditTime(e.at), who: e.username, oldValue: (yesNo(e.oldValue) ?? "—") + suffix,
+                                newValue: (yesNo(e.newValue) ?? "—") + suffix, reason: e.reason ?? "", source: e.source.rawValue)
+        }
+        return FormItem(
+            oid: item.oid, label: item.label, kind: kind, value: value,
+            choices: item.type == .code ? SelectOption.list([("", "— choose —")] + item.codeList.map { ($0.code, $0.label) }, current: value) : [],
+            units: units, referenceRange: range, error: error.isEmpty ? nil : error, warning: warning,
+            help: item.help, loinc: item.loinc, history: entries)
+    }
+}
