@@ -84,7 +84,7 @@ let package = Package(
         ),
         .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore", "CartaTestSupport"], swiftSettings: strict),
         .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
-        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb"], exclude: ["__Snapshots__"], swiftSettings: strict),
+        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", .product(name: "Mustache", package: "swift-mustache")], exclude: ["__Snapshots__"], swiftSettings: strict),
         .testTarget(
             name: "CartaStoreTests",
             dependencies: ["CartaStore", "CartaCore", "CartaStudy", "CartaTestSupport"],
