@@ -97,7 +97,7 @@ let package = Package(
         ),
         .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore", "CartaTestSupport"], swiftSettings: strict),
         .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
-        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", "CartaModel", "CartaCore", "CartaStudy"], exclude: ["__Snapshots__"], swiftSettings: strict),
+        .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", "CartaModel", "CartaCore", "CartaStudy", .product(name: "Mustache", package: "swift-mustache")], exclude: ["__Snapshots__"], swiftSettings: strict),
         .testTarget(name: "CartaModelTests", dependencies: ["CartaModel", "CartaCore"], swiftSettings: strict),
         .testTarget(
             name: "CartaStoreTests",

@@ -51,25 +51,22 @@ public struct PageRenderer: Sendable {
     /// Throws `PageRenderError.unknownTemplate` when no such template was loaded.
     public func render<M: Sendable>(_ page: String, title: String, model: M, layout: LayoutModel) throws -> String {
         guard page != "layout", templateNames.contains(page) else { throw PageRenderError.unknownTemplate(page) }
-        let document = Document(
-            layout: layout, page: model, bodyTemplate: page, pageTitle: title, csrf: layout.csrf
-        )
+        let document = Self.document(page, title: title, model: model, layout: layout)
         guard let html = library.render(document, withTemplate: "layout") else {
             throw PageRenderError.unknownTemplate("layout")
         }
         return html
     }
-}
 
-/// The root object the layout template sees; page templates reach `csrf` from here.
-///
-/// Stored properties only: swift-mustache reads values through `Mirror`.
-private struct Document<M: Sendable>: Sendable {
-    let layout: LayoutModel
-    let page: M
-    let bodyTemplate: String
-    let pageTitle: String
-    let csrf: String
+    /// The root object the layout template renders for the template named `page` with `model`.
+    static func document<M: Sendable>(_ page: String, title: String, model: M, layout: LayoutModel) -> Document<M> {
+        Document(layout: layout, page: model, bodyTemplate: page, pageTitle: title, csrf: layout.csrf)
+    }
+
+    /// The root object the layout template renders for a page model (the drift tests walk it).
+    static func document<M: PageModel>(_ model: M, layout: LayoutModel) -> Document<M> {
+        document(M.template, title: model.title, model: model, layout: layout)
+    }
 }
 
 /// Why a page could not be rendered.

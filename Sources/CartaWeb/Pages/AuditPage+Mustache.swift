@@ -1,0 +1,47 @@
+import Mustache
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension AuditPage.Model: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "events": self.events
+        case "hasEvents": self.hasEvents
+        case "chain": self.chain
+        case "rangeText": self.rangeText
+        case "previousHref": self.previousHref
+        case "nextHref": self.nextHref
+        default: nil
+        }
+    }
+}
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension AuditPage.Event: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "seq": self.seq
+        case "time": self.time
+        case "user": self.user
+        case "source": self.source
+        case "entity": self.entity
+        case "field": self.field
+        case "oldValue": self.oldValue
+        case "newValue": self.newValue
+        case "reason": self.reason
+        default: nil
+        }
+    }
+}
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension AuditPage.ChainStatus: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "code": self.code
+        case "intact": self.intact
+        case "message": self.message
+        default: nil
+        }
+    }
+}
