@@ -100,6 +100,11 @@ let package = Package(
         .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", "CartaModel", "CartaCore", "CartaStudy", .product(name: "Mustache", package: "swift-mustache")], exclude: ["__Snapshots__"], swiftSettings: strict),
         .testTarget(name: "CartaModelTests", dependencies: ["CartaModel", "CartaCore"], swiftSettings: strict),
         .testTarget(
+            name: "CartaTrialTests",
+            dependencies: ["CartaTrial", "CartaModel", "CartaCore", "CartaStudy", "CartaStore", "CartaTestSupport"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CartaStoreTests",
             dependencies: ["CartaStore", "CartaModel", "CartaCore", "CartaStudy", "CartaTestSupport"],
             swiftSettings: strict
