@@ -2,6 +2,7 @@ import CartaModel
 import ArgumentParser
 import CartaStore
 import CartaStudy
+import CartaTrial
 import Foundation
 import Logging
 
@@ -10,10 +11,9 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Database URL: sqlite://file.sqlite, sqlite:///abs/path.sqlite or postgres://user:pass@host:port/db. Env: CARTA_DATABASE_URL. Default: ./carta.sqlite.")
     var db: String?
 
-    var urlText: String { db ?? ProcessInfo.processInfo.environment["CARTA_DATABASE_URL"] ?? "sqlite://carta.sqlite" }
-
+    /// Opens the database named by `--db`, else `CARTA_DATABASE_URL`, else the default (read once, by `CartaConfig`).
     func openStore() async throws -> CartaStore {
-        let url = try DatabaseURL(parsing: urlText)
+        let url = try DatabaseURL(parsing: CartaConfig.resolve(database: db, studyFile: nil).databaseURL)
         return try await CartaStore.open(url, logger: quietLogger())
     }
 }
@@ -22,12 +22,6 @@ struct DatabaseOptions: ParsableArguments {
 struct StudyOptions: ParsableArguments {
     @Option(name: .long, help: "Study file (YAML). Default: the built-in NCT05315778 study.")
     var study: String?
-
-    func load() throws -> Study {
-        guard let study else { return try StudyLoader.builtIn() }
-        guard let data = FileManager.default.contents(atPath: study) else { throw CLIFailure("study file \(study) cannot be read") }
-        return try StudyLoader.load(yaml: String(decoding: data, as: UTF8.self))
-    }
 }
 
 func quietLogger() -> Logger {
