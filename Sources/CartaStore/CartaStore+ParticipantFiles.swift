@@ -96,3 +96,13 @@ extension CartaStore {
         return ParticipantFile(participant: p, dateOfBirth: dob, identity: identity, latestDecision: decision, values: [])
     }
 }
+
+extension CartaStore {
+    /// A consistent, pseudonymous snapshot of a study for reports and exports (one read transaction).
+    ///
+    /// Source: DESIGN.md §1; issue 6 scope 2.
+    public func studySnapshot(studyID: StudyID) async throws -> StudySnapshot {
+        let at = now()
+        return StudySnapshot(studyID: studyID, takenAt: at, participants: try await participantFiles(studyID: studyID))
+    }
+}
