@@ -6,7 +6,7 @@ import Foundation
 /// rule [D]) and §6.5 (CAR-T caps).
 public struct CARTDoseRegimen: Codable, Sendable, Equatable {
     /// Which count the per-kg dose refers to (spec §6.4 [?]: registry silent; total cells probable).
-    public enum DoseBasis: String, Codable, Sendable { case totalCells, carPositiveCells }
+    public enum DoseBasis: String, Codable, Sendable, CaseIterable { case totalCells, carPositiveCells }
 
     /// Lowest target dose allowed, cells/kg.
     public var minCellsPerKg: Double = 1.0e7
