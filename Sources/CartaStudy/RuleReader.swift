@@ -2,7 +2,7 @@ import CartaCore
 import Foundation
 
 /// Reads the `eligibility` section: criteria and their rules, checked against the study's items
-/// and settings; `choose` nodes are resolved to the option selected in `settings`.
+/// and settings; `choose` nodes are resolved to the option selected in `settings.eligibility`.
 ///
 /// Source: spec/clinical.md §0.4; issue 2 scope item 2; docs/study-file.md "Rule kinds".
 struct RuleReader {
@@ -160,8 +160,11 @@ struct RuleReader {
         var days: Int?
         if case .mapping? = daysC.node {
             if daysC.mapping(known: ["setting"]), let name = daysC.child("setting").string() {
-                if case .integer? = SettingDefinition.named(name)?.kind { days = settings.integer(name) }
-                else { daysC.child("setting").problem("\"\(name)\" is not an integer setting") }
+                let windows = settings.eligibility.dayWindows
+                if let d = windows[name] { days = d } else {
+                    let hint = YAMLCursor.closest(name, in: Array(windows.keys)).map { "; did you mean \"\($0)\"?" } ?? ""
+                    daysC.child("setting").problem("\"\(name)\" is not a day-window setting of settings.eligibility\(hint) (known: \(windows.keys.sorted().joined(separator: ", ")))")
+                }
             }
         } else if let d = daysC.int() {
             if d < 0 { daysC.problem("must be 0 or more") } else { days = d }
@@ -174,14 +177,17 @@ struct RuleReader {
         guard b.mapping(known: ["setting", "options"]) else { return nil }
         let settingC = b.child("setting"), optionsC = b.child("options")
         var choices: [String]?
+        let known = settings.eligibility.readings
         if let name = settingC.string() {
-            if case .choice(let list)? = SettingDefinition.named(name)?.kind { choices = list }
-            else { settingC.problem("unknown choice setting \"\(name)\"") }
+            if let reading = known[name] { choices = reading.choices } else {
+                let hint = YAMLCursor.closest(name, in: Array(known.keys)).map { "; did you mean \"\($0)\"?" } ?? ""
+                settingC.problem("unknown choice setting \"\(name)\"\(hint) (known: \(known.keys.sorted().joined(separator: ", ")))")
+            }
         }
         guard optionsC.mapping(known: choices ?? (optionsC.entries() ?? []).map(\.0)), let options = optionsC.entries() else { return nil }
         var picked: EligibilityRule?, valid = true
         let name = settingC.string(required: false) ?? ""
-        let selected = settings.choice(name)
+        let selected = known[name]?.selected ?? ""
         for (option, ruleC) in options {
             var nested: [String] = []
             let r = rule(ruleC, readings: &nested, anchorAvailable: anchorAvailable)

@@ -25,13 +25,13 @@ public struct Study: Hashable, Sendable, Codable {
     /// Eligible ages in completed years (registry "Ages Eligible for Study").
     public var ageRange: AgeRange
     public var sites: [Site]
-    /// Every [D]/[?] choice of spec/clinical.md, by name.
+    /// Every [D]/[?] choice of spec/clinical.md as the rules' typed settings, including the dosing
+    /// regimens (`settings.lymphodepletion`, `settings.carT`, `settings.dosingLimits`).
     public var settings: StudySettings
     /// Screening forms and their items.
     public var forms: [FormDefinition]
     public var eligibility: StudyEligibility
     public var schedule: StudySchedule
-    public var dosing: DosingPlan
     /// Registry outcome measures.
     public var endpoints: [Endpoint]
 

@@ -35,41 +35,6 @@ extension StudyFileReader {
         return schedule
     }
 
-    /// Reads `dosing`: lymphodepletion agents and the CAR-T dose plan (fractions must sum to 100%).
-    func readDosing(_ c: YAMLCursor) -> DosingPlan {
-        var plan = DosingPlan(lymphodepletion: [], carT: CarTDosePlan(minCellsPerKg: 0, maxCellsPerKg: 0, fractions: []))
-        guard c.mapping(known: ["lymphodepletion", "carT"]) else { return plan }
-        plan.lymphodepletion = c.child("lymphodepletion").sequence().compactMap { a in
-            guard a.mapping(known: ["drug", "doseMgPerM2PerDay", "days"]) else { return nil }
-            let doseC = a.child("doseMgPerM2PerDay"), dose = doseC.double()
-            if let dose, dose <= 0 { doseC.problem("must be greater than 0") }
-            let daysC = a.child("days")
-            let days = daysC.sequence().compactMap { $0.int() }
-            if case .sequence? = daysC.node, days.isEmpty { daysC.problem("give at least one day") }
-            if days.contains(where: { $0 >= 0 }) { daysC.problem("lymphodepletion days must be before Day 0 (negative)") }
-            let drug = a.child("drug").string()
-            guard let drug, let dose else { return nil }
-            return LymphodepletionAgent(drug: drug, doseMgPerM2PerDay: dose, days: days)
-        }
-        let t = c.child("carT")
-        guard t.mapping(known: ["minCellsPerKg", "maxCellsPerKg", "fractions"]) else { return plan }
-        let lo = t.child("minCellsPerKg").double(), hi = t.child("maxCellsPerKg").double()
-        if let lo, let hi, lo <= 0 || lo > hi { t.problem("need 0 < minCellsPerKg ≤ maxCellsPerKg") }
-        let fc = t.child("fractions")
-        let fractions: [DoseFractionPlan] = fc.sequence().compactMap { f in
-            guard f.mapping(known: ["day", "percent"]) else { return nil }
-            let dayValue = f.child("day").int(), pctValue = f.child("percent").double()
-            guard let day = dayValue, let pct = pctValue else { return nil }
-            if day < 0 { f.child("day").problem("CAR-T fractions are given on Day 0 or later") }
-            if pct <= 0 || pct > 100 { f.child("percent").problem("must be greater than 0 and at most 100") }
-            return DoseFractionPlan(day: day, percent: pct)
-        }
-        let total = fractions.reduce(0) { $0 + $1.percent }
-        if !fractions.isEmpty, abs(total - 100) > 1e-9 { fc.problem("fractions add up to \(EligibilityFormat.number(total))%, not 100%") }
-        plan.carT = CarTDosePlan(minCellsPerKg: lo ?? 0, maxCellsPerKg: hi ?? 0, fractions: fractions)
-        return plan
-    }
-
     /// Reads `endpoints`: the registry outcome measures, unique ids.
     func readEndpoints(_ c: YAMLCursor) -> [Endpoint] {
         var ids = Set<String>()

@@ -22,14 +22,16 @@ struct StudyFileReader {
         let rules = RuleReader(log: log, items: items, settings: settings, ageRange: header.ageRange)
         let eligibility = rules.readEligibility(root.child("eligibility"))
         let schedule = readSchedule(root.child("schedule"), formOIDs: Set(forms.map(\.oid)))
-        let dosing = readDosing(root.child("dosing"))
+        if root.child("dosing").node != nil {
+            root.child("dosing").problem("the dosing regimens are settings now: use settings.lymphodepletion, settings.carT and settings.dosingLimits")
+        }
         let endpoints = readEndpoints(root.child("endpoints"))
         guard let pattern = header.pattern else { return nil }
         return Study(id: header.id, otherIDs: header.otherIDs, title: header.title, officialTitle: header.officialTitle,
                      sponsor: header.sponsor, phase: header.phase, design: header.design,
                      targetEnrolment: header.target, allowEnrolmentBeyondTarget: header.allowBeyond,
                      subjectIDPattern: pattern, ageRange: header.ageRange, sites: sites, settings: settings,
-                     forms: forms, eligibility: eligibility, schedule: schedule, dosing: dosing, endpoints: endpoints)
+                     forms: forms, eligibility: eligibility, schedule: schedule, endpoints: endpoints)
     }
 
     struct Header {
@@ -88,30 +90,5 @@ struct StudyFileReader {
         }
         if c.isPresent && sites.isEmpty { c.problem("at least one site is required") }
         return sites
-    }
-
-    func readSettings(_ c: YAMLCursor) -> StudySettings {
-        var settings = StudySettings.defaults
-        guard c.mapping(known: SettingDefinition.all.map(\.name), required: false), let entries = c.entries() else { return settings }
-        for (name, v) in entries {
-            guard let def = SettingDefinition.named(name) else { continue }  // reported as unknown key
-            switch def.kind {
-            case .choice(let options):
-                guard let s = v.string() else { continue }
-                if options.contains(s) { settings.values[name] = .choice(s) }
-                else { v.problem("\"\(s)\" is not one of \(options.joined(separator: ", "))") }
-            case .integer(let range):
-                guard let i = v.int() else { continue }
-                if range.contains(i) { settings.values[name] = .integer(i) }
-                else { v.problem("\(i) is outside \(range.lowerBound)–\(range.upperBound)") }
-            case .number(let range):
-                guard let d = v.double() else { continue }
-                if range.contains(d) { settings.values[name] = .number(d) }
-                else { v.problem("\(d) is outside \(range.lowerBound)–\(range.upperBound)") }
-            case .flag:
-                if let b = v.bool(default: nil) { settings.values[name] = .flag(b) }
-            }
-        }
-        return settings
     }
 }

@@ -1,3 +1,4 @@
+import CartaCore
 import Foundation
 import Yams
 
@@ -102,23 +103,28 @@ struct YAMLCursor {
         sequence(required: required).compactMap { $0.string() }
     }
 
-    /// The known name within edit distance 2 of `name`, for "did you mean" hints.
+    /// The known name nearest to `name`, for "did you mean" hints.
     static func closest(_ name: String, in known: [String]) -> String? {
-        func distance(_ a: [Character], _ b: [Character]) -> Int {
-            var row = Array(0...b.count)
-            for i in 1...max(a.count, 1) where !a.isEmpty {
-                var prev = row[0]; row[0] = i
-                for j in 1...max(b.count, 1) where !b.isEmpty {
-                    let tmp = row[j]
-                    row[j] = min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] == b[j - 1] ? 0 : 1))
-                    prev = tmp
-                }
+        KeySuggestion.closest(to: name, among: known)
+    }
+
+    /// The line of the node at `field` below this one (`a.b[2].c`), nil when it is not in the file.
+    func line(at field: String) -> Int? {
+        var node = self.node
+        for part in field.split(separator: ".") {
+            var name = Substring(part), indexes: [Int] = []
+            while let open = name.lastIndex(of: "["), name.hasSuffix("]"), let i = Int(name[name.index(after: open)..<name.index(before: name.endIndex)]) {
+                indexes.insert(i, at: 0); name = name[..<open]
             }
-            return row[b.count]
+            if !name.isEmpty {
+                guard case .mapping(let m)? = node else { return nil }
+                node = m.first { $0.key.string == String(name) }?.value
+            }
+            for i in indexes {
+                guard case .sequence(let seq)? = node, i < seq.count else { return nil }
+                node = seq[i]
+            }
         }
-        let n = Array(name.lowercased())
-        let best = known.map { ($0, distance(n, Array($0.lowercased()))) }.min { $0.1 < $1.1 }
-        guard let best, best.1 <= 2 else { return nil }
-        return best.0
+        return node?.mark?.line
     }
 }

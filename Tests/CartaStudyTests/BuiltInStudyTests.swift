@@ -65,11 +65,12 @@ struct BuiltInStudyTests {
     // Registry: LD Days −5…−3 at 30 / 300 mg/m²/day; 1.0–2.0 × 10^7 cells/kg; 10/30/60 fractions (§6.4 [D]).
     @Test func dosingScheduleAndEndpoints() throws {
         let study = try StudyLoader.builtIn()
-        #expect(study.dosing.lymphodepletion.map(\.drug) == ["fludarabine", "cyclophosphamide"])
-        #expect(study.dosing.lymphodepletion.map(\.doseMgPerM2PerDay) == [30, 300])
-        #expect(study.dosing.lymphodepletion.allSatisfy { $0.days == [-5, -4, -3] })
-        #expect(study.dosing.carT.minCellsPerKg == 1.0e7 && study.dosing.carT.maxCellsPerKg == 2.0e7)
-        #expect(study.dosing.carT.fractions.map(\.percent) == [10, 30, 60])
+        let ld = study.settings.lymphodepletion, carT = study.settings.carT
+        #expect(ld.drugs.map(\.name) == ["fludarabine", "cyclophosphamide"])
+        #expect(ld.drugs.map(\.mgPerM2PerDay) == [30, 300])
+        #expect(ld.days == [-5, -4, -3])
+        #expect(carT.minCellsPerKg == 1.0e7 && carT.maxCellsPerKg == 2.0e7)
+        #expect(carT.fractions.map(\.percent) == [10, 30, 60])
         let days = study.schedule.visits.map(\.day)
         #expect(Array(days.filter { (0...14).contains($0) }) == Array(0...14))
         #expect(days.last == 180)
@@ -80,13 +81,12 @@ struct BuiltInStudyTests {
 
     @Test func settingsHoldTheSpecDefaults() throws {
         let s = try StudyLoader.builtIn().settings
-        #expect(s.transaminaseReading == "either")
-        #expect(s.coagulationReading == "aboveUpperLimit")
-        #expect(s.priorStudyWindowDays == 90)
-        #expect(s.choice("bsaFormula") == "mosteller")
-        #expect(s.integer("rescueWindowDays") == 56)
-        // Every known setting is written out in the built-in file, so the choices are visible there.
-        let text = try BuiltInStudy.yamlText()
-        for d in SettingDefinition.all { #expect(text.contains("\n  \(d.name): "), "setting \(d.name) not in the built-in file") }
+        #expect(s.eligibility.transaminaseReading == .either)
+        #expect(s.eligibility.coagulationReading == .aboveUpperLimit)
+        #expect(s.eligibility.priorStudyWindowDays == 90)
+        #expect(s.lymphodepletion.bsaFormula == .mosteller)
+        #expect(s.response.rescueWindowDays == 56)
+        #expect(s.lymphodepletion.drugs[0].renalAdjustment == .fludaraProportional)
+        // Every setting in the file reaches its rule: SettingsWiringTests.
     }
 }

@@ -19,11 +19,13 @@ struct StudyFileDocsTests {
         let study = try StudyLoader.load(yaml: String(rest[start.upperBound..<end.lowerBound]))
         #expect(study.subjectID(sequence: 3) == "EX-03")
         #expect(study.eligibility.criteria.map(\.id) == ["I1", "I2", "E1"])
-        #expect(study.settings.transaminaseReading == "either")  // defaults apply when settings are omitted
+        #expect(study.settings.eligibility == EligibilitySettings())  // defaults apply where settings are omitted
+        #expect(study.settings.carT.fractions == [CARTFraction(protocolDay: 0, percent: 100)])
     }
 
     @Test func settingsTableIsComplete() throws {
         let text = try Self.docs()
-        for d in SettingDefinition.all { #expect(text.contains("| `\(d.name)` |"), "\(d.name) missing from docs") }
+        for w in SettingsWiringTests.wires { #expect(text.contains("| `\(w.key)` |"), "\(w.key) missing from docs") }
+        for section in StudySettings.sectionNames { #expect(text.contains("### `settings.\(section)`"), "\(section) missing from docs") }
     }
 }

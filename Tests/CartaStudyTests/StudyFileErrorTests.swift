@@ -36,9 +36,19 @@ struct StudyFileErrorTests {
          "item \"HGB\" is a decimal item; attestation needs a boolean item"),
         ("values: [FAIL]", "values: [FAILED]", "eligibility.exclusion[5].rule.coded.values", "code \"FAILED\" is not in the code list of \"TCELL_RESULT\""),
         ("limit: {item: CREAT,", "limit: {item: LVEF,", "eligibility.exclusion[7].rule.any[0].limit.item", "does not collect a reference range"),
-        ("transaminaseReading: either ", "transaminaseReading: neither ", "settings.transaminaseReading", "\"neither\" is not one of either, both"),
+        ("transaminaseReading: either ", "transaminaseReading: neither ", "settings.eligibility.transaminaseReading", "\"neither\" is not one of: either, both"),
+        ("rescueWindowDays: 56 ", "rescueWindowDays: x ", "settings.response.rescueWindowDays", "expected an integer (got \"x\")"),
+        ("rescueWindowDays: 56 ", "rescueWindowDays: -1 ", "settings.response.rescueWindowDays", "must be ≥ 0 days, got -1"),
+        ("rescueWindowDays: 56 ", "rescueWindowDay: 28 ", "settings.response.rescueWindowDay", "unknown key; did you mean \"rescueWindowDays\"?"),
+        ("bsaFormula: mosteller ", "bsaFormula: duBois ", "settings.lymphodepletion.bsaFormula", "\"duBois\" is not one of: mosteller, dubois, haycock, gehanGeorge, stevenson"),
+        ("  response:\n", "  respnse:\n", "settings.respnse", "unknown key \"respnse\"; did you mean \"response\"?"),
+        ("holdAtCRSGrade: 2 ", "holdAtCRSGrade: {grade: 2} ", "settings.carT.holdRule.holdAtCRSGrade", "expected an integer (got an object)"),
+        ("  questionnaire:\n    minAnsweredFraction: 0.5             # §3 [D] ITP-PAQ scale scored with ≥ 50% of items answered\n",
+         "  questionnaire: [0.5]\n", "settings.questionnaire", "expected an object (got a list)"),
+        ("days: [-5, -4, -3]\n", "days: {first: -5}\n", "settings.lymphodepletion.days", "expected a list (got an object)"),
+        ("        label: Sex\n", "        lable: Sex\n", "forms[0].items[1].lable", "unknown key \"lable\"; did you mean \"label\"?"),
         ("  - compare: {item: HGB", "  - comprae: {item: HGB", "eligibility.exclusion[6].rule.any[0].comprae", "unknown rule kind \"comprae\"; did you mean \"compare\"?"),
-        ("{day: 2, percent: 60}", "{day: 2, percent: 50}", "dosing.carT.fractions", "fractions add up to 90%, not 100%"),
+        ("{protocolDay: 2, percent: 60}", "{protocolDay: 2, percent: 50}", "settings.carT.fractions", "percentages sum to 90, must sum to 100"),
         ("forms: [F_VITALS, F_LAB_HEM]}", "forms: [F_VITALS, F_LAB_HEMX]}", "schedule.visits[4].forms[1]", "unknown form \"F_LAB_HEMX\""),
         ("{age: {minYears: 18, maxYears: 65", "{age: {minYears: 18, maxYears: 70", "eligibility.inclusion[1].rule.age", "differs from study.ageRange 18–65"),
         ("formatVersion: 1", "formatVersion: 2", "formatVersion", "unsupported format version 2"),
@@ -49,7 +59,7 @@ struct StudyFileErrorTests {
          "type: number\n        required: true\n        hardRange: {min: 0, max: 5}\n        help: >-", "forms[1].items[0].type", "unknown type \"number\""),
         ("loinc: 718-7", "loinc: 718_7", "forms[2].items[0].loinc", "is not a LOINC code"),
         ("days: {setting: priorStudyWindowDays}", "days: {setting: priorStudyWindow}", "eligibility.exclusion[10].rule.all[1].withinDays.days.setting",
-         "\"priorStudyWindow\" is not an integer setting"),
+         "\"priorStudyWindow\" is not a day-window setting of settings.eligibility; did you mean \"priorStudyWindowDays\"?"),
         ("{oid: E16_INVESTIGATOR, label", "{oid: 16_INVESTIGATOR, label", "forms[9].items[13].oid", "is not a valid OID"),
         ("allowEnrolmentBeyondTarget: false", "allowEnrolmentBeyondTarget: nope", "study.allowEnrolmentBeyondTarget", "expected true or false"),
     ] as [(String, String, String, String)])
@@ -65,12 +75,12 @@ struct StudyFileErrorTests {
             ("targetEnrolment: 5", "targetEnrolment: -1"),
             ("- oid: WBC", "- oid: HGB"),
             ("transaminaseReading: either ", "transaminaseReading: neither "),
-            ("{day: 2, percent: 60}", "{day: 2, percent: 50}"),
+            ("{protocolDay: 2, percent: 60}", "{protocolDay: 2, percent: 50}"),
             ("  phase: Phase 2", "  phase: Phase 2\n  colour: blue"),
         ])
         let paths = Set(Self.problems(yaml).map(\.path))
         for p in ["eligibility.exclusion[6].rule.any[0].compare.item", "study.targetEnrolment", "forms[2].items[3].oid",
-                  "settings.transaminaseReading", "dosing.carT.fractions", "study.colour"] {
+                  "settings.eligibility.transaminaseReading", "settings.carT.fractions", "study.colour"] {
             #expect(paths.contains(p), "missing \(p) in \(paths.sorted())")
         }
     }

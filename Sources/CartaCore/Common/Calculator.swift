@@ -16,14 +16,11 @@ public protocol Calculator: Sendable {
 }
 
 extension Calculator {
-    /// Decodes `json`, computes, and encodes the output with sorted keys (stable bytes).
+    /// Decodes `json` strictly (unknown keys are `unknown_field` errors), computes, and encodes the
+    /// output with sorted keys (stable bytes).
+    /// Source: docs/calculators.md "Errors"; issue 6 items 3–4.
     public static func run(json: Data) throws -> Data {
-        let input: Input
-        do {
-            input = try CalculatorJSON.decoder().decode(Input.self, from: json)
-        } catch let error as DecodingError {
-            throw CalculatorJSON.describe(error, json: json)
-        }
+        let input = try StrictDecoding.decode(Input.self, json: json)
         let output = try compute(input)
         return try CalculatorJSON.encoder().encode(output)
     }
@@ -100,19 +97,42 @@ public enum CalculatorJSON {
             if p.isEmpty {
                 return CalculatorError(code: "malformed_json", message: "input is not valid JSON: \(ctx.debugDescription)", field: nil)
             }
-            return CalculatorError(code: "invalid_input", message: "\(p): \(ctx.debugDescription)", field: p)
+            return CalculatorError(code: "invalid_input", message: "\(p): \(userTerms(ctx.debugDescription))", field: p)
         @unknown default:
             return CalculatorError(code: "invalid_input", message: "\(error)", field: nil)
         }
     }
 
-    private static func typeName(_ t: Any.Type) -> String {
+    /// A Swift type in the user's terms: "a number", "an object", "a list" — never a type name.
+    static func typeName(_ t: Any.Type) -> String {
         switch t {
         case is Double.Type, is Float.Type: return "a number"
-        case is Int.Type: return "an integer"
+        case is Int.Type, is Int8.Type, is Int16.Type, is Int32.Type, is Int64.Type,
+             is UInt.Type, is UInt8.Type, is UInt16.Type, is UInt32.Type, is UInt64.Type: return "an integer"
         case is String.Type: return "a string"
         case is Bool.Type: return "true or false"
-        default: return "\(t)"
+        default: break
         }
+        let name = String(describing: t)
+        if name.contains("Dictionary") || name.contains("Mapping") { return "an object" }
+        if name.contains("Array") || name.contains("Sequence") { return "a list" }
+        if let choices = StrictDecoder.choices(of: t) { return "one of: \(choices.joined(separator: ", "))" }
+        return "a single value"
+    }
+
+    /// A decoder's own message with Swift type names removed
+    /// (`Cannot initialize Sex from invalid String value M` → `"M" is not an accepted value`).
+    static func userTerms(_ message: String) -> String {
+        if message.hasPrefix("Cannot initialize"), let r = message.range(of: " value ") {
+            return "\"\(message[r.upperBound...])\" is not an accepted value"
+        }
+        if message.contains("does not fit in") { return "expected a whole number in range" }
+        return message
+    }
+
+    /// A number as the user wrote it: `5`, `1.5`, `10000000`.
+    static func number(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int(v)) }
+        return String(v)
     }
 }

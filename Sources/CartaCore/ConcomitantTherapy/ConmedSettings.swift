@@ -2,7 +2,7 @@
 ///
 /// Decoding fills absent keys with the defaults.
 /// Source: spec/clinical.md §9.3 items 1–3.
-public struct ConmedSettings: Codable, Sendable, Equatable {
+public struct ConmedSettings: Codable, Sendable, Hashable {
     /// Baseline regimen = the last this-many days before the first LD dose [D: 28 = 4 weeks].
     public var baselineWindowDays: Int = 28
     /// Protocol day of the first LD dose when no date is given [V: −5].

@@ -4,9 +4,16 @@ import Foundation
 ///
 /// Source: spec/clinical.md §6.4 (1.0–2.0 × 10^7 cells/kg [V]; fractions [R/D]; cell basis [?]; hold
 /// rule [D]) and §6.5 (CAR-T caps).
-public struct CARTDoseRegimen: Codable, Sendable, Equatable {
+public struct CARTDoseRegimen: Codable, Sendable, Hashable {
     /// Which count the per-kg dose refers to (spec §6.4 [?]: registry silent; total cells probable).
-    public enum DoseBasis: String, Codable, Sendable { case totalCells, carPositiveCells }
+    public enum DoseBasis: String, Codable, Sendable, CaseIterable { case totalCells, carPositiveCells }
+
+    /// What defines protocol Day 0 (spec §0.3 [D]: the first CAR-T fraction); `validate` enforces it
+    /// by requiring the first fraction on Day 0.
+    public enum DayZero: String, Codable, Sendable, CaseIterable {
+        /// Day 0 is the date of the first fraction of a split dose.
+        case firstFraction
+    }
 
     /// Lowest target dose allowed, cells/kg.
     public var minCellsPerKg: Double = 1.0e7
@@ -17,13 +24,15 @@ public struct CARTDoseRegimen: Codable, Sendable, Equatable {
         CARTFraction(protocolDay: 0, percent: 10), CARTFraction(protocolDay: 1, percent: 30), CARTFraction(protocolDay: 2, percent: 60),
     ]
     public var doseBasis: DoseBasis = .totalCells
+    /// What Day 0 is (spec §0.3 [D]).
+    public var dayZero: DayZero = .firstFraction
     public var holdRule: CARTHoldRule = CARTHoldRule()
     public var limits: DosingLimits = DosingLimits()
 
     /// The spec defaults.
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case minCellsPerKg, maxCellsPerKg, fractions, doseBasis, holdRule, limits }
+    enum CodingKeys: String, CodingKey { case minCellsPerKg, maxCellsPerKg, fractions, doseBasis, dayZero, holdRule, limits }
 
     /// Decodes overrides; absent keys keep the defaults.
     public init(from decoder: any Decoder) throws {
@@ -33,6 +42,7 @@ public struct CARTDoseRegimen: Codable, Sendable, Equatable {
         maxCellsPerKg = try c.dosingDecode(.maxCellsPerKg, default: d.maxCellsPerKg)
         fractions = try c.dosingDecode(.fractions, default: d.fractions)
         doseBasis = try c.dosingDecode(.doseBasis, default: d.doseBasis)
+        dayZero = try c.dosingDecode(.dayZero, default: d.dayZero)
         holdRule = try c.dosingDecode(.holdRule, default: d.holdRule)
         limits = try c.dosingDecode(.limits, default: d.limits)
     }

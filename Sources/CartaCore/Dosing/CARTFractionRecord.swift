@@ -16,7 +16,7 @@ public struct CARTFractionRecord: Codable, Sendable, Equatable {
     public var deliveredTotalCells: Double?
 
     /// An investigator's choice for a fraction left to them.
-    public enum InvestigatorDecision: String, Codable, Sendable { case give, hold }
+    public enum InvestigatorDecision: String, Codable, Sendable, CaseIterable { case give, hold }
 
     /// Memberwise initialiser (values are validated when computed).
     public init(crsGradeBefore: Int? = nil, icansGradeBefore: Int? = nil, investigatorDecision: InvestigatorDecision? = nil,

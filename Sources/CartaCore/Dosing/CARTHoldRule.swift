@@ -5,7 +5,7 @@ import Foundation
 /// Source: spec/clinical.md §6.4 [D] ("hold remaining fractions if CRS ≥ grade 2 or any ICANS; if
 /// grade 1 (fever only), the investigator decides and the reason is recorded"); grades per ASTCT
 /// 2019 (§5.1, §5.2), 0 = none.
-public struct CARTHoldRule: Codable, Sendable, Equatable {
+public struct CARTHoldRule: Codable, Sendable, Hashable {
     /// CRS grade at or above which the remaining fractions are held.
     public var holdAtCRSGrade: Int = 2
     /// ICANS grade at or above which the remaining fractions are held (1 = any ICANS).

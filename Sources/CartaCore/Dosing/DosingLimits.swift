@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Source: spec/clinical.md §6.5 (all values [D], defaults below); §6.2 (recalculate when weight
 /// changes > 10%).
-public struct DosingLimits: Codable, Sendable, Equatable {
+public struct DosingLimits: Codable, Sendable, Hashable {
     /// Weight accepted for dosing, kg (block outside).
     public var weightKg: ClosedRange<Double> = 35...150
     /// Height accepted for dosing, cm (block outside).

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Source: spec/clinical.md §6.2 (30 / 300 mg/m²/day [V registry]; rounding 1 mg / 10 mg [D]) and
 /// §6.3 (fludarabine renal table; no renal adjustment for cyclophosphamide at 300 mg/m² [R]).
-public struct LymphodepletionDrug: Codable, Sendable, Equatable {
+public struct LymphodepletionDrug: Codable, Sendable, Hashable {
     /// Drug name as printed on the plan, e.g. `fludarabine`.
     public var name: String
     /// Protocol dose, mg per m² per day.

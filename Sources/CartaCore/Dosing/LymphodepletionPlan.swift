@@ -6,7 +6,7 @@ import Foundation
 /// > 10% weight change), §6.3 (renal table, PI sign-off on any reduction), §6.5 (limits, warnings).
 public struct LymphodepletionPlan: Encodable, Sendable, Equatable {
     /// Whether a drug (or a day of it) is to be given.
-    public enum Status: String, Codable, Sendable { case administer, doNotAdminister }
+    public enum Status: String, Codable, Sendable, CaseIterable { case administer, doNotAdminister }
 
     /// One protocol day of one drug.
     public struct Day: Encodable, Sendable, Equatable {

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Source: spec/clinical.md §6.2 (Flu 30 + Cy 300 mg/m²/day on Days −5, −4, −3 [V]; rounding and
 /// 5% block [D]), §6.1 (formula setting, default Mosteller [D]; no routine capping [R]), §6.5 (limits).
-public struct LymphodepletionRegimen: Codable, Sendable, Equatable {
+public struct LymphodepletionRegimen: Codable, Sendable, Hashable {
     /// Drugs given on each day, in plan order.
     public var drugs: [LymphodepletionDrug] = [.fludarabine, .cyclophosphamide]
     /// Protocol days of administration (Day 0 = first CAR-T infusion).

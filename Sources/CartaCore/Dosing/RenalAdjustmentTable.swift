@@ -4,9 +4,9 @@ import Foundation
 ///
 /// Source: spec/clinical.md §6.3 (Fludara IV label table, proportional rule for 30 mg/m² [D],
 /// "implement the Fludara table as default with a per-study override").
-public struct RenalAdjustmentTable: Codable, Sendable, Equatable {
+public struct RenalAdjustmentTable: Codable, Sendable, Hashable {
     /// One band: applies when CrCl ≥ `minCrClMlMin` and below the next higher band's minimum.
-    public struct Band: Codable, Sendable, Equatable {
+    public struct Band: Codable, Sendable, Hashable {
         /// Inclusive lower bound of the band, mL/min.
         public var minCrClMlMin: Double
         /// Percentage of the protocol dose given in this band (100 = full); nil when `doNotAdminister`.

@@ -8,7 +8,7 @@ public struct EligibilityCriterion: Hashable, Sendable, Codable {
     /// Whether the criterion must hold (inclusion) or must not hold (exclusion).
     ///
     /// Source: NCT05315778 registry record, "Inclusion Criteria" / "Exclusion Criteria".
-    public enum Kind: String, Hashable, Sendable, Codable {
+    public enum Kind: String, Hashable, Sendable, Codable, CaseIterable {
         case inclusion, exclusion
     }
 

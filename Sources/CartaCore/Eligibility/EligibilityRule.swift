@@ -93,7 +93,7 @@ public enum ComparisonOperator: String, Hashable, Sendable, Codable, CaseIterabl
 /// Which end of a lab's normal reference range a relative rule uses.
 ///
 /// Source: spec/clinical.md §0.4 E8–E10 ("× the upper limit of the normal range").
-public enum ReferenceLimit: String, Hashable, Sendable, Codable {
+public enum ReferenceLimit: String, Hashable, Sendable, Codable, CaseIterable {
     case upperLimitNormal = "ULN"
     case lowerLimitNormal = "LLN"
 }
@@ -101,7 +101,7 @@ public enum ReferenceLimit: String, Hashable, Sendable, Codable {
 /// The date a `withinDays` rule counts back from.
 ///
 /// Source: spec/clinical.md §0.4 E11 ("within 3 months before this CAR-T cell infusion").
-public enum DateAnchor: String, Hashable, Sendable, Codable {
+public enum DateAnchor: String, Hashable, Sendable, Codable, CaseIterable {
     /// The planned date of the first CAR-T infusion (Day 0).
     case plannedInfusion
     /// The informed-consent date.

@@ -1,7 +1,7 @@
 /// The sub-rule that produced an assessment's status (compact; rendered to text only on demand).
 ///
 /// Source: spec/clinical.md §1.6 rules B, E and S.
-public enum StatusBasis: String, Sendable, Equatable, Codable {
+public enum StatusBasis: String, Sendable, Equatable, Codable, CaseIterable {
     /// Rule B: counted toward the baseline candidates.
     case baselineCandidate
     /// Rule B: pre-LD count excluded because it is within the gap after a platelet transfusion.
@@ -57,7 +57,7 @@ public struct RuleSet: OptionSet, Sendable, Equatable, Hashable {
 /// Whether bleeding was recorded within the matching tolerance of a count.
 ///
 /// Source: spec/clinical.md §1.6 rule S (bleeding flag of the same date ± 1 day).
-public enum BleedingFinding: String, Sendable, Equatable, Codable {
+public enum BleedingFinding: String, Sendable, Equatable, Codable, CaseIterable {
     case present, absent, notAssessed
 }
 

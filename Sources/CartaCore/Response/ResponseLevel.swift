@@ -34,6 +34,6 @@ public enum ResponseLevel: String, Codable, Sendable, Comparable, CaseIterable {
 /// A yes / no / cannot-tell answer for a flag such as "early response".
 ///
 /// Source: DESIGN.md §4 (rule outcomes are values, incomplete data is "not evaluable", never guessed).
-public enum FlagOutcome: String, Codable, Sendable, Equatable {
+public enum FlagOutcome: String, Codable, Sendable, CaseIterable, Equatable {
     case met, notMet, notEvaluable
 }

@@ -25,7 +25,7 @@ public struct LossEvent: Sendable, Equatable {
 /// What ended a duration-of-response interval.
 ///
 /// Source: spec/clinical.md §1.6 (DoR method a: event or censoring reasons).
-public enum DurationEnd: String, Codable, Sendable, Equatable {
+public enum DurationEnd: String, Codable, Sendable, CaseIterable, Equatable {
     case loss, death, lastEvaluableAssessment, newITPTherapy
 }
 

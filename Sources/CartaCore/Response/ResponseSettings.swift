@@ -35,7 +35,7 @@ public enum MissingBleedingPolicy: String, Codable, Sendable, CaseIterable {
 ///
 /// Decoding fills any missing key with its default, so a study file lists only what it changes.
 /// Source: spec/clinical.md §1.5, §1.6 (rules B, E, S, C, L and derived times), §1.2/§1.4 (steroid dependence).
-public struct ResponseSettings: Codable, Sendable, Equatable {
+public struct ResponseSettings: Codable, Sendable, Hashable {
     /// Rule B: single count or mean of the last two [D].
     public var baselineMethod: BaselineMethod = .mostRecent
     /// Rule B: protocol day of the first lymphodepletion dose when the subject gives no date [V: Day −5].

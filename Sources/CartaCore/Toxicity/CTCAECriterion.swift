@@ -3,7 +3,7 @@ import Foundation
 /// The reference a CTCAE threshold is expressed against: an absolute value, LLN, ULN or baseline.
 ///
 /// Source: spec/clinical.md §4.2 (thresholds as ×LLN, ×ULN, ×BL or absolute SI values).
-public enum CTCAEReference: String, Sendable, Codable {
+public enum CTCAEReference: String, Sendable, Codable, CaseIterable {
     case absolute, lowerLimitNormal, upperLimitNormal, baseline
 
     var symbol: String {
@@ -19,7 +19,7 @@ public enum CTCAEReference: String, Sendable, Codable {
 /// A comparison operator of a CTCAE threshold (`<`, `≤`, `>`, `≥`).
 ///
 /// Source: spec/clinical.md §4.1 range semantics ("< 75.0 − 50.0" = value < 75.0 and ≥ 50.0).
-public enum CTCAEComparison: String, Sendable, Codable {
+public enum CTCAEComparison: String, Sendable, Codable, CaseIterable {
     case lessThan = "<", lessOrEqual = "≤", greaterThan = ">", greaterOrEqual = "≥"
 
     /// Compares with a relative tolerance of 1e-9 so that unit conversion round-off (e.g. 75 000/µL
