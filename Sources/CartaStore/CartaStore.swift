@@ -84,7 +84,7 @@ public final class CartaStore: Sendable {
     }
 
     /// Reader connections beside the SQLite writer (the machine has few cores; more only queue in the thread pool).
-    static let sqliteReaderCount = 4
+    static let sqliteReaderCount = 2
 
     private static func openSQLite(_ path: String, logger: Logger) async throws -> SQLiteReader {
         let connection: SQLiteConnection

@@ -90,7 +90,7 @@ struct OpenAPIDocumentTests {
         let out = Pipe()
         process.standardOutput = out
         process.standardError = out
-        try process.run()
+        try CLI.spawnLock.withLock { try process.run() }
         let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 0,

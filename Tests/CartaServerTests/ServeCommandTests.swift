@@ -24,7 +24,7 @@ final class ServeProcess {
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try CLI.spawnLock.withLock { try process.run() }
         self.process = process
         self.port = port
         self.output = output

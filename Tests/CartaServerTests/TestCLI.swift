@@ -17,6 +17,8 @@ enum CLI {
         let stderr: String
     }
 
+    static let spawnLock = NSLock()
+
     /// Runs `carta ARGS`, feeding `stdin`; waits for it to exit.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let binary = self.binary
@@ -32,7 +34,10 @@ enum CLI {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = inp
-        try process.run()
+        // Foundation's Process.run on Linux is not safe to call from several threads at once (it
+        // walks and closes every open descriptor and changes the working directory around posix_spawn);
+        // parallel tests crashed in it, so spawns take turns. Waiting for the child stays parallel.
+        try spawnLock.withLock { try process.run() }
         if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inp.fileHandleForWriting.close()
         // Read both pipes to the end before waiting, so a large output cannot block the child.
