@@ -84,16 +84,12 @@ struct OpenAPIDocumentTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let file = dir.appendingPathComponent("openapi.json")
         try text.write(to: file, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "-m", "openapi_spec_validator", file.path]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try CLI.spawnLock.withLock { try process.run() }
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0,
+        let child = try ChildProcess("/usr/bin/env", [ProcessInfo.processInfo.environment["PYTHON"] ?? "python3", "-m", "openapi_spec_validator", file.path],
+                                     environment: ProcessInfo.processInfo.environment)
+        try child.stdin.close()
+        let errors = ErrorReader(child.stderr)
+        let output = String(decoding: child.stdout.readDataToEndOfFile() + errors.wait(), as: UTF8.self)
+        #expect(child.waitForExit() == 0,
                 "openapi-spec-validator failed (install it with `pip install openapi-spec-validator` if missing): \(output)")
     }
 }

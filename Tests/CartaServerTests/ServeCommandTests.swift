@@ -7,27 +7,21 @@ import Testing
 
 /// A `carta serve` process started from the built binary, stopped with SIGTERM.
 final class ServeProcess {
-    let process: Process
+    let process: ChildProcess
     let port: Int
-    private let output: Pipe
+    private let stderrDrain: ErrorReader
 
     init(db: String, environment: [String: String] = [:]) throws {
         let port = try ServeProcess.freePort()
-        let process = Process()
-        process.executableURL = CLI.binary
-        process.arguments = ["serve", "--db", db, "--port", "\(port)"]
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CARTA_DATABASE_URL")
         env.removeValue(forKey: "CARTA_ADMIN_PASSWORD")
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try CLI.spawnLock.withLock { try process.run() }
-        self.process = process
+        process = try ChildProcess(CLI.binary.path, ["serve", "--db", db, "--port", "\(port)"], environment: env)
+        try process.stdin.close()
+        // Drained in the background so the server never blocks on a full stderr pipe.
+        stderrDrain = ErrorReader(process.stderr)
         self.port = port
-        self.output = output
     }
 
     /// A port nobody listens on now: the kernel picks it for a throwaway socket bound to port 0.
@@ -66,7 +60,9 @@ final class ServeProcess {
     func waitUntilHealthy() async throws {
         for _ in 0..<150 {
             if let r = await request("/healthz"), r.status == 200 { return }
-            try #require(process.isRunning, "carta serve exited with status \(process.terminationStatus)")
+            if !process.isRunning {
+                try #require(Bool(false), "carta serve exited with status \(process.waitForExit())")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         Issue.record("carta serve did not become healthy on port \(port)")
@@ -75,9 +71,9 @@ final class ServeProcess {
     /// Stops the server (graceful shutdown) and returns everything it printed on stdout.
     func stop() -> (status: Int32, stdout: String) {
         if process.isRunning { process.terminate() }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let data = process.stdout.readDataToEndOfFile()
+        let status = process.waitForExit()
+        return (status, String(decoding: data, as: UTF8.self))
     }
 }
 

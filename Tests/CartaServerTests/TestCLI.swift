@@ -17,34 +17,21 @@ enum CLI {
         let stderr: String
     }
 
-    static let spawnLock = NSLock()
-
     /// Runs `carta ARGS`, feeding `stdin`; waits for it to exit.
     static func run(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) throws -> Result {
         let binary = self.binary
         try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the package first: \(binary.path) is missing")
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CARTA_DATABASE_URL")
         for (k, v) in environment { env[k] = v }
-        process.environment = env
-        let out = Pipe(), err = Pipe(), inp = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = inp
-        // Foundation's Process.run on Linux is not safe to call from several threads at once (it
-        // walks and closes every open descriptor and changes the working directory around posix_spawn);
-        // parallel tests crashed in it, so spawns take turns. Waiting for the child stays parallel.
-        try spawnLock.withLock { try process.run() }
-        if let stdin { inp.fileHandleForWriting.write(Data(stdin.utf8)) }
-        try inp.fileHandleForWriting.close()
+        let child = try ChildProcess(binary.path, arguments, environment: env)
+        if let stdin { child.stdin.write(Data(stdin.utf8)) }
+        try child.stdin.close()
         // Read both pipes to the end before waiting, so a large output cannot block the child.
-        let errData = ErrorReader(err.fileHandleForReading)
-        let outData = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+        let errData = ErrorReader(child.stderr)
+        let outData = child.stdout.readDataToEndOfFile()
+        let status = child.waitForExit()
+        return Result(status: status, stdout: String(decoding: outData, as: UTF8.self),
                       stderr: String(decoding: errData.wait(), as: UTF8.self))
     }
 
