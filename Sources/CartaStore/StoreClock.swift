@@ -12,32 +12,92 @@ public enum StoreTimestamp {
 
     /// `2026-11-25T10:00:00.123Z` for a date (rounded to the nearest millisecond).
     ///
-    /// Source: DESIGN.md §3.
+    /// Plain integer arithmetic on the civil calendar (H. Hinnant, "chrono-Compatible Low-Level Date
+    /// Algorithms", days_from_civil/civil_from_days): pages parse and print hundreds of these per request.
+    /// Source: DESIGN.md §3; ISO 8601-1:2019 §5.4 (extended format).
     public static func string(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
         let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
         let fraction = Int(ms - seconds * 1000)
-        let base = Date(timeIntervalSince1970: Double(seconds)).formatted(wholeSeconds)  // …:ssZ
-        let digits = String(fraction)
-        return base.dropLast() + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let second = Int(seconds - days * 86_400)
+        let (y, m, d) = civil(fromDays: days)
+        var out = [UInt8]()
+        out.reserveCapacity(24)
+        func put(_ n: Int, _ width: Int) {
+            var digits = [UInt8](repeating: UInt8(ascii: "0"), count: width)
+            var v = n
+            for i in stride(from: width - 1, through: 0, by: -1) { digits[i] = UInt8(ascii: "0") + UInt8(v % 10); v /= 10 }
+            out += digits
+        }
+        if y < 0 || y > 9999 { return fallbackString(ms) }
+        put(Int(y), 4); out.append(UInt8(ascii: "-")); put(m, 2); out.append(UInt8(ascii: "-")); put(d, 2)
+        out.append(UInt8(ascii: "T")); put(second / 3600, 2); out.append(UInt8(ascii: ":")); put(second / 60 % 60, 2)
+        out.append(UInt8(ascii: ":")); put(second % 60, 2); out.append(UInt8(ascii: ".")); put(fraction, 3)
+        out.append(UInt8(ascii: "Z"))
+        return String(decoding: out, as: UTF8.self)
     }
 
-    /// Parses a stored timestamp (`…:ss.mmmZ` or `…:ssZ`); `nil` if malformed.
+    /// Parses a stored timestamp (`YYYY-MM-DDTHH:MM:SS[.f…]Z`); `nil` if malformed.
     ///
     /// Source: DESIGN.md §3.
     public static func date(_ text: String) -> Date? {
-        guard text.hasSuffix("Z") else { return nil }
-        var base = String(text.dropLast())
-        var fraction = 0
-        if let dot = base.firstIndex(of: ".") {
-            let digits = base[base.index(after: dot)...]
-            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber) else { return nil }
-            fraction = Int(String((digits + "00").prefix(3))) ?? 0
-            base = String(base[..<dot])
+        let b = Array(text.utf8)
+        guard b.count >= 20, b[b.count - 1] == UInt8(ascii: "Z"), b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
+              b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":") else { return nil }
+        func number(_ from: Int, _ count: Int) -> Int? {
+            var v = 0
+            for i in from..<(from + count) {
+                let c = b[i]
+                guard c >= UInt8(ascii: "0"), c <= UInt8(ascii: "9") else { return nil }
+                v = v * 10 + Int(c - UInt8(ascii: "0"))
+            }
+            return v
         }
-        guard let whole = try? Date(base + "Z", strategy: wholeSeconds) else { return nil }
-        let ms = Int64(whole.timeIntervalSince1970.rounded()) * 1000 + Int64(fraction)
+        guard let y = number(0, 4), let mo = number(5, 2), let d = number(8, 2), let h = number(11, 2),
+              let mi = number(14, 2), let se = number(17, 2),
+              (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, se < 61 else { return nil }
+        var fraction = 0
+        if b.count > 20 {
+            guard b[19] == UInt8(ascii: "."), b.count > 21, let f = number(20, b.count - 21) else { return nil }
+            let digits = b.count - 21
+            fraction = digits >= 3 ? Int(String(decoding: b[20..<23], as: UTF8.self)) ?? 0 : f * (digits == 1 ? 100 : 10)
+        }
+        let days = daysFromCivil(y, mo, d)
+        guard civil(fromDays: days) == (Int64(y), mo, d) else { return nil } // e.g. 2026-02-30
+        let ms = ((days * 86_400) + Int64(h * 3600 + mi * 60 + se)) * 1000 + Int64(fraction)
         return Date(timeIntervalSince1970: Double(ms) / 1000)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int64 {
+        let y = Int64(m <= 2 ? y0 - 1 : y0)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = Int64((m + 9) % 12)
+        let doy = (153 * mp + 2) / 5 + Int64(d) - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01.
+    static func civil(fromDays z0: Int64) -> (Int64, Int, Int) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = Int(doy - (153 * mp + 2) / 5 + 1)
+        let m = Int(mp < 10 ? mp + 3 : mp - 9)
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    private static func fallbackString(_ ms: Int64) -> String {
+        let seconds = ms >= 0 ? ms / 1000 : (ms - 999) / 1000
+        let fraction = String(Int(ms - seconds * 1000))
+        let base = Date(timeIntervalSince1970: Double(seconds)).formatted(wholeSeconds)
+        return base.dropLast() + "." + String(repeating: "0", count: 3 - fraction.count) + fraction + "Z"
     }
 
     /// The date as it reads back from storage (whole milliseconds), so values returned by a write compare

@@ -84,7 +84,7 @@ extension ItemDefinition {
             guard let i = Int(s) else { return .invalid("\(label) must be a whole number (got \"\(s)\")") }
             number = Double(i)
         } else {
-            guard s.wholeMatch(of: /[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/) != nil, let d = Double(s), d.isFinite else {
+            guard Self.isDecimalLiteral(s), let d = Double(s), d.isFinite else {
                 return .invalid("\(label) must be a number such as 12.5 (got \"\(s)\")")
             }
             number = d
@@ -116,6 +116,30 @@ extension ItemDefinition {
         let text = type == .integer ? String(Int(number)) : s
         return .valid(CheckedValue(text: text, number: number, unit: unit, standardValue: standard,
                                    standardUnit: standardUnit), warnings: warnings)
+    }
+
+    /// True for `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?` — a plain decimal as people type it
+    /// (no `inf`, `nan`, hex or spaces, which `Double.init` would also accept). A scanner, not a regex:
+    /// this runs for every value a page shows.
+    static func isDecimalLiteral(_ s: String) -> Bool {
+        let b = Array(s.utf8)
+        var i = 0
+        func digits() -> Int {
+            let start = i
+            while i < b.count, b[i] >= UInt8(ascii: "0"), b[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+        let whole = digits()
+        var fraction = 0
+        if i < b.count, b[i] == UInt8(ascii: ".") { i += 1; fraction = digits() }
+        guard whole > 0 || fraction > 0 else { return false }
+        if i < b.count, b[i] == UInt8(ascii: "e") || b[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < b.count, b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == b.count
     }
 
     /// Units a value of this item may be entered in: the default unit first, then `allowedUnits`.

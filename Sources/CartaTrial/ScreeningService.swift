@@ -35,10 +35,14 @@ public struct ScreeningService: Sendable {
         public let warnings: [String: [String]]
     }
 
+    /// Item definitions by OID, built once (a study's items are looked up for every stored value).
+    let itemsByOID: [String: ItemDefinition]
+
     public init(store: CartaStore, study: Study, clock: SiteClock) {
         self.store = store
         self.study = study
         self.clock = clock
+        self.itemsByOID = Dictionary(study.allItems.map { ($0.oid, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     // MARK: registration
@@ -158,7 +162,7 @@ public struct ScreeningService: Sendable {
     public func evaluate(_ file: ParticipantFile) -> EligibilityEvaluation {
         var observations: [String: Observation] = [:]
         for v in file.values {
-            guard let item = study.item(v.address.itemOID.rawValue), let value = v.value else { continue }
+            guard let item = itemsByOID[v.address.itemOID.rawValue], let value = v.value else { continue }
             let checked = CheckedValue(text: value.text, number: value.number, unit: value.unit,
                                        standardValue: value.standardValue, standardUnit: value.standardUnit)
             if let o = item.observation(of: checked, lowerLimitNormal: value.lowerLimitNormal, upperLimitNormal: value.upperLimitNormal) {

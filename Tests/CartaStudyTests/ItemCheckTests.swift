@@ -90,3 +90,19 @@ struct ItemCheckTests {
         #expect(abs(lln! - 44.2) < 1e-9 && abs(uln! - 132.6) < 1e-9)
     }
 }
+
+/// The decimal scanner accepts exactly what the former regular expression
+/// `[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?` accepted.
+@Suite struct DecimalLiteralTests {
+    @Test(arguments: ["0", "12", "12.5", "12.", ".5", "-3", "+3.25", "1e5", "1.5E-3", "-.5e+2", "007"])
+    func accepts(_ s: String) {
+        #expect(ItemDefinition.isDecimalLiteral(s))
+        #expect(s.wholeMatch(of: /[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/) != nil)
+    }
+
+    @Test(arguments: ["", ".", "+", "-", "e5", "1e", "1e+", "1.2.3", " 1", "1 ", "inf", "nan", "0x1A", "1,5", "--1", "1e5.5"])
+    func refuses(_ s: String) {
+        #expect(!ItemDefinition.isDecimalLiteral(s))
+        #expect(s.wholeMatch(of: /[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/) == nil)
+    }
+}

@@ -32,16 +32,26 @@ public enum UnitConversion {
     }
 
     static func rule(unit: String, analyte: Analyte, field: String) throws -> Rule {
-        let key = normalise(unit)
-        for (code, rule) in table(analyte) where normalise(code) == key { return rule }
+        if let rule = rulesByNormalisedCode[analyte]?[normalise(unit)] { return rule }
         throw CalculatorError(
             code: "unknown_unit",
             message: "\(field): unit \"\(unit)\" is not accepted for \(analyte.rawValue); use one of \(acceptedUnits(for: analyte).joined(separator: ", "))",
             field: field)
     }
 
+    /// Every analyte's rules keyed by the normalised spelling of their UCUM code: a constant table, built once.
+    static let rulesByNormalisedCode: [Analyte: [String: Rule]] = Dictionary(uniqueKeysWithValues: Analyte.allCases.map { a in
+        (a, Dictionary(table(a).map { (normalise($0.0), $0.1) }, uniquingKeysWith: { first, _ in first }))
+    })
+
     /// Folds printed spellings onto UCUM: `µ`/`μ`→`u`, `^`→`*`, superscripts `⁹ ³`, `×`, spaces and `x10` prefixes dropped, case-insensitive.
     static func normalise(_ unit: String) -> String {
+        // Most units arrive as plain ASCII UCUM codes (`10*9/L`, `umol/L`): lower-casing is all they need.
+        if unit.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "^") }),
+           !unit.utf8.starts(with: "x10".utf8), !unit.utf8.starts(with: "X10".utf8) {
+            let lower = unit.lowercased()
+            return lower.contains("iu/") ? lower.replacingOccurrences(of: "iu/", with: "u/") : lower
+        }
         var s = unit.trimmingCharacters(in: .whitespaces).lowercased()
         s = s.replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u")
         s = s.replacingOccurrences(of: "^", with: "*").replacingOccurrences(of: " ", with: "")
