@@ -82,16 +82,34 @@ import Testing
         }
     }
 
+    /// Templates never insert raw text, with one audited exception: the participant page's form
+    /// sections are written by `Screening.sectionsHTML`, Swift code that passes every value through
+    /// `HTMLText.escape` (the same five characters as `{{name}}`). `participantPageEscapesEachFieldKind`
+    /// and `userDataIsEscapedInEveryPage` put the payload in every field of those sections.
     @Test func templatesNeverUseUnescapedOutput() throws {
         let dir = try #require(PageRenderer.templatesDirectory)
-        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path) where file.hasSuffix(".mustache") {
+        var raw: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where file.hasSuffix(".mustache") {
             let text = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
-            #expect(!text.contains("{{{"), "triple mustache in \(file)")
+            var rest = Substring(text)
+            while let open = rest.range(of: "{{{") {
+                let close = rest[open.upperBound...].range(of: "}}}")
+                raw.append(file + ":" + String(rest[open.upperBound..<(close?.lowerBound ?? rest.endIndex)]))
+                rest = rest[(close?.upperBound ?? rest.endIndex)...]
+            }
             #expect(!text.contains("{{&"), "unescaped variable in \(file)")
             #expect(!text.contains("{{%"), "content-type pragma in \(file)")
             #expect(!text.contains("style="), "inline style in \(file) (breaks a strict CSP)")
             #expect(!text.contains("<script>"), "inline script in \(file) (breaks a strict CSP)")
         }
+        #expect(raw == ["participant.mustache:sectionsHTML"], "raw insertions: \(raw)")
+    }
+
+    /// The written sections escape exactly like the template engine.
+    @Test func writtenHTMLEscapesLikeTheTemplates() {
+        var out = ""
+        HTMLText.escape(Self.payload + " é ✓ &amp;", into: &out)
+        #expect(out == Self.escaped + " é ✓ &amp;amp;")
     }
 }
 

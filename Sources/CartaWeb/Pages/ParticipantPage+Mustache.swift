@@ -129,6 +129,7 @@ extension ParticipantPage.Screening: MustacheParent {
         case "reasonError": self.reasonError
         case "screeningError": self.screeningError
         case "readOnly": self.readOnly
+        case "sectionsHTML": self.sectionsHTML
         default: nil
         }
     }

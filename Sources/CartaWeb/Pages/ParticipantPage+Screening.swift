@@ -20,6 +20,8 @@ extension ParticipantPage {
         public let screeningError: String?
         /// When true every input is disabled and no save button is shown (read-only roles).
         public let readOnly: Bool
+        /// The sections as HTML, written once when the model is built (see `sectionsHTML(_:readOnly:)`).
+        public let sectionsHTML: String
 
         /// Creates the screening form for a participant.
         public init(subjectId: String, version: String, sections: [FormSection], showReason: Bool,
@@ -33,6 +35,7 @@ extension ParticipantPage {
             self.reasonError = reasonError
             self.screeningError = screeningError
             self.readOnly = readOnly
+            self.sectionsHTML = Self.sectionsHTML(sections, readOnly: readOnly)
         }
     }
 

@@ -1,0 +1,127 @@
+extension ParticipantPage.Screening {
+    /// The screening form's sections (every item with its controls, reference range, messages and
+    /// history) as HTML, written directly instead of through the template engine.
+    ///
+    /// This part repeats for every item of every form (about sixty on NCT05315778) and was most of the
+    /// participant page's rendering time. It writes exactly the bytes the former `{{#sections}}` block of
+    /// `participant.mustache` produced (the page snapshots hold it to that), escaping every value with
+    /// `HTMLText.escape`. The final newline is the template's.
+    /// Source: issue 6 scope 7 (pages rendered without run-time reflection).
+    static func sectionsHTML(_ sections: [ParticipantPage.FormSection], readOnly: Bool) -> String {
+        var out = ""
+        out.reserveCapacity(sections.reduce(0) { $0 + $1.items.count } * 1_500)
+        let disabled = readOnly ? " disabled" : ""
+        func e(_ s: String) { HTMLText.escape(s, into: &out) }
+        func options(_ list: [SelectOption], indent: String) {
+            for o in list {
+                out += indent + "<option value=\""; e(o.value); out += "\""
+                if o.selected { out += " selected" }
+                out += ">"; e(o.label); out += "</option>\n"
+            }
+        }
+        func described(_ item: ParticipantPage.FormItem) {
+            if let d = item.describedBy { out += " aria-describedby=\""; e(d); out += "\"" }
+        }
+        func loinc(_ item: ParticipantPage.FormItem) {
+            if let l = item.loinc { out += " <span class=\"loinc\">LOINC "; e(l); out += "</span>" }
+        }
+        func input(_ item: ParticipantPage.FormItem, kindAttributes: String, extra: String = "") {
+            out += "          <input id=\"item-"; e(item.oid); out += "\" name=\"item."; e(item.oid)
+            out += "\" type=\"text\"" + kindAttributes + " value=\""; e(item.value); out += "\"" + extra + " autocomplete=\"off\""
+            described(item)
+            if item.invalid { out += " aria-invalid=\"true\"" }
+            out += disabled + ">\n"
+        }
+        for section in sections {
+            out += "    <fieldset id=\"form-"; e(section.oid); out += "\" class=\"form-section card\">\n"
+            out += "      <legend>"; e(section.name); out += "</legend>\n"
+            for item in section.items {
+                out += "      <div class=\"item"
+                if item.invalid { out += " item--invalid" }
+                if item.itemWarning != nil { out += " item--warning" }
+                out += "\" data-oid=\""; e(item.oid); out += "\">\n"
+                if item.isYesNo {
+                    out += "        <fieldset class=\"item__choice\""; described(item); out += ">\n"
+                    out += "          <legend class=\"item__label\">"; e(item.label); loinc(item); out += "</legend>\n"
+                    for c in item.choices {
+                        out += "          <label class=\"radio\"><input type=\"radio\" id=\"item-"; e(item.oid); out += "-"; e(c.value)
+                        out += "\" name=\"item."; e(item.oid); out += "\" value=\""; e(c.value); out += "\""
+                        if c.selected { out += " checked" }
+                        out += disabled + "> "; e(c.label); out += "</label>\n"
+                    }
+                    out += "        </fieldset>\n"
+                } else {
+                    out += "        <label class=\"item__label\" for=\"item-"; e(item.oid); out += "\">"; e(item.label); loinc(item); out += "</label>\n"
+                    out += "        <div class=\"item__controls\">\n"
+                    if item.isNumber { input(item, kindAttributes: " inputmode=\"decimal\" data-kind=\"number\"") }
+                    if item.isText { input(item, kindAttributes: " data-kind=\"text\"") }
+                    if item.isDate {
+                        input(item, kindAttributes: " data-kind=\"date\"",
+                              extra: " placeholder=\"YYYY-MM-DD\" pattern=\"[0-9]{4}-[0-9]{2}-[0-9]{2}\"")
+                    }
+                    if item.isSelect {
+                        out += "          <select id=\"item-"; e(item.oid); out += "\" name=\"item."; e(item.oid); out += "\" data-kind=\"select\""
+                        described(item)
+                        if item.invalid { out += " aria-invalid=\"true\"" }
+                        out += disabled + ">\n"
+                        out += "            <option value=\"\">— choose —</option>\n"
+                        options(item.choices, indent: "            ")
+                        out += "          </select>\n"
+                    }
+                    if item.hasUnitChoice {
+                        out += "          <label class=\"visually-hidden\" for=\"unit-"; e(item.oid); out += "\">Unit for "; e(item.label); out += "</label>\n"
+                        out += "          <select id=\"unit-"; e(item.oid); out += "\" name=\"unit."; e(item.oid); out += "\" class=\"item__unit\"" + disabled + ">\n"
+                        options(item.units, indent: "            ")
+                        out += "          </select>\n"
+                    }
+                    out += "          "
+                    if let f = item.fixedUnit { out += "<span class=\"item__unit item__unit--fixed\">"; e(f); out += "</span>" }
+                    out += "\n        </div>\n"
+                }
+                if let r = item.referenceRange {
+                    out += "        <div class=\"item__range\" role=\"group\" aria-label=\"Reference range for "; e(item.label); out += "\">\n"
+                    out += "          <span class=\"item__range-title\">Lab reference range</span>\n"
+                    out += "          <label for=\"lln-"; e(item.oid); out += "\">LLN</label>\n"
+                    out += "          <input id=\"lln-"; e(item.oid); out += "\" name=\"lln."; e(item.oid)
+                    out += "\" type=\"text\" inputmode=\"decimal\" value=\""; e(r.lln); out += "\" autocomplete=\"off\"" + disabled + ">\n"
+                    out += "          <label for=\"uln-"; e(item.oid); out += "\">ULN</label>\n"
+                    out += "          <input id=\"uln-"; e(item.oid); out += "\" name=\"uln."; e(item.oid)
+                    out += "\" type=\"text\" inputmode=\"decimal\" value=\""; e(r.uln); out += "\" autocomplete=\"off\"" + disabled + ">\n"
+                    out += "        </div>\n"
+                }
+                out += "        "
+                if let h = item.helpText { out += "<p id=\"help-"; e(item.oid); out += "\" class=\"field__hint\">"; e(h); out += "</p>" }
+                out += "\n        "
+                if let err = item.itemError {
+                    out += "<p id=\"error-"; e(item.oid); out += "\" class=\"field__error\"><span aria-hidden=\"true\">✕</span> "; e(err); out += "</p>"
+                }
+                out += "\n        "
+                if let w = item.itemWarning {
+                    out += "<p id=\"warning-"; e(item.oid); out += "\" class=\"field__warning\"><span aria-hidden=\"true\">!</span> Warning: "; e(w); out += "</p>"
+                }
+                out += "\n        <details id=\"history-"; e(item.oid); out += "\" class=\"history\">\n"
+                out += "          <summary>History <span class=\"history__count\">(" + String(item.historyCount) + ")</span></summary>\n"
+                if item.hasHistory {
+                    out += "          <table class=\"table table--compact history__table\">\n"
+                    out += "            <thead><tr><th scope=\"col\">When, who, source</th><th scope=\"col\">Change (old → new)</th><th scope=\"col\">Reason</th></tr></thead>\n"
+                    out += "            <tbody>\n"
+                    for h in item.history {
+                        out += "              <tr><td><time>"; e(h.when); out += "</time><br><span class=\"history__who\">"; e(h.who)
+                        out += "</span> <span class=\"tag\">"; e(h.source); out += "</span></td><td><span class=\"old\">"; e(h.oldValue)
+                        out += "</span> <span aria-hidden=\"true\">→</span><span class=\"visually-hidden\">changed to</span> <span class=\"new\">"
+                        e(h.newValue); out += "</span></td><td>"; e(h.reason); out += "</td></tr>\n"
+                    }
+                    out += "            </tbody>\n"
+                    out += "          </table>\n"
+                }
+                out += "          "
+                if !item.hasHistory { out += "<p class=\"empty\">No changes recorded.</p>" }
+                out += "\n        </details>\n"
+                out += "      </div>\n"
+            }
+            out += "    </fieldset>\n"
+        }
+        if out.hasSuffix("\n") { out.removeLast() }
+        return out
+    }
+}
