@@ -45,19 +45,40 @@ extension CartaStore {
     ///
     /// Source: issue 2 scope 4 ("`carta audit verify` … reports the first broken link").
     public func verifyAuditChain() async throws -> AuditVerification {
-        let events = try await auditTrail(entity: nil, entityID: nil)
-        var prev = AuditHasher.genesis
-        for event in events {
-            if event.prevHash != prev {
-                return .broken(seq: event.seq, reason: "record \(event.seq) does not link to the previous record (prev_hash \(event.prevHash.prefix(12))… ≠ \(prev.prefix(12))…); a record was removed, inserted or reordered")
+        // Rows are read as stored text, not as typed records: a tampered row (an unknown entity or
+        // source) must be reported as a broken link, not stop the check with a decoding error.
+        let rows = try await read { db in
+            try await db.select().column("*").from("audit_events").orderBy("seq").all().map { row in
+                (seq: try row.decode(column: "seq", as: Int.self),
+                 content: AuditHasher.Content(
+                    at: try row.decode(column: "at", as: String.self),
+                    userID: try row.decode(column: "user_id", as: String?.self),
+                    username: try row.decode(column: "username", as: String.self),
+                    source: try row.decode(column: "source", as: String.self),
+                    entity: try row.decode(column: "entity", as: String.self),
+                    entityID: try row.decode(column: "entity_id", as: String.self),
+                    field: try row.decode(column: "field", as: String.self),
+                    oldValue: try row.decode(column: "old_value", as: String?.self),
+                    newValue: try row.decode(column: "new_value", as: String?.self),
+                    reason: try row.decode(column: "reason", as: String?.self)),
+                 prevHash: try row.decode(column: "prev_hash", as: String.self),
+                 hash: try row.decode(column: "hash", as: String.self))
             }
-            let expected = AuditHasher.hash(of: event, prevHash: prev)
-            if event.hash != expected {
-                return .broken(seq: event.seq, reason: "record \(event.seq) was altered: its content no longer matches its hash")
-            }
-            prev = event.hash
         }
-        return .intact(count: events.count)
+        var prev = AuditHasher.genesis
+        for row in rows {
+            if row.prevHash != prev {
+                return .broken(seq: row.seq, reason: "record \(row.seq) does not link to the previous record (prev_hash \(row.prevHash.prefix(12))… ≠ \(prev.prefix(12))…); a record was removed, inserted or reordered")
+            }
+            if row.hash != AuditHasher.hash(row.content, prevHash: prev) {
+                return .broken(seq: row.seq, reason: "record \(row.seq) was altered: its content no longer matches its hash")
+            }
+            if AuditEntity(rawValue: row.content.entity) == nil || AuditSource(rawValue: row.content.source) == nil {
+                return .broken(seq: row.seq, reason: "record \(row.seq) names an unknown entity or source")
+            }
+            prev = row.hash
+        }
+        return .intact(count: rows.count)
     }
 
     /// The audit records, oldest first, optionally only those of one entity (and one record of it).

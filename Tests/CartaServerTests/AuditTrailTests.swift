@@ -109,3 +109,23 @@ struct AuditTrailTests {
         }
     }
 }
+
+/// A row rewritten with a name the application does not know is a broken link, reported by seq,
+/// not a decoding failure that hides where the tampering is. Source: issue 2 scope 4; 21 CFR 11.10(e).
+@Suite struct AuditTamperedEntityTests {
+    @Test(arguments: TestDatabase.engines)
+    func unknownEntityIsABrokenLink(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
+            _ = try await store.registerParticipant(studyID: "NCT05315778", siteID: "S01", subjectID: Fixtures.bcritpSubjectID,
+                                                    identity: nil, actor: cora)
+            let target = try #require(try await store.auditTrail(entity: .participant, entityID: nil).first)
+            try await dropAuditProtection(store, engine)
+            try await store.executeRaw("UPDATE audit_events SET entity = 'mystery' WHERE seq = \(target.seq)")
+            guard case .broken(let seq, _) = try await store.verifyAuditChain() else {
+                Issue.record("tampering not reported"); return
+            }
+            #expect(seq == target.seq)
+        }
+    }
+}

@@ -27,6 +27,8 @@ public enum EligibilityFormat {
         case "{INR}", "1", "": return ""
         case "[degF]": return "°F"
         default:
+            // Only units with a "u" prefix change; most (g/L, %, kg, s) pass through without a search.
+            guard ucum.utf8.contains(UInt8(ascii: "u")) else { return ucum }
             return ucum.replacingOccurrences(of: "umol", with: "µmol").replacingOccurrences(of: "ug/", with: "µg/")
                 .replacingOccurrences(of: "ukat", with: "µkat")
         }
