@@ -130,31 +130,15 @@ public final class CartaStore: Sendable {
             switch backend {
             case .sqlite(let b):
                 let w = b.writer
-                return try await w.lock.run {
-                    try await w.sql.raw("BEGIN IMMEDIATE").run()
-                    do {
-                        let result = try await body(w.sql)
-                        try await w.sql.raw("COMMIT").run()
-                        return result
-                    } catch {
-                        try? await w.sql.raw("ROLLBACK").run()
-                        throw error
-                    }
-                }
+                return try await w.lock.run { try await Self.inTransaction(w.sql, begin: "BEGIN IMMEDIATE", body) }
             case .postgres(let b):
                 // Writers queue in-process first, so waiting for the advisory lock never holds a
                 // pooled connection (12 queued writers once exhausted the pool and timed out under
                 // load); the advisory lock still orders writers across processes.
-                return try await b.writeLock.run { try await b.sql.withSession { db in
-                    try await db.raw("BEGIN").run()
-                    do {
+                return try await b.writeLock.run { try await b.sql.withSession { session in
+                    try await Self.inTransaction(session, begin: "BEGIN") { db in
                         try await db.raw("SELECT pg_advisory_xact_lock(\(literal: Int(Self.writerLockKey)))").run()
-                        let result = try await body(db)
-                        try await db.raw("COMMIT").run()
-                        return result
-                    } catch {
-                        try? await db.raw("ROLLBACK").run()
-                        throw error
+                        return try await body(db)
                     }
                 } }
             }
@@ -189,33 +173,31 @@ public final class CartaStore: Sendable {
                 let r = b.nextReader()
                 return try await r.lock.run {
                     guard snapshot else { return try await body(CountingSQLDatabase(base: r.sql, counter: statements)) }
-                    try await r.sql.raw("BEGIN").run()
-                    do {
-                        let result = try await body(CountingSQLDatabase(base: r.sql, counter: statements))
-                        try await r.sql.raw("COMMIT").run()
-                        return result
-                    } catch {
-                        try? await r.sql.raw("ROLLBACK").run()
-                        throw error
-                    }
+                    return try await Self.inTransaction(r.sql, begin: "BEGIN", counted: statements, body)
                 }
             case .postgres(let b):
                 let counter = statements
                 guard snapshot else { return try await body(CountingSQLDatabase(base: b.sql, counter: counter)) }
                 return try await b.sql.withSession { db in
-                    try await db.raw("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY").run()
-                    do {
-                        let result = try await body(CountingSQLDatabase(base: db, counter: counter))
-                        try await db.raw("COMMIT").run()
-                        return result
-                    } catch {
-                        try? await db.raw("ROLLBACK").run()
-                        throw error
-                    }
+                    try await Self.inTransaction(db, begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", counted: counter, body)
                 }
             }
         } catch {
             throw Self.mapError(error)
+        }
+    }
+
+    /// Runs `body` between `begin` and COMMIT on one connection; any error rolls back and is rethrown.
+    static func inTransaction<T: Sendable>(_ db: any SQLDatabase, begin: String, counted: StatementCounter? = nil,
+                                           _ body: @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        try await db.raw(SQLQueryString(begin)).run()
+        do {
+            let result = try await body(counted.map { CountingSQLDatabase(base: db, counter: $0) } ?? db)
+            try await db.raw("COMMIT").run()
+            return result
+        } catch {
+            try? await db.raw("ROLLBACK").run()
+            throw error
         }
     }
 

@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import Foundation
 
@@ -12,8 +13,8 @@ public enum StoreTimestamp {
 
     /// `2026-11-25T10:00:00.123Z` for a date (rounded to the nearest millisecond).
     ///
-    /// Plain integer arithmetic on the civil calendar (H. Hinnant, "chrono-Compatible Low-Level Date
-    /// Algorithms", days_from_civil/civil_from_days): pages parse and print hundreds of these per request.
+    /// Plain integer arithmetic on the civil calendar (`ClinicalDate`'s day numbers, H. Hinnant's
+    /// days_from_civil/civil_from_days): pages parse and print hundreds of these per request.
     /// Source: DESIGN.md §3; ISO 8601-1:2019 §5.4 (extended format).
     public static func string(_ date: Date) -> String {
         let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
@@ -63,34 +64,17 @@ public enum StoreTimestamp {
             let digits = b.count - 21
             fraction = digits >= 3 ? Int(String(decoding: b[20..<23], as: UTF8.self)) ?? 0 : f * (digits == 1 ? 100 : 10)
         }
-        let days = daysFromCivil(y, mo, d)
-        guard civil(fromDays: days) == (Int64(y), mo, d) else { return nil } // e.g. 2026-02-30
+        // ClinicalDate refuses impossible dates (2026-02-30).
+        guard let civilDay = ClinicalDate(year: y, month: mo, day: d) else { return nil }
+        let days = Int64(civilDay.dayNumber)
         let ms = ((days * 86_400) + Int64(h * 3600 + mi * 60 + se)) * 1000 + Int64(fraction)
         return Date(timeIntervalSince1970: Double(ms) / 1000)
     }
 
-    /// Days since 1970-01-01 of a proleptic Gregorian date.
-    static func daysFromCivil(_ y0: Int, _ m: Int, _ d: Int) -> Int64 {
-        let y = Int64(m <= 2 ? y0 - 1 : y0)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = Int64((m + 9) % 12)
-        let doy = (153 * mp + 2) / 5 + Int64(d) - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
     /// The proleptic Gregorian date of a day count since 1970-01-01.
-    static func civil(fromDays z0: Int64) -> (Int64, Int, Int) {
-        let z = z0 + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = Int(doy - (153 * mp + 2) / 5 + 1)
-        let m = Int(mp < 10 ? mp + 3 : mp - 9)
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    static func civil(fromDays z: Int64) -> (Int64, Int, Int) {
+        let date = ClinicalDate(dayNumber: Int(z))
+        return (Int64(date.year), date.month, date.day)
     }
 
     private static func fallbackString(_ ms: Int64) -> String {
