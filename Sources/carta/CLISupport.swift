@@ -42,5 +42,7 @@ func readSecretLine(prompt: String) throws -> String {
 /// A failure reported on stderr with exit status 1 (DESIGN.md §3: 1 = invalid input).
 struct CLIFailure: Error, CustomStringConvertible {
     let description: String
-    init(_ message: String) { description = message }
+    /// The stable code printed before the message, when the failure has one (e.g. `unauthorized`).
+    let code: String?
+    init(_ message: String, code: String? = nil) { description = message; self.code = code }
 }

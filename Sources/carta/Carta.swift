@@ -43,6 +43,7 @@ struct Carta: AsyncParsableCommand {
     static func errorCode(for error: any Error) -> String? {
         switch error {
         case let e as CalculatorError: return e.code
+        case let e as CLIFailure: return e.code
         case let e as WorkflowError: return e.code.rawValue
         case let e as StoreError: return WorkflowError(e)?.code.rawValue ?? e.code.rawValue
         case is StudyFileError: return "invalid_study_file"

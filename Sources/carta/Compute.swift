@@ -21,13 +21,10 @@ struct Compute: ParsableCommand {
         } else {
             input = FileHandle.standardInput.readDataToEndOfFile()
         }
-        do {
-            let out = try CalculatorRegistry.run(name: name, json: input)
-            FileHandle.standardOutput.write(out)
-            FileHandle.standardOutput.write(Data("\n".utf8))
-        } catch let e as CalculatorError {
-            throw CLIFailure(e.message)
-        }
+        // A CalculatorError reaches `Carta.main`, which prints its stable code before the message.
+        let out = try CalculatorRegistry.run(name: name, json: input)
+        FileHandle.standardOutput.write(out)
+        FileHandle.standardOutput.write(Data("\n".utf8))
     }
 }
 

@@ -28,9 +28,9 @@ struct ParticipantCommand: AsyncParsableCommand {
             guard let user else { throw CLIFailure("--user is required for this command") }
             let password = try readSecretLine(prompt: "Password for \(user): ")
             guard let u = try await services.accounts.verify(username: user, password: password) else {
-                throw CLIFailure("unknown username or wrong password")
+                throw CLIFailure("unknown username or wrong password", code: "unauthorized")
             }
-            guard permission.allows(u.role) else { throw CLIFailure(permission.refusal) }
+            guard permission.allows(u.role) else { throw CLIFailure(permission.refusal, code: "forbidden") }
             return (u, AuditActor(user: u, source: .cli), password)
         }
     }

@@ -179,3 +179,32 @@ struct CLITests {
         #expect(try CLI.run(["participant", "enrol"]).status == 2)
     }
 }
+
+/// The CLI prints the documented stable code before the message, as the API's `error.code`.
+/// Source: issue 6 scope 3 ("the CLI prints the error code"); docs/calculators.md (codes).
+@Suite struct CLIErrorCodeTests {
+    @Test(arguments: [
+        (#"{"heightCm": 170, "weightKg": 70, "fromula": "mosteller"}"#, #"carta: [unknown_field] fromula: unknown key; did you mean "formula"?"#),
+        (#"{"heightCm": 170, "weightKg": 70, "formula": "duBois"}"#, "carta: [invalid_input] formula: \"duBois\" is not one of: mosteller, dubois"),
+        (#"{"heightCm": 170}"#, "carta: [missing_field] weightKg"),
+    ])
+    func calculatorErrorsCarryTheirCode(_ input: String, _ expected: String) throws {
+        let r = try CLI.run(["compute", "bsa"], stdin: input)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix(expected), "\(r.stderr)")
+    }
+
+    @Test func workflowErrorsCarryTheirCode() throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let added = try CLI.run(["user", "add", "cora", "--role", "coordinator", "--db", url], stdin: "coordinator-pass-1\n")
+        #expect(added.status == 0, "\(added.stderr)")
+        let future = try CLI.run(["participant", "register", "--full-name", "Ada", "--date-of-birth", "2999-01-01",
+                                  "--hospital-number", "H1", "--user", "cora", "--db", url], stdin: "coordinator-pass-1\n")
+        #expect(future.status == 1)
+        #expect(future.stderr.hasPrefix("carta: [invalid_input] date_of_birth: Date of birth 2999-01-01 is in the future."), "\(future.stderr)")
+        let denied = try CLI.run(["participant", "register", "--full-name", "Ada", "--date-of-birth", "1980-01-01",
+                                  "--hospital-number", "H1", "--user", "cora", "--db", url], stdin: "wrong-password-1\n")
+        #expect(denied.stderr.hasPrefix("carta: [unauthorized] unknown username or wrong password"), "\(denied.stderr)")
+    }
+}
