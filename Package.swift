@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "CartaModel", dependencies: ["CartaCore"], swiftSettings: strict),
         .target(
             name: "CartaStudy",
-            dependencies: ["CartaCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["CartaCore", "CartaModel", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/NCT05315778.yaml")],
             swiftSettings: strict
         ),
@@ -96,7 +96,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(name: "CartaCoreTests", dependencies: ["CartaCore", "CartaTestSupport"], swiftSettings: strict),
-        .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore"], swiftSettings: strict),
+        .testTarget(name: "CartaStudyTests", dependencies: ["CartaStudy", "CartaCore", "CartaModel"], swiftSettings: strict),
         .testTarget(name: "CartaWebTests", dependencies: ["CartaWeb", "CartaModel", "CartaCore", "CartaStudy", .product(name: "Mustache", package: "swift-mustache")], exclude: ["__Snapshots__"], swiftSettings: strict),
         .testTarget(name: "CartaModelTests", dependencies: ["CartaModel", "CartaCore"], swiftSettings: strict),
         .testTarget(

@@ -34,8 +34,9 @@ public struct MeasuredValue: Sendable, Equatable, Hashable, Codable {
         self.upperLimitNormal = upperLimitNormal
     }
 
-    /// The number as entered, for numeric items.
-    public var number: Double? { Double(text) }
+    /// The number as entered, for numeric items (those with a standardised value); nil otherwise,
+    /// so a code such as ECOG "1" is never read as a quantity.
+    public var number: Double? { standardValue == nil ? nil : Double(text) }
 
     /// This value with the lab's reference range attached.
     public func withReferenceRange(lower: Double?, upper: Double?) -> MeasuredValue {

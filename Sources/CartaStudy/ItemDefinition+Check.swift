@@ -1,4 +1,5 @@
 import CartaCore
+import CartaModel
 import Foundation
 
 /// The outcome of checking one entered value against its item definition.
@@ -7,32 +8,10 @@ import Foundation
 /// rule; soft range warnings vs hard limits").
 public enum ItemCheck: Hashable, Sendable {
     /// The value is acceptable; `warnings` name soft-range breaches to confirm.
-    case valid(CheckedValue, warnings: [String])
+    /// The value is the one measured-value type carried from entry to report (`MeasuredValue`).
+    case valid(MeasuredValue, warnings: [String])
     /// The value is rejected; the message names the field and the rule.
     case invalid(String)
-}
-
-/// An accepted value: canonical text, the number and unit as entered, and the standardised value.
-///
-/// Source: spec/clinical.md §10.3 ("keep original result and unit"; store the standardised value).
-public struct CheckedValue: Hashable, Sendable, Codable {
-    /// Canonical text: trimmed number as entered, `true`/`false`, `YYYY-MM-DD`, the code, or the text.
-    public var text: String
-    /// The number as entered (numeric items).
-    public var number: Double?
-    /// The unit as entered (numeric items with a unit).
-    public var unit: String?
-    /// The value in `standardUnit`.
-    public var standardValue: Double?
-    public var standardUnit: String?
-
-    /// Creates a checked value, e.g. when rebuilding one from stored columns.
-    ///
-    /// Source: spec/clinical.md §10.3 (value and unit as entered plus the standardised value).
-    public init(text: String, number: Double?, unit: String?, standardValue: Double?, standardUnit: String?) {
-        self.text = text; self.number = number; self.unit = unit
-        self.standardValue = standardValue; self.standardUnit = standardUnit
-    }
 }
 
 extension ItemDefinition {
@@ -45,13 +24,13 @@ extension ItemDefinition {
         let u = enteredUnit?.trimmingCharacters(in: .whitespaces).nilIfEmpty
         if s.isEmpty {
             return required ? .invalid("\(label) is required")
-                : .valid(CheckedValue(text: "", number: nil, unit: nil, standardValue: nil, standardUnit: nil), warnings: [])
+                : .valid(MeasuredValue(text: ""), warnings: [])
         }
         if !type.isNumeric, let u {
             return .invalid("\(label) takes no unit (got \"\(u)\")")
         }
         func plain(_ text: String) -> ItemCheck {
-            .valid(CheckedValue(text: text, number: nil, unit: nil, standardValue: nil, standardUnit: nil), warnings: [])
+            .valid(MeasuredValue(text: text), warnings: [])
         }
         switch type {
         case .text:
@@ -114,8 +93,8 @@ extension ItemDefinition {
             warnings.append("\(label) \(shown) is outside the expected range \(soft.text(unit: stdUnit)); please confirm")
         }
         let text = type == .integer ? String(Int(number)) : s
-        return .valid(CheckedValue(text: text, number: number, unit: unit, standardValue: standard,
-                                   standardUnit: standardUnit), warnings: warnings)
+        return .valid(MeasuredValue(text: text, unit: unit, standardValue: standard, standardUnit: standardUnit),
+                      warnings: warnings)
     }
 
     /// True for `[+-]?(digits[.digits?] | .digits)([eE][+-]?digits)?` — a plain decimal as people type it
@@ -169,8 +148,7 @@ extension ItemDefinition {
     /// and are standardised with the value. Returns nil for blank values and free text.
     ///
     /// Source: spec/clinical.md §10.3 ("keep reference ranges in both" units).
-    public func observation(of value: CheckedValue, lowerLimitNormal: Double? = nil,
-                            upperLimitNormal: Double? = nil) -> Observation? {
+    public func observation(of value: MeasuredValue) -> Observation? {
         guard !value.text.isEmpty else { return nil }
         switch type {
         case .text: return nil
@@ -184,8 +162,8 @@ extension ItemDefinition {
                 guard let analyte, let u = value.unit else { return x }
                 return try? UnitConversion.toStandard(x, unit: u, analyte: analyte)
             }
-            return .number(value: std, unit: value.standardUnit ?? "", lowerLimitNormal: convert(lowerLimitNormal),
-                           upperLimitNormal: convert(upperLimitNormal))
+            return .number(value: std, unit: value.standardUnit ?? "", lowerLimitNormal: convert(value.lowerLimitNormal),
+                           upperLimitNormal: convert(value.upperLimitNormal))
         }
     }
 }

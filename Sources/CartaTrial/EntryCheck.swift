@@ -43,9 +43,7 @@ enum EntryCheck {
                 }
             }
             guard errors.isEmpty else { return .failed(errors) }
-            return .ok(ItemValueInput(itemOID: ItemOID(item.oid), value: MeasuredValue(
-                text: value.text, unit: value.unit, standardValue: value.standardValue, standardUnit: value.standardUnit,
-                lowerLimitNormal: lln, upperLimitNormal: uln)), warnings: w)
+            return .ok(ItemValueInput(itemOID: ItemOID(item.oid), value: value.withReferenceRange(lower: lln, upper: uln)), warnings: w)
         }
     }
 }

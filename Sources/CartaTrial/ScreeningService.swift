@@ -18,16 +18,8 @@ public struct ScreeningService: Sendable {
     /// The event under which screening forms are stored (CDISC ODM StudyEventOID).
     public static let screeningEvent: EventOID = .screening
 
-    /// An entry for one item exactly as typed by a person or sent by a client, before any check.
-    public struct RawEntry: Sendable, Equatable, Decodable {
-        public var value: String
-        public var unit: String?
-        public var lowerLimitNormal: String?
-        public var upperLimitNormal: String?
-        public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil) {
-            self.value = value; self.unit = unit; self.lowerLimitNormal = lowerLimitNormal; self.upperLimitNormal = upperLimitNormal
-        }
-    }
+    /// An entry as typed (the model's `RawEntry`).
+    public typealias RawEntry = CartaModel.RawEntry
 
     /// Result of a successful save: the participant (new version) and soft-range warnings by item.
     public struct SaveResult: Sendable {
@@ -163,9 +155,7 @@ public struct ScreeningService: Sendable {
         var observations: [String: Observation] = [:]
         for v in file.values {
             guard let item = itemsByOID[v.address.itemOID.rawValue], let value = v.value else { continue }
-            let checked = CheckedValue(text: value.text, number: value.number, unit: value.unit,
-                                       standardValue: value.standardValue, standardUnit: value.standardUnit)
-            if let o = item.observation(of: checked, lowerLimitNormal: value.lowerLimitNormal, upperLimitNormal: value.upperLimitNormal) {
+            if let o = item.observation(of: value) {
                 observations[item.oid] = o
             }
         }

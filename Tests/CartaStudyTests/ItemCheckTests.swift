@@ -1,3 +1,4 @@
+import CartaModel
 import CartaCore
 import Testing
 @testable import CartaStudy
@@ -84,7 +85,7 @@ struct ItemCheckTests {
     @Test func observationStandardisesReferenceLimits() throws {
         let creat = Self.item("CREAT")
         guard case .valid(let v, _) = creat.check(raw: "1.2", unit: "mg/dL") else { Issue.record("rejected"); return }
-        let obs = try #require(creat.observation(of: v, lowerLimitNormal: 0.5, upperLimitNormal: 1.5))
+        let obs = try #require(creat.observation(of: v.withReferenceRange(lower: 0.5, upper: 1.5)))
         guard case .number(let value, let unit, let lln, let uln) = obs else { Issue.record("not a number"); return }
         #expect(abs(value - 106.08) < 1e-9 && unit == "umol/L")
         #expect(abs(lln! - 44.2) < 1e-9 && abs(uln! - 132.6) < 1e-9)

@@ -1,3 +1,4 @@
+import CartaModel
 import CartaCore
 import Testing
 @testable import CartaStudy
@@ -32,7 +33,7 @@ struct StudyEligibilityTests {
         for (oid, e) in entries.merging(changes, uniquingKeysWith: { $1 }) {
             let item = try #require(study.item(oid))
             guard case .valid(let v, _) = item.check(raw: e.0, unit: e.1) else { throw CheckFailure(oid: oid) }
-            observations[oid] = item.observation(of: v, lowerLimitNormal: e.2, upperLimitNormal: e.3)
+            observations[oid] = item.observation(of: v.withReferenceRange(lower: e.2, upper: e.3))
         }
         return study.eligibilityFacts(dateOfBirth: ClinicalDate(iso: "1984-07-02"), observations: observations)
     }

@@ -25,7 +25,7 @@ extension CartaServices {
             let entries = self.entries(from: form)
             do {
                 let result = try await self.screening.saveForms(
-                    subjectID: subjectID, forms: entries.mapValues { $0.mapValues(Self.rawEntry) },
+                    subjectID: subjectID, forms: entries,
                     expectedVersion: Int(form["version"] ?? "") ?? -1,
                     reason: form["reason"], actor: AuditActor(user: user, source: .web))
                 let warned = result.warnings.keys.sorted()
@@ -91,10 +91,6 @@ extension CartaServices {
             state: screening.state(file, evaluation: evaluation), role: viewer.role, viewerName: viewer.displayName,
             siteName: siteName(file.participant.siteID), submitted: submitted, errors: errors, reason: reason,
             screeningError: screeningError))
-    }
-
-    static func rawEntry(_ e: ParticipantPage.SubmittedEntry) -> ScreeningService.RawEntry {
-        .init(value: e.value, unit: e.unit, lowerLimitNormal: e.lowerLimitNormal, upperLimitNormal: e.upperLimitNormal)
     }
 
     /// Groups posted `item.OID`, `unit.OID`, `lln.OID`, `uln.OID` fields by the study form that owns each item.

@@ -50,19 +50,7 @@ extension ParticipantPage {
     }
 
     /// One posted entry as typed (value, unit, reference limits).
-    public struct SubmittedEntry: Sendable, Equatable {
-        public var value: String
-        public var unit: String?
-        public var lowerLimitNormal: String?
-        public var upperLimitNormal: String?
-        /// Creates an entry.
-        public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil) {
-            self.value = value
-            self.unit = unit
-            self.lowerLimitNormal = lowerLimitNormal
-            self.upperLimitNormal = upperLimitNormal
-        }
-    }
+    public typealias SubmittedEntry = RawEntry
 
     /// Builds the participant page: checklist first (what the coordinator needs), then the forms with
     /// each field's audit history, then the actions the viewer's role and the screening state allow.

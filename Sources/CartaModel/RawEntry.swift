@@ -1,0 +1,24 @@
+/// One item's entry exactly as a person typed it or a client sent it, before any check: the value,
+/// the unit and the lab's reference limits as text. Checking it against the study file turns it into
+/// a `MeasuredValue` or into field problems; a form that fails keeps showing these texts.
+///
+/// Source: issue 2 scope 6 (server-side checks with messages naming the field); issue 6 scope 2
+/// (one shape per stage: raw entry → measured value).
+public struct RawEntry: Sendable, Equatable, Decodable {
+    /// The value as typed.
+    public var value: String
+    /// The unit as chosen, if any.
+    public var unit: String?
+    /// The lab's lower limit of normal as typed.
+    public var lowerLimitNormal: String?
+    /// The lab's upper limit of normal as typed.
+    public var upperLimitNormal: String?
+
+    /// Creates an entry.
+    public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil) {
+        self.value = value
+        self.unit = unit
+        self.lowerLimitNormal = lowerLimitNormal
+        self.upperLimitNormal = upperLimitNormal
+    }
+}
