@@ -9,7 +9,7 @@ struct APIErrorMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard request.uri.path.hasPrefix("/api/") else { return try await next(request, context) }
+        guard RequestPath.isAPI(request.uri.path) else { return try await next(request, context) }
         do {
             return try await next(request, context)
         } catch {

@@ -16,7 +16,7 @@ struct AuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         var context = context
-        if request.uri.path.hasPrefix("/api/") {
+        if RequestPath.isAPI(request.uri.path) {
             if let bearer = request.headers.bearer, let user = try await auth.user(bearer: bearer.token) {
                 context.user = user
             }

@@ -33,6 +33,7 @@ public enum CartaApplication {
     public static func build(services: CartaServices) -> Built {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: RequestGuardMiddleware())
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: AuthMiddleware(auth: services.auth))
         router.get("/healthz") { _, _ -> Response in

@@ -50,7 +50,11 @@ extension CartaServices {
 
     /// Only same-site absolute paths are followed after sign-in (no open redirect).
     static func safeNext(_ next: String?) -> String? {
-        guard let n = next?.removingPercentEncoding ?? next, n.hasPrefix("/"), !n.hasPrefix("//"), !n.contains("\\") else { return nil }
+        // Browsers drop tabs and newlines from URLs (WHATWG URL §4.4), so "/\t/evil.example" becomes
+        // "//evil.example", an off-site address: only canonical local paths are followed.
+        guard let n = next?.removingPercentEncoding ?? next, n.hasPrefix("/"), !n.hasPrefix("//"),
+              !n.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F || $0 == "\\" }),
+              RequestPath.problem(n.split(separator: "?", maxSplits: 1).first.map(String.init) ?? n) == nil else { return nil }
         return n
     }
 }

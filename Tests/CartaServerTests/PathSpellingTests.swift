@@ -1,0 +1,72 @@
+import CartaModel
+@testable import CartaServer
+@_spi(Testing) import CartaStore
+import CartaTestSupport
+import CartaTrial
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// A hostile page posting to the API with only the victim's session cookie: whatever the path
+/// spelling and content type, nothing is registered and nothing changes.
+/// Source: issue 7 ("CSRF bypass: POST //api/v1/participants … with only the browser's session
+/// cookie, Content-Type: text/plain and no CSRF token registers a participant"); OWASP CSRF
+/// Prevention Cheat Sheet; RFC 3986 §6.2.2.
+@Suite("Path spellings and API content types")
+struct PathSpellingTests {
+    static let body = #"{"fullName": "Mallory", "dateOfBirth": "1980-01-01", "hospitalNumber": "H-666"}"#
+
+    @Test(arguments: ["//api/v1/participants", "/api//v1/participants", "/api/./v1/participants", "/api/v1/../v1/participants",
+                      "/api%2Fv1/participants", "/api/v1%2fparticipants", "/api/v1/participants/", "/API/v1/participants",
+                      "/%61pi/v1/participants", "/api/v1/participants"],
+          ["text/plain", "application/x-www-form-urlencoded", "application/json"])
+    func cookieOnlyRequestsNeverReachTheAPI(path: String, contentType: String) async throws {
+        try await TestServer.run { server, client in
+            let session = try #require(try await client.webSignIn(.coordinator, server: server))
+            let before = try await server.snapshot()
+            let r = try await client.execute(uri: path, method: .post,
+                                             headers: [.contentType: contentType, .cookie: session.cookie],
+                                             body: ByteBuffer(string: Self.body))
+            #expect(r.status != .created && r.status.code >= 400, "\(path) \(contentType): \(r.status)")
+            #expect(try await server.snapshot() == before, "\(path) \(contentType) changed the database")
+        }
+    }
+
+    @Test(arguments: ["//api/v1/participants", "/api/./v1/participants", "/api%2Fv1/participants", "/api/v1/%2e%2e/v1/participants"])
+    func nonCanonicalPathsAreRefusedWithAReason(path: String) async throws {
+        try await TestServer.run { _, client in
+            let token = try await client.token(.coordinator)
+            let r = try await client.api(.post, path, token: token, raw: Self.body)
+            #expect(r.status == .badRequest, "\(path): \(r.status) \(r.text)")
+            #expect(r.text.contains("bad_path"), "\(r.text)")
+        }
+    }
+
+    @Test(arguments: ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp"])
+    func apiWritesNeedAJSONContentType(contentType: String) async throws {
+        try await TestServer.run { server, client in
+            let token = try #require(try await client.token(.coordinator))
+            let before = try await server.snapshot()
+            let r = try await client.execute(uri: "/api/v1/participants", method: .post,
+                                             headers: [.contentType: contentType, .authorization: "Bearer \(token)"],
+                                             body: ByteBuffer(string: Self.body))
+            #expect(r.status == .unsupportedMediaType, "\(contentType): \(r.status)")
+            #expect(r.json?["error"]?["code"]?.string == "unsupported_media_type")
+            #expect(try await server.snapshot() == before)
+            let ok = try await client.execute(uri: "/api/v1/participants", method: .post,
+                                              headers: [.contentType: "application/json; charset=utf-8", .authorization: "Bearer \(token)"],
+                                              body: ByteBuffer(string: Self.body))
+            #expect(ok.status == .created, "the same request as JSON goes through: \(ok.text)")
+        }
+    }
+
+    /// After sign-in, `next` is followed only to a canonical local path (browsers drop tabs and
+    /// newlines, so `/%09/evil.example` would become `//evil.example`). Source: issue 7; WHATWG URL §4.4.
+    @Test(arguments: [("/%09/evil.example", nil), ("/\t/evil.example", nil), ("//evil.example", nil), ("/%5Cevil.example", nil),
+                      ("/%0a/evil.example", nil), ("https://evil.example", nil), ("/ /evil.example", nil), ("/participants/./x", nil),
+                      ("/participants/BCRITP-001", "/participants/BCRITP-001"), ("/participants?status=screening", "/participants?status=screening")])
+    func signInFollowsOnlyLocalNext(next: String, expected: String?) {
+        #expect(CartaServices.safeNext(next) == expected, "\(next)")
+    }
+}
