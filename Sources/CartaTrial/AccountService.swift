@@ -25,14 +25,44 @@ public struct AccountService: Sendable {
     /// A bcrypt hash of a password, verified by `Bcrypt.verify` in constant work per cost.
     public func hash(_ password: String) -> String { Bcrypt.hash(password, cost: bcryptCost) }
 
-    /// Checks a password policy (minimum length) and returns the problem, if any.
-    public static func passwordProblem(_ password: String) -> String? {
-        password.count < 10 ? "password: must have at least 10 characters" : nil
+    /// The problem with a password under the account policy, if any (`CredentialPolicy`).
+    public static func passwordProblem(_ password: String, username: String? = nil) -> String? {
+        CredentialPolicy.passwordProblem(password, username: username)
+    }
+
+    /// Creates an account after checking the user name (canonical form, case-insensitively unique) and
+    /// the password policy; both problems are reported by field.
+    ///
+    /// Source: issue 7 (look-alike user names, weak passwords); `CredentialPolicy`.
+    public func createUser(username: String, displayName: String?, role: UserRole, password: String,
+                           actor: AuditActor) async throws -> User {
+        let name: String
+        switch CredentialPolicy.canonicalUsername(username) {
+        case .success(let n): name = n
+        case .failure(let e): throw e
+        }
+        if let problem = CredentialPolicy.passwordProblem(password, username: name) {
+            throw WorkflowError.invalid("password", problem)
+        }
+        let shown = (displayName ?? username).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !shown.isEmpty, shown.count <= 100,
+              !shown.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) else {
+            throw WorkflowError.invalid("display_name", "display name: 1 to 100 characters, no control or invisible characters")
+        }
+        do {
+            return try await store.createUser(username: name, displayName: shown, role: role, passwordHash: hash(password), actor: actor)
+        } catch let e as StoreError {
+            throw WorkflowError(e) ?? e
+        }
     }
 
     /// The active user with this username and password, or nil.
     public func verify(username: String, password: String) async throws -> User? {
-        guard let (user, hash) = try await store.credentials(username: username) else {
+        // Sign-in names are compared in their canonical form (ADMIN is admin); a name that cannot be
+        // canonical, or a password bcrypt would truncate, never matches — with the same work spent.
+        let canonical = try? CredentialPolicy.canonicalUsername(username).get()
+        guard password.utf8.count <= CredentialPolicy.maximumPasswordBytes, let canonical,
+              let (user, hash) = try await store.credentials(username: canonical) else {
             // Spend the same work as a real check so timing does not reveal unknown usernames.
             _ = Bcrypt.verify(password, hash: dummyHash)
             return nil

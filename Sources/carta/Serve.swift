@@ -26,7 +26,7 @@ struct Serve: AsyncParsableCommand {
             secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" })
         var logger = Logger(label: "carta")
         logger.logLevel = .info
-        if let given = config.initialAdminPassword, let problem = AccountService.passwordProblem(given) {
+        if let given = config.initialAdminPassword, let problem = AccountService.passwordProblem(given, username: "admin") {
             throw CLIFailure("CARTA_ADMIN_PASSWORD: \(problem)")
         }
         let study = try CartaRuntime.loadStudy(trial)

@@ -24,14 +24,14 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = try readSecretLine(prompt: "Password for \(name): ")
-            if let problem = AccountService.passwordProblem(password) { throw CLIFailure(problem) }
+            if let problem = AccountService.passwordProblem(password, username: name) { throw CLIFailure(problem, code: "invalid_input") }
             let store = try await database.openStore()
             do {
                 if try await store.isEmpty() { _ = try await store.migrate() }
-                let auth = AccountService(store: store, bcryptCost: 12, lifetime: 3600)
-                let user = try await store.createUser(
-                    username: name, displayName: displayName ?? name, role: UserRole(rawValue: role)!,
-                    passwordHash: auth.hash(password), actor: AuditActor(userID: nil, username: "carta user add", source: .cli))
+                let accounts = AccountService(store: store, bcryptCost: 12, lifetime: 3600)
+                let user = try await accounts.createUser(
+                    username: name, displayName: displayName, role: UserRole(rawValue: role)!, password: password,
+                    actor: AuditActor(userID: nil, username: "carta user add", source: .cli))
                 await store.close()
                 print("Added \(user.username) (\(user.role.rawValue)).")
             } catch {

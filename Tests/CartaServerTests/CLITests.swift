@@ -81,7 +81,7 @@ struct CLITests {
         #expect(!r.stdout.contains("correct horse"))
         let short = try CLI.run(["user", "add", "bob", "--role", "monitor", "--db", url], stdin: "short\n")
         #expect(short.status == 1)
-        #expect(short.stderr.contains("10 characters"))
+        #expect(short.stderr.contains("12 characters"))
         let none = try CLI.run(["user", "add", "bob", "--role", "monitor", "--db", url], stdin: "")
         #expect(none.status == 1)
         let role = try CLI.run(["user", "add", "bob", "--role", "superuser", "--db", url], stdin: "long enough password\n")

@@ -111,13 +111,13 @@ struct ServeCommandTests {
         #expect(short.status == 1)
         #expect(short.stderr.contains("CARTA_ADMIN_PASSWORD"))
 
-        let server = try ServeProcess(db: url, environment: ["CARTA_ADMIN_PASSWORD": "admin password from env"])
+        let server = try ServeProcess(db: url, environment: ["CARTA_ADMIN_PASSWORD": "root passphrase from env"])
         try await server.waitUntilHealthy()
-        let ok = await server.request("/api/v1/tokens", method: "POST", json: #"{"username": "admin", "password": "admin password from env"}"#)
+        let ok = await server.request("/api/v1/tokens", method: "POST", json: #"{"username": "admin", "password": "root passphrase from env"}"#)
         #expect(ok?.status == 201)
         let run = server.stop()
         #expect(!run.stdout.contains("one-time password"))
-        #expect(!run.stdout.contains("admin password from env"))
+        #expect(!run.stdout.contains("root passphrase from env"))
     }
 
     /// A port already in use is a clear error (exit 1, says what to do), not a crash with the
@@ -125,7 +125,7 @@ struct ServeCommandTests {
     @Test func portInUseIsAClearError() async throws {
         let (url, dir) = try CLI.tempSQLite()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let busy = try ServeProcess(db: url, environment: ["CARTA_ADMIN_PASSWORD": "admin password from env"])
+        let busy = try ServeProcess(db: url, environment: ["CARTA_ADMIN_PASSWORD": "root passphrase from env"])
         try await busy.waitUntilHealthy()
         let second = try CLI.run(["serve", "--db", url, "--port", String(busy.port)])
         _ = busy.stop()

@@ -1,0 +1,63 @@
+import CartaModel
+import CartaStore
+import CartaTestSupport
+import CartaTrial
+import Foundation
+import Testing
+
+/// Weak passwords and look-alike user names found by the issue 7 probe are refused; bcrypt never
+/// truncates silently. Source: issue 7; NIST SP 800-63B §5.1.1.2; OWASP Authentication Cheat Sheet.
+@Suite struct CredentialPolicyTests {
+    @Test(arguments: [
+        ("aaaaaaaaaa", "12 characters"), ("password12", "12 characters"), ("1234567890", "12 characters"),
+        (String(repeating: " ", count: 10), "12 characters"), (String(repeating: " ", count: 14), "only spaces"),
+        ("aaaaaaaaaaaa", "different characters"), ("121212121212", "different characters"),
+        ("123456789012", "commonly used"), ("Password1234", "commonly used"), ("qwertyuiopas", "commonly used"),
+        ("my-cora-secret-1", "user name"), (String(repeating: "é", count: 37), "bytes"),
+        ("pass\u{0}word-long-1", "control"),
+    ])
+    func weakPasswordsAreRefused(_ password: String, _ reason: String) {
+        let problem = CredentialPolicy.passwordProblem(password, username: "cora")
+        #expect(problem?.contains(reason) == true, "\(password.debugDescription): \(problem ?? "accepted")")
+    }
+
+    @Test(arguments: ["correct horse battery", "Tr0ub4dor&3-extra", "la vie en rose 1947", "ça va très bien"])
+    func reasonablePassphrasesAreAccepted(_ password: String) {
+        #expect(CredentialPolicy.passwordProblem(password, username: "cora") == nil)
+    }
+
+    @Test(arguments: [("a\u{200B}dmin", false), ("ADMIN", true), ("Cora.Lee", true), ("<b>x</b>", false), ("ad min", false),
+                      ("аdmin", false), ("x", false), ("1abc", false), ("élise", false), ("  ines  ", true)])
+    func userNames(_ raw: String, _ accepted: Bool) {
+        switch CredentialPolicy.canonicalUsername(raw) {
+        case .success(let name):
+            #expect(accepted, "\(raw.debugDescription) accepted as \(name)")
+            #expect(name == name.lowercased() && !name.contains(" "))
+        case .failure(let e):
+            #expect(!accepted, "\(raw.debugDescription) refused: \(e.message)")
+            #expect(e.field == "username")
+        }
+    }
+
+    @Test func namesAreUniqueWhateverTheCaseAndBcryptNeverTruncates() async throws {
+        try await TestDatabase.with(.sqlite) { store in
+            let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600)
+            let actor = AuditActor(userID: nil, username: "test", source: .cli)
+            let long = String(repeating: "correct horse battery staple ", count: 2) + "0123456789ab" // 70 bytes
+            #expect(long.utf8.count <= 72)
+            let user = try await accounts.createUser(username: "Admin", displayName: nil, role: .admin, password: long, actor: actor)
+            #expect(user.username == "admin")
+            await #expect(throws: WorkflowError.self) {
+                _ = try await accounts.createUser(username: "ADMIN", displayName: nil, role: .monitor,
+                                                  password: "another good passphrase", actor: actor)
+            }
+            #expect(try await accounts.verify(username: "ADMIN", password: long)?.id == user.id, "sign-in is case-insensitive")
+            // Two passwords sharing the first 72 bytes: only the exact one works.
+            #expect(try await accounts.verify(username: "admin", password: long + "XYZW") == nil)
+            await #expect(throws: WorkflowError.self) {
+                _ = try await accounts.createUser(username: "ines", displayName: nil, role: .investigator,
+                                                  password: long + "XYZW", actor: actor)
+            }
+        }
+    }
+}
