@@ -107,3 +107,25 @@ struct ItemCheckTests {
         #expect(s.wholeMatch(of: /[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?/) == nil)
     }
 }
+
+/// Free text keeps line breaks but refuses control and invisible characters. Source: issue 7; Unicode TR #36 §3.
+@Suite struct FreeTextCharacterTests {
+    /// A free-text item added to a copy of the built-in study (the built-in file has none).
+    static func textItem() throws -> ItemDefinition {
+        let yaml = try BuiltInStudy.yamlText().replacingOccurrences(
+            of: "      - oid: CONSENT_DATE\n",
+            with: "      - oid: NOTE_TEXT\n        label: Note\n        type: text\n      - oid: CONSENT_DATE\n")
+        return try #require(try StudyLoader.load(yaml: yaml).item("NOTE_TEXT"))
+    }
+
+    @Test(arguments: ["line one\nline two", "tab\tseparated", "plain words"])
+    func acceptsOrdinaryText(_ text: String) throws {
+        guard case .valid = try Self.textItem().check(raw: text, unit: nil) else { Issue.record("refused \(text.debugDescription)"); return }
+    }
+
+    @Test(arguments: ["NUL\u{0}inside", "zero\u{200B}width", "escape\u{1B}[31m", "bidi\u{202E}override"])
+    func refusesInvisible(_ text: String) throws {
+        guard case .invalid(let m) = try Self.textItem().check(raw: text, unit: nil) else { Issue.record("accepted \(text.debugDescription)"); return }
+        #expect(m.contains("control or invisible"))
+    }
+}
