@@ -14,6 +14,9 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     case user
     /// A signed eligibility decision.
     case eligibilityDecision = "eligibility_decision"
+    /// Authentication of an account: sign-in, failed sign-in, lockout, sign-out, API token issued,
+    /// failed signature password. The entity id is the canonical user name tried.
+    case authentication
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

@@ -142,3 +142,31 @@ extension CartaStore {
         }
     }
 }
+
+extension CartaStore {
+    /// Records one authentication event (sign-in, failure, lockout, sign-out, token issued) in the audit trail.
+    ///
+    /// Source: issue 7 ("sign-in, sign-out, failed sign-ins and token issue leave no audit record");
+    /// 21 CFR Part 11 §11.300(d) (attempted unauthorised use detected and reported).
+    public func recordAuthentication(username: String, event: String, detail: String?, actor: AuditActor) async throws {
+        let at = StoreTimestamp.string(now())
+        try await write { db in
+            try await Self.appendAudit(db, actor: actor, at: at, reason: nil, [
+                AuditChange(entity: .authentication, entityID: username, field: event, oldValue: nil, newValue: detail),
+            ])
+        }
+    }
+
+    /// How many `event` records an account has had since `since` (failed sign-ins for the lockout rule).
+    ///
+    /// Source: issue 7 (no limit on password guessing); OWASP Authentication Cheat Sheet (account lockout).
+    public func authenticationEvents(username: String, event: String, since: Date) async throws -> Int {
+        let sinceText = StoreTimestamp.string(since)
+        return try await read { db in
+            try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_events")
+                .where("entity", .equal, AuditEntity.authentication.rawValue).where("entity_id", .equal, username)
+                .where("field", .equal, event).where("at", .greaterThanOrEqual, sinceText)
+                .first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+}

@@ -71,6 +71,63 @@ public struct AccountService: Sendable {
         return user
     }
 
+    /// Failed sign-ins that lock an account, and for how long.
+    ///
+    /// Source: OWASP Authentication Cheat Sheet ("Account Lockout": a threshold, an observation window
+    /// and a lockout duration); issue 7.
+    public static let lockoutThreshold = 5
+    /// The window in which failures count, and the lockout's length.
+    public static let lockoutWindow: TimeInterval = 15 * 60
+
+    /// Why a sign-in was refused.
+    public enum SignInRefusal: Error, Sendable, Equatable {
+        /// Unknown user name or wrong password (the answer does not say which).
+        case invalidCredentials
+        /// Too many recent failures: the account is locked until the window has passed.
+        case locked(minutes: Int)
+    }
+
+    /// Signs in with a password, recording the success or the failure in the audit trail; after
+    /// `lockoutThreshold` failures within `lockoutWindow` the account refuses even the right password
+    /// until the window has passed (the lockout is audited too).
+    ///
+    /// Source: issue 7; 21 CFR Part 11 §11.300(d); OWASP Authentication Cheat Sheet.
+    public func signIn(username: String, password: String, source: AuditSource, now: Date = Date()) async throws -> Result<User, SignInRefusal> {
+        let name = (try? CredentialPolicy.canonicalUsername(username).get()) ?? String(username.prefix(64))
+        let actor = AuditActor(userID: nil, username: name, source: source)
+        let failures = try await store.authenticationEvents(username: name, event: "sign_in_failed",
+                                                            since: now.addingTimeInterval(-Self.lockoutWindow))
+        if failures >= Self.lockoutThreshold {
+            _ = Bcrypt.verify(password, hash: dummyHash) // same work as a real check
+            try await store.recordAuthentication(username: name, event: "sign_in_refused_locked", detail: source.rawValue, actor: actor)
+            return .failure(.locked(minutes: Int(Self.lockoutWindow / 60)))
+        }
+        guard let user = try await verify(username: username, password: password) else {
+            try await store.recordAuthentication(username: name, event: "sign_in_failed", detail: source.rawValue, actor: actor)
+            if failures + 1 == Self.lockoutThreshold {
+                try await store.recordAuthentication(username: name, event: "locked", detail: "\(Self.lockoutThreshold) failed sign-ins", actor: actor)
+            }
+            return .failure(.invalidCredentials)
+        }
+        try await store.recordAuthentication(username: user.username, event: "sign_in", detail: source.rawValue,
+                                             actor: AuditActor(user: user, source: source))
+        return .success(user)
+    }
+
+    /// Records a signature attempt whose password was wrong (the signature itself is not stored).
+    ///
+    /// Source: issue 7 ("does not record failed signature attempts"); 21 CFR Part 11 §11.300(d).
+    public func recordFailedSignature(_ user: User, source: AuditSource) async throws {
+        try await store.recordAuthentication(username: user.username, event: "signature_password_failed", detail: source.rawValue,
+                                             actor: AuditActor(user: user, source: source))
+    }
+
+    /// Records a sign-out.
+    public func recordSignOut(_ user: User) async throws {
+        try await store.recordAuthentication(username: user.username, event: "sign_out", detail: "web",
+                                             actor: AuditActor(user: user, source: .web))
+    }
+
     /// Creates a web session; returns the cookie token (only its hash is stored) and the record.
     public func startSession(for user: User, now: Date = Date()) async throws -> (token: String, record: SessionRecord) {
         let token = CartaStore.newToken()
@@ -85,10 +142,13 @@ public struct AccountService: Sendable {
         return (user, record)
     }
 
-    /// Issues an API bearer token (only its hash is stored).
+    /// Issues an API bearer token (only its hash is stored); the issue is audited.
     public func issueToken(for user: User, now: Date = Date()) async throws -> String {
         let token = CartaStore.newToken()
-        _ = try await store.createAPIToken(token: token, userID: user.id, expiresAt: now.addingTimeInterval(lifetime))
+        let record = try await store.createAPIToken(token: token, userID: user.id, expiresAt: now.addingTimeInterval(lifetime))
+        try await store.recordAuthentication(username: user.username, event: "api_token_issued",
+                                             detail: "expires \(StoreTimestamp.string(record.expiresAt))",
+                                             actor: AuditActor(user: user, source: .api))
         return token
     }
 

@@ -44,7 +44,8 @@ struct APIContractTests {
     // OWASP Authentication Cheat Sheet: unknown user and wrong password get the same 401.
     @Test func badCredentialsAre401WithTheErrorShape() async throws {
         try await TestServer.run { server, client in
-            let before = try await server.snapshot()
+            let before = try await server.snapshot(ignoringAuthentication: true)
+            let auditedBefore = try await server.authenticationEvents()
             let wrong = try await client.api(.post, "/api/v1/tokens", json: ["username": "coordinator", "password": "not-the-password"])
             expectErrorShape(wrong, .unauthorized, code: "invalid_credentials")
             let unknown = try await client.api(.post, "/api/v1/tokens", json: ["username": "nobody", "password": "not-the-password"])
@@ -52,7 +53,9 @@ struct APIContractTests {
             #expect(wrong.json == unknown.json)
             let missing = try await client.api(.post, "/api/v1/tokens", json: ["username": "coordinator"])
             expectErrorShape(missing, .unprocessableContent, field: "password")
-            #expect(try await server.snapshot() == before)
+            #expect(try await server.snapshot(ignoringAuthentication: true) == before)
+            // Issue 7: each failed sign-in is audited, for known and unknown names alike.
+            #expect(try await server.authenticationEvents() == auditedBefore + ["coordinator sign_in_failed", "nobody sign_in_failed"])
         }
     }
 

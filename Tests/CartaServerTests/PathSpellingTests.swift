@@ -70,3 +70,42 @@ struct PathSpellingTests {
         #expect(CartaServices.safeNext(next) == expected, "\(next)")
     }
 }
+
+/// Password guessing stops after five failures: the right password is refused for fifteen minutes,
+/// and every attempt, the lockout and the refusals are in the audit trail.
+/// Source: issue 7 ("40 wrong passwords in 44 s, then the right one works; no lockout, no delay, no
+/// audit entry"); OWASP Authentication Cheat Sheet (account lockout); 21 CFR Part 11 §11.300(d).
+@Suite struct SignInLockoutTests {
+    @Test func fiveFailuresLockTheAccount() async throws {
+        try await TestServer.run { server, client in
+            for _ in 1...5 {
+                let r = try await client.api(.post, "/api/v1/tokens", json: ["username": "coordinator", "password": "guess-guess-guess"])
+                #expect(r.status == .unauthorized)
+            }
+            let right = try await client.api(.post, "/api/v1/tokens",
+                                             json: ["username": "coordinator", "password": .string(Caller.coordinator.password)])
+            expectErrorShape(right, .tooManyRequests, code: "account_locked")
+            let web = try await client.webSignInAttempt("COORDINATOR", password: Caller.coordinator.password)
+            #expect(web.status == .unauthorized && web.text.contains("locked"), "the web form is locked too, whatever the case of the name")
+            let events = try await server.authenticationEvents()
+            #expect(events.filter { $0 == "coordinator sign_in_failed" }.count == 5)
+            #expect(events.contains("coordinator locked"))
+            #expect(events.filter { $0 == "coordinator sign_in_refused_locked" }.count == 2)
+            #expect(!events.contains("coordinator sign_in"))
+            // Other accounts are unaffected.
+            #expect(try await client.token(.investigator) != nil)
+            #expect(try await server.authenticationEvents().contains("investigator sign_in"))
+        }
+    }
+}
+
+extension TestClientProtocol {
+    /// Posts the sign-in form with the double-submit token, as a browser would.
+    func webSignInAttempt(_ username: String, password: String) async throws -> TestResponse {
+        let page = try await execute(uri: "/signin", method: .get)
+        let pre = try #require(page.setCookies["carta_csrf"])
+        return try await execute(uri: "/signin", method: .post,
+                                 headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "carta_csrf=\(pre)"],
+                                 body: ByteBuffer(string: formEncode([("csrf", pre), ("username", username), ("password", password)])))
+    }
+}

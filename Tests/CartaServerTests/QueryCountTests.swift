@@ -1,5 +1,6 @@
 import CartaModel
 import CartaStore
+import CartaTestSupport
 import CartaTrial
 import Foundation
 import Hummingbird
@@ -19,7 +20,7 @@ import Testing
         return (server.store.readStatementCount - before - 1, response)
     }
 
-    @Test(arguments: [DatabaseEngine.sqlite, .postgresql])
+    @Test(arguments: TestDatabase.engines)
     func participantPageReadsAtMostThreeStatements(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server, client in
             let p = try await server.signedEligibleParticipant()
@@ -35,7 +36,7 @@ import Testing
         }
     }
 
-    @Test(arguments: [DatabaseEngine.sqlite, .postgresql])
+    @Test(arguments: TestDatabase.engines)
     func listsReadAConstantNumberOfStatements(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server, client in
             let session = try await client.webSignIn(.coordinator, server: server)

@@ -73,12 +73,13 @@ struct ScreeningFlowTests {
             #expect(passing.json?["overall"] == "eligible", "\(passing.text)")
             #expect(passing.json?["criteria"]?.array?.first { $0["id"] == "E7" }?["result"] == "met")
 
-            // A wrong password signs nothing.
-            let before = try await server.snapshot()
+            // A wrong password signs nothing, and the attempt is audited (issue 7).
+            let before = try await server.snapshot(ignoringAuthentication: true)
             let wrong = try await client.api(.post, "/api/v1/participants/\(id)/eligibility/signature", token: investigator,
                                              json: ["password": "wrong-password-123", "decision": "eligible", "version": .number(Double(version))])
             expectErrorShape(wrong, .unauthorized, code: "signature_rejected", field: "password")
-            #expect(try await server.snapshot() == before)
+            #expect(try await server.snapshot(ignoringAuthentication: true) == before)
+            #expect(try await server.authenticationEvents().last == "investigator signature_password_failed")
 
             let signed = try await client.api(.post, "/api/v1/participants/\(id)/eligibility/signature", token: investigator,
                                               json: ["password": .string(Caller.investigator.password), "decision": "eligible", "version": .number(Double(version))])

@@ -12,8 +12,14 @@ extension CartaServices {
         struct TokenOut: Encodable { let token: String; let expiresInSeconds: Int }
         api.on(.post, "/tokens") { request, context in
             let c = try await JSONResponse.decode(Credentials.self, from: request, context: context)
-            guard let user = try await self.auth.verify(username: c.username, password: c.password) else {
+            let user: User
+            switch try await self.auth.signIn(username: c.username, password: c.password, source: .api) {
+            case .success(let u): user = u
+            case .failure(.invalidCredentials):
                 throw AppError(.unauthorized, code: "invalid_credentials", message: "Unknown username or wrong password.")
+            case .failure(.locked(let minutes)):
+                throw AppError(.tooManyRequests, code: "account_locked",
+                               message: "Too many failed sign-ins: this account is locked for \(minutes) minutes. Ask an administrator if this was not you.")
             }
             let token = try await self.auth.issueToken(for: user)
             return try JSONResponse.make(TokenOut(token: token, expiresInSeconds: Int(self.auth.lifetime)), status: .created)

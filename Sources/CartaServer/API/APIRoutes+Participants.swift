@@ -75,6 +75,7 @@ extension CartaServices {
                 throw AppError.invalid("decision", "decision must be \"eligible\" or \"not_eligible\".")
             }
             guard try await self.auth.verify(username: user.username, password: s.password) != nil else {
+                try await self.auth.recordFailedSignature(user, source: .api)
                 throw AppError(.unauthorized, code: "signature_rejected", message: "The password is wrong; the decision was not signed.", field: "password")
             }
             let d = try await self.screening.sign(

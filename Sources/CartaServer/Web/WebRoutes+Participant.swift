@@ -52,6 +52,7 @@ extension CartaServices {
                 throw AppError.invalid("decision", "Choose the decision to sign: eligible or not eligible.")
             }
             guard try await self.auth.verify(username: user.username, password: form["password"] ?? "") != nil else {
+                try await self.auth.recordFailedSignature(user, source: .web)
                 return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.error, "The password was wrong; the eligibility decision was not signed."))
             }
             _ = try await self.screening.sign(

@@ -25,9 +25,17 @@ extension CartaServices {
                 ctx.session = nil // the sign-in form carries the pre-session token even if a stale session exists
                 let form = try await self.readForm(request, ctx)
                 let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
-                guard let user = try await self.auth.verify(username: username, password: form["password"] ?? "") else {
+                let user: User
+                switch try await self.auth.signIn(username: username, password: form["password"] ?? "", source: .web) {
+                case .success(let u): user = u
+                case .failure(let refusal):
                     let token = request.cookies[Self.preSessionCookie]?.value ?? ""
-                    let model = SignInPage.Model(username: username, signinError: "Unknown username or wrong password.", next: Self.safeNext(form["next"]))
+                    let message: String
+                    switch refusal {
+                    case .invalidCredentials: message = "Unknown username or wrong password."
+                    case .locked(let minutes): message = "Too many failed sign-ins: this account is locked for \(minutes) minutes. Ask an administrator if this was not you."
+                    }
+                    let model = SignInPage.Model(username: username, signinError: message, next: Self.safeNext(form["next"]))
                     return try self.html(model, self.layout(ctx, csrf: token), status: .unauthorized)
                 }
                 let (token, _) = try await self.auth.startSession(for: user)
@@ -42,6 +50,7 @@ extension CartaServices {
         router.post("/signout", use: page { request, context in
             _ = try await self.readForm(request, context)
             if let token = context.sessionToken { try await self.store.deleteSession(token: token) }
+            if let user = context.user { try await self.auth.recordSignOut(user) }
             var response = self.redirect(WebPaths.signIn, flash: Flash(.success, "You have signed out."))
             response.setCookie(self.cookie(AuthMiddleware.sessionCookie, "", maxAge: 0))
             return response
