@@ -51,6 +51,11 @@ extension ItemDefinition {
             guard let d = ClinicalDate(iso: s) else {
                 return .invalid("\(label) must be a calendar date YYYY-MM-DD (got \"\(s)\")")
             }
+            // A clinical-trial date before 1900 or after 2100 is a typing error (issue 7: a consent date
+            // of 1800-01-01 gave an "age of −181 years"; 9999-12-31 was accepted).
+            guard (1900...2100).contains(d.year) else {
+                return .invalid("\(label) \(d) is not a plausible date (years 1900–2100); check the year")
+            }
             return plain(d.description)
         case .code:
             if let e = codeList.first(where: { $0.code == s }) ?? codeList.first(where: { $0.code.lowercased() == s.lowercased() }) {

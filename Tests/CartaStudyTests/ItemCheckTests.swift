@@ -129,3 +129,21 @@ struct ItemCheckTests {
         #expect(m.contains("control or invisible"))
     }
 }
+
+/// Dates outside 1900–2100 are refused as typing errors. Source: issue 7 (consent date 1800-01-01 and
+/// 9999-12-31 accepted, "age −181 years").
+@Suite struct DatePlausibilityTests {
+    static let consent = try! StudyLoader.builtIn().item("CONSENT_DATE")!
+
+    @Test(arguments: ["1800-01-01", "9999-12-31", "1899-12-31", "2101-01-01"])
+    func implausibleYearsAreRefused(_ text: String) {
+        guard case .invalid(let m) = Self.consent.check(raw: text, unit: nil) else { Issue.record("accepted \(text)"); return }
+        #expect(m.contains("not a plausible date") && m.contains(text))
+    }
+
+    @Test(arguments: ["1900-01-01", "2026-11-02", "2100-12-31"])
+    func plausibleDatesPass(_ text: String) {
+        guard case .valid(let v, _) = Self.consent.check(raw: text, unit: nil) else { Issue.record("refused \(text)"); return }
+        #expect(v.text == text)
+    }
+}
