@@ -15,10 +15,21 @@ extension ScreeningService {
     /// Source: 21 CFR Part 11 §11.50 (printed name, time, meaning); ICH E6(R3) 2.3.
     public func sign(subjectID: SubjectID, decision: EligibilityDecisionKind, meaning: String?, expectedVersion: Int,
                      signer: User, actor: AuditActor) async throws -> EligibilityDecision {
+        let trimmed = meaning?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        // The meaning is part of the signed record and fixed by the study, not free text (issue 7:
+        // "the signer can send any meaning text"). Source: 21 CFR Part 11 §11.50(a)(3).
+        guard trimmed.isEmpty || trimmed == Self.defaultMeaning else {
+            throw WorkflowError.invalid("meaning", "The meaning of an eligibility signature is fixed: \"\(Self.defaultMeaning)\". Send it unchanged or leave it out; nothing was signed.")
+        }
         let file = try await file(subjectID)
         let p = file.participant
         let evaluation = evaluate(file)
-        switch state(file, evaluation: evaluation).signing(decision) {
+        let screening = state(file, evaluation: evaluation)
+        if let current = screening.currentDecision {
+            // One signature per data version: a replayed or repeated request must not add a second one.
+            throw WorkflowError(.conflict, "\(p.subjectID) is already signed \(current.decision.rawValue) on this data (version \(p.version)) by \(current.signerName); nothing was signed. Change the data first if a new decision is needed.")
+        }
+        switch screening.signing(decision) {
         case .allowed: break
         case .failedCriteria(let failed):
             throw WorkflowError(.notEligible, "\(p.subjectID) cannot be signed eligible: criteria \(failed.joined(separator: ", ")) are not met.",
@@ -35,7 +46,7 @@ extension ScreeningService {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let snapshot = String(decoding: try encoder.encode(checklist(evaluation)), as: UTF8.self)
-        let text = (meaning?.trimmingCharacters(in: .whitespacesAndNewlines)).flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultMeaning
+        let text = Self.defaultMeaning
         return try await mapped {
             try await store.recordEligibilitySignature(
                 participantID: p.id, decision: decision, criteriaSnapshot: snapshot, signer: signer.id,

@@ -22,7 +22,7 @@ struct CSRFTests {
     @Test(arguments: WebRouteCase.posts, CSRFFault.allCases)
     func formWithoutTheSessionTokenIsRefused(route: WebRouteCase, fault: CSRFFault) async throws {
         try await TestServer.run { server, client in
-            let p = try await server.signedEligibleParticipant()
+            let p = try await server.participant(forRoute: route.template)
             let session = try #require(try await client.webSignIn(.investigator, server: server))
             let other = try #require(try await client.webSignIn(.investigator, server: server))
             let csrf: String?? = switch fault {

@@ -128,7 +128,7 @@ struct RoleMatrixTests {
     @Test(arguments: APIRouteCase.all, Caller.allCases)
     func apiRoute(route: APIRouteCase, caller: Caller) async throws {
         try await TestServer.run { server, client in
-            let p = try await server.signedEligibleParticipant()
+            let p = try await server.participant(forRoute: route.template)
             let token = try await client.token(caller)
             let before = try await server.snapshot()
             let r = try await client.api(route.method, route.path(p), token: token, json: route.body(caller, p))
@@ -159,7 +159,7 @@ struct RoleMatrixTests {
     @Test(arguments: WebRouteCase.posts, Caller.allCases)
     func webPost(route: WebRouteCase, caller: Caller) async throws {
         try await TestServer.run { server, client in
-            let p = try await server.signedEligibleParticipant()
+            let p = try await server.participant(forRoute: route.template)
             let session = try await client.webSignIn(caller, server: server)
             let before = try await server.snapshot()
             let r = try await client.webPost(route.path(p), session: session, fields: route.fields(caller, p))

@@ -201,3 +201,30 @@ struct ScreeningFlowTests {
         }
     }
 }
+
+/// One signature per data version, with the study's fixed meaning.
+/// Source: issue 7 ("the signer can send any meaning text and sign the same version twice");
+/// 21 CFR Part 11 §11.50 (the meaning is part of the signed record).
+@Suite struct SignatureOncePerVersionTests {
+    @Test func secondSignatureAndFreeMeaningAreRefused() async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.enterEligibleData(try await server.register().subjectID)
+            let token = try await client.token(.investigator)
+            func sign(_ meaning: String?) async throws -> TestResponse {
+                var body: [String: JSON] = ["password": .string(Caller.investigator.password), "decision": "eligible",
+                                            "version": .number(Double(p.version))]
+                if let meaning { body["meaning"] = .string(meaning) }
+                return try await client.api(.post, "/api/v1/participants/\(p.subjectID)/eligibility/signature", token: token, json: .object(body))
+            }
+            let free = try await sign("I had a quick look")
+            expectErrorShape(free, .unprocessableContent, code: "invalid_input", field: "meaning")
+            let first = try await sign(EligibilityDecision.defaultMeaning)
+            #expect(first.status == .created, "\(first.text)")
+            let before = try await server.snapshot(ignoringAuthentication: true)
+            let again = try await sign(nil)
+            expectErrorShape(again, .conflict, code: "conflict")
+            #expect(again.text.contains("already signed"))
+            #expect(try await server.snapshot(ignoringAuthentication: true) == before)
+        }
+    }
+}

@@ -97,6 +97,13 @@ struct TestServer: Sendable {
                                                       reason: nil, actor: try await actor(.coordinator).1).participant
     }
 
+    /// The participant a route test acts on: ready to enrol, or — for the signing routes, which sign
+    /// once per data version (issue 7) — eligible and not yet signed.
+    func participant(forRoute template: String) async throws -> Participant {
+        template.contains("/eligibility/sign") ? try await enterEligibleData(try await register().subjectID)
+            : try await signedEligibleParticipant()
+    }
+
     /// Registers, enters eligible data and has the investigator sign "eligible": ready to enrol.
     func signedEligibleParticipant(_ name: String = "Ada Lovelace") async throws -> Participant {
         let p = try await enterEligibleData(try await register(name).subjectID)
