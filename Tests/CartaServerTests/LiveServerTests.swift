@@ -36,3 +36,36 @@ struct LiveServerTests {
         }
     }
 }
+
+/// A connection that starts a request and never finishes its headers is closed after the idle
+/// timeout, so slow clients cannot hold the server's connections forever.
+/// Source: issue 7 ("connections that never finish their headers are never closed"); OWASP Denial of
+/// Service Cheat Sheet (slow HTTP attacks).
+@Suite struct IdleConnectionTests {
+    @Test func unfinishedHeadersAreClosed() async throws {
+        try await TestServer.run(.sqlite, setup: .live, idleTimeout: .seconds(1)) { _, client in
+            let port = try #require(client.port)
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            try #require(fd >= 0)
+            defer { close(fd) }
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = in_port_t(UInt16(port).bigEndian)
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &addr) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            try #require(connected == 0)
+            let partial = Array("GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n".utf8)
+            _ = partial.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+            // Wait past the timeout, then a read returns end-of-file: the server closed the connection.
+            var timeout = timeval(tv_sec: 5, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let start = Date()
+            var buffer = [UInt8](repeating: 0, count: 256)
+            let n = recv(fd, &buffer, buffer.count, 0)
+            #expect(n == 0, "expected the server to close the idle connection, got \(n) bytes/errno \(errno)")
+            #expect(Date().timeIntervalSince(start) < 4.5, "closed by the idle timeout, not by the read timeout")
+        }
+    }
+}

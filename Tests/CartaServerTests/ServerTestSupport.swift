@@ -41,12 +41,13 @@ struct TestServer: Sendable {
     /// Runs `body` against the application built by `CartaApplication.build` over a fresh,
     /// migrated database with users `admin`, `investigator`, `coordinator`, `monitor` (bcrypt cost 4).
     static func run<T: Sendable>(_ engine: DatabaseEngine = .sqlite, setup: TestingSetup = .router, secureCookies: Bool? = nil,
+                                 idleTimeout: Duration = .seconds(30),
                                  _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
         // Each PostgreSQL test database holds two connection pools; bound how many run at once so
         // the parallel suites stay under the server's max_connections.
         if engine == .postgresql { await postgresLimiter.acquire() }
         do {
-            let result = try await runUnlimited(engine, setup: setup, secureCookies: secureCookies, body)
+            let result = try await runUnlimited(engine, setup: setup, secureCookies: secureCookies, idleTimeout: idleTimeout, body)
             if engine == .postgresql { await postgresLimiter.release() }
             return result
         } catch {
@@ -57,11 +58,11 @@ struct TestServer: Sendable {
 
     static let postgresLimiter = AsyncLimiter(limit: 3)
 
-    private static func runUnlimited<T: Sendable>(_ engine: DatabaseEngine, setup: TestingSetup, secureCookies: Bool?,
+    private static func runUnlimited<T: Sendable>(_ engine: DatabaseEngine, setup: TestingSetup, secureCookies: Bool?, idleTimeout: Duration,
                                                   _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
         try await TestDatabase.with(engine) { store in
             let config = ServerConfig(host: "127.0.0.1", port: 0, databaseURL: "sqlite://unused.sqlite",
-                                      secureCookies: secureCookies, bcryptCost: 4)
+                                      secureCookies: secureCookies, bcryptCost: 4, idleTimeout: idleTimeout)
             let services = try CartaServices(config: config, store: store, study: try StudyLoader.builtIn(), logger: logger)
             for caller in Caller.allCases {
                 guard let role = caller.role else { continue }

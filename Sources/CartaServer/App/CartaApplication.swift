@@ -51,8 +51,10 @@ public enum CartaApplication {
         services.addAuditRoutes(to: api)
         router.get("/api/v1/openapi.json") { _, _ in JSONResponse.raw(Data(OpenAPIDocument.json.utf8)) }
         services.addWebRoutes(to: router)
+        let idle = services.config.idleTimeout.components
         let app = Application(
             router: router,
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(idle.seconds * 1_000_000_000 + idle.attoseconds / 1_000_000_000))),
             configuration: .init(address: .hostname(services.config.host, port: services.config.port), serverName: "Carta"),
             logger: services.logger)
         return Built(application: app, apiRoutes: api.registered)

@@ -12,11 +12,14 @@ public struct ServerConfig: Sendable {
     public var secureCookies: Bool
     public var bcryptCost: UInt8
     public var sessionLifetime: TimeInterval
+    /// A connection with no bytes for this long is closed — also one that never finishes its
+    /// headers (issue 7: such connections stayed open forever). Source: OWASP DoS Cheat Sheet (slow requests).
+    public var idleTimeout: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = CartaConfig.defaultDatabaseURL,
         initialAdminPassword: String? = nil, secureCookies: Bool? = nil, bcryptCost: UInt8 = 12,
-        sessionLifetime: TimeInterval = 8 * 3600
+        sessionLifetime: TimeInterval = 8 * 3600, idleTimeout: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -25,6 +28,7 @@ public struct ServerConfig: Sendable {
         self.secureCookies = secureCookies ?? !(host == "127.0.0.1" || host == "localhost" || host == "::1")
         self.bcryptCost = bcryptCost
         self.sessionLifetime = sessionLifetime
+        self.idleTimeout = idleTimeout
     }
 
     /// The shared part, for the application runtime.
