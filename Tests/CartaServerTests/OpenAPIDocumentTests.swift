@@ -1,5 +1,5 @@
 import CartaTrial
-import CartaServer
+@testable import CartaServer
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -91,5 +91,23 @@ struct OpenAPIDocumentTests {
         let output = String(decoding: child.stdout.readDataToEndOfFile() + errors.wait(), as: UTF8.self)
         #expect(child.waitForExit() == 0,
                 "openapi-spec-validator failed (install it with `pip install openapi-spec-validator` if missing): \(output)")
+    }
+}
+
+/// The document lists the error answers the server gives (issue 7: schemathesis found 23 undocumented ones).
+@Suite struct OpenAPIErrorAnswersTests {
+    static func responses(_ path: String, _ method: String) throws -> Set<String> {
+        let root = try #require(try JSONSerialization.jsonObject(with: Data(OpenAPIDocument.json.utf8)) as? [String: Any])
+        let paths = try #require(root["paths"] as? [String: Any])
+        let op = try #require((paths[path] as? [String: Any])?[method] as? [String: Any], "\(method) \(path)")
+        return Set(try #require(op["responses"] as? [String: Any]).keys)
+    }
+
+    @Test func errorAnswersAreDocumented() throws {
+        #expect(try Self.responses("/api/v1/participants", "post").isSuperset(of: ["201", "400", "401", "415", "422"]))
+        #expect(try Self.responses("/api/v1/participants/{subjectID}", "get").isSuperset(of: ["200", "400", "401", "404"]))
+        #expect(try Self.responses("/api/v1/participants/{subjectID}/enrolment", "post").isSuperset(of: ["400", "401", "404", "409", "415", "422"]))
+        #expect(try Self.responses("/api/v1/tokens", "post").isSuperset(of: ["201", "401", "415", "422", "429"]))
+        #expect(try !Self.responses("/api/v1/openapi.json", "get").contains("401"), "the document itself is public")
     }
 }

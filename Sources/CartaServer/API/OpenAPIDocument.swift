@@ -3,7 +3,7 @@
 /// Source: issue 2 §7; DESIGN.md §3 (token sign-in, error shape). A test compares its paths and
 /// methods with the routes the server registers, so the two cannot drift apart silently.
 enum OpenAPIDocument {
-    static let json = #"""
+    static let base = #"""
 {
   "openapi": "3.1.0",
   "info": {
