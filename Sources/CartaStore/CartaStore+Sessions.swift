@@ -113,7 +113,7 @@ extension CartaStore {
     /// The user and unexpired session for the cookie `token` in one statement, or `nil`.
     ///
     /// Source: issue 2 scope 5; issue 6 scope 7 (one query per authenticated request, not two).
-    public func sessionUser(token: String, now: Date = Date()) async throws -> (User, SessionRecord)? {
+    public func sessionUser(token: String, now: Date) async throws -> (User, SessionRecord)? {
         let id = Self.tokenHash(token)
         let nowText = StoreTimestamp.string(now)
         return try await read { db in
@@ -131,7 +131,7 @@ extension CartaStore {
     /// The user owning an unexpired API bearer `token`, in one statement, or `nil`.
     ///
     /// Source: DESIGN.md §3; issue 6 scope 7.
-    public func tokenUser(token: String, now: Date = Date()) async throws -> User? {
+    public func tokenUser(token: String, now: Date) async throws -> User? {
         let hash = Self.tokenHash(token)
         let nowText = StoreTimestamp.string(now)
         return try await read { db in
@@ -148,8 +148,9 @@ extension CartaStore {
     ///
     /// Source: issue 7 ("sign-in, sign-out, failed sign-ins and token issue leave no audit record");
     /// 21 CFR Part 11 §11.300(d) (attempted unauthorised use detected and reported).
-    public func recordAuthentication(username: String, event: String, detail: String?, actor: AuditActor) async throws {
-        let at = StoreTimestamp.string(now())
+    /// `at` is the application's clock, the same one the lockout window is measured on.
+    public func recordAuthentication(username: String, event: String, detail: String?, actor: AuditActor, at date: Date) async throws {
+        let at = StoreTimestamp.string(StoreTimestamp.truncated(date))
         try await write { db in
             try await Self.appendAudit(db, actor: actor, at: at, reason: nil, [
                 AuditChange(entity: .authentication, entityID: username, field: event, oldValue: nil, newValue: detail),

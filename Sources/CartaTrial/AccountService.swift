@@ -15,10 +15,14 @@ public struct AccountService: Sendable {
     // A valid bcrypt hash at the configured cost, used only to equalise timing for unknown users.
     let dummyHash: String
 
-    public init(store: CartaStore, bcryptCost: UInt8, lifetime: TimeInterval) {
+    /// The application's clock: session and token expiry, the lockout window.
+    public let clock: SiteClock
+
+    public init(store: CartaStore, bcryptCost: UInt8, lifetime: TimeInterval, clock: SiteClock) {
         self.store = store
         self.bcryptCost = bcryptCost
         self.lifetime = lifetime
+        self.clock = clock
         self.dummyHash = Bcrypt.hash(CartaStore.newToken(), cost: bcryptCost)
     }
 
@@ -92,25 +96,26 @@ public struct AccountService: Sendable {
     /// until the window has passed (the lockout is audited too).
     ///
     /// Source: issue 7; 21 CFR Part 11 §11.300(d); OWASP Authentication Cheat Sheet.
-    public func signIn(username: String, password: String, source: AuditSource, now: Date = Date()) async throws -> Result<User, SignInRefusal> {
+    public func signIn(username: String, password: String, source: AuditSource, now: Date? = nil) async throws -> Result<User, SignInRefusal> {
+        let now = now ?? clock.now
         let name = (try? CredentialPolicy.canonicalUsername(username).get()) ?? String(username.prefix(64))
         let actor = AuditActor(userID: nil, username: name, source: source)
         let failures = try await store.authenticationEvents(username: name, event: "sign_in_failed",
                                                             since: now.addingTimeInterval(-Self.lockoutWindow))
         if failures >= Self.lockoutThreshold {
             _ = Bcrypt.verify(password, hash: dummyHash) // same work as a real check
-            try await store.recordAuthentication(username: name, event: "sign_in_refused_locked", detail: source.rawValue, actor: actor)
+            try await store.recordAuthentication(username: name, event: "sign_in_refused_locked", detail: source.rawValue, actor: actor, at: now)
             return .failure(.locked(minutes: Int(Self.lockoutWindow / 60)))
         }
         guard let user = try await verify(username: username, password: password) else {
-            try await store.recordAuthentication(username: name, event: "sign_in_failed", detail: source.rawValue, actor: actor)
+            try await store.recordAuthentication(username: name, event: "sign_in_failed", detail: source.rawValue, actor: actor, at: now)
             if failures + 1 == Self.lockoutThreshold {
-                try await store.recordAuthentication(username: name, event: "locked", detail: "\(Self.lockoutThreshold) failed sign-ins", actor: actor)
+                try await store.recordAuthentication(username: name, event: "locked", detail: "\(Self.lockoutThreshold) failed sign-ins", actor: actor, at: now)
             }
             return .failure(.invalidCredentials)
         }
         try await store.recordAuthentication(username: user.username, event: "sign_in", detail: source.rawValue,
-                                             actor: AuditActor(user: user, source: source))
+                                             actor: AuditActor(user: user, source: source), at: clock.now)
         return .success(user)
     }
 
@@ -119,17 +124,18 @@ public struct AccountService: Sendable {
     /// Source: issue 7 ("does not record failed signature attempts"); 21 CFR Part 11 §11.300(d).
     public func recordFailedSignature(_ user: User, source: AuditSource) async throws {
         try await store.recordAuthentication(username: user.username, event: "signature_password_failed", detail: source.rawValue,
-                                             actor: AuditActor(user: user, source: source))
+                                             actor: AuditActor(user: user, source: source), at: clock.now)
     }
 
     /// Records a sign-out.
     public func recordSignOut(_ user: User) async throws {
         try await store.recordAuthentication(username: user.username, event: "sign_out", detail: "web",
-                                             actor: AuditActor(user: user, source: .web))
+                                             actor: AuditActor(user: user, source: .web), at: clock.now)
     }
 
     /// Creates a web session; returns the cookie token (only its hash is stored) and the record.
-    public func startSession(for user: User, now: Date = Date()) async throws -> (token: String, record: SessionRecord) {
+    public func startSession(for user: User, now: Date? = nil) async throws -> (token: String, record: SessionRecord) {
+        let now = now ?? clock.now
         let token = CartaStore.newToken()
         let record = try await store.createSession(
             token: token, userID: user.id, csrfToken: CartaStore.newToken(), expiresAt: now.addingTimeInterval(lifetime))
@@ -138,23 +144,24 @@ public struct AccountService: Sendable {
 
     /// The user and session for a cookie token, if valid and unexpired (one statement).
     public func session(token: String) async throws -> (User, SessionRecord)? {
-        guard let (user, record) = try await store.sessionUser(token: token), user.active else { return nil }
+        guard let (user, record) = try await store.sessionUser(token: token, now: clock.now), user.active else { return nil }
         return (user, record)
     }
 
     /// Issues an API bearer token (only its hash is stored); the issue is audited.
-    public func issueToken(for user: User, now: Date = Date()) async throws -> String {
+    public func issueToken(for user: User, now: Date? = nil) async throws -> String {
+        let now = now ?? clock.now
         let token = CartaStore.newToken()
         let record = try await store.createAPIToken(token: token, userID: user.id, expiresAt: now.addingTimeInterval(lifetime))
         try await store.recordAuthentication(username: user.username, event: "api_token_issued",
                                              detail: "expires \(StoreTimestamp.string(record.expiresAt))",
-                                             actor: AuditActor(user: user, source: .api))
+                                             actor: AuditActor(user: user, source: .api), at: clock.now)
         return token
     }
 
     /// The user owning a bearer token, if valid and unexpired.
     public func user(bearer token: String) async throws -> User? {
-        guard let user = try await store.tokenUser(token: token), user.active else { return nil }
+        guard let user = try await store.tokenUser(token: token, now: clock.now), user.active else { return nil }
         return user
     }
 

@@ -23,15 +23,21 @@ public struct CartaRuntime: Sendable {
     /// Accounts, passwords, sessions and API tokens.
     public let accounts: AccountService
 
-    /// Wires the services over an opened store.
-    public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock? = nil) {
+    /// Wires the services over an opened store with `clock`.
+    public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
         self.config = config
         self.store = store
         self.study = study
-        let clock = clock ?? SiteClock(timeZoneIdentifier: study.timeZone) ?? SiteClock(timeZone: .gmt)
         self.clock = clock
         self.screening = ScreeningService(store: store, study: study, clock: clock)
-        self.accounts = AccountService(store: store, bcryptCost: config.bcryptCost, lifetime: config.sessionLifetime)
+        self.accounts = AccountService(store: store, bcryptCost: config.bcryptCost, lifetime: config.sessionLifetime, clock: clock)
+    }
+
+    /// Wires the services with a clock reading `instant` in the study site's time zone (the study
+    /// loader has already refused an unknown zone name).
+    public init(config: CartaConfig, store: CartaStore, study: Study, instant: @escaping @Sendable () -> Date) {
+        let clock = SiteClock(timeZoneIdentifier: study.timeZone, instant: instant) ?? SiteClock(timeZone: .gmt, instant: instant)
+        self.init(config: config, store: store, study: study, clock: clock)
     }
 
     /// Loads the study file named in the configuration, or the built-in NCT05315778 study.
@@ -48,6 +54,7 @@ public struct CartaRuntime: Sendable {
     /// `migrate`: `.ifEmpty` migrates a brand-new database and refuses one with pending migrations
     /// (`serve`); `.require` refuses any pending migration (other commands); `.never` opens as is (`migrate`, `audit`).
     public static func open(_ config: CartaConfig, study: Study? = nil, migrate: MigrationPolicy,
+                            instant: @escaping @Sendable () -> Date,
                             logger: Logger = Logger(label: "carta")) async throws -> CartaRuntime {
         let study = try study ?? loadStudy(config)
         let url = try DatabaseURL(parsing: config.databaseURL)
@@ -67,7 +74,7 @@ public struct CartaRuntime: Sendable {
                     }
                 }
             }
-            return CartaRuntime(config: config, store: store, study: study)
+            return CartaRuntime(config: config, store: store, study: study, instant: instant)
         } catch {
             await store.close()
             throw error

@@ -13,13 +13,13 @@ public struct SiteClock: Sendable {
     private let instant: @Sendable () -> Date
 
     /// A clock reading `instant` in `timeZone`.
-    public init(timeZone: TimeZone, instant: @escaping @Sendable () -> Date = { Date() }) {
+    public init(timeZone: TimeZone, instant: @escaping @Sendable () -> Date) {
         self.timeZone = timeZone
         self.instant = instant
     }
 
-    /// The system clock in the zone named `identifier` (IANA, e.g. `Asia/Shanghai`); nil for an unknown name.
-    public init?(timeZoneIdentifier identifier: String, instant: @escaping @Sendable () -> Date = { Date() }) {
+    /// A clock reading `instant` (the front end passes the system clock) in the zone named `identifier` (IANA, e.g. `Asia/Shanghai`); nil for an unknown name.
+    public init?(timeZoneIdentifier identifier: String, instant: @escaping @Sendable () -> Date) {
         guard let zone = TimeZone(identifier: identifier) else { return nil }
         self.init(timeZone: zone, instant: instant)
     }

@@ -20,7 +20,7 @@ struct ParticipantCommand: AsyncParsableCommand {
 
         func services() async throws -> CartaRuntime {
             try await CartaRuntime.open(CartaConfig.resolve(database: database.db, studyFile: studyFile.study),
-                                        migrate: .ifEmpty, logger: quietLogger())
+                                        migrate: .ifEmpty, instant: { Date() }, logger: quietLogger())
         }
 
         /// Signs in `--user` with the password from stdin and checks the permission.

@@ -28,7 +28,8 @@ struct UserCommand: AsyncParsableCommand {
             let store = try await database.openStore()
             do {
                 if try await store.isEmpty() { _ = try await store.migrate() }
-                let accounts = AccountService(store: store, bcryptCost: 12, lifetime: 3600)
+                let accounts = AccountService(store: store, bcryptCost: 12, lifetime: 3600,
+                                              clock: SiteClock(timeZone: .gmt, instant: { Date() }))
                 let user = try await accounts.createUser(
                     username: name, displayName: displayName, role: UserRole(rawValue: role)!, password: password,
                     actor: AuditActor(userID: nil, username: "carta user add", source: .cli))

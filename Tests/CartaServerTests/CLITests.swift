@@ -90,7 +90,7 @@ struct CLITests {
         #expect(duplicate.status == 1)
 
         let store = try await CartaStore.open(try DatabaseURL(parsing: url))
-        let auth = AccountService(store: store, bcryptCost: 4, lifetime: 60)
+        let auth = AccountService(store: store, bcryptCost: 4, lifetime: 60, clock: SiteClock(timeZone: .gmt, instant: { Date() }))
         let user = try #require(try await auth.verify(username: "ines", password: "correct horse battery"))
         #expect(user.role == .investigator && user.displayName == "Dr Ines Ortega")
         #expect(try await auth.verify(username: "ines", password: "wrong password") == nil)

@@ -41,7 +41,7 @@ import Testing
 
     @Test func namesAreUniqueWhateverTheCaseAndBcryptNeverTruncates() async throws {
         try await TestDatabase.with(.sqlite) { store in
-            let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600)
+            let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600, clock: SiteClock(timeZone: .gmt, instant: { Date() }))
             let actor = AuditActor(userID: nil, username: "test", source: .cli)
             let long = String(repeating: "correct horse battery staple ", count: 2) + "0123456789ab" // 70 bytes
             #expect(long.utf8.count <= 72)
@@ -58,6 +58,34 @@ import Testing
                 _ = try await accounts.createUser(username: "ines", displayName: nil, role: .investigator,
                                                   password: long + "XYZW", actor: actor)
             }
+        }
+    }
+}
+
+/// The lockout window runs on the injected clock: locked after five failures, open again once the
+/// window has passed. Source: issue 7; OWASP Authentication Cheat Sheet (lockout duration).
+@Suite struct LockoutClockTests {
+    /// A settable instant for one test; only this test's task touches it.
+    // @unchecked Sendable: read and written by the single task running the test, never concurrently.
+    final class TestTime: @unchecked Sendable { var now = Date(timeIntervalSince1970: 1_795_600_000) }
+
+    @Test func lockoutEndsWhenTheWindowHasPassed() async throws {
+        try await TestDatabase.with(.sqlite) { store in
+            let time = TestTime()
+            let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600,
+                                          clock: SiteClock(timeZone: .gmt, instant: { time.now }))
+            let actor = AuditActor(userID: nil, username: "test", source: .cli)
+            _ = try await accounts.createUser(username: "cora", displayName: nil, role: .coordinator,
+                                              password: "correct horse battery", actor: actor)
+            for _ in 1...AccountService.lockoutThreshold {
+                #expect(try await accounts.signIn(username: "cora", password: "wrong guess here", source: .api) == .failure(.invalidCredentials))
+            }
+            #expect(try await accounts.signIn(username: "cora", password: "correct horse battery", source: .api) == .failure(.locked(minutes: 15)))
+            time.now += AccountService.lockoutWindow + 1
+            guard case .success(let user) = try await accounts.signIn(username: "cora", password: "correct horse battery", source: .api) else {
+                Issue.record("still locked after the window"); return
+            }
+            #expect(user.username == "cora")
         }
     }
 }

@@ -15,7 +15,7 @@ public enum CartaApplication {
     /// Opens the database, migrates it when it is empty (a non-empty database with pending
     /// migrations is refused: run `carta migrate` deliberately), and loads the study.
     public static func makeServices(config: ServerConfig, study: Study, logger: Logger) async throws -> CartaServices {
-        let runtime = try await CartaRuntime.open(config.trial, study: study, migrate: .ifEmpty, logger: logger)
+        let runtime = try await CartaRuntime.open(config.trial, study: study, migrate: .ifEmpty, instant: { Date() }, logger: logger)
         do {
             return try CartaServices(config: config, runtime: runtime, logger: logger)
         } catch {

@@ -31,7 +31,9 @@ public struct CartaServices: Sendable {
         self.siteNames = Dictionary(runtime.study.sites.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
     }
 
+    /// Services over an opened store, on the system clock (the server is where the real clock enters).
     public init(config: ServerConfig, store: CartaStore, study: Study, logger: Logger) throws {
-        try self.init(config: config, runtime: CartaRuntime(config: config.trial, store: store, study: study), logger: logger)
+        try self.init(config: config, runtime: CartaRuntime(config: config.trial, store: store, study: study, instant: { Date() }),
+                      logger: logger)
     }
 }
