@@ -36,8 +36,7 @@ extension ItemDefinition {
         case .text:
             // Free text may span lines; other control and invisible format characters are refused
             // (issue 7: NUL and control characters were stored). Source: Unicode TR #36 §3.
-            if s.unicodeScalars.contains(where: { ($0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" && $0 != "\r")
-                || $0.properties.generalCategory == .format }) {
+            if s.hasControlOrInvisibleCharacters(allowingLineBreaks: true) {
                 return .invalid("\(label) contains control or invisible characters; retype it")
             }
             return plain(s)

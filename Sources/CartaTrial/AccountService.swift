@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import Foundation
@@ -50,7 +51,7 @@ public struct AccountService: Sendable {
         }
         let shown = (displayName ?? username).trimmingCharacters(in: .whitespacesAndNewlines)
         guard !shown.isEmpty, shown.count <= 100,
-              !shown.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) else {
+              !shown.hasControlOrInvisibleCharacters() else {
             throw WorkflowError.invalid("display_name", "display name: 1 to 100 characters, no control or invisible characters")
         }
         do {

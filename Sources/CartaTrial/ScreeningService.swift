@@ -51,7 +51,7 @@ public struct ScreeningService: Sendable {
         let name = fullName.trimmingCharacters(in: .whitespacesAndNewlines)
         if name.isEmpty { problem("full_name", "Full name is required.") }
         if name.count > 200 { problem("full_name", "Full name must be at most 200 characters.") }
-        if Self.hasInvisibleCharacters(name) {
+        if name.hasControlOrInvisibleCharacters() {
             problem("full_name", "Full name contains control or invisible characters (e.g. NUL, zero-width space); retype it.")
         }
         let dobText = dateOfBirth.trimmingCharacters(in: .whitespaces)
@@ -69,7 +69,7 @@ public struct ScreeningService: Sendable {
         let hospital = hospitalNumber.trimmingCharacters(in: .whitespacesAndNewlines)
         if hospital.isEmpty { problem("hospital_number", "Hospital number is required.") }
         if hospital.count > 64 { problem("hospital_number", "Hospital number must be at most 64 characters.") }
-        if Self.hasInvisibleCharacters(hospital) {
+        if hospital.hasControlOrInvisibleCharacters() {
             problem("hospital_number", "Hospital number contains control or invisible characters; retype it.")
         }
         let site = (siteID?.isEmpty == false ? siteID : nil) ?? study.sites.first?.id ?? ""
@@ -83,14 +83,6 @@ public struct ScreeningService: Sendable {
                 studyID: StudyID(study.id), siteID: SiteID(site), subjectID: { SubjectID(study.subjectID(sequence: $0)) },
                 identity: ParticipantIdentity(fullName: name, dateOfBirth: dob, hospitalNumber: hospital), actor: actor)
         }
-    }
-
-    /// True when `text` holds control characters (Unicode Cc, e.g. NUL, ESC) or invisible format
-    /// characters (Cf, e.g. zero-width space, bidirectional overrides) — never part of a name or number.
-    ///
-    /// Source: issue 7 ("NUL and control characters are stored in names"); Unicode TR #36 §3 (invisible characters).
-    static func hasInvisibleCharacters(_ text: String) -> Bool {
-        text.unicodeScalars.contains { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }
     }
 
     /// The participant with this subject ID, or `notFound`.
