@@ -65,12 +65,17 @@ class CartaAPI:
         return version
 
 
-def eligible_participant(base_url, coordinator, name="Grace Hopper", hospital_number=None, **overrides):
-    """Registers a person through the API and saves complete screening data; returns the subject ID."""
+def eligible_participant(base_url, users, name="Grace Hopper", hospital_number=None, **overrides):
+    """Registers a person through the API and saves complete screening data — the coordinator the
+    measured data, the investigator the attestations; returns the subject ID."""
     import uuid
+    coordinator, investigator = users["coordinator"], users["investigator"]
     api = CartaAPI(base_url, coordinator["username"], coordinator["password"])
     p = api.register(name, "1979-02-14", hospital_number or "HN-" + uuid.uuid4().hex[:8])
     values = carta_ui.screening_values()
-    values.update(overrides)
+    attestations = carta_ui.attestation_values()
+    for key, value in overrides.items():
+        (attestations if key in attestations else values)[key] = value
     api.save(p["subjectID"], values)
+    CartaAPI(base_url, investigator["username"], investigator["password"]).save(p["subjectID"], attestations)
     return p["subjectID"]

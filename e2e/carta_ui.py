@@ -117,6 +117,13 @@ def screening_values(today=None):
         "ECHO_DATE": iso(consent), "LVEF": "62",
         "TCELL_RESULT": "PASS", "TCELL_DATE": iso(consent),
         "OTHER_STUDY": "N",
+    }
+
+
+def attestation_values():
+    """The investigator's eligibility attestations (form F_ATTEST, `entry: investigator`): only an
+    investigator or sub-investigator may answer them (issue 7)."""
+    return {
         "I1_RR_ITP": "Y", "I3_VENOUS_ACCESS": "Y", "I5_CONSENT_CAPACITY": "Y",
         "E1_SECONDARY_ITP": "N", "E2_THROMBOSIS": "N", "E3_CARDIOVASCULAR": "N", "E4_UNCONTROLLED": "N",
         "E5_MALIGNANCY": "N", "E9_COAG_HISTORY": "N", "E12_PREGNANCY": "N", "E13_FERTILITY": "N",

@@ -44,7 +44,7 @@ def users():
                           ("monitor", "Morgan Monitor")):
         username = f"{role[:5]}_{suffix}"
         done = subprocess.run(
-            [binary, "user", "add", username, "--role", role, "--display-name", display, "--db", db],
+            [binary, "user", "add", username, "--role", role, "--display-name", display, "--site", "SUZHOU", "--db", db],
             input=PASSWORD + "\n", capture_output=True, text=True, timeout=60)
         assert done.returncode == 0, f"carta user add {username} failed: {done.stderr}"
         made[role] = {"username": username, "password": PASSWORD, "display_name": display}

@@ -101,9 +101,14 @@ def test_api_flow_register_screen_sign_enrol(base_url, spec, users):
 
     # Screening data, form by form (version check), with Hb 95 g/L: E7 not met, with value and threshold.
     values = carta_ui.screening_values()
+    values.update(carta_ui.attestation_values())
     values["HGB"] = "95"
-    form_of = {i["oid"]: f["oid"] for f in requests.get(url + "/study", headers=coord, timeout=10).json()["forms"]
-               for i in f["items"]}
+    forms = requests.get(url + "/study", headers=coord, timeout=10).json()["forms"]
+    form_of = {i["oid"]: f["oid"] for f in forms for i in f["items"]}
+    # Issue 7: forms with `entry: investigator` (the attestations) are answered by the investigator;
+    # the coordinator is refused with 403 and nothing is written.
+    investigator_forms = {f["oid"] for f in forms if f.get("entry") == "investigator"}
+    assert investigator_forms == {"F_ATTEST"}, investigator_forms
     by_form = {}
     for key, value in values.items():
         oid, _, bound = key.partition(".")
@@ -112,7 +117,12 @@ def test_api_flow_register_screen_sign_enrol(base_url, spec, users):
         entry[key] = {"Y": "true", "N": "false"}.get(value, value)
     version = p["version"]
     for form, items in by_form.items():
-        r = requests.put(f"{url}/participants/{sid}/forms/{form}", headers=coord, json={"version": version, "items": items}, timeout=10)
+        if form in investigator_forms:
+            r = requests.put(f"{url}/participants/{sid}/forms/{form}", headers=coord, json={"version": version, "items": items}, timeout=10)
+            check(spec, "put", "/api/v1/participants/{subjectID}/forms/{formOID}", r)
+            assert r.status_code == 403 and r.json()["error"]["code"] == "forbidden", r.text
+        headers = inv if form in investigator_forms else coord
+        r = requests.put(f"{url}/participants/{sid}/forms/{form}", headers=headers, json={"version": version, "items": items}, timeout=10)
         check(spec, "put", "/api/v1/participants/{subjectID}/forms/{formOID}", r)
         assert r.status_code == 200, r.text
         version = r.json()["participant"]["version"]

@@ -20,8 +20,8 @@ EXTERNAL = re.compile(r"^\s*(https?:)?//", re.IGNORECASE)
 def subject_ids(base_url, users):
     """One participant still screening (not eligible: E7) and one enrolled, for the pages to show."""
     coordinator = users["coordinator"]
-    failing = carta_api.eligible_participant(base_url, coordinator, name="Pages Screening", HGB="95")
-    enrolled = carta_api.eligible_participant(base_url, coordinator, name="Pages Enrolled")
+    failing = carta_api.eligible_participant(base_url, users, name="Pages Screening", HGB="95")
+    enrolled = carta_api.eligible_participant(base_url, users, name="Pages Enrolled")
     inv = users["investigator"]
     api = carta_api.CartaAPI(base_url, inv["username"], inv["password"])
     version = api.get(f"/participants/{enrolled}").json()["participant"]["version"]

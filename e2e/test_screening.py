@@ -1,8 +1,9 @@
 """The browser test of issue 2 §8, headless Chromium against a real `carta serve`.
 
-A coordinator signs in, registers a person, enters complete screening data that fails exactly one
-criterion (haemoglobin 95 g/L: exclusion E7, Hb < 100 g/L), sees the checklist say which and why,
-corrects the value with a reason for change and sees every criterion met; the investigator signs the
+A coordinator signs in, registers a person, enters the measured screening data with one value that
+fails a criterion (haemoglobin 95 g/L: exclusion E7, Hb < 100 g/L), sees the checklist say which and
+why, and corrects the value with a reason for change; the investigator's attestations are locked for
+the coordinator (issue 7). The investigator answers them, sees every criterion met, signs the
 eligibility decision by re-entering the password and enrols; the HGB field history shows 95 → 120
 with the reason. Also: a wrong signing password signs nothing, a coordinator is never offered the
 signing form, and a monitor sees neither forms that write nor identifying details.
@@ -47,7 +48,11 @@ def test_coordinator_screens_investigator_signs_and_enrols(base_url, browser, us
     assert ui.by_id(d, "participant-status").get_attribute("data-status") == "screening"
     assert ui.verdict(d) == "incomplete", "a new participant has no data: nothing can be decided yet"
 
-    # 2. Complete screening data that fails exactly one criterion: Hb 95 g/L (E7 excludes Hb < 100).
+    # 2. The measured screening data, with one value that fails: Hb 95 g/L (E7 excludes Hb < 100).
+    #    The investigator's attestations are shown but locked for the coordinator (issue 7).
+    attestations = ui.attestation_values()
+    assert ui.exists(d, "#locked-F_ATTEST"), "the attestation section says who answers it"
+    assert not ui.by_id(d, "item-E16_INVESTIGATOR-N").is_enabled(), "a coordinator cannot answer E16"
     values = ui.screening_values()
     values["HGB"] = "95"
     ui.fill_screening(d, values)
@@ -55,32 +60,39 @@ def test_coordinator_screens_investigator_signs_and_enrols(base_url, browser, us
     assert "Screening data saved" in ui.flash_text(d), ui.flash_text(d)
     results = ui.all_criteria(d)
     assert len(results) == 21, f"I1–I5 and E1–E16 expected, got {sorted(results)}"
-    assert {cid for cid, r in results.items() if r != "met"} == {"E7"}, results
+    assert results["E7"] == "not_met", results
+    pending = {cid for cid, r in results.items() if r == "not_evaluable"}
+    assert {cid for cid, r in results.items() if r != "met"} == {"E7"} | pending, results
+    assert "E16" in pending and "I1" in pending, "the attestations wait for the investigator"
     result, reason = ui.criterion(d, "E7")
-    assert result == "not_met"
     assert "95" in reason and "100" in reason, f"E7 should say which value and threshold decided it: {reason!r}"
     assert ui.verdict(d) == "not_eligible"
     assert "E7" in ui.by_id(d, "eligibility-verdict").text
     assert not ui.exists(d, "#enrol"), "no enrolment while a criterion is not met"
     ui.screenshot(d, artifacts / "screening-not-eligible.png")
 
-    # 3. Correct Hb to 120 g/L with a reason for change: every criterion met, verdict eligible.
+    # 3. Correct Hb to 120 g/L with a reason for change: only the attestations are still open.
     ui.set_field(d, "item-HGB", "120")
     ui.set_field(d, "reason-for-change", CORRECTION_REASON)
     ui.submit_and_wait(d, "save-screening")
     assert "Screening data saved" in ui.flash_text(d), ui.flash_text(d)
     results = ui.all_criteria(d)
-    assert len(results) == 21 and set(results.values()) == {"met"}, results
-    assert ui.verdict(d) == "eligible"
-    # The coordinator may enrol but not sign: no signing form, enrolment waits for the signature.
+    assert {cid for cid, r in results.items() if r != "met"} == pending, results
+    assert ui.verdict(d) == "incomplete"
+    # The coordinator may enrol but not sign: no signing form.
     assert not ui.exists(d, "#sign-form, #sign-password, #sign-eligibility")
     assert not ui.exists(d, "#enrol")
-    assert "signed eligibility decision" in ui.by_id(d, "enrol-blocked").text
 
-    # 4. The investigator signs (re-entering the password) and enrols.
+    # 4. The investigator answers the attestations, signs (re-entering the password) and enrols.
     investigator = users["investigator"]
     ui.sign_in(d, base_url, investigator)
     open_participant(d, base_url, subject_id)
+    assert not ui.exists(d, "#locked-F_ATTEST")
+    ui.fill_screening(d, attestations)
+    ui.submit_and_wait(d, "save-screening")
+    assert "Screening data saved" in ui.flash_text(d), ui.flash_text(d)
+    results = ui.all_criteria(d)
+    assert len(results) == 21 and set(results.values()) == {"met"}, results
     assert ui.verdict(d) == "eligible"
     ui.by_id(d, "sign-form")
     assert ui.by_id(d, "sign-decision").get_attribute("value") == "eligible"
@@ -115,7 +127,7 @@ def test_coordinator_screens_investigator_signs_and_enrols(base_url, browser, us
 
 
 def test_wrong_signing_password_signs_nothing(base_url, browser, users):
-    subject_id = carta_api.eligible_participant(base_url, users["coordinator"], name="Wrong Password Case")
+    subject_id = carta_api.eligible_participant(base_url, users, name="Wrong Password Case")
     d = browser
     ui.sign_in(d, base_url, users["investigator"])
     open_participant(d, base_url, subject_id)
@@ -132,7 +144,7 @@ def test_wrong_signing_password_signs_nothing(base_url, browser, users):
 
 
 def test_coordinator_is_not_offered_the_signing_form_and_cannot_sign(base_url, browser, users):
-    subject_id = carta_api.eligible_participant(base_url, users["coordinator"], name="Coordinator Sign Case")
+    subject_id = carta_api.eligible_participant(base_url, users, name="Coordinator Sign Case")
     d = browser
     ui.sign_in(d, base_url, users["coordinator"])
     open_participant(d, base_url, subject_id)
@@ -151,7 +163,7 @@ def test_coordinator_is_not_offered_the_signing_form_and_cannot_sign(base_url, b
 
 def test_monitor_sees_no_writing_forms_and_no_identity(base_url, browser, users):
     name, hospital_number = "Identifiable Person", "HN-MON-" + uuid.uuid4().hex[:6]
-    subject_id = carta_api.eligible_participant(base_url, users["coordinator"], name=name,
+    subject_id = carta_api.eligible_participant(base_url, users, name=name,
                                                 hospital_number=hospital_number)
     d = browser
     ui.sign_in(d, base_url, users["monitor"])
@@ -187,7 +199,7 @@ def test_stale_form_is_refused_and_keeps_the_entries(base_url, browser, users):
     """Someone else saves first (optimistic version check): nothing is saved, the page says so
     clearly and keeps what was typed."""
     coordinator = users["coordinator"]
-    subject_id = carta_api.eligible_participant(base_url, coordinator, name="Stale Form Case")
+    subject_id = carta_api.eligible_participant(base_url, users, name="Stale Form Case")
     d = browser
     ui.sign_in(d, base_url, coordinator)
     open_participant(d, base_url, subject_id)
@@ -205,7 +217,7 @@ def test_stale_form_is_refused_and_keeps_the_entries(base_url, browser, users):
 
 def test_forged_or_missing_csrf_token_is_refused(base_url, browser, users):
     coordinator = users["coordinator"]
-    subject_id = carta_api.eligible_participant(base_url, coordinator, name="CSRF Case")
+    subject_id = carta_api.eligible_participant(base_url, users, name="CSRF Case")
     d = browser
     ui.sign_in(d, base_url, coordinator)
     open_participant(d, base_url, subject_id)
@@ -224,7 +236,7 @@ def test_bad_values_are_named_and_nothing_is_saved(base_url, browser, users):
     """Server-side validation: each bad value gets a message naming the field and the rule, the
     typed values stay in the form, and the database is exactly as it was."""
     coordinator = users["coordinator"]
-    subject_id = carta_api.eligible_participant(base_url, coordinator, name="Bad Input Case")
+    subject_id = carta_api.eligible_participant(base_url, users, name="Bad Input Case")
     api = carta_api.CartaAPI(base_url, coordinator["username"], coordinator["password"])
     before = api.get(f"/participants/{subject_id}").json()
     d = browser

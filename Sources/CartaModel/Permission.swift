@@ -1,23 +1,45 @@
 
-/// What a role may do, enforced on the server for every route.
+/// What a role may do. The application layer (`Principal.require`) checks it for every page, API
+/// route and CLI command; `docs/roles.md` is generated from this table (`RoleMatrix.markdown`).
 ///
-/// Source: issue 2 §5 — a coordinator cannot sign eligibility, a monitor cannot write; ICH E6(R3)
-/// (the investigator is responsible for eligibility decisions); least privilege (admins manage
-/// accounts but do not enter or sign clinical data).
+/// Source: issue 7 scope 1; 21 CFR 11.10(d),(g) (limiting access to authorised individuals, authority
+/// checks); ICH E6(R3) 2.3 (the investigator is responsible for eligibility; delegation to qualified
+/// sub-investigators); least privilege (admins manage accounts but do not enter or sign clinical data;
+/// sponsor and statistician see pseudonymised data only — GDPR Art. 25, 89).
 public enum Permission: String, Sendable, CaseIterable {
-    case readStudyData, readIdentity, registerParticipant, enterData, signEligibility, enrol, manageUsers, readAudit, compute
+    case readStudyData, readIdentity, registerParticipant, enterData, attestEligibility, signEligibility, enrol,
+         manageUsers, readAudit, compute
 
     /// The roles granted this permission.
     public var roles: Set<UserRole> {
+        let clinical: Set<UserRole> = [.investigator, .subInvestigator, .coordinator]
+        let investigators: Set<UserRole> = [.investigator, .subInvestigator]
         switch self {
-        case .readStudyData, .readAudit, .compute: return [.admin, .investigator, .coordinator, .monitor]
-        case .readIdentity, .registerParticipant, .enterData, .enrol: return [.investigator, .coordinator]
-        case .signEligibility: return [.investigator]
+        case .readStudyData, .compute: return Set(UserRole.allCases)
+        case .readIdentity, .registerParticipant, .enterData, .enrol: return clinical
+        case .attestEligibility, .signEligibility: return investigators
         case .manageUsers: return [.admin]
+        case .readAudit: return clinical.union([.admin, .dataManager, .monitor, .auditor])
         }
     }
 
     public func allows(_ role: UserRole) -> Bool { roles.contains(role) }
+
+    /// What the permission lets a person do, for `docs/roles.md`.
+    public var summary: String {
+        switch self {
+        case .readStudyData: return "See participants (subject ID, status, values) and the study"
+        case .readIdentity: return "See identifying details (name, date of birth, hospital number)"
+        case .registerParticipant: return "Register a person for screening"
+        case .enterData: return "Enter and correct data"
+        case .attestEligibility: return "Answer the investigator's eligibility attestations"
+        case .signEligibility: return "Sign the eligibility decision"
+        case .enrol: return "Enrol, or record a screen failure"
+        case .manageUsers: return "Manage user accounts"
+        case .readAudit: return "Read and verify the audit trail"
+        case .compute: return "Use the clinical calculators"
+        }
+    }
 
     /// What the user is told when refused.
     public var refusal: String {
@@ -26,7 +48,8 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readIdentity: return "Your role cannot see identifying details."
         case .registerParticipant: return "Your role cannot register participants; ask a coordinator or an investigator."
         case .enterData: return "Your role is read-only here: it cannot enter or change data."
-        case .signEligibility: return "Only an investigator can sign the eligibility decision."
+        case .attestEligibility: return "Only an investigator or sub-investigator can answer the investigator's eligibility attestations."
+        case .signEligibility: return "Only an investigator or sub-investigator can sign the eligibility decision."
         case .enrol: return "Your role cannot enrol participants or record screen failures."
         case .manageUsers: return "Only an administrator can manage user accounts."
         case .readAudit: return "Your role cannot read the audit trail."

@@ -8,13 +8,26 @@ extension CartaStore {
     /// Source: issue 2 scope 3. Idempotent: a second call applies nothing and returns `[]`. Two processes
     /// migrating at once are serialised by the write lock and re-check inside the transaction.
     public func migrate() async throws -> [String] {
+        try await migrate(Migration.all)
+    }
+
+    /// Applies the migrations up to and including `name`, to build a database as an older Carta left
+    /// it (tests of a migration over existing data).
+    @_spi(Testing) public func migrate(through name: String) async throws -> [String] {
+        guard let last = Migration.all.firstIndex(where: { $0.name == name }) else {
+            throw StoreError(.invalidConfiguration, "no migration named \(name)")
+        }
+        return try await migrate(Array(Migration.all[...last]))
+    }
+
+    private func migrate(_ migrations: [Migration]) async throws -> [String] {
         try await ensureMigrationTable()
         let known = Set(Migration.all.map(\.name))
         if let unknown = try await appliedMigrations().map(\.name).first(where: { !known.contains($0) }) {
             throw StoreError.invalidState("the database was migrated by a newer Carta (unknown migration \(unknown)); use that version")
         }
         var applied: [String] = []
-        for migration in Migration.all {
+        for migration in migrations {
             let engine = self.engine
             let at = StoreTimestamp.string(now())
             let didApply = try await write { db in

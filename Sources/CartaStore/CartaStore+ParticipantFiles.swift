@@ -35,15 +35,18 @@ extension CartaStore {
     /// whatever the number of participants (no identity, no history): what lists and dashboards need.
     ///
     /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
-    public func participantFiles(studyID: StudyID) async throws -> [ParticipantFile] {
-        try await read(snapshot: true) { db in
+    public func participantFiles(studyID: StudyID, sites: [SiteID]? = nil) async throws -> [ParticipantFile] {
+        // `sites == nil` means every site; an explicit list restricts both statements to those sites.
+        let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
+        let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
+        return try await read(snapshot: true) { db in
             var files = try await db.raw("""
                 \(unsafeRaw: Self.fileSelect(includeIdentity: false))
-                WHERE p.study_id = \(bind: studyID.rawValue) ORDER BY p.sequence_number
+                WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) ORDER BY p.sequence_number
                 """).all().map { try Self.file(from: $0, includeIdentity: false) }
             let values = try await db.raw("""
                 SELECT v.* FROM item_values v JOIN participants p ON p.id = v.participant_id
-                WHERE p.study_id = \(bind: studyID.rawValue)
+                WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter)
                 ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key
                 """).all().map(Self.itemValue(from:))
             let byParticipant = Dictionary(grouping: values, by: \.participantID)

@@ -58,10 +58,12 @@ extension CartaStore {
     /// Every participant of a study, by sequence number.
     ///
     /// Source: issue 2 scope 6 ("Participant list").
-    public func participants(studyID: StudyID) async throws -> [Participant] {
-        try await read { db in
-            try await db.select().column("*").from("participants").where("study_id", .equal, studyID.rawValue)
-                .orderBy("sequence_number").all().map(Self.participant(from:))
+    public func participants(studyID: StudyID, sites: [SiteID]? = nil) async throws -> [Participant] {
+        if sites?.isEmpty == true { return [] }
+        return try await read { db in
+            var query = db.select().column("*").from("participants").where("study_id", .equal, studyID.rawValue)
+            if let sites { query = query.where("site_id", .in, sites.map(\.rawValue)) }
+            return try await query.orderBy("sequence_number").all().map(Self.participant(from:))
         }
     }
 

@@ -6,25 +6,27 @@ extension CartaStore {
     /// Creates a user; audited with the password recorded as "(set)", never the hash.
     ///
     /// Source: issue 2 scope 5. A taken username → `StoreError.conflict`.
-    public func createUser(username: String, displayName: String, role: UserRole, passwordHash: String,
-                           actor: AuditActor) async throws -> User {
+    public func createUser(username: String, displayName: String, role: UserRole, sites: SiteAccess = .all,
+                           passwordHash: String, actor: AuditActor) async throws -> User {
         let name = username.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty else { throw StoreError(.constraint, "username must not be empty") }
-        let user = User(id: .random(), username: name, displayName: displayName, role: role, active: true, createdAt: now())
+        let user = User(id: .random(), username: name, displayName: displayName, role: role, sites: sites, active: true, createdAt: now())
         let at = StoreTimestamp.string(user.createdAt)
         return try await write { db in
             if try await db.select().column("id").from("users").where("username", .equal, name).first() != nil {
                 throw StoreError.conflict("username \"\(name)\" is already taken")
             }
             try await db.insert(into: "users")
-                .columns("id", "username", "display_name", "role", "password_hash", "active", "created_at")
-                .values(user.id.rawValue, user.username, user.displayName, user.role.rawValue, passwordHash, true, at)
+                .columns("id", "username", "display_name", "role", "password_hash", "active", "created_at", "sites")
+                .values(user.id.rawValue, user.username, user.displayName, user.role.rawValue, passwordHash, true, at,
+                        user.sites.stored)
                 .run()
             let id = user.id.rawValue
             try await Self.appendAudit(db, actor: actor, at: at, reason: nil, [
                 AuditChange(entity: .user, entityID: id, field: "username", oldValue: nil, newValue: user.username),
                 AuditChange(entity: .user, entityID: id, field: "display_name", oldValue: nil, newValue: user.displayName),
                 AuditChange(entity: .user, entityID: id, field: "role", oldValue: nil, newValue: user.role.rawValue),
+                AuditChange(entity: .user, entityID: id, field: "sites", oldValue: nil, newValue: user.sites.stored),
                 AuditChange(entity: .user, entityID: id, field: "active", oldValue: nil, newValue: "true"),
                 AuditChange(entity: .user, entityID: id, field: "password", oldValue: nil, newValue: "(set)"),
             ])
@@ -83,11 +85,14 @@ extension CartaStore {
     static func user(from row: any SQLRow) throws -> User {
         let roleText = try row.decode(column: "role", as: String.self)
         guard let role = UserRole(rawValue: roleText) else { throw StoreError(.database, "user has unknown role \"\(roleText)\"") }
+        let sitesText = try row.decode(column: "sites", as: String.self)
+        guard let sites = SiteAccess(stored: sitesText) else { throw StoreError(.database, "user has malformed sites \"\(sitesText)\"") }
         return User(
             id: UserID(rawValue: try row.decode(column: "id", as: String.self)),
             username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
             role: role,
+            sites: sites,
             active: try row.decode(column: "active", as: Bool.self),
             createdAt: try date(row, "created_at"))
     }

@@ -9,6 +9,19 @@ public struct FormDefinition: Hashable, Sendable, Codable {
     public var name: String
     public var help: String?
     public var items: [ItemDefinition]
+    /// Who may answer the form: anyone who enters data, or only an investigator (attestations).
+    public var entry: FormEntry = .anyone
+}
+
+/// Who answers a form.
+///
+/// Source: issue 7 (hole: a coordinator answered the investigator-only eligibility attestations such as
+/// E16 "judged unsuitable by the investigator"); ICH E6(R3) 2.3 (eligibility is the investigator's judgement).
+public enum FormEntry: String, Hashable, Sendable, Codable, CaseIterable {
+    /// Any role that may enter data.
+    case anyone
+    /// Only an investigator or sub-investigator (permission `attestEligibility`).
+    case investigator
 }
 
 /// The value type of an item.

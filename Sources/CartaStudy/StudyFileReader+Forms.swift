@@ -10,7 +10,7 @@ extension StudyFileReader {
     func readForms(_ c: YAMLCursor) -> [FormDefinition] {
         var formOIDs = Set<String>(), itemOIDs = Set<String>()
         let forms: [FormDefinition] = c.sequence().compactMap { f in
-            guard f.mapping(known: ["oid", "name", "help", "items"]) else { return nil }
+            guard f.mapping(known: ["oid", "name", "help", "items", "entry"]) else { return nil }
             let oid = oidField(f.child("oid"))
             if let oid, !formOIDs.insert(oid).inserted { f.child("oid").problem("duplicate form OID \"\(oid)\"") }
             let itemCursors = f.child("items").sequence()
@@ -23,8 +23,14 @@ extension StudyFileReader {
                 return item
             }
             let name = f.child("name").string() ?? "", help = f.child("help").string(required: false)
+            var entry = FormEntry.anyone
+            if let text = f.child("entry").string(required: false) {
+                if let e = FormEntry(rawValue: text) { entry = e } else {
+                    f.child("entry").problem("must be one of \(FormEntry.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\")")
+                }
+            }
             guard let oid else { return nil }
-            return FormDefinition(oid: oid, name: name, help: help, items: items)
+            return FormDefinition(oid: oid, name: name, help: help, items: items, entry: entry)
         }
         return forms
     }

@@ -39,8 +39,10 @@ public struct AccountService: Sendable {
     /// the password policy; both problems are reported by field.
     ///
     /// Source: issue 7 (look-alike user names, weak passwords); `CredentialPolicy`.
-    public func createUser(username: String, displayName: String?, role: UserRole, password: String,
-                           actor: AuditActor) async throws -> User {
+    /// `sites` lists the sites whose participants the user reaches (issue 7 scope 1); when `studySites`
+    /// is given, every listed site must be one of them.
+    public func createUser(username: String, displayName: String?, role: UserRole, sites: SiteAccess = .all,
+                           studySites: [SiteID]? = nil, password: String, actor: AuditActor) async throws -> User {
         let name: String
         switch CredentialPolicy.canonicalUsername(username) {
         case .success(let n): name = n
@@ -54,8 +56,15 @@ public struct AccountService: Sendable {
               !shown.hasControlOrInvisibleCharacters() else {
             throw WorkflowError.invalid("display_name", "display name: 1 to 100 characters, no control or invisible characters")
         }
+        if let studySites, let listed = sites.listed {
+            let unknown = listed.filter { !studySites.contains($0) }
+            guard listed.isEmpty == false, unknown.isEmpty else {
+                throw WorkflowError.invalid("sites", "unknown site\(unknown.count == 1 ? "" : "s") \(unknown.map(\.rawValue).joined(separator: ", ")); the study's sites are \(studySites.map(\.rawValue).joined(separator: ", "))")
+            }
+        }
         do {
-            return try await store.createUser(username: name, displayName: shown, role: role, passwordHash: hash(password), actor: actor)
+            return try await store.createUser(username: name, displayName: shown, role: role, sites: sites,
+                                              passwordHash: hash(password), actor: actor)
         } catch let e as StoreError {
             throw WorkflowError(e) ?? e
         }

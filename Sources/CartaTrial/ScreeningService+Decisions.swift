@@ -8,20 +8,22 @@ extension ScreeningService {
     /// The default meaning of an eligibility signature (21 CFR 11.50: the meaning is part of the record).
     public static let defaultMeaning = EligibilityDecision.defaultMeaning
 
-    /// Records the investigator's signed decision. The caller has verified role and password.
+    /// Records the investigator's signed decision. The caller has verified the password; role and site are checked here.
     ///
     /// "eligible" can be signed only when every criterion is met; "not eligible" whenever at least
     /// one criterion is not met (an incomplete checklist cannot be signed either way) — `ScreeningState.signing`.
     /// Source: 21 CFR Part 11 §11.50 (printed name, time, meaning); ICH E6(R3) 2.3.
     public func sign(subjectID: SubjectID, decision: EligibilityDecisionKind, meaning: String?, expectedVersion: Int,
-                     signer: User, actor: AuditActor) async throws -> EligibilityDecision {
+                     by principal: Principal) async throws -> EligibilityDecision {
+        try principal.require(.signEligibility)
+        let signer = principal.user
         let trimmed = meaning?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         // The meaning is part of the signed record and fixed by the study, not free text (issue 7:
         // "the signer can send any meaning text"). Source: 21 CFR Part 11 §11.50(a)(3).
         guard trimmed.isEmpty || trimmed == Self.defaultMeaning else {
             throw WorkflowError.invalid("meaning", "The meaning of an eligibility signature is fixed: \"\(Self.defaultMeaning)\". Send it unchanged or leave it out; nothing was signed.")
         }
-        let file = try await file(subjectID)
+        let file = try await file(subjectID, by: principal)
         let p = file.participant
         let evaluation = evaluate(file)
         let screening = state(file, evaluation: evaluation)
@@ -50,7 +52,7 @@ extension ScreeningService {
         return try await mapped {
             try await store.recordEligibilitySignature(
                 participantID: p.id, decision: decision, criteriaSnapshot: snapshot, signer: signer.id,
-                signerName: signer.displayName, meaning: text, expectedVersion: expectedVersion, actor: actor)
+                signerName: signer.displayName, meaning: text, expectedVersion: expectedVersion, actor: principal.actor)
         }
     }
 
@@ -58,8 +60,9 @@ extension ScreeningService {
     /// cover the current data (the store checks that and the enrolment cap atomically).
     ///
     /// Source: issue 2 scope 6 ("enrolment re-evaluates every criterion and stops at the target").
-    public func enrol(subjectID: SubjectID, expectedVersion: Int, actor: AuditActor) async throws -> Participant {
-        let file = try await file(subjectID)
+    public func enrol(subjectID: SubjectID, expectedVersion: Int, by principal: Principal) async throws -> Participant {
+        try principal.require(.enrol)
+        let file = try await file(subjectID, by: principal)
         let p = file.participant
         switch state(file).enrolment {
         case .allowed, .needsSignature, .notScreening:
@@ -72,15 +75,26 @@ extension ScreeningService {
         return try await mapped {
             try await store.enrol(
                 participantID: p.id, expectedVersion: expectedVersion,
-                maxEnrolled: study.allowEnrolmentBeyondTarget ? nil : study.targetEnrolment, actor: actor)
+                maxEnrolled: study.allowEnrolmentBeyondTarget ? nil : study.targetEnrolment, actor: principal.actor)
         }
     }
 
     /// Records a screen failure; reasons default to the failed criteria when none are typed.
     ///
-    /// Source: issue 2 scope 6 ("screen failures keep their reasons").
-    public func screenFail(subjectID: SubjectID, reasons: [String], expectedVersion: Int, actor: AuditActor) async throws -> Participant {
-        let file = try await file(subjectID)
+    /// A coordinator may record it only on an investigator's signed "not eligible" decision for the
+    /// current data; an investigator or sub-investigator records it on their own authority.
+    /// Source: issue 2 scope 6 ("screen failures keep their reasons"); issue 7 (hole: a coordinator
+    /// recorded a screen failure with no investigator decision); ICH E6(R3) 2.3 (eligibility is the
+    /// investigator's decision).
+    public func screenFail(subjectID: SubjectID, reasons: [String], expectedVersion: Int, by principal: Principal) async throws -> Participant {
+        try principal.require(.enrol)
+        let file = try await file(subjectID, by: principal)
+        if !principal.may(.signEligibility) {
+            let decision = state(file).currentDecision
+            guard decision?.decision == .notEligible else {
+                throw WorkflowError(.forbidden, "A screen failure of \(file.participant.subjectID) needs an investigator's signed \"not eligible\" decision on the current data (version \(file.participant.version)); ask an investigator to sign it, or to record the screen failure. Nothing was recorded.")
+            }
+        }
         var cleaned = reasons.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
         if cleaned.isEmpty {
             cleaned = checklist(evaluate(file)).filter { $0.result == .notMet }.map { "\($0.id): \($0.reason)" }
@@ -89,7 +103,7 @@ extension ScreeningService {
             throw WorkflowError.invalid("reasons", "A screen failure needs at least one reason: type it, or record the data that fails a criterion.")
         }
         return try await mapped {
-            try await store.screenFail(participantID: file.participant.id, reasons: cleaned, expectedVersion: expectedVersion, actor: actor)
+            try await store.screenFail(participantID: file.participant.id, reasons: cleaned, expectedVersion: expectedVersion, actor: principal.actor)
         }
     }
 }

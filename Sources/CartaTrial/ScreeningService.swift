@@ -44,7 +44,8 @@ public struct ScreeningService: Sendable {
     /// Every problem is reported at once (fields `full_name`, `date_of_birth`, `hospital_number`, `site`),
     /// so a person fixes the whole form in one pass. The date of birth is checked against the site's today.
     public func register(fullName: String, dateOfBirth: String, hospitalNumber: String, siteID: String?,
-                         actor: AuditActor) async throws -> Participant {
+                         by principal: Principal) async throws -> Participant {
+        try principal.require(.registerParticipant)
         let today = clock.today
         var errors: [WorkflowError.FieldProblem] = []
         func problem(_ field: String, _ message: String) { errors.append(.init(field: field, message: message)) }
@@ -72,40 +73,63 @@ public struct ScreeningService: Sendable {
         if hospital.hasControlOrInvisibleCharacters() {
             problem("hospital_number", "Hospital number contains control or invisible characters; retype it.")
         }
-        let site = (siteID?.isEmpty == false ? siteID : nil) ?? study.sites.first?.id ?? ""
+        // Without a choice, the first of the study's sites that the user belongs to.
+        let reachable = study.sites.map(\.id).filter { principal.reaches(SiteID($0)) }
+        let site = (siteID?.isEmpty == false ? siteID : nil) ?? reachable.first ?? ""
         if !study.sites.contains(where: { $0.id == site }) {
-            problem("site", "Unknown site \"\(site)\"; choose one of \(study.sites.map(\.id).joined(separator: ", ")).")
+            problem("site", "Unknown site \"\(site)\"; choose one of \(reachable.joined(separator: ", ")).")
+        } else if !principal.reaches(SiteID(site)) {
+            problem("site", "You do not belong to site \(site); register at one of your sites (\(principal.user.sites.description)).")
         }
         guard errors.isEmpty, let dob else { throw WorkflowError.invalidInput(errors) }
         let study = self.study
         return try await mapped {
             try await store.registerParticipant(
                 studyID: StudyID(study.id), siteID: SiteID(site), subjectID: { SubjectID(study.subjectID(sequence: $0)) },
-                identity: ParticipantIdentity(fullName: name, dateOfBirth: dob, hospitalNumber: hospital), actor: actor)
+                identity: ParticipantIdentity(fullName: name, dateOfBirth: dob, hospitalNumber: hospital), actor: principal.actor)
         }
     }
 
-    /// The participant with this subject ID, or `notFound`.
-    public func participant(_ subjectID: SubjectID) async throws -> Participant {
-        guard let p = try await store.participant(subjectID: subjectID, studyID: StudyID(study.id)) else {
-            throw WorkflowError(.notFound, "No participant \(subjectID) in study \(study.id).")
+    /// The participant with this subject ID, or `notFound` — also when it belongs to a site the
+    /// principal does not reach, so that subject IDs of other sites cannot be probed.
+    public func participant(_ subjectID: SubjectID, by principal: Principal) async throws -> Participant {
+        try principal.require(.readStudyData)
+        guard let p = try await store.participant(subjectID: subjectID, studyID: StudyID(study.id)),
+              principal.reaches(p.siteID) else {
+            throw notFound(subjectID)
         }
         return p
     }
 
-    /// The participant's whole file in at most three statements, or `notFound`. Identity only when the
-    /// caller's role may read it; value history only when a page shows it.
-    public func file(_ subjectID: SubjectID, identity: Bool = false, history: Bool = false) async throws -> ParticipantFile {
+    /// The participant's whole file in at most three statements, or `notFound` (unknown, or at a site
+    /// the principal does not reach). Identity only when asked for and the role may read it; value
+    /// history only when a page shows it.
+    public func file(_ subjectID: SubjectID, by principal: Principal, identity: Bool = false,
+                     history: Bool = false) async throws -> ParticipantFile {
+        try principal.require(.readStudyData)
         guard let f = try await store.participantFile(subjectID: subjectID, studyID: StudyID(study.id),
-                                                      includeIdentity: identity, includeHistory: history) else {
-            throw WorkflowError(.notFound, "No participant \(subjectID) in study \(study.id).")
+                                                      includeIdentity: identity && principal.may(.readIdentity),
+                                                      includeHistory: history),
+              principal.reaches(f.participant.siteID) else {
+            throw notFound(subjectID)
         }
         return f
     }
 
-    /// Every participant's file (no identity, no history) in a fixed number of statements.
-    public func files() async throws -> [ParticipantFile] {
-        try await store.participantFiles(studyID: StudyID(study.id))
+    /// Every participant's file at the principal's sites (no identity, no history) in a fixed number of statements.
+    public func files(by principal: Principal) async throws -> [ParticipantFile] {
+        try principal.require(.readStudyData)
+        return try await store.participantFiles(studyID: StudyID(study.id), sites: principal.user.sites.listed)
+    }
+
+    /// The participants at the principal's sites, in subject order (one statement).
+    public func participants(by principal: Principal) async throws -> [Participant] {
+        try principal.require(.readStudyData)
+        return try await store.participants(studyID: StudyID(study.id), sites: principal.user.sites.listed)
+    }
+
+    func notFound(_ subjectID: SubjectID) -> WorkflowError {
+        WorkflowError(.notFound, "No participant \(subjectID) in study \(study.id) at your sites.")
     }
 
     // MARK: data entry
@@ -113,11 +137,15 @@ public struct ScreeningService: Sendable {
     /// Checks the entries of several screening forms and saves them in one transaction; any
     /// invalid entry rejects the whole save (`invalidInput` naming each field, nothing written).
     public func saveForms(subjectID: SubjectID, forms: [String: [String: RawEntry]], expectedVersion: Int,
-                          reason: String?, actor: AuditActor) async throws -> SaveResult {
-        for formOID in forms.keys where study.form(formOID) == nil {
-            throw WorkflowError(.notFound, "The study has no form \(formOID).")
+                          reason: String?, by principal: Principal) async throws -> SaveResult {
+        try principal.require(.enterData)
+        for formOID in forms.keys {
+            guard let form = study.form(formOID) else { throw WorkflowError(.notFound, "The study has no form \(formOID).") }
+            if form.entry == .investigator, !principal.may(.attestEligibility) {
+                throw WorkflowError(.forbidden, "\(form.name) (\(formOID)) is answered by the investigator: \(Permission.attestEligibility.refusal) Nothing was saved.")
+            }
         }
-        let file = try await file(subjectID)
+        let file = try await file(subjectID, by: principal)
         let p = file.participant
         guard p.status == .screening else {
             throw WorkflowError(.invalidState, "\(p.subjectID) is \(p.status.rawValue); screening data can only be changed during screening.")
@@ -149,7 +177,7 @@ public struct ScreeningService: Sendable {
         let saved = try await mapped {
             try await store.saveForms(
                 participantID: p.id, eventOID: Self.screeningEvent, forms: writes,
-                expectedVersion: expectedVersion, reason: reason?.isEmpty == false ? reason : nil, actor: actor)
+                expectedVersion: expectedVersion, reason: reason?.isEmpty == false ? reason : nil, actor: principal.actor)
         }
         return SaveResult(participant: saved, warnings: warnings)
     }
@@ -198,7 +226,7 @@ extension ScreeningService {
     /// Every participant with its screening state, in a fixed number of statements whatever the count.
     ///
     /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
-    public func roster() async throws -> [ScreeningRosterEntry] {
-        try await files().map { ScreeningRosterEntry(participant: $0.participant, state: state($0)) }
+    public func roster(by principal: Principal) async throws -> [ScreeningRosterEntry] {
+        try await files(by: principal).map { ScreeningRosterEntry(participant: $0.participant, state: state($0)) }
     }
 }

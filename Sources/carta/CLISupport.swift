@@ -39,6 +39,17 @@ func readSecretLine(prompt: String) throws -> String {
     return line
 }
 
+/// One line of identifying detail from standard input (prompted on a terminal), so that it never
+/// appears in the process list (issue 7 hole: `--full-name` on the command line).
+func readDetailLine(prompt: String, field: String) throws -> String {
+    if isatty(STDIN_FILENO) != 0 { FileHandle.standardError.write(Data(prompt.utf8)) }
+    guard let line = readLine(strippingNewline: true) else {
+        throw CLIFailure("no \(field) on standard input (after the password: full name, date of birth, hospital number, one per line)",
+                         code: "invalid_input")
+    }
+    return line
+}
+
 /// A failure reported on stderr with exit status 1 (DESIGN.md §3: 1 = invalid input).
 struct CLIFailure: Error, CustomStringConvertible {
     let description: String

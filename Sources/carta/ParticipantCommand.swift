@@ -7,7 +7,8 @@ import CartaStudy
 import Foundation
 
 /// Screening from the command line: the same service, checks and audit trail as the web and API
-/// (source `cli`). Commands that change data sign in with `--user` and a password on stdin.
+/// (source `cli`). Every command signs in with `--user` and a password on stdin, and the application
+/// layer applies that user's role and sites (issue 7 scope 1), exactly as for the web and the API.
 struct ParticipantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant", abstract: "Register and screen participants.",
@@ -23,15 +24,16 @@ struct ParticipantCommand: AsyncParsableCommand {
                                         migrate: .ifEmpty, instant: { Date() }, logger: quietLogger())
         }
 
-        /// Signs in `--user` with the password from stdin and checks the permission.
-        func actor(_ services: CartaRuntime, needs permission: Permission) async throws -> (User, AuditActor, String) {
-            guard let user else { throw CLIFailure("--user is required for this command") }
+        /// Signs in `--user` with the password from stdin; the services check `permission` and sites.
+        func principal(_ services: CartaRuntime, needs permission: Permission) async throws -> Principal {
+            guard let user else { throw CLIFailure("--user is required: every participant command acts as a signed-in user") }
             let password = try readSecretLine(prompt: "Password for \(user): ")
             guard let u = try await services.accounts.verify(username: user, password: password) else {
                 throw CLIFailure("unknown username or wrong password", code: "unauthorized")
             }
-            guard permission.allows(u.role) else { throw CLIFailure(permission.refusal, code: "forbidden") }
-            return (u, AuditActor(user: u, source: .cli), password)
+            let principal = Principal(u, source: .cli)
+            guard principal.may(permission) else { throw CLIFailure(permission.refusal, code: "forbidden") }
+            return principal
         }
     }
 
@@ -46,7 +48,8 @@ struct ParticipantCommand: AsyncParsableCommand {
         @OptionGroup var ctx: Context
         func run() async throws {
             try await withServices(ctx) { s in
-                for p in try await s.store.participants(studyID: StudyID(s.study.id)) {
+                let principal = try await ctx.principal(s, needs: .readStudyData)
+                for p in try await s.screening.participants(by: principal) {
                     print("\(p.subjectID)\t\(p.status.rawValue)\tversion \(p.version)\t\(p.siteID)")
                 }
             }
@@ -54,17 +57,23 @@ struct ParticipantCommand: AsyncParsableCommand {
     }
 
     struct Register: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Register a person for screening; prints the subject ID.")
+        static let configuration = CommandConfiguration(
+            abstract: "Register a person for screening; prints the subject ID.",
+            discussion: """
+                Identifying details are read from standard input after the password — full name, date of \
+                birth (YYYY-MM-DD) and hospital number, one per line — never from the command line, where \
+                every user of the machine could read them in the process list.
+                """)
         @OptionGroup var ctx: Context
-        @Option(name: .customLong("full-name")) var fullName: String
-        @Option(name: .customLong("date-of-birth"), help: "YYYY-MM-DD") var dateOfBirth: String
-        @Option(name: .customLong("hospital-number")) var hospitalNumber: String
         @Option var site: String?
         func run() async throws {
             try await withServices(ctx) { s in
-                let (_, actor, _) = try await ctx.actor(s, needs: .registerParticipant)
+                let principal = try await ctx.principal(s, needs: .registerParticipant)
+                let fullName = try readDetailLine(prompt: "Full name: ", field: "full name")
+                let dateOfBirth = try readDetailLine(prompt: "Date of birth (YYYY-MM-DD): ", field: "date of birth")
+                let hospitalNumber = try readDetailLine(prompt: "Hospital number: ", field: "hospital number")
                 let p = try await s.screening.register(fullName: fullName, dateOfBirth: dateOfBirth, hospitalNumber: hospitalNumber,
-                                                       siteID: site, actor: actor)
+                                                       siteID: site, by: principal)
                 print(p.subjectID)
             }
         }
@@ -80,7 +89,7 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Option(help: "Expected participant version (default: the current one).") var version: Int?
         func run() async throws {
             try await withServices(ctx) { s in
-                let (_, actor, _) = try await ctx.actor(s, needs: .enterData)
+                let principal = try await ctx.principal(s, needs: .enterData)
                 var entries: [String: ScreeningService.RawEntry] = [:]
                 for a in assignments {
                     guard let eq = a.firstIndex(of: "=") else { throw CLIFailure("\(a): expected OID=VALUE") }
@@ -105,9 +114,9 @@ struct ParticipantCommand: AsyncParsableCommand {
                     }
                     forms[form.oid, default: [:]][oid] = e
                 }
-                let current = try await s.screening.participant(SubjectID(subjectID))
+                let current = try await s.screening.participant(SubjectID(subjectID), by: principal)
                 let result = try await s.screening.saveForms(subjectID: SubjectID(subjectID), forms: forms,
-                                                             expectedVersion: version ?? current.version, reason: reason, actor: actor)
+                                                             expectedVersion: version ?? current.version, reason: reason, by: principal)
                 for (oid, w) in result.warnings.sorted(by: { $0.key < $1.key }) { print("warning \(oid): \(w.joined(separator: " "))") }
                 print("\(subjectID) saved, version \(result.participant.version)")
             }
@@ -120,7 +129,7 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Argument var subjectID: String
         func run() async throws {
             try await withServices(ctx) { s in
-                let file = try await s.screening.file(SubjectID(subjectID))
+                let file = try await s.screening.file(SubjectID(subjectID), by: try await ctx.principal(s, needs: .readStudyData))
                 let evaluation = s.screening.evaluate(file)
                 for row in s.screening.checklist(evaluation) {
                     print("\(row.id)\t\(row.result.rawValue)\t\(row.reason)")
@@ -140,10 +149,10 @@ struct ParticipantCommand: AsyncParsableCommand {
         func run() async throws {
             guard let kind = EligibilityDecisionKind(rawValue: decision) else { throw ValidationError("--decision must be eligible or not_eligible") }
             try await withServices(ctx) { s in
-                let (user, actor, _) = try await ctx.actor(s, needs: .signEligibility)
-                let p = try await s.screening.participant(SubjectID(subjectID))
+                let principal = try await ctx.principal(s, needs: .signEligibility)
+                let p = try await s.screening.participant(SubjectID(subjectID), by: principal)
                 let d = try await s.screening.sign(subjectID: p.subjectID, decision: kind, meaning: meaning,
-                                                   expectedVersion: p.version, signer: user, actor: actor)
+                                                   expectedVersion: p.version, by: principal)
                 print("\(subjectID): signed \(d.decision.rawValue) by \(d.signerName)")
             }
         }
@@ -155,9 +164,9 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Argument var subjectID: String
         func run() async throws {
             try await withServices(ctx) { s in
-                let (_, actor, _) = try await ctx.actor(s, needs: .enrol)
-                let p = try await s.screening.participant(SubjectID(subjectID))
-                let e = try await s.screening.enrol(subjectID: p.subjectID, expectedVersion: p.version, actor: actor)
+                let principal = try await ctx.principal(s, needs: .enrol)
+                let p = try await s.screening.participant(SubjectID(subjectID), by: principal)
+                let e = try await s.screening.enrol(subjectID: p.subjectID, expectedVersion: p.version, by: principal)
                 print("\(e.subjectID): \(e.status.rawValue)")
             }
         }
@@ -170,9 +179,9 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Option(name: .customLong("reason"), help: "A reason (repeatable).") var reasons: [String] = []
         func run() async throws {
             try await withServices(ctx) { s in
-                let (_, actor, _) = try await ctx.actor(s, needs: .enrol)
-                let p = try await s.screening.participant(SubjectID(subjectID))
-                let e = try await s.screening.screenFail(subjectID: p.subjectID, reasons: reasons, expectedVersion: p.version, actor: actor)
+                let principal = try await ctx.principal(s, needs: .enrol)
+                let p = try await s.screening.participant(SubjectID(subjectID), by: principal)
+                let e = try await s.screening.screenFail(subjectID: p.subjectID, reasons: reasons, expectedVersion: p.version, by: principal)
                 print("\(e.subjectID): \(e.status.rawValue) — \(e.screenFailureReasons.joined(separator: "; "))")
             }
         }

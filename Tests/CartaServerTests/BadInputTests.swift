@@ -159,7 +159,7 @@ struct BadInputTests {
                 (.post, "/api/v1/participants/\(id)/eligibility/signature", investigator,
                  ["version": stale, "decision": "eligible", "password": .string(Caller.investigator.password)]),
                 (.post, "/api/v1/participants/\(id)/enrolment", coordinator, ["version": stale]),
-                (.post, "/api/v1/participants/\(id)/screen-failure", coordinator, ["version": stale, "reasons": ["withdrew"]]),
+                (.post, "/api/v1/participants/\(id)/screen-failure", investigator, ["version": stale, "reasons": ["withdrew"]]),
             ]
             for (method, path, token, body) in writes {
                 let before = try await server.snapshot()

@@ -75,24 +75,30 @@ struct CLITests {
     @Test func userAddReadsThePasswordFromStdin() async throws {
         let (url, dir) = try CLI.tempSQLite()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let r = try CLI.run(["user", "add", "ines", "--role", "investigator", "--display-name", "Dr Ines Ortega", "--db", url],
+        let r = try CLI.run(["user", "add", "ines", "--role", "investigator", "--display-name", "Dr Ines Ortega", "--site", "SUZHOU", "--db", url],
                             stdin: "correct horse battery\n")
         #expect(r.status == 0, "\(r.stderr)")
         #expect(!r.stdout.contains("correct horse"))
-        let short = try CLI.run(["user", "add", "bob", "--role", "monitor", "--db", url], stdin: "short\n")
+        let short = try CLI.run(["user", "add", "bob", "--role", "monitor", "--all-sites", "--db", url], stdin: "short\n")
         #expect(short.status == 1)
         #expect(short.stderr.contains("12 characters"))
-        let none = try CLI.run(["user", "add", "bob", "--role", "monitor", "--db", url], stdin: "")
+        let none = try CLI.run(["user", "add", "bob", "--role", "monitor", "--all-sites", "--db", url], stdin: "")
         #expect(none.status == 1)
-        let role = try CLI.run(["user", "add", "bob", "--role", "superuser", "--db", url], stdin: "long enough password\n")
+        let role = try CLI.run(["user", "add", "bob", "--role", "superuser", "--all-sites", "--db", url], stdin: "long enough password\n")
         #expect(role.status == 2, "\(role.stderr)")
-        let duplicate = try CLI.run(["user", "add", "ines", "--role", "monitor", "--db", url], stdin: "another password 1\n")
+        // Issue 7 scope 1: every account states its sites, and they must be the study's.
+        let noSites = try CLI.run(["user", "add", "bob", "--role", "monitor", "--db", url], stdin: "long enough password\n")
+        #expect(noSites.status == 2 && noSites.stderr.contains("--all-sites"), "\(noSites.stderr)")
+        let unknownSite = try CLI.run(["user", "add", "bob", "--role", "monitor", "--site", "NOWHERE", "--db", url],
+                                      stdin: "long enough password\n")
+        #expect(unknownSite.status == 1 && unknownSite.stderr.contains("[invalid_input] sites: unknown site NOWHERE"), "\(unknownSite.stderr)")
+        let duplicate = try CLI.run(["user", "add", "ines", "--role", "monitor", "--all-sites", "--db", url], stdin: "another password 1\n")
         #expect(duplicate.status == 1)
 
         let store = try await CartaStore.open(try DatabaseURL(parsing: url))
         let auth = AccountService(store: store, bcryptCost: 4, lifetime: 60, clock: SiteClock(timeZone: .gmt, instant: { Date() }))
         let user = try #require(try await auth.verify(username: "ines", password: "correct horse battery"))
-        #expect(user.role == .investigator && user.displayName == "Dr Ines Ortega")
+        #expect(user.role == .investigator && user.displayName == "Dr Ines Ortega" && user.sites == .only(["SUZHOU"]))
         #expect(try await auth.verify(username: "ines", password: "wrong password") == nil)
         #expect(try await store.user(username: "bob") == nil)
         let trail = try await store.auditTrail(entity: .user, entityID: user.id.rawValue)
@@ -107,20 +113,31 @@ struct CLITests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let coordinatorPassword = "coordinator pass 1\n", investigatorPassword = "investigator pass 1\n"
         #expect(try CLI.run(["migrate", "--db", url]).status == 0)
-        #expect(try CLI.run(["user", "add", "cora", "--role", "coordinator", "--db", url], stdin: coordinatorPassword).status == 0)
-        #expect(try CLI.run(["user", "add", "ines", "--role", "investigator", "--db", url], stdin: investigatorPassword).status == 0)
+        #expect(try CLI.run(["user", "add", "cora", "--role", "coordinator", "--site", "SUZHOU", "--db", url], stdin: coordinatorPassword).status == 0)
+        #expect(try CLI.run(["user", "add", "ines", "--role", "investigator", "--site", "SUZHOU", "--db", url], stdin: investigatorPassword).status == 0)
 
-        let registered = try CLI.run(["participant", "register", "--db", url, "--user", "cora", "--full-name", "Ada Lovelace",
-                                      "--date-of-birth", "1980-05-17", "--hospital-number", "H-1"], stdin: coordinatorPassword)
+        // Issue 7: identifying details come on stdin after the password, never as arguments (process list).
+        let registered = try CLI.run(["participant", "register", "--db", url, "--user", "cora"],
+                                     stdin: coordinatorPassword + "Ada Lovelace\n1980-05-17\nH-1\n")
         #expect(registered.status == 0, "\(registered.stderr)")
         #expect(registered.stdout.trimmingCharacters(in: .whitespacesAndNewlines) == "BCRITP-001")
+        let oldSpelling = try CLI.run(["participant", "register", "--db", url, "--user", "cora", "--full-name", "Ada Lovelace"],
+                                      stdin: coordinatorPassword)
+        #expect(oldSpelling.status == 2, "\(oldSpelling.stderr)")
+        let registerHelp = try CLI.run(["participant", "register", "--help"])
+        #expect(!registerHelp.stdout.contains("--full-name") && !registerHelp.stdout.contains("--hospital-number"))
 
-        let wrongPassword = try CLI.run(["participant", "register", "--db", url, "--user", "cora", "--full-name", "X",
-                                         "--date-of-birth", "1980-05-17", "--hospital-number", "H-2"], stdin: "not the password\n")
+        let wrongPassword = try CLI.run(["participant", "register", "--db", url, "--user", "cora"],
+                                        stdin: "not the password\nX\n1980-05-17\nH-2\n")
         #expect(wrongPassword.status == 1)
 
-        var assignments: [String] = []
-        for (_, items) in ScreeningData.eligible.sorted(by: { $0.key < $1.key }) {
+        // The coordinator enters the measured data; the investigator answers the attestations (issue 7).
+        let study = try StudyLoader.builtIn()
+        var assignments: [String] = [], attestations: [String] = []
+        for (form, items) in ScreeningData.eligible.sorted(by: { $0.key < $1.key }) where study.form(form)?.entry == .investigator {
+            attestations += items.sorted(by: { $0.key < $1.key }).map { "\($0.key)=\($0.value.value)" }
+        }
+        for (form, items) in ScreeningData.eligible.sorted(by: { $0.key < $1.key }) where study.form(form)?.entry != .investigator {
             for (oid, e) in items.sorted(by: { $0.key < $1.key }) {
                 let value = oid == "HGB" ? "95" : e.value
                 assignments.append(e.unit.map { "\(oid)=\(value)@\($0)" } ?? "\(oid)=\(value)")
@@ -130,11 +147,18 @@ struct CLITests {
         }
         let set = try CLI.run(["participant", "set", "BCRITP-001"] + assignments + ["--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(set.status == 0, "\(set.stderr)")
+        let coordinatorAttests = try CLI.run(["participant", "set", "BCRITP-001"] + attestations + ["--db", url, "--user", "cora"],
+                                             stdin: coordinatorPassword)
+        #expect(coordinatorAttests.status == 1 && coordinatorAttests.stderr.contains("[forbidden]"), "\(coordinatorAttests.stderr)")
+        let attested = try CLI.run(["participant", "set", "BCRITP-001"] + attestations + ["--db", url, "--user", "ines"], stdin: investigatorPassword)
+        #expect(attested.status == 0, "\(attested.stderr)")
         let badValue = try CLI.run(["participant", "set", "BCRITP-001", "HGB=300@g/L", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(badValue.status == 1)
         #expect(badValue.stderr.contains("item.HGB"), "\(badValue.stderr)")
 
-        let failing = try CLI.run(["participant", "eligibility", "BCRITP-001", "--db", url])
+        let anonymous = try CLI.run(["participant", "eligibility", "BCRITP-001", "--db", url])
+        #expect(anonymous.status == 1 && anonymous.stderr.contains("--user is required"), "\(anonymous.stderr)")
+        let failing = try CLI.run(["participant", "eligibility", "BCRITP-001", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(failing.status == 0)
         let e7 = failing.stdout.split(separator: "\n").first { $0.hasPrefix("E7\t") }.map(String.init) ?? ""
         #expect(e7.contains("not_met") && e7.contains("95") && e7.contains("100"), "\(failing.stdout)")
@@ -150,7 +174,7 @@ struct CLITests {
         let enrolled = try CLI.run(["participant", "enrol", "BCRITP-001", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(enrolled.status == 0, "\(enrolled.stderr)")
         #expect(enrolled.stdout.contains("enrolled"))
-        let list = try CLI.run(["participant", "list", "--db", url])
+        let list = try CLI.run(["participant", "list", "--db", url, "--user", "ines"], stdin: investigatorPassword)
         #expect(list.stdout.hasPrefix("BCRITP-001\tenrolled"), "\(list.stdout)")
 
         let store = try await CartaStore.open(try DatabaseURL(parsing: url))
@@ -197,14 +221,13 @@ struct CLITests {
     @Test func workflowErrorsCarryTheirCode() throws {
         let (url, dir) = try CLI.tempSQLite()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let added = try CLI.run(["user", "add", "cora", "--role", "coordinator", "--db", url], stdin: "coordinator-pass-1\n")
+        let added = try CLI.run(["user", "add", "cora", "--role", "coordinator", "--all-sites", "--db", url], stdin: "coordinator-pass-1\n")
         #expect(added.status == 0, "\(added.stderr)")
-        let future = try CLI.run(["participant", "register", "--full-name", "Ada", "--date-of-birth", "2999-01-01",
-                                  "--hospital-number", "H1", "--user", "cora", "--db", url], stdin: "coordinator-pass-1\n")
+        let future = try CLI.run(["participant", "register", "--user", "cora", "--db", url],
+                                 stdin: "coordinator-pass-1\nAda\n2999-01-01\nH1\n")
         #expect(future.status == 1)
         #expect(future.stderr.hasPrefix("carta: [invalid_input] date_of_birth: Date of birth 2999-01-01 is in the future."), "\(future.stderr)")
-        let denied = try CLI.run(["participant", "register", "--full-name", "Ada", "--date-of-birth", "1980-01-01",
-                                  "--hospital-number", "H1", "--user", "cora", "--db", url], stdin: "wrong-password-1\n")
+        let denied = try CLI.run(["participant", "register", "--user", "cora", "--db", url], stdin: "wrong-password-1\nAda\n1980-01-01\nH1\n")
         #expect(denied.stderr.hasPrefix("carta: [unauthorized] unknown username or wrong password"), "\(denied.stderr)")
     }
 }

@@ -40,8 +40,8 @@ struct ConcurrencyTests {
             let token = try await client.token(.coordinator)
             var ready: [Participant] = []
             for i in 1...6 { ready.append(try await server.signedEligibleParticipant("Person \(i)")) }
-            let (_, actor) = try await server.actor(.coordinator)
-            for p in ready.prefix(4) { _ = try await server.services.screening.enrol(subjectID: p.subjectID, expectedVersion: p.version, actor: actor) }
+            let coordinator = try await server.principal(.coordinator)
+            for p in ready.prefix(4) { _ = try await server.services.screening.enrol(subjectID: p.subjectID, expectedVersion: p.version, by: coordinator) }
             let racers = Array(ready.suffix(2))
             let results = try await withThrowingTaskGroup(of: TestResponse.self) { group in
                 for p in racers {

@@ -16,6 +16,9 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
     /// The permission the route requires; nil = any signed-in user.
     let permission: Permission?
     let success: HTTPResponse.Status
+    /// A second permission the step needs on the route's fixture (a screen failure without an
+    /// investigator's "not eligible" decision needs the investigator's own authority, issue 7).
+    var alsoNeeds: Permission? = nil
     let body: @Sendable (Caller, Participant) -> JSON?
 
     var testDescription: String { "\(method.rawValue) \(template)" }
@@ -27,7 +30,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
 
     func allows(_ caller: Caller) -> Bool {
         guard let role = caller.role else { return false }
-        return permission?.allows(role) ?? true
+        return (permission?.allows(role) ?? true) && (alsoNeeds?.allows(role) ?? true)
     }
 
     /// Whether a successful call changes stored data (calculators are pure).
@@ -51,7 +54,8 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             ["password": .string(c.password), "decision": "eligible", "version": .number(Double(p.version))] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/enrolment", permission: .enrol, success: .ok) { _, p in
             ["version": .number(Double(p.version))] },
-        .init(method: .post, template: "/api/v1/participants/{subjectID}/screen-failure", permission: .enrol, success: .ok) { _, p in
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/screen-failure", permission: .enrol, success: .ok,
+              alsoNeeds: .signEligibility) { _, p in
             ["version": .number(Double(p.version)), "reasons": ["withdrew consent"]] },
         .init(method: .get, template: "/api/v1/audit", permission: .readAudit, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/audit/verify", permission: .readAudit, success: .ok) { _, _ in nil },
@@ -66,13 +70,15 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
     let method: HTTPRequest.Method
     let template: String
     let permission: Permission?
+    /// As `APIRouteCase.alsoNeeds`.
+    var alsoNeeds: Permission? = nil
     let fields: @Sendable (Caller, Participant) -> [(String, String)]
 
     var testDescription: String { "\(method.rawValue) \(template)" }
     func path(_ p: Participant) -> String { template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue) }
     func allows(_ caller: Caller) -> Bool {
         guard let role = caller.role else { return false }
-        return permission?.allows(role) ?? true
+        return (permission?.allows(role) ?? true) && (alsoNeeds?.allows(role) ?? true)
     }
 
     // Issue 2 §5 and §7 (web pages enforce the same matrix as the API).
@@ -84,7 +90,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/{subjectID}/eligibility/sign", permission: .signEligibility) { c, p in
             [("decision", "eligible"), ("password", c.password), ("version", "\(p.version)")] },
         .init(method: .post, template: "/participants/{subjectID}/enrol", permission: .enrol) { _, p in [("version", "\(p.version)")] },
-        .init(method: .post, template: "/participants/{subjectID}/screen-fail", permission: .enrol) { _, p in
+        .init(method: .post, template: "/participants/{subjectID}/screen-fail", permission: .enrol, alsoNeeds: .signEligibility) { _, p in
             [("reasons", "withdrew consent"), ("version", "\(p.version)")] },
         .init(method: .post, template: "/signout", permission: nil) { _, _ in [] },
     ]
@@ -104,25 +110,34 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
 @Suite("Role matrix")
 struct RoleMatrixTests {
     /// Permissions that change stored data.
-    static let writes: Set<Permission> = [.registerParticipant, .enterData, .signEligibility, .enrol, .manageUsers]
+    static let writes: Set<Permission> = [.registerParticipant, .enterData, .attestEligibility, .signEligibility, .enrol, .manageUsers]
 
-    // Issue 2 §5, stated independently of Permission.swift (the route tests below derive from it):
-    // a coordinator cannot sign eligibility; a monitor cannot write; an admin does not enter or sign
-    // clinical data; identifying details only for the roles that register and screen people.
-    static let expectedPermissions: [UserRole: Set<Permission>] = [
-        .admin: [.readStudyData, .readAudit, .compute, .manageUsers],
-        .investigator: [.readStudyData, .readAudit, .compute, .readIdentity, .registerParticipant, .enterData, .enrol, .signEligibility],
-        .coordinator: [.readStudyData, .readAudit, .compute, .readIdentity, .registerParticipant, .enterData, .enrol],
-        .monitor: [.readStudyData, .readAudit, .compute],
-    ]
+    // Issue 2 §5 and issue 7 scope 1, stated independently of Permission.swift (the route tests below
+    // derive from it): a coordinator cannot sign or attest eligibility; monitors, data managers, auditors,
+    // statisticians and sponsor viewers cannot write; an admin does not enter or sign clinical data;
+    // identifying details only for the roles that register and screen people; statistician and sponsor
+    // viewer see pseudonymised data and no audit trail.
+    static let expectedPermissions: [UserRole: Set<Permission>] = {
+        let reader: Set<Permission> = [.readStudyData, .compute]
+        let clinical: Set<Permission> = reader.union([.readAudit, .readIdentity, .registerParticipant, .enterData, .enrol])
+        let investigator = clinical.union([.signEligibility, .attestEligibility])
+        return [
+            .admin: reader.union([.readAudit, .manageUsers]),
+            .investigator: investigator, .subInvestigator: investigator,
+            .coordinator: clinical,
+            .dataManager: reader.union([.readAudit]), .monitor: reader.union([.readAudit]), .auditor: reader.union([.readAudit]),
+            .statistician: reader, .sponsorViewer: reader,
+        ]
+    }()
 
     @Test(arguments: UserRole.allCases)
     func permissionTableMatchesTheIssue(role: UserRole) {
         let granted = Set(Permission.allCases.filter { $0.allows(role) })
         #expect(granted == Self.expectedPermissions[role])
-        if role == .monitor { #expect(granted.isDisjoint(with: Self.writes)) }
-        if role != .investigator { #expect(!granted.contains(.signEligibility)) }
+        if [.monitor, .dataManager, .auditor, .statistician, .sponsorViewer].contains(role) { #expect(granted.isDisjoint(with: Self.writes)) }
+        if ![.investigator, .subInvestigator].contains(role) { #expect(!granted.contains(.signEligibility) && !granted.contains(.attestEligibility)) }
         if role == .admin { #expect(granted.isDisjoint(with: [.enterData, .signEligibility, .enrol, .registerParticipant, .readIdentity])) }
+        if [.statistician, .sponsorViewer].contains(role) { #expect(!granted.contains(.readIdentity) && !granted.contains(.readAudit)) }
     }
 
     @Test(arguments: APIRouteCase.all, Caller.allCases)

@@ -39,7 +39,9 @@ struct ScreeningFlowTests {
             for (form, items) in ScreeningData.eligible.sorted(by: { $0.key < $1.key }) {
                 var items = items
                 if form == "F_LAB_HEM" { items["HGB"] = Entry(value: "95", unit: "g/L", lln: "115", uln: "150") }
-                let r = try await client.api(.put, "/api/v1/participants/\(id)/forms/\(form)", token: coordinator,
+                // The investigator answers the attestations (issue 7); the coordinator everything else.
+                let token = server.services.study.form(form)?.entry == .investigator ? investigator : coordinator
+                let r = try await client.api(.put, "/api/v1/participants/\(id)/forms/\(form)", token: token,
                                              json: ScreeningData.formBody(version: version, items: items))
                 #expect(r.status == .ok, "\(form): \(r.text)")
                 let next = try #require(r.json?["participant"]?["version"]?.int)
@@ -115,12 +117,18 @@ struct ScreeningFlowTests {
     }
 
     // Issue 2 §6: screen failures keep their reasons; typed reasons, or the failed criteria by default.
+    // Issue 7: a coordinator records one only on an investigator's signed "not eligible" decision.
     @Test(arguments: TestDatabase.engines)
     func screenFailureKeepsReasons(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server, client in
             let coordinator = try await client.token(.coordinator)
+            let investigator = try await client.token(.investigator)
             let typed = try await server.register("Ada Lovelace")
-            let r = try await client.api(.post, "/api/v1/participants/\(typed.subjectID)/screen-failure", token: coordinator,
+            let unsigned = try await client.api(.post, "/api/v1/participants/\(typed.subjectID)/screen-failure", token: coordinator,
+                                                json: ["version": .number(Double(typed.version)), "reasons": ["Withdrew consent"]])
+            expectErrorShape(unsigned, .forbidden, code: "forbidden")
+            #expect(unsigned.text.contains("not eligible"), "\(unsigned.text)")
+            let r = try await client.api(.post, "/api/v1/participants/\(typed.subjectID)/screen-failure", token: investigator,
                                          json: ["version": .number(Double(typed.version)), "reasons": ["Withdrew consent", "  "]])
             #expect(r.status == .ok, "\(r.text)")
             #expect(r.json?["status"] == "screen_failed")
@@ -129,7 +137,13 @@ struct ScreeningFlowTests {
             let failing = try await server.register("Grace Hopper")
             let saved = try await client.api(.put, "/api/v1/participants/\(failing.subjectID)/forms/F_LAB_HEM", token: coordinator,
                                              json: ScreeningData.formBody(version: failing.version, items: ["HGB": Entry(value: "95", unit: "g/L")]))
-            let v = try #require(saved.json?["participant"]?["version"]?.int)
+            var v = try #require(saved.json?["participant"]?["version"]?.int)
+            let signed = try await client.api(.post, "/api/v1/participants/\(failing.subjectID)/eligibility/signature", token: investigator,
+                                              json: ["version": .number(Double(v)), "decision": "not_eligible",
+                                                     "password": .string(Caller.investigator.password)])
+            #expect(signed.status == .created, "\(signed.text)")
+            v = try #require(try await client.api(.get, "/api/v1/participants/\(failing.subjectID)", token: coordinator)
+                .json?["participant"]?["version"]?.int)
             let byDefault = try await client.api(.post, "/api/v1/participants/\(failing.subjectID)/screen-failure", token: coordinator,
                                                  json: ["version": .number(Double(v)), "reasons": []])
             #expect(byDefault.status == .ok, "\(byDefault.text)")
@@ -147,7 +161,7 @@ struct ScreeningFlowTests {
             // Nothing to fail on and no reason typed: refused, nothing written.
             let blank = try await server.register("Mary Somerville")
             let before = try await server.snapshot()
-            expectErrorShape(try await client.api(.post, "/api/v1/participants/\(blank.subjectID)/screen-failure", token: coordinator,
+            expectErrorShape(try await client.api(.post, "/api/v1/participants/\(blank.subjectID)/screen-failure", token: investigator,
                                                   json: ["version": .number(Double(blank.version)), "reasons": []]),
                              .unprocessableContent, field: "reasons")
             #expect(try await server.snapshot() == before)

@@ -17,7 +17,8 @@ import Testing
 
 /// Who sends a request: one account per role, or nobody.
 enum Caller: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case anonymous, admin, investigator, coordinator, monitor
+    case anonymous, admin, investigator, subInvestigator = "sub-investigator", coordinator, dataManager = "data-manager",
+         monitor, statistician, auditor, sponsorViewer = "sponsor-viewer"
 
     /// The role of the account, nil for an anonymous caller.
     var role: UserRole? { UserRole(rawValue: rawValue) }
@@ -41,13 +42,14 @@ struct TestServer: Sendable {
     /// Runs `body` against the application built by `CartaApplication.build` over a fresh,
     /// migrated database with users `admin`, `investigator`, `coordinator`, `monitor` (bcrypt cost 4).
     static func run<T: Sendable>(_ engine: DatabaseEngine = .sqlite, setup: TestingSetup = .router, secureCookies: Bool? = nil,
-                                 idleTimeout: Duration = .seconds(30),
+                                 idleTimeout: Duration = .seconds(30), study: Study? = nil,
                                  _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
         // Each PostgreSQL test database holds two connection pools; bound how many run at once so
         // the parallel suites stay under the server's max_connections.
         if engine == .postgresql { await postgresLimiter.acquire() }
         do {
-            let result = try await runUnlimited(engine, setup: setup, secureCookies: secureCookies, idleTimeout: idleTimeout, body)
+            let result = try await runUnlimited(engine, setup: setup, secureCookies: secureCookies, idleTimeout: idleTimeout,
+                                                study: study, body)
             if engine == .postgresql { await postgresLimiter.release() }
             return result
         } catch {
@@ -59,11 +61,11 @@ struct TestServer: Sendable {
     static let postgresLimiter = AsyncLimiter(limit: 3)
 
     private static func runUnlimited<T: Sendable>(_ engine: DatabaseEngine, setup: TestingSetup, secureCookies: Bool?, idleTimeout: Duration,
-                                                  _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
+                                                  study: Study?, _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
         try await TestDatabase.with(engine) { store in
             let config = ServerConfig(host: "127.0.0.1", port: 0, databaseURL: "sqlite://unused.sqlite",
                                       secureCookies: secureCookies, bcryptCost: 4, idleTimeout: idleTimeout)
-            let services = try CartaServices(config: config, store: store, study: try StudyLoader.builtIn(), logger: logger)
+            let services = try CartaServices(config: config, store: store, study: try study ?? StudyLoader.builtIn(), logger: logger)
             for caller in Caller.allCases {
                 guard let role = caller.role else { continue }
                 _ = try await store.createUser(username: caller.rawValue, displayName: caller.rawValue.capitalized, role: role,
@@ -75,6 +77,11 @@ struct TestServer: Sendable {
         }
     }
 
+    /// The application-layer principal of a caller's account (setup through the services).
+    func principal(_ caller: Caller, source: AuditSource = .api) async throws -> Principal {
+        Principal(try #require(try await store.user(username: caller.rawValue)), source: source)
+    }
+
     /// An audit actor for setting up state directly through the services.
     func actor(_ caller: Caller, source: AuditSource = .api) async throws -> (User, AuditActor) {
         let user = try #require(try await store.user(username: caller.rawValue))
@@ -84,18 +91,23 @@ struct TestServer: Sendable {
     /// Registers a participant through the service (setup only; the flows under test use HTTP).
     func register(_ name: String = "Ada Lovelace") async throws -> Participant {
         try await services.screening.register(fullName: name, dateOfBirth: "1980-05-17", hospitalNumber: "H-\(name.count)",
-                                              siteID: nil, actor: try await actor(.coordinator).1)
+                                              siteID: nil, by: try await principal(.coordinator))
     }
 
-    /// Enters the complete eligible screening data set through the service.
+    /// Enters the complete eligible screening data set through the service: the coordinator the
+    /// measured data, the investigator the attestations (forms with `entry: investigator`, issue 7).
     func enterEligibleData(_ subjectID: SubjectID) async throws -> Participant {
-        let p = try await services.screening.participant(subjectID)
-        var forms: [String: [String: ScreeningService.RawEntry]] = [:]
-        for (form, items) in ScreeningData.eligible {
-            forms[form] = items.mapValues { ScreeningService.RawEntry(value: $0.value, unit: $0.unit, lowerLimitNormal: $0.lln, upperLimitNormal: $0.uln) }
+        let coordinator = try await principal(.coordinator), investigator = try await principal(.investigator)
+        var p = try await services.screening.participant(subjectID, by: coordinator)
+        for attested in [false, true] {
+            var forms: [String: [String: ScreeningService.RawEntry]] = [:]
+            for (form, items) in ScreeningData.eligible where (services.study.form(form)?.entry == .investigator) == attested {
+                forms[form] = items.mapValues { ScreeningService.RawEntry(value: $0.value, unit: $0.unit, lowerLimitNormal: $0.lln, upperLimitNormal: $0.uln) }
+            }
+            p = try await services.screening.saveForms(subjectID: subjectID, forms: forms, expectedVersion: p.version,
+                                                       reason: nil, by: attested ? investigator : coordinator).participant
         }
-        return try await services.screening.saveForms(subjectID: subjectID, forms: forms, expectedVersion: p.version,
-                                                      reason: nil, actor: try await actor(.coordinator).1).participant
+        return p
     }
 
     /// The participant a route test acts on: ready to enrol, or — for the signing routes, which sign
@@ -108,10 +120,10 @@ struct TestServer: Sendable {
     /// Registers, enters eligible data and has the investigator sign "eligible": ready to enrol.
     func signedEligibleParticipant(_ name: String = "Ada Lovelace") async throws -> Participant {
         let p = try await enterEligibleData(try await register(name).subjectID)
-        let (investigator, actor) = try await actor(.investigator)
+        let investigator = try await principal(.investigator)
         _ = try await services.screening.sign(subjectID: p.subjectID, decision: .eligible, meaning: nil,
-                                              expectedVersion: p.version, signer: investigator, actor: actor)
-        return try await services.screening.participant(p.subjectID)
+                                              expectedVersion: p.version, by: investigator)
+        return try await services.screening.participant(p.subjectID, by: investigator)
     }
 
     /// Full contents of every table, to prove that a refused request changed nothing. With

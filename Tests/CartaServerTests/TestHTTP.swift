@@ -60,7 +60,12 @@ extension TestClientProtocol {
     /// Signs in through `POST /api/v1/tokens`; nil for the anonymous caller.
     func token(_ caller: Caller) async throws -> String? {
         guard caller != .anonymous else { return nil }
-        let r = try await api(.post, "/api/v1/tokens", json: ["username": .string(caller.rawValue), "password": .string(caller.password)])
+        return try await token(username: caller.rawValue, password: caller.password)
+    }
+
+    /// Signs in any account through `POST /api/v1/tokens`.
+    func token(username: String, password: String) async throws -> String {
+        let r = try await api(.post, "/api/v1/tokens", json: ["username": .string(username), "password": .string(password)])
         #expect(r.status == .created, "\(r.text)")
         return try #require(r.json?["token"]?.string)
     }
@@ -68,11 +73,16 @@ extension TestClientProtocol {
     /// Signs in through the web form (double-submit cookie) and returns the session cookie and its CSRF token.
     func webSignIn(_ caller: Caller, server: TestServer) async throws -> WebSession? {
         guard caller != .anonymous else { return nil }
+        return try await webSignIn(username: caller.rawValue, password: caller.password, server: server)
+    }
+
+    /// Signs any account in through the web form.
+    func webSignIn(username: String, password: String, server: TestServer) async throws -> WebSession {
         let page = try await execute(uri: "/signin", method: .get)
         let pre = try #require(page.setCookies["carta_csrf"])
         let r = try await execute(uri: "/signin", method: .post,
                                   headers: [.contentType: "application/x-www-form-urlencoded", .cookie: "carta_csrf=\(pre)"],
-                                  body: ByteBuffer(string: formEncode([("csrf", pre), ("username", caller.rawValue), ("password", caller.password)])))
+                                  body: ByteBuffer(string: formEncode([("csrf", pre), ("username", username), ("password", password)])))
         #expect(r.status == .seeOther, "\(r.text)")
         let token = try #require(r.setCookies["carta_session"])
         let session = try #require(try await server.store.session(token: token))

@@ -53,7 +53,7 @@ struct StoreContractTests {
                                                passwordHash: hash, actor: Fixtures.cliActor)
             }
             let trail = try await store.auditTrail(entity: .user, entityID: user.id.rawValue)
-            #expect(Set(trail.map(\.field)) == ["username", "display_name", "role", "active", "password"])
+            #expect(Set(trail.map(\.field)) == ["username", "display_name", "role", "sites", "active", "password"])
             #expect(trail.first { $0.field == "password" }?.newValue == "(set)")
             #expect(!trail.contains { ($0.newValue ?? "").contains("SECRETHASH") })
             #expect(trail.allSatisfy { $0.source == .cli && $0.username == "system" })
@@ -502,6 +502,48 @@ struct StoreContractTests {
             #expect(subjects.sorted() == (1...12).map { Fixtures.bcritpSubjectID($0).rawValue })
             let count = try await store.auditTrail(entity: nil, entityID: nil).count
             #expect(try await store.verifyAuditChain() == .intact(count: count))
+        }
+    }
+}
+
+/// Migration 0006 over a database an older Carta filled: users keep their ids, hashes and sessions,
+/// gain access to every site, and the new roles become storable.
+/// Source: issue 7 scope 1; SQLite "ALTER TABLE" §7 (table rebuild with foreign keys).
+@Suite struct RolesMigrationTests {
+    @Test(arguments: TestDatabase.engines)
+    func existingUsersSessionsAndSignaturesSurvive(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine, migrated: false) { store in
+            _ = try await store.migrate(through: "0005_eligibility_decisions")
+            try await store.executeRaw("""
+                INSERT INTO users (id, username, display_name, role, password_hash, active, created_at)
+                VALUES ('u-1', 'ines', 'Dr Ines', 'investigator', '$2b$04$hash', TRUE, '2026-01-01T00:00:00.000Z')
+                """)
+            try await store.executeRaw("""
+                INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at)
+                VALUES ('s-1', 'u-1', 'csrf', '2026-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')
+                """)
+            let before = try await store.tableContents("sessions", orderBy: "id")
+            #expect(try await store.migrate().first == "0006_roles_and_sites")
+            // SQLite reader connections that read the old table keep its column list; a real upgrade
+            // runs `carta migrate` in its own process, so read through a newly opened store as the server would.
+            let reader = engine == .sqlite ? try await CartaStore.open(store.url) : store
+            let ines = try #require(try await reader.user(username: "ines"))
+            #expect(ines.id == "u-1" && ines.role == .investigator && ines.sites == .all)
+            #expect(try await reader.tableContents("sessions", orderBy: "id") == before)
+            let sam = try await store.createUser(username: "sam", displayName: "Sam", role: .sponsorViewer, sites: .only(["SUZHOU"]),
+                                                 passwordHash: "$2b$04$hash", actor: Fixtures.cliActor)
+            #expect(try await reader.user(id: sam.id)?.sites == .only(["SUZHOU"]))
+            if engine == .sqlite { await reader.close() }
+            // The check still refuses what is not a role; the session's reference is still enforced.
+            await #expect(throws: (any Error).self) {
+                try await store.executeRaw("UPDATE users SET role = 'superuser' WHERE id = 'u-1'")
+            }
+            await #expect(throws: (any Error).self) {
+                try await store.executeRaw("""
+                    INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at)
+                    VALUES ('s-2', 'nobody', 'csrf', '2026-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')
+                    """)
+            }
         }
     }
 }

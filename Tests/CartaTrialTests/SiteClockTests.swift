@@ -45,13 +45,14 @@ import Testing
                 Issue.record("unknown zone \(study.timeZone)"); return
             }
             let runtime = CartaRuntime(config: CartaConfig(), store: store, study: study, clock: clock)
-            let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
+            let (coraUser, _) = try await Fixtures.user(store, "cora", role: .coordinator)
+            let cora = Principal(coraUser, source: .web)
             let p = try await runtime.screening.register(fullName: "Newborn Test", dateOfBirth: "2026-01-02",
-                                                         hospitalNumber: "H-1", siteID: nil, actor: cora)
+                                                         hospitalNumber: "H-1", siteID: nil, by: cora)
             #expect(p.subjectID == "BCRITP-001")
             await #expect(throws: WorkflowError.self) {
                 _ = try await runtime.screening.register(fullName: "Tomorrow", dateOfBirth: "2026-01-03",
-                                                         hospitalNumber: "H-2", siteID: nil, actor: cora)
+                                                         hospitalNumber: "H-2", siteID: nil, by: cora)
             }
         }
     }

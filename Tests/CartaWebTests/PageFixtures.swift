@@ -77,7 +77,7 @@ enum PageFixtures {
                   choices: t.map { [SelectOption(value: $0, label: $0)] } ?? []),
             .init(oid: t ?? "ECHODT", label: t ?? "Echocardiogram date", kind: .date, value: t ?? "2026-11-18"),
             .init(oid: t ?? "SECITP", label: t ?? "Cause of secondary ITP, if any", kind: .text, value: t ?? ""),
-        ])
+        ], lockedNote: t)
         let subject = t ?? "BCRITP-002"
         return ParticipantPage.Model(
             subjectId: subject, status: .screening, site: t ?? "Tianjin Haihe Hospital", registeredOn: t ?? "2026-11-20",

@@ -8,13 +8,13 @@ extension CartaServices {
     /// `GET /audit` (filter by entity, entity id, or a participant's subject ID) and `GET /audit/verify`.
     func addAuditRoutes(to api: APIRouter) {
         api.on(.get, "/audit") { request, context in
-            _ = try context.require(.readAudit)
+            let principal = try context.principal(.readAudit, .api)
             let q = request.uri.queryParameters
             var entityID = q["entityID"].map(String.init)
             if let subjectID = q["subjectID"] {
                 // API clients know participants by subject ID; their records are keyed by the internal id.
                 guard entityID == nil else { throw AppError.invalid("subjectID", "Filter by subjectID or by entityID, not both.") }
-                entityID = try await self.screening.participant(SubjectID(String(subjectID))).id.rawValue
+                entityID = try await self.screening.participant(SubjectID(String(subjectID)), by: principal).id.rawValue
             }
             var entity: AuditEntity?
             if let text = q["entity"] {

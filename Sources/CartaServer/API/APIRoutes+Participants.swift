@@ -14,8 +14,7 @@ extension CartaServices {
             return try JSONResponse.make(self.study)
         }
         api.on(.get, "/participants") { request, context in
-            _ = try context.require(.readStudyData)
-            var list = try await self.store.participants(studyID: StudyID(self.study.id))
+            var list = try await self.screening.participants(by: context.principal(.readStudyData, .api))
             if let status = request.uri.queryParameters["status"] {
                 guard let s = ParticipantStatus(rawValue: String(status)) else {
                     throw AppError.invalid("status", "status must be one of \(ParticipantStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -26,13 +25,13 @@ extension CartaServices {
         }
         struct Registration: Decodable { let fullName: String; let dateOfBirth: String; let hospitalNumber: String; let siteID: String? }
         api.on(.post, "/participants") { request, context in
-            let user = try context.require(.registerParticipant)
+            let principal = try context.principal(.registerParticipant, .api)
             let r = try await JSONResponse.decode(Registration.self, from: request, context: context)
             let p: Participant
             do {
                 p = try await self.screening.register(
                     fullName: r.fullName, dateOfBirth: r.dateOfBirth, hospitalNumber: r.hospitalNumber, siteID: r.siteID,
-                    actor: AuditActor(user: user, source: .api))
+                    by: principal)
             } catch let e as WorkflowError where e.code == .invalidInput {
                 // Name the JSON keys this route takes, not the web form's field names.
                 let keys = ["full_name": "fullName", "date_of_birth": "dateOfBirth", "hospital_number": "hospitalNumber", "site": "siteID"]
@@ -41,9 +40,8 @@ extension CartaServices {
             return try JSONResponse.make(ParticipantDTO(p), status: .created)
         }
         api.on(.get, "/participants/:subjectID") { _, context in
-            let user = try context.require(.readStudyData)
             let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")),
-                                                     identity: Permission.readIdentity.allows(user.role))
+                                                     by: context.principal(.readStudyData, .api), identity: true)
             return try JSONResponse.make(ParticipantDetailDTO(
                 participant: ParticipantDTO(file.participant), identity: file.identity.map(IdentityDTO.init),
                 items: file.values.map(ItemValueDTO.init)))
@@ -51,17 +49,17 @@ extension CartaServices {
         struct FormSave: Decodable { let version: Int; let reason: String?; let items: [String: ScreeningService.RawEntry] }
         struct SaveOut: Encodable { let participant: ParticipantDTO; let warnings: [String: [String]] }
         api.on(.put, "/participants/:subjectID/forms/:formOID") { request, context in
-            let user = try context.require(.enterData)
+            let principal = try context.principal(.enterData, .api)
             let body = try await JSONResponse.decode(FormSave.self, from: request, context: context)
             let result = try await self.screening.saveForms(
                 subjectID: SubjectID(context.parameters.require("subjectID")), forms: [context.parameters.require("formOID"): body.items],
-                expectedVersion: body.version, reason: body.reason, actor: AuditActor(user: user, source: .api))
+                expectedVersion: body.version, reason: body.reason, by: principal)
             return try JSONResponse.make(SaveOut(participant: ParticipantDTO(result.participant), warnings: result.warnings))
         }
         struct EligibilityOut: Encodable { let subjectID: String; let version: Int; let overall: String; let criteria: [ChecklistRow]; let decision: DecisionDTO? }
         api.on(.get, "/participants/:subjectID/eligibility") { _, context in
-            _ = try context.require(.readStudyData)
-            let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")))
+            let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")),
+                                                     by: context.principal(.readStudyData, .api))
             let evaluation = self.screening.evaluate(file)
             return try JSONResponse.make(EligibilityOut(
                 subjectID: file.participant.subjectID.rawValue, version: file.participant.version, overall: evaluation.overall.word,
@@ -69,7 +67,8 @@ extension CartaServices {
         }
         struct Signature: Decodable { let password: String; let decision: String; let meaning: String?; let version: Int }
         api.on(.post, "/participants/:subjectID/eligibility/signature") { request, context in
-            let user = try context.require(.signEligibility)
+            let principal = try context.principal(.signEligibility, .api)
+            let user = principal.user
             let s = try await JSONResponse.decode(Signature.self, from: request, context: context)
             guard let kind = EligibilityDecisionKind(rawValue: s.decision) else {
                 throw AppError.invalid("decision", "decision must be \"eligible\" or \"not_eligible\".")
@@ -80,24 +79,24 @@ extension CartaServices {
             }
             let d = try await self.screening.sign(
                 subjectID: SubjectID(context.parameters.require("subjectID")), decision: kind, meaning: s.meaning,
-                expectedVersion: s.version, signer: user, actor: AuditActor(user: user, source: .api))
+                expectedVersion: s.version, by: principal)
             return try JSONResponse.make(DecisionDTO(d), status: .created)
         }
         struct VersionOnly: Decodable { let version: Int }
         api.on(.post, "/participants/:subjectID/enrolment") { request, context in
-            let user = try context.require(.enrol)
+            let principal = try context.principal(.enrol, .api)
             let v = try await JSONResponse.decode(VersionOnly.self, from: request, context: context)
             let p = try await self.screening.enrol(
-                subjectID: SubjectID(context.parameters.require("subjectID")), expectedVersion: v.version, actor: AuditActor(user: user, source: .api))
+                subjectID: SubjectID(context.parameters.require("subjectID")), expectedVersion: v.version, by: principal)
             return try JSONResponse.make(ParticipantDTO(p))
         }
         struct Failure: Decodable { let version: Int; let reasons: [String] }
         api.on(.post, "/participants/:subjectID/screen-failure") { request, context in
-            let user = try context.require(.enrol)
+            let principal = try context.principal(.enrol, .api)
             let f = try await JSONResponse.decode(Failure.self, from: request, context: context)
             let p = try await self.screening.screenFail(
                 subjectID: SubjectID(context.parameters.require("subjectID")), reasons: f.reasons, expectedVersion: f.version,
-                actor: AuditActor(user: user, source: .api))
+                by: principal)
             return try JSONResponse.make(ParticipantDTO(p))
         }
     }

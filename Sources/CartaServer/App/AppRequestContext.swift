@@ -25,6 +25,12 @@ public struct AppRequestContext: RequestContext {
         return user
     }
 
+    /// The signed-in user as the application layer's principal, after the same permission check the
+    /// services repeat (the early check keeps a refused request from reading its body).
+    public func principal(_ permission: Permission, _ source: AuditSource) throws -> Principal {
+        Principal(try require(permission), source: source)
+    }
+
     /// The signed-in user if their role has `permission`, else 403 naming what they cannot do.
     public func require(_ permission: Permission) throws -> User {
         let user = try requireUser()

@@ -12,14 +12,14 @@ extension CartaServices {
     /// Thin handlers: read the form, call the screening service, render the page built by `ParticipantPage.build`.
     func addParticipantPageRoutes(to router: Router<AppRequestContext>) {
         router.get("/participants/:subjectID", use: page { request, context in
-            let user = try context.require(.readStudyData)
+            let viewer = try context.principal(.readStudyData, .web)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             let (flashes, clear) = self.takeFlash(request)
-            let model = try await self.participantPage(subjectID, viewer: user)
+            let model = try await self.participantPage(subjectID, viewer: viewer)
             return try self.html(model, self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
         })
         router.post("/participants/:subjectID/screening", use: page { request, context in
-            let user = try context.require(.enterData)
+            let principal = try context.principal(.enterData, .web)
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             let entries = self.entries(from: form)
@@ -27,25 +27,26 @@ extension CartaServices {
                 let result = try await self.screening.saveForms(
                     subjectID: subjectID, forms: entries,
                     expectedVersion: Int(form["version"] ?? "") ?? -1,
-                    reason: form["reason"], actor: AuditActor(user: user, source: .web))
+                    reason: form["reason"], by: principal)
                 let warned = result.warnings.keys.sorted()
                 let flash = warned.isEmpty ? Flash(.success, "Screening data saved.")
                     : Flash(.warning, "Saved, with values outside the expected range for \(warned.joined(separator: ", ")); please double-check them.")
                 return self.redirect(WebPaths.participant(subjectID.rawValue), flash: flash)
             } catch let e as WorkflowError where e.code == .invalidInput {
                 let model = try await self.participantPage(
-                    subjectID, viewer: user, submitted: entries,
+                    subjectID, viewer: principal, submitted: entries,
                     errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }),
                     reason: form["reason"] ?? "")
                 return try self.html(model, self.layout(context, flashes: [Flash(.error, "Nothing was saved: \(e.fields.count) value(s) need correcting.")], current: .participants), status: .unprocessableContent)
             } catch let e as WorkflowError where e.code == .conflict {
-                let model = try await self.participantPage(subjectID, viewer: user, submitted: entries,
+                let model = try await self.participantPage(subjectID, viewer: principal, submitted: entries,
                                                            reason: form["reason"] ?? "", screeningError: e.message)
                 return try self.html(model, self.layout(context, flashes: [Flash(.error, "Nothing was saved: someone else saved this participant first. Your entries are kept below; the current values are in each field's history.")], current: .participants), status: .conflict)
             }
         })
         router.post("/participants/:subjectID/eligibility/sign", use: page { request, context in
-            let user = try context.require(.signEligibility)
+            let principal = try context.principal(.signEligibility, .web)
+            let user = principal.user
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             guard let decision = EligibilityDecisionKind(rawValue: form["decision"] ?? "") else {
@@ -57,39 +58,39 @@ extension CartaServices {
             }
             _ = try await self.screening.sign(
                 subjectID: subjectID, decision: decision, meaning: form["meaning"], expectedVersion: Int(form["version"] ?? "") ?? -1,
-                signer: user, actor: AuditActor(user: user, source: .web))
+                by: principal)
             return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.success, "Eligibility decision signed by \(user.displayName)."))
         })
         router.post("/participants/:subjectID/enrol", use: page { request, context in
-            let user = try context.require(.enrol)
+            let principal = try context.principal(.enrol, .web)
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             let p = try await self.screening.enrol(subjectID: subjectID, expectedVersion: Int(form["version"] ?? "") ?? -1,
-                                                   actor: AuditActor(user: user, source: .web))
+                                                   by: principal)
             return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.success, "\(p.subjectID) is enrolled."))
         })
         router.post("/participants/:subjectID/screen-fail", use: page { request, context in
-            let user = try context.require(.enrol)
+            let principal = try context.principal(.enrol, .web)
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             let reasons = (form["reasons"] ?? "").split(whereSeparator: \.isNewline).map(String.init)
             let p = try await self.screening.screenFail(subjectID: subjectID, reasons: reasons,
                                                         expectedVersion: Int(form["version"] ?? "") ?? -1,
-                                                        actor: AuditActor(user: user, source: .web))
+                                                        by: principal)
             return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.success, "Screen failure recorded for \(p.subjectID)."))
         })
     }
 
     /// Loads what the participant page needs (one file: at most three statements) and builds it.
-    func participantPage(_ subjectID: SubjectID, viewer: User,
+    func participantPage(_ subjectID: SubjectID, viewer: Principal,
                          submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil,
                          errors: [String: String] = [:], reason: String = "",
                          screeningError: String? = nil) async throws -> ParticipantPage.Model {
-        let file = try await screening.file(subjectID, identity: Permission.readIdentity.allows(viewer.role), history: true)
+        let file = try await screening.file(subjectID, by: viewer, identity: true, history: true)
         let evaluation = screening.evaluate(file)
         return ParticipantPage.build(.init(
             file: file, study: study, checklist: screening.checklist(evaluation),
-            state: screening.state(file, evaluation: evaluation), role: viewer.role, viewerName: viewer.displayName,
+            state: screening.state(file, evaluation: evaluation), role: viewer.user.role, viewerName: viewer.user.displayName,
             siteName: siteName(file.participant.siteID), submitted: submitted, errors: errors, reason: reason,
             screeningError: screeningError))
     }

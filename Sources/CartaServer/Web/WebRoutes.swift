@@ -18,31 +18,30 @@ extension CartaServices {
         }
         addSignInRoutes(to: router)
         router.get("/", use: page { request, context in
-            _ = try context.require(.readStudyData)
-            let model = DashboardPage.build(roster: try await self.screening.roster(), target: self.study.targetEnrolment)
+            let model = DashboardPage.build(roster: try await self.screening.roster(by: context.principal(.readStudyData, .web)), target: self.study.targetEnrolment)
             let (flashes, clear) = self.takeFlash(request)
             return try self.html(model, self.layout(context, flashes: flashes, current: .dashboard), extraHeaders: clear)
         })
         router.get("/participants", use: page { request, context in
-            let user = try context.require(.readStudyData)
+            let viewer = try context.principal(.readStudyData, .web)
             let status = request.uri.queryParameters["status"].flatMap { ParticipantStatus(rawValue: String($0)) }
-            let model = ParticipantsPage.build(roster: try await self.screening.roster(), status: status,
-                                               siteName: self.siteName, role: user.role)
+            let model = ParticipantsPage.build(roster: try await self.screening.roster(by: viewer), status: status,
+                                               siteName: self.siteName, role: viewer.user.role)
             let (flashes, clear) = self.takeFlash(request)
             return try self.html(model, self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
         })
         router.get("/participants/new", use: page { _, context in
-            _ = try context.require(.registerParticipant)
-            return try self.html(RegisterPage.Model(sites: self.siteOptions(nil)), self.layout(context, current: .register))
+            let user = try context.require(.registerParticipant)
+            return try self.html(RegisterPage.Model(sites: self.siteOptions(nil, for: user)), self.layout(context, current: .register))
         })
         router.post("/participants/new", use: page { request, context in
-            let user = try context.require(.registerParticipant)
+            let principal = try context.principal(.registerParticipant, .web)
             let form = try await self.readForm(request, context)
             do {
                 let p = try await self.screening.register(
                     fullName: form["full_name"] ?? "", dateOfBirth: form["date_of_birth"] ?? "",
                     hospitalNumber: form["hospital_number"] ?? "", siteID: form["site"],
-                    actor: AuditActor(user: user, source: .web))
+                    by: principal)
                 return self.redirect(WebPaths.participant(p.subjectID.rawValue), flash: Flash(.success, "Registered \(p.subjectID) for screening."))
             } catch let e as WorkflowError where e.code == .invalidInput {
                 func message(_ name: String) -> String? {
@@ -54,7 +53,7 @@ extension CartaServices {
                 }
                 let model = RegisterPage.Model(
                     fullName: field("full_name"), dateOfBirth: field("date_of_birth"), hospitalNumber: field("hospital_number"),
-                    sites: self.siteOptions(form["site"]), siteError: message("site"))
+                    sites: self.siteOptions(form["site"], for: principal.user), siteError: message("site"))
                 return try self.html(model, self.layout(context, current: .register), status: .unprocessableContent)
             }
         })
@@ -86,8 +85,10 @@ extension CartaServices {
 
     func siteName(_ id: SiteID) -> String { siteNames[id.rawValue] ?? id.rawValue }
 
-    func siteOptions(_ current: String?) -> [SelectOption] {
-        SelectOption.list(study.sites.map { ($0.id, $0.name) }, current: current ?? study.sites.first?.id)
+    /// The study's sites the user belongs to (registration offers only those).
+    func siteOptions(_ current: String?, for user: User) -> [SelectOption] {
+        let mine = study.sites.filter { user.sites.includes(SiteID($0.id)) }
+        return SelectOption.list(mine.map { ($0.id, $0.name) }, current: current ?? mine.first?.id)
     }
 }
 

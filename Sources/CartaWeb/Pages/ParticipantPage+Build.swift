@@ -91,10 +91,12 @@ extension ParticipantPage {
             e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
         }
         let sections = input.study.forms.map { form in
-            FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
+            // Investigator-only forms (issue 7): shown to everyone, answerable only with `attestEligibility`.
+            let locked = canEdit && form.entry == .investigator && !Permission.attestEligibility.allows(input.role)
+            return FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
                 formItem(item, stored: stored["\(form.oid)/\(item.oid)"], submitted: input.submitted?[form.oid]?[item.oid],
                          errors: input.errors, history: history["\(EventOID.screening)/\(form.oid)/\(item.oid)"] ?? [])
-            })
+            }, lockedNote: locked ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
         }
         let screening = Screening(
             subjectId: subject, version: version, sections: sections, showReason: !input.file.values.isEmpty,

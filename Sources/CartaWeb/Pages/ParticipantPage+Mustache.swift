@@ -142,6 +142,7 @@ extension ParticipantPage.FormSection: MustacheParent {
         case "oid": self.oid
         case "name": self.name
         case "items": self.items
+        case "lockedNote": self.lockedNote
         default: nil
         }
     }

@@ -47,12 +47,16 @@ extension ParticipantPage {
         public let name: String
         /// The items, in order.
         public let items: [FormItem]
+        /// Why the viewer cannot answer this section although they may enter data (an investigator-only
+        /// form); its controls are disabled and the note says who answers it. Nil otherwise.
+        public let lockedNote: String?
 
         /// Creates a form section.
-        public init(oid: String, name: String, items: [FormItem]) {
+        public init(oid: String, name: String, items: [FormItem], lockedNote: String? = nil) {
             self.oid = oid
             self.name = name
             self.items = items
+            self.lockedNote = lockedNote
         }
     }
 

@@ -10,7 +10,7 @@ extension ParticipantPage.Screening {
     static func sectionsHTML(_ sections: [ParticipantPage.FormSection], readOnly: Bool) -> String {
         var out = ""
         out.reserveCapacity(sections.reduce(0) { $0 + $1.items.count } * 1_500)
-        let disabled = readOnly ? " disabled" : ""
+        var disabled = readOnly ? " disabled" : ""
         func e(_ s: String) { HTMLText.escape(s, into: &out) }
         func options(_ list: [SelectOption], indent: String) {
             for o in list {
@@ -33,8 +33,12 @@ extension ParticipantPage.Screening {
             out += disabled + ">\n"
         }
         for section in sections {
+            disabled = readOnly || section.lockedNote != nil ? " disabled" : ""
             out += "    <fieldset id=\"form-"; e(section.oid); out += "\" class=\"form-section card\">\n"
             out += "      <legend>"; e(section.name); out += "</legend>\n"
+            if let note = section.lockedNote {
+                out += "      <p id=\"locked-"; e(section.oid); out += "\" class=\"field__hint form-section__locked\">"; e(note); out += "</p>\n"
+            }
             for item in section.items {
                 out += "      <div class=\"item"
                 if item.invalid { out += " item--invalid" }
