@@ -58,6 +58,7 @@ let package = Package(
             dependencies: [
                 "CartaCore", "CartaModel", "CartaStudy", "CartaStore",
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict

@@ -42,6 +42,8 @@ class CartaAPI:
     def save(self, subject_id, values, reason=None):
         """Saves {OID: value, "OID.lln": x, "OID.uln": y} form by form; returns the last version.
 
+        `reason` is a reason for change as "code" or "code: words" (needed to change saved values).
+
         Yes/no answers use the page's Y/N; the API takes "true"/"false".
         """
         by_form = {}
@@ -58,7 +60,8 @@ class CartaAPI:
         for form, items in by_form.items():
             body = {"version": version, "items": items}
             if reason:
-                body["reason"] = reason
+                code, _, text = reason.partition(":")
+                body["reason"] = {"code": code.strip(), **({"text": text.strip()} if text.strip() else {})}
             r = self.put(f"/participants/{subject_id}/forms/{form}", body)
             assert r.status_code == 200, f"save {form}: {r.status_code} {r.text}"
             version = r.json()["participant"]["version"]

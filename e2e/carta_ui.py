@@ -131,6 +131,19 @@ def attestation_values():
     }
 
 
+def give_reason(driver, oid, code, text=""):
+    """Opens the reason-for-change box beside a saved value and chooses a coded reason (issue 7)."""
+    box = by_id(driver, f"reason-box-{oid}")
+    if box.get_attribute("open") is None:
+        summary = by_id(driver, f"reason-summary-{oid}")
+        driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", summary)
+        summary.click()
+        wait(driver).until(lambda d: box.get_attribute("open") is not None)
+    Select(by_id(driver, f"reason-{oid}")).select_by_value(code)
+    if text:
+        set_field(driver, f"reason-text-{oid}", text)
+
+
 def set_field(driver, element_id, value):
     """Types into a text input or picks a select option (by value), whichever the element is."""
     element = by_id(driver, element_id)

@@ -135,13 +135,13 @@ def test_api_flow_register_screen_sign_enrol(base_url, spec, users):
 
     # A stale version is a conflict and changes nothing.
     r = requests.put(f"{url}/participants/{sid}/forms/F_LAB_HEM", headers=coord, timeout=10,
-                     json={"version": p["version"], "reason": "stale", "items": {"HGB": {"value": "120"}}})
+                     json={"version": p["version"], "reason": {"code": "other", "text": "stale form"}, "items": {"HGB": {"value": "120"}}})
     check(spec, "put", "/api/v1/participants/{subjectID}/forms/{formOID}", r)
     assert r.status_code == 409
 
     # Correct Hb with a reason: eligible.
     r = requests.put(f"{url}/participants/{sid}/forms/F_LAB_HEM", headers=coord, timeout=10,
-                     json={"version": version, "reason": "Transcription error", "items": {"HGB": {"value": "120"}}})
+                     json={"version": version, "reason": {"code": "transcription_error", "text": "lab report says 120"}, "items": {"HGB": {"value": "120"}}})
     check(spec, "put", "/api/v1/participants/{subjectID}/forms/{formOID}", r)
     assert r.status_code == 200, r.text
     version = r.json()["participant"]["version"]
@@ -156,7 +156,7 @@ def test_api_flow_register_screen_sign_enrol(base_url, spec, users):
     check(spec, "post", sign_path, r)
     assert r.status_code == 403
     r = requests.put(f"{url}/participants/{sid}/forms/F_LAB_HEM", headers=monitor, timeout=10,
-                     json={"version": version, "reason": "x", "items": {"HGB": {"value": "99"}}})
+                     json={"version": version, "reason": {"code": "other", "text": "x"}, "items": {"HGB": {"value": "99"}}})
     check(spec, "put", "/api/v1/participants/{subjectID}/forms/{formOID}", r)
     assert r.status_code == 403
     r = requests.post(f"{url}/participants/{sid}/enrolment", headers=coord, json={"version": version}, timeout=10)
@@ -169,9 +169,11 @@ def test_api_flow_register_screen_sign_enrol(base_url, spec, users):
     check(spec, "post", sign_path, r)
     assert r.status_code in (401, 403)
     r = requests.post(f"{url}/participants/{sid}/eligibility/signature", headers=inv, timeout=10,
-                      json={"password": users["investigator"]["password"], "decision": "eligible", "version": version})
+                      json={"password": users["investigator"]["password"], "decision": "eligible", "version": version,
+                            "acknowledgeBinding": True})
     d = check(spec, "post", sign_path, r)
     assert r.status_code == 201 and d["decision"] == "eligible" and d["signerName"] == users["investigator"]["display_name"]
+    assert len(d["contentSha256"]) == 64, "the signature is bound to the SHA-256 of the content signed (21 CFR 11.70)"
     r = requests.post(f"{url}/participants/{sid}/enrolment", headers=coord, json={"version": version}, timeout=10)
     p = check(spec, "post", "/api/v1/participants/{subjectID}/enrolment", r)
     assert r.status_code == 200 and p["status"] == "enrolled"

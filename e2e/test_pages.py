@@ -26,7 +26,7 @@ def subject_ids(base_url, users):
     api = carta_api.CartaAPI(base_url, inv["username"], inv["password"])
     version = api.get(f"/participants/{enrolled}").json()["participant"]["version"]
     r = api.post(f"/participants/{enrolled}/eligibility/signature",
-                 {"password": inv["password"], "decision": "eligible", "version": version})
+                 {"password": inv["password"], "decision": "eligible", "version": version, "acknowledgeBinding": True})
     assert r.status_code == 201, r.text
     r = api.post(f"/participants/{enrolled}/enrolment", {"version": version})
     assert r.status_code == 200, r.text
@@ -133,7 +133,7 @@ def test_participant_page_is_usable_with_the_keyboard(base_url, browser, users, 
     d.get(base_url + "/participants/" + subject_ids["screening"])
     ui.by_id(d, "save-screening")
     # Tab reaches a radio group at its checked radio (arrows move within the group).
-    wanted = {"item-HGB", "unit-HGB", "lln-HGB", "uln-HGB", "item-E1_SECONDARY_ITP-N", "reason-for-change",
+    wanted = {"item-HGB", "unit-HGB", "lln-HGB", "uln-HGB", "item-E1_SECONDARY_ITP-N", "reason-summary-HGB",
               "save-screening", "sign-decision", "sign-password", "sign-eligibility"}
     seen, outlines = set(), []
     for _ in range(400):

@@ -73,7 +73,7 @@ def test_coordinator_screens_investigator_signs_and_enrols(base_url, browser, us
 
     # 3. Correct Hb to 120 g/L with a reason for change: only the attestations are still open.
     ui.set_field(d, "item-HGB", "120")
-    ui.set_field(d, "reason-for-change", CORRECTION_REASON)
+    ui.give_reason(d, "HGB", "transcription_error", CORRECTION_REASON)
     ui.submit_and_wait(d, "save-screening")
     assert "Screening data saved" in ui.flash_text(d), ui.flash_text(d)
     results = ui.all_criteria(d)
@@ -97,6 +97,8 @@ def test_coordinator_screens_investigator_signs_and_enrols(base_url, browser, us
     ui.by_id(d, "sign-form")
     assert ui.by_id(d, "sign-decision").get_attribute("value") == "eligible"
     ui.set_field(d, "sign-password", investigator["password"])
+    if ui.exists(d, "#sign-acknowledge"):  # before the investigator's first signature (21 CFR 11.100(c))
+        ui.by_id(d, "sign-acknowledge").click()
     ui.submit_and_wait(d, "sign-eligibility")
     assert "signed" in ui.flash_text(d).lower(), ui.flash_text(d)
     signature = ui.by_id(d, "signature").text
@@ -133,6 +135,8 @@ def test_wrong_signing_password_signs_nothing(base_url, browser, users):
     open_participant(d, base_url, subject_id)
     assert ui.verdict(d) == "eligible"
     ui.set_field(d, "sign-password", "not-the-password")
+    if ui.exists(d, "#sign-acknowledge"):
+        ui.by_id(d, "sign-acknowledge").click()
     ui.submit_and_wait(d, "sign-eligibility")
     assert "password was wrong" in ui.flash_text(d), ui.flash_text(d)
     assert ui.exists(d, ".flash[data-kind=error]")
@@ -197,22 +201,29 @@ def post_as_browser(driver, base_url, path, fields):
 
 def test_stale_form_is_refused_and_keeps_the_entries(base_url, browser, users):
     """Someone else saves first (optimistic version check): nothing is saved, the page says so
-    clearly and keeps what was typed."""
+    clearly, shows the values now saved and names what the user had typed beside each (issue 7:
+    re-posting stale entries under the new version silently reverted the other person's change)."""
     coordinator = users["coordinator"]
     subject_id = carta_api.eligible_participant(base_url, users, name="Stale Form Case")
     d = browser
     ui.sign_in(d, base_url, coordinator)
     open_participant(d, base_url, subject_id)
     ui.set_field(d, "item-ECOG", "2")
-    ui.set_field(d, "reason-for-change", "Re-assessed at visit")
+    ui.give_reason(d, "ECOG", "new_information", "Re-assessed at visit")
     # Meanwhile the same participant is changed through the API.
     api = carta_api.CartaAPI(base_url, coordinator["username"], coordinator["password"])
-    api.save(subject_id, {"WEIGHT": "69"}, reason="Re-weighed")
+    api.save(subject_id, {"WEIGHT": "69"}, reason="source_updated: re-weighed")
     ui.submit_and_wait(d, "save-screening")
     assert "someone else saved this participant first" in ui.flash_text(d), ui.flash_text(d)
-    assert ui.by_id(d, "item-ECOG").get_attribute("value") == "2", "the typed value is kept"
+    assert ui.by_id(d, "item-WEIGHT").get_attribute("value") == "69", "the form shows the value saved meanwhile"
+    assert ui.by_id(d, "item-ECOG").get_attribute("value") == "1", "the form shows what is saved, not the stale entry"
+    assert "You entered 2" in ui.by_id(d, "conflict-ECOG").text, "what the user typed is named beside the field"
     items = {i["item"]: i["value"] for i in api.get(f"/participants/{subject_id}").json()["items"]}
     assert items["ECOG"] == "1" and items["WEIGHT"] == "69"
+    # Saving the page as shown keeps the other person's change.
+    ui.submit_and_wait(d, "save-screening")
+    items = {i["item"]: i["value"] for i in api.get(f"/participants/{subject_id}").json()["items"]}
+    assert items["WEIGHT"] == "69"
 
 
 def test_forged_or_missing_csrf_token_is_refused(base_url, browser, users):
@@ -222,7 +233,7 @@ def test_forged_or_missing_csrf_token_is_refused(base_url, browser, users):
     ui.sign_in(d, base_url, coordinator)
     open_participant(d, base_url, subject_id)
     version = d.find_element(By.CSS_SELECTOR, "#screening-form input[name=version]").get_attribute("value")
-    fields = {"version": version, "item.ECOG": "3", "reason": "forged"}
+    fields = {"version": version, "item.ECOG": "3", "reason.ECOG": "other", "reasonText.ECOG": "forged"}
     for csrf in (None, "forged-token"):
         body = dict(fields, **({"csrf": csrf} if csrf else {}))
         r = post_as_browser(d, base_url, f"/participants/{subject_id}/screening", body)
@@ -245,7 +256,7 @@ def test_bad_values_are_named_and_nothing_is_saved(base_url, browser, users):
     ui.set_field(d, "item-HGB", "lots")
     ui.set_field(d, "item-ECOG", "9")
     ui.set_field(d, "item-PLT", "30")
-    ui.set_field(d, "reason-for-change", "Testing bad input")
+    ui.give_reason(d, "PLT", "transcription_error", "Testing bad input")
     ui.submit_and_wait(d, "save-screening")
     assert "Nothing was saved" in ui.flash_text(d), ui.flash_text(d)
     hgb_error, ecog_error = ui.by_id(d, "error-HGB").text, ui.by_id(d, "error-ECOG").text

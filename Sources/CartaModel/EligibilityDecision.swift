@@ -23,9 +23,12 @@ public struct EligibilityDecision: Sendable, Equatable, Codable {
     public var meaning: String
     /// The participant's data version the decision was made on; a later data change makes it stale.
     public var participantVersion: Int
+    /// SHA-256 (hex) of the exact content signed — subject, decision, meaning and every screening value
+    /// (21 CFR 11.70: the signature is bound to its record). Nil for signatures made before Carta kept it.
+    public var contentHash: String?
 
     /// Creates the record (the store builds these from rows; tests and importers may too).
-    public init(id: String, participantID: ParticipantID, decision: EligibilityDecisionKind, criteriaSnapshot: String, signedBy: UserID, signerName: String, signedAt: Date, meaning: String, participantVersion: Int) {
+    public init(id: String, participantID: ParticipantID, decision: EligibilityDecisionKind, criteriaSnapshot: String, signedBy: UserID, signerName: String, signedAt: Date, meaning: String, participantVersion: Int, contentHash: String? = nil) {
         self.id = id
         self.participantID = participantID
         self.decision = decision
@@ -35,6 +38,7 @@ public struct EligibilityDecision: Sendable, Equatable, Codable {
         self.signedAt = signedAt
         self.meaning = meaning
         self.participantVersion = participantVersion
+        self.contentHash = contentHash
     }
 }
 

@@ -11,13 +11,17 @@ public struct ItemValueInput: Sendable, Equatable, Codable {
     public var repeatKey: String
     /// The value; `nil` clears it.
     public var value: MeasuredValue?
+    /// The reason for changing a saved value, in `ChangeReason.stored` form; the store refuses to change
+    /// a saved value without one (here or for the whole save).
+    public var reason: String?
 
     /// Creates an input value.
     ///
-    /// Source: issue 2 scope 3.
-    public init(itemOID: ItemOID, repeatKey: String = "", value: MeasuredValue?) {
+    /// Source: issue 2 scope 3; issue 7 scope 3 (a reason per changed value).
+    public init(itemOID: ItemOID, repeatKey: String = "", value: MeasuredValue?, reason: String? = nil) {
         self.itemOID = itemOID
         self.repeatKey = repeatKey
         self.value = value
+        self.reason = reason
     }
 }

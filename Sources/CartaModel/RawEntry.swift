@@ -13,12 +13,16 @@ public struct RawEntry: Sendable, Equatable, Decodable {
     public var lowerLimitNormal: String?
     /// The lab's upper limit of normal as typed.
     public var upperLimitNormal: String?
+    /// Why a saved value is changed (issue 7 scope 3); needed only when it differs from the saved one.
+    public var reason: ChangeReason?
 
     /// Creates an entry.
-    public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil) {
+    public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil,
+                reason: ChangeReason? = nil) {
         self.value = value
         self.unit = unit
         self.lowerLimitNormal = lowerLimitNormal
         self.upperLimitNormal = upperLimitNormal
+        self.reason = reason
     }
 }

@@ -15,6 +15,9 @@ public struct User: Sendable, Equatable, Codable {
     public var role: UserRole
     /// Whose participants the user may see and act on.
     public var sites: SiteAccess
+    /// When the user acknowledged that their electronic signature is the legally binding equivalent of
+    /// a handwritten one (21 CFR 11.100(c)); nil until their first signature.
+    public var signatureAttestedAt: Date? = nil
     /// Inactive users cannot sign in.
     public var active: Bool
     /// When the account was created (UTC).

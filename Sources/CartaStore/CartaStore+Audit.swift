@@ -11,6 +11,8 @@ struct AuditChange: Sendable {
     var field: String
     var oldValue: String?
     var newValue: String?
+    /// This change's own reason; nil uses the reason of the whole save.
+    var reason: String? = nil
 }
 
 extension CartaStore {
@@ -28,7 +30,7 @@ extension CartaStore {
             let content = AuditHasher.Content(
                 at: at, userID: actor.userID?.rawValue, username: actor.username, source: actor.source.rawValue,
                 entity: change.entity.rawValue, entityID: change.entityID, field: change.field,
-                oldValue: change.oldValue, newValue: change.newValue, reason: reason)
+                oldValue: change.oldValue, newValue: change.newValue, reason: change.reason ?? reason)
             let hash = AuditHasher.hash(content, prevHash: prev)
             try await db.insert(into: "audit_events")
                 .columns("at", "user_id", "username", "source", "entity", "entity_id", "field",

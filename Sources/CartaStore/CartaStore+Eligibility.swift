@@ -9,7 +9,8 @@ extension CartaStore {
     /// and role. A stale `expectedVersion` → conflict: the signer must have seen the current data.
     public func recordEligibilitySignature(participantID: ParticipantID, decision: EligibilityDecisionKind,
                                            criteriaSnapshot: String, signer: UserID, signerName: String,
-                                           meaning: String, expectedVersion: Int,
+                                           meaning: String, contentHash: String, expectedVersion: Int,
+                                           attestsBindingSignature: Bool = false,
                                            actor: AuditActor) async throws -> EligibilityDecision {
         try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: [.screening],
                                     action: "sign eligibility (only during screening)", reason: meaning, actor: actor) { m in
@@ -17,17 +18,25 @@ extension CartaStore {
             m.bumpsVersion = false
             let d = EligibilityDecision(id: UUID().uuidString.lowercased(), participantID: participantID, decision: decision,
                                         criteriaSnapshot: criteriaSnapshot, signedBy: signer, signerName: signerName,
-                                        signedAt: m.at, meaning: meaning, participantVersion: m.before.version)
+                                        signedAt: m.at, meaning: meaning, participantVersion: m.before.version,
+                                        contentHash: contentHash)
             try await m.db.insert(into: "eligibility_decisions")
                 .columns("id", "participant_id", "decision", "criteria_snapshot", "signed_by", "signer_name",
-                         "signed_at", "meaning", "participant_version")
+                         "signed_at", "meaning", "participant_version", "content_sha256")
                 .values(d.id, participantID.rawValue, decision.rawValue, criteriaSnapshot, signer.rawValue, signerName,
-                        m.atText, meaning, m.before.version)
+                        m.atText, meaning, m.before.version, contentHash)
                 .run()
+            if attestsBindingSignature {
+                // 21 CFR 11.100(c): the acknowledgement is stored once, with the first signature, in its transaction.
+                try await m.db.update("users").set("signature_attested_at", to: m.atText)
+                    .where("id", .equal, signer.rawValue).where(SQLIdentifier("signature_attested_at"), .is, SQLLiteral.null).run()
+                m.record(.user, id: signer.rawValue, field: "signature_attested_at", old: nil, new: m.atText)
+            }
             m.record(.eligibilityDecision, id: d.id, field: "participant_id", old: nil, new: participantID.rawValue)
             m.record(.eligibilityDecision, id: d.id, field: "decision", old: nil, new: decision.rawValue)
             m.record(.eligibilityDecision, id: d.id, field: "signed_by", old: nil, new: "\(signerName) (\(signer.rawValue))")
             m.record(.eligibilityDecision, id: d.id, field: "criteria_snapshot_sha256", old: nil, new: Self.tokenHash(criteriaSnapshot))
+            m.record(.eligibilityDecision, id: d.id, field: "content_sha256", old: nil, new: contentHash)
             return d
         }.result
     }
@@ -106,6 +115,7 @@ extension CartaStore {
             signerName: try row.decode(column: "signer_name", as: String.self),
             signedAt: try date(row, "signed_at"),
             meaning: try row.decode(column: "meaning", as: String.self),
-            participantVersion: try row.decode(column: "participant_version", as: Int.self))
+            participantVersion: try row.decode(column: "participant_version", as: Int.self),
+            contentHash: try row.decode(column: "content_sha256", as: String?.self))
     }
 }

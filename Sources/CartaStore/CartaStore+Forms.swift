@@ -23,7 +23,7 @@ extension CartaStore {
                 for input in values {
                     m.record(try await Self.upsertItem(m.db, participantID, ItemAddress(
                         eventOID: eventOID, formOID: formOID, itemOID: input.itemOID, repeatKey: input.repeatKey),
-                        input, at: m.atText, by: actor.username))
+                        input, at: m.atText, by: actor.username, saveReason: reason))
                 }
             }
         }.participant
@@ -31,10 +31,19 @@ extension CartaStore {
 
     /// Inserts or updates one value and returns its audit changes (none when nothing differs).
     static func upsertItem(_ db: any SQLDatabase, _ participantID: ParticipantID, _ address: ItemAddress,
-                           _ input: ItemValueInput, at atText: String, by username: String) async throws -> [AuditChange] {
+                           _ input: ItemValueInput, at atText: String, by username: String,
+                           saveReason: String?) async throws -> [AuditChange] {
         let old = try await itemRow(db, participantID, address)
-        let fieldChanges = diff(old: old, new: input, field: address.path, participantID: participantID)
+        var fieldChanges = diff(old: old, new: input, field: address.path, participantID: participantID)
         guard !fieldChanges.isEmpty else { return [] }
+        // A saved value changes only with a reason (issue 7 scope 3; ICH E6(R3) 4.2.4): the last line of
+        // defence behind the application layer, so no path (import, script) can skip it.
+        if old?.value != nil {
+            guard let reason = input.reason ?? saveReason, !reason.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw StoreError(.constraint, "changing the saved value of \(address.path) needs a reason for change; nothing was saved")
+            }
+            for i in fieldChanges.indices { fieldChanges[i].reason = reason }
+        }
         let v = input.value
         if old == nil {
             try await db.insert(into: "item_values")

@@ -61,7 +61,7 @@ extension CartaStore {
         SELECT p.*, i.date_of_birth AS i_date_of_birth\(includeIdentity ? ", i.full_name AS i_full_name, i.hospital_number AS i_hospital_number" : ""),
                d.id AS d_id, d.decision AS d_decision, d.criteria_snapshot AS d_criteria_snapshot, d.signed_by AS d_signed_by,
                d.signer_name AS d_signer_name, d.signed_at AS d_signed_at, d.meaning AS d_meaning,
-               d.participant_version AS d_participant_version
+               d.participant_version AS d_participant_version, d.content_sha256 AS d_content_sha256
         FROM participants p
         LEFT JOIN participant_identities i ON i.participant_id = p.id
         LEFT JOIN eligibility_decisions d ON d.id = (
@@ -94,7 +94,8 @@ extension CartaStore {
                 signerName: try row.decode(column: "d_signer_name", as: String.self),
                 signedAt: try date(row, "d_signed_at"),
                 meaning: try row.decode(column: "d_meaning", as: String.self),
-                participantVersion: try row.decode(column: "d_participant_version", as: Int.self))
+                participantVersion: try row.decode(column: "d_participant_version", as: Int.self),
+                contentHash: try row.decode(column: "d_content_sha256", as: String?.self))
         }
         return ParticipantFile(participant: p, dateOfBirth: dob, identity: identity, latestDecision: decision, values: [])
     }

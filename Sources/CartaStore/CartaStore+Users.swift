@@ -87,7 +87,7 @@ extension CartaStore {
         guard let role = UserRole(rawValue: roleText) else { throw StoreError(.database, "user has unknown role \"\(roleText)\"") }
         let sitesText = try row.decode(column: "sites", as: String.self)
         guard let sites = SiteAccess(stored: sitesText) else { throw StoreError(.database, "user has malformed sites \"\(sitesText)\"") }
-        return User(
+        var user = User(
             id: UserID(rawValue: try row.decode(column: "id", as: String.self)),
             username: try row.decode(column: "username", as: String.self),
             displayName: try row.decode(column: "display_name", as: String.self),
@@ -95,6 +95,8 @@ extension CartaStore {
             sites: sites,
             active: try row.decode(column: "active", as: Bool.self),
             createdAt: try date(row, "created_at"))
+        user.signatureAttestedAt = try optionalDate(row, "signature_attested_at")
+        return user
     }
 
     /// Decodes a stored timestamp column.

@@ -25,7 +25,7 @@ public struct Migration: Sendable {
         Migration("0003_participants", apply: Migration_0003_participants.apply),
         Migration("0004_item_values", apply: Migration_0004_item_values.apply),
         Migration("0005_eligibility_decisions", apply: Migration_0005_eligibility_decisions.apply),
-        Migration("0006_roles_and_sites", apply: Migration_0006_roles_and_sites.apply),
+        Migration("0006_roles_sites_signatures", apply: Migration_0006_roles_sites_signatures.apply),
     ]
 }
 

@@ -13,10 +13,15 @@ extension ScreeningService {
     /// "eligible" can be signed only when every criterion is met; "not eligible" whenever at least
     /// one criterion is not met (an incomplete checklist cannot be signed either way) — `ScreeningState.signing`.
     /// Source: 21 CFR Part 11 §11.50 (printed name, time, meaning); ICH E6(R3) 2.3.
+    ///
+    /// Before a user's first signature they acknowledge that it is the legally binding equivalent of a
+    /// handwritten signature (`acknowledgesBinding`, stored with that signature; 21 CFR 11.100(c)). The
+    /// signature is bound to the SHA-256 of the exact content signed (`SignedContent`, 21 CFR 11.70).
     public func sign(subjectID: SubjectID, decision: EligibilityDecisionKind, meaning: String?, expectedVersion: Int,
-                     by principal: Principal) async throws -> EligibilityDecision {
+                     acknowledgesBinding: Bool = false, by principal: Principal) async throws -> EligibilityDecision {
         try principal.require(.signEligibility)
         let signer = principal.user
+        let attests = signer.signatureAttestedAt == nil
         let trimmed = meaning?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         // The meaning is part of the signed record and fixed by the study, not free text (issue 7:
         // "the signer can send any meaning text"). Source: 21 CFR Part 11 §11.50(a)(3).
@@ -45,6 +50,10 @@ extension ScreeningService {
         case .notScreening(let status):
             throw WorkflowError(.invalidState, "participant \(p.subjectID) is \(status.rawValue); eligibility can only be signed during screening")
         }
+        // Asked only once the decision could be signed, so nobody acknowledges for a refused signature.
+        if attests && !acknowledgesBinding {
+            throw WorkflowError.invalid("acknowledgeBinding", "Before your first electronic signature, acknowledge that it is the legally binding equivalent of your handwritten signature (21 CFR 11.100). Nothing was signed.")
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let snapshot = String(decoding: try encoder.encode(checklist(evaluation)), as: UTF8.self)
@@ -52,7 +61,9 @@ extension ScreeningService {
         return try await mapped {
             try await store.recordEligibilitySignature(
                 participantID: p.id, decision: decision, criteriaSnapshot: snapshot, signer: signer.id,
-                signerName: signer.displayName, meaning: text, expectedVersion: expectedVersion, actor: principal.actor)
+                signerName: signer.displayName, meaning: text,
+                contentHash: SignedContent.eligibilityHash(file, decision: decision, meaning: text),
+                expectedVersion: expectedVersion, attestsBindingSignature: attests, actor: principal.actor)
         }
     }
 

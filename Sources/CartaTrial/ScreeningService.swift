@@ -128,6 +128,11 @@ public struct ScreeningService: Sendable {
         return try await store.participants(studyID: StudyID(study.id), sites: principal.user.sites.listed)
     }
 
+    /// A saved value as people read it: "95 g/L", or "blank".
+    static func describe(_ value: MeasuredValue) -> String {
+        value.text.isEmpty ? "blank" : value.text + (value.unit.map { " \($0)" } ?? "")
+    }
+
     func notFound(_ subjectID: SubjectID) -> WorkflowError {
         WorkflowError(.notFound, "No participant \(subjectID) in study \(study.id) at your sites.")
     }
@@ -136,8 +141,12 @@ public struct ScreeningService: Sendable {
 
     /// Checks the entries of several screening forms and saves them in one transaction; any
     /// invalid entry rejects the whole save (`invalidInput` naming each field, nothing written).
+    ///
+    /// Every change to a saved value needs a reason (issue 7 scope 3; R-RC-1): the entry's own, else
+    /// `reason` for the whole request (API and CLI); a change without one is refused as field
+    /// `reason.<OID>`, naming the value it would change.
     public func saveForms(subjectID: SubjectID, forms: [String: [String: RawEntry]], expectedVersion: Int,
-                          reason: String?, by principal: Principal) async throws -> SaveResult {
+                          reason: ChangeReason? = nil, by principal: Principal) async throws -> SaveResult {
         try principal.require(.enterData)
         for formOID in forms.keys {
             guard let form = study.form(formOID) else { throw WorkflowError(.notFound, "The study has no form \(formOID).") }
@@ -150,10 +159,16 @@ public struct ScreeningService: Sendable {
         guard p.status == .screening else {
             throw WorkflowError(.invalidState, "\(p.subjectID) is \(p.status.rawValue); screening data can only be changed during screening.")
         }
+        // A stale form is a conflict before anything else: its reasons were given against values that
+        // may no longer be the saved ones (the store repeats this check atomically).
+        guard p.version == expectedVersion else {
+            throw WorkflowError(.conflict, "participant \(p.subjectID) was changed by \(p.updatedBy) (version \(p.version), your form had version \(expectedVersion)); nothing was saved — check the values now saved and re-enter your changes")
+        }
         let existing = file.values.filter { $0.address.eventOID == Self.screeningEvent }
         var errors: [WorkflowError.FieldProblem] = []
         var warnings: [String: [String]] = [:]
         var writes: [(formOID: FormOID, values: [ItemValueInput])] = []
+        if let problem = reason?.problem { errors.append(.init(field: "reason", message: "Reason for change: \(problem).")) }
         for (formOID, entries) in forms.sorted(by: { $0.key < $1.key }) {
             guard let form = study.form(formOID) else { continue }
             var inputs: [ItemValueInput] = []
@@ -162,11 +177,21 @@ public struct ScreeningService: Sendable {
             }
             for item in form.items {
                 guard let entry = entries[item.oid] else { continue }
-                let hadValue = existing.contains { $0.address.formOID.rawValue == formOID && $0.address.itemOID.rawValue == item.oid && $0.value != nil }
-                switch EntryCheck.check(item, entry, hadValue: hadValue) {
+                let saved = existing.first { $0.address.formOID.rawValue == formOID && $0.address.itemOID.rawValue == item.oid }?.value
+                if let problem = entry.reason?.problem {
+                    errors.append(.init(field: "reason.\(item.oid)", message: "\(item.label): reason for change: \(problem)."))
+                }
+                switch EntryCheck.check(item, entry, hadValue: saved != nil) {
                 case .skip: continue
                 case .failed(let e): errors += e
-                case .ok(let input, let w):
+                case .ok(var input, let w):
+                    if let saved, input.value != saved {
+                        guard let why = entry.reason ?? reason else {
+                            errors.append(.init(field: "reason.\(item.oid)", message: "\(item.label) was \(Self.describe(saved)); changing it needs a reason for change (\(ChangeReason.codeList)). Nothing was saved."))
+                            continue
+                        }
+                        input.reason = why.stored
+                    }
                     if !w.isEmpty { warnings[item.oid] = w }
                     inputs.append(input)
                 }
@@ -177,7 +202,7 @@ public struct ScreeningService: Sendable {
         let saved = try await mapped {
             try await store.saveForms(
                 participantID: p.id, eventOID: Self.screeningEvent, forms: writes,
-                expectedVersion: expectedVersion, reason: reason?.isEmpty == false ? reason : nil, actor: principal.actor)
+                expectedVersion: expectedVersion, reason: nil, actor: principal.actor)
         }
         return SaveResult(participant: saved, warnings: warnings)
     }

@@ -85,7 +85,8 @@ struct ParticipantCommand: AsyncParsableCommand {
         @OptionGroup var ctx: Context
         @Argument var subjectID: String
         @Argument(help: "Assignments such as HGB=95@g/L HGB.lln=115 HGB.uln=150 ECOG=1") var assignments: [String]
-        @Option(help: "Reason for change (required by policy when correcting data).") var reason: String?
+        @Option(help: ArgumentHelp("Reason for changing saved values: CODE or CODE:words, CODE one of \(ChangeReason.codeList).",
+                                   valueName: "code[:text]")) var reason: String?
         @Option(help: "Expected participant version (default: the current one).") var version: Int?
         func run() async throws {
             try await withServices(ctx) { s in
@@ -114,9 +115,16 @@ struct ParticipantCommand: AsyncParsableCommand {
                     }
                     forms[form.oid, default: [:]][oid] = e
                 }
+                var changeReason: ChangeReason?
+                if let reason {
+                    guard let parsed = ChangeReason(stored: reason) else {
+                        throw CLIFailure("reason: --reason must start with one of \(ChangeReason.codeList), e.g. transcription_error:the lab report says 120 (got \"\(reason)\")", code: "invalid_input")
+                    }
+                    changeReason = parsed
+                }
                 let current = try await s.screening.participant(SubjectID(subjectID), by: principal)
                 let result = try await s.screening.saveForms(subjectID: SubjectID(subjectID), forms: forms,
-                                                             expectedVersion: version ?? current.version, reason: reason, by: principal)
+                                                             expectedVersion: version ?? current.version, reason: changeReason, by: principal)
                 for (oid, w) in result.warnings.sorted(by: { $0.key < $1.key }) { print("warning \(oid): \(w.joined(separator: " "))") }
                 print("\(subjectID) saved, version \(result.participant.version)")
             }
@@ -146,13 +154,16 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Argument var subjectID: String
         @Option(help: "eligible or not_eligible") var decision: String = "eligible"
         @Option(help: "Meaning of the signature.") var meaning: String?
+        @Flag(name: .customLong("acknowledge-binding"),
+              help: "Before your first signature: acknowledge that your electronic signature is the legally binding equivalent of your handwritten one (21 CFR 11.100).")
+        var acknowledgeBinding = false
         func run() async throws {
             guard let kind = EligibilityDecisionKind(rawValue: decision) else { throw ValidationError("--decision must be eligible or not_eligible") }
             try await withServices(ctx) { s in
                 let principal = try await ctx.principal(s, needs: .signEligibility)
                 let p = try await s.screening.participant(SubjectID(subjectID), by: principal)
                 let d = try await s.screening.sign(subjectID: p.subjectID, decision: kind, meaning: meaning,
-                                                   expectedVersion: p.version, by: principal)
+                                                   expectedVersion: p.version, acknowledgesBinding: acknowledgeBinding, by: principal)
                 print("\(subjectID): signed \(d.decision.rawValue) by \(d.signerName)")
             }
         }

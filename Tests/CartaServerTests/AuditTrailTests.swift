@@ -33,7 +33,7 @@ struct AuditTrailTests {
             let afterSetup = try await server.store.auditTrail(entity: nil, entityID: nil)
             #expect(afterSetup.count > start)
             let r = try await client.api(.put, "/api/v1/participants/\(p.subjectID)/forms/F_VITALS", token: coordinator,
-                                         json: ScreeningData.formBody(version: p.version, items: ["ECOG": Entry(value: "2")], reason: "re-assessed"))
+                                         json: ScreeningData.formBody(version: p.version, items: ["ECOG": Entry(value: "2")], reason: "new_information: re-assessed"))
             #expect(r.status == .ok)
 
             // Read through the API (a monitor may read the audit trail).
@@ -45,7 +45,7 @@ struct AuditTrailTests {
             let last = try #require(added.first)
             #expect(last["field"] == "SCREENING/F_VITALS/ECOG")
             #expect(last["oldValue"] == "1" && last["newValue"] == "2")
-            #expect(last["reason"] == "re-assessed")
+            #expect(last["reason"] == "new_information: re-assessed")
             #expect(last["source"] == "api")
             #expect(last["username"] == "coordinator")
             #expect(last["at"]?.string?.hasSuffix("Z") == true)

@@ -25,9 +25,11 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static func form(_ name: String, in formOID: String = "F_LAB_HEM", _ items: [String: Entry], status: HTTPResponse.Status = .unprocessableContent,
-                     code: String? = "invalid_input", field: String?, mentions: [String] = [], versionOffset: Int = 0) -> BadInputCase {
+                     code: String? = "invalid_input", field: String?, mentions: [String] = [], versionOffset: Int = 0,
+                     reason: String? = "transcription_error: checking bad input") -> BadInputCase {
+        // A reason goes with every case (the participant's values are saved), so each case fails on its own fault.
         BadInputCase(name: name, method: .put, path: "/participants/{id}/forms/\(formOID)",
-                     body: { v in (ScreeningData.formBody(version: v + versionOffset, items: items), nil) },
+                     body: { v in (ScreeningData.formBody(version: v + versionOffset, items: items, reason: reason), nil) },
                      status: status, code: code, field: field, mentions: mentions)
     }
 
@@ -61,6 +63,14 @@ struct BadInputCase: Sendable, CustomTestStringConvertible {
              field: "item.ANC"),
         form("clearing a required value", ["HGB": Entry(value: "")], field: "item.HGB", mentions: ["required"]),
         form("stale version", ["HGB": Entry(value: "130", unit: "g/L")], status: .conflict, code: "conflict", field: nil, versionOffset: -1),
+        form("stale version without a reason", ["HGB": Entry(value: "130", unit: "g/L")], status: .conflict, code: "conflict", field: nil,
+             versionOffset: -1, reason: nil),
+        // Issue 7 scope 3: a saved value changes only with a reason from the coded list.
+        form("changing a saved value without a reason", ["HGB": Entry(value: "130", unit: "g/L")], field: "reason.HGB",
+             mentions: ["reason for change", "transcription_error"], reason: nil),
+        form("reason with an unknown code", ["HGB": Entry(value: "130", unit: "g/L")], field: "reason.code",
+             mentions: ["transcription_error", "typo"], reason: "typo"),
+        form("reason other without words", ["HGB": Entry(value: "130", unit: "g/L")], field: "reason", mentions: ["other"], reason: "other"),
         form("unknown form", in: "F_NOPE", ["HGB": Entry(value: "130", unit: "g/L")], status: .notFound, code: "not_found", field: nil,
              mentions: ["F_NOPE"]),
         BadInputCase(name: "unknown participant", method: .put, path: "/participants/BCRITP-404/forms/F_LAB_HEM",

@@ -163,13 +163,17 @@ struct CLITests {
         let e7 = failing.stdout.split(separator: "\n").first { $0.hasPrefix("E7\t") }.map(String.init) ?? ""
         #expect(e7.contains("not_met") && e7.contains("95") && e7.contains("100"), "\(failing.stdout)")
 
-        let corrected = try CLI.run(["participant", "set", "BCRITP-001", "HGB=120@g/L", "--reason", "transcription error",
+        let corrected = try CLI.run(["participant", "set", "BCRITP-001", "HGB=120@g/L", "--reason", "transcription_error:lab report says 120",
                                      "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(corrected.status == 0, "\(corrected.stderr)")
         let coordinatorSigns = try CLI.run(["participant", "sign", "BCRITP-001", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(coordinatorSigns.status == 1)
         #expect(coordinatorSigns.stderr.contains("investigator"), "\(coordinatorSigns.stderr)")
-        let signed = try CLI.run(["participant", "sign", "BCRITP-001", "--db", url, "--user", "ines"], stdin: investigatorPassword)
+        // 21 CFR 11.100(c): the first signature needs the acknowledgement that it is legally binding.
+        let unacknowledged = try CLI.run(["participant", "sign", "BCRITP-001", "--db", url, "--user", "ines"], stdin: investigatorPassword)
+        #expect(unacknowledged.status == 1 && unacknowledged.stderr.contains("[invalid_input] acknowledgeBinding"), "\(unacknowledged.stderr)")
+        let signed = try CLI.run(["participant", "sign", "BCRITP-001", "--acknowledge-binding", "--db", url, "--user", "ines"],
+                                 stdin: investigatorPassword)
         #expect(signed.status == 0, "\(signed.stderr)")
         let enrolled = try CLI.run(["participant", "enrol", "BCRITP-001", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(enrolled.status == 0, "\(enrolled.stderr)")
@@ -181,7 +185,7 @@ struct CLITests {
         let p = try #require(try await store.participant(subjectID: "BCRITP-001", studyID: "NCT05315778"))
         let trail = try await store.auditTrail(entity: nil, entityID: p.id.rawValue)
         #expect(!trail.isEmpty && trail.allSatisfy { $0.source == .cli })
-        #expect(trail.contains { $0.field.hasSuffix("/HGB") && $0.oldValue == "95" && $0.newValue == "120" && $0.reason == "transcription error" })
+        #expect(trail.contains { $0.field.hasSuffix("/HGB") && $0.oldValue == "95" && $0.newValue == "120" && $0.reason == "transcription_error: lab report says 120" })
         #expect(trail.contains { $0.field == "status" && $0.newValue == "enrolled" && $0.username == "cora" })
         #expect(try await store.latestEligibilityDecision(participantID: p.id)?.signerName == "ines")
         #expect(try await store.verifyAuditChain() == .intact(count: try await store.auditTrail(entity: nil, entityID: nil).count))

@@ -1,3 +1,4 @@
+import CartaModel
 import CartaTrial
 @testable import CartaServer
 import Foundation
@@ -35,6 +36,13 @@ struct OpenAPIDocumentTests {
         #expect(Set(routes).count == routes.count, "a route is registered twice")
         #expect(documented == Set(routes).union(["GET /api/v1/openapi.json"]),
                 "documented only: \(documented.subtracting(routes)); registered only: \(Set(routes).subtracting(documented))")
+    }
+
+    // Issue 7 scope 3: the documented reason codes are exactly the coded list the server accepts.
+    @Test func changeReasonCodesMatchTheModel() async throws {
+        let (doc, _, _) = try await load()
+        let codes = try #require(doc["components"]?["schemas"]?["ChangeReason"]?["properties"]?["code"]?["enum"]?.array)
+        #expect(codes.compactMap(\.string) == ChangeReason.Code.allCases.map(\.rawValue))
     }
 
     // OpenAPI 3.1 §4.8.12.1: every template parameter of a path must be declared `in: path`, `required: true`.

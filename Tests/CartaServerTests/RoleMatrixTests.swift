@@ -48,10 +48,10 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             ["fullName": "Grace Hopper", "dateOfBirth": "1970-12-09", "hospitalNumber": "H-77"] },
         .init(method: .get, template: "/api/v1/participants/{subjectID}", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .put, template: "/api/v1/participants/{subjectID}/forms/{formOID}", permission: .enterData, success: .ok) { _, p in
-            ScreeningData.formBody(version: p.version, items: ["ECOG": Entry(value: "0")], reason: "re-assessed") },
+            ScreeningData.formBody(version: p.version, items: ["ECOG": Entry(value: "0")], reason: "new_information: re-assessed") },
         .init(method: .get, template: "/api/v1/participants/{subjectID}/eligibility", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/eligibility/signature", permission: .signEligibility, success: .created) { c, p in
-            ["password": .string(c.password), "decision": "eligible", "version": .number(Double(p.version))] },
+            ["password": .string(c.password), "decision": "eligible", "version": .number(Double(p.version)), "acknowledgeBinding": true] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/enrolment", permission: .enrol, success: .ok) { _, p in
             ["version": .number(Double(p.version))] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/screen-failure", permission: .enrol, success: .ok,
@@ -86,9 +86,9 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/new", permission: .registerParticipant) { _, _ in
             [("full_name", "Grace Hopper"), ("date_of_birth", "1970-12-09"), ("hospital_number", "H-77")] },
         .init(method: .post, template: "/participants/{subjectID}/screening", permission: .enterData) { _, p in
-            [("item.ECOG", "0"), ("version", "\(p.version)"), ("reason", "re-assessed")] },
+            [("item.ECOG", "0"), ("version", "\(p.version)"), ("reason.ECOG", "new_information"), ("reasonText.ECOG", "re-assessed")] },
         .init(method: .post, template: "/participants/{subjectID}/eligibility/sign", permission: .signEligibility) { c, p in
-            [("decision", "eligible"), ("password", c.password), ("version", "\(p.version)")] },
+            [("decision", "eligible"), ("password", c.password), ("version", "\(p.version)"), ("acknowledge_binding", "yes")] },
         .init(method: .post, template: "/participants/{subjectID}/enrol", permission: .enrol) { _, p in [("version", "\(p.version)")] },
         .init(method: .post, template: "/participants/{subjectID}/screen-fail", permission: .enrol, alsoNeeds: .signEligibility) { _, p in
             [("reasons", "withdrew consent"), ("version", "\(p.version)")] },

@@ -60,7 +60,8 @@ struct ScreeningFlowTests {
 
             // Neither signing "eligible" nor enrolling is possible while a criterion is not met.
             let refusedSign = try await client.api(.post, "/api/v1/participants/\(id)/eligibility/signature", token: investigator,
-                                                   json: ["password": .string(Caller.investigator.password), "decision": "eligible", "version": .number(Double(version))])
+                                                   json: ["password": .string(Caller.investigator.password), "decision": "eligible", "version": .number(Double(version)),
+                                                     "acknowledgeBinding": true])
             expectErrorShape(refusedSign, .conflict, code: "not_eligible")
             expectErrorShape(try await client.api(.post, "/api/v1/participants/\(id)/enrolment", token: coordinator,
                                                   json: ["version": .number(Double(version))]), .conflict, code: "not_eligible")
@@ -68,7 +69,7 @@ struct ScreeningFlowTests {
             // Correct the value: the checklist updates.
             let corrected = try await client.api(.put, "/api/v1/participants/\(id)/forms/F_LAB_HEM", token: coordinator,
                                                  json: ScreeningData.formBody(version: version, items: ["HGB": Entry(value: "120", unit: "g/L")],
-                                                                              reason: "transcription error"))
+                                                                              reason: "transcription_error"))
             #expect(corrected.status == .ok, "\(corrected.text)")
             version = try #require(corrected.json?["participant"]?["version"]?.int)
             let passing = try await client.api(.get, "/api/v1/participants/\(id)/eligibility", token: coordinator)
@@ -84,7 +85,8 @@ struct ScreeningFlowTests {
             #expect(try await server.authenticationEvents().last == "investigator signature_password_failed")
 
             let signed = try await client.api(.post, "/api/v1/participants/\(id)/eligibility/signature", token: investigator,
-                                              json: ["password": .string(Caller.investigator.password), "decision": "eligible", "version": .number(Double(version))])
+                                              json: ["password": .string(Caller.investigator.password), "decision": "eligible", "version": .number(Double(version)),
+                                                     "acknowledgeBinding": true])
             #expect(signed.status == .created, "\(signed.text)")
             #expect(signed.json?["decision"] == "eligible")
             #expect(signed.json?["signerName"] == "Investigator")
@@ -109,7 +111,7 @@ struct ScreeningFlowTests {
             let hgb = events.filter { $0["field"]?.string?.hasSuffix("/HGB") == true }
             #expect(hgb.map { $0["newValue"] } == ["95", "120"])
             #expect(hgb.last?["oldValue"] == "95")
-            #expect(hgb.last?["reason"] == "transcription error")
+            #expect(hgb.last?["reason"] == "transcription_error")
             #expect(events.contains { $0["field"] == "status" && $0["newValue"] == "enrolled" })
             let verify = try await client.api(.get, "/api/v1/audit/verify", token: coordinator)
             #expect(verify.json?["intact"] == true)
@@ -139,7 +141,7 @@ struct ScreeningFlowTests {
                                              json: ScreeningData.formBody(version: failing.version, items: ["HGB": Entry(value: "95", unit: "g/L")]))
             var v = try #require(saved.json?["participant"]?["version"]?.int)
             let signed = try await client.api(.post, "/api/v1/participants/\(failing.subjectID)/eligibility/signature", token: investigator,
-                                              json: ["version": .number(Double(v)), "decision": "not_eligible",
+                                              json: ["version": .number(Double(v)), "decision": "not_eligible", "acknowledgeBinding": true,
                                                      "password": .string(Caller.investigator.password)])
             #expect(signed.status == .created, "\(signed.text)")
             v = try #require(try await client.api(.get, "/api/v1/participants/\(failing.subjectID)", token: coordinator)
@@ -207,7 +209,8 @@ struct ScreeningFlowTests {
 
             let signed = try await server.signedEligibleParticipant("Grace Hopper")
             let changed = try await client.api(.put, "/api/v1/participants/\(signed.subjectID)/forms/F_VITALS", token: coordinator,
-                                               json: ScreeningData.formBody(version: signed.version, items: ["ECOG": Entry(value: "0")]))
+                                               json: ScreeningData.formBody(version: signed.version, items: ["ECOG": Entry(value: "0")],
+                                                                            reason: "new_information: re-assessed"))
             let v = try #require(changed.json?["participant"]?["version"]?.int)
             let stale = try await client.api(.post, "/api/v1/participants/\(signed.subjectID)/enrolment", token: coordinator,
                                              json: ["version": .number(Double(v))])
@@ -225,7 +228,7 @@ struct ScreeningFlowTests {
             let p = try await server.enterEligibleData(try await server.register().subjectID)
             let token = try await client.token(.investigator)
             func sign(_ meaning: String?) async throws -> TestResponse {
-                var body: [String: JSON] = ["password": .string(Caller.investigator.password), "decision": "eligible",
+                var body: [String: JSON] = ["password": .string(Caller.investigator.password), "decision": "eligible", "acknowledgeBinding": true,
                                             "version": .number(Double(p.version))]
                 if let meaning { body["meaning"] = .string(meaning) }
                 return try await client.api(.post, "/api/v1/participants/\(p.subjectID)/eligibility/signature", token: token, json: .object(body))

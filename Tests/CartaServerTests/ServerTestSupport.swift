@@ -122,7 +122,7 @@ struct TestServer: Sendable {
         let p = try await enterEligibleData(try await register(name).subjectID)
         let investigator = try await principal(.investigator)
         _ = try await services.screening.sign(subjectID: p.subjectID, decision: .eligible, meaning: nil,
-                                              expectedVersion: p.version, by: investigator)
+                                              expectedVersion: p.version, acknowledgesBinding: true, by: investigator)
         return try await services.screening.participant(p.subjectID, by: investigator)
     }
 
@@ -225,7 +225,11 @@ enum ScreeningData {
     /// The body of `PUT /participants/{id}/forms/{formOID}`.
     static func formBody(version: Int, items: [String: Entry], reason: String? = nil) -> JSON {
         var o: [String: JSON] = ["version": .number(Double(version)), "items": .object(items.mapValues(\.json))]
-        if let reason { o["reason"] = .string(reason) }
+        // A reason in ChangeReason's stored form, "code: words", sent as the API's {code, text} object.
+        if let reason {
+            let parts = reason.split(separator: ":", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            o["reason"] = parts.count > 1 ? ["code": .string(parts[0]), "text": .string(parts[1])] : ["code": .string(parts[0])]
+        }
         return .object(o)
     }
 }

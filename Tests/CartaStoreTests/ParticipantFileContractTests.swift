@@ -23,7 +23,7 @@ struct ParticipantFileContractTests {
                                                   expectedVersion: 1, reason: nil, actor: coraActor)
             let (ivy, _) = try await Fixtures.user(store, "ivy", role: .investigator)
             let d = try await store.recordEligibilitySignature(participantID: p.id, decision: .notEligible, criteriaSnapshot: "[]",
-                                                               signer: ivy.id, signerName: "Dr Ivy", meaning: "m",
+                                                               signer: ivy.id, signerName: "Dr Ivy", meaning: "m", contentHash: "c0ffee",
                                                                expectedVersion: saved.version, actor: coraActor)
 
             let before = store.readStatementCount

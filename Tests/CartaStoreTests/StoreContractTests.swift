@@ -321,7 +321,7 @@ struct StoreContractTests {
                 let p = try await registerOne(store, cora)
                 _ = try await store.recordEligibilitySignature(
                     participantID: p.id, decision: .eligible, criteriaSnapshot: #"{"I1":"met"}"#, signer: ines.id,
-                    signerName: ines.displayName, meaning: "I confirm the eligibility assessment",
+                    signerName: ines.displayName, meaning: "I confirm the eligibility assessment", contentHash: "c0ffee",
                     expectedVersion: p.version, actor: inesActor)
                 if i < 6 {
                     enrolled.append(try await store.enrol(participantID: p.id, expectedVersion: p.version, maxEnrolled: 5, actor: cora))
@@ -359,7 +359,7 @@ struct StoreContractTests {
             func sign(_ kind: EligibilityDecisionKind, _ version: Int) async throws -> EligibilityDecision {
                 try await store.recordEligibilitySignature(
                     participantID: p.id, decision: kind, criteriaSnapshot: "{}", signer: ines.id, signerName: ines.displayName,
-                    meaning: "I confirm the eligibility assessment", expectedVersion: version, actor: inesActor)
+                    meaning: "I confirm the eligibility assessment", contentHash: "c0ffee", expectedVersion: version, actor: inesActor)
             }
             _ = try await sign(.notEligible, p.version)
             await expectStoreError(.invalidState) {
@@ -523,7 +523,7 @@ struct StoreContractTests {
                 VALUES ('s-1', 'u-1', 'csrf', '2026-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')
                 """)
             let before = try await store.tableContents("sessions", orderBy: "id")
-            #expect(try await store.migrate().first == "0006_roles_and_sites")
+            #expect(try await store.migrate().first == "0006_roles_sites_signatures")
             // SQLite reader connections that read the old table keep its column list; a real upgrade
             // runs `carta migrate` in its own process, so read through a newly opened store as the server would.
             let reader = engine == .sqlite ? try await CartaStore.open(store.url) : store
@@ -544,6 +544,39 @@ struct StoreContractTests {
                     VALUES ('s-2', 'nobody', 'csrf', '2026-01-01T00:00:00.000Z', '2999-01-01T00:00:00.000Z')
                     """)
             }
+        }
+    }
+}
+
+/// The store refuses to change a saved value without a reason, whatever path calls it; the first
+/// entry needs none; each value keeps its own reason in the audit trail.
+/// Source: issue 7 scope 3; standards.md R-RC-1.
+@Suite struct ReasonForChangeStoreTests {
+    @Test(arguments: TestDatabase.engines)
+    func savedValuesChangeOnlyWithAReason(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
+            let p = try await store.registerParticipant(studyID: "NCT05315778", siteID: "SUZHOU", subjectID: { _ in "BCRITP-001" },
+                                                        identity: nil, actor: cora)
+            func weight(_ kg: String, reason: String? = nil) -> [ItemValueInput] {
+                [ItemValueInput(itemOID: "WEIGHT", value: MeasuredValue(text: kg, unit: "kg"), reason: reason)]
+            }
+            let first = try await store.saveItems(participantID: p.id, eventOID: .screening, formOID: "VITALS", values: weight("70"),
+                                                  expectedVersion: p.version, reason: nil, actor: cora)
+            let before = try await store.tableContents("item_values", orderBy: "item_oid")
+            let error = await expectStoreError(.constraint) {
+                _ = try await store.saveItems(participantID: p.id, eventOID: .screening, formOID: "VITALS", values: weight("69"),
+                                              expectedVersion: first.version, reason: nil, actor: cora)
+            }
+            #expect(error?.message.contains("reason for change") == true, "\(String(describing: error))")
+            #expect(try await store.tableContents("item_values", orderBy: "item_oid") == before)
+            _ = try await store.saveItems(participantID: p.id, eventOID: .screening, formOID: "VITALS",
+                                          values: weight("69", reason: "transcription_error: scale misread"),
+                                          expectedVersion: first.version, reason: "new_information", actor: cora)
+            let trail = try await store.auditTrail(entity: .itemValue, entityID: p.id.rawValue)
+            let change = try #require(trail.last { $0.field == "SCREENING/VITALS/WEIGHT" })
+            #expect(change.oldValue == "70" && change.newValue == "69" && change.reason == "transcription_error: scale misread")
+            #expect(trail.first { $0.field == "SCREENING/VITALS/WEIGHT" }?.reason == nil, "a first entry has no reason")
         }
     }
 }

@@ -41,7 +41,8 @@ import Testing
         #expect(html.contains(#"<div id="screening-form" class="form form--read-only">"#))
         #expect(!html.contains("action=\"/participants/BCRITP-001/screening\""))
         #expect(!html.contains("id=\"sign-eligibility\"") && !html.contains("id=\"enrol\"") && !html.contains("id=\"screen-fail\""))
-        #expect(html.contains(#"<input id="item-HGB" name="item.HGB" type="text" inputmode="decimal" data-kind="number" value="112" autocomplete="off" aria-describedby="help-HGB warning-HGB" disabled>"#))
+        #expect(html.contains(#"<input id="item-HGB" name="item.HGB" type="text" inputmode="decimal" data-kind="number" value="112" autocomplete="off" aria-describedby="help-HGB warning-HGB conflict-HGB" disabled>"#))
+        #expect(!html.contains("reason-box-HGB"), "a read-only viewer is offered no reason-for-change controls")
     }
 
     @Test func unitChoiceOnlyWhenSeveralUnitsAreAllowed() {

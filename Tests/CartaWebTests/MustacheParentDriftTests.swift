@@ -121,7 +121,7 @@ import Testing
         let participant = ParticipantPage.Model(
             subjectId: "BCRITP-009", status: .screening, site: "Site 9", registeredOn: "2026-11-21", identity: nil,
             criteria: full.criteria, verdict: full.verdict,
-            screening: .init(subjectId: "BCRITP-009", version: "3", sections: [.init(oid: "F.X", name: "X", items: [item])], showReason: false)
+            screening: .init(subjectId: "BCRITP-009", version: "3", sections: [.init(oid: "F.X", name: "X", items: [item])])
         )
         return [.init(name: "drift-participant", model: participant, layout: PageFixtures.layout(current: .participants))]
     }()

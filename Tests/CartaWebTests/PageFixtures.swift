@@ -61,7 +61,10 @@ enum PageFixtures {
             .init(oid: t ?? "HGB", label: t ?? "Haemoglobin", kind: .number, value: t ?? "112",
                   units: [SelectOption(value: t ?? "g/L", label: t ?? "g/L", selected: true), SelectOption(value: "g/dL", label: "g/dL")],
                   referenceRange: .init(lln: t ?? "115", uln: t ?? "150"), warning: t ?? "112 g/L is below the lab's LLN 115 g/L.",
-                  help: t ?? "Most recent value within 28 days.", loinc: t ?? "718-7", history: history),
+                  help: t ?? "Most recent value within 28 days.", loinc: t ?? "718-7", history: history,
+                  changeReason: .init(selected: t ?? "transcription_error", text: t ?? "The lab report says 112 g/L",
+                                      error: t ?? "Haemoglobin was 92 g/L; changing it needs a reason for change."),
+                  conflict: t ?? "You entered 110; the value now saved is 112 (shown)."),
             .init(oid: t ?? "ANC", label: t ?? "Neutrophils, absolute", kind: .number, value: t ?? "abc",
                   units: [SelectOption(value: t ?? "10*9/L", label: t ?? "10*9/L", selected: true)],
                   error: t ?? "ANC: \"abc\" is not a number.", loinc: t ?? "751-8"),
@@ -91,15 +94,16 @@ enum PageFixtures {
             ],
             verdict: .notEligible(t ?? "1 criterion not met (E7); 1 not evaluable (E8)."),
             signature: .init(signedBy: t ?? "Dr Ines Investigator", signedAt: t ?? "2026-11-25T10:20:00+08:00",
-                             decision: t ?? "Not eligible", meaning: t ?? "I reviewed the eligibility criteria."),
-            screening: .init(subjectId: subject, version: t ?? "7", sections: [labs, other], showReason: true,
-                             reasonForChange: t ?? "", reasonError: t ?? "Reason for change is required: HGB was 92.",
+                             decision: t ?? "Not eligible", meaning: t ?? "I reviewed the eligibility criteria.",
+                             contentHash: t ?? "9f2c41d0e5b7a3c8f1e2d4b6a8c0e2f4a6b8c0d2e4f6a8b0c2d4e6f8a0b2c4d6", invalidated: true),
+            screening: .init(subjectId: subject, version: t ?? "7", sections: [labs, other],
                              screeningError: t ?? "Someone else saved this participant first. Reload to see their changes."),
             signForm: .init(subjectId: subject, version: t ?? "7",
                             decisions: [SelectOption(value: t ?? "eligible", label: t ?? "Eligible"),
                                         SelectOption(value: t ?? "not_eligible", label: t ?? "Not eligible", selected: true)],
                             meaning: t ?? "I have reviewed every criterion and the decision is mine.",
-                            signerName: t ?? "Dr Ines Investigator", signError: t ?? "Password incorrect. Nothing was signed."),
+                            signerName: t ?? "Dr Ines Investigator", signError: t ?? "Password incorrect. Nothing was signed.",
+                            needsAcknowledgement: true),
             enrolForm: .enrol(subjectId: subject, version: t ?? "7"),
             enrolBlockedReason: t ?? "E7 not met.",
             screenFailForm: .init(subjectId: subject, version: t ?? "7", reasons: t ?? "E7: Hb 92 g/L < 100 g/L",
@@ -116,8 +120,7 @@ enum PageFixtures {
             identity: nil, criteria: full.criteria.filter { $0.result == "met" }, verdict: .eligible("Every criterion met."),
             signature: .init(signedBy: "Dr Ines Investigator", signedAt: "2026-11-25T10:20:00+08:00", decision: "Eligible",
                              meaning: "I have reviewed every criterion and the decision is mine."),
-            screening: .init(subjectId: full.subjectId, version: "9", sections: full.screening!.sections,
-                             showReason: true, readOnly: true)
+            screening: .init(subjectId: full.subjectId, version: "9", sections: full.screening!.sections, readOnly: true)
         )
     }
 

@@ -65,9 +65,18 @@ struct DecisionDTO: Encodable {
     let signedAt: Date
     let meaning: String
     let participantVersion: Int
+    let contentSha256: String?
     init(_ d: EligibilityDecision) {
         decision = d.decision.rawValue; signerName = d.signerName; signedAt = d.signedAt; meaning = d.meaning
-        participantVersion = d.participantVersion
+        participantVersion = d.participantVersion; contentSha256 = d.contentHash
+    }
+    // `contentSha256` is always present (null for signatures made before content hashes were kept).
+    func encode(to encoder: any Encoder) throws {
+        enum Key: String, CodingKey { case decision, signerName, signedAt, meaning, participantVersion, contentSha256 }
+        var c = encoder.container(keyedBy: Key.self)
+        try c.encode(decision, forKey: .decision); try c.encode(signerName, forKey: .signerName)
+        try c.encode(signedAt, forKey: .signedAt); try c.encode(meaning, forKey: .meaning)
+        try c.encode(participantVersion, forKey: .participantVersion); try c.encode(contentSha256, forKey: .contentSha256)
     }
 }
 

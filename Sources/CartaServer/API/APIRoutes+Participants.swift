@@ -46,7 +46,7 @@ extension CartaServices {
                 participant: ParticipantDTO(file.participant), identity: file.identity.map(IdentityDTO.init),
                 items: file.values.map(ItemValueDTO.init)))
         }
-        struct FormSave: Decodable { let version: Int; let reason: String?; let items: [String: ScreeningService.RawEntry] }
+        struct FormSave: Decodable { let version: Int; let reason: ChangeReason?; let items: [String: ScreeningService.RawEntry] }
         struct SaveOut: Encodable { let participant: ParticipantDTO; let warnings: [String: [String]] }
         api.on(.put, "/participants/:subjectID/forms/:formOID") { request, context in
             let principal = try context.principal(.enterData, .api)
@@ -65,7 +65,7 @@ extension CartaServices {
                 subjectID: file.participant.subjectID.rawValue, version: file.participant.version, overall: evaluation.overall.word,
                 criteria: self.screening.checklist(evaluation), decision: file.latestDecision.map(DecisionDTO.init)))
         }
-        struct Signature: Decodable { let password: String; let decision: String; let meaning: String?; let version: Int }
+        struct Signature: Decodable { let password: String; let decision: String; let meaning: String?; let version: Int; let acknowledgeBinding: Bool? }
         api.on(.post, "/participants/:subjectID/eligibility/signature") { request, context in
             let principal = try context.principal(.signEligibility, .api)
             let user = principal.user
@@ -79,7 +79,7 @@ extension CartaServices {
             }
             let d = try await self.screening.sign(
                 subjectID: SubjectID(context.parameters.require("subjectID")), decision: kind, meaning: s.meaning,
-                expectedVersion: s.version, by: principal)
+                expectedVersion: s.version, acknowledgesBinding: s.acknowledgeBinding == true, by: principal)
             return try JSONResponse.make(DecisionDTO(d), status: .created)
         }
         struct VersionOnly: Decodable { let version: Int }

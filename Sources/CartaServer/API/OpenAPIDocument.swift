@@ -36,13 +36,22 @@ enum OpenAPIDocument {
           "screenFailureReasons": {"type": "array", "items": {"type": "string"}}
         }
       },
+      "ChangeReason": {
+        "type": "object", "required": ["code"],
+        "description": "Why a saved value changes (required for every change to a saved value; ICH E6(R3) 4.2.4). The item's own reason, else the request's.",
+        "properties": {
+          "code": {"type": "string", "enum": ["transcription_error", "source_updated", "new_information", "query_response", "other"]},
+          "text": {"type": "string", "maxLength": 500, "description": "In the person's words; required for code other."}
+        }
+      },
       "ItemEntry": {
         "type": "object", "required": ["value"],
         "properties": {
           "value": {"type": "string", "description": "As entered; empty clears a stored value."},
           "unit": {"type": "string", "description": "UCUM unit; the item's default when omitted."},
           "lowerLimitNormal": {"type": "string", "description": "The lab's lower limit of normal, in the same unit."},
-          "upperLimitNormal": {"type": "string", "description": "The lab's upper limit of normal, in the same unit."}
+          "upperLimitNormal": {"type": "string", "description": "The lab's upper limit of normal, in the same unit."},
+          "reason": {"$ref": "#/components/schemas/ChangeReason"}
         }
       },
       "ChecklistRow": {
@@ -58,7 +67,8 @@ enum OpenAPIDocument {
         "properties": {
           "decision": {"type": "string", "enum": ["eligible", "not_eligible"]}, "signerName": {"type": "string"},
           "signedAt": {"type": "string", "format": "date-time"}, "meaning": {"type": "string"},
-          "participantVersion": {"type": "integer"}
+          "participantVersion": {"type": "integer"},
+          "contentSha256": {"type": ["string", "null"], "description": "SHA-256 of the exact content signed (21 CFR 11.70)."}
         }
       },
       "Version": {"type": "object", "required": ["version"], "properties": {"version": {"type": "integer"}}},
@@ -193,7 +203,7 @@ enum OpenAPIDocument {
         "parameters": [{"$ref": "#/components/parameters/subjectID"},
           {"name": "formOID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "items"],
-          "properties": {"version": {"type": "integer"}, "reason": {"type": "string"},
+          "properties": {"version": {"type": "integer"}, "reason": {"$ref": "#/components/schemas/ChangeReason"},
             "items": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ItemEntry"}}}}}}},
         "responses": {"200": {"description": "Saved; soft-range warnings by item", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FormSaved"}}}},
           "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
@@ -218,7 +228,8 @@ enum OpenAPIDocument {
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
           "required": ["password", "decision", "version"],
           "properties": {"password": {"type": "string"}, "decision": {"type": "string", "enum": ["eligible", "not_eligible"]},
-            "meaning": {"type": "string"}, "version": {"type": "integer"}}}}}},
+            "meaning": {"type": "string"}, "version": {"type": "integer"},
+            "acknowledgeBinding": {"type": "boolean", "description": "Required true before the signer's first electronic signature: it is the legally binding equivalent of a handwritten one (21 CFR 11.100(c))."}}}}}},
         "responses": {"201": {"description": "Signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},
           "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"},
           "409": {"$ref": "#/components/responses/Error"}}

@@ -22,12 +22,12 @@ extension CartaServices {
             let principal = try context.principal(.enterData, .web)
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
-            let entries = self.entries(from: form)
+            let reasons = self.typedReasons(from: form)
+            let entries = self.entries(from: form, reasons: reasons)
             do {
                 let result = try await self.screening.saveForms(
                     subjectID: subjectID, forms: entries,
-                    expectedVersion: Int(form["version"] ?? "") ?? -1,
-                    reason: form["reason"], by: principal)
+                    expectedVersion: Int(form["version"] ?? "") ?? -1, by: principal)
                 let warned = result.warnings.keys.sorted()
                 let flash = warned.isEmpty ? Flash(.success, "Screening data saved.")
                     : Flash(.warning, "Saved, with values outside the expected range for \(warned.joined(separator: ", ")); please double-check them.")
@@ -36,12 +36,18 @@ extension CartaServices {
                 let model = try await self.participantPage(
                     subjectID, viewer: principal, submitted: entries,
                     errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }),
-                    reason: form["reason"] ?? "")
-                return try self.html(model, self.layout(context, flashes: [Flash(.error, "Nothing was saved: \(e.fields.count) value(s) need correcting.")], current: .participants), status: .unprocessableContent)
+                    reasons: reasons)
+                let missingReasons = e.fields.filter { $0.field.hasPrefix("reason.") }.count
+                let message = missingReasons == e.fields.count
+                    ? "Nothing was saved: \(missingReasons) changed value(s) need a reason for change, given beside each value."
+                    : "Nothing was saved: \(e.fields.count) value(s) need correcting."
+                return try self.html(model, self.layout(context, flashes: [Flash(.error, message)], current: .participants), status: .unprocessableContent)
             } catch let e as WorkflowError where e.code == .conflict {
+                // Never re-offer the stale entries under the new version (issue 7: lost update): the
+                // inputs show what is saved now, and each differing entry is named beside its field.
                 let model = try await self.participantPage(subjectID, viewer: principal, submitted: entries,
-                                                           reason: form["reason"] ?? "", screeningError: e.message)
-                return try self.html(model, self.layout(context, flashes: [Flash(.error, "Nothing was saved: someone else saved this participant first. Your entries are kept below; the current values are in each field's history.")], current: .participants), status: .conflict)
+                                                           conflict: true, screeningError: e.message)
+                return try self.html(model, self.layout(context, flashes: [Flash(.error, "Nothing was saved: someone else saved this participant first. The form now shows the values saved; where yours differed, it says what you had entered.")], current: .participants), status: .conflict)
             }
         })
         router.post("/participants/:subjectID/eligibility/sign", use: page { request, context in
@@ -58,7 +64,7 @@ extension CartaServices {
             }
             _ = try await self.screening.sign(
                 subjectID: subjectID, decision: decision, meaning: form["meaning"], expectedVersion: Int(form["version"] ?? "") ?? -1,
-                by: principal)
+                acknowledgesBinding: form["acknowledge_binding"] == "yes", by: principal)
             return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.success, "Eligibility decision signed by \(user.displayName)."))
         })
         router.post("/participants/:subjectID/enrol", use: page { request, context in
@@ -84,26 +90,41 @@ extension CartaServices {
     /// Loads what the participant page needs (one file: at most three statements) and builds it.
     func participantPage(_ subjectID: SubjectID, viewer: Principal,
                          submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil,
-                         errors: [String: String] = [:], reason: String = "",
-                         screeningError: String? = nil) async throws -> ParticipantPage.Model {
+                         errors: [String: String] = [:], reasons: [String: ParticipantPage.TypedReason] = [:],
+                         conflict: Bool = false, screeningError: String? = nil) async throws -> ParticipantPage.Model {
         let file = try await screening.file(subjectID, by: viewer, identity: true, history: true)
         let evaluation = screening.evaluate(file)
         return ParticipantPage.build(.init(
             file: file, study: study, checklist: screening.checklist(evaluation),
             state: screening.state(file, evaluation: evaluation), role: viewer.user.role, viewerName: viewer.user.displayName,
-            siteName: siteName(file.participant.siteID), submitted: submitted, errors: errors, reason: reason,
-            screeningError: screeningError))
+            siteName: siteName(file.participant.siteID), submitted: submitted, errors: errors, reasons: reasons, conflict: conflict,
+            screeningError: screeningError, signatureStanding: screening.signatureStanding(file),
+            viewerNeedsSigningAcknowledgement: viewer.user.signatureAttestedAt == nil))
     }
 
-    /// Groups posted `item.OID`, `unit.OID`, `lln.OID`, `uln.OID` fields by the study form that owns each item.
-    func entries(from form: FormBody) -> [String: [String: ParticipantPage.SubmittedEntry]] {
+    /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.
+    func typedReasons(from form: FormBody) -> [String: ParticipantPage.TypedReason] {
+        let codes = form.withPrefix("reason."), texts = form.withPrefix("reasonText.")
+        var out: [String: ParticipantPage.TypedReason] = [:]
+        for oid in Set(codes.keys).union(texts.keys) {
+            let code = codes[oid] ?? "", text = texts[oid] ?? ""
+            if !code.isEmpty || !text.trimmingCharacters(in: .whitespaces).isEmpty { out[oid] = .init(code: code, text: text) }
+        }
+        return out
+    }
+
+    /// Groups posted `item.OID`, `unit.OID`, `lln.OID`, `uln.OID` fields by the study form that owns each
+    /// item, each with its own reason for change when one was chosen.
+    func entries(from form: FormBody, reasons: [String: ParticipantPage.TypedReason] = [:]) -> [String: [String: ParticipantPage.SubmittedEntry]] {
         let values = form.withPrefix("item."), units = form.withPrefix("unit.")
         let lln = form.withPrefix("lln."), uln = form.withPrefix("uln.")
         var out: [String: [String: ParticipantPage.SubmittedEntry]] = [:]
         for (oid, raw) in values {
             let owner = study.forms.first { f in f.items.contains { $0.oid == oid } }?.oid ?? study.forms.first?.oid ?? ""
             // Yes/no radios post Y/N, which the item check itself accepts for boolean items.
-            out[owner, default: [:]][oid] = .init(value: raw, unit: units[oid], lowerLimitNormal: lln[oid], upperLimitNormal: uln[oid])
+            let reason = reasons[oid].flatMap { r in ChangeReason.Code(rawValue: r.code).map { ChangeReason(code: $0, text: r.text) } }
+            out[owner, default: [:]][oid] = .init(value: raw, unit: units[oid], lowerLimitNormal: lln[oid], upperLimitNormal: uln[oid],
+                                                  reason: reason)
         }
         return out
     }

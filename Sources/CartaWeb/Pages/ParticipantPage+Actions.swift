@@ -15,10 +15,14 @@ extension ParticipantPage {
         public let signerName: String
         /// Error from the last attempt (e.g. wrong password).
         public let signError: String?
+        /// True before the signer's first signature: the form asks them to acknowledge that an
+        /// electronic signature is legally binding (21 CFR 11.100(c)).
+        public let needsAcknowledgement: Bool
 
         /// Creates the signing form for a participant.
         public init(subjectId: String, version: String, decisions: [SelectOption], meaning: String,
-                    signerName: String, signError: String? = nil) {
+                    signerName: String, signError: String? = nil, needsAcknowledgement: Bool = false) {
+            self.needsAcknowledgement = needsAcknowledgement
             action = WebPaths.signEligibility(subjectId)
             self.version = version
             self.decisions = decisions

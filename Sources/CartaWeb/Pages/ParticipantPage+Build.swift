@@ -26,15 +26,26 @@ extension ParticipantPage {
         public var submitted: [String: [String: SubmittedEntry]]?
         /// Field problems from the last save, by field (`item.OID`, `lln.OID`, `uln.OID`).
         public var errors: [String: String]
-        /// The reason for change the user typed.
-        public var reason: String
+        /// The reasons for change as typed, by item OID (code and words, echoed after a refused save).
+        public var reasons: [String: TypedReason]
+        /// Whether the latest signature still covers the data (by content hash; `ScreeningService.signatureStanding`).
+        public var signatureStanding: SignatureStanding
+        /// Whether the viewer has yet to acknowledge that an electronic signature is legally binding.
+        public var viewerNeedsSigningAcknowledgement: Bool
+        /// True after a conflict (someone else saved first): the inputs show the values now saved and
+        /// each item whose entry differs says what the user had entered; nothing stale is re-posted.
+        public var conflict: Bool
         /// A message about the whole screening form (e.g. a conflict).
         public var screeningError: String?
 
         /// Creates the input.
         public init(file: ParticipantFile, study: Study, checklist: [ChecklistRow], state: ScreeningState, role: UserRole,
                     viewerName: String, siteName: String, submitted: [String: [String: SubmittedEntry]]? = nil,
-                    errors: [String: String] = [:], reason: String = "", screeningError: String? = nil) {
+                    errors: [String: String] = [:], reasons: [String: TypedReason] = [:], conflict: Bool = false,
+                    screeningError: String? = nil, signatureStanding: SignatureStanding = .valid,
+                    viewerNeedsSigningAcknowledgement: Bool = false) {
+            self.signatureStanding = signatureStanding
+            self.viewerNeedsSigningAcknowledgement = viewerNeedsSigningAcknowledgement
             self.file = file
             self.study = study
             self.checklist = checklist
@@ -44,9 +55,17 @@ extension ParticipantPage {
             self.siteName = siteName
             self.submitted = submitted
             self.errors = errors
-            self.reason = reason
+            self.reasons = reasons
+            self.conflict = conflict
             self.screeningError = screeningError
         }
+    }
+
+    /// A reason for change as posted: the code chosen (may be empty) and the words typed.
+    public struct TypedReason: Sendable, Equatable {
+        public var code: String
+        public var text: String
+        public init(code: String, text: String) { self.code = code; self.text = text }
     }
 
     /// One posted entry as typed (value, unit, reference limits).
@@ -78,8 +97,8 @@ extension ParticipantPage {
         let signature = input.file.latestDecision.map {
             Signature(
                 signedBy: $0.signerName, signedAt: WebFormat.dateTime($0.signedAt),
-                decision: ($0.decision == .eligible ? "Eligible" : "Not eligible") + ($0.participantVersion == p.version ? "" : " (data changed since — sign again)"),
-                meaning: $0.meaning)
+                decision: $0.decision == .eligible ? "Eligible" : "Not eligible",
+                meaning: $0.meaning, contentHash: $0.contentHash, invalidated: input.signatureStanding == .invalidatedByChange)
         }
         let version = String(p.version)
         let subject = p.subjectID.rawValue
@@ -94,13 +113,27 @@ extension ParticipantPage {
             // Investigator-only forms (issue 7): shown to everyone, answerable only with `attestEligibility`.
             let locked = canEdit && form.entry == .investigator && !Permission.attestEligibility.allows(input.role)
             return FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
-                formItem(item, stored: stored["\(form.oid)/\(item.oid)"], submitted: input.submitted?[form.oid]?[item.oid],
-                         errors: input.errors, history: history["\(EventOID.screening)/\(form.oid)/\(item.oid)"] ?? [])
+                let saved = stored["\(form.oid)/\(item.oid)"]
+                let posted = input.submitted?[form.oid]?[item.oid]
+                var reason: ChangeReasonField?
+                if canEdit, !locked, saved?.value != nil {
+                    let typed = input.reasons[item.oid]
+                    reason = ChangeReasonField(selected: typed?.code, text: typed?.text ?? "", error: input.errors["reason.\(item.oid)"])
+                }
+                var conflict: String?
+                if input.conflict, let posted {
+                    let now = saved?.value?.text ?? ""
+                    if posted.value.trimmingCharacters(in: .whitespaces) != now {
+                        conflict = "You entered \(posted.value.isEmpty ? "nothing" : posted.value); the value now saved is \(now.isEmpty ? "blank" : now) (shown). Enter yours again, with a reason, if it should replace it."
+                    }
+                }
+                return formItem(item, stored: saved, submitted: input.conflict ? nil : posted, errors: input.errors,
+                                history: history["\(EventOID.screening)/\(form.oid)/\(item.oid)"] ?? [],
+                                changeReason: reason, conflict: conflict)
             }, lockedNote: locked ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
         }
         let screening = Screening(
-            subjectId: subject, version: version, sections: sections, showReason: !input.file.values.isEmpty,
-            reasonForChange: input.reason, screeningError: input.screeningError, readOnly: !canEdit)
+            subjectId: subject, version: version, sections: sections, screeningError: input.screeningError, readOnly: !canEdit)
 
         var signForm: SignForm?
         if Permission.signEligibility.allows(input.role) {
@@ -109,7 +142,8 @@ extension ParticipantPage {
             }
             if !options.isEmpty {
                 signForm = .init(subjectId: subject, version: version, decisions: SelectOption.list(options, current: options.first?.value),
-                                 meaning: EligibilityDecision.defaultMeaning, signerName: input.viewerName)
+                                 meaning: EligibilityDecision.defaultMeaning, signerName: input.viewerName,
+                                 needsAcknowledgement: input.viewerNeedsSigningAcknowledgement)
             }
         }
         var enrolForm: ActionForm?
@@ -137,7 +171,8 @@ extension ParticipantPage {
     }
 
     static func formItem(_ item: ItemDefinition, stored: ItemValue?, submitted: SubmittedEntry?,
-                         errors: [String: String], history: [AuditEvent]) -> FormItem {
+                         errors: [String: String], history: [AuditEvent], changeReason: ChangeReasonField? = nil,
+                         conflict: String? = nil) -> FormItem {
         let kind: FormItem.Kind
         switch item.type {
         case .decimal, .integer: kind = .number
@@ -168,12 +203,13 @@ extension ParticipantPage {
         }.reversed().map { e in
             let suffix = e.field.split(separator: ":").dropFirst().first.map { " (\($0 == "lln" ? "lower limit" : $0 == "uln" ? "upper limit" : String($0)))" } ?? ""
             return HistoryEntry(when: WebFormat.auditTime(e.at), who: e.username, oldValue: (yesNo(e.oldValue) ?? "—") + suffix,
-                                newValue: (yesNo(e.newValue) ?? "—") + suffix, reason: e.reason ?? "", source: e.source.rawValue)
+                                newValue: (yesNo(e.newValue) ?? "—") + suffix, reason: e.reason.map(ChangeReason.display(stored:)) ?? "",
+                                source: e.source.rawValue)
         }
         return FormItem(
             oid: item.oid, label: item.label, kind: kind, value: value,
             choices: item.type == .code ? SelectOption.list([("", "— choose —")] + item.codeList.map { ($0.code, $0.label) }, current: value) : [],
             units: units, referenceRange: range, error: error.isEmpty ? nil : error, warning: warning,
-            help: item.help, loinc: item.loinc, history: entries)
+            help: item.help, loinc: item.loinc, history: entries, changeReason: changeReason, conflict: conflict)
     }
 }

@@ -84,13 +84,20 @@ extension ParticipantPage {
         public let decision: String
         /// The meaning of the signature.
         public let meaning: String
+        /// The SHA-256 of the content signed (21 CFR 11.70), when recorded.
+        public let contentHash: String?
+        /// True when the data changed after signing (the signature no longer covers it).
+        public let invalidated: Bool
 
         /// Creates a signature block.
-        public init(signedBy: String, signedAt: String, decision: String, meaning: String) {
+        public init(signedBy: String, signedAt: String, decision: String, meaning: String, contentHash: String? = nil,
+                    invalidated: Bool = false) {
             self.signedBy = signedBy
             self.signedAt = signedAt
             self.decision = decision
             self.meaning = meaning
+            self.contentHash = contentHash
+            self.invalidated = invalidated
         }
     }
 }

@@ -1,3 +1,5 @@
+import CartaModel
+
 extension ParticipantPage {
     /// One item of a screening form, with everything its input needs decided in advance.
     ///
@@ -48,12 +50,17 @@ extension ParticipantPage {
         public let hasHistory: Bool
         /// Number of history entries.
         public let historyCount: Int
+        /// The reason-for-change controls, for a saved value the viewer may change; nil otherwise.
+        public let changeReason: ChangeReasonField?
+        /// After a conflict: what the user had entered, beside the value now saved (issue 7).
+        public let conflict: String?
 
         /// Creates a form item. `units` with one entry becomes `fixedUnit`.
         public init(
             oid: String, label: String, kind: Kind, value: String = "", choices: [SelectOption] = [],
             units: [SelectOption] = [], referenceRange: ReferenceRange? = nil, error: String? = nil,
-            warning: String? = nil, help: String? = nil, loinc: String? = nil, history: [HistoryEntry] = []
+            warning: String? = nil, help: String? = nil, loinc: String? = nil, history: [HistoryEntry] = [],
+            changeReason: ChangeReasonField? = nil, conflict: String? = nil
         ) {
             self.oid = oid
             self.label = label
@@ -74,16 +81,41 @@ extension ParticipantPage {
             if help != nil { ids.append("help-" + oid) }
             if error != nil { ids.append("error-" + oid) }
             if warning != nil { ids.append("warning-" + oid) }
+            if conflict != nil { ids.append("conflict-" + oid) }
             describedBy = ids.isEmpty ? nil : ids.joined(separator: " ")
             invalid = error != nil
             self.history = history
             hasHistory = !history.isEmpty
             historyCount = history.count
+            self.changeReason = changeReason
+            self.conflict = conflict
         }
 
         /// Yes/No choices with the CDISC NY codes `Y` and `N`.
         public static func yesNoChoices(current: String?) -> [SelectOption] {
             SelectOption.list([("Y", "Yes"), ("N", "No")], current: current)
+        }
+    }
+
+    /// The reason for changing one saved value: a coded reason (`reason.<OID>`) and the person's words
+    /// (`reasonText.<OID>`), beside the value (issue 7 scope 3: reasons belong to each changed value).
+    public struct ChangeReasonField: Sendable, Equatable {
+        /// The coded reasons, with an empty first choice ("only if you change this value").
+        public let codes: [SelectOption]
+        /// The words typed.
+        public let text: String
+        /// Shown open (after an error, or when a reason was already chosen).
+        public let open: Bool
+        /// Why the save was refused for this value (e.g. no reason given).
+        public let error: String?
+
+        /// Creates the controls with `selected` code and `text` echoed.
+        public init(selected: String?, text: String = "", error: String? = nil) {
+            codes = SelectOption.list([("", "— only if you change this value —")] + ChangeReason.Code.allCases.map { ($0.rawValue, $0.label) },
+                                      current: selected ?? "")
+            self.text = text
+            self.error = error
+            open = error != nil || (selected?.isEmpty == false) || !text.isEmpty
         }
     }
 

@@ -69,6 +69,8 @@ extension ParticipantPage.Verdict: MustacheParent {
 extension ParticipantPage.Signature: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
+        case "contentHash": self.contentHash
+        case "invalidated": self.invalidated
         case "signedBy": self.signedBy
         case "signedAt": self.signedAt
         case "decision": self.decision
@@ -82,6 +84,7 @@ extension ParticipantPage.Signature: MustacheParent {
 extension ParticipantPage.SignForm: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
+        case "needsAcknowledgement": self.needsAcknowledgement
         case "action": self.action
         case "version": self.version
         case "decisions": self.decisions
@@ -124,9 +127,6 @@ extension ParticipantPage.Screening: MustacheParent {
         case "action": self.action
         case "version": self.version
         case "sections": self.sections
-        case "showReason": self.showReason
-        case "reasonForChange": self.reasonForChange
-        case "reasonError": self.reasonError
         case "screeningError": self.screeningError
         case "readOnly": self.readOnly
         case "sectionsHTML": self.sectionsHTML
@@ -175,6 +175,20 @@ extension ParticipantPage.FormItem: MustacheParent {
         case "history": self.history
         case "hasHistory": self.hasHistory
         case "historyCount": self.historyCount
+        case "changeReason": self.changeReason
+        case "conflict": self.conflict
+        default: nil
+        }
+    }
+}
+
+extension ParticipantPage.ChangeReasonField: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "codes": self.codes
+        case "text": self.text
+        case "open": self.open
+        case "error": self.error
         default: nil
         }
     }

@@ -2,7 +2,7 @@ extension ParticipantPage {
     /// The screening data form: one `<form>` with a fieldset per study form, saved together.
     ///
     /// Source: issue 2 §6 (screening forms rendered from the study file; soft warnings vs hard limits;
-    /// optimistic version check) and §5 GCP (reason for change).
+    /// optimistic version check); issue 7 scope 3 (a reason for change beside each changed value).
     public struct Screening: Sendable, Equatable {
         /// Where the form posts.
         public let action: String
@@ -10,12 +10,6 @@ extension ParticipantPage {
         public let version: String
         /// The study's forms, in order.
         public let sections: [FormSection]
-        /// Whether to show the "reason for change" field (when saved data exist).
-        public let showReason: Bool
-        /// The reason echoed after a failed save.
-        public let reasonForChange: String
-        /// Error for the reason field (e.g. required when changing a saved value).
-        public let reasonError: String?
         /// A form-level error, e.g. the optimistic-lock conflict message.
         public let screeningError: String?
         /// When true every input is disabled and no save button is shown (read-only roles).
@@ -24,15 +18,11 @@ extension ParticipantPage {
         public let sectionsHTML: String
 
         /// Creates the screening form for a participant.
-        public init(subjectId: String, version: String, sections: [FormSection], showReason: Bool,
-                    reasonForChange: String = "", reasonError: String? = nil, screeningError: String? = nil,
+        public init(subjectId: String, version: String, sections: [FormSection], screeningError: String? = nil,
                     readOnly: Bool = false) {
             action = WebPaths.screening(subjectId)
             self.version = version
             self.sections = sections
-            self.showReason = showReason
-            self.reasonForChange = reasonForChange
-            self.reasonError = reasonError
             self.screeningError = screeningError
             self.readOnly = readOnly
             self.sectionsHTML = Self.sectionsHTML(sections, readOnly: readOnly)

@@ -103,6 +103,27 @@ extension ParticipantPage.Screening {
                 if let w = item.itemWarning {
                     out += "<p id=\"warning-"; e(item.oid); out += "\" class=\"field__warning\"><span aria-hidden=\"true\">!</span> Warning: "; e(w); out += "</p>"
                 }
+                if let c = item.conflict {
+                    out += "\n        <p id=\"conflict-"; e(item.oid); out += "\" class=\"field__warning item__conflict\"><span aria-hidden=\"true\">!</span> "; e(c); out += "</p>"
+                }
+                if let r = item.changeReason, disabled.isEmpty {
+                    out += "\n        <details id=\"reason-box-"; e(item.oid); out += "\" class=\"item__reason\""
+                    if r.open { out += " open" }
+                    out += ">\n          <summary id=\"reason-summary-"; e(item.oid); out += "\">Reason for change</summary>\n"
+                    out += "          <label for=\"reason-"; e(item.oid); out += "\">Why "; e(item.label); out += " changes</label>\n"
+                    out += "          <select id=\"reason-"; e(item.oid); out += "\" name=\"reason."; e(item.oid); out += "\""
+                    if r.error != nil { out += " aria-invalid=\"true\" aria-describedby=\"error-reason-"; e(item.oid); out += "\"" }
+                    out += ">\n"
+                    options(r.codes, indent: "            ")
+                    out += "          </select>\n"
+                    out += "          <label for=\"reason-text-"; e(item.oid); out += "\">In your words <span class=\"field__optional\">(required for “Other”)</span></label>\n"
+                    out += "          <input id=\"reason-text-"; e(item.oid); out += "\" name=\"reasonText."; e(item.oid)
+                    out += "\" type=\"text\" maxlength=\"500\" value=\""; e(r.text); out += "\" autocomplete=\"off\">\n"
+                    if let err = r.error {
+                        out += "          <p id=\"error-reason-"; e(item.oid); out += "\" class=\"field__error\"><span aria-hidden=\"true\">✕</span> "; e(err); out += "</p>\n"
+                    }
+                    out += "        </details>"
+                }
                 out += "\n        <details id=\"history-"; e(item.oid); out += "\" class=\"history\">\n"
                 out += "          <summary>History <span class=\"history__count\">(" + String(item.historyCount) + ")</span></summary>\n"
                 if item.hasHistory {

@@ -2,17 +2,21 @@ import CartaModel
 import Foundation
 import SQLKit
 
-/// Migration `0006_roles_and_sites`: the nine study roles and each user's sites.
+/// Migration `0006_roles_sites_signatures`: the nine study roles, each user's sites, and what binds an
+/// electronic signature.
 ///
 /// Widens the `users.role` check to every `UserRole` and adds `users.sites` (`*` = every site, else
 /// site IDs joined by commas; see `SiteAccess`). Existing users keep access to every site, as before.
+/// Adds `users.signature_attested_at` (when the user acknowledged that their electronic signature is
+/// legally binding; 21 CFR 11.100(c)) and `eligibility_decisions.content_sha256` (the SHA-256 of the
+/// exact content signed; 21 CFR 11.70). Signatures made before have none and fall back to the version.
 /// PostgreSQL alters the constraint in place. SQLite cannot alter a CHECK constraint, and with foreign
 /// keys enforced it cannot drop a referenced table either, so the users table and the tables that
 /// reference it are copied aside, dropped, recreated (children from their own stored DDL) and refilled,
 /// all in this migration's transaction.
 /// Forward-only; the name is stored in `schema_migrations` and must never change.
 /// Source: issue 7 scope 1; SQLite "ALTER TABLE" §7 (making other kinds of table schema changes).
-enum Migration_0006_roles_and_sites {
+enum Migration_0006_roles_sites_signatures {
     /// The role check as of this migration. A later role needs a later migration, never an edit here.
     static let roles = ["admin", "investigator", "sub-investigator", "coordinator", "data-manager", "monitor",
                         "statistician", "auditor", "sponsor-viewer"]
@@ -32,6 +36,8 @@ enum Migration_0006_roles_and_sites {
         case .sqlite:
             try await rebuildSQLiteUsers(db)
         }
+        try await db.raw("ALTER TABLE users ADD COLUMN signature_attested_at TEXT").run()
+        try await db.raw("ALTER TABLE eligibility_decisions ADD COLUMN content_sha256 TEXT").run()
     }
 
     private static func rebuildSQLiteUsers(_ db: any SQLDatabase) async throws {
