@@ -8,6 +8,11 @@ extension CartaStore {
     /// Source: issue 2 scope 3. Idempotent: a second call applies nothing and returns `[]`. Two processes
     /// migrating at once are serialised by the write lock and re-check inside the transaction.
     public func migrate() async throws -> [String] {
+        try await migrate(through: nil)
+    }
+
+    /// Applies pending migrations up to and including `last` (all when `nil`).
+    func migrate(through last: String?) async throws -> [String] {
         try await ensureMigrationTable()
         let known = Set(Migration.all.map(\.name))
         if let unknown = try await appliedMigrations().map(\.name).first(where: { !known.contains($0) }) {
@@ -30,7 +35,10 @@ extension CartaStore {
                 logger.debug("applied migration", metadata: ["migration": .string(migration.name)])
                 applied.append(migration.name)
             }
+            if migration.name == last { break }
         }
+        // A new keyed chain: the witness outside the database now records its start and the current head.
+        if applied.contains(Migration_0007_audit_integrity.name) { try await anchorAuditWitness() }
         return applied
     }
 

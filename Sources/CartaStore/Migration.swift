@@ -25,6 +25,7 @@ public struct Migration: Sendable {
         Migration("0003_participants", apply: Migration_0003_participants.apply),
         Migration("0004_item_values", apply: Migration_0004_item_values.apply),
         Migration("0005_eligibility_decisions", apply: Migration_0005_eligibility_decisions.apply),
+        Migration("0007_audit_integrity", apply: Migration_0007_audit_integrity.apply),
     ]
 }
 

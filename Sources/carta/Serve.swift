@@ -20,10 +20,12 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let trial = CartaConfig.resolve(database: database.db, studyFile: studyFile.study, environment: env)
+        let trial = CartaConfig.resolve(database: database.db, studyFile: studyFile.study, auditKey: database.auditKey,
+                                        auditWitness: database.auditWitness, environment: env)
         let config = ServerConfig(
             host: host, port: port, databaseURL: trial.databaseURL, initialAdminPassword: trial.initialAdminPassword,
-            secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" })
+            secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" },
+            auditKeyFile: trial.auditKeyFile, auditWitnessFile: trial.auditWitnessFile)
         var logger = Logger(label: "carta")
         logger.logLevel = .info
         if let given = config.initialAdminPassword, let problem = AccountService.passwordProblem(given, username: "admin") {
