@@ -58,19 +58,28 @@ struct AuditKey: Sendable {
                 throw StoreError(.invalidConfiguration, "cannot create the audit key file \(path): folder \(dir) does not exist (--audit-key / CARTA_AUDIT_KEY_FILE)")
             }
             let hex = SymmetricKey(size: .bits256).withUnsafeBytes { Data($0) }.hex
-            // O_EXCL: two processes opening a new database at once must not each write a different key.
-            let fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if fd >= 0 {
-                let bytes = Array((hex + "\n").utf8)
-                let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-                fsync(fd)
-                close(fd)
-                guard written == bytes.count else {
-                    throw StoreError(.invalidConfiguration, "cannot write the audit key file \(path) (--audit-key / CARTA_AUDIT_KEY_FILE)")
-                }
-            } else if errno != EEXIST {
+            // Written to a private temporary file, then linked into place: link(2) fails if the name exists,
+            // so two processes opening a new database at once agree on one key, and nobody reads a half-written file.
+            let tmp = "\(path).tmp.\(getpid())"
+            let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            guard fd >= 0 else {
                 throw StoreError(.invalidConfiguration, "cannot create the audit key file \(path): \(String(cString: strerror(errno))) (--audit-key / CARTA_AUDIT_KEY_FILE)")
             }
+            let bytes = Array((hex + "\n").utf8)
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            fsync(fd)
+            close(fd)
+            defer { unlink(tmp) }
+            guard written == bytes.count else {
+                throw StoreError(.invalidConfiguration, "cannot write the audit key file \(path) (--audit-key / CARTA_AUDIT_KEY_FILE)")
+            }
+            if link(tmp, path) != 0, errno != EEXIST {
+                throw StoreError(.invalidConfiguration, "cannot create the audit key file \(path): \(String(cString: strerror(errno))) (--audit-key / CARTA_AUDIT_KEY_FILE)")
+            }
+        }
+        // A key others can read protects nothing (OpenSSH refuses private keys the same way).
+        if let mode = (try? fm.attributesOfItem(atPath: path))?[.posixPermissions] as? Int, mode & 0o077 != 0 {
+            throw StoreError(.invalidConfiguration, "the audit key file \(path) is readable by other users (mode \(String(mode, radix: 8))); make it private with chmod 600 (--audit-key / CARTA_AUDIT_KEY_FILE)")
         }
         guard let data = fm.contents(atPath: path) else {
             throw StoreError(.invalidConfiguration, "cannot read the audit key file \(path) (--audit-key / CARTA_AUDIT_KEY_FILE)")

@@ -23,6 +23,31 @@ struct AuditIntegrityTests {
         }
     }
 
+    // DESIGN.md §4: a missing or unsafe setting is refused by name, before any record is written.
+    @Test func keyFileMustBePrivateAndPostgreSQLMustNameOne() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-key-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = dir.appendingPathComponent("k").path
+        try Data((String(repeating: "ab", count: 32) + "\n").utf8).write(to: URL(fileURLWithPath: key))
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: key)
+        let lax = await expectStoreError(.invalidConfiguration) {
+            let store = try await CartaStore.open(.sqlite(path: dir.appendingPathComponent("db.sqlite").path), audit: AuditFiles(keyFile: key))
+            await store.close()
+        }
+        #expect(lax?.message.contains("chmod 600") == true && lax?.message.contains("--audit-key") == true)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: key)
+        let store = try await CartaStore.open(.sqlite(path: dir.appendingPathComponent("db.sqlite").path), audit: AuditFiles(keyFile: key))
+        await store.close()
+        if let text = ProcessInfo.processInfo.environment["CARTA_TEST_POSTGRES_URL"], TestDatabase.engines.contains(.postgresql) {
+            let missing = await expectStoreError(.invalidConfiguration) {
+                let store = try await CartaStore.open(try DatabaseURL(parsing: text))
+                await store.close()
+            }
+            #expect(missing?.message.contains("CARTA_AUDIT_KEY_FILE") == true)
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func missingOrForgedWitnessIsReported(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { store in
