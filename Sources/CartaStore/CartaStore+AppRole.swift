@@ -62,4 +62,18 @@ extension CartaStore {
             return done
         }
     }
+
+    /// Whether this connection could rewrite the audit trail at will: on PostgreSQL, it is a superuser or
+    /// owns `audit_events` (and so may disable its triggers); always `false` on SQLite (file permissions).
+    ///
+    /// Source: issue 7 scope 8; PostgreSQL 15 §5.7 (only the owner may ALTER a table). `carta serve` warns.
+    public func canBypassAuditProtection() async throws -> Bool {
+        guard engine == .postgresql else { return false }
+        return try await read { db in
+            try await db.raw("""
+                SELECT (t.tableowner = current_user OR r.rolsuper) AS risky FROM pg_tables t JOIN pg_roles r ON r.rolname = current_user
+                WHERE t.schemaname = current_schema() AND t.tablename = 'audit_events'
+                """).first()?.decode(column: "risky", as: Bool.self) ?? false
+        }
+    }
 }

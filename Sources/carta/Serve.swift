@@ -33,6 +33,10 @@ struct Serve: AsyncParsableCommand {
         }
         let study = try CartaRuntime.loadStudy(trial)
         let services = try await CartaApplication.makeServices(config: config, study: study, logger: logger)
+        // Issue 7 scope 8: the application should not be able to switch off the audit trail's protection.
+        if (try? await services.store.canBypassAuditProtection()) == true {
+            logger.warning("carta serve connects as the owner of audit_events or a superuser, which can disable the audit triggers; create a least-privileged role with `carta db grant-app-role --role NAME` and serve as it (docs/audit-integrity.md)")
+        }
         do {
             try await serve(services, study: study, config: config)
         } catch {

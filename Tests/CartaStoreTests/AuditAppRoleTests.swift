@@ -28,7 +28,9 @@ struct AuditAppRoleTests {
             guard case .postgres(_, let host, let port, _, let database) = owner.url else { Issue.record("not PostgreSQL"); return }
             let app = try await CartaStore.open(try DatabaseURL(parsing: "postgres://\(role)@\(host):\(port)/\(database)"),
                                                 audit: owner.auditFiles)
+            #expect(try await owner.canBypassAuditProtection(), "the owner (here a superuser) can disable the triggers")
             do {
+                #expect(try await app.canBypassAuditProtection() == false)
                 // Normal work as the application role: register, save, verify (which records a checkpoint).
                 let p = try await registerOne(app, cora)
                 _ = try await app.saveItems(participantID: p.id, eventOID: "SCR", formOID: "LAB",
@@ -78,6 +80,8 @@ struct AuditAppRoleTests {
         try await TestDatabase.with(.sqlite) { store in
             let error = await expectStoreError(.invalidConfiguration) { _ = try await store.grantApplicationRole("carta_app", password: nil) }
             #expect(error?.message.contains("--role") == true)
+            let bypass = try await store.canBypassAuditProtection()
+            #expect(bypass == false)
         }
     }
 
