@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .executable(name: "carta", targets: ["carta"]),
         .library(name: "CartaCore", targets: ["CartaCore"]),
+        // For Benchmarks/AuditBench (the store timed in process, release build).
+        .library(name: "CartaStore", targets: ["CartaStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),

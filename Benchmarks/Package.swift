@@ -15,6 +15,10 @@ let package = Package(
             dependencies: [.product(name: "CartaCore", package: "Carta")]
         ),
         .executableTarget(
+            name: "AuditBench",
+            dependencies: [.product(name: "CartaStore", package: "Carta")]
+        ),
+        .executableTarget(
             name: "KMBench",
             dependencies: [.product(name: "CartaCore", package: "Carta")]
         ),

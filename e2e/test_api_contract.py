@@ -187,11 +187,18 @@ def test_api_flow_register_screen_sign_enrol(base_url, spec, users):
     assert r.status_code == 200 and hospital_number not in r.text and "Api Person" not in r.text
 
     # The audit trail holds the correction (who, old → new, why, source) and the chain verifies.
-    r = requests.get(url + "/audit", headers=monitor, timeout=10)
-    check(spec, "get", "/api/v1/audit", r)
-    corrections = [ev for ev in r.json()["events"]
+    # The trail comes in pages (issue 7 scope 8): follow nextAfter until it is null.
+    events, after = [], 0
+    while after is not None:
+        r = requests.get(url + "/audit", params={"after": after, "limit": 50}, headers=monitor, timeout=10)
+        page = check(spec, "get", "/api/v1/audit", r)
+        assert len(page["events"]) <= 50
+        events += page["events"]
+        after = page["nextAfter"]
+    assert [ev["seq"] for ev in events] == sorted({ev["seq"] for ev in events})
+    corrections = [ev for ev in events
                    if ev["field"].endswith("/F_LAB_HEM/HGB") and ev.get("oldValue") == "95" and ev.get("newValue") == "120"]
-    assert len(corrections) == 1, [ev for ev in r.json()["events"] if "HGB" in ev["field"]][-3:]
+    assert len(corrections) == 1, [ev for ev in events if "HGB" in ev["field"]][-3:]
     assert corrections[0]["reason"] == "Transcription error" and corrections[0]["source"] == "api"
     assert corrections[0]["username"] == users["coordinator"]["username"]
     r = requests.get(url + "/audit/verify", headers=monitor, timeout=10)

@@ -54,12 +54,36 @@ public enum AuditHasher {
     }
 
     static func hash(_ content: Content, prevHash: String) -> String {
+        SHA256.hash(data: bytes(content, prevHash: prevHash, encoder: makeEncoder())).hex
+    }
+
+    /// The keyed hash of a record written since migration 0007: HMAC-SHA256 under the key kept outside the
+    /// database, over the same bytes as the plain hash (previous hash, then sorted-key JSON of the content).
+    ///
+    /// Source: RFC 2104; FIPS 198-1; issue 7 scope 8 (a keyless chain lets anyone who can write the file
+    /// recompute every later hash or append a forged row with a valid hash).
+    static func mac(_ content: Content, prevHash: String, key: AuditKey, encoder: JSONEncoder = makeEncoder()) -> String {
+        key.mac(bytes(content, prevHash: prevHash, encoder: encoder))
+    }
+
+    static func sha256Hex(_ data: Data) -> String { SHA256.hash(data: data).hex }
+
+    static func makeEncoder() -> JSONEncoder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return encoder
+    }
+
+    static func bytes(_ content: Content, prevHash: String, encoder: JSONEncoder) -> Data {
         // Encoding a struct of strings cannot fail.
         let json = (try? encoder.encode(content)) ?? Data()
         var bytes = Data(prevHash.utf8)
         bytes.append(json)
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return bytes
     }
+}
+
+extension SHA256Digest {
+    /// Lowercase hex.
+    var hex: String { Data(self).hex }
 }

@@ -16,71 +16,51 @@ struct AuditChange: Sendable {
 }
 
 extension CartaStore {
-    /// Appends audit records inside the caller's write transaction, chaining each to the last hash.
+    /// Appends audit records inside the caller's write transaction, chaining each to the last hash with an
+    /// HMAC-SHA256 under the key kept outside the database; the new head reaches the witness file after COMMIT.
     ///
-    /// Source: issue 2 scope 4. The caller holds the writer lock (BEGIN IMMEDIATE / advisory lock), so
-    /// reading the last hash and inserting cannot interleave with another writer.
+    /// Source: issue 2 scope 4; issue 7 scope 8; 21 CFR 11.10(e). The caller holds the writer lock (BEGIN
+    /// IMMEDIATE / advisory lock), so reading the last hash and inserting cannot interleave with another writer.
     static func appendAudit(_ db: any SQLDatabase, actor: AuditActor, at: String, reason: String?,
                             _ changes: [AuditChange]) async throws {
         guard !changes.isEmpty else { return }
+        guard let context = AuditAppendContext.current else {
+            throw StoreError(.database, "audit records can only be appended inside a store write transaction")
+        }
+        let integrity = context.integrity
+        var keyedFrom = integrity.keyedFrom.withLock { $0 }
+        if keyedFrom == nil {
+            guard let row = try await db.select().column("keyed_from_seq").from("audit_chain").first() else {
+                throw StoreError.invalidState("the audit chain has no start record; run `carta migrate`")
+            }
+            let value = try row.decode(column: "keyed_from_seq", as: Int.self)
+            integrity.keyedFrom.withLock { $0 = value }
+            keyedFrom = value
+        }
         var prev = try await db.select().column("hash").from("audit_events")
             .orderBy("seq", .descending).limit(1).first()
             .map { try $0.decode(column: "hash", as: String.self) } ?? AuditHasher.genesis
+        let encoder = AuditHasher.makeEncoder()
+        var seq = 0
         for change in changes {
             let content = AuditHasher.Content(
                 at: at, userID: actor.userID?.rawValue, username: actor.username, source: actor.source.rawValue,
                 entity: change.entity.rawValue, entityID: change.entityID, field: change.field,
                 oldValue: change.oldValue, newValue: change.newValue, reason: change.reason ?? reason)
-            let hash = AuditHasher.hash(content, prevHash: prev)
-            try await db.insert(into: "audit_events")
+            let hash = AuditHasher.mac(content, prevHash: prev, key: integrity.key, encoder: encoder)
+            let row = try await db.insert(into: "audit_events")
                 .columns("at", "user_id", "username", "source", "entity", "entity_id", "field",
                          "old_value", "new_value", "reason", "prev_hash", "hash")
                 .values(content.at, content.userID, content.username, content.source, content.entity,
                         content.entityID, content.field, content.oldValue, content.newValue, content.reason,
                         prev, hash)
-                .run()
+                .returning("seq")
+                .first()
+            seq = try row?.decode(column: "seq", as: Int.self) ?? seq
             prev = hash
         }
-    }
-
-    /// Re-computes the whole chain in `seq` order and reports the first broken link.
-    ///
-    /// Source: issue 2 scope 4 ("`carta audit verify` … reports the first broken link").
-    public func verifyAuditChain() async throws -> AuditVerification {
-        // Rows are read as stored text, not as typed records: a tampered row (an unknown entity or
-        // source) must be reported as a broken link, not stop the check with a decoding error.
-        let rows = try await read { db in
-            try await db.select().column("*").from("audit_events").orderBy("seq").all().map { row in
-                (seq: try row.decode(column: "seq", as: Int.self),
-                 content: AuditHasher.Content(
-                    at: try row.decode(column: "at", as: String.self),
-                    userID: try row.decode(column: "user_id", as: String?.self),
-                    username: try row.decode(column: "username", as: String.self),
-                    source: try row.decode(column: "source", as: String.self),
-                    entity: try row.decode(column: "entity", as: String.self),
-                    entityID: try row.decode(column: "entity_id", as: String.self),
-                    field: try row.decode(column: "field", as: String.self),
-                    oldValue: try row.decode(column: "old_value", as: String?.self),
-                    newValue: try row.decode(column: "new_value", as: String?.self),
-                    reason: try row.decode(column: "reason", as: String?.self)),
-                 prevHash: try row.decode(column: "prev_hash", as: String.self),
-                 hash: try row.decode(column: "hash", as: String.self))
-            }
-        }
-        var prev = AuditHasher.genesis
-        for row in rows {
-            if row.prevHash != prev {
-                return .broken(seq: row.seq, reason: "record \(row.seq) does not link to the previous record (prev_hash \(row.prevHash.prefix(12))… ≠ \(prev.prefix(12))…); a record was removed, inserted or reordered")
-            }
-            if row.hash != AuditHasher.hash(row.content, prevHash: prev) {
-                return .broken(seq: row.seq, reason: "record \(row.seq) was altered: its content no longer matches its hash")
-            }
-            if AuditEntity(rawValue: row.content.entity) == nil || AuditSource(rawValue: row.content.source) == nil {
-                return .broken(seq: row.seq, reason: "record \(row.seq) names an unknown entity or source")
-            }
-            prev = row.hash
-        }
-        return .intact(count: rows.count)
+        let head = AuditHead(keyedFrom: keyedFrom ?? 1, seq: seq, hash: prev)
+        context.head.withLock { $0 = head }
     }
 
     /// The audit records, oldest first, optionally only those of one entity (and one record of it).
@@ -92,6 +72,43 @@ extension CartaStore {
             if let entity { query = query.where("entity", .equal, entity.rawValue) }
             if let entityID { query = query.where("entity_id", .equal, entityID) }
             return try await query.orderBy("seq").all().map(Self.auditEvent(from:))
+        }
+    }
+
+    /// One page of audit records, oldest first, with `seq` greater than `after`; `nextAfter` is the cursor of
+    /// the following page, `nil` on the last one.
+    ///
+    /// Source: issue 7 scope 8 ("the audit API pages"; 1.7 MB in one answer at 4,000 records).
+    public func auditPage(entity: AuditEntity?, entityID: String?, after: Int, limit: Int) async throws
+        -> (events: [AuditEvent], nextAfter: Int?) {
+        let limit = max(1, limit)
+        let rows = try await read { db in
+            var query = db.select().column("*").from("audit_events").where("seq", .greaterThan, after)
+            if let entity { query = query.where("entity", .equal, entity.rawValue) }
+            if let entityID { query = query.where("entity_id", .equal, entityID) }
+            return try await query.orderBy("seq").limit(limit + 1).all().map(Self.auditEvent(from:))
+        }
+        let page = Array(rows.prefix(limit))
+        return (page, rows.count > limit ? page.last?.seq : nil)
+    }
+
+    /// The newest audit records first, `offset` records in, at most `limit` (the web audit view).
+    ///
+    /// Source: issue 7 scope 8 (the view must not load the whole trail).
+    public func auditEventsNewestFirst(offset: Int, limit: Int) async throws -> [AuditEvent] {
+        try await read { db in
+            try await db.select().column("*").from("audit_events").orderBy("seq", .descending)
+                .limit(max(1, limit)).offset(max(0, offset)).all().map(Self.auditEvent(from:))
+        }
+    }
+
+    /// How many audit records there are.
+    ///
+    /// Source: issue 7 scope 8.
+    public func auditCount() async throws -> Int {
+        try await read { db in
+            try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("audit_events").first()?
+                .decode(column: "n", as: Int.self) ?? 0
         }
     }
 

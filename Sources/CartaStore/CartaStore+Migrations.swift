@@ -8,26 +8,22 @@ extension CartaStore {
     /// Source: issue 2 scope 3. Idempotent: a second call applies nothing and returns `[]`. Two processes
     /// migrating at once are serialised by the write lock and re-check inside the transaction.
     public func migrate() async throws -> [String] {
-        try await migrate(Migration.all)
+        try await migrate(through: nil)
     }
 
-    /// Applies the migrations up to and including `name`, to build a database as an older Carta left
-    /// it (tests of a migration over existing data).
-    @_spi(Testing) public func migrate(through name: String) async throws -> [String] {
-        guard let last = Migration.all.firstIndex(where: { $0.name == name }) else {
-            throw StoreError(.invalidConfiguration, "no migration named \(name)")
+    /// Applies pending migrations up to and including `last` (all when `nil`); with a name, it builds a
+    /// database as an older Carta left it (tests of a migration over existing data).
+    @_spi(Testing) public func migrate(through last: String?) async throws -> [String] {
+        if let last, !Migration.all.contains(where: { $0.name == last }) {
+            throw StoreError(.invalidConfiguration, "no migration named \(last)")
         }
-        return try await migrate(Array(Migration.all[...last]))
-    }
-
-    private func migrate(_ migrations: [Migration]) async throws -> [String] {
         try await ensureMigrationTable()
         let known = Set(Migration.all.map(\.name))
         if let unknown = try await appliedMigrations().map(\.name).first(where: { !known.contains($0) }) {
             throw StoreError.invalidState("the database was migrated by a newer Carta (unknown migration \(unknown)); use that version")
         }
         var applied: [String] = []
-        for migration in migrations {
+        for migration in Migration.all {
             let engine = self.engine
             let at = StoreTimestamp.string(now())
             let didApply = try await write { db in
@@ -43,7 +39,10 @@ extension CartaStore {
                 logger.debug("applied migration", metadata: ["migration": .string(migration.name)])
                 applied.append(migration.name)
             }
+            if migration.name == last { break }
         }
+        // A new keyed chain: the witness outside the database now records its start and the current head.
+        if applied.contains(Migration_0007_audit_integrity.name) { try await anchorAuditWitness() }
         return applied
     }
 

@@ -11,6 +11,34 @@ extension CartaStore {
         try await direct { db in try await db.raw(SQLQueryString(sql)).run() }
     }
 
+    /// Applies pending migrations up to and including `name`, to build a database as an older Carta left it.
+    ///
+    /// Source: issue 7 scope 8 (records written before the keyed chain stay verifiable).
+    @_spi(Testing) public func migrate(upTo name: String) async throws -> [String] {
+        try await migrate(through: name)
+    }
+
+    /// Appends one record with the plain SHA-256 chain an older Carta wrote (no key), outside the store's writers.
+    ///
+    /// Source: issue 7 scope 8 (legacy records).
+    @_spi(Testing) public func appendLegacyAuditRecord(entity: AuditEntity, entityID: String, field: String,
+                                                       newValue: String?) async throws {
+        try await direct { db in
+            let prev = try await db.select().column("hash").from("audit_events").orderBy("seq", .descending).limit(1).first()
+                .map { try $0.decode(column: "hash", as: String.self) } ?? AuditHasher.genesis
+            let content = AuditHasher.Content(at: "2026-01-01T00:00:00.000Z", userID: nil, username: "legacy", source: "cli",
+                                              entity: entity.rawValue, entityID: entityID, field: field, oldValue: nil,
+                                              newValue: newValue, reason: nil)
+            try await db.insert(into: "audit_events")
+                .columns("at", "user_id", "username", "source", "entity", "entity_id", "field",
+                         "old_value", "new_value", "reason", "prev_hash", "hash")
+                .values(content.at, content.userID, content.username, content.source, content.entity, content.entityID,
+                        content.field, content.oldValue, content.newValue, content.reason, prev,
+                        AuditHasher.hash(content, prevHash: prev))
+                .run()
+        }
+    }
+
     /// Every row of a table as text (`NULL` for null), ordered by `orderBy`, for before/after comparisons.
     ///
     /// Source: issue 2 "Bad input" ("leaves the database exactly as it was").

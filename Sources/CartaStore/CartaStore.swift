@@ -20,29 +20,43 @@ public final class CartaStore: Sendable {
     public let url: DatabaseURL
     let logger: Logger
     private let backend: Backend
+    /// The audit key and head witness, kept outside the database.
+    let integrity: AuditIntegrity
+    /// Where the audit key and head witness of this database are (resolved defaults).
+    public let auditFiles: AuditFiles
     /// Counts the statements run by reads, so tests can hold pages to a fixed number of queries.
     let statements = StatementCounter()
 
     /// The advisory lock key that serialises writers on PostgreSQL ("CARTA" in ASCII).
     static let writerLockKey: Int64 = 0x43_41_52_54_41
 
-    private init(engine: DatabaseEngine, url: DatabaseURL, logger: Logger, backend: Backend) {
+    private init(engine: DatabaseEngine, url: DatabaseURL, logger: Logger, backend: Backend, integrity: AuditIntegrity) {
         self.engine = engine
         self.url = url
         self.logger = logger
         self.backend = backend
+        self.integrity = integrity
+        self.auditFiles = AuditFiles(keyFile: integrity.key.path, witnessFile: integrity.witness.path)
     }
 
-    /// Opens (and for SQLite, creates) the database; does not migrate.
+    /// Opens (and for SQLite, creates) the database; does not migrate. Loads the audit key named by `audit`
+    /// (creating it with mode 0600 when missing) before touching the database.
     ///
-    /// Source: DESIGN.md §3; notes/stack.md pitfall 7. Errors are `StoreError(.database)` without secrets.
-    public static func open(_ url: DatabaseURL, logger: Logger = Logger(label: "carta.store")) async throws -> CartaStore {
+    /// Source: DESIGN.md §3; notes/stack.md pitfall 7; issue 7 scope 8 (key kept outside the database).
+    /// Errors are `StoreError(.database)` or `.invalidConfiguration` without secrets.
+    public static func open(_ url: DatabaseURL, audit: AuditFiles = AuditFiles(),
+                            logger: Logger = Logger(label: "carta.store")) async throws -> CartaStore {
+        func loadIntegrity() throws -> AuditIntegrity {
+            let paths = try audit.resolved(for: url)
+            return AuditIntegrity(key: try AuditKey.loadOrCreate(paths.key), witness: AuditWitnessFile(path: paths.witness))
+        }
         switch url {
         case .sqlite(let path):
             let dir = (path as NSString).deletingLastPathComponent
             if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
                 throw StoreError(.invalidConfiguration, "cannot open the SQLite database: folder \(dir) does not exist (--db / CARTA_DATABASE_URL)")
             }
+            let integrity = try loadIntegrity()
             // One writer connection plus a few readers: in WAL mode readers never wait for the writer,
             // so page loads do not queue behind a save (issue 6 scope 7; notes/stack.md pitfall 12).
             let writer = try await openSQLite(path, logger: logger)
@@ -57,7 +71,7 @@ public final class CartaStore: Sendable {
                 }
             }
             return CartaStore(engine: .sqlite, url: url, logger: logger,
-                              backend: .sqlite(SQLiteBackend(writer: writer, readers: readers)))
+                              backend: .sqlite(SQLiteBackend(writer: writer, readers: readers)), integrity: integrity)
         case .postgres(let text, _, _, _, _):
             let configuration: SQLPostgresConfiguration
             do {
@@ -79,7 +93,9 @@ public final class CartaStore: Sendable {
                 try? await pool.shutdownAsync()
                 throw StoreError(.database, "cannot connect to PostgreSQL at \(url): \(Self.describe(error))")
             }
-            return CartaStore(engine: .postgresql, url: url, logger: logger, backend: .postgres(backend))
+            let integrity: AuditIntegrity
+            do { integrity = try loadIntegrity() } catch { try? await pool.shutdownAsync(); throw error }
+            return CartaStore(engine: .postgresql, url: url, logger: logger, backend: .postgres(backend), integrity: integrity)
         }
     }
 
@@ -125,7 +141,17 @@ public final class CartaStore: Sendable {
     /// Runs `body` inside one write transaction; any error rolls everything back.
     ///
     /// Source: notes/stack.md pitfall 7; issue 2 scope 4 ("written in the same transaction as the change").
+    /// Audit records appended by `body` (through `appendAudit`) move the head witness after COMMIT.
     func write<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
+        let context = AuditAppendContext(integrity: integrity)
+        let result = try await writeTransaction { db in
+            try await AuditAppendContext.$current.withValue(context) { try await body(db) }
+        }
+        if let head = context.head.withLock({ $0 }) { integrity.advance(to: head, logger: logger) }
+        return result
+    }
+
+    private func writeTransaction<T: Sendable>(_ body: @escaping @Sendable (any SQLDatabase) async throws -> T) async throws -> T {
         do {
             switch backend {
             case .sqlite(let b):

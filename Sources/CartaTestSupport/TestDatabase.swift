@@ -46,24 +46,30 @@ public struct TestDatabase: Sendable {
                 throw TestDatabaseError("CARTA_TEST_POSTGRES_URL must be a postgres:// URL")
             }
             let name = "carta_t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
-            let admin = try await CartaStore.open(adminURL)
+            // The audit key and head witness live outside the database (issue 7 scope 8): a temporary folder per test.
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-test-\(name)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let audit = AuditFiles(keyFile: dir.appendingPathComponent("audit-key").path)
+            let admin = try await CartaStore.open(adminURL, audit: audit)
             try await admin.executeRaw("CREATE DATABASE \(name)")
             components.path = "/\(name)"
             let testURL = DatabaseURL.postgres(url: components.string ?? adminText, host: host, port: port,
                                                username: user, database: String(name))
             let store: CartaStore
             do {
-                store = try await CartaStore.open(testURL)
+                store = try await CartaStore.open(testURL, audit: audit)
                 if migrated { _ = try await store.migrate() }
             } catch {
                 try? await admin.executeRaw("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
                 await admin.close()
+                try? FileManager.default.removeItem(at: dir)
                 throw error
             }
             return TestDatabase(store: store, engine: .postgresql) {
                 await store.close()
                 try? await admin.executeRaw("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
                 await admin.close()
+                try? FileManager.default.removeItem(at: dir)
             }
         }
     }

@@ -58,7 +58,7 @@ public struct CartaRuntime: Sendable {
                             logger: Logger = Logger(label: "carta")) async throws -> CartaRuntime {
         let study = try study ?? loadStudy(config)
         let url = try DatabaseURL(parsing: config.databaseURL)
-        let store = try await CartaStore.open(url, logger: logger)
+        let store = try await CartaStore.open(url, audit: config.auditFiles, logger: logger)
         do {
             switch migrate {
             case .never: break

@@ -9,19 +9,36 @@ struct AuditCommand: AsyncParsableCommand {
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Recompute the SHA-256 hash chain; report the first broken link (exit 1).")
+            abstract: "Verify the keyed audit chain, the head witness and the data against the trail (exit 1 on any finding).",
+            discussion: """
+                Re-computes each record's HMAC-SHA256 under the audit key (kept outside the database) from the last \
+                verified checkpoint, or from the first record with --full; checks that the newest record named by \
+                the head witness file is still there (truncation); then replays the trail and reports every stored \
+                value, status, role or decision that differs from its last audited value. Source: 21 CFR 11.10(e); \
+                docs/audit-integrity.md.
+                """)
         @OptionGroup var database: DatabaseOptions
+        @Flag(help: "Re-check every record from the first, ignoring verified checkpoints.") var full = false
+        @Flag(help: "Skip the replay of the audit trail against the current data.") var noReplay = false
 
         func run() async throws {
             let store = try await database.openStore()
-            let result: AuditVerification
-            do { result = try await store.verifyAuditChain() } catch { await store.close(); throw error }
+            let report: AuditIntegrityReport
+            do { report = try await store.verifyAudit(full: full, replay: !noReplay) } catch { await store.close(); throw error }
             await store.close()
-            switch result {
+            switch report.chain {
             case .intact(let count):
-                print("Audit chain intact: \(count) records verified.")
+                let from = report.checkedAfter == 0 ? "from the first record" : "after verified checkpoint \(report.checkedAfter)"
+                print("Audit chain intact: \(count) records; \(report.checkedCount) re-computed \(from); head witness matches.")
             case .broken(let seq, let reason):
                 throw CLIFailure("audit chain broken at record \(seq): \(reason)")
+            }
+            if let differences = report.differences {
+                guard differences.isEmpty else {
+                    let lines = differences.map { "  " + $0.description }.joined(separator: "\n")
+                    throw CLIFailure("\(differences.count) stored value(s) differ from the audit trail (changed without an audit record):\n\(lines)")
+                }
+                print("Data matches the audit trail: every participant field, item value, user and eligibility decision equals its last audited value.")
             }
         }
     }

@@ -20,7 +20,8 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Option(help: "Your username; your password is read from standard input.") var user: String?
 
         func services() async throws -> CartaRuntime {
-            try await CartaRuntime.open(CartaConfig.resolve(database: database.db, studyFile: studyFile.study),
+            try await CartaRuntime.open(CartaConfig.resolve(database: database.db, studyFile: studyFile.study,
+                                                            auditKey: database.auditKey, auditWitness: database.auditWitness),
                                         migrate: .ifEmpty, instant: { Date() }, logger: quietLogger())
         }
 

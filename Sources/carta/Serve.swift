@@ -20,10 +20,12 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let trial = CartaConfig.resolve(database: database.db, studyFile: studyFile.study, environment: env)
+        let trial = CartaConfig.resolve(database: database.db, studyFile: studyFile.study, auditKey: database.auditKey,
+                                        auditWitness: database.auditWitness, environment: env)
         let config = ServerConfig(
             host: host, port: port, databaseURL: trial.databaseURL, initialAdminPassword: trial.initialAdminPassword,
-            secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" })
+            secureCookies: env["CARTA_SECURE_COOKIES"].map { $0 == "1" || $0 == "true" },
+            auditKeyFile: trial.auditKeyFile, auditWitnessFile: trial.auditWitnessFile)
         var logger = Logger(label: "carta")
         logger.logLevel = .info
         if let given = config.initialAdminPassword, let problem = AccountService.passwordProblem(given, username: "admin") {
@@ -31,6 +33,10 @@ struct Serve: AsyncParsableCommand {
         }
         let study = try CartaRuntime.loadStudy(trial)
         let services = try await CartaApplication.makeServices(config: config, study: study, logger: logger)
+        // Issue 7 scope 8: the application should not be able to switch off the audit trail's protection.
+        if (try? await services.store.canBypassAuditProtection()) == true {
+            logger.warning("carta serve connects as the owner of audit_events or a superuser, which can disable the audit triggers; create a least-privileged role with `carta db grant-app-role --role NAME` and serve as it (docs/audit-integrity.md)")
+        }
         do {
             try await serve(services, study: study, config: config)
         } catch {

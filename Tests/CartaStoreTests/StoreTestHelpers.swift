@@ -7,7 +7,7 @@ import CartaTestSupport
 /// The sort key of every table, so snapshots compare row by row.
 let tableOrder: [String: String] = [
     "schema_migrations": "name", "users": "id", "sessions": "id", "api_tokens": "token_hash",
-    "audit_events": "seq", "participants": "id", "participant_identities": "participant_id",
+    "audit_events": "seq", "audit_chain": "id", "audit_checkpoints": "seq", "participants": "id", "participant_identities": "participant_id",
     "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id",
 ]
 

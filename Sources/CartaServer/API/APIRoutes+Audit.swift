@@ -5,7 +5,12 @@ import Foundation
 import Hummingbird
 
 extension CartaServices {
-    /// `GET /audit` (filter by entity, entity id, or a participant's subject ID) and `GET /audit/verify`.
+    /// The default and largest page of `GET /audit` (issue 7: 1.7 MB in one answer at 4,000 records).
+    static let auditPageLimit = 500
+
+    /// `GET /audit` (cursor paging `after`/`limit`; filter by entity, entity id, or a participant's subject ID)
+    /// and `GET /audit/verify` (from the last verified checkpoint unless `full=true`; `replay=true` also
+    /// compares the data with the trail).
     func addAuditRoutes(to api: APIRouter) {
         api.on(.get, "/audit") { request, context in
             let principal = try context.principal(.readAudit, .api)
@@ -23,18 +28,71 @@ extension CartaServices {
                 }
                 entity = e
             }
-            let events = try await self.store.auditTrail(entity: entity, entityID: entityID)
-            return try JSONResponse.make(["events": events])
+            let after = try Self.intParameter(q["after"].map(String.init), name: "after", default: 0, range: 0...Int.max)
+            let limit = try Self.intParameter(q["limit"].map(String.init), name: "limit", default: Self.auditPageLimit,
+                                              range: 1...Self.auditPageLimit)
+            let page = try await self.store.auditPage(entity: entity, entityID: entityID, after: after, limit: limit)
+            return try JSONResponse.make(AuditPageBody(events: page.events, nextAfter: page.nextAfter))
         }
-        struct Verification: Encodable { let intact: Bool; let count: Int?; let brokenAtSeq: Int?; let reason: String? }
-        api.on(.get, "/audit/verify") { _, context in
+        api.on(.get, "/audit/verify") { request, context in
             _ = try context.require(.readAudit)
-            switch try await self.store.verifyAuditChain() {
-            case .intact(let count):
-                return try JSONResponse.make(Verification(intact: true, count: count, brokenAtSeq: nil, reason: nil))
-            case .broken(let seq, let reason):
-                return try JSONResponse.make(Verification(intact: false, count: nil, brokenAtSeq: seq, reason: reason))
-            }
+            let q = request.uri.queryParameters
+            let full = try Self.boolParameter(q["full"].map(String.init), name: "full")
+            let replay = try Self.boolParameter(q["replay"].map(String.init), name: "replay")
+            let report = try await self.store.verifyAudit(full: full, replay: replay)
+            return try JSONResponse.make(VerificationBody(report))
         }
+    }
+
+    static func intParameter(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
+        guard let text else { return value }
+        guard let n = Int(text), range.contains(n) else {
+            let upper = range.upperBound == Int.max ? "" : " and \(range.upperBound)"
+            throw AppError.invalid(name, "\(name) must be a whole number\(upper.isEmpty ? " ≥ \(range.lowerBound)" : " between \(range.lowerBound)\(upper)") (got \"\(text)\").")
+        }
+        return n
+    }
+
+    static func boolParameter(_ text: String?, name: String) throws -> Bool {
+        switch text {
+        case nil, "false": return false
+        case "true": return true
+        default: throw AppError.invalid(name, "\(name) must be true or false (got \"\(text ?? "")\").")
+        }
+    }
+}
+
+/// `GET /api/v1/audit`: one page and the cursor of the next (`null` on the last page).
+struct AuditPageBody: Encodable {
+    let events: [AuditEvent]
+    let nextAfter: Int?
+
+    enum CodingKeys: String, CodingKey { case events, nextAfter }
+
+    func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(events, forKey: .events)
+        try c.encode(nextAfter, forKey: .nextAfter) // explicit null: the client stops there
+    }
+}
+
+/// `GET /api/v1/audit/verify`.
+struct VerificationBody: Encodable {
+    let intact: Bool
+    let count: Int?
+    let brokenAtSeq: Int?
+    let reason: String?
+    let checkedAfter: Int
+    let checkedCount: Int
+    let differences: [AuditDataDifference]?
+
+    init(_ report: AuditIntegrityReport) {
+        switch report.chain {
+        case .intact(let count): (intact, self.count, brokenAtSeq, reason) = (report.isIntact, count, nil, nil)
+        case .broken(let seq, let why): (intact, count, brokenAtSeq, reason) = (false, nil, seq, why)
+        }
+        checkedAfter = report.checkedAfter
+        checkedCount = report.checkedCount
+        differences = report.differences
     }
 }

@@ -123,9 +123,16 @@ enum OpenAPIDocument {
         }
       },
       "AuditVerification": {
-        "type": "object", "required": ["intact"],
+        "type": "object", "required": ["intact", "checkedAfter", "checkedCount"],
         "properties": {"intact": {"type": "boolean"}, "count": {"type": "integer"},
-          "brokenAtSeq": {"type": "integer"}, "reason": {"type": "string"}}
+          "brokenAtSeq": {"type": "integer"}, "reason": {"type": "string"},
+          "checkedAfter": {"type": "integer", "description": "Records up to this seq were verified before (a checkpoint); 0 for a full check."},
+          "checkedCount": {"type": "integer", "description": "Records re-computed by this verification."},
+          "differences": {"type": "array", "description": "With replay=true: stored values that differ from their last audited value.",
+            "items": {"type": "object", "required": ["entity", "entityID", "label", "field"],
+              "properties": {"entity": {"type": "string"}, "entityID": {"type": "string"}, "label": {"type": "string"},
+                "field": {"type": "string"}, "audited": {"type": ["string", "null"]}, "stored": {"type": ["string", "null"]},
+                "auditedSeq": {"type": ["integer", "null"]}}}}}
       }
     },
     "responses": {
@@ -256,18 +263,29 @@ enum OpenAPIDocument {
     },
     "/api/v1/audit": {
       "get": {
-        "summary": "Audit events, optionally for one entity or one participant",
+        "summary": "Audit events, oldest first, one page at a time (cursor paging)",
         "parameters": [{"name": "entity", "in": "query", "schema": {"type": "string"}},
           {"name": "entityID", "in": "query", "schema": {"type": "string"}},
           {"name": "subjectID", "in": "query", "schema": {"type": "string"},
-            "description": "A participant's subject ID: their participant, identity and item-value events."}],
-        "responses": {"200": {"description": "Events, oldest first", "content": {"application/json": {"schema": {"type": "object", "required": ["events"],
-          "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}}}}}}}, "404": {"$ref": "#/components/responses/Error"},
+            "description": "A participant's subject ID: their participant, identity and item-value events."},
+          {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0},
+            "description": "Return events with seq greater than this; pass the previous page's nextAfter."},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 500},
+            "description": "Page size (at most 500)."}],
+        "responses": {"200": {"description": "One page of events, oldest first", "content": {"application/json": {"schema": {"type": "object", "required": ["events", "nextAfter"],
+          "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
+            "nextAfter": {"type": ["integer", "null"], "description": "The after value of the next page; null on the last page."}}}}}}, "404": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/api/v1/audit/verify": {
-      "get": {"summary": "Recompute the audit hash chain", "responses": {"200": {"description": "intact, or the first broken link", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditVerification"}}}}}}
+      "get": {"summary": "Verify the keyed audit chain from the last verified checkpoint and the head witness; optionally replay the trail against the data",
+        "parameters": [{"name": "full", "in": "query", "schema": {"type": "boolean", "default": false},
+            "description": "Re-check every record from the first instead of from the last verified checkpoint."},
+          {"name": "replay", "in": "query", "schema": {"type": "boolean", "default": false},
+            "description": "Also compare every stored value with its last audited value."}],
+        "responses": {"200": {"description": "intact, or the first broken record; with replay, the differences", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditVerification"}}}},
+          "422": {"$ref": "#/components/responses/Error"}}}
     }
   }
 }

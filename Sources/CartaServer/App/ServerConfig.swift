@@ -15,11 +15,16 @@ public struct ServerConfig: Sendable {
     /// A connection with no bytes for this long is closed — also one that never finishes its
     /// headers (issue 7: such connections stayed open forever). Source: OWASP DoS Cheat Sheet (slow requests).
     public var idleTimeout: Duration
+    /// The audit key file; nil: beside an SQLite database (required for PostgreSQL). Source: issue 7 scope 8.
+    public var auditKeyFile: String?
+    /// The audit head witness file; nil: the engine's default. Source: issue 7 scope 8.
+    public var auditWitnessFile: String?
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, databaseURL: String = CartaConfig.defaultDatabaseURL,
         initialAdminPassword: String? = nil, secureCookies: Bool? = nil, bcryptCost: UInt8 = 12,
-        sessionLifetime: TimeInterval = 8 * 3600, idleTimeout: Duration = .seconds(30)
+        sessionLifetime: TimeInterval = 8 * 3600, idleTimeout: Duration = .seconds(30),
+        auditKeyFile: String? = nil, auditWitnessFile: String? = nil
     ) {
         self.host = host
         self.port = port
@@ -29,11 +34,13 @@ public struct ServerConfig: Sendable {
         self.bcryptCost = bcryptCost
         self.sessionLifetime = sessionLifetime
         self.idleTimeout = idleTimeout
+        self.auditKeyFile = auditKeyFile
+        self.auditWitnessFile = auditWitnessFile
     }
 
     /// The shared part, for the application runtime.
     public var trial: CartaConfig {
         CartaConfig(databaseURL: databaseURL, initialAdminPassword: initialAdminPassword, bcryptCost: bcryptCost,
-                    sessionLifetime: sessionLifetime)
+                    sessionLifetime: sessionLifetime, auditKeyFile: auditKeyFile, auditWitnessFile: auditWitnessFile)
     }
 }
