@@ -199,7 +199,7 @@ def test_api_flow_register_screen_sign_enrol(base_url, spec, users):
     corrections = [ev for ev in events
                    if ev["field"].endswith("/F_LAB_HEM/HGB") and ev.get("oldValue") == "95" and ev.get("newValue") == "120"]
     assert len(corrections) == 1, [ev for ev in events if "HGB" in ev["field"]][-3:]
-    assert corrections[0]["reason"] == "Transcription error" and corrections[0]["source"] == "api"
+    assert corrections[0]["reason"] == "transcription_error: lab report says 120" and corrections[0]["source"] == "api"
     assert corrections[0]["username"] == users["coordinator"]["username"]
     r = requests.get(url + "/audit/verify", headers=monitor, timeout=10)
     check(spec, "get", "/api/v1/audit/verify", r)
