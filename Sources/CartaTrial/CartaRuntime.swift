@@ -22,6 +22,8 @@ public struct CartaRuntime: Sendable {
     public let screening: ScreeningService
     /// Accounts, passwords, sessions and API tokens.
     public let accounts: AccountService
+    /// The audit trail as reviewers read it (filters, site scope, labels).
+    public let audit: AuditReview
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -31,6 +33,7 @@ public struct CartaRuntime: Sendable {
         self.clock = clock
         self.screening = ScreeningService(store: store, study: study, clock: clock)
         self.accounts = AccountService(store: store, bcryptCost: config.bcryptCost, lifetime: config.sessionLifetime, clock: clock)
+        self.audit = AuditReview(store: store, study: study, clock: clock, screening: screening)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

@@ -128,12 +128,18 @@ enum PageFixtures {
         let t = text
         return AuditPage.Model(events: [
             .init(seq: 51, time: t ?? "2026-11-25T10:02:00Z", user: t ?? "cora", source: t ?? "web",
-                  entity: t ?? "participant BCRITP-002", field: t ?? "HGB", oldValue: t ?? "92", newValue: t ?? "112",
-                  reason: t ?? "Transcription error corrected"),
+                  entity: t ?? "participant BCRITP-002", field: t ?? "Screening laboratory › Haemoglobin",
+                  fieldPath: t ?? "SCREENING/F_LAB/HGB", oldValue: t ?? "92", newValue: t ?? "112",
+                  reason: t ?? "Transcription error — corrected from the lab report"),
             .init(seq: 52, time: t ?? "2026-11-25T10:20:00Z", user: t ?? "ines", source: t ?? "web",
                   entity: t ?? "participant BCRITP-002", field: t ?? "eligibility.signature", oldValue: t ?? "",
                   newValue: t ?? "not_eligible", reason: t ?? ""),
-        ], chain: t.map { .broken(atSeq: 17, detail: $0) } ?? .verified(count: 123), page: 2, pageSize: 50, total: 123)
+        ], chain: t.map { .broken(atSeq: 17, detail: $0) } ?? .verified(count: 123), page: 2, pageSize: 50, total: 123,
+           filters: .init(subject: t ?? "BCRITP-002",
+                          forms: [SelectOption(value: "", label: t ?? "— every form —"),
+                                  SelectOption(value: t ?? "F_LAB", label: t ?? "Screening laboratory", selected: true)],
+                          item: t ?? "HGB", user: t ?? "cora", from: t ?? "2026-11-01", to: t ?? "2026-11-30",
+                          error: t ?? "to must be a date YYYY-MM-DD (got \"30.11.2026\")."))
     }
 
     static func error(text: String? = nil) -> ErrorPage.Model {

@@ -15,12 +15,16 @@ extension CartaServices {
         api.on(.get, "/audit") { request, context in
             let principal = try context.principal(.readAudit, .api)
             let q = request.uri.queryParameters
-            var entityID = q["entityID"].map(String.init)
-            if let subjectID = q["subjectID"] {
-                // API clients know participants by subject ID; their records are keyed by the internal id.
-                guard entityID == nil else { throw AppError.invalid("subjectID", "Filter by subjectID or by entityID, not both.") }
-                entityID = try await self.screening.participant(SubjectID(String(subjectID)), by: principal).id.rawValue
+            let entityID = q["entityID"].map(String.init)
+            if q["subjectID"] != nil, entityID != nil {
+                throw AppError.invalid("subjectID", "Filter by subjectID or by entityID, not both.")
             }
+            // Review filters and site scope from the application layer (issue 7 scope 1 and 8).
+            func v(_ k: String) -> String? { q[Substring(k)].map(String.init) }
+            var filter = try await self.runtime.audit.filter(
+                AuditReview.Criteria(subjectID: v("subjectID"), formOID: v("form"), itemOID: v("item"), username: v("user"),
+                                     from: v("from"), to: v("to")), by: principal)
+            if let entityID { filter.entityID = entityID }
             var entity: AuditEntity?
             if let text = q["entity"] {
                 guard let e = AuditEntity(rawValue: String(text)) else {
@@ -28,10 +32,11 @@ extension CartaServices {
                 }
                 entity = e
             }
+            filter.entity = entity
             let after = try Self.intParameter(q["after"].map(String.init), name: "after", default: 0, range: 0...Int.max)
             let limit = try Self.intParameter(q["limit"].map(String.init), name: "limit", default: Self.auditPageLimit,
                                               range: 1...Self.auditPageLimit)
-            let page = try await self.store.auditPage(entity: entity, entityID: entityID, after: after, limit: limit)
+            let page = try await self.store.auditSearch(filter, after: after, limit: limit)
             return try JSONResponse.make(AuditPageBody(events: page.events, nextAfter: page.nextAfter))
         }
         api.on(.get, "/audit/verify") { request, context in

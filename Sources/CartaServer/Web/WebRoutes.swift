@@ -58,34 +58,81 @@ extension CartaServices {
             }
         })
         router.get("/audit", use: page { request, context in
-            _ = try context.require(.readAudit)
+            let principal = try context.principal(.readAudit, .web)
             let pageSize = 100
+            let q = request.uri.queryParameters
+            let criteria = Self.auditCriteria(request)
             // One page from the database, and the chain checked from the last verified checkpoint only
             // (issue 7: every view recomputed the whole chain); `carta audit verify --full` re-checks it all.
-            let pageNumber = max(1, min(request.uri.queryParameters["page"].flatMap { Int(String($0)) } ?? 1, Int.max / pageSize))
-            let total = try await self.store.auditCount()
-            let slice = try await self.store.auditEventsNewestFirst(offset: (pageNumber - 1) * pageSize, limit: pageSize)
+            let pageNumber = max(1, min(q["page"].flatMap { Int(String($0)) } ?? 1, Int.max / pageSize))
+            var filterError: String?
+            var events: [AuditEvent] = [], total = 0
+            do {
+                let filter = try await self.runtime.audit.filter(criteria, by: principal)
+                total = try await self.store.auditCount(filter)
+                events = try await self.store.auditSearch(filter, newestFirstOffset: (pageNumber - 1) * pageSize, limit: pageSize).events
+            } catch let e as WorkflowError where e.code == .invalidInput || e.code == .notFound {
+                filterError = e.message
+            }
             let chain: AuditPage.ChainStatus
             switch try await self.store.verifyAudit(full: false, replay: false).chain {
             case .intact(let count): chain = .verified(count: count)
             case .broken(let seq, let reason): chain = .broken(atSeq: seq, detail: reason)
             }
-            // Show the pseudonymous subject ID a person recognises, not the internal row id.
-            let subjectOf = Dictionary(try await self.store.participants(studyID: StudyID(self.study.id)).map { ($0.id.rawValue, $0.subjectID.rawValue) },
-                                       uniquingKeysWith: { a, _ in a })
+            let subjectOf = try await self.subjectIDs(by: principal)
+            let filters = AuditPage.Filters(
+                subject: criteria.subjectID ?? "",
+                forms: SelectOption.list([("", "— every form —")] + self.study.forms.map { ($0.oid, $0.name) }, current: criteria.formOID ?? ""),
+                item: criteria.itemOID ?? "", user: criteria.username ?? "", from: criteria.from ?? "", to: criteria.to ?? "",
+                error: filterError)
             let model = AuditPage.Model(
-                events: slice.map { e in
+                events: events.map { e in
                     AuditPage.Event(seq: e.seq, time: WebFormat.auditTime(e.at), user: e.username, source: e.source.rawValue,
-                                    entity: subjectOf[e.entityID].map { "\($0) · \(e.entity.rawValue)" } ?? "\(e.entity.rawValue) \(e.entityID.prefix(12))",
-                                    field: e.field,
-                                    oldValue: e.oldValue ?? "", newValue: e.newValue ?? "", reason: e.reason ?? "")
-                }, chain: chain, page: pageNumber, pageSize: pageSize, total: total)
-            return try self.html(model, self.layout(context, current: .audit))
+                                    entity: subjectOf[e.entityID].map { "\($0) · \(e.entity.rawValue.replacingOccurrences(of: "_", with: " "))" }
+                                        ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(e.entityID.prefix(12))",
+                                    field: self.runtime.audit.fieldLabel(e), fieldPath: e.entity == .itemValue ? e.field : "",
+                                    oldValue: e.oldValue ?? "", newValue: e.newValue ?? "",
+                                    reason: e.reason.map(ChangeReason.display(stored:)) ?? "")
+                }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters)
+            return try self.html(model, self.layout(context, current: .audit), status: filterError == nil ? .ok : .unprocessableContent)
+        })
+        router.get("/audit.csv", use: page { request, context in
+            let principal = try context.principal(.readAudit, .web)
+            let filter = try await self.runtime.audit.filter(Self.auditCriteria(request), by: principal)
+            let subjectOf = try await self.subjectIDs(by: principal)
+            var csv = AuditCSV.header
+            var after = 0
+            // Page through the selection so an export of a long trail never loads it whole.
+            while true {
+                let page = try await self.store.auditSearch(filter, after: after, limit: 1_000)
+                for e in page.events {
+                    csv += AuditCSV.row(e, subject: subjectOf[e.entityID] ?? "", fieldLabel: self.runtime.audit.fieldLabel(e))
+                }
+                guard let next = page.nextAfter else { break }
+                after = next
+            }
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"carta-audit-\(self.study.id).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: csv)))
         })
         addParticipantPageRoutes(to: router)
     }
 
     func siteName(_ id: SiteID) -> String { siteNames[id.rawValue] ?? id.rawValue }
+
+    /// Subject IDs by internal participant id, for the participants the principal reaches.
+    func subjectIDs(by principal: Principal) async throws -> [String: String] {
+        Dictionary(try await screening.participants(by: principal).map { ($0.id.rawValue, $0.subjectID.rawValue) },
+                   uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The audit review criteria from query parameters (`subject`, `form`, `item`, `user`, `from`, `to`).
+    static func auditCriteria(_ request: Request) -> AuditReview.Criteria {
+        let q = request.uri.queryParameters
+        func v(_ k: String) -> String? { q[Substring(k)].map(String.init) }
+        return AuditReview.Criteria(subjectID: v("subject"), formOID: v("form"), itemOID: v("item"), username: v("user"),
+                                    from: v("from"), to: v("to"))
+    }
 
     /// The study's sites the user belongs to (registration offers only those).
     func siteOptions(_ current: String?, for user: User) -> [SelectOption] {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The audit trail: one page of events and the result of verifying the hash chain.
 ///
 /// Source: issue 2 §4 (who, when, what, why, source; SHA-256 chain; `carta audit verify`).
@@ -20,17 +22,20 @@ public enum AuditPage {
         public let previousHref: String?
         /// Link to the next page, if any.
         public let nextHref: String?
+        /// The review filters as typed, their problems, and the CSV export of the same selection.
+        public let filters: Filters
 
         /// Creates the model for page `page` (1-based) of `pageSize` events out of `total`.
-        public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int) {
+        public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int, filters: Filters = Filters()) {
+            self.filters = filters
             self.events = events
             hasEvents = !events.isEmpty
             self.chain = chain
             let first = total == 0 ? 0 : (page - 1) * pageSize + 1
             let last = min(total, (page - 1) * pageSize + events.count)
             rangeText = total == 0 ? "No events" : "Events \(first)–\(last) of \(total)"
-            previousHref = page > 1 ? WebPaths.audit(page: page - 1) : nil
-            nextHref = last < total ? WebPaths.audit(page: page + 1) : nil
+            previousHref = page > 1 ? WebPaths.audit + "?" + filters.query + "page=\(page - 1)" : nil
+            nextHref = last < total ? WebPaths.audit + "?" + filters.query + "page=\(page + 1)" : nil
         }
     }
 
@@ -48,6 +53,8 @@ public enum AuditPage {
         public let entity: String
         /// The field changed, e.g. "HGB".
         public let field: String
+        /// The stored path, for the technically minded (shown small under the label).
+        public let fieldPath: String
         /// Value before ("" when created).
         public let oldValue: String
         /// Value after.
@@ -57,7 +64,8 @@ public enum AuditPage {
 
         /// Creates an event row.
         public init(seq: Int, time: String, user: String, source: String, entity: String,
-                    field: String, oldValue: String, newValue: String, reason: String) {
+                    field: String, fieldPath: String = "", oldValue: String, newValue: String, reason: String) {
+            self.fieldPath = fieldPath
             self.seq = seq
             self.time = time
             self.user = user
@@ -71,6 +79,35 @@ public enum AuditPage {
     }
 
     /// The outcome of re-computing the hash chain.
+    /// The review filters (issue 7 scope 8): participant, form, item, user, site-calendar dates.
+    public struct Filters: Sendable, Equatable {
+        public let subject: String
+        public let forms: [SelectOption]
+        public let item: String
+        public let user: String
+        public let from: String
+        public let to: String
+        /// Why the filters were refused, if they were.
+        public let error: String?
+        /// The filters as a query string ending in `&` (empty without filters), for paging links.
+        public let query: String
+        /// The CSV export of the same selection.
+        public let exportHref: String
+
+        public init(subject: String = "", forms: [SelectOption] = [], item: String = "", user: String = "", from: String = "",
+                    to: String = "", error: String? = nil) {
+            self.subject = subject; self.forms = forms; self.item = item; self.user = user; self.from = from; self.to = to
+            self.error = error
+            let form = forms.first { $0.selected && !$0.value.isEmpty }?.value ?? ""
+            let pairs = [("subject", subject), ("form", form), ("item", item), ("user", user), ("from", from), ("to", to)]
+                .filter { !$0.1.isEmpty }
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._")
+            query = pairs.map { "\($0.0)=\($0.1.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")&" }.joined()
+            exportHref = WebPaths.audit + ".csv" + (query.isEmpty ? "" : "?" + String(query.dropLast()))
+        }
+    }
+
     public struct ChainStatus: Sendable, Equatable {
         /// `verified` or `broken` (for `data-chain` and styling).
         public let code: String

@@ -11,6 +11,7 @@ extension AuditPage.Model: MustacheParent {
         case "rangeText": self.rangeText
         case "previousHref": self.previousHref
         case "nextHref": self.nextHref
+        case "filters": self.filters
         default: nil
         }
     }
@@ -26,6 +27,7 @@ extension AuditPage.Event: MustacheParent {
         case "source": self.source
         case "entity": self.entity
         case "field": self.field
+        case "fieldPath": self.fieldPath
         case "oldValue": self.oldValue
         case "newValue": self.newValue
         case "reason": self.reason
@@ -41,6 +43,24 @@ extension AuditPage.ChainStatus: MustacheParent {
         case "code": self.code
         case "intact": self.intact
         case "message": self.message
+        default: nil
+        }
+    }
+}
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension AuditPage.Filters: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "subject": self.subject
+        case "forms": self.forms
+        case "item": self.item
+        case "user": self.user
+        case "from": self.from
+        case "to": self.to
+        case "error": self.error
+        case "query": self.query
+        case "exportHref": self.exportHref
         default: nil
         }
     }

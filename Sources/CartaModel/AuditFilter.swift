@@ -1,0 +1,35 @@
+import Foundation
+
+/// Which audit records a reviewer wants: by participant, form or item, user, time and site.
+///
+/// Source: issue 7 scope 8 ("an audit view with filters (participant, form, field, user, date range)");
+/// standards.md R-AT-5 (risk-based audit-trail review); issue 7 scope 1 (users see only their sites).
+public struct AuditFilter: Sendable, Equatable {
+    /// Only records of this entity kind.
+    public var entity: AuditEntity?
+    /// Only records of this record (a participant's internal id for participant data).
+    public var entityID: String?
+    /// Only item-value records whose field starts with this path (`SCREENING/F_VITALS/` for a form,
+    /// `SCREENING/F_VITALS/WEIGHT` for an item and its parts).
+    public var fieldPrefix: String?
+    /// Only records made by this user name.
+    public var username: String?
+    /// Only records at or after this UTC instant (ISO 8601 text as stored).
+    public var from: String?
+    /// Only records before this UTC instant.
+    public var before: String?
+    /// Only participant records of these sites, and no account or authentication records (nil = every site).
+    public var sites: [SiteID]?
+
+    /// Creates a filter; every criterion is optional.
+    public init(entity: AuditEntity? = nil, entityID: String? = nil, fieldPrefix: String? = nil, username: String? = nil,
+                from: String? = nil, before: String? = nil, sites: [SiteID]? = nil) {
+        self.entity = entity
+        self.entityID = entityID
+        self.fieldPrefix = fieldPrefix
+        self.username = username
+        self.from = from
+        self.before = before
+        self.sites = sites
+    }
+}

@@ -1,0 +1,70 @@
+import CartaModel
+import Foundation
+import SQLKit
+
+extension CartaStore {
+    /// One page of the audit records matching `filter`: oldest first after the cursor `after` (API), or
+    /// newest first from `offset` (the web review). `nextAfter` is the next page's cursor (oldest-first only).
+    ///
+    /// Source: issue 7 scope 8 (filters; paging); scope 1 (a site-bound user sees only records of their
+    /// sites' participants, and no account records).
+    public func auditSearch(_ filter: AuditFilter, after: Int? = nil, newestFirstOffset: Int? = nil,
+                            limit: Int) async throws -> (events: [AuditEvent], nextAfter: Int?) {
+        let limit = max(1, limit)
+        let condition = Self.condition(filter)
+        let rows = try await read { db in
+            var sql: SQLQueryString = "SELECT * FROM audit_events WHERE \(condition)"
+            if let after { sql = "\(sql) AND seq > \(bind: after)" }
+            if let offset = newestFirstOffset {
+                sql = "\(sql) ORDER BY seq DESC LIMIT \(literal: limit) OFFSET \(literal: max(0, offset))"
+            } else {
+                sql = "\(sql) ORDER BY seq LIMIT \(literal: limit + 1)"
+            }
+            return try await db.raw(sql).all().map(Self.auditEvent(from:))
+        }
+        if newestFirstOffset != nil { return (rows, nil) }
+        let page = Array(rows.prefix(limit))
+        return (page, rows.count > limit ? page.last?.seq : nil)
+    }
+
+    /// How many audit records match `filter`.
+    ///
+    /// Source: issue 7 scope 8.
+    public func auditCount(_ filter: AuditFilter) async throws -> Int {
+        let condition = Self.condition(filter)
+        return try await read { db in
+            try await db.raw("SELECT COUNT(*) AS n FROM audit_events WHERE \(condition)").first()?
+                .decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
+    /// The WHERE condition of a filter, every value bound.
+    static func condition(_ f: AuditFilter) -> SQLQueryString {
+        var parts: [SQLQueryString] = ["1 = 1"]
+        if let e = f.entity { parts.append("entity = \(bind: e.rawValue)") }
+        if let id = f.entityID { parts.append("entity_id = \(bind: id)") }
+        if let prefix = f.fieldPrefix {
+            // A prefix match without LIKE wildcards: the field's first characters equal the prefix.
+            parts.append("entity = \(bind: AuditEntity.itemValue.rawValue) AND SUBSTR(field, 1, \(literal: prefix.count)) = \(bind: prefix)")
+        }
+        if let u = f.username { parts.append("username = \(bind: u)") }
+        if let from = f.from { parts.append("at >= \(bind: from)") }
+        if let before = f.before { parts.append("at < \(bind: before)") }
+        if let sites = f.sites {
+            if sites.isEmpty {
+                parts.append("1 = 0")
+            } else {
+                let ids: [any Encodable & Sendable] = sites.map(\.rawValue)
+                let participantEntities: [any Encodable & Sendable] = [AuditEntity.participant, .participantIdentity, .itemValue].map(\.rawValue)
+                parts.append("""
+                    ((entity IN (\(binds: participantEntities)) AND entity_id IN (SELECT id FROM participants WHERE site_id IN (\(binds: ids)))) \
+                    OR (entity = \(bind: AuditEntity.eligibilityDecision.rawValue) AND entity_id IN (SELECT d.id FROM eligibility_decisions d \
+                    JOIN participants p ON p.id = d.participant_id WHERE p.site_id IN (\(binds: ids)))))
+                    """)
+            }
+        }
+        var out: SQLQueryString = "(\(parts[0]))"
+        for p in parts.dropFirst() { out = "\(out) AND (\(p))" }
+        return out
+    }
+}

@@ -1,0 +1,105 @@
+import CartaCore
+import CartaModel
+import CartaStore
+import CartaStudy
+import Foundation
+
+/// The audit trail as a reviewer reads it: filtered by participant, form or item, user and site-calendar
+/// dates, restricted to the reviewer's sites, with readable labels instead of internal paths.
+///
+/// Source: issue 7 scope 8 ("an audit view with filters … export with readable labels"); standards.md
+/// R-AT-4 (human-interpretable: labels, not only OIDs; times with offset), R-AT-5 (review by subject,
+/// form, user, date); issue 7 scope 1 (site scope applies to the audit trail too).
+public struct AuditReview: Sendable {
+    public let store: CartaStore
+    public let study: Study
+    public let clock: SiteClock
+    let screening: ScreeningService
+
+    public init(store: CartaStore, study: Study, clock: SiteClock, screening: ScreeningService) {
+        self.store = store
+        self.study = study
+        self.clock = clock
+        self.screening = screening
+    }
+
+    /// What a reviewer asks for, as typed (every field optional).
+    public struct Criteria: Sendable, Equatable {
+        public var subjectID: String?
+        public var formOID: String?
+        public var itemOID: String?
+        public var username: String?
+        /// First site-calendar day, `YYYY-MM-DD`.
+        public var from: String?
+        /// Last site-calendar day, `YYYY-MM-DD` (inclusive).
+        public var to: String?
+
+        public init(subjectID: String? = nil, formOID: String? = nil, itemOID: String? = nil, username: String? = nil,
+                    from: String? = nil, to: String? = nil) {
+            func clean(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
+            self.subjectID = clean(subjectID); self.formOID = clean(formOID); self.itemOID = clean(itemOID)
+            self.username = clean(username); self.from = clean(from); self.to = clean(to)
+        }
+    }
+
+    /// The store filter for `criteria` as `principal` may see it; bad criteria are refused by field.
+    public func filter(_ criteria: Criteria, by principal: Principal) async throws -> AuditFilter {
+        try principal.require(.readAudit)
+        var f = AuditFilter(sites: principal.user.sites.listed)
+        var problems: [WorkflowError.FieldProblem] = []
+        if let s = criteria.subjectID {
+            f.entityID = try await screening.participant(SubjectID(s), by: principal).id.rawValue
+        }
+        if let formOID = criteria.formOID {
+            if let form = study.form(formOID) {
+                f.fieldPrefix = "\(EventOID.screening)/\(form.oid)/"
+                if let item = criteria.itemOID {
+                    if form.items.contains(where: { $0.oid == item }) { f.fieldPrefix = "\(EventOID.screening)/\(form.oid)/\(item)" } else {
+                        problems.append(.init(field: "item", message: "Form \(formOID) has no item \(item)."))
+                    }
+                }
+            } else {
+                problems.append(.init(field: "form", message: "The study has no form \(formOID)."))
+            }
+        } else if criteria.itemOID != nil {
+            problems.append(.init(field: "item", message: "Choose the form of the item too."))
+        }
+        f.username = criteria.username
+        for (field, text, isEnd) in [("from", criteria.from, false), ("to", criteria.to, true)] {
+            guard let text else { continue }
+            guard let day = ClinicalDate(iso: text) else {
+                problems.append(.init(field: field, message: "\(field) must be a date YYYY-MM-DD (got \"\(text)\").")); continue
+            }
+            // Site-calendar days: from the start of `from` to the end of `to`, as UTC instants.
+            let start = startOfDay(isEnd ? day.adding(days: 1) : day)
+            if isEnd { f.before = StoreTimestamp.string(start) } else { f.from = StoreTimestamp.string(start) }
+        }
+        guard problems.isEmpty else { throw WorkflowError.invalidInput(problems) }
+        return f
+    }
+
+    func startOfDay(_ day: ClinicalDate) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = clock.timeZone
+        return calendar.date(from: DateComponents(year: day.year, month: day.month, day: day.day)) ?? Date(timeIntervalSince1970: 0)
+    }
+
+    /// A readable name for an audited field: item paths become "Form › Item (part)".
+    public func fieldLabel(_ event: AuditEvent) -> String {
+        guard event.entity == .itemValue else { return event.field.replacingOccurrences(of: "_", with: " ") }
+        let pieces = event.field.split(separator: ":", maxSplits: 1).map(String.init)
+        let path = pieces[0].split(separator: "/").map(String.init)
+        guard path.count >= 3, let form = study.form(path[1]) else { return event.field }
+        let item = form.items.first { $0.oid == path[2].split(separator: "[").first.map(String.init) ?? path[2] }
+        let part = pieces.count > 1 ? ItemValuePart(rawValue: pieces[1]) : nil
+        let partLabel: String? = switch part {
+        case .unit: "unit"
+        case .standard: "standardised value"
+        case .standardUnit: "standard unit"
+        case .lln: "lower limit of normal"
+        case .uln: "upper limit of normal"
+        case nil: nil
+        }
+        return "\(form.name) › \(item?.label ?? path[2])" + (partLabel.map { " (\($0))" } ?? "")
+    }
+}

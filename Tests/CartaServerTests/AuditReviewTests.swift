@@ -1,0 +1,92 @@
+import CartaModel
+@testable import CartaServer
+@_spi(Testing) import CartaStore
+import CartaStudy
+import CartaTestSupport
+import CartaTrial
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// Audit review: filters, site scope, readable labels and the CSV export.
+/// Source: issue 7 scope 8 ("an audit view with filters (participant, form, field, user, date range) …
+/// export with readable labels") and scope 1 (users see only their sites); standards.md R-AT-4, R-AT-5.
+@Suite("Audit review")
+struct AuditReviewTests {
+    @Test(arguments: TestDatabase.engines)
+    func siteBoundReviewersSeeOnlyTheirSitesRecords(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine, study: try SiteScopeTests.twoSiteStudy()) { server, client in
+            let suzhou = try await SiteScopeTests.user(server, "cora-sz", .coordinator, .only(["SUZHOU"]))
+            let wuxi = try await SiteScopeTests.user(server, "mona-wx", .monitor, .only(["WUXI"]))
+            _ = try await SiteScopeTests.user(server, "dana", .dataManager, .all)
+            let a = try await server.services.screening.register(fullName: "Ada Lovelace", dateOfBirth: "1980-05-17",
+                                                                 hospitalNumber: "H-1", siteID: nil, by: suzhou)
+            let b = try await server.services.screening.register(fullName: "Grace Hopper", dateOfBirth: "1970-12-09",
+                                                                 hospitalNumber: "H-2", siteID: "WUXI", by: try await server.principal(.coordinator))
+            #expect(wuxi.user.sites == .only(["WUXI"]))
+            let monitor = try await client.token(username: "mona-wx", password: SiteScopeTests.password)
+            let r = try await client.api(.get, "/api/v1/audit", token: monitor)
+            #expect(r.status == .ok, "\(r.text)")
+            let events = try #require(r.json?["events"]?.array)
+            #expect(!events.isEmpty && events.allSatisfy { $0["entityID"]?.string == b.id.rawValue }, "only the WUXI participant's records")
+            #expect(!r.text.contains(a.id.rawValue) && !r.text.contains("\"entity\":\"user\"") && !r.text.contains("authentication"))
+            let session = try await client.webSignIn(username: "mona-wx", password: SiteScopeTests.password, server: server)
+            let page = try await client.webGet("/audit", session: session)
+            #expect(page.status == .ok && page.text.contains(b.subjectID.rawValue) && !page.text.contains(a.subjectID.rawValue))
+            let csv = try await client.webGet("/audit.csv", session: session)
+            #expect(csv.status == .ok && csv.text.contains(b.subjectID.rawValue) && !csv.text.contains(a.subjectID.rawValue))
+            // A study-wide reviewer sees both, and the account records.
+            let manager = try await client.token(username: "dana", password: SiteScopeTests.password)
+            let all = try await client.api(.get, "/api/v1/audit?limit=500", token: manager)
+            #expect(all.text.contains(a.id.rawValue) && all.text.contains(b.id.rawValue) && all.text.contains("\"entity\":\"user\""))
+        }
+    }
+
+    @Test func filtersLabelsAndCSV() async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.enterEligibleData(try await server.register().subjectID)
+            let coordinator = try await server.principal(.coordinator)
+            _ = try await server.services.screening.saveForms(
+                subjectID: p.subjectID, forms: ["F_VITALS": ["WEIGHT": RawEntry(value: "69", unit: "kg",
+                    reason: ChangeReason(code: .other, text: "=HYPERLINK(\"http://evil.example\",\"x\")"))]],
+                expectedVersion: p.version, by: coordinator)
+            let token = try await client.token(.monitor)
+            let weight = try await client.api(.get, "/api/v1/audit?subjectID=\(p.subjectID)&form=F_VITALS&item=WEIGHT", token: token)
+            let fields = try #require(weight.json?["events"]?.array).compactMap { $0["field"]?.string }
+            #expect(!fields.isEmpty && fields.allSatisfy { $0.hasPrefix("SCREENING/F_VITALS/WEIGHT") }, "\(fields)")
+            let byUser = try await client.api(.get, "/api/v1/audit?user=investigator", token: token)
+            #expect(try #require(byUser.json?["events"]?.array).allSatisfy { $0["username"] == "investigator" })
+            let future = try await client.api(.get, "/api/v1/audit?from=2999-01-01", token: token)
+            #expect(future.json?["events"]?.array?.isEmpty == true)
+            expectErrorShape(try await client.api(.get, "/api/v1/audit?from=2026-02-30", token: token), .unprocessableContent, field: "from")
+            expectErrorShape(try await client.api(.get, "/api/v1/audit?form=F_NOPE", token: token), .unprocessableContent, field: "form")
+
+            let session = try await client.webSignIn(.monitor, server: server)
+            let page = try await client.webGet("/audit?subject=\(p.subjectID)&form=F_VITALS&item=WEIGHT", session: session)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("Performance status and vital signs › Body weight"), "readable label")
+            #expect(page.text.contains("Other (say what) — =HYPERLINK"), "the reason is spelled out")
+            #expect(page.text.contains(#"href="/audit.csv?subject=\#(p.subjectID)&amp;form=F_VITALS&amp;item=WEIGHT""#))
+            let refused = try await client.webGet("/audit?from=yesterday", session: session)
+            #expect(refused.status == .unprocessableContent && refused.text.contains("audit-filter-error"))
+
+            let csv = try await client.webGet("/audit.csv?subject=\(p.subjectID)&form=F_VITALS&item=WEIGHT", session: session)
+            #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)
+            let lines = csv.text.split(separator: "\r\n").map(String.init)
+            #expect(lines.first == String(AuditCSVHeader.text.dropLast()))
+            let change = try #require(lines.first { $0.contains(",69,") })
+            #expect(change.contains("Performance status and vital signs › Body weight,SCREENING/F_VITALS/WEIGHT,70,69,other,"))
+            #expect(change.hasSuffix(#",other,"Other (say what) — =HYPERLINK(""http://evil.example"",""x"")""#),
+                    "quoted per RFC 4180: \(change)")
+            // Cells a spreadsheet would run as formulas are neutralised (OWASP CSV injection).
+            #expect(AuditCSV.cell("=1+1") == "'=1+1" && AuditCSV.cell("@SUM(A1)") == "'@SUM(A1)" && AuditCSV.cell("-2") == "'-2")
+            #expect(AuditCSV.cell("=A1,B1") == "\"'=A1,B1\"" && AuditCSV.cell("120") == "120")
+        }
+    }
+}
+
+/// The CSV header as the server writes it (kept here so the test fails if the columns change unnoticed).
+enum AuditCSVHeader {
+    static let text = "seq,time_utc,user,source,subject_id,entity,entity_id,field,field_path,old_value,new_value,reason_code,reason\r\n"
+}
