@@ -29,9 +29,9 @@ extension CartaStore {
         let record = SessionRecord(id: Self.tokenHash(token), userID: userID, csrfToken: csrfToken,
                                    createdAt: now(), expiresAt: StoreTimestamp.truncated(expiresAt))
         try await write { db in
-            try await db.insert(into: "sessions").columns("id", "user_id", "csrf_token", "created_at", "expires_at")
+            try await db.insert(into: "sessions").columns("id", "user_id", "csrf_token", "created_at", "expires_at", "last_seen_at")
                 .values(record.id, userID.rawValue, csrfToken, StoreTimestamp.string(record.createdAt),
-                        StoreTimestamp.string(record.expiresAt))
+                        StoreTimestamp.string(record.expiresAt), StoreTimestamp.string(record.createdAt))
                 .run()
         }
         return record
@@ -113,19 +113,91 @@ extension CartaStore {
     /// The user and unexpired session for the cookie `token` in one statement, or `nil`.
     ///
     /// Source: issue 2 scope 5; issue 6 scope 7 (one query per authenticated request, not two).
-    public func sessionUser(token: String, now: Date) async throws -> (User, SessionRecord)? {
+    public func sessionUser(token: String, now: Date, idleTimeout: TimeInterval = .infinity) async throws -> (User, SessionRecord)? {
         let id = Self.tokenHash(token)
         let nowText = StoreTimestamp.string(now)
+        // Idle sessions end too: last used before `now − idleTimeout` (OWASP Session Management).
+        let idleText = StoreTimestamp.string(idleTimeout.isFinite ? now.addingTimeInterval(-idleTimeout) : Date(timeIntervalSince1970: 0))
         return try await read { db in
             guard let row = try await db.raw("""
-                SELECT u.*, s.csrf_token AS s_csrf_token, s.created_at AS s_created_at, s.expires_at AS s_expires_at
+                SELECT u.*, s.csrf_token AS s_csrf_token, s.created_at AS s_created_at, s.expires_at AS s_expires_at,
+                       s.last_seen_at AS s_last_seen_at
                 FROM sessions s JOIN users u ON u.id = s.user_id
-                WHERE s.id = \(bind: id) AND s.expires_at > \(bind: nowText)
+                WHERE s.id = \(bind: id) AND s.expires_at > \(bind: nowText) AND s.last_seen_at > \(bind: idleText)
                 """).first() else { return nil }
             let user = try Self.user(from: row)
-            return (user, SessionRecord(id: id, userID: user.id, csrfToken: try row.decode(column: "s_csrf_token", as: String.self),
-                                        createdAt: try Self.date(row, "s_created_at"), expiresAt: try Self.date(row, "s_expires_at")))
+            var record = SessionRecord(id: id, userID: user.id, csrfToken: try row.decode(column: "s_csrf_token", as: String.self),
+                                       createdAt: try Self.date(row, "s_created_at"), expiresAt: try Self.date(row, "s_expires_at"))
+            record.lastSeenAt = try Self.date(row, "s_last_seen_at")
+            return (user, record)
         }
+    }
+
+    /// Records that a session was used now (the idle clock restarts); no audit record, no data change.
+    ///
+    /// Source: issue 7 scope 2 (idle timeout).
+    public func touchSession(id: String, at now: Date) async throws {
+        let nowText = StoreTimestamp.string(now)
+        try await write { db in
+            try await db.update("sessions").set("last_seen_at", to: nowText).where("id", .equal, id).run()
+        }
+    }
+
+    /// The unexpired API tokens of a user, newest first (their hashes identify them; the tokens are never stored).
+    ///
+    /// Source: issue 7 scope 2 ("API tokens that can be listed, expire and be revoked").
+    public func apiTokens(userID: UserID, now: Date) async throws -> [APITokenRecord] {
+        let nowText = StoreTimestamp.string(now)
+        return try await read { db in
+            try await db.select().column("*").from("api_tokens").where("user_id", .equal, userID.rawValue)
+                .where("expires_at", .greaterThan, nowText).orderBy("created_at", .descending).all().map { row in
+                    APITokenRecord(tokenHash: try row.decode(column: "token_hash", as: String.self), userID: userID,
+                                   createdAt: try Self.date(row, "created_at"), expiresAt: try Self.date(row, "expires_at"))
+                }
+        }
+    }
+
+    /// Revokes one API token of a user by its hash, audited; false when the user has no such token.
+    ///
+    /// Source: issue 7 scope 2.
+    public func revokeAPIToken(hash: String, userID: UserID, username: String, actor: AuditActor, at date: Date) async throws -> Bool {
+        let at = StoreTimestamp.string(StoreTimestamp.truncated(date))
+        return try await write { db in
+            guard try await db.select().column("token_hash").from("api_tokens").where("token_hash", .equal, hash)
+                .where("user_id", .equal, userID.rawValue).first() != nil else { return false }
+            try await db.delete(from: "api_tokens").where("token_hash", .equal, hash).run()
+            try await Self.appendAudit(db, actor: actor, at: at, reason: nil, [
+                AuditChange(entity: .authentication, entityID: username, field: "api_token_revoked", oldValue: nil,
+                            newValue: String(hash.prefix(12))),
+            ])
+            return true
+        }
+    }
+
+    /// Ends every web session and revokes every API token of a user ("sign out everywhere"), audited
+    /// with how many were ended; `reason` says why (an admin's deactivation or reset, or the user).
+    ///
+    /// Source: issue 7 scope 2 ("sign-out everywhere").
+    public func endAllSessions(userID: UserID, username: String, actor: AuditActor, reason: String?, at date: Date) async throws -> Int {
+        let at = StoreTimestamp.string(StoreTimestamp.truncated(date))
+        return try await write { db in
+            let n = try await Self.countSessionsAndTokens(db, userID)
+            try await db.delete(from: "sessions").where("user_id", .equal, userID.rawValue).run()
+            try await db.delete(from: "api_tokens").where("user_id", .equal, userID.rawValue).run()
+            try await Self.appendAudit(db, actor: actor, at: at, reason: reason, [
+                AuditChange(entity: .authentication, entityID: username, field: "signed_out_everywhere", oldValue: nil,
+                            newValue: "\(n) session(s) and token(s) ended"),
+            ])
+            return n
+        }
+    }
+
+    static func countSessionsAndTokens(_ db: any SQLDatabase, _ userID: UserID) async throws -> Int {
+        let s = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("sessions")
+            .where("user_id", .equal, userID.rawValue).first()?.decode(column: "n", as: Int.self) ?? 0
+        let t = try await db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("api_tokens")
+            .where("user_id", .equal, userID.rawValue).first()?.decode(column: "n", as: Int.self) ?? 0
+        return s + t
     }
 
     /// The user owning an unexpired API bearer `token`, in one statement, or `nil`.

@@ -15,4 +15,6 @@ public struct SessionRecord: Sendable, Equatable {
     public var createdAt: Date
     /// Expiry time (UTC).
     public var expiresAt: Date
+    /// When the session was last used (the idle timeout counts from here).
+    public var lastSeenAt: Date? = nil
 }

@@ -13,6 +13,8 @@ public struct AccountService: Sendable {
     public let store: CartaStore
     public let bcryptCost: UInt8
     public let lifetime: TimeInterval
+    /// A web session unused this long ends (issue 7 scope 2: default 30 minutes).
+    public var idleTimeout: TimeInterval = 30 * 60
     // A valid bcrypt hash at the configured cost, used only to equalise timing for unknown users.
     let dummyHash: String
 
@@ -153,8 +155,15 @@ public struct AccountService: Sendable {
     }
 
     /// The user and session for a cookie token, if valid and unexpired (one statement).
+    ///
+    /// A session unused for `idleTimeout` has ended; a used one restarts its idle clock, written at most
+    /// once a minute so that browsing stays a read.
     public func session(token: String) async throws -> (User, SessionRecord)? {
-        guard let (user, record) = try await store.sessionUser(token: token, now: clock.now), user.active else { return nil }
+        let now = clock.now
+        guard let (user, record) = try await store.sessionUser(token: token, now: now, idleTimeout: idleTimeout), user.active else { return nil }
+        if let seen = record.lastSeenAt, now.timeIntervalSince(seen) > 60 {
+            try await store.touchSession(id: record.id, at: now)
+        }
         return (user, record)
     }
 

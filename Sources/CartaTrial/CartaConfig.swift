@@ -16,6 +16,8 @@ public struct CartaConfig: Sendable {
     public var bcryptCost: UInt8
     /// Lifetime of a web session or API token.
     public var sessionLifetime: TimeInterval
+    /// A web session unused this long ends (issue 7 scope 2; OWASP: 15–30 minutes for sensitive data).
+    public var sessionIdleTimeout: TimeInterval = 30 * 60
     /// The audit key file (`--audit-key`, `CARTA_AUDIT_KEY_FILE`); nil: beside an SQLite database, required for PostgreSQL.
     public var auditKeyFile: String?
     /// The audit head witness file (`--audit-witness`, `CARTA_AUDIT_WITNESS_FILE`); nil: the engine's default.

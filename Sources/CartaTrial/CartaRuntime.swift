@@ -32,7 +32,9 @@ public struct CartaRuntime: Sendable {
         self.study = study
         self.clock = clock
         self.screening = ScreeningService(store: store, study: study, clock: clock)
-        self.accounts = AccountService(store: store, bcryptCost: config.bcryptCost, lifetime: config.sessionLifetime, clock: clock)
+        var accounts = AccountService(store: store, bcryptCost: config.bcryptCost, lifetime: config.sessionLifetime, clock: clock)
+        accounts.idleTimeout = config.sessionIdleTimeout
+        self.accounts = accounts
         self.audit = AuditReview(store: store, study: study, clock: clock, screening: screening)
     }
 

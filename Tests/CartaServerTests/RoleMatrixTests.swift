@@ -23,8 +23,9 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(method.rawValue) \(template)" }
 
-    func path(_ p: Participant) -> String {
+    func path(_ p: Participant, token: String? = nil) -> String {
         template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue)
+            .replacingOccurrences(of: "{id}", with: token.map(CartaStore.tokenHash) ?? "no-token")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
     }
 
@@ -59,6 +60,12 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             ["version": .number(Double(p.version)), "reasons": ["withdrew consent"]] },
         .init(method: .get, template: "/api/v1/audit", permission: .readAudit, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/audit/verify", permission: .readAudit, success: .ok) { _, _ in nil },
+        // Issue 7 scope 2: every signed-in user manages their own tokens, sessions and password.
+        .init(method: .get, template: "/api/v1/tokens", permission: nil, success: .ok) { _, _ in nil },
+        .init(method: .delete, template: "/api/v1/tokens/{id}", permission: nil, success: .noContent) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/me/sign-out-everywhere", permission: nil, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/me/password", permission: nil, success: .noContent) { c, _ in
+            ["currentPassword": .string(c.password), "newPassword": "a new pass phrase 2026"] },
     ]
 
     /// Routes open to everybody (sign-in and the API description).
@@ -146,7 +153,7 @@ struct RoleMatrixTests {
             let p = try await server.participant(forRoute: route.template)
             let token = try await client.token(caller)
             let before = try await server.snapshot()
-            let r = try await client.api(route.method, route.path(p), token: token, json: route.body(caller, p))
+            let r = try await client.api(route.method, route.path(p, token: token), token: token, json: route.body(caller, p))
             if caller == .anonymous {
                 expectErrorShape(r, .unauthorized, code: "unauthorized")
             } else if route.allows(caller) {

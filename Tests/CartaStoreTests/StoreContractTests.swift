@@ -529,7 +529,10 @@ struct StoreContractTests {
             let reader = engine == .sqlite ? try await CartaStore.open(store.url) : store
             let ines = try #require(try await reader.user(username: "ines"))
             #expect(ines.id == "u-1" && ines.role == .investigator && ines.sites == .all)
-            #expect(try await reader.tableContents("sessions", orderBy: "id") == before)
+            // The session survives unchanged; migration 0008 adds when it was last used (= created).
+            let after = try await reader.tableContents("sessions", orderBy: "id")
+            #expect(after.map { $0.filter { !$0.hasPrefix("last_seen_at=") } } == before)
+            #expect(after.first?.contains("last_seen_at=2026-01-01T00:00:00.000Z") == true)
             let sam = try await store.createUser(username: "sam", displayName: "Sam", role: .sponsorViewer, sites: .only(["SUZHOU"]),
                                                  passwordHash: "$2b$04$hash", actor: Fixtures.cliActor)
             #expect(try await reader.user(id: sam.id)?.sites == .only(["SUZHOU"]))

@@ -157,6 +157,36 @@ enum OpenAPIDocument {
             "properties": {"token": {"type": "string"}, "expiresInSeconds": {"type": "integer"}}}}}},
           "401": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}
         }
+      },
+      "get": {
+        "summary": "Your unexpired API tokens (ids are SHA-256 hashes; tokens themselves are never stored)",
+        "responses": {"200": {"description": "Tokens", "content": {"application/json": {"schema": {"type": "object", "required": ["tokens"],
+          "properties": {"tokens": {"type": "array", "items": {"type": "object", "required": ["id", "createdAt", "expiresAt"],
+            "properties": {"id": {"type": "string"}, "createdAt": {"type": "string", "format": "date-time"},
+              "expiresAt": {"type": "string", "format": "date-time"}}}}}}}}}}
+      }
+    },
+    "/api/v1/tokens/{id}": {
+      "delete": {
+        "summary": "Revoke one of your API tokens (audited)",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {"204": {"description": "Revoked"}}
+      }
+    },
+    "/api/v1/me/sign-out-everywhere": {
+      "post": {
+        "summary": "End every web session and revoke every API token of your account, this one included (audited)",
+        "responses": {"200": {"description": "How many were ended", "content": {"application/json": {"schema": {"type": "object",
+          "required": ["ended"], "properties": {"ended": {"type": "integer"}}}}}}}
+      }
+    },
+    "/api/v1/me/password": {
+      "post": {
+        "summary": "Change your password (the current one is checked; every session and token ends)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+          "required": ["currentPassword", "newPassword"],
+          "properties": {"currentPassword": {"type": "string"}, "newPassword": {"type": "string", "minLength": 12}}}}}},
+        "responses": {"204": {"description": "Changed"}}
       }
     },
     "/api/v1/me": {
