@@ -17,6 +17,9 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     /// Authentication of an account: sign-in, failed sign-in, lockout, sign-out, API token issued,
     /// failed signature password. The entity id is the canonical user name tried.
     case authentication
+    /// A data lock (database, casebook or form): locked and unlocked, each with its reason. The entity
+    /// id is the lock's id.
+    case lock
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

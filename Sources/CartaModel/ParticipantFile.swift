@@ -17,6 +17,8 @@ public struct ParticipantFile: Sendable, Equatable {
     public var identity: ParticipantIdentity?
     /// The most recent signed eligibility decision.
     public var latestDecision: EligibilityDecision?
+    /// The standing database or casebook lock covering this participant, if any (issue 7 scope 7).
+    public var lock: DataLock? = nil
     /// Every stored value, ordered by event, form, item and repeat key.
     public var values: [ItemValue]
     /// The audit history of the values, oldest first; empty unless requested.

@@ -8,7 +8,7 @@
 /// sponsor and statistician see pseudonymised data only — GDPR Art. 25, 89).
 public enum Permission: String, Sendable, CaseIterable {
     case readStudyData, readIdentity, registerParticipant, enterData, attestEligibility, signEligibility, enrol,
-         manageUsers, readAudit, compute
+         manageUsers, readAudit, compute, lockData
 
     /// The roles granted this permission.
     public var roles: Set<UserRole> {
@@ -19,6 +19,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readIdentity, .registerParticipant, .enterData, .enrol: return clinical
         case .attestEligibility, .signEligibility: return investigators
         case .manageUsers: return [.admin]
+        case .lockData: return [.dataManager]
         case .readAudit: return clinical.union([.admin, .dataManager, .monitor, .auditor])
         }
     }
@@ -38,6 +39,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageUsers: return "Manage user accounts"
         case .readAudit: return "Read and verify the audit trail"
         case .compute: return "Use the clinical calculators"
+        case .lockData: return "Lock and unlock a form, a casebook or the database (signed, with a reason)"
         }
     }
 
@@ -54,6 +56,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .manageUsers: return "Only an administrator can manage user accounts."
         case .readAudit: return "Your role cannot read the audit trail."
         case .compute: return "Sign in to use the calculators."
+        case .lockData: return "Only a data manager can lock or unlock data."
         }
     }
 }

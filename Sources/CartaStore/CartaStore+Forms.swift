@@ -19,6 +19,7 @@ extension CartaStore {
         }
         return try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: allowed,
                                            action: "change \(eventOID) data", reason: reason, actor: actor) { m in
+            try await Self.refuseIfLocked(m.db, participant: m.before, forms: forms.map(\.formOID))
             for (formOID, values) in forms {
                 for input in values {
                     m.record(try await Self.upsertItem(m.db, participantID, ItemAddress(

@@ -61,12 +61,18 @@ extension CartaStore {
         SELECT p.*, i.date_of_birth AS i_date_of_birth\(includeIdentity ? ", i.full_name AS i_full_name, i.hospital_number AS i_hospital_number" : ""),
                d.id AS d_id, d.decision AS d_decision, d.criteria_snapshot AS d_criteria_snapshot, d.signed_by AS d_signed_by,
                d.signer_name AS d_signer_name, d.signed_at AS d_signed_at, d.meaning AS d_meaning,
-               d.participant_version AS d_participant_version, d.content_sha256 AS d_content_sha256
+               d.participant_version AS d_participant_version, d.content_sha256 AS d_content_sha256,
+               l.id AS l_id, l.scope AS l_scope, l.form_oid AS l_form_oid, l.locked_by_name AS l_locked_by_name,
+               l.locked_at AS l_locked_at, l.reason AS l_reason
         FROM participants p
         LEFT JOIN participant_identities i ON i.participant_id = p.id
         LEFT JOIN eligibility_decisions d ON d.id = (
             SELECT e.id FROM eligibility_decisions e WHERE e.participant_id = p.id
             ORDER BY e.signed_at DESC, e.participant_version DESC LIMIT 1)
+        LEFT JOIN locks l ON l.id = (
+            SELECT k.id FROM locks k WHERE k.unlocked_at IS NULL
+              AND (k.scope = 'database' OR (k.scope = 'participant' AND k.participant_id = p.id))
+            ORDER BY k.locked_at LIMIT 1)
         """
     }
 
@@ -97,7 +103,15 @@ extension CartaStore {
                 participantVersion: try row.decode(column: "d_participant_version", as: Int.self),
                 contentHash: try row.decode(column: "d_content_sha256", as: String?.self))
         }
-        return ParticipantFile(participant: p, dateOfBirth: dob, identity: identity, latestDecision: decision, values: [])
+        var file = ParticipantFile(participant: p, dateOfBirth: dob, identity: identity, latestDecision: decision, values: [])
+        if let lid = try row.decode(column: "l_id", as: String?.self),
+           let scope = DataLock.Scope(rawValue: try row.decode(column: "l_scope", as: String.self)) {
+            file.lock = DataLock(id: lid, scope: scope, participantID: scope == .database ? nil : p.id,
+                                 formOID: try row.decode(column: "l_form_oid", as: String?.self).map { FormOID($0) },
+                                 lockedByName: try row.decode(column: "l_locked_by_name", as: String.self),
+                                 lockedAt: try date(row, "l_locked_at"), reason: try row.decode(column: "l_reason", as: String.self))
+        }
+        return file
     }
 }
 

@@ -14,6 +14,7 @@ extension CartaStore {
         let at = now()
         let atText = StoreTimestamp.string(at)
         return try await write { db in
+            try await Self.refuseIfLocked(db, participant: nil)
             let maxRow = try await db.select().column(SQLFunction("MAX", args: SQLColumn("sequence_number")), as: "m")
                 .from("participants").where("study_id", .equal, studyID.rawValue).first()
             let next = (try maxRow?.decode(column: "m", as: Int?.self) ?? 0) + 1

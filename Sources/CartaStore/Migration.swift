@@ -28,6 +28,7 @@ public struct Migration: Sendable {
         Migration("0006_roles_sites_signatures", apply: Migration_0006_roles_sites_signatures.apply),
         Migration("0007_audit_integrity", apply: Migration_0007_audit_integrity.apply),
         Migration("0008_session_activity", apply: Migration_0008_session_activity.apply),
+        Migration("0009_locks", apply: Migration_0009_locks.apply),
     ]
 }
 

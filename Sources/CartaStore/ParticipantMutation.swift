@@ -58,6 +58,7 @@ extension CartaStore {
         let at = now()
         return try await write { db in
             let p = try await Self.lockedParticipant(db, id, expectedVersion: expectedVersion)
+            try await Self.refuseIfLocked(db, participant: p)
             guard allowed.contains(p.status) else {
                 throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue); cannot \(action)")
             }

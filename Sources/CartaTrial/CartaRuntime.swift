@@ -24,6 +24,8 @@ public struct CartaRuntime: Sendable {
     public let accounts: AccountService
     /// The audit trail as reviewers read it (filters, site scope, labels).
     public let audit: AuditReview
+    /// Data locks (form, casebook, database).
+    public let locks: LockService
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -36,6 +38,7 @@ public struct CartaRuntime: Sendable {
         accounts.idleTimeout = config.sessionIdleTimeout
         self.accounts = accounts
         self.audit = AuditReview(store: store, study: study, clock: clock, screening: screening)
+        self.locks = LockService(store: store, study: study, screening: screening, accounts: accounts)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

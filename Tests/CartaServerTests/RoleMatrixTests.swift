@@ -23,8 +23,9 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(method.rawValue) \(template)" }
 
-    func path(_ p: Participant, token: String? = nil) -> String {
+    func path(_ p: Participant, token: String? = nil, lockID: String? = nil) -> String {
         template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue)
+            .replacingOccurrences(of: "/locks/{id}", with: "/locks/\(lockID ?? "no-lock")")
             .replacingOccurrences(of: "{id}", with: token.map(CartaStore.tokenHash) ?? "no-token")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
     }
@@ -66,6 +67,12 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/api/v1/me/sign-out-everywhere", permission: nil, success: .ok) { _, _ in nil },
         .init(method: .post, template: "/api/v1/me/password", permission: nil, success: .noContent) { c, _ in
             ["currentPassword": .string(c.password), "newPassword": "a new pass phrase 2026"] },
+        // Issue 7 scope 7: only a data manager locks and unlocks; everyone who reads data sees the locks.
+        .init(method: .get, template: "/api/v1/locks", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/locks", permission: .lockData, success: .created) { c, p in
+            ["scope": "participant", "subjectID": .string(p.subjectID.rawValue), "reason": "monitoring visit done", "password": .string(c.password)] },
+        .init(method: .post, template: "/api/v1/locks/{id}/unlock", permission: .lockData, success: .ok) { c, _ in
+            ["reason": "query to resolve", "password": .string(c.password)] },
     ]
 
     /// Routes open to everybody (sign-in and the API description).
@@ -132,7 +139,7 @@ struct RoleMatrixTests {
             .admin: reader.union([.readAudit, .manageUsers]),
             .investigator: investigator, .subInvestigator: investigator,
             .coordinator: clinical,
-            .dataManager: reader.union([.readAudit]), .monitor: reader.union([.readAudit]), .auditor: reader.union([.readAudit]),
+            .dataManager: reader.union([.readAudit, .lockData]), .monitor: reader.union([.readAudit]), .auditor: reader.union([.readAudit]),
             .statistician: reader, .sponsorViewer: reader,
         ]
     }()
@@ -151,9 +158,10 @@ struct RoleMatrixTests {
     func apiRoute(route: APIRouteCase, caller: Caller) async throws {
         try await TestServer.run { server, client in
             let p = try await server.participant(forRoute: route.template)
+            let lockID = route.template.contains("/unlock") ? try await server.lockedForRoute(p) : nil
             let token = try await client.token(caller)
             let before = try await server.snapshot()
-            let r = try await client.api(route.method, route.path(p, token: token), token: token, json: route.body(caller, p))
+            let r = try await client.api(route.method, route.path(p, token: token, lockID: lockID), token: token, json: route.body(caller, p))
             if caller == .anonymous {
                 expectErrorShape(r, .unauthorized, code: "unauthorized")
             } else if route.allows(caller) {

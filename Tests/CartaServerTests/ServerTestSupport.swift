@@ -117,6 +117,12 @@ struct TestServer: Sendable {
             : try await signedEligibleParticipant()
     }
 
+    /// Locks a participant's casebook as the data manager (for the unlock route); returns the lock id.
+    func lockedForRoute(_ p: Participant) async throws -> String {
+        try await services.runtime.locks.lock(.participant, subjectID: p.subjectID, formOID: nil, reason: "locked for the test",
+                                              password: Caller.dataManager.password, by: try await principal(.dataManager)).id
+    }
+
     /// Registers, enters eligible data and has the investigator sign "eligible": ready to enrol.
     func signedEligibleParticipant(_ name: String = "Ada Lovelace") async throws -> Participant {
         let p = try await enterEligibleData(try await register(name).subjectID)
@@ -151,7 +157,7 @@ struct TestServer: Sendable {
     static let tableOrder: [String: String] = [
         "schema_migrations": "name", "users": "id", "sessions": "id", "api_tokens": "token_hash",
         "audit_events": "seq", "audit_chain": "id", "audit_checkpoints": "seq", "participants": "id", "participant_identities": "participant_id",
-        "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id",
+        "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id", "locks": "id",
     ]
 }
 

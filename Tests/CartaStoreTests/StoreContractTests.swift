@@ -23,7 +23,7 @@ struct StoreContractTests {
             let applied = try await store.appliedMigrations()
             #expect(applied.map(\.name) == Migration.all.map(\.name))
             for entry in applied { #expect(StoreTimestamp.date(entry.appliedAt) != nil, "applied_at \(entry.appliedAt)") }
-            #expect(try await store.tableNames() == ["api_tokens", "audit_chain", "audit_checkpoints", "audit_events", "eligibility_decisions", "item_values",
+            #expect(try await store.tableNames() == ["api_tokens", "audit_chain", "audit_checkpoints", "audit_events", "eligibility_decisions", "item_values", "locks",
                                                      "participant_identities", "participants", "schema_migrations",
                                                      "sessions", "users"])
             // A database written by a newer Carta is refused rather than half-understood.

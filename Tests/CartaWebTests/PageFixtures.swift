@@ -120,7 +120,8 @@ enum PageFixtures {
             identity: nil, criteria: full.criteria.filter { $0.result == "met" }, verdict: .eligible("Every criterion met."),
             signature: .init(signedBy: "Dr Ines Investigator", signedAt: "2026-11-25T10:20:00+08:00", decision: "Eligible",
                              meaning: "I have reviewed every criterion and the decision is mine."),
-            screening: .init(subjectId: full.subjectId, version: "9", sections: full.screening!.sections, readOnly: true)
+            screening: .init(subjectId: full.subjectId, version: "9", sections: full.screening!.sections, readOnly: true,
+                             lockedNote: "This casebook is locked by Dana Manager (2026-11-26 09:00 +08:00): SDV complete.")
         )
     }
 

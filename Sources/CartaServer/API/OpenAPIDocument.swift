@@ -36,6 +36,12 @@ enum OpenAPIDocument {
           "screenFailureReasons": {"type": "array", "items": {"type": "string"}}
         }
       },
+      "Lock": {
+        "type": "object", "required": ["id", "scope", "lockedBy", "lockedAt", "reason"],
+        "properties": {"id": {"type": "string"}, "scope": {"type": "string", "enum": ["database", "participant", "form"]},
+          "subjectID": {"type": ["string", "null"]}, "formOID": {"type": ["string", "null"]}, "lockedBy": {"type": "string"},
+          "lockedAt": {"type": "string", "format": "date-time"}, "reason": {"type": "string"}}
+      },
       "ChangeReason": {
         "type": "object", "required": ["code"],
         "description": "Why a saved value changes (required for every change to a saved value; ICH E6(R3) 4.2.4). The item's own reason, else the request's.",
@@ -187,6 +193,30 @@ enum OpenAPIDocument {
           "required": ["currentPassword", "newPassword"],
           "properties": {"currentPassword": {"type": "string"}, "newPassword": {"type": "string", "minLength": 12}}}}}},
         "responses": {"204": {"description": "Changed"}}
+      }
+    },
+    "/api/v1/locks": {
+      "get": {
+        "summary": "Standing data locks at your sites",
+        "responses": {"200": {"description": "Locks", "content": {"application/json": {"schema": {"type": "object", "required": ["locks"],
+          "properties": {"locks": {"type": "array", "items": {"$ref": "#/components/schemas/Lock"}}}}}}}}
+      },
+      "post": {
+        "summary": "Lock a form, a casebook or the database (data manager; password re-entered; reason audited)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
+          "required": ["scope", "reason", "password"],
+          "properties": {"scope": {"type": "string", "enum": ["database", "participant", "form"]}, "subjectID": {"type": "string"},
+            "formOID": {"type": "string"}, "reason": {"type": "string"}, "password": {"type": "string"}}}}}},
+        "responses": {"201": {"description": "Locked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Lock"}}}}}
+      }
+    },
+    "/api/v1/locks/{id}/unlock": {
+      "post": {
+        "summary": "Lift a standing lock (data manager; password re-entered; reason audited)",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason", "password"],
+          "properties": {"reason": {"type": "string"}, "password": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "Unlocked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Lock"}}}}}
       }
     },
     "/api/v1/me": {

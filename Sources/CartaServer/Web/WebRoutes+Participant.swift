@@ -94,12 +94,16 @@ extension CartaServices {
                          conflict: Bool = false, screeningError: String? = nil) async throws -> ParticipantPage.Model {
         let file = try await screening.file(subjectID, by: viewer, identity: true, history: true)
         let evaluation = screening.evaluate(file)
-        return ParticipantPage.build(.init(
+        var pageInput = ParticipantPage.Input(
             file: file, study: study, checklist: screening.checklist(evaluation),
             state: screening.state(file, evaluation: evaluation), role: viewer.user.role, viewerName: viewer.user.displayName,
             siteName: siteName(file.participant.siteID), submitted: submitted, errors: errors, reasons: reasons, conflict: conflict,
             screeningError: screeningError, signatureStanding: screening.signatureStanding(file),
-            viewerNeedsSigningAcknowledgement: viewer.user.signatureAttestedAt == nil))
+            viewerNeedsSigningAcknowledgement: viewer.user.signatureAttestedAt == nil)
+        // Read with the file (no extra statement). A form lock leaves the rest editable (the store refuses
+        // a save of that form); casebook and database locks freeze the page.
+        pageInput.lock = file.lock
+        return ParticipantPage.build(pageInput)
     }
 
     /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.

@@ -32,6 +32,8 @@ extension ParticipantPage {
         public var signatureStanding: SignatureStanding
         /// Whether the viewer has yet to acknowledge that an electronic signature is legally binding.
         public var viewerNeedsSigningAcknowledgement: Bool
+        /// The lock covering this casebook or the database, if any (then nothing can be entered).
+        public var lock: DataLock?
         /// True after a conflict (someone else saved first): the inputs show the values now saved and
         /// each item whose entry differs says what the user had entered; nothing stale is re-posted.
         public var conflict: Bool
@@ -44,6 +46,7 @@ extension ParticipantPage {
                     errors: [String: String] = [:], reasons: [String: TypedReason] = [:], conflict: Bool = false,
                     screeningError: String? = nil, signatureStanding: SignatureStanding = .valid,
                     viewerNeedsSigningAcknowledgement: Bool = false) {
+            self.lock = nil
             self.signatureStanding = signatureStanding
             self.viewerNeedsSigningAcknowledgement = viewerNeedsSigningAcknowledgement
             self.file = file
@@ -102,7 +105,10 @@ extension ParticipantPage {
         }
         let version = String(p.version)
         let subject = p.subjectID.rawValue
-        let canEdit = input.state.mayEnterScreeningData && Permission.enterData.allows(input.role)
+        let canEdit = input.state.mayEnterScreeningData && Permission.enterData.allows(input.role) && input.lock == nil
+        let lockedNote = input.lock.map { l in
+            "\(l.scope == .database ? "The database" : "This casebook") is locked by \(l.lockedByName) (\(WebFormat.dateTime(l.lockedAt))): \(l.reason). Nothing can be changed until a data manager unlocks it."
+        }
         let stored = Dictionary(input.file.values.filter { $0.address.eventOID == .screening }
             .map { ("\($0.address.formOID)/\($0.address.itemOID)", $0) }, uniquingKeysWith: { a, _ in a })
         // History by the value's path (before any ":part" suffix), grouped once for the whole page.
@@ -133,7 +139,8 @@ extension ParticipantPage {
             }, lockedNote: locked ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
         }
         let screening = Screening(
-            subjectId: subject, version: version, sections: sections, screeningError: input.screeningError, readOnly: !canEdit)
+            subjectId: subject, version: version, sections: sections, screeningError: input.screeningError, readOnly: !canEdit,
+            lockedNote: lockedNote)
 
         var signForm: SignForm?
         if Permission.signEligibility.allows(input.role) {

@@ -130,6 +130,7 @@ extension ParticipantPage.Screening: MustacheParent {
         case "screeningError": self.screeningError
         case "readOnly": self.readOnly
         case "sectionsHTML": self.sectionsHTML
+        case "lockedNote": self.lockedNote
         default: nil
         }
     }

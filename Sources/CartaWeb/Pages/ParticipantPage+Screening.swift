@@ -14,12 +14,15 @@ extension ParticipantPage {
         public let screeningError: String?
         /// When true every input is disabled and no save button is shown (read-only roles).
         public let readOnly: Bool
+        /// Why the data are locked (who, when, reason), when a lock covers the casebook or the database.
+        public let lockedNote: String?
         /// The sections as HTML, written once when the model is built (see `sectionsHTML(_:readOnly:)`).
         public let sectionsHTML: String
 
         /// Creates the screening form for a participant.
         public init(subjectId: String, version: String, sections: [FormSection], screeningError: String? = nil,
-                    readOnly: Bool = false) {
+                    readOnly: Bool = false, lockedNote: String? = nil) {
+            self.lockedNote = lockedNote
             action = WebPaths.screening(subjectId)
             self.version = version
             self.sections = sections
