@@ -20,6 +20,12 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     /// A data lock (database, casebook or form): locked and unlocked, each with its reason. The entity
     /// id is the lock's id.
     case lock
+    /// A data query: raised, answered, closed, re-opened, resolved. The entity id is the query's id.
+    case query
+    /// A source-verification mark; the entity id is the participant id, the field the value's path.
+    case sourceVerification = "source_verification"
+    /// An investigator's casebook signature; the entity id is the signature's id.
+    case casebookSignature = "casebook_signature"
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

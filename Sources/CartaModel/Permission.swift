@@ -8,7 +8,7 @@
 /// sponsor and statistician see pseudonymised data only — GDPR Art. 25, 89).
 public enum Permission: String, Sendable, CaseIterable {
     case readStudyData, readIdentity, registerParticipant, enterData, attestEligibility, signEligibility, enrol,
-         manageUsers, readAudit, compute, lockData
+         manageUsers, readAudit, compute, lockData, manageQueries, answerQueries, verifySource, signCasebook
 
     /// The roles granted this permission.
     public var roles: Set<UserRole> {
@@ -20,6 +20,10 @@ public enum Permission: String, Sendable, CaseIterable {
         case .attestEligibility, .signEligibility: return investigators
         case .manageUsers: return [.admin]
         case .lockData: return [.dataManager]
+        case .manageQueries: return [.monitor, .dataManager]
+        case .answerQueries: return clinical
+        case .verifySource: return [.monitor]
+        case .signCasebook: return [.investigator]
         case .readAudit: return clinical.union([.admin, .dataManager, .monitor, .auditor])
         }
     }
@@ -40,6 +44,10 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readAudit: return "Read and verify the audit trail"
         case .compute: return "Use the clinical calculators"
         case .lockData: return "Lock and unlock a form, a casebook or the database (signed, with a reason)"
+        case .manageQueries: return "Raise, close and re-open data queries"
+        case .answerQueries: return "Answer data queries"
+        case .verifySource: return "Mark values verified against source (SDV)"
+        case .signCasebook: return "Sign a participant's whole casebook (password re-entered)"
         }
     }
 
@@ -57,6 +65,10 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readAudit: return "Your role cannot read the audit trail."
         case .compute: return "Sign in to use the calculators."
         case .lockData: return "Only a data manager can lock or unlock data."
+        case .manageQueries: return "Only a monitor or a data manager can raise, close or re-open queries."
+        case .answerQueries: return "Only the site (investigator, sub-investigator or coordinator) answers queries."
+        case .verifySource: return "Only a monitor can mark values verified against source."
+        case .signCasebook: return "Only the investigator can sign the casebook."
         }
     }
 }

@@ -30,7 +30,7 @@ extension CartaStore {
         // The last audit record of each (entity, id, field), found by the database.
         let lastRows = try await db.raw("""
             SELECT a.seq, a.entity, a.entity_id, a.field, a.new_value FROM audit_events a
-            JOIN (SELECT MAX(seq) AS m FROM audit_events WHERE entity IN (\(bind: AuditEntity.participant.rawValue), \(bind: AuditEntity.participantIdentity.rawValue), \(bind: AuditEntity.itemValue.rawValue), \(bind: AuditEntity.user.rawValue), \(bind: AuditEntity.eligibilityDecision.rawValue))
+            JOIN (SELECT MAX(seq) AS m FROM audit_events WHERE entity IN (\(bind: AuditEntity.participant.rawValue), \(bind: AuditEntity.participantIdentity.rawValue), \(bind: AuditEntity.itemValue.rawValue), \(bind: AuditEntity.user.rawValue), \(bind: AuditEntity.eligibilityDecision.rawValue), \(bind: AuditEntity.query.rawValue), \(bind: AuditEntity.sourceVerification.rawValue))
                   GROUP BY entity, entity_id, field) b ON a.seq = b.m
             """).all()
         var audited: [FieldKey: (value: String?, seq: Int)] = [:]
@@ -100,6 +100,13 @@ extension CartaStore {
             put(.eligibilityDecision, id, "content_sha256", try row.decode(column: "content_sha256", as: String?.self))
         }
 
+        for row in try await db.select().column("id").column("status").from("queries").all() {
+            put(.query, try row.decode(column: "id", as: String.self), "status", try row.decode(column: "status", as: String.self))
+        }
+        for mark in try await db.select().column("*").from("sdv_marks").all().map(sourceVerification(from:)) {
+            put(.sourceVerification, mark.participantID.rawValue, mark.address.path, StoreTimestamp.string(mark.valueUpdatedAt))
+        }
+
         var differences: [AuditDataDifference] = []
         for key in Set(stored.keys).union(audited.keys) {
             let last = audited[key]
@@ -123,7 +130,8 @@ extension CartaStore {
         // Entities not listed (authentication, and any added later) carry no stored field to compare.
         let fields: [AuditEntity: Set<String>] = [.participant: participantFields, .participantIdentity: identityFields,
                                                   .user: userFields, .eligibilityDecision: decisionFields]
-        if key.entity == .itemValue { return true }
+        if key.entity == .itemValue || key.entity == .sourceVerification { return true }
+        if key.entity == .query { return key.field == "status" }
         return fields[key.entity]?.contains(key.field) ?? false
     }
 }

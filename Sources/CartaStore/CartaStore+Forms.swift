@@ -10,7 +10,8 @@ extension CartaStore {
     /// the screening page saves all screening forms with one button). Same rules as `saveItems`.
     public func saveForms(participantID: ParticipantID, eventOID: EventOID, forms: [(formOID: FormOID, values: [ItemValueInput])],
                           expectedVersion: Int, reason: String?, actor: AuditActor,
-                          allowed: Set<ParticipantStatus> = [.screening]) async throws -> Participant {
+                          allowed: Set<ParticipantStatus> = [.screening],
+                          editCheckFindings: [EditCheckFinding]? = nil) async throws -> Participant {
         var seen = Set<String>()
         for (formOID, values) in forms {
             for v in values where !seen.insert(formOID.rawValue + "\u{0}" + v.itemOID.rawValue + "\u{0}" + v.repeatKey).inserted {
@@ -20,12 +21,19 @@ extension CartaStore {
         return try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: allowed,
                                            action: "change \(eventOID) data", reason: reason, actor: actor) { m in
             try await Self.refuseIfLocked(m.db, participant: m.before, forms: forms.map(\.formOID))
+            var changed = Set<ItemAddress>()
             for (formOID, values) in forms {
                 for input in values {
-                    m.record(try await Self.upsertItem(m.db, participantID, ItemAddress(
-                        eventOID: eventOID, formOID: formOID, itemOID: input.itemOID, repeatKey: input.repeatKey),
-                        input, at: m.atText, by: actor.username, saveReason: reason))
+                    let address = ItemAddress(eventOID: eventOID, formOID: formOID, itemOID: input.itemOID, repeatKey: input.repeatKey)
+                    let changes = try await Self.upsertItem(m.db, participantID, address, input, at: m.atText, by: actor.username,
+                                                            saveReason: reason)
+                    if !changes.isEmpty { changed.insert(address) }
+                    m.record(changes)
                 }
+            }
+            // The edit checks' queries are raised and resolved in the same transaction as the values they read.
+            if let editCheckFindings {
+                m.record(try await Self.applyEditChecks(m.db, participantID, findings: editCheckFindings, changed: changed, at: m.atText))
             }
         }.participant
     }

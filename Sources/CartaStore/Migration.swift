@@ -29,6 +29,7 @@ public struct Migration: Sendable {
         Migration("0007_audit_integrity", apply: Migration_0007_audit_integrity.apply),
         Migration("0008_session_activity", apply: Migration_0008_session_activity.apply),
         Migration("0009_locks", apply: Migration_0009_locks.apply),
+        Migration("0010_queries_sdv", apply: Migration_0010_queries_sdv.apply),
     ]
 }
 

@@ -107,6 +107,8 @@ public struct ItemDefinition: Hashable, Sendable, Codable {
     /// Lab items: the lab's normal range (LLN/ULN) is entered with the value.
     public var collectsReferenceRange: Bool
     public var help: String?
+    /// Whether the item is critical data that must be 100 % source-verified (issue 7 scope 6; ICH E6(R3) 3.11.4.1).
+    public var critical: Bool = false
 
     /// The unit values are compared and stored in: the analyte's standard unit, else the item's unit.
     public var standardUnit: String? { analyte?.standardUnit ?? unit }

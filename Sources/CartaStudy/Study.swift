@@ -34,6 +34,8 @@ public struct Study: Hashable, Sendable, Codable {
     public var schedule: StudySchedule
     /// Registry outcome measures.
     public var endpoints: [Endpoint]
+    /// Edit checks that raise queries on saved data (range, cross-field, cross-visit).
+    public var editChecks: EditChecks = EditChecks()
 
     /// The subject ID for the `sequence`-th registered person (1-based), e.g. `BCRITP-001`.
     ///

@@ -4,7 +4,7 @@ import Yams
 
 extension StudyFileReader {
     static let itemKeys = ["oid", "label", "type", "analyte", "unit", "allowedUnits", "loinc", "hardRange", "softRange",
-                           "codeList", "required", "collectsReferenceRange", "help"]
+                           "codeList", "required", "collectsReferenceRange", "help", "critical"]
 
     /// Reads `forms`: unique form and item OIDs, typed items with valid units, ranges and code lists.
     func readForms(_ c: YAMLCursor) -> [FormDefinition] {
@@ -104,10 +104,11 @@ extension StudyFileReader {
         let required = c.child("required").bool(default: false) ?? false
         let collects = c.child("collectsReferenceRange").bool(default: false) ?? false
         let help = c.child("help").string(required: false)
+        let critical = c.child("critical").bool(default: false) ?? false
         guard let oid, let type else { return nil }
         return ItemDefinition(oid: oid, label: label, type: type, analyte: analyte, unit: unit, allowedUnits: allowed,
                               loinc: loinc, hardRange: hard, softRange: soft, codeList: codes,
-                              required: required, collectsReferenceRange: collects, help: help)
+                              required: required, collectsReferenceRange: collects, help: help, critical: critical)
     }
 
     func unitMessage(_ unit: String, _ analyte: Analyte) -> String {

@@ -8,7 +8,7 @@ import Foundation
 struct StudyFileReader {
     let log: ProblemLog
 
-    static let topKeys = ["formatVersion", "study", "sites", "settings", "forms", "eligibility", "schedule", "dosing", "endpoints"]
+    static let topKeys = ["formatVersion", "study", "sites", "settings", "forms", "eligibility", "schedule", "dosing", "endpoints", "editChecks"]
 
     func read(_ root: YAMLCursor) -> Study? {
         guard root.mapping(known: Self.topKeys) else { return nil }
@@ -26,12 +26,15 @@ struct StudyFileReader {
             root.child("dosing").problem("the dosing regimens are settings now: use settings.lymphodepletion, settings.carT and settings.dosingLimits")
         }
         let endpoints = readEndpoints(root.child("endpoints"))
+        let editChecks = readEditChecks(root.child("editChecks"), items: items)
         guard let pattern = header.pattern else { return nil }
-        return Study(id: header.id, otherIDs: header.otherIDs, title: header.title, officialTitle: header.officialTitle,
+        var study = Study(id: header.id, otherIDs: header.otherIDs, title: header.title, officialTitle: header.officialTitle,
                      sponsor: header.sponsor, phase: header.phase, design: header.design,
                      targetEnrolment: header.target, allowEnrolmentBeyondTarget: header.allowBeyond,
                      subjectIDPattern: pattern, ageRange: header.ageRange, sites: sites, settings: settings,
                      forms: forms, eligibility: eligibility, schedule: schedule, endpoints: endpoints)
+        study.editChecks = editChecks
+        return study
     }
 
     struct Header {

@@ -26,6 +26,12 @@ public struct CartaRuntime: Sendable {
     public let audit: AuditReview
     /// Data locks (form, casebook, database).
     public let locks: LockService
+    /// Data queries (raise, answer, close, re-open, inbox).
+    public let queries: QueryService
+    /// Source data verification and its progress.
+    public let sourceVerification: SourceVerificationService
+    /// The investigator's casebook signature.
+    public let casebook: CasebookService
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -39,6 +45,9 @@ public struct CartaRuntime: Sendable {
         self.accounts = accounts
         self.audit = AuditReview(store: store, study: study, clock: clock, screening: screening)
         self.locks = LockService(store: store, study: study, screening: screening, accounts: accounts)
+        self.queries = QueryService(store: store, study: study, screening: screening)
+        self.sourceVerification = SourceVerificationService(store: store, study: study, screening: screening)
+        self.casebook = CasebookService(store: store, study: study, screening: screening, accounts: accounts)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

@@ -199,10 +199,20 @@ public struct ScreeningService: Sendable {
             writes.append((FormOID(formOID), inputs))
         }
         guard errors.isEmpty else { throw WorkflowError.invalidInput(errors) }
+        // The edit checks read the values as they will be after this save.
+        var merged = Dictionary(file.values.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        for (formOID, inputs) in writes {
+            for input in inputs {
+                let address = ItemAddress(eventOID: Self.screeningEvent, formOID: formOID, itemOID: input.itemOID, repeatKey: input.repeatKey)
+                merged[address] = ItemValue(participantID: p.id, address: address, value: input.value, updatedAt: clock.now,
+                                            updatedBy: principal.user.username)
+            }
+        }
+        let findings = study.editCheckFindings(Array(merged.values), eventOrder: study.schedule.eventOrder)
         let saved = try await mapped {
             try await store.saveForms(
                 participantID: p.id, eventOID: Self.screeningEvent, forms: writes,
-                expectedVersion: expectedVersion, reason: nil, actor: principal.actor)
+                expectedVersion: expectedVersion, reason: nil, actor: principal.actor, editCheckFindings: findings)
         }
         return SaveResult(participant: saved, warnings: warnings)
     }

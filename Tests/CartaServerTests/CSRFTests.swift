@@ -23,20 +23,23 @@ struct CSRFTests {
     func formWithoutTheSessionTokenIsRefused(route: WebRouteCase, fault: CSRFFault) async throws {
         try await TestServer.run { server, client in
             let p = try await server.participant(forRoute: route.template)
-            let session = try #require(try await client.webSignIn(.investigator, server: server))
-            let other = try #require(try await client.webSignIn(.investigator, server: server))
+            let queryID = try await server.queryForRoute(route.template, p)
+            // Someone the route allows (the monitoring forms are the monitor's).
+            let caller = route.allows(.investigator) ? Caller.investigator : try #require(Caller.allCases.first(where: route.allows))
+            let session = try #require(try await client.webSignIn(caller, server: server))
+            let other = try #require(try await client.webSignIn(caller, server: server))
             let csrf: String?? = switch fault {
             case .missing: .some(nil)
             case .forged: .some(String(session.csrf.reversed()))
             case .otherSession: .some(other.csrf)
             }
             let before = try await server.snapshot()
-            let r = try await client.webPost(route.path(p), session: session, fields: route.fields(.investigator, p), csrf: csrf)
+            let r = try await client.webPost(route.path(p, queryID: queryID), session: session, fields: route.fields(caller, p), csrf: csrf)
             #expect(r.status == .forbidden, "\(route) \(fault): \(r.status)")
             #expect(r.text.contains("security token"), "\(r.text.prefix(300))")
             #expect(try await server.snapshot() == before)
             // The same form with the right token goes through (the refusal was the token, nothing else).
-            let ok = try await client.webPost(route.path(p), session: session, fields: route.fields(.investigator, p))
+            let ok = try await client.webPost(route.path(p, queryID: queryID), session: session, fields: route.fields(caller, p))
             #expect(ok.status == .seeOther, "\(route): \(ok.status)")
         }
     }

@@ -20,19 +20,44 @@ import Testing
         return (server.store.readStatementCount - before - 1, response)
     }
 
+    /// The participant file is read in at most three statements (issue 6); the monitoring section added by
+    /// issue 7 (queries with their threads, source-verification marks, casebook signatures) reads four more,
+    /// and neither number grows with the queries, marks or signatures on the casebook.
     @Test(arguments: TestDatabase.engines)
-    func participantPageReadsAtMostThreeStatements(engine: DatabaseEngine) async throws {
+    func participantPageReadsAFixedSmallNumberOfStatements(engine: DatabaseEngine) async throws {
         try await TestServer.run(engine) { server, client in
             let p = try await server.signedEligibleParticipant()
-            for caller in [Caller.investigator, .coordinator, .monitor] {
-                let session = try await client.webSignIn(caller, server: server)
-                let (n, page) = try await Self.statements(server) {
-                    try await client.webGet("/participants/\(p.subjectID)", session: session)
+            let monitorPrincipal = try await server.principal(.monitor)
+            let start = server.store.readStatementCount
+            _ = try await server.services.screening.file(p.subjectID, by: monitorPrincipal, identity: true, history: true)
+            let fileReads = server.store.readStatementCount - start
+            #expect(fileReads <= 3, "the participant file took \(fileReads) statements")
+            func pageStatements() async throws -> [Int] {
+                var out: [Int] = []
+                for caller in [Caller.investigator, .coordinator, .monitor] {
+                    let session = try await client.webSignIn(caller, server: server)
+                    let (n, page) = try await Self.statements(server) {
+                        try await client.webGet("/participants/\(p.subjectID)", session: session)
+                    }
+                    #expect(page.status == .ok)
+                    #expect(page.text.contains("eligibility-verdict") && page.text.contains(#"id="monitoring""#))
+                    #expect(n <= 7, "\(caller): the participant page ran \(n) statements")
+                    out.append(n)
                 }
-                #expect(page.status == .ok)
-                #expect(page.text.contains("eligibility-verdict"))
-                #expect(n <= 3, "\(caller): the participant page ran \(n) statements")
+                return out
             }
+            let monitor = try await server.principal(.monitor)
+            _ = try await server.services.runtime.queries.raise(subjectID: p.subjectID, itemOID: "SEX", text: "Check sex", by: monitor)
+            let bare = try await pageStatements()
+            for item in ["ECOG", "WEIGHT", "HEIGHT", "PLT", "HGB"] {
+                let q = try await server.services.runtime.queries.raise(subjectID: p.subjectID, itemOID: item, text: "Check \(item)", by: monitor)
+                _ = try await server.services.runtime.queries.close(id: q.id, text: "ok", by: monitor)
+            }
+            for form in ["F_VITALS", "F_LAB_HEM"] {
+                _ = try await server.services.runtime.sourceVerification.verify(subjectID: p.subjectID, formOID: form, by: monitor)
+            }
+            let busy = try await pageStatements()
+            #expect(busy == bare, "the page's statement count grew with queries and marks: \(bare) → \(busy)")
         }
     }
 

@@ -23,9 +23,10 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { "\(method.rawValue) \(template)" }
 
-    func path(_ p: Participant, token: String? = nil, lockID: String? = nil) -> String {
+    func path(_ p: Participant, token: String? = nil, lockID: String? = nil, queryID: String? = nil) -> String {
         template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue)
             .replacingOccurrences(of: "/locks/{id}", with: "/locks/\(lockID ?? "no-lock")")
+            .replacingOccurrences(of: "/queries/{id}", with: "/queries/\(queryID ?? "no-query")")
             .replacingOccurrences(of: "{id}", with: token.map(CartaStore.tokenHash) ?? "no-token")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
     }
@@ -73,6 +74,21 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             ["scope": "participant", "subjectID": .string(p.subjectID.rawValue), "reason": "monitoring visit done", "password": .string(c.password)] },
         .init(method: .post, template: "/api/v1/locks/{id}/unlock", permission: .lockData, success: .ok) { c, _ in
             ["reason": "query to resolve", "password": .string(c.password)] },
+        // Issue 7 scopes 4–6: monitors and data managers raise, close and re-open queries; the site answers;
+        // the monitor verifies source; the investigator signs the casebook.
+        .init(method: .get, template: "/api/v1/queries", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/participants/{subjectID}/queries", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/queries", permission: .manageQueries, success: .created) { _, _ in
+            ["itemOID": "ECOG", "text": "Source says ECOG 1?"] },
+        .init(method: .post, template: "/api/v1/queries/{id}/answer", permission: .answerQueries, success: .ok) { _, _ in ["text": "Confirmed."] },
+        .init(method: .post, template: "/api/v1/queries/{id}/close", permission: .manageQueries, success: .ok) { _, _ in ["text": "Thanks."] },
+        .init(method: .post, template: "/api/v1/queries/{id}/reopen", permission: .manageQueries, success: .ok) { _, _ in ["text": "Not yet."] },
+        .init(method: .get, template: "/api/v1/sdv", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/participants/{subjectID}/sdv", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/sdv", permission: .verifySource, success: .ok) { _, _ in ["formOID": "F_VITALS"] },
+        .init(method: .get, template: "/api/v1/participants/{subjectID}/casebook/signatures", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/casebook/signatures", permission: .signCasebook, success: .created) { c, p in
+            ["password": .string(c.password), "version": .number(Double(p.version)), "acknowledgeBinding": true] },
     ]
 
     /// Routes open to everybody (sign-in and the API description).
@@ -89,7 +105,9 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
     let fields: @Sendable (Caller, Participant) -> [(String, String)]
 
     var testDescription: String { "\(method.rawValue) \(template)" }
-    func path(_ p: Participant) -> String { template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue) }
+    func path(_ p: Participant, queryID: String? = nil) -> String {
+        template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue).replacingOccurrences(of: "{id}", with: queryID ?? "no-query")
+    }
     func allows(_ caller: Caller) -> Bool {
         guard let role = caller.role else { return false }
         return (permission?.allows(role) ?? true) && (alsoNeeds?.allows(role) ?? true)
@@ -107,6 +125,17 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/{subjectID}/screen-fail", permission: .enrol, alsoNeeds: .signEligibility) { _, p in
             [("reasons", "withdrew consent"), ("version", "\(p.version)")] },
         .init(method: .post, template: "/signout", permission: nil) { _, _ in [] },
+        .init(method: .post, template: "/participants/{subjectID}/queries", permission: .manageQueries) { _, _ in
+            [("item", "ECOG"), ("text", "Source says ECOG 1?")] },
+        .init(method: .post, template: "/participants/{subjectID}/queries/{id}?answer", permission: .answerQueries) { _, _ in
+            [("action", "answer"), ("text", "Confirmed.")] },
+        .init(method: .post, template: "/participants/{subjectID}/queries/{id}?close", permission: .manageQueries) { _, _ in
+            [("action", "close"), ("text", "Thanks.")] },
+        .init(method: .post, template: "/participants/{subjectID}/queries/{id}?reopen", permission: .manageQueries) { _, _ in
+            [("action", "reopen"), ("text", "Not yet.")] },
+        .init(method: .post, template: "/participants/{subjectID}/sdv", permission: .verifySource) { _, _ in [("form", "F_VITALS")] },
+        .init(method: .post, template: "/participants/{subjectID}/casebook/sign", permission: .signCasebook) { c, p in
+            [("password", c.password), ("version", "\(p.version)"), ("acknowledge_binding", "yes")] },
     ]
 
     static let gets: [WebRouteCase] = [
@@ -115,6 +144,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/participants/new", permission: .registerParticipant) { _, _ in [] },
         .init(method: .get, template: "/participants/{subjectID}", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/audit", permission: .readAudit) { _, _ in [] },
+        .init(method: .get, template: "/queries", permission: .readStudyData) { _, _ in [] },
     ]
 }
 
@@ -133,13 +163,15 @@ struct RoleMatrixTests {
     // viewer see pseudonymised data and no audit trail.
     static let expectedPermissions: [UserRole: Set<Permission>] = {
         let reader: Set<Permission> = [.readStudyData, .compute]
-        let clinical: Set<Permission> = reader.union([.readAudit, .readIdentity, .registerParticipant, .enterData, .enrol])
+        let clinical: Set<Permission> = reader.union([.readAudit, .readIdentity, .registerParticipant, .enterData, .enrol, .answerQueries])
         let investigator = clinical.union([.signEligibility, .attestEligibility])
         return [
             .admin: reader.union([.readAudit, .manageUsers]),
-            .investigator: investigator, .subInvestigator: investigator,
+            // Only the principal investigator signs the whole casebook (ICH E6(R3) 2.12).
+            .investigator: investigator.union([.signCasebook]), .subInvestigator: investigator,
             .coordinator: clinical,
-            .dataManager: reader.union([.readAudit, .lockData]), .monitor: reader.union([.readAudit]), .auditor: reader.union([.readAudit]),
+            .dataManager: reader.union([.readAudit, .lockData, .manageQueries]),
+            .monitor: reader.union([.readAudit, .manageQueries, .verifySource]), .auditor: reader.union([.readAudit]),
             .statistician: reader, .sponsorViewer: reader,
         ]
     }()
@@ -159,9 +191,11 @@ struct RoleMatrixTests {
         try await TestServer.run { server, client in
             let p = try await server.participant(forRoute: route.template)
             let lockID = route.template.contains("/unlock") ? try await server.lockedForRoute(p) : nil
+            let queryID = try await server.queryForRoute(route.template, p)
             let token = try await client.token(caller)
             let before = try await server.snapshot()
-            let r = try await client.api(route.method, route.path(p, token: token, lockID: lockID), token: token, json: route.body(caller, p))
+            let r = try await client.api(route.method, route.path(p, token: token, lockID: lockID, queryID: queryID), token: token,
+                                         json: route.body(caller, p))
             if caller == .anonymous {
                 expectErrorShape(r, .unauthorized, code: "unauthorized")
             } else if route.allows(caller) {
@@ -190,9 +224,10 @@ struct RoleMatrixTests {
     func webPost(route: WebRouteCase, caller: Caller) async throws {
         try await TestServer.run { server, client in
             let p = try await server.participant(forRoute: route.template)
+            let queryID = try await server.queryForRoute(route.template, p)
             let session = try await client.webSignIn(caller, server: server)
             let before = try await server.snapshot()
-            let r = try await client.webPost(route.path(p), session: session, fields: route.fields(caller, p))
+            let r = try await client.webPost(route.path(p, queryID: queryID), session: session, fields: route.fields(caller, p))
             if caller == .anonymous {
                 #expect(r.status == .unauthorized, "\(route): \(r.status)")
             } else if route.allows(caller) {

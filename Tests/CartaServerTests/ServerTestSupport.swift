@@ -123,6 +123,16 @@ struct TestServer: Sendable {
                                               password: Caller.dataManager.password, by: try await principal(.dataManager)).id
     }
 
+    /// The query a route test acts on (`/queries/{id}` routes): raised by the monitor; closed first for
+    /// the re-open route. The template's `?answer`-style suffix only tells the web cases apart.
+    func queryForRoute(_ template: String, _ p: Participant) async throws -> String? {
+        guard template.contains("/queries/{id}") else { return nil }
+        let monitor = try await principal(.monitor)
+        let q = try await services.runtime.queries.raise(subjectID: p.subjectID, itemOID: "ECOG", text: "Check ECOG", by: monitor)
+        if template.contains("reopen") { _ = try await services.runtime.queries.close(id: q.id, text: "Settled.", by: monitor) }
+        return q.id
+    }
+
     /// Registers, enters eligible data and has the investigator sign "eligible": ready to enrol.
     func signedEligibleParticipant(_ name: String = "Ada Lovelace") async throws -> Participant {
         let p = try await enterEligibleData(try await register(name).subjectID)
@@ -158,6 +168,8 @@ struct TestServer: Sendable {
         "schema_migrations": "name", "users": "id", "sessions": "id", "api_tokens": "token_hash",
         "audit_events": "seq", "audit_chain": "id", "audit_checkpoints": "seq", "participants": "id", "participant_identities": "participant_id",
         "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id", "locks": "id",
+        "queries": "id", "query_messages": "query_id, seq", "sdv_marks": "participant_id, event_oid, form_oid, item_oid, repeat_key",
+        "casebook_signatures": "id",
     ]
 }
 

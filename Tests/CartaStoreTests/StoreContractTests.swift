@@ -23,9 +23,10 @@ struct StoreContractTests {
             let applied = try await store.appliedMigrations()
             #expect(applied.map(\.name) == Migration.all.map(\.name))
             for entry in applied { #expect(StoreTimestamp.date(entry.appliedAt) != nil, "applied_at \(entry.appliedAt)") }
-            #expect(try await store.tableNames() == ["api_tokens", "audit_chain", "audit_checkpoints", "audit_events", "eligibility_decisions", "item_values", "locks",
-                                                     "participant_identities", "participants", "schema_migrations",
-                                                     "sessions", "users"])
+            #expect(try await store.tableNames() == ["api_tokens", "audit_chain", "audit_checkpoints", "audit_events", "casebook_signatures",
+                                                     "eligibility_decisions", "item_values", "locks",
+                                                     "participant_identities", "participants", "queries", "query_messages", "schema_migrations",
+                                                     "sdv_marks", "sessions", "users"])
             // A database written by a newer Carta is refused rather than half-understood.
             try await store.executeRaw("INSERT INTO schema_migrations (name, applied_at) VALUES ('9999_future', '2030-01-01T00:00:00.000Z')")
             let error = await expectStoreError(.invalidState) { _ = try await store.migrate() }

@@ -82,7 +82,7 @@ enum PageFixtures {
             .init(oid: t ?? "SECITP", label: t ?? "Cause of secondary ITP, if any", kind: .text, value: t ?? ""),
         ], lockedNote: t)
         let subject = t ?? "BCRITP-002"
-        return ParticipantPage.Model(
+        var model = ParticipantPage.Model(
             subjectId: subject, status: .screening, site: t ?? "Tianjin Haihe Hospital", registeredOn: t ?? "2026-11-20",
             identity: .init(fullName: t ?? "Li Wei", dateOfBirth: t ?? "1984-03-07", hospitalNumber: t ?? "H-0042"),
             criteria: [
@@ -110,12 +110,49 @@ enum PageFixtures {
                                   reasonsError: t),
             screenFailReasons: t
         )
+        model.monitoringHTML = monitoring(text: t, monitor: false, version: 7).html
+        return model
+    }
+
+    /// The monitoring section with a query of each status, SDV progress and a valid and an invalidated signature.
+    static func monitoring(text t: String? = nil, monitor: Bool, version: Int = 9) -> MonitoringSection {
+        let thread = [MonitoringSection.Message(action: "raised", by: t ?? "Mo Monitor", at: "2026-11-26 09:00 UTC+00:00", text: t ?? "Source says 52?"),
+                      MonitoringSection.Message(action: "answered", by: t ?? "Cora Coordinator", at: "2026-11-27 10:00 UTC+00:00", text: t ?? "Corrected.")]
+        return MonitoringSection(
+            subjectId: "BCRITP-001", csrf: "csrf-token-123", version: version,
+            queries: [
+                .init(id: "q1", itemOID: "PLT", itemLabel: t ?? "Platelet count", formName: t ?? "Screening haematology", status: "answered",
+                      origin: t ?? "Raised by Mo Monitor", ageDays: 3, messages: thread, canAnswer: false, canClose: monitor, canReopen: monitor),
+                .init(id: "q2", itemOID: "WEIGHT", itemLabel: t ?? "Body weight", formName: t ?? "Vital signs", status: "open",
+                      origin: t ?? "Edit check RANGE_WEIGHT", ageDays: 0, messages: Array(thread.prefix(1)), canAnswer: !monitor, canClose: monitor,
+                      canReopen: false),
+            ],
+            raisableItems: monitor ? [("PLT", t ?? "Screening haematology: Platelet count"), ("WEIGHT", t ?? "Vital signs: Body weight")] : [],
+            forms: [.init(formOID: "F_VITALS", name: t ?? "Vital signs", recorded: 5, verified: 4, criticalRecorded: 2, criticalVerified: 1,
+                          changedSinceVerification: 1),
+                    .init(formOID: "F_LAB_HEM", name: t ?? "Screening haematology", recorded: 4, verified: 4, criticalRecorded: 1,
+                          criticalVerified: 1, changedSinceVerification: 0)],
+            canVerify: monitor,
+            signatures: [.init(signerName: t ?? "Dr Ines Investigator", signedAt: "2026-11-28 08:00 UTC+00:00", meaning: t ?? "Complete and accurate.",
+                               contentHash: String(repeating: "ab", count: 32), valid: false),
+                         .init(signerName: t ?? "Dr Ines Investigator", signedAt: "2026-11-29 08:00 UTC+00:00", meaning: t ?? "Complete and accurate.",
+                               contentHash: String(repeating: "cd", count: 32), valid: true)],
+            signForm: monitor ? nil : (meaning: t ?? "Complete and accurate.", signerName: t ?? "Dr Ines Investigator", needsAcknowledgement: true))
+    }
+
+    static func queryInbox(text t: String? = nil) -> QueryInboxPage.Model {
+        QueryInboxPage.Model(
+            rows: [.init(id: "q1", subjectId: t ?? "BCRITP-001", href: "/participants/BCRITP-001#query-q1", item: t ?? "Platelet count",
+                         form: t ?? "Screening haematology", status: "open", ageDays: 12, origin: t ?? "Mo Monitor", lastMessage: t ?? "raised: Source says 52?")],
+            statuses: [SelectOption(value: "open,answered", label: "Active (open or answered)", selected: true), SelectOption(value: "closed", label: "Closed")],
+            forms: [SelectOption(value: "", label: "Any form"), SelectOption(value: "F_LAB_HEM", label: t ?? "Screening haematology", selected: true)],
+            subject: t ?? "BCRITP-001", minAgeDays: t ?? "7", summary: t ?? "1 query, oldest first.")
     }
 
     /// A monitor's view: no identity, read-only data, no action forms.
     static func participantMonitor() -> ParticipantPage.Model {
         let full = participant()
-        return ParticipantPage.Model(
+        var model = ParticipantPage.Model(
             subjectId: full.subjectId, status: .enrolled, site: full.site, registeredOn: full.registeredOn,
             identity: nil, criteria: full.criteria.filter { $0.result == "met" }, verdict: .eligible("Every criterion met."),
             signature: .init(signedBy: "Dr Ines Investigator", signedAt: "2026-11-25T10:20:00+08:00", decision: "Eligible",
@@ -123,6 +160,8 @@ enum PageFixtures {
             screening: .init(subjectId: full.subjectId, version: "9", sections: full.screening!.sections, readOnly: true,
                              lockedNote: "This casebook is locked by Dana Manager (2026-11-26 09:00 +08:00): SDV complete.")
         )
+        model.monitoringHTML = monitoring(monitor: true).html
+        return model
     }
 
     static func audit(text: String? = nil) -> AuditPage.Model {

@@ -28,6 +28,8 @@ enum RenderedPages {
             Case(name: "participant-all-parts", model: PageFixtures.participant(text: text), layout: L(.participants)),
             Case(name: "participant-monitor", model: PageFixtures.participantMonitor(), layout: L(.participants)),
             Case(name: "audit", model: PageFixtures.audit(text: text), layout: L(.audit)),
+            Case(name: "queries", model: PageFixtures.queryInbox(text: text), layout: L(.queries)),
+            Case(name: "queries-empty", model: QueryInboxPage.Model(rows: [], statuses: [], forms: [], subject: "", minAgeDays: "", summary: "0 queries, oldest first."), layout: L(.queries)),
             Case(name: "audit-empty", model: AuditPage.Model(events: [], chain: .verified(count: 0), page: 1, pageSize: 50, total: 0), layout: L(.audit)),
             Case(name: "error", model: PageFixtures.error(text: text), layout: L(nil)),
         ]

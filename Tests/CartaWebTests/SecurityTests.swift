@@ -46,9 +46,10 @@ import Testing
         for page in try RenderedPages.all(renderer) {
             for form in HTMLInspection.forms(in: page.html) {
                 let opening = String(form.prefix { $0 != ">" })
-                // The audit filter is a search (GET, changes nothing); it is the only form that may skip the token.
+                // The audit and query filters are searches (GET, change nothing); only they may skip the token.
                 if opening.contains("method=\"get\"") {
-                    #expect(opening.contains("id=\"audit-filters\"") && opening.contains("action=\"/audit\""), "unexpected GET form: \(opening)")
+                    #expect((opening.contains("id=\"audit-filters\"") && opening.contains("action=\"/audit\""))
+                            || (opening.contains("id=\"query-filters\"") && opening.contains("action=\"/queries\"")), "unexpected GET form: \(opening)")
                     continue
                 }
                 #expect(opening.contains("method=\"post\""), "form without method=post in \(page.name): \(opening)")
@@ -57,15 +58,17 @@ import Testing
                 postForms += 1
             }
         }
-        // signout on 11 signed-in pages + signin×2 + register×2 + participant-all-parts (screening, sign, enrol, screen-fail);
-        // the monitor's read-only screening data is not a form at all
-        #expect(postForms == 11 + 2 + 2 + 4)
+        // signout on 13 signed-in pages + signin×2 + register×2 + participant-all-parts (screening, sign, enrol, screen-fail,
+        // and in its monitoring section an answer and the casebook signature); the monitor's read-only screening data is not a
+        // form at all, but its monitoring section has two query actions, a raise and a verify form
+        #expect(postForms == 13 + 2 + 2 + 4 + 2 + 4)
     }
 
     @Test func participantFormsCarryTheVersion() throws {
         let html = try PageRenderer().render(PageFixtures.participant(), layout: PageFixtures.layout())
         let forms = HTMLInspection.forms(in: html).filter { !$0.contains("id=\"signout\"") }
-        #expect(forms.count == 4)
+        // screening, sign, enrol, screen failure; answer a query, sign the casebook
+        #expect(forms.count == 6)
         for form in forms {
             #expect(form.contains("<input type=\"hidden\" name=\"version\" value=\"7\">"))
         }
@@ -107,7 +110,9 @@ import Testing
             #expect(!text.contains("style="), "inline style in \(file) (breaks a strict CSP)")
             #expect(!text.contains("<script>"), "inline script in \(file) (breaks a strict CSP)")
         }
-        #expect(raw == ["participant.mustache:sectionsHTML"], "raw insertions: \(raw)")
+        // Both are written in Swift with every value through HTMLText.escape (ParticipantPage+SectionsHTML,
+        // MonitoringSection.html); the escaping test below feeds markup through every field of them.
+        #expect(raw == ["participant.mustache:sectionsHTML", "participant.mustache:monitoringHTML"], "raw insertions: \(raw)")
     }
 
     /// The written sections escape exactly like the template engine.

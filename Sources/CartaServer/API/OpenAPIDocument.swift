@@ -21,6 +21,26 @@ enum OpenAPIDocument {
         "properties": {"error": {"type": "object", "required": ["code", "message"],
           "properties": {"code": {"type": "string"}, "message": {"type": "string"}, "field": {"type": "string"}}}}
       },
+      "Query": {
+        "type": "object", "required": ["id", "subjectID", "eventOID", "formOID", "itemOID", "itemLabel", "status", "raisedAt", "ageDays", "messages"],
+        "properties": {"id": {"type": "string"}, "subjectID": {"type": "string"}, "eventOID": {"type": "string"}, "formOID": {"type": "string"},
+          "itemOID": {"type": "string"}, "itemLabel": {"type": "string"}, "status": {"type": "string", "enum": ["open", "answered", "closed"]},
+          "checkID": {"type": ["string", "null"]}, "raisedAt": {"type": "string", "format": "date-time"}, "ageDays": {"type": "integer"},
+          "messages": {"type": "array", "items": {"type": "object", "required": ["action", "by", "at", "text"],
+            "properties": {"action": {"type": "string", "enum": ["raised", "answered", "closed", "reopened", "resolved"]}, "by": {"type": "string"},
+              "at": {"type": "string", "format": "date-time"}, "text": {"type": "string"}}}}}
+      },
+      "QueryText": {"type": "object", "required": ["text"], "properties": {"text": {"type": "string", "maxLength": 2000}}},
+      "ParticipantSDV": {
+        "type": "object", "required": ["subjectID", "siteID", "overall", "forms", "marks"],
+        "properties": {"subjectID": {"type": "string"}, "siteID": {"type": "string"}, "overall": {"type": "object"},
+          "forms": {"type": "object", "additionalProperties": {"type": "object"}}, "marks": {"type": "array", "items": {"type": "object"}}}
+      },
+      "CasebookSignature": {
+        "type": "object", "required": ["id", "signedBy", "signedAt", "meaning", "contentSHA256", "standing"],
+        "properties": {"id": {"type": "string"}, "signedBy": {"type": "string"}, "signedAt": {"type": "string", "format": "date-time"},
+          "meaning": {"type": "string"}, "contentSHA256": {"type": "string"}, "standing": {"type": "string", "enum": ["valid", "invalidated_by_change"]}}
+      },
       "Participant": {
         "type": "object",
         "required": ["subjectID", "studyID", "siteID", "status", "version", "registeredAt", "updatedAt", "screenFailureReasons"],
@@ -217,6 +237,92 @@ enum OpenAPIDocument {
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason", "password"],
           "properties": {"reason": {"type": "string"}, "password": {"type": "string"}}}}}},
         "responses": {"200": {"description": "Unlocked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Lock"}}}}}
+      }
+    },
+    "/api/v1/queries": {
+      "get": {
+        "summary": "Query inbox at your sites, oldest first (filters: status list, subject, form, minimum age in days)",
+        "parameters": [{"name": "status", "in": "query", "schema": {"type": "string"}, "description": "Comma list of open, answered, closed"},
+          {"name": "subject", "in": "query", "schema": {"type": "string"}}, {"name": "form", "in": "query", "schema": {"type": "string"}},
+          {"name": "minAgeDays", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
+        "responses": {"200": {"description": "Queries", "content": {"application/json": {"schema": {"type": "object", "required": ["queries"],
+          "properties": {"queries": {"type": "array", "items": {"$ref": "#/components/schemas/Query"}}}}}}}}
+      }
+    },
+    "/api/v1/queries/{id}/answer": {
+      "post": {
+        "summary": "Answer an open query (investigator, sub-investigator, coordinator)",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryText"}}}},
+        "responses": {"200": {"description": "Answered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Query"}}}}}
+      }
+    },
+    "/api/v1/queries/{id}/close": {
+      "post": {
+        "summary": "Close an open or answered query (monitor, data manager)",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryText"}}}},
+        "responses": {"200": {"description": "Closed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Query"}}}}}
+      }
+    },
+    "/api/v1/queries/{id}/reopen": {
+      "post": {
+        "summary": "Re-open an answered or closed query with the reason (monitor, data manager)",
+        "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/QueryText"}}}},
+        "responses": {"200": {"description": "Re-opened", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Query"}}}}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/queries": {
+      "get": {
+        "summary": "A participant's queries with their threads",
+        "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Queries", "content": {"application/json": {"schema": {"type": "object", "required": ["queries"],
+          "properties": {"queries": {"type": "array", "items": {"$ref": "#/components/schemas/Query"}}}}}}}}
+      },
+      "post": {
+        "summary": "Raise a query on an item (monitor, data manager)",
+        "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["itemOID", "text"],
+          "properties": {"itemOID": {"type": "string"}, "text": {"type": "string", "maxLength": 2000}}}}}},
+        "responses": {"201": {"description": "Raised", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Query"}}}}}
+      }
+    },
+    "/api/v1/sdv": {
+      "get": {
+        "summary": "Source-verification progress per site and participant",
+        "responses": {"200": {"description": "Progress", "content": {"application/json": {"schema": {"type": "object", "required": ["sites", "participants"],
+          "properties": {"sites": {"type": "array", "items": {"type": "object"}}, "participants": {"type": "array", "items": {"$ref": "#/components/schemas/ParticipantSDV"}}}}}}}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/sdv": {
+      "get": {
+        "summary": "A participant's source-verification marks and progress per form",
+        "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Progress", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ParticipantSDV"}}}}}
+      },
+      "post": {
+        "summary": "Mark a form's recorded values (or some items) verified against source (monitor)",
+        "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["formOID"],
+          "properties": {"formOID": {"type": "string"}, "items": {"type": "array", "items": {"type": "string"}}}}}}},
+        "responses": {"200": {"description": "Verified", "content": {"application/json": {"schema": {"type": "object", "required": ["verifiedNow", "progress"],
+          "properties": {"verifiedNow": {"type": "integer"}, "progress": {"$ref": "#/components/schemas/ParticipantSDV"}}}}}}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/casebook/signatures": {
+      "get": {
+        "summary": "The casebook's signatures, each valid or invalidated by a later change",
+        "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "responses": {"200": {"description": "Signatures", "content": {"application/json": {"schema": {"type": "object", "required": ["signatures"],
+          "properties": {"signatures": {"type": "array", "items": {"$ref": "#/components/schemas/CasebookSignature"}}}}}}}}
+      },
+      "post": {
+        "summary": "Sign the whole casebook (investigator; password re-entered; bound to the content's SHA-256)",
+        "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "password"],
+          "properties": {"version": {"type": "integer"}, "password": {"type": "string"}, "acknowledgeBinding": {"type": "boolean"}}}}}},
+        "responses": {"201": {"description": "Signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CasebookSignature"}}}}}
       }
     },
     "/api/v1/me": {

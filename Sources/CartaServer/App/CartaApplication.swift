@@ -49,6 +49,7 @@ public enum CartaApplication {
         services.addAuthAndComputeRoutes(to: api)
         services.addAccountRoutes(to: api)
         services.addLockRoutes(to: api)
+        services.addMonitoringRoutes(to: api)
         services.addParticipantRoutes(to: api)
         services.addAuditRoutes(to: api)
         router.get("/api/v1/openapi.json") { _, _ in JSONResponse.raw(Data(OpenAPIDocument.json.utf8)) }

@@ -15,7 +15,7 @@ extension CartaServices {
             let viewer = try context.principal(.readStudyData, .web)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             let (flashes, clear) = self.takeFlash(request)
-            let model = try await self.participantPage(subjectID, viewer: viewer)
+            let model = try await self.participantPage(subjectID, viewer: viewer, csrf: context.session?.csrfToken ?? "")
             return try self.html(model, self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
         })
         router.post("/participants/:subjectID/screening", use: page { request, context in
@@ -36,7 +36,7 @@ extension CartaServices {
                 let model = try await self.participantPage(
                     subjectID, viewer: principal, submitted: entries,
                     errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }),
-                    reasons: reasons)
+                    reasons: reasons, csrf: context.session?.csrfToken ?? "")
                 let missingReasons = e.fields.filter { $0.field.hasPrefix("reason.") }.count
                 let message = missingReasons == e.fields.count
                     ? "Nothing was saved: \(missingReasons) changed value(s) need a reason for change, given beside each value."
@@ -46,7 +46,8 @@ extension CartaServices {
                 // Never re-offer the stale entries under the new version (issue 7: lost update): the
                 // inputs show what is saved now, and each differing entry is named beside its field.
                 let model = try await self.participantPage(subjectID, viewer: principal, submitted: entries,
-                                                           conflict: true, screeningError: e.message)
+                                                           conflict: true, screeningError: e.message,
+                                                           csrf: context.session?.csrfToken ?? "")
                 return try self.html(model, self.layout(context, flashes: [Flash(.error, "Nothing was saved: someone else saved this participant first. The form now shows the values saved; where yours differed, it says what you had entered.")], current: .participants), status: .conflict)
             }
         })
@@ -91,7 +92,7 @@ extension CartaServices {
     func participantPage(_ subjectID: SubjectID, viewer: Principal,
                          submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil,
                          errors: [String: String] = [:], reasons: [String: ParticipantPage.TypedReason] = [:],
-                         conflict: Bool = false, screeningError: String? = nil) async throws -> ParticipantPage.Model {
+                         conflict: Bool = false, screeningError: String? = nil, csrf: String) async throws -> ParticipantPage.Model {
         let file = try await screening.file(subjectID, by: viewer, identity: true, history: true)
         let evaluation = screening.evaluate(file)
         var pageInput = ParticipantPage.Input(
@@ -103,7 +104,9 @@ extension CartaServices {
         // Read with the file (no extra statement). A form lock leaves the rest editable (the store refuses
         // a save of that form); casebook and database locks freeze the page.
         pageInput.lock = file.lock
-        return ParticipantPage.build(pageInput)
+        var model = ParticipantPage.build(pageInput)
+        model.monitoringHTML = try await monitoringSection(file, viewer: viewer, csrf: csrf).html
+        return model
     }
 
     /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.

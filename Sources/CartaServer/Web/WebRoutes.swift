@@ -116,6 +116,7 @@ extension CartaServices {
                             body: .init(byteBuffer: ByteBuffer(string: csv)))
         })
         addParticipantPageRoutes(to: router)
+        addMonitoringPageRoutes(to: router)
     }
 
     func siteName(_ id: SiteID) -> String { siteNames[id.rawValue] ?? id.rawValue }

@@ -37,6 +37,8 @@ public enum ParticipantPage {
         public let screenFailForm: ScreenFailForm?
         /// Reasons recorded for a screen failure, shown once recorded.
         public let screenFailReasons: String?
+        /// The monitoring section (queries, source verification, casebook signature) as escaped HTML (`MonitoringSection.html`).
+        public var monitoringHTML: String? = nil
 
         /// Creates the participant page model.
         public init(

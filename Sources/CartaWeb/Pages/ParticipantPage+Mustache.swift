@@ -19,6 +19,7 @@ extension ParticipantPage.Model: MustacheParent {
         case "enrolBlockedReason": self.enrolBlockedReason
         case "screenFailForm": self.screenFailForm
         case "screenFailReasons": self.screenFailReasons
+        case "monitoringHTML": self.monitoringHTML
         default: nil
         }
     }

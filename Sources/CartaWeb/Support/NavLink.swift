@@ -4,7 +4,7 @@
 public struct NavLink: Sendable, Equatable {
     /// The sections of the main navigation.
     public enum Section: String, Sendable, CaseIterable {
-        case dashboard, participants, register, audit
+        case dashboard, participants, queries, register, audit
     }
 
     /// Stable key, used in the element id `nav-<key>`.
@@ -23,6 +23,7 @@ public struct NavLink: Sendable, Equatable {
         switch section {
         case .dashboard: (label, href) = ("Dashboard", WebPaths.dashboard)
         case .participants: (label, href) = ("Participants", WebPaths.participants)
+        case .queries: (label, href) = ("Queries", WebPaths.queries)
         case .register: (label, href) = ("Register participant", WebPaths.register)
         case .audit: (label, href) = ("Audit trail", WebPaths.audit)
         }

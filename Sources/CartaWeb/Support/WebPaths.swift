@@ -12,6 +12,8 @@ public enum WebPaths {
     public static let participants = "/participants"
     /// Registration form (GET) and its submission (POST).
     public static let register = "/participants/new"
+    /// The query inbox.
+    public static let queries = "/queries"
     /// Audit trail; `?page=` pages it.
     public static let audit = "/audit"
     /// Prefix of static assets served by `PageRenderer.asset(named:)`.

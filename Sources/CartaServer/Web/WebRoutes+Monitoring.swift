@@ -1,0 +1,145 @@
+import CartaModel
+import CartaStore
+import CartaStudy
+import CartaTrial
+import CartaWeb
+import Foundation
+import Hummingbird
+
+extension CartaServices {
+    /// The monitoring forms of the participant page (queries, source verification, casebook signature) and
+    /// the query inbox. Thin handlers over `QueryService`, `SourceVerificationService` and `CasebookService`;
+    /// a refusal returns to the participant page with the service's message (issue 7 scopes 4–6).
+    func addMonitoringPageRoutes(to router: Router<AppRequestContext>) {
+        @Sendable func back(_ subjectID: SubjectID, _ body: () async throws -> String) async throws -> Response {
+            let target = WebPaths.participant(subjectID.rawValue) + "#monitoring"
+            do {
+                return self.redirect(target, flash: Flash(.success, try await body()))
+            } catch let e as WorkflowError where [.invalidInput, .invalidState, .conflict].contains(e.code) {
+                let detail = e.fields.map(\.message).joined(separator: " ")
+                return self.redirect(target, flash: Flash(.error, detail.isEmpty ? e.message : detail))
+            }
+        }
+        router.post("/participants/:subjectID/queries", use: page { request, context in
+            let principal = try context.principal(.manageQueries, .web)
+            let form = try await self.readForm(request, context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            return try await back(subjectID) {
+                let q = try await self.runtime.queries.raise(subjectID: subjectID, itemOID: form["item"] ?? "", text: form["text"] ?? "",
+                                                             by: principal)
+                return "Query raised on \(self.runtime.queries.label(q.address))."
+            }
+        })
+        router.post("/participants/:subjectID/queries/:id", use: page { request, context in
+            let form = try await self.readForm(request, context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            let id = try context.parameters.require("id")
+            let service = self.runtime.queries
+            let text = form["text"] ?? ""
+            switch form["action"] {
+            case "answer":
+                let principal = try context.principal(.answerQueries, .web)
+                return try await back(subjectID) { _ = try await service.answer(id: id, text: text, by: principal); return "Query answered." }
+            case "close":
+                let principal = try context.principal(.manageQueries, .web)
+                return try await back(subjectID) { _ = try await service.close(id: id, text: text, by: principal); return "Query closed." }
+            case "reopen":
+                let principal = try context.principal(.manageQueries, .web)
+                return try await back(subjectID) { _ = try await service.reopen(id: id, text: text, by: principal); return "Query re-opened." }
+            default:
+                throw AppError.invalid("action", "Choose answer, close or re-open.")
+            }
+        })
+        router.post("/participants/:subjectID/sdv", use: page { request, context in
+            let principal = try context.principal(.verifySource, .web)
+            let form = try await self.readForm(request, context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            return try await back(subjectID) {
+                let formOID = form["form"] ?? ""
+                let n = try await self.runtime.sourceVerification.verify(subjectID: subjectID, formOID: formOID, by: principal).count
+                return "\(self.study.form(formOID)?.name ?? formOID): \(n) value(s) marked verified against source."
+            }
+        })
+        router.post("/participants/:subjectID/casebook/sign", use: page { request, context in
+            let principal = try context.principal(.signCasebook, .web)
+            let form = try await self.readForm(request, context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            return try await back(subjectID) {
+                _ = try await self.runtime.casebook.sign(subjectID: subjectID, password: form["password"] ?? "",
+                                                         expectedVersion: Int(form["version"] ?? "") ?? -1,
+                                                         acknowledgesBinding: form["acknowledge_binding"] == "yes", by: principal)
+                return "Casebook signed by \(principal.user.displayName)."
+            }
+        })
+        router.get("/queries", use: page { request, context in
+            let viewer = try context.principal(.readStudyData, .web)
+            let parameters = request.uri.queryParameters
+            func v(_ k: String) -> String { parameters[Substring(k)].map(String.init) ?? "" }
+            let (flashes, clear) = self.takeFlash(request)
+            var notes = flashes
+            var filter = QueryFilter()
+            do {
+                filter = try Self.queryFilter { k in let s = v(k); return s.isEmpty ? nil : s }
+            } catch let e as AppError {
+                notes.append(Flash(.error, e.message))
+            }
+            if v("status").isEmpty && parameters["status"] == nil { filter.statuses = [.open, .answered] }
+            let found = try await self.runtime.queries.inbox(filter, by: viewer)
+            let now = self.runtime.clock.now
+            let rows = found.map { found in
+                let (q, subject) = (found.query, found.subjectID)
+                return QueryInboxPage.Row(id: q.id, subjectId: subject.rawValue,
+                                   href: WebPaths.participant(subject.rawValue) + "#query-" + q.id,
+                                   item: self.runtime.queries.label(q.address),
+                                   form: self.study.form(q.address.formOID.rawValue)?.name ?? q.address.formOID.rawValue,
+                                   status: q.status.rawValue, ageDays: q.ageInDays(now: now),
+                                   origin: q.checkID.map { "Edit check \($0)" } ?? q.raisedBy,
+                                   lastMessage: q.messages.last.map { "\($0.action.rawValue): \($0.text)" } ?? "")
+            }
+            let statusChoice = v("status").isEmpty && parameters["status"] == nil ? "open,answered" : v("status")
+            let statuses = [("open,answered", "Active (open or answered)"), ("open", "Open"), ("answered", "Answered"),
+                            ("closed", "Closed"), ("", "Any")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == statusChoice) }
+            let forms = [SelectOption(value: "", label: "Any form", selected: v("form").isEmpty)]
+                + self.study.forms.map { SelectOption(value: $0.oid, label: $0.name, selected: $0.oid == v("form")) }
+            let model = QueryInboxPage.Model(rows: rows, statuses: statuses, forms: forms, subject: v("subject"), minAgeDays: v("minAgeDays"),
+                                             summary: "\(rows.count) quer\(rows.count == 1 ? "y" : "ies"), oldest first.")
+            return try self.html(model, self.layout(context, flashes: notes, current: .queries), extraHeaders: clear)
+        })
+    }
+
+    /// The participant page's monitoring section for `viewer`.
+    func monitoringSection(_ file: ParticipantFile, viewer: Principal, csrf: String) async throws -> MonitoringSection {
+        let queries = try await store.queries(participantID: file.participant.id)
+        let marks = try await store.sourceVerifications(participantIDs: [file.participant.id])
+        let sdv = runtime.sourceVerification
+        let now = runtime.clock.now
+        let rows = queries.map { q in
+            MonitoringSection.Query(
+                id: q.id, itemOID: q.address.itemOID.rawValue, itemLabel: runtime.queries.label(q.address),
+                formName: study.form(q.address.formOID.rawValue)?.name ?? q.address.formOID.rawValue, status: q.status.rawValue,
+                origin: q.checkID.map { "Edit check \($0)" } ?? "Raised by \(q.raisedBy)", ageDays: q.ageInDays(now: now),
+                messages: q.messages.map { .init(action: $0.action.rawValue, by: $0.byName, at: WebFormat.dateTime($0.at), text: $0.text) },
+                canAnswer: viewer.may(.answerQueries) && DataQuery.allowed(.answered, from: q.status),
+                canClose: viewer.may(.manageQueries) && DataQuery.allowed(.closed, from: q.status),
+                canReopen: viewer.may(.manageQueries) && DataQuery.allowed(.reopened, from: q.status))
+        }
+        let raisable: [(String, String)] = viewer.may(.manageQueries)
+            ? study.forms.flatMap { f in f.items.map { ($0.oid, "\(f.name): \($0.label)") } } : []
+        let forms = study.forms.map { f in
+            let p = SourceVerificationProgress.of(file.values.filter { $0.address.formOID.rawValue == f.oid }, marks: marks, critical: sdv.isCritical)
+            return MonitoringSection.FormProgress(formOID: f.oid, name: f.name, recorded: p.recorded, verified: p.verified,
+                                                  criticalRecorded: p.criticalRecorded, criticalVerified: p.criticalVerified,
+                                                  changedSinceVerification: p.changedSinceVerification)
+        }
+        let signatures = try await runtime.casebook.signatures(file).map {
+            MonitoringSection.Signature(signerName: $0.signature.signerName, signedAt: WebFormat.dateTime($0.signature.signedAt),
+                                        meaning: $0.signature.meaning, contentHash: $0.signature.contentHash, valid: $0.standing == .valid)
+        }
+        let signForm = viewer.may(.signCasebook)
+            ? (meaning: CasebookService.meaning, signerName: viewer.user.displayName, needsAcknowledgement: viewer.user.signatureAttestedAt == nil)
+            : nil
+        return MonitoringSection(subjectId: file.participant.subjectID.rawValue, csrf: csrf, version: file.participant.version, queries: rows,
+                                 raisableItems: raisable, forms: forms, canVerify: viewer.may(.verifySource), signatures: signatures,
+                                 signForm: signForm)
+    }
+}

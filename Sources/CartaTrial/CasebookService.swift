@@ -1,0 +1,99 @@
+import CartaModel
+import CartaStore
+import CartaStudy
+import Crypto
+import Foundation
+
+/// The investigator's signature on a participant's whole casebook: password re-entered, meaning fixed by
+/// the study, bound to the SHA-256 of the casebook's exact content and invalidated by any later change.
+///
+/// Source: issue 7 scope 4; 21 CFR 11.50 (printed name, date and time, meaning), 11.70 (signature linked to
+/// its record), 11.200(a)(1)(i) (password re-entered for each signing), 11.100(c) (binding acknowledgement).
+public struct CasebookService: Sendable {
+    let store: CartaStore
+    let study: Study
+    let screening: ScreeningService
+    let accounts: AccountService
+
+    public init(store: CartaStore, study: Study, screening: ScreeningService, accounts: AccountService) {
+        self.store = store
+        self.study = study
+        self.screening = screening
+        self.accounts = accounts
+    }
+
+    /// The meaning of a casebook signature.
+    public static let meaning = "I have reviewed this casebook and confirm that its data are complete, accurate and attributable to the source."
+
+    /// A casebook signature and whether it still covers the current content.
+    public struct SignatureState: Sendable {
+        public let signature: CasebookSignature
+        public let standing: SignatureStanding
+    }
+
+    /// Signs `subjectID`'s casebook at `expectedVersion` after re-checking the password.
+    public func sign(subjectID: SubjectID, password: String, expectedVersion: Int, acknowledgesBinding: Bool,
+                     by principal: Principal) async throws -> CasebookSignature {
+        try principal.require(.signCasebook)
+        let file = try await screening.file(subjectID, by: principal)
+        let attests = principal.user.signatureAttestedAt == nil
+        if attests && !acknowledgesBinding {
+            throw WorkflowError.invalid("acknowledgeBinding", "Before your first electronic signature, acknowledge that it is the legally binding equivalent of your handwritten signature (21 CFR 11.100). Nothing was signed.")
+        }
+        guard try await accounts.verify(username: principal.user.username, password: password) != nil else {
+            try await accounts.recordFailedSignature(principal.user, source: principal.source)
+            throw WorkflowError.invalid("password", "The password is wrong; the casebook was not signed.")
+        }
+        return try await screening.mapped {
+            try await store.signCasebook(participantID: file.participant.id, signer: principal.user.id,
+                                         signerName: principal.user.displayName, meaning: Self.meaning,
+                                         contentHash: Self.contentHash(file), expectedVersion: expectedVersion,
+                                         attestsBindingSignature: attests, actor: principal.actor)
+        }
+    }
+
+    /// The casebook's signatures, newest last, each with its standing against the current content.
+    public func signatures(_ file: ParticipantFile) async throws -> [SignatureState] {
+        let hash = Self.contentHash(file)
+        return try await store.casebookSignatures(participantID: file.participant.id).map {
+            SignatureState(signature: $0, standing: $0.contentHash == hash ? .valid : .invalidatedByChange)
+        }
+    }
+
+    /// The canonical casebook content signed: subject, status, every recorded value (path, value, units,
+    /// reference limits) in path order and the latest eligibility decision, as sorted-key JSON.
+    struct Content: Encodable {
+        struct Value: Encodable {
+            let path: String
+            let value: String?
+            let unit: String?
+            let standardValue: Double?
+            let standardUnit: String?
+            let lowerLimitNormal: Double?
+            let upperLimitNormal: Double?
+        }
+        let subjectID: String
+        let status: String
+        let meaning: String
+        let values: [Value]
+        let eligibilityDecision: String?
+        let eligibilityContentHash: String?
+    }
+
+    /// SHA-256 (hex) of the casebook's canonical content.
+    public static func contentHash(_ file: ParticipantFile) -> String {
+        let values = file.values.filter { $0.value != nil }.map { v in
+            Content.Value(path: v.address.path, value: v.value?.text, unit: v.value?.unit, standardValue: v.value?.standardValue,
+                          standardUnit: v.value?.standardUnit, lowerLimitNormal: v.value?.lowerLimitNormal,
+                          upperLimitNormal: v.value?.upperLimitNormal)
+        }.sorted { $0.path < $1.path }
+        let content = Content(subjectID: file.participant.subjectID.rawValue, status: file.participant.status.rawValue,
+                              meaning: meaning, values: values, eligibilityDecision: file.latestDecision?.decision.rawValue,
+                              eligibilityContentHash: file.latestDecision?.contentHash)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        // Strings, numbers and arrays of them always encode.
+        let data = (try? encoder.encode(content)) ?? Data()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+}
