@@ -174,15 +174,18 @@ def test_monitor_sees_no_writing_forms_and_no_identity(base_url, browser, users)
     for path in ("/", "/participants", "/participants/" + subject_id, "/audit"):
         d.get(base_url + path)
         ui.by_id(d, "main")
-        # Forms that write (method post) are only sign-out; the audit filter is a search (method get).
+        # Forms that write (method post) are only sign-out and the monitor's own work (issue 7): queries
+        # and source verification, never clinical data; the audit filter is a search (method get).
         actions = [f.get_attribute("action") for f in d.find_elements(By.CSS_SELECTOR, "form")
                    if (f.get_attribute("method") or "get").lower() == "post"]
-        assert all(a.endswith("/signout") for a in actions), f"{path}: monitor sees forms {actions}"
-        # Controls outside the audit search (which only reads) must all be disabled for a monitor.
+        monitoring = ("/signout", "/queries", "/sdv")
+        assert all(a.endswith(monitoring) or "/queries/" in a for a in actions), f"{path}: monitor sees forms {actions}"
+        # Controls outside the audit search (which only reads) and the monitoring section must all be disabled.
         enabled = [e.get_attribute("id") or e.get_attribute("name")
                    for e in d.find_elements(By.CSS_SELECTOR, "main input, main select, main textarea, main button")
                    if e.is_enabled() and e.get_attribute("type") != "hidden"
-                   and not (e.get_attribute("id") or "").startswith("audit-")]
+                   and not (e.get_attribute("id") or "").startswith("audit-")
+                   and not e.find_elements(By.XPATH, "ancestor::section[@id='monitoring']")]
         assert enabled == [], f"{path}: monitor sees enabled inputs {enabled}"
         assert not ui.exists(d, "#register-link, #nav-register"), f"{path}: monitor is offered registration"
         source = d.page_source
