@@ -43,6 +43,8 @@ def test_monitor_raises_site_answers_monitor_closes_and_verifies_investigator_si
     ui.sign_in(d, base_url, users["coordinator"])
     open_participant(d, base_url, subject_id)
     assert query_on(d, "WEIGHT").get_attribute("data-status") == "open"
+    badge = ui.by_id(d, "query-badge-WEIGHT")
+    assert badge.text == "1 active query" and badge.get_attribute("href").endswith("#query-" + query_id), "shown on the field"
     assert not ui.exists(d, "#raise-query-form"), "the site does not raise queries"
     ui.set_field(d, "item-WEIGHT", "72")
     ui.give_reason(d, "WEIGHT", "query_response", "monitor query: clinic notes")

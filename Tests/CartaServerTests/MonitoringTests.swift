@@ -197,6 +197,40 @@ struct MonitoringTests {
         }
     }
 
+    @Test func theWebPagesShowQueriesOnTheFieldAndInTheInbox() async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.enterEligibleData(try await server.register().subjectID)
+            let monitor = try await client.webSignIn(.monitor, server: server)
+            let raised = try await client.webPost("/participants/\(p.subjectID)/queries", session: monitor,
+                                                  fields: [("item", "ECOG"), ("text", "ECOG <b>1</b> in the notes?")])
+            #expect(raised.status == .seeOther && raised.headers[.location]?.hasSuffix("#monitoring") == true)
+            let q = try #require(try await server.store.queries(participantID: p.id).first)
+            let page = try await client.webGet("/participants/\(p.subjectID)", session: monitor)
+            #expect(page.text.contains(##"id="query-badge-ECOG" class="badge badge--query-open" href="#query-\##(q.id)">1 active query</a>"##))
+            #expect(page.text.contains(#"id="query-\#(q.id)" class="query query--open" data-status="open""#))
+            #expect(page.text.contains("ECOG &lt;b&gt;1&lt;/b&gt; in the notes?"), "the question is escaped")
+            // An empty answer is refused back on the page with the reason; nothing is written.
+            let coordinator = try await client.webSignIn(.coordinator, server: server)
+            let before = try await server.snapshot()
+            let empty = try await client.webPost("/participants/\(p.subjectID)/queries/\(q.id)", session: coordinator,
+                                                 fields: [("action", "answer"), ("text", " ")])
+            #expect(empty.status == .seeOther)
+            #expect(try await server.snapshot() == before)
+            let answered = try await client.webPost("/participants/\(p.subjectID)/queries/\(q.id)", session: coordinator,
+                                                    fields: [("action", "answer"), ("text", "Notes say 1; corrected.")])
+            #expect(answered.status == .seeOther)
+            #expect(try await server.store.query(id: q.id)?.status == .answered)
+            let inbox = try await client.webGet("/queries", session: monitor)
+            #expect(inbox.status == .ok && inbox.text.contains(#"id="inbox-\#(q.id)" data-status="answered""#))
+            #expect(try await client.webGet("/queries?status=closed", session: monitor).text.contains("inbox-\(q.id)") == false)
+            #expect(try await client.webGet("/queries?minAgeDays=x", session: monitor).text.contains("minAgeDays must be a whole number"))
+            _ = try await client.webPost("/participants/\(p.subjectID)/queries/\(q.id)", session: monitor, fields: [("action", "close"), ("text", "ok")])
+            #expect(try await client.webGet("/queries?status=closed", session: monitor).text.contains("inbox-\(q.id)"))
+            #expect(!(try await client.webGet("/participants/\(p.subjectID)", session: monitor).text.contains("query-badge-ECOG")),
+                    "a closed query leaves no badge")
+        }
+    }
+
     @Test func queriesOfAnotherSiteAreNotFound() async throws {
         try await TestServer.run(study: try SiteScopeTests.twoSiteStudy()) { server, client in
             let p = try await server.enterEligibleData(try await server.register().subjectID)

@@ -104,8 +104,10 @@ extension CartaServices {
         // Read with the file (no extra statement). A form lock leaves the rest editable (the store refuses
         // a save of that form); casebook and database locks freeze the page.
         pageInput.lock = file.lock
+        let monitoring = try await monitoringSection(file, viewer: viewer, csrf: csrf)
+        pageInput.queryBadges = monitoring.activeQueriesByItem
         var model = ParticipantPage.build(pageInput)
-        model.monitoringHTML = try await monitoringSection(file, viewer: viewer, csrf: csrf).html
+        model.monitoringHTML = monitoring.html
         return model
     }
 

@@ -68,10 +68,10 @@ public struct MonitoringSection: Sendable, Equatable {
     public static func == (a: Self, b: Self) -> Bool { a.html == b.html }
 
     /// Active queries by item OID (count, first id), for the badge beside each field.
-    public var activeQueriesByItem: [String: (count: Int, firstID: String)] {
-        var out: [String: (count: Int, firstID: String)] = [:]
+    public var activeQueriesByItem: [String: ParticipantPage.QueryBadge] {
+        var out: [String: ParticipantPage.QueryBadge] = [:]
         for q in queries where q.status != "closed" {
-            if let current = out[q.itemOID] { out[q.itemOID] = (current.count + 1, current.firstID) } else { out[q.itemOID] = (1, q.id) }
+            out[q.itemOID] = ParticipantPage.QueryBadge(count: (out[q.itemOID]?.count ?? 0) + 1, firstID: out[q.itemOID]?.firstID ?? q.id)
         }
         return out
     }

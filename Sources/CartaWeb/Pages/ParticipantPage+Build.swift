@@ -39,6 +39,8 @@ extension ParticipantPage {
         public var conflict: Bool
         /// A message about the whole screening form (e.g. a conflict).
         public var screeningError: String?
+        /// Active queries by item OID, shown beside each field (issue 7 scope 5: "shown on the field").
+        public var queryBadges: [String: QueryBadge] = [:]
 
         /// Creates the input.
         public init(file: ParticipantFile, study: Study, checklist: [ChecklistRow], state: ScreeningState, role: UserRole,
@@ -140,7 +142,7 @@ extension ParticipantPage {
         }
         let screening = Screening(
             subjectId: subject, version: version, sections: sections, screeningError: input.screeningError, readOnly: !canEdit,
-            lockedNote: lockedNote)
+            lockedNote: lockedNote, queryBadges: input.queryBadges)
 
         var signForm: SignForm?
         if Permission.signEligibility.allows(input.role) {

@@ -21,15 +21,22 @@ extension ParticipantPage {
 
         /// Creates the screening form for a participant.
         public init(subjectId: String, version: String, sections: [FormSection], screeningError: String? = nil,
-                    readOnly: Bool = false, lockedNote: String? = nil) {
+                    readOnly: Bool = false, lockedNote: String? = nil, queryBadges: [String: QueryBadge] = [:]) {
             self.lockedNote = lockedNote
             action = WebPaths.screening(subjectId)
             self.version = version
             self.sections = sections
             self.screeningError = screeningError
             self.readOnly = readOnly
-            self.sectionsHTML = Self.sectionsHTML(sections, readOnly: readOnly)
+            self.sectionsHTML = Self.sectionsHTML(sections, readOnly: readOnly, queryBadges: queryBadges)
         }
+    }
+
+    /// The active queries on one item: how many, and the first one's id (the badge links to it).
+    public struct QueryBadge: Sendable, Equatable {
+        public let count: Int
+        public let firstID: String
+        public init(count: Int, firstID: String) { self.count = count; self.firstID = firstID }
     }
 
     /// One study form (e.g. "Screening laboratory") as a fieldset.

@@ -7,7 +7,8 @@ extension ParticipantPage.Screening {
     /// `participant.mustache` produced (the page snapshots hold it to that), escaping every value with
     /// `HTMLText.escape`. The final newline is the template's.
     /// Source: issue 6 scope 7 (pages rendered without run-time reflection).
-    static func sectionsHTML(_ sections: [ParticipantPage.FormSection], readOnly: Bool) -> String {
+    static func sectionsHTML(_ sections: [ParticipantPage.FormSection], readOnly: Bool,
+                             queryBadges: [String: ParticipantPage.QueryBadge] = [:]) -> String {
         var out = ""
         out.reserveCapacity(sections.reduce(0) { $0 + $1.items.count } * 1_500)
         var disabled = readOnly ? " disabled" : ""
@@ -44,6 +45,10 @@ extension ParticipantPage.Screening {
                 if item.invalid { out += " item--invalid" }
                 if item.itemWarning != nil { out += " item--warning" }
                 out += "\" data-oid=\""; e(item.oid); out += "\">\n"
+                if let badge = queryBadges[item.oid] {
+                    out += "        <a id=\"query-badge-"; e(item.oid); out += "\" class=\"badge badge--query-open\" href=\"#query-"; e(badge.firstID)
+                    out += "\">\(badge.count) active quer\(badge.count == 1 ? "y" : "ies")</a>\n"
+                }
                 if item.isYesNo {
                     out += "        <fieldset class=\"item__choice\""; described(item); out += ">\n"
                     out += "          <legend class=\"item__label\">"; e(item.label); loinc(item); out += "</legend>\n"
