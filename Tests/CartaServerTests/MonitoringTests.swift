@@ -231,6 +231,28 @@ struct MonitoringTests {
         }
     }
 
+    @Test func thePrintableCasebookHasValuesSignaturesQueriesAndAudit() async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.enterEligibleData(try await server.register("Identifiable Person").subjectID)
+            let monitor = try await server.principal(.monitor)
+            _ = try await server.services.runtime.queries.raise(subjectID: p.subjectID, itemOID: "PLT", text: "Lab sheet says 25?", by: monitor)
+            _ = try await server.services.runtime.sourceVerification.verify(subjectID: p.subjectID, formOID: "F_LAB_HEM", by: monitor)
+            let signature = try await server.services.runtime.casebook.sign(subjectID: p.subjectID, password: Caller.investigator.password,
+                                                                            expectedVersion: p.version, acknowledgesBinding: true,
+                                                                            by: try await server.principal(.investigator))
+            let page = try await client.webGet("/participants/\(p.subjectID)/casebook", session: try await client.webSignIn(.monitor, server: server))
+            #expect(page.status == .ok)
+            let html = page.text
+            #expect(html.contains(#"<tr id="cb-PLT"><th scope="row">Platelet count</th><td>25 10*9/L</td><td>150.0–400.0</td>"#), "\(html)")
+            #expect(html.contains("Lab sheet says 25?") && html.contains(signature.contentHash) && html.contains(">Casebook</strong>"))
+            #expect(html.contains(#"id="casebook-audit""#) && html.contains("Screening haematology"))
+            #expect(html.contains("Monitor") && !html.contains("Identifiable Person"), "pseudonymised")
+            // Roles that may not read the audit trail get the casebook without it.
+            let statistician = try await client.webGet("/participants/\(p.subjectID)/casebook", session: try await client.webSignIn(.statistician, server: server))
+            #expect(statistician.status == .ok && !statistician.text.contains(#"id="casebook-audit""#) && statistician.text.contains("cb-PLT"))
+        }
+    }
+
     @Test func queriesOfAnotherSiteAreNotFound() async throws {
         try await TestServer.run(study: try SiteScopeTests.twoSiteStudy()) { server, client in
             let p = try await server.enterEligibleData(try await server.register().subjectID)

@@ -145,6 +145,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/participants/{subjectID}", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/audit", permission: .readAudit) { _, _ in [] },
         .init(method: .get, template: "/queries", permission: .readStudyData) { _, _ in [] },
+        .init(method: .get, template: "/participants/{subjectID}/casebook", permission: .readStudyData) { _, _ in [] },
     ]
 }
 

@@ -123,7 +123,12 @@ import Testing
             criteria: full.criteria, verdict: full.verdict,
             screening: .init(subjectId: "BCRITP-009", version: "3", sections: [.init(oid: "F.X", name: "X", items: [item])])
         )
-        return [.init(name: "drift-participant", model: participant, layout: PageFixtures.layout(current: .participants))]
+        let c = PageFixtures.casebook()
+        let signedOnly = CasebookPage.Model(subjectId: c.subjectId, study: c.study, site: c.site, status: c.status, printedAt: c.printedAt,
+                                            printedBy: c.printedBy, eligibility: c.eligibility, forms: c.forms, signatures: c.signatures,
+                                            queries: [], audit: c.audit)
+        return [.init(name: "drift-participant", model: participant, layout: PageFixtures.layout(current: .participants)),
+                .init(name: "drift-casebook", model: signedOnly, layout: PageFixtures.layout(current: .participants))]
     }()
 }
 

@@ -140,6 +140,22 @@ enum PageFixtures {
             signForm: monitor ? nil : (meaning: t ?? "Complete and accurate.", signerName: t ?? "Dr Ines Investigator", needsAcknowledgement: true))
     }
 
+    static func casebook(text t: String? = nil) -> CasebookPage.Model {
+        CasebookPage.Model(
+            subjectId: "BCRITP-001", study: t ?? "NCT05315778 — Anti-BCMA CAR-T for ITP", site: t ?? "Suzhou", status: t ?? "enrolled",
+            printedAt: t ?? "2026-12-05 06:00 UTC+00:00", printedBy: t ?? "Mo Monitor", eligibility: t ?? "eligible, signed by Dr Ines Investigator",
+            forms: [.init(oid: "F_LAB_HEM", name: t ?? "Screening haematology", rows: [
+                .init(oid: "PLT", label: t ?? "Platelet count", value: t ?? "25 10*9/L", range: t ?? "150–400", changed: t ?? "cora, 2026-11-25 10:02 UTC+00:00",
+                      verified: t ?? "Mo Monitor, 2026-11-26 09:00 UTC+00:00")])],
+            signatures: [.init(kind: t ?? "Casebook", signer: t ?? "Dr Ines Investigator", at: t ?? "2026-11-29 08:00 UTC+00:00",
+                               meaning: t ?? "Complete and accurate.", contentHash: t ?? String(repeating: "ab", count: 32), standing: t ?? "valid")],
+            queries: [.init(item: t ?? "Platelet count (F_LAB_HEM)", status: t ?? "closed",
+                            thread: [.init(action: t ?? "raised", by: t ?? "Mo Monitor", at: t ?? "2026-11-26 09:00 UTC+00:00", text: t ?? "Source says 52?")])],
+            audit: .init(events: [.init(seq: 42, time: t ?? "2026-11-25 10:02:11 UTC+00:00", user: t ?? "cora", field: t ?? "Screening haematology › Platelet count",
+                                        change: t ?? "52 → 25", reason: t ?? "Transcription error")],
+                         truncated: t ?? "The first 5000 audit records are shown."))
+    }
+
     static func queryInbox(text t: String? = nil) -> QueryInboxPage.Model {
         QueryInboxPage.Model(
             rows: [.init(id: "q1", subjectId: t ?? "BCRITP-001", href: "/participants/BCRITP-001#query-q1", item: t ?? "Platelet count",

@@ -71,6 +71,11 @@ extension CartaServices {
                 return "Casebook signed by \(principal.user.displayName)."
             }
         })
+        router.get("/participants/:subjectID/casebook", use: page { _, context in
+            let viewer = try context.principal(.readStudyData, .web)
+            let model = try await self.casebookPage(SubjectID(try context.parameters.require("subjectID")), viewer: viewer)
+            return try self.html(model, self.layout(context, current: .participants))
+        })
         router.get("/queries", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
             let parameters = request.uri.queryParameters
@@ -105,6 +110,65 @@ extension CartaServices {
                                              summary: "\(rows.count) quer\(rows.count == 1 ? "y" : "ies"), oldest first.")
             return try self.html(model, self.layout(context, flashes: notes, current: .queries), extraHeaders: clear)
         })
+    }
+
+    /// Audit records shown in a printed casebook at most; beyond, the page says where to read the rest.
+    static let casebookAuditLimit = 5_000
+
+    /// The printable casebook of `subjectID` (pseudonymised; audit history only for roles that read the audit trail).
+    func casebookPage(_ subjectID: SubjectID, viewer: Principal) async throws -> CasebookPage.Model {
+        let file = try await screening.file(subjectID, by: viewer, history: false)
+        let marks = try await store.sourceVerifications(participantIDs: [file.participant.id])
+        let markByAddress = Dictionary(marks.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        let forms: [CasebookPage.Form] = study.forms.compactMap { form in
+            let rows: [CasebookPage.Row] = form.items.compactMap { item in
+                guard let v = file.values.first(where: { $0.address.formOID.rawValue == form.oid && $0.address.itemOID.rawValue == item.oid }),
+                      let value = v.value, !value.text.isEmpty else { return nil }
+                let shown = value.text + (value.unit.map { " \($0)" } ?? "")
+                    + (value.standardValue.map { s in value.unit == value.standardUnit ? "" : " (\(s) \(value.standardUnit ?? ""))" } ?? "")
+                let range = [value.lowerLimitNormal, value.upperLimitNormal].contains { $0 != nil }
+                    ? "\(value.lowerLimitNormal.map { "\($0)" } ?? "…")–\(value.upperLimitNormal.map { "\($0)" } ?? "…")" : "—"
+                let verified: String = {
+                    guard let mark = markByAddress[v.address] else { return item.critical ? "not yet (critical)" : "not yet" }
+                    return mark.covers(v) ? "\(mark.verifiedByName), \(WebFormat.dateTime(mark.verifiedAt))" : "changed since verification"
+                }()
+                return CasebookPage.Row(oid: item.oid, label: item.label, value: shown, range: range,
+                                        changed: "\(v.updatedBy), \(WebFormat.dateTime(v.updatedAt))", verified: verified)
+            }
+            return rows.isEmpty ? nil : CasebookPage.Form(oid: form.oid, name: form.name, rows: rows)
+        }
+        var signatures: [CasebookPage.Signature] = []
+        if let d = file.latestDecision {
+            signatures.append(.init(kind: "Eligibility: \(d.decision.rawValue.replacingOccurrences(of: "_", with: " "))", signer: d.signerName,
+                                    at: WebFormat.dateTime(d.signedAt), meaning: d.meaning, contentHash: d.contentHash ?? "(signed before content hashes)",
+                                    standing: screening.signatureStanding(file) == .valid ? "valid" : "invalidated by a later change"))
+        }
+        for s in try await runtime.casebook.signatures(file) {
+            signatures.append(.init(kind: "Casebook", signer: s.signature.signerName, at: WebFormat.dateTime(s.signature.signedAt),
+                                    meaning: s.signature.meaning, contentHash: s.signature.contentHash,
+                                    standing: s.standing == .valid ? "valid" : "invalidated by a later change"))
+        }
+        let queries = try await store.queries(participantID: file.participant.id).map { q in
+            CasebookPage.Query(item: "\(runtime.queries.label(q.address)) (\(q.address.formOID))", status: q.status.rawValue,
+                               thread: q.messages.map { .init(action: $0.action.rawValue, by: $0.byName, at: WebFormat.dateTime($0.at), text: $0.text) })
+        }
+        var audit: CasebookPage.Audit?
+        if viewer.may(.readAudit) {
+            let filter = try await runtime.audit.filter(AuditReview.Criteria(subjectID: subjectID.rawValue), by: viewer)
+            let page = try await store.auditSearch(filter, after: 0, limit: Self.casebookAuditLimit)
+            audit = CasebookPage.Audit(
+                events: page.events.map { e in
+                    CasebookPage.AuditRow(seq: e.seq, time: WebFormat.auditTime(e.at), user: e.username, field: runtime.audit.fieldLabel(e),
+                                          change: "\(e.oldValue ?? "—") → \(e.newValue ?? "—")", reason: e.reason.map(ChangeReason.display(stored:)) ?? "")
+                },
+                truncated: page.nextAfter.map { "The first \(Self.casebookAuditLimit) audit records are shown; read the rest in the audit trail (participant \(subjectID), after record \($0))." })
+        }
+        return CasebookPage.Model(
+            subjectId: subjectID.rawValue, study: "\(study.id) — \(study.title)", site: siteName(file.participant.siteID),
+            status: file.participant.status.rawValue.replacingOccurrences(of: "_", with: " "),
+            printedAt: WebFormat.dateTime(runtime.clock.now), printedBy: viewer.user.displayName,
+            eligibility: file.latestDecision.map { "\($0.decision.rawValue.replacingOccurrences(of: "_", with: " ")), signed by \($0.signerName)" },
+            forms: forms, signatures: signatures, queries: queries, audit: audit)
     }
 
     /// The participant page's monitoring section for `viewer`.

@@ -88,6 +88,7 @@ public struct MonitoringSection: Sendable, Equatable {
         }
         out += "<section id=\"monitoring\" class=\"section\" aria-labelledby=\"monitoring-heading\">\n"
         out += "<h2 id=\"monitoring-heading\">Monitoring: queries, source verification and casebook signature</h2>\n"
+        out += "<p><a id=\"casebook-link\" href=\""; e(base); out += "/casebook\">Printable casebook</a> — values, signatures, queries and audit history</p>\n"
         // Queries
         let active = queries.filter { $0.status != "closed" }.count
         out += "<div id=\"queries\" class=\"card\">\n<h3>Queries <span class=\"muted\">(\(active) active, \(queries.count) in all)</span></h3>\n"

@@ -8,6 +8,11 @@
     var invalid = document.querySelector('[aria-invalid="true"]');
     if (summary) { summary.focus(); } else if (invalid) { invalid.focus(); }
 
+    // "Print" links open the browser's print dialog (the print stylesheet hides navigation and forms).
+    document.querySelectorAll("[data-print]").forEach(function (link) {
+      link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
+    });
+
     // Prevent a double submission while the first POST is in flight.
     document.querySelectorAll('form[method="post"]').forEach(function (form) {
       form.addEventListener("submit", function () {
