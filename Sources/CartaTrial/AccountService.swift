@@ -80,10 +80,10 @@ public struct AccountService: Sendable {
         guard password.utf8.count <= CredentialPolicy.maximumPasswordBytes, let canonical,
               let (user, hash) = try await store.credentials(username: canonical) else {
             // Spend the same work as a real check so timing does not reveal unknown usernames.
-            _ = Bcrypt.verify(password, hash: dummyHash)
+            _ = await PasswordHashing.shared.verify(password, hash: dummyHash)
             return nil
         }
-        guard Bcrypt.verify(password, hash: hash), user.active else { return nil }
+        guard await PasswordHashing.shared.verify(password, hash: hash), user.active else { return nil }
         return user
     }
 
@@ -115,7 +115,7 @@ public struct AccountService: Sendable {
         let failures = try await store.authenticationEvents(username: name, event: "sign_in_failed",
                                                             since: now.addingTimeInterval(-Self.lockoutWindow))
         if failures >= Self.lockoutThreshold {
-            _ = Bcrypt.verify(password, hash: dummyHash) // same work as a real check
+            _ = await PasswordHashing.shared.verify(password, hash: dummyHash) // same work as a real check
             try await store.recordAuthentication(username: name, event: "sign_in_refused_locked", detail: source.rawValue, actor: actor, at: now)
             return .failure(.locked(minutes: Int(Self.lockoutWindow / 60)))
         }
