@@ -27,6 +27,12 @@ struct ParticipantCommand: AsyncParsableCommand {
 
         /// Signs in `--user` with the password from stdin; the services check `permission` and sites.
         func principal(_ services: CartaRuntime, needs permission: Permission) async throws -> Principal {
+            try await signedIn(services, needs: permission).principal
+        }
+
+        /// As `principal`, also returning the password read, for commands that are signatures (locks): the
+        /// password typed for this command is the signature's password (21 CFR 11.200(a)(1)(i)).
+        func signedIn(_ services: CartaRuntime, needs permission: Permission) async throws -> (principal: Principal, password: String) {
             guard let user else { throw CLIFailure("--user is required: every participant command acts as a signed-in user") }
             let password = try readSecretLine(prompt: "Password for \(user): ")
             guard let u = try await services.accounts.verify(username: user, password: password) else {
@@ -34,7 +40,7 @@ struct ParticipantCommand: AsyncParsableCommand {
             }
             let principal = Principal(u, source: .cli)
             guard principal.may(permission) else { throw CLIFailure(permission.refusal, code: "forbidden") }
-            return principal
+            return (principal, password)
         }
     }
 

@@ -235,3 +235,48 @@ struct CLITests {
         #expect(denied.stderr.hasPrefix("carta: [unauthorized] unknown username or wrong password"), "\(denied.stderr)")
     }
 }
+
+/// `carta lock` and `carta query` act through the same services as the web and the API, audited with source `cli`.
+/// Source: issue 7 scopes 5 and 7 ("a locked record refuses writes from every path (web, API, CLI, import)").
+@Suite struct MonitoringCLITests {
+    @Test func locksAndQueriesFromTheCommandLine() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cora = "coordinator pass 1\n", dana = "data manager pass 1\n", mo = "watcher pass 1234\n"
+        #expect(try CLI.run(["migrate", "--db", url]).status == 0)
+        for (name, role, pw) in [("cora", "coordinator", cora), ("dana", "data-manager", dana), ("mo", "monitor", mo)] {
+            #expect(try CLI.run(["user", "add", name, "--role", role, "--site", "SUZHOU", "--db", url], stdin: pw).status == 0)
+        }
+        #expect(try CLI.run(["participant", "register", "--db", url, "--user", "cora"], stdin: cora + "Ada Lovelace\n1980-05-17\nH-1\n").status == 0)
+        #expect(try CLI.run(["participant", "set", "BCRITP-001", "ECOG=1", "--db", url, "--user", "cora"], stdin: cora).status == 0)
+
+        // Queries: the monitor raises, the coordinator cannot; the site answers; the monitor closes.
+        let refused = try CLI.run(["query", "raise", "BCRITP-001", "ECOG", "--text", "ECOG?", "--db", url, "--user", "cora"], stdin: cora)
+        #expect(refused.status == 1 && refused.stderr.contains("monitor or a data manager"), "\(refused.stderr)")
+        let raised = try CLI.run(["query", "raise", "BCRITP-001", "ECOG", "--text", "Notes say 2?", "--db", url, "--user", "mo"], stdin: mo)
+        #expect(raised.status == 0, "\(raised.stderr)")
+        let id = try #require(raised.stdout.split(separator: " ").last.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) })
+        let listed = try CLI.run(["query", "list", "--db", url, "--user", "cora"], stdin: cora)
+        #expect(listed.stdout.contains("\(id)\tBCRITP-001\tF_VITALS/ECOG\topen\t0d\tNotes say 2?"), "\(listed.stdout)")
+        #expect(try CLI.run(["query", "act", id, "answer", "--text", "Confirmed 1", "--db", url, "--user", "cora"], stdin: cora).stdout.contains("answered"))
+        #expect(try CLI.run(["query", "act", id, "close", "--text", "ok", "--db", url, "--user", "mo"], stdin: mo).stdout.contains("closed"))
+
+        // Locks: a data manager locks the casebook (the command's password is the signature); writes are refused; unlock.
+        #expect(try CLI.run(["lock", "add", "--scope", "participant", "--subject", "BCRITP-001", "--reason", "visit done", "--db", url, "--user", "cora"],
+                            stdin: cora).status == 1)
+        let locked = try CLI.run(["lock", "add", "--scope", "participant", "--subject", "BCRITP-001", "--reason", "visit done", "--db", url, "--user", "dana"],
+                                 stdin: dana)
+        #expect(locked.status == 0, "\(locked.stderr)")
+        let lockID = try #require(locked.stdout.split(separator: " ").dropFirst().first.map(String.init))
+        let write = try CLI.run(["participant", "set", "BCRITP-001", "ECOG=2", "--reason", "new_information", "--db", url, "--user", "cora"], stdin: cora)
+        #expect(write.status == 1 && write.stderr.contains("casebook is locked"), "\(write.stderr)")
+        #expect(try CLI.run(["lock", "list", "--db", url, "--user", "cora"], stdin: cora).stdout.contains("visit done"))
+        #expect(try CLI.run(["lock", "unlock", lockID, "--reason", "late lab", "--db", url, "--user", "dana"], stdin: dana).status == 0)
+        #expect(try CLI.run(["participant", "set", "BCRITP-001", "ECOG=2", "--reason", "new_information", "--db", url, "--user", "cora"], stdin: cora).status == 0)
+
+        let store = try await CartaStore.open(try DatabaseURL(parsing: url))
+        let trail = try await store.auditTrail(entity: .lock, entityID: lockID) + (try await store.auditTrail(entity: .query, entityID: id))
+        #expect(!trail.isEmpty && trail.allSatisfy { $0.source == .cli })
+        await store.close()
+    }
+}
