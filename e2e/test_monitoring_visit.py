@@ -93,4 +93,5 @@ def test_monitor_raises_site_answers_monitor_closes_and_verifies_investigator_si
     assert signature.get_attribute("data-standing") == "valid"
     digest = signature.find_element(By.TAG_NAME, "code").text
     assert len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+    assert not ui.exists(d, "#casebook-sign-form"), "the same content is not offered for signing again"
     ui.screenshot(d, artifacts / "monitoring-visit.png")

@@ -195,11 +195,14 @@ extension CartaServices {
                                                   criticalRecorded: p.criticalRecorded, criticalVerified: p.criticalVerified,
                                                   changedSinceVerification: p.changedSinceVerification)
         }
-        let signatures = try await runtime.casebook.signatures(file).map {
+        let states = try await runtime.casebook.signatures(file)
+        // Nothing to offer when the viewer's signature already covers the current content (it would be refused as a repeat).
+        let alreadySigned = states.contains { $0.signature.signedBy == viewer.user.id && $0.standing == .valid }
+        let signatures = states.map {
             MonitoringSection.Signature(signerName: $0.signature.signerName, signedAt: WebFormat.dateTime($0.signature.signedAt),
                                         meaning: $0.signature.meaning, contentHash: $0.signature.contentHash, valid: $0.standing == .valid)
         }
-        let signForm = viewer.may(.signCasebook)
+        let signForm = viewer.may(.signCasebook) && !alreadySigned
             ? (meaning: CasebookService.meaning, signerName: viewer.user.displayName, needsAcknowledgement: viewer.user.signatureAttestedAt == nil)
             : nil
         return MonitoringSection(subjectId: file.participant.subjectID.rawValue, csrf: csrf, version: file.participant.version, queries: rows,
