@@ -117,3 +117,27 @@ struct AccountSecurityTests {
         }
     }
 }
+
+/// The account page: a wrong current password or a weak new one is refused on the page with the rule;
+/// a change ends every session; "sign out everywhere" ends every session and token (issue 7 scope 2).
+@Suite struct AccountPageTests {
+    @Test func passwordChangeAndSignOutEverywhereOnTheWeb() async throws {
+        try await TestServer.run { server, client in
+            let session = try await client.webSignIn(.coordinator, server: server)
+            let token = try #require(try await client.token(.coordinator))
+            let page = try await client.webGet("/account", session: session)
+            #expect(page.status == .ok && page.text.contains("Coordinator") && page.text.contains(#"id="api-tokens""#))
+            let wrong = try await client.webPost("/account/password", session: session,
+                                                 fields: [("current_password", "not it at all 1"), ("new_password", "a new pass phrase 2026")])
+            #expect(wrong.status == .unprocessableContent && wrong.text.contains("The current password is wrong"))
+            let weak = try await client.webPost("/account/password", session: session,
+                                                fields: [("current_password", Caller.coordinator.password), ("new_password", "password12")])
+            #expect(weak.status == .unprocessableContent && weak.text.contains(#"id="password-error""#))
+            #expect(try await client.api(.get, "/api/v1/me", token: token).status == .ok, "refusals change nothing")
+            let everywhere = try await client.webPost("/account/sign-out-everywhere", session: session, fields: [])
+            #expect(everywhere.status == .seeOther)
+            #expect(try await client.api(.get, "/api/v1/me", token: token).status == .unauthorized, "the API token ended too")
+            #expect(try await client.webGet("/account", session: session).status == .seeOther, "the session ended")
+        }
+    }
+}

@@ -134,6 +134,10 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/{subjectID}/queries/{id}?reopen", permission: .manageQueries) { _, _ in
             [("action", "reopen"), ("text", "Not yet.")] },
         .init(method: .post, template: "/participants/{subjectID}/sdv", permission: .verifySource) { _, _ in [("form", "F_VITALS")] },
+        // Issue 7 scope 2: every signed-in user manages their own password and sessions.
+        .init(method: .post, template: "/account/password", permission: nil) { c, _ in
+            [("current_password", c.password), ("new_password", "a new pass phrase 2026")] },
+        .init(method: .post, template: "/account/sign-out-everywhere", permission: nil) { _, _ in [] },
         .init(method: .post, template: "/participants/{subjectID}/casebook/sign", permission: .signCasebook) { c, p in
             [("password", c.password), ("version", "\(p.version)"), ("acknowledge_binding", "yes")] },
     ]
@@ -145,6 +149,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/participants/{subjectID}", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/audit", permission: .readAudit) { _, _ in [] },
         .init(method: .get, template: "/queries", permission: .readStudyData) { _, _ in [] },
+        .init(method: .get, template: "/account", permission: nil) { _, _ in [] },
         .init(method: .get, template: "/participants/{subjectID}/casebook", permission: .readStudyData) { _, _ in [] },
     ]
 }

@@ -156,6 +156,12 @@ enum PageFixtures {
                          truncated: t ?? "The first 5000 audit records are shown."))
     }
 
+    static func account(text t: String? = nil) -> AccountPage.Model {
+        AccountPage.Model(displayName: t ?? "Dr Ines Investigator", username: t ?? "ines", role: t ?? "Investigator", sites: t ?? "Suzhou",
+                          tokens: [.init(id: t ?? "3f2a9c01b7de…", created: t ?? "2026-12-05 06:00 UTC+00:00", expires: t ?? "2026-12-05 14:00 UTC+00:00")],
+                          passwordError: t ?? "The current password is wrong; the password was not changed.")
+    }
+
     static func queryInbox(text t: String? = nil) -> QueryInboxPage.Model {
         QueryInboxPage.Model(
             rows: [.init(id: "q1", subjectId: t ?? "BCRITP-001", href: "/participants/BCRITP-001#query-q1", item: t ?? "Platelet count",

@@ -117,6 +117,7 @@ extension CartaServices {
         })
         addParticipantPageRoutes(to: router)
         addMonitoringPageRoutes(to: router)
+        addAccountPageRoutes(to: router)
     }
 
     func siteName(_ id: SiteID) -> String { siteNames[id.rawValue] ?? id.rawValue }

@@ -1,0 +1,54 @@
+import CartaModel
+import CartaStore
+import CartaTrial
+import CartaWeb
+import Foundation
+import Hummingbird
+
+extension CartaServices {
+    /// The signed-in user's own account page: role and sites, API tokens, password change and
+    /// "sign out everywhere" — the same service calls as the API's `/me` routes (issue 7 scope 2).
+    func addAccountPageRoutes(to router: Router<AppRequestContext>) {
+        router.get("/account", use: page { request, context in
+            let (flashes, clear) = self.takeFlash(request)
+            let model = try await self.accountPage(Principal(try context.requireUser(), source: .web))
+            return try self.html(model, self.layout(context, flashes: flashes), extraHeaders: clear)
+        })
+        router.post("/account/password", use: page { request, context in
+            let principal = Principal(try context.requireUser(), source: .web)
+            let form = try await self.readForm(request, context)
+            do {
+                try await self.auth.changePassword(current: form["current_password"] ?? "", new: form["new_password"] ?? "", by: principal)
+            } catch let e as WorkflowError where e.code == .invalidInput {
+                let message = e.fields.map(\.message).joined(separator: " ")
+                return try self.html(try await self.accountPage(principal, passwordError: message), self.layout(context),
+                                     status: .unprocessableContent)
+            }
+            // Every session ended with the change, this one too: sign in again with the new password.
+            var response = self.redirect(WebPaths.signIn, flash: Flash(.success, "Password changed; every session has ended. Sign in with the new password."))
+            response.setCookie(self.cookie(AuthMiddleware.sessionCookie, "", maxAge: 0))
+            return response
+        })
+        router.post("/account/sign-out-everywhere", use: page { request, context in
+            let principal = Principal(try context.requireUser(), source: .web)
+            _ = try await self.readForm(request, context)
+            let ended = try await self.auth.signOutEverywhere(by: principal)
+            var response = self.redirect(WebPaths.signIn, flash: Flash(.success, "Signed out everywhere: \(ended) session(s) and token(s) ended."))
+            response.setCookie(self.cookie(AuthMiddleware.sessionCookie, "", maxAge: 0))
+            return response
+        })
+    }
+
+    func accountPage(_ principal: Principal, passwordError: String? = nil) async throws -> AccountPage.Model {
+        let user = principal.user
+        let sites: String = switch user.sites {
+        case .all: "every site"
+        case .only(let ids): ids.sorted().map { self.siteName($0) }.joined(separator: ", ")
+        }
+        let tokens = try await auth.tokens(by: principal).map {
+            AccountPage.Token(id: String($0.tokenHash.prefix(12)) + "…", created: WebFormat.dateTime($0.createdAt), expires: WebFormat.dateTime($0.expiresAt))
+        }
+        return AccountPage.Model(displayName: user.displayName, username: user.username, role: user.role.label, sites: sites,
+                                 tokens: tokens, passwordError: passwordError)
+    }
+}
