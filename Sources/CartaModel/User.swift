@@ -18,6 +18,8 @@ public struct User: Sendable, Equatable, Codable {
     /// When the user acknowledged that their electronic signature is the legally binding equivalent of
     /// a handwritten one (21 CFR 11.100(c)); nil until their first signature.
     public var signatureAttestedAt: Date? = nil
+    /// When the user enrolled a TOTP second factor (RFC 6238); nil when they use a password alone.
+    public var secondFactorEnrolledAt: Date? = nil
     /// Inactive users cannot sign in.
     public var active: Bool
     /// When the account was created (UTC).

@@ -96,6 +96,7 @@ extension CartaStore {
             active: try row.decode(column: "active", as: Bool.self),
             createdAt: try date(row, "created_at"))
         user.signatureAttestedAt = try optionalDate(row, "signature_attested_at")
+        user.secondFactorEnrolledAt = try optionalDate(row, "totp_enrolled_at")
         return user
     }
 

@@ -97,7 +97,7 @@ public struct AccountService: Sendable {
 
     /// Why a sign-in was refused.
     public enum SignInRefusal: Error, Sendable, Equatable {
-        /// Unknown user name or wrong password (the answer does not say which).
+        /// Unknown user name, wrong password or wrong second-factor code (the answer does not say which).
         case invalidCredentials
         /// Too many recent failures: the account is locked until the window has passed.
         case locked(minutes: Int)
@@ -108,7 +108,9 @@ public struct AccountService: Sendable {
     /// until the window has passed (the lockout is audited too).
     ///
     /// Source: issue 7; 21 CFR Part 11 §11.300(d); OWASP Authentication Cheat Sheet.
-    public func signIn(username: String, password: String, source: AuditSource, now: Date? = nil) async throws -> Result<User, SignInRefusal> {
+    /// With a second factor enrolled, `code` must be a fresh TOTP code; a missing or wrong code counts as
+    /// a failed sign-in and gets the same answer as a wrong password.
+    public func signIn(username: String, password: String, code: String? = nil, source: AuditSource, now: Date? = nil) async throws -> Result<User, SignInRefusal> {
         let now = now ?? clock.now
         let name = (try? CredentialPolicy.canonicalUsername(username).get()) ?? String(username.prefix(64))
         let actor = AuditActor(userID: nil, username: name, source: source)
@@ -119,8 +121,11 @@ public struct AccountService: Sendable {
             try await store.recordAuthentication(username: name, event: "sign_in_refused_locked", detail: source.rawValue, actor: actor, at: now)
             return .failure(.locked(minutes: Int(Self.lockoutWindow / 60)))
         }
-        guard let user = try await verify(username: username, password: password) else {
-            try await store.recordAuthentication(username: name, event: "sign_in_failed", detail: source.rawValue, actor: actor, at: now)
+        let verified = try await verify(username: username, password: password)
+        let secondFactorOK = try await verified.asyncMap { try await checkSecondFactor($0, code: code) } ?? false
+        guard let user = verified, secondFactorOK else {
+            let detail = verified == nil ? source.rawValue : "\(source.rawValue), second factor"
+            try await store.recordAuthentication(username: name, event: "sign_in_failed", detail: detail, actor: actor, at: now)
             if failures + 1 == Self.lockoutThreshold {
                 try await store.recordAuthentication(username: name, event: "locked", detail: "\(Self.lockoutThreshold) failed sign-ins", actor: actor, at: now)
             }
@@ -192,5 +197,13 @@ public struct AccountService: Sendable {
         _ = try await store.createUser(
             username: "admin", displayName: "Administrator", role: .admin, passwordHash: hash(password), actor: actor)
         return initialPassword == nil ? password : nil
+    }
+}
+
+extension Optional {
+    /// `map` with an async transform.
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
     }
 }

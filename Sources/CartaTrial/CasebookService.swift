@@ -32,7 +32,7 @@ public struct CasebookService: Sendable {
     }
 
     /// Signs `subjectID`'s casebook at `expectedVersion` after re-checking the password.
-    public func sign(subjectID: SubjectID, password: String, expectedVersion: Int, acknowledgesBinding: Bool,
+    public func sign(subjectID: SubjectID, password: String, code: String? = nil, expectedVersion: Int, acknowledgesBinding: Bool,
                      by principal: Principal) async throws -> CasebookSignature {
         try principal.require(.signCasebook)
         let file = try await screening.file(subjectID, by: principal)
@@ -40,9 +40,8 @@ public struct CasebookService: Sendable {
         if attests && !acknowledgesBinding {
             throw WorkflowError.invalid("acknowledgeBinding", "Before your first electronic signature, acknowledge that it is the legally binding equivalent of your handwritten signature (21 CFR 11.100). Nothing was signed.")
         }
-        guard try await accounts.verify(username: principal.user.username, password: password) != nil else {
-            try await accounts.recordFailedSignature(principal.user, source: principal.source)
-            throw WorkflowError.invalid("password", "The password is wrong; the casebook was not signed.")
+        guard try await accounts.verifySigner(principal.user, password: password, code: code, source: principal.source) else {
+            throw WorkflowError.invalid("password", AccountService.signerRefusal(principal.user, nothingDone: "the casebook was not signed"))
         }
         return try await screening.mapped {
             try await store.signCasebook(participantID: file.participant.id, signer: principal.user.id,

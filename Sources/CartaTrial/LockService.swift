@@ -23,7 +23,7 @@ public struct LockService: Sendable {
     }
 
     /// Locks `scope` (a casebook or form by subject ID and form OID) after re-checking the password.
-    public func lock(_ scope: DataLock.Scope, subjectID: SubjectID?, formOID: String?, reason: String, password: String,
+    public func lock(_ scope: DataLock.Scope, subjectID: SubjectID?, formOID: String?, reason: String, password: String, code: String? = nil,
                      by principal: Principal) async throws -> DataLock {
         try principal.require(.lockData)
         let why = try accounts.requiredReason(reason)
@@ -44,17 +44,17 @@ public struct LockService: Sendable {
                 form = FormOID(oid)
             }
         }
-        try await checkSignature(password, by: principal)
+        try await checkSignature(password, code: code, by: principal)
         return try await accounts.mapped {
             try await store.lock(scope, participantID: participantID, formOID: form, reason: why, lockedBy: principal.user, actor: principal.actor)
         }
     }
 
     /// Lifts a standing lock after re-checking the password; the reason is audited.
-    public func unlock(id: String, reason: String, password: String, by principal: Principal) async throws -> DataLock {
+    public func unlock(id: String, reason: String, password: String, code: String? = nil, by principal: Principal) async throws -> DataLock {
         try principal.require(.lockData)
         let why = try accounts.requiredReason(reason)
-        try await checkSignature(password, by: principal)
+        try await checkSignature(password, code: code, by: principal)
         return try await accounts.mapped { try await store.unlock(id: id, reason: why, by: principal.user, actor: principal.actor) }
     }
 
@@ -65,10 +65,9 @@ public struct LockService: Sendable {
         return try await store.activeLocks().filter { $0.participantID.map(reachable.contains) ?? true }
     }
 
-    func checkSignature(_ password: String, by principal: Principal) async throws {
-        guard try await accounts.verify(username: principal.user.username, password: password) != nil else {
-            try await accounts.recordFailedSignature(principal.user, source: principal.source)
-            throw WorkflowError.invalid("password", "The password is wrong; nothing was locked or unlocked.")
+    func checkSignature(_ password: String, code: String?, by principal: Principal) async throws {
+        guard try await accounts.verifySigner(principal.user, password: password, code: code, source: principal.source) else {
+            throw WorkflowError.invalid("password", AccountService.signerRefusal(principal.user, nothingDone: "nothing was locked or unlocked"))
         }
     }
 }

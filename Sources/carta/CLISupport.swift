@@ -36,10 +36,10 @@ func quietLogger() -> Logger {
 }
 
 /// Reads one line (a password) from standard input without echoing it into logs.
-func readSecretLine(prompt: String) throws -> String {
+func readSecretLine(prompt: String, what: String = "password") throws -> String {
     if isatty(STDIN_FILENO) != 0 { FileHandle.standardError.write(Data(prompt.utf8)) }
     guard let line = readLine(strippingNewline: true), !line.isEmpty else {
-        throw CLIFailure("no password on standard input")
+        throw CLIFailure("no \(what) on standard input")
     }
     return line
 }

@@ -33,9 +33,9 @@ struct LockCommand: AsyncParsableCommand {
         func run() async throws {
             guard let kind = DataLock.Scope(rawValue: scope) else { throw ValidationError("--scope must be database, participant or form") }
             try await ParticipantCommand.withServices(ctx) { s in
-                let (principal, password) = try await ctx.signedIn(s, needs: .lockData)
+                let (principal, password, code) = try await ctx.signedIn(s, needs: .lockData)
                 let lock = try await s.locks.lock(kind, subjectID: subject.map { SubjectID($0) }, formOID: form, reason: reason,
-                                                  password: password, by: principal)
+                                                  password: password, code: code, by: principal)
                 print("locked \(lock.id) (\(lock.scope.rawValue))")
             }
         }
@@ -48,8 +48,8 @@ struct LockCommand: AsyncParsableCommand {
         @Option(help: "Why (kept in the audit trail).") var reason: String
         func run() async throws {
             try await ParticipantCommand.withServices(ctx) { s in
-                let (principal, password) = try await ctx.signedIn(s, needs: .lockData)
-                _ = try await s.locks.unlock(id: id, reason: reason, password: password, by: principal)
+                let (principal, password, code) = try await ctx.signedIn(s, needs: .lockData)
+                _ = try await s.locks.unlock(id: id, reason: reason, password: password, code: code, by: principal)
                 print("unlocked \(id)")
             }
         }

@@ -25,22 +25,38 @@ struct ParticipantCommand: AsyncParsableCommand {
                                         migrate: .ifEmpty, instant: { Date() }, logger: quietLogger())
         }
 
-        /// Signs in `--user` with the password from stdin; the services check `permission` and sites.
+        /// Signs in `--user` with the password (and, for an account with a second factor, the code) from
+        /// stdin, audited and subject to the lockout like any sign-in; the services check `permission` and sites.
         func principal(_ services: CartaRuntime, needs permission: Permission) async throws -> Principal {
-            try await signedIn(services, needs: permission).principal
+            try await signedIn(services, needs: permission, signature: false).principal
         }
 
-        /// As `principal`, also returning the password read, for commands that are signatures (locks): the
-        /// password typed for this command is the signature's password (21 CFR 11.200(a)(1)(i)).
-        func signedIn(_ services: CartaRuntime, needs permission: Permission) async throws -> (principal: Principal, password: String) {
+        /// As `principal`, also returning what was typed, for commands that are signatures (locks): the
+        /// password and code typed for this command are the signature's components (21 CFR 11.200(a)(1)(i)),
+        /// checked — and a failure audited — by the service, so the code is not used up by the sign-in.
+        func signedIn(_ services: CartaRuntime, needs permission: Permission, signature: Bool = true) async throws -> (principal: Principal, password: String, code: String?) {
             guard let user else { throw CLIFailure("--user is required: every participant command acts as a signed-in user") }
             let password = try readSecretLine(prompt: "Password for \(user): ")
-            guard let u = try await services.accounts.verify(username: user, password: password) else {
-                throw CLIFailure("unknown username or wrong password", code: "unauthorized")
+            var enrolled = false
+            if let canonical = try? CredentialPolicy.canonicalUsername(user).get() {
+                enrolled = try await services.store.user(username: canonical)?.secondFactorEnrolledAt != nil
+            }
+            let code = enrolled ? try readSecretLine(prompt: "Authentication code: ", what: "authentication code") : nil
+            let u: User
+            if signature, let verified = try await services.accounts.verify(username: user, password: password) {
+                u = verified
+            } else {
+                switch try await services.accounts.signIn(username: user, password: password, code: code, source: .cli) {
+                case .success(let v): u = v
+                case .failure(.invalidCredentials):
+                    throw CLIFailure("unknown username, wrong password or wrong authentication code", code: "unauthorized")
+                case .failure(.locked(let minutes)):
+                    throw CLIFailure("too many failed sign-ins: the account is locked for \(minutes) minutes", code: "unauthorized")
+                }
             }
             let principal = Principal(u, source: .cli)
             guard principal.may(permission) else { throw CLIFailure(permission.refusal, code: "forbidden") }
-            return (principal, password)
+            return (principal, password, code)
         }
     }
 

@@ -73,6 +73,20 @@ extension UserCommand {
         }
     }
 
+    struct ResetSecondFactor: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-second-factor",
+            abstract: "Remove an account's second factor (a lost or replaced phone); the user can then set up a new one.")
+        @Argument var name: String
+        @OptionGroup var admin: AdminContext
+        func run() async throws {
+            try await admin.run { s, principal in
+                let u = try await s.accounts.resetSecondFactor(username: name, reason: admin.reason ?? "", by: principal)
+                print("Second factor of \(u.username) removed; a password alone signs them in until they set up a new one.")
+            }
+        }
+    }
+
     struct SetAccess: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "set-access", abstract: "Change an account's role and sites.")
         @Argument var name: String

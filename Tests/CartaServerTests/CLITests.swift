@@ -232,7 +232,7 @@ struct CLITests {
         #expect(future.status == 1)
         #expect(future.stderr.hasPrefix("carta: [invalid_input] date_of_birth: Date of birth 2999-01-01 is in the future."), "\(future.stderr)")
         let denied = try CLI.run(["participant", "register", "--user", "cora", "--db", url], stdin: "wrong-password-1\nAda\n1980-01-01\nH1\n")
-        #expect(denied.stderr.hasPrefix("carta: [unauthorized] unknown username or wrong password"), "\(denied.stderr)")
+        #expect(denied.stderr.hasPrefix("carta: [unauthorized] unknown username, wrong password or wrong authentication code"), "\(denied.stderr)")
     }
 }
 
@@ -278,5 +278,41 @@ struct CLITests {
         let trail = try await store.auditTrail(entity: .lock, entityID: lockID) + (try await store.auditTrail(entity: .query, entityID: id))
         #expect(!trail.isEmpty && trail.allSatisfy { $0.source == .cli })
         await store.close()
+    }
+}
+
+/// The CLI with a second factor: sign-in reads the code after the password; a lock (a signature) checks
+/// password and code in the service; an administrator resets a lost factor.
+/// Source: issue 7 scope 2 (TOTP), scope 4 ("and second factor if enrolled"); 21 CFR 11.200(a)(1).
+@Suite struct SecondFactorCLITests {
+    @Test func codesFromStandardInputAndAnAdministratorsReset() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let dana = "data manager pass 1\n", root = "administrator pass 1\n"
+        #expect(try CLI.run(["migrate", "--db", url]).status == 0)
+        #expect(try CLI.run(["user", "add", "dana", "--role", "data-manager", "--all-sites", "--db", url], stdin: dana).status == 0)
+        #expect(try CLI.run(["user", "add", "root", "--role", "admin", "--all-sites", "--db", url], stdin: root).status == 0)
+        // Enrol dana through the store with a known secret, as the web or API set-up would.
+        let totp = TOTP(secret: Data("dana's phone secret".utf8))
+        let store = try await CartaStore.open(try DatabaseURL(parsing: url))
+        let user = try #require(try await store.user(username: "dana"))
+        try await store.setPendingSecondFactor(user.id, secret: totp.secret)
+        _ = try await store.enrolSecondFactor(user.id, step: totp.step(at: Date()) - 3, actor: AuditActor(user: user, source: .cli), at: Date())
+        await store.close()
+
+        let noCode = try CLI.run(["lock", "list", "--db", url, "--user", "dana"], stdin: dana)
+        #expect(noCode.status == 1 && noCode.stderr.contains("no authentication code on standard input"), "\(noCode.stderr)")
+        let wrong = try CLI.run(["lock", "list", "--db", url, "--user", "dana"], stdin: dana + (totp.code(at: Date()) == "000000" ? "111111" : "000000") + "\n")
+        #expect(wrong.status == 1 && wrong.stderr.contains("[unauthorized]"), "\(wrong.stderr)")
+        #expect(try CLI.run(["lock", "list", "--db", url, "--user", "dana"], stdin: dana + totp.code(at: Date()) + "\n").status == 0)
+        // A lock is a signature: password and a fresh code (the next step's, as the current one is used).
+        let locked = try CLI.run(["lock", "add", "--scope", "database", "--reason", "interim analysis", "--db", url, "--user", "dana"],
+                                 stdin: dana + totp.code(step: totp.step(at: Date()) + 1) + "\n")
+        #expect(locked.status == 0, "\(locked.stderr)")
+
+        // Lost phone: the administrator resets it, with a reason; a password alone works again.
+        let reset = try CLI.run(["user", "reset-second-factor", "dana", "--reason", "phone lost", "--db", url, "--user", "root"], stdin: root)
+        #expect(reset.status == 0 && reset.stdout.contains("Second factor of dana removed"), "\(reset.stderr)")
+        #expect(try CLI.run(["lock", "list", "--db", url, "--user", "dana"], stdin: dana).status == 0)
     }
 }

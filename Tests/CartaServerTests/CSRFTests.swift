@@ -28,6 +28,7 @@ struct CSRFTests {
             let caller = route.allows(.investigator) ? Caller.investigator : try #require(Caller.allCases.first(where: route.allows))
             let session = try #require(try await client.webSignIn(caller, server: server))
             let other = try #require(try await client.webSignIn(caller, server: server))
+            try await server.secondFactorForRoute(route.template, caller)
             let csrf: String?? = switch fault {
             case .missing: .some(nil)
             case .forged: .some(String(session.csrf.reversed()))

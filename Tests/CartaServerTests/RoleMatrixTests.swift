@@ -68,6 +68,11 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/api/v1/me/sign-out-everywhere", permission: nil, success: .ok) { _, _ in nil },
         .init(method: .post, template: "/api/v1/me/password", permission: nil, success: .noContent) { c, _ in
             ["currentPassword": .string(c.password), "newPassword": "a new pass phrase 2026"] },
+        .init(method: .post, template: "/api/v1/me/second-factor", permission: nil, success: .created) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/me/second-factor/confirm", permission: nil, success: .ok) { c, _ in
+            ["password": .string(c.password), "code": .string(c.testSecondFactor.code(at: Date()))] },
+        .init(method: .post, template: "/api/v1/me/second-factor/remove", permission: nil, success: .ok) { c, _ in
+            ["password": .string(c.password), "code": .string(c.testSecondFactor.code(at: Date()))] },
         // Issue 7 scope 7: only a data manager locks and unlocks; everyone who reads data sees the locks.
         .init(method: .get, template: "/api/v1/locks", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .post, template: "/api/v1/locks", permission: .lockData, success: .created) { c, p in
@@ -138,6 +143,11 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/account/password", permission: nil) { c, _ in
             [("current_password", c.password), ("new_password", "a new pass phrase 2026")] },
         .init(method: .post, template: "/account/sign-out-everywhere", permission: nil) { _, _ in [] },
+        .init(method: .post, template: "/account/second-factor/start", permission: nil) { _, _ in [] },
+        .init(method: .post, template: "/account/second-factor/confirm", permission: nil) { c, _ in
+            [("password", c.password), ("code", c.testSecondFactor.code(at: Date()))] },
+        .init(method: .post, template: "/account/second-factor/remove", permission: nil) { c, _ in
+            [("password", c.password), ("code", c.testSecondFactor.code(at: Date()))] },
         .init(method: .post, template: "/participants/{subjectID}/casebook/sign", permission: .signCasebook) { c, p in
             [("password", c.password), ("version", "\(p.version)"), ("acknowledge_binding", "yes")] },
     ]
@@ -199,6 +209,7 @@ struct RoleMatrixTests {
             let lockID = route.template.contains("/unlock") ? try await server.lockedForRoute(p) : nil
             let queryID = try await server.queryForRoute(route.template, p)
             let token = try await client.token(caller)
+            try await server.secondFactorForRoute(route.template, caller)
             let before = try await server.snapshot()
             let r = try await client.api(route.method, route.path(p, token: token, lockID: lockID, queryID: queryID), token: token,
                                          json: route.body(caller, p))
@@ -232,6 +243,7 @@ struct RoleMatrixTests {
             let p = try await server.participant(forRoute: route.template)
             let queryID = try await server.queryForRoute(route.template, p)
             let session = try await client.webSignIn(caller, server: server)
+            try await server.secondFactorForRoute(route.template, caller)
             let before = try await server.snapshot()
             let r = try await client.webPost(route.path(p, queryID: queryID), session: session, fields: route.fields(caller, p))
             if caller == .anonymous {

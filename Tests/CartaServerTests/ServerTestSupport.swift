@@ -22,6 +22,9 @@ enum Caller: String, CaseIterable, Sendable, CustomTestStringConvertible {
 
     /// The role of the account, nil for an anonymous caller.
     var role: UserRole? { UserRole(rawValue: rawValue) }
+    /// A fixed TOTP secret per account, for route tests that set up a second factor.
+    var testSecondFactor: TOTP { TOTP(secret: Data("second factor of \(rawValue)".utf8)) }
+
     /// The account's password (at least 10 characters, as the policy requires).
     var password: String { "pw-\(rawValue)-0123456789" }
     var testDescription: String { rawValue }
@@ -131,6 +134,16 @@ struct TestServer: Sendable {
         let q = try await services.runtime.queries.raise(subjectID: p.subjectID, itemOID: "ECOG", text: "Check ECOG", by: monitor)
         if template.contains("reopen") { _ = try await services.runtime.queries.close(id: q.id, text: "Settled.", by: monitor) }
         return q.id
+    }
+
+    /// The second-factor state a route test needs: a set-up waiting for its code (`…/confirm`) or an
+    /// enrolled factor (`…/remove`), both with the caller's fixed test secret so the route body can make a code.
+    func secondFactorForRoute(_ template: String, _ caller: Caller) async throws {
+        guard template.hasSuffix("/confirm") || template.hasSuffix("/remove"), let user = try await store.user(username: caller.rawValue) else { return }
+        try await store.setPendingSecondFactor(user.id, secret: caller.testSecondFactor.secret)
+        if template.hasSuffix("/remove") {
+            _ = try await store.enrolSecondFactor(user.id, step: caller.testSecondFactor.step(at: Date()) - 2, actor: AuditActor(user: user, source: .api), at: Date())
+        }
     }
 
     /// Registers, enters eligible data and has the investigator sign "eligible": ready to enrol.

@@ -64,8 +64,10 @@ extension TestClientProtocol {
     }
 
     /// Signs in any account through `POST /api/v1/tokens`.
-    func token(username: String, password: String) async throws -> String {
-        let r = try await api(.post, "/api/v1/tokens", json: ["username": .string(username), "password": .string(password)])
+    func token(username: String, password: String, code: String? = nil) async throws -> String {
+        let credentials: JSON = code.map { ["username": .string(username), "password": .string(password), "code": .string($0)] }
+            ?? ["username": .string(username), "password": .string(password)]
+        let r = try await api(.post, "/api/v1/tokens", json: credentials)
         #expect(r.status == .created, "\(r.text)")
         return try #require(r.json?["token"]?.string)
     }

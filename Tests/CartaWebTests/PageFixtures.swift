@@ -103,7 +103,7 @@ enum PageFixtures {
                                         SelectOption(value: t ?? "not_eligible", label: t ?? "Not eligible", selected: true)],
                             meaning: t ?? "I have reviewed every criterion and the decision is mine.",
                             signerName: t ?? "Dr Ines Investigator", signError: t ?? "Password incorrect. Nothing was signed.",
-                            needsAcknowledgement: true),
+                            needsAcknowledgement: true, needsCode: false),
             enrolForm: .enrol(subjectId: subject, version: t ?? "7"),
             enrolBlockedReason: t ?? "E7 not met.",
             screenFailForm: .init(subjectId: subject, version: t ?? "7", reasons: t ?? "E7: Hb 92 g/L < 100 g/L",
@@ -137,7 +137,7 @@ enum PageFixtures {
                                contentHash: String(repeating: "ab", count: 32), valid: false),
                          .init(signerName: t ?? "Dr Ines Investigator", signedAt: "2026-11-29 08:00 UTC+00:00", meaning: t ?? "Complete and accurate.",
                                contentHash: String(repeating: "cd", count: 32), valid: true)],
-            signForm: monitor ? nil : (meaning: t ?? "Complete and accurate.", signerName: t ?? "Dr Ines Investigator", needsAcknowledgement: true))
+            signForm: monitor ? nil : (meaning: t ?? "Complete and accurate.", signerName: t ?? "Dr Ines Investigator", needsAcknowledgement: true, needsCode: true))
     }
 
     static func casebook(text t: String? = nil) -> CasebookPage.Model {
@@ -159,7 +159,10 @@ enum PageFixtures {
     static func account(text t: String? = nil) -> AccountPage.Model {
         AccountPage.Model(displayName: t ?? "Dr Ines Investigator", username: t ?? "ines", role: t ?? "Investigator", sites: t ?? "Suzhou",
                           tokens: [.init(id: t ?? "3f2a9c01b7de…", created: t ?? "2026-12-05 06:00 UTC+00:00", expires: t ?? "2026-12-05 14:00 UTC+00:00")],
-                          passwordError: t ?? "The current password is wrong; the password was not changed.")
+                          passwordError: t ?? "The current password is wrong; the password was not changed.",
+                          secondFactorSince: t ?? "2026-12-01 09:12 UTC+08:00",
+                          secondFactorSetup: .init(secret: t ?? "MZXW6YTBOIMZXW6YTBOIMZXW6YTBOIMZ", keyURI: t ?? "otpauth://totp/Carta:ines?secret=MZXW6YTBOI"),
+                          secondFactorError: t ?? "The code does not match.")
     }
 
     static func queryInbox(text t: String? = nil) -> QueryInboxPage.Model {

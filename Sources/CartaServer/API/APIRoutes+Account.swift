@@ -31,5 +31,26 @@ extension CartaServices {
             try await self.auth.changePassword(current: body.currentPassword, new: body.newPassword, by: principal)
             return Response(status: .noContent)
         }
+        // The optional TOTP second factor (RFC 6238): start returns the secret once; confirm with a code.
+        struct SetupOut: Encodable { let secret: String; let keyURI: String }
+        api.on(.post, "/me/second-factor") { _, context in
+            let principal = Principal(try context.requireUser(), source: .api)
+            let setup = try await self.auth.startSecondFactor(by: principal)
+            return try JSONResponse.make(SetupOut(secret: setup.secret, keyURI: setup.keyURI), status: .created)
+        }
+        struct FactorIn: Decodable { let password: String; let code: String }
+        struct FactorOut: Encodable { let enrolled: Bool; let enrolledAt: Date? }
+        api.on(.post, "/me/second-factor/confirm") { request, context in
+            let principal = Principal(try context.requireUser(), source: .api)
+            let body = try await JSONResponse.decode(FactorIn.self, from: request, context: context)
+            let user = try await self.auth.confirmSecondFactor(password: body.password, code: body.code, by: principal)
+            return try JSONResponse.make(FactorOut(enrolled: true, enrolledAt: user.secondFactorEnrolledAt))
+        }
+        api.on(.post, "/me/second-factor/remove") { request, context in
+            let principal = Principal(try context.requireUser(), source: .api)
+            let body = try await JSONResponse.decode(FactorIn.self, from: request, context: context)
+            _ = try await self.auth.removeSecondFactor(password: body.password, code: body.code, by: principal)
+            return try JSONResponse.make(FactorOut(enrolled: false, enrolledAt: nil))
+        }
     }
 }

@@ -8,15 +8,15 @@ import Hummingbird
 extension CartaServices {
     /// `POST /tokens` (DESIGN.md §3 contract), `GET /me`, `POST /compute/{name}`.
     func addAuthAndComputeRoutes(to api: APIRouter) {
-        struct Credentials: Decodable { let username: String; let password: String }
+        struct Credentials: Decodable { let username: String; let password: String; let code: String? }
         struct TokenOut: Encodable { let token: String; let expiresInSeconds: Int }
         api.on(.post, "/tokens") { request, context in
             let c = try await JSONResponse.decode(Credentials.self, from: request, context: context)
             let user: User
-            switch try await self.auth.signIn(username: c.username, password: c.password, source: .api) {
+            switch try await self.auth.signIn(username: c.username, password: c.password, code: c.code, source: .api) {
             case .success(let u): user = u
             case .failure(.invalidCredentials):
-                throw AppError(.unauthorized, code: "invalid_credentials", message: "Unknown username or wrong password.")
+                throw AppError(.unauthorized, code: "invalid_credentials", message: "Unknown username or wrong password (or, for an account with a second factor, a missing or wrong \"code\").")
             case .failure(.locked(let minutes)):
                 throw AppError(.tooManyRequests, code: "account_locked",
                                message: "Too many failed sign-ins: this account is locked for \(minutes) minutes. Ask an administrator if this was not you.")

@@ -24,7 +24,7 @@ extension CartaServices {
             let map = try await subjects(principal)
             return try JSONResponse.make(["locks": try await self.runtime.locks.locks(by: principal).map { out($0, map) }])
         }
-        struct LockIn: Decodable { let scope: String; let subjectID: String?; let formOID: String?; let reason: String; let password: String }
+        struct LockIn: Decodable { let scope: String; let subjectID: String?; let formOID: String?; let reason: String; let password: String; let code: String? }
         api.on(.post, "/locks") { request, context in
             let principal = try context.principal(.lockData, .api)
             let body = try await JSONResponse.decode(LockIn.self, from: request, context: context)
@@ -32,15 +32,15 @@ extension CartaServices {
                 throw AppError.invalid("scope", "scope must be one of \(DataLock.Scope.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(body.scope)\").")
             }
             let lock = try await self.runtime.locks.lock(scope, subjectID: body.subjectID.map { SubjectID($0) }, formOID: body.formOID,
-                                                         reason: body.reason, password: body.password, by: principal)
+                                                         reason: body.reason, password: body.password, code: body.code, by: principal)
             return try JSONResponse.make(out(lock, try await subjects(principal)), status: .created)
         }
-        struct UnlockIn: Decodable { let reason: String; let password: String }
+        struct UnlockIn: Decodable { let reason: String; let password: String; let code: String? }
         api.on(.post, "/locks/:id/unlock") { request, context in
             let principal = try context.principal(.lockData, .api)
             let body = try await JSONResponse.decode(UnlockIn.self, from: request, context: context)
             let lock = try await self.runtime.locks.unlock(id: try context.parameters.require("id"), reason: body.reason,
-                                                           password: body.password, by: principal)
+                                                           password: body.password, code: body.code, by: principal)
             return try JSONResponse.make(out(lock, try await subjects(principal)))
         }
     }

@@ -117,12 +117,12 @@ extension CartaServices {
             let file = try await self.screening.file(SubjectID(try context.parameters.require("subjectID")), by: principal)
             return try JSONResponse.make(["signatures": try await self.runtime.casebook.signatures(file).map(sigOut)])
         }
-        struct SignIn: Decodable { let version: Int; let password: String; let acknowledgeBinding: Bool? }
+        struct SignIn: Decodable { let version: Int; let password: String; let code: String?; let acknowledgeBinding: Bool? }
         api.on(.post, "/participants/:subjectID/casebook/signatures") { request, context in
             let principal = try context.principal(.signCasebook, .api)
             let body = try await JSONResponse.decode(SignIn.self, from: request, context: context)
             let subject = SubjectID(try context.parameters.require("subjectID"))
-            let s = try await self.runtime.casebook.sign(subjectID: subject, password: body.password, expectedVersion: body.version,
+            let s = try await self.runtime.casebook.sign(subjectID: subject, password: body.password, code: body.code, expectedVersion: body.version,
                                                          acknowledgesBinding: body.acknowledgeBinding ?? false, by: principal)
             return try JSONResponse.make(SignatureOut(id: s.id, signedBy: s.signerName, signedAt: s.signedAt, meaning: s.meaning,
                                                       contentSHA256: s.contentHash, standing: "valid"), status: .created)

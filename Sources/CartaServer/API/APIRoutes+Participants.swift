@@ -65,7 +65,7 @@ extension CartaServices {
                 subjectID: file.participant.subjectID.rawValue, version: file.participant.version, overall: evaluation.overall.word,
                 criteria: self.screening.checklist(evaluation), decision: file.latestDecision.map(DecisionDTO.init)))
         }
-        struct Signature: Decodable { let password: String; let decision: String; let meaning: String?; let version: Int; let acknowledgeBinding: Bool? }
+        struct Signature: Decodable { let password: String; let code: String?; let decision: String; let meaning: String?; let version: Int; let acknowledgeBinding: Bool? }
         api.on(.post, "/participants/:subjectID/eligibility/signature") { request, context in
             let principal = try context.principal(.signEligibility, .api)
             let user = principal.user
@@ -73,9 +73,8 @@ extension CartaServices {
             guard let kind = EligibilityDecisionKind(rawValue: s.decision) else {
                 throw AppError.invalid("decision", "decision must be \"eligible\" or \"not_eligible\".")
             }
-            guard try await self.auth.verify(username: user.username, password: s.password) != nil else {
-                try await self.auth.recordFailedSignature(user, source: .api)
-                throw AppError(.unauthorized, code: "signature_rejected", message: "The password is wrong; the decision was not signed.", field: "password")
+            guard try await self.auth.verifySigner(user, password: s.password, code: s.code, source: .api) else {
+                throw AppError(.unauthorized, code: "signature_rejected", message: AccountService.signerRefusal(user, nothingDone: "the decision was not signed"), field: "password")
             }
             let d = try await self.screening.sign(
                 subjectID: SubjectID(context.parameters.require("subjectID")), decision: kind, meaning: s.meaning,

@@ -56,6 +56,14 @@ enum OpenAPIDocument {
           "screenFailureReasons": {"type": "array", "items": {"type": "string"}}
         }
       },
+      "SecondFactorProof": {
+        "type": "object", "required": ["password", "code"],
+        "properties": {"password": {"type": "string"}, "code": {"type": "string", "pattern": "^[0-9 -]{6,8}$"}}
+      },
+      "SecondFactorState": {
+        "type": "object", "required": ["enrolled"],
+        "properties": {"enrolled": {"type": "boolean"}, "enrolledAt": {"type": ["string", "null"], "format": "date-time"}}
+      },
       "Lock": {
         "type": "object", "required": ["id", "scope", "lockedBy", "lockedAt", "reason"],
         "properties": {"id": {"type": "string"}, "scope": {"type": "string", "enum": ["database", "participant", "form"]},
@@ -177,7 +185,7 @@ enum OpenAPIDocument {
         "summary": "Sign in and get a bearer token", "security": [],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {
           "type": "object", "required": ["username", "password"],
-          "properties": {"username": {"type": "string"}, "password": {"type": "string"}}}}}},
+          "properties": {"username": {"type": "string"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}}}}}},
         "responses": {
           "201": {"description": "Token", "content": {"application/json": {"schema": {"type": "object", "required": ["token"],
             "properties": {"token": {"type": "string"}, "expiresInSeconds": {"type": "integer"}}}}}},
@@ -215,6 +223,27 @@ enum OpenAPIDocument {
         "responses": {"204": {"description": "Changed"}}
       }
     },
+    "/api/v1/me/second-factor": {
+      "post": {
+        "summary": "Start setting up a TOTP second factor (RFC 6238): returns the secret for an authenticator app; confirm with a code",
+        "responses": {"201": {"description": "The secret (base32) and its otpauth key URI", "content": {"application/json": {"schema": {"type": "object",
+          "required": ["secret", "keyURI"], "properties": {"secret": {"type": "string"}, "keyURI": {"type": "string"}}}}}}}
+      }
+    },
+    "/api/v1/me/second-factor/confirm": {
+      "post": {
+        "summary": "Turn the second factor on with your password and a code from the app (audited)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SecondFactorProof"}}}},
+        "responses": {"200": {"description": "Enrolled", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SecondFactorState"}}}}}
+      }
+    },
+    "/api/v1/me/second-factor/remove": {
+      "post": {
+        "summary": "Turn the second factor off with your password and a current code (audited)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SecondFactorProof"}}}},
+        "responses": {"200": {"description": "Removed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SecondFactorState"}}}}}
+      }
+    },
     "/api/v1/locks": {
       "get": {
         "summary": "Standing data locks at your sites",
@@ -226,7 +255,7 @@ enum OpenAPIDocument {
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
           "required": ["scope", "reason", "password"],
           "properties": {"scope": {"type": "string", "enum": ["database", "participant", "form"]}, "subjectID": {"type": "string"},
-            "formOID": {"type": "string"}, "reason": {"type": "string"}, "password": {"type": "string"}}}}}},
+            "formOID": {"type": "string"}, "reason": {"type": "string"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}}}}}},
         "responses": {"201": {"description": "Locked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Lock"}}}}}
       }
     },
@@ -235,7 +264,7 @@ enum OpenAPIDocument {
         "summary": "Lift a standing lock (data manager; password re-entered; reason audited)",
         "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["reason", "password"],
-          "properties": {"reason": {"type": "string"}, "password": {"type": "string"}}}}}},
+          "properties": {"reason": {"type": "string"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}}}}}},
         "responses": {"200": {"description": "Unlocked", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Lock"}}}}}
       }
     },
@@ -321,7 +350,7 @@ enum OpenAPIDocument {
         "summary": "Sign the whole casebook (investigator; password re-entered; bound to the content's SHA-256)",
         "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "password"],
-          "properties": {"version": {"type": "integer"}, "password": {"type": "string"}, "acknowledgeBinding": {"type": "boolean"}}}}}},
+          "properties": {"version": {"type": "integer"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}, "acknowledgeBinding": {"type": "boolean"}}}}}},
         "responses": {"201": {"description": "Signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CasebookSignature"}}}}}
       }
     },
@@ -400,7 +429,7 @@ enum OpenAPIDocument {
         "parameters": [{"$ref": "#/components/parameters/subjectID"}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object",
           "required": ["password", "decision", "version"],
-          "properties": {"password": {"type": "string"}, "decision": {"type": "string", "enum": ["eligible", "not_eligible"]},
+          "properties": {"password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}, "decision": {"type": "string", "enum": ["eligible", "not_eligible"]},
             "meaning": {"type": "string"}, "version": {"type": "integer"},
             "acknowledgeBinding": {"type": "boolean", "description": "Required true before the signer's first electronic signature: it is the legally binding equivalent of a handwritten one (21 CFR 11.100(c))."}}}}}},
         "responses": {"201": {"description": "Signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Decision"}}}},

@@ -29,6 +29,36 @@ extension CartaServices {
             response.setCookie(self.cookie(AuthMiddleware.sessionCookie, "", maxAge: 0))
             return response
         })
+        // The second factor: start (a new secret waits for its first code), confirm, remove. A refused code
+        // re-renders the page with the error beside the form; success comes back with a flash.
+        router.post("/account/second-factor/start", use: page { request, context in
+            let principal = Principal(try context.requireUser(), source: .web)
+            _ = try await self.readForm(request, context)
+            _ = try await self.auth.startSecondFactor(by: principal)
+            return self.redirect("/account#second-factor", flash: Flash(.success, "Add Carta to your authenticator app, then type its code to finish."))
+        })
+        router.post("/account/second-factor/confirm", use: page { request, context in
+            let principal = Principal(try context.requireUser(), source: .web)
+            let form = try await self.readForm(request, context)
+            do {
+                _ = try await self.auth.confirmSecondFactor(password: form["password"] ?? "", code: form["code"] ?? "", by: principal)
+            } catch let e as WorkflowError where e.code == .invalidInput || e.code == .invalidState {
+                return try self.html(try await self.accountPage(principal, secondFactorError: e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")),
+                                     self.layout(context), status: .unprocessableContent)
+            }
+            return self.redirect("/account#second-factor", flash: Flash(.success, "Second factor on: sign-in and signatures now ask for a code from your app."))
+        })
+        router.post("/account/second-factor/remove", use: page { request, context in
+            let principal = Principal(try context.requireUser(), source: .web)
+            let form = try await self.readForm(request, context)
+            do {
+                _ = try await self.auth.removeSecondFactor(password: form["password"] ?? "", code: form["code"] ?? "", by: principal)
+            } catch let e as WorkflowError where e.code == .invalidInput || e.code == .notFound {
+                return try self.html(try await self.accountPage(principal, secondFactorError: e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")),
+                                     self.layout(context), status: .unprocessableContent)
+            }
+            return self.redirect("/account#second-factor", flash: Flash(.success, "Second factor removed: a password alone signs you in."))
+        })
         router.post("/account/sign-out-everywhere", use: page { request, context in
             let principal = Principal(try context.requireUser(), source: .web)
             _ = try await self.readForm(request, context)
@@ -39,7 +69,7 @@ extension CartaServices {
         })
     }
 
-    func accountPage(_ principal: Principal, passwordError: String? = nil) async throws -> AccountPage.Model {
+    func accountPage(_ principal: Principal, passwordError: String? = nil, secondFactorError: String? = nil) async throws -> AccountPage.Model {
         let user = principal.user
         let sites: String = switch user.sites {
         case .all: "every site"
@@ -49,6 +79,9 @@ extension CartaServices {
             AccountPage.Token(id: String($0.tokenHash.prefix(12)) + "…", created: WebFormat.dateTime($0.createdAt), expires: WebFormat.dateTime($0.expiresAt))
         }
         return AccountPage.Model(displayName: user.displayName, username: user.username, role: user.role.label, sites: sites,
-                                 tokens: tokens, passwordError: passwordError)
+                                 tokens: tokens, passwordError: passwordError,
+                                 secondFactorSince: user.secondFactorEnrolledAt.map(WebFormat.dateTime),
+                                 secondFactorSetup: try await auth.pendingSecondFactor(by: principal).map { AccountPage.SecondFactorSetup(secret: $0.secret, keyURI: $0.keyURI) },
+                                 secondFactorError: secondFactorError)
     }
 }

@@ -65,7 +65,7 @@ extension CartaServices {
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             return try await back(subjectID) {
-                _ = try await self.runtime.casebook.sign(subjectID: subjectID, password: form["password"] ?? "",
+                _ = try await self.runtime.casebook.sign(subjectID: subjectID, password: form["password"] ?? "", code: form["code"],
                                                          expectedVersion: Int(form["version"] ?? "") ?? -1,
                                                          acknowledgesBinding: form["acknowledge_binding"] == "yes", by: principal)
                 return "Casebook signed by \(principal.user.displayName)."
@@ -203,7 +203,8 @@ extension CartaServices {
                                         meaning: $0.signature.meaning, contentHash: $0.signature.contentHash, valid: $0.standing == .valid)
         }
         let signForm = viewer.may(.signCasebook) && !alreadySigned
-            ? (meaning: CasebookService.meaning, signerName: viewer.user.displayName, needsAcknowledgement: viewer.user.signatureAttestedAt == nil)
+            ? (meaning: CasebookService.meaning, signerName: viewer.user.displayName, needsAcknowledgement: viewer.user.signatureAttestedAt == nil,
+               needsCode: viewer.user.secondFactorEnrolledAt != nil)
             : nil
         return MonitoringSection(subjectId: file.participant.subjectID.rawValue, csrf: csrf, version: file.participant.version, queries: rows,
                                  raisableItems: raisable, forms: forms, canVerify: viewer.may(.verifySource), signatures: signatures,

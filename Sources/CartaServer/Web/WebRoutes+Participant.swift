@@ -59,9 +59,8 @@ extension CartaServices {
             guard let decision = EligibilityDecisionKind(rawValue: form["decision"] ?? "") else {
                 throw AppError.invalid("decision", "Choose the decision to sign: eligible or not eligible.")
             }
-            guard try await self.auth.verify(username: user.username, password: form["password"] ?? "") != nil else {
-                try await self.auth.recordFailedSignature(user, source: .web)
-                return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.error, "The password was wrong; the eligibility decision was not signed."))
+            guard try await self.auth.verifySigner(user, password: form["password"] ?? "", code: form["code"], source: .web) else {
+                return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.error, AccountService.signerRefusal(user, nothingDone: "the eligibility decision was not signed")))
             }
             _ = try await self.screening.sign(
                 subjectID: subjectID, decision: decision, meaning: form["meaning"], expectedVersion: Int(form["version"] ?? "") ?? -1,
@@ -100,7 +99,8 @@ extension CartaServices {
             state: screening.state(file, evaluation: evaluation), role: viewer.user.role, viewerName: viewer.user.displayName,
             siteName: siteName(file.participant.siteID), submitted: submitted, errors: errors, reasons: reasons, conflict: conflict,
             screeningError: screeningError, signatureStanding: screening.signatureStanding(file),
-            viewerNeedsSigningAcknowledgement: viewer.user.signatureAttestedAt == nil)
+            viewerNeedsSigningAcknowledgement: viewer.user.signatureAttestedAt == nil,
+            viewerHasSecondFactor: viewer.user.secondFactorEnrolledAt != nil)
         // Read with the file (no extra statement). A form lock leaves the rest editable (the store refuses
         // a save of that form); casebook and database locks freeze the page.
         pageInput.lock = file.lock

@@ -26,13 +26,13 @@ extension CartaServices {
                 let form = try await self.readForm(request, ctx)
                 let username = (form["username"] ?? "").trimmingCharacters(in: .whitespaces)
                 let user: User
-                switch try await self.auth.signIn(username: username, password: form["password"] ?? "", source: .web) {
+                switch try await self.auth.signIn(username: username, password: form["password"] ?? "", code: form["code"], source: .web) {
                 case .success(let u): user = u
                 case .failure(let refusal):
                     let token = request.cookies[Self.preSessionCookie]?.value ?? ""
                     let message: String
                     switch refusal {
-                    case .invalidCredentials: message = "Unknown username or wrong password."
+                    case .invalidCredentials: message = "Unknown username, wrong password, or a missing or wrong authentication code."
                     case .locked(let minutes): message = "Too many failed sign-ins: this account is locked for \(minutes) minutes. Ask an administrator if this was not you."
                     }
                     let model = SignInPage.Model(username: username, signinError: message, next: Self.safeNext(form["next"]))

@@ -57,10 +57,10 @@ public struct MonitoringSection: Sendable, Equatable {
     public let canVerify: Bool
     public let signatures: [Signature]
     /// The signing form: present for an investigator; `meaning` and whether the binding acknowledgement is asked.
-    public let signForm: (meaning: String, signerName: String, needsAcknowledgement: Bool)?
+    public let signForm: (meaning: String, signerName: String, needsAcknowledgement: Bool, needsCode: Bool)?
 
     public init(subjectId: String, csrf: String, version: Int, queries: [Query], raisableItems: [(String, String)], forms: [FormProgress],
-                canVerify: Bool, signatures: [Signature], signForm: (meaning: String, signerName: String, needsAcknowledgement: Bool)?) {
+                canVerify: Bool, signatures: [Signature], signForm: (meaning: String, signerName: String, needsAcknowledgement: Bool, needsCode: Bool)?) {
         self.subjectId = subjectId; self.csrf = csrf; self.version = version; self.queries = queries; self.raisableItems = raisableItems
         self.forms = forms; self.canVerify = canVerify; self.signatures = signatures; self.signForm = signForm
     }
@@ -165,6 +165,10 @@ public struct MonitoringSection: Sendable, Equatable {
             out += "<p id=\"casebook-meaning\" class=\"signature__meaning\">By signing, I, "; e(sign.signerName); out += ", confirm: "; e(sign.meaning); out += "</p>\n"
             out += "<div class=\"field\"><label for=\"casebook-password\">Re-enter your password to sign</label>\n"
             out += "<input id=\"casebook-password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required aria-describedby=\"casebook-meaning\"></div>\n"
+            if sign.needsCode {
+                out += "<div class=\"field\"><label for=\"casebook-code\">Authentication code from your app</label>\n"
+                out += "<input id=\"casebook-code\" name=\"code\" type=\"text\" inputmode=\"numeric\" autocomplete=\"one-time-code\" maxlength=\"7\" required></div>\n"
+            }
             if sign.needsAcknowledgement {
                 out += "<div class=\"field field--check\"><input id=\"casebook-acknowledge\" name=\"acknowledge_binding\" type=\"checkbox\" value=\"yes\" required>\n"
                 out += "<label for=\"casebook-acknowledge\">I acknowledge that my electronic signature is the legally binding equivalent of my handwritten signature (21 CFR 11.100). Asked once, before my first signature.</label></div>\n"

@@ -18,11 +18,14 @@ extension ParticipantPage {
         /// True before the signer's first signature: the form asks them to acknowledge that an
         /// electronic signature is legally binding (21 CFR 11.100(c)).
         public let needsAcknowledgement: Bool
+        /// True when the signer has a second factor: the form asks for a current code (21 CFR 11.200(a)(1)).
+        public let needsCode: Bool
 
         /// Creates the signing form for a participant.
         public init(subjectId: String, version: String, decisions: [SelectOption], meaning: String,
-                    signerName: String, signError: String? = nil, needsAcknowledgement: Bool = false) {
+                    signerName: String, signError: String? = nil, needsAcknowledgement: Bool = false, needsCode: Bool = false) {
             self.needsAcknowledgement = needsAcknowledgement
+            self.needsCode = needsCode
             action = WebPaths.signEligibility(subjectId)
             self.version = version
             self.decisions = decisions

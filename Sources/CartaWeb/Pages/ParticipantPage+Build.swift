@@ -32,6 +32,8 @@ extension ParticipantPage {
         public var signatureStanding: SignatureStanding
         /// Whether the viewer has yet to acknowledge that an electronic signature is legally binding.
         public var viewerNeedsSigningAcknowledgement: Bool
+        /// Whether the viewer has a second factor, so signing forms ask for a code.
+        public var viewerHasSecondFactor: Bool
         /// The lock covering this casebook or the database, if any (then nothing can be entered).
         public var lock: DataLock?
         /// True after a conflict (someone else saved first): the inputs show the values now saved and
@@ -47,7 +49,8 @@ extension ParticipantPage {
                     viewerName: String, siteName: String, submitted: [String: [String: SubmittedEntry]]? = nil,
                     errors: [String: String] = [:], reasons: [String: TypedReason] = [:], conflict: Bool = false,
                     screeningError: String? = nil, signatureStanding: SignatureStanding = .valid,
-                    viewerNeedsSigningAcknowledgement: Bool = false) {
+                    viewerNeedsSigningAcknowledgement: Bool = false, viewerHasSecondFactor: Bool = false) {
+            self.viewerHasSecondFactor = viewerHasSecondFactor
             self.lock = nil
             self.signatureStanding = signatureStanding
             self.viewerNeedsSigningAcknowledgement = viewerNeedsSigningAcknowledgement
@@ -152,7 +155,8 @@ extension ParticipantPage {
             if !options.isEmpty {
                 signForm = .init(subjectId: subject, version: version, decisions: SelectOption.list(options, current: options.first?.value),
                                  meaning: EligibilityDecision.defaultMeaning, signerName: input.viewerName,
-                                 needsAcknowledgement: input.viewerNeedsSigningAcknowledgement)
+                                 needsAcknowledgement: input.viewerNeedsSigningAcknowledgement,
+                                 needsCode: input.viewerHasSecondFactor)
             }
         }
         var enrolForm: ActionForm?

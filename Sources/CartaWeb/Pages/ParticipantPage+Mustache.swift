@@ -86,6 +86,7 @@ extension ParticipantPage.SignForm: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "needsAcknowledgement": self.needsAcknowledgement
+        case "needsCode": self.needsCode
         case "action": self.action
         case "version": self.version
         case "decisions": self.decisions
