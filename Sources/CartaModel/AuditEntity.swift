@@ -26,6 +26,8 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     case sourceVerification = "source_verification"
     /// An investigator's casebook signature; the entity id is the signature's id.
     case casebookSignature = "casebook_signature"
+    /// A reviewer's signed sign-off of an audit-trail review; the entity id is the sign-off's id.
+    case auditReview = "audit_review"
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

@@ -20,6 +20,9 @@ public struct AuditFilter: Sendable, Equatable {
     public var before: String?
     /// Only participant records of these sites, and no account or authentication records (nil = every site).
     public var sites: [SiteID]?
+    /// Only changes to participant data made after the participant's first signature (eligibility or
+    /// casebook) or after a lock covering it was placed — the changes a reviewer looks at first.
+    public var afterSignatureOrLock: Bool = false
 
     /// Creates a filter; every criterion is optional.
     public init(entity: AuditEntity? = nil, entityID: String? = nil, fieldPrefix: String? = nil, username: String? = nil,

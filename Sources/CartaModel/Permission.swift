@@ -8,7 +8,7 @@
 /// sponsor and statistician see pseudonymised data only — GDPR Art. 25, 89).
 public enum Permission: String, Sendable, CaseIterable {
     case readStudyData, readIdentity, registerParticipant, enterData, attestEligibility, signEligibility, enrol,
-         manageUsers, readAudit, compute, lockData, manageQueries, answerQueries, verifySource, signCasebook
+         manageUsers, reviewAccess, readAudit, reviewAudit, compute, lockData, manageQueries, answerQueries, verifySource, signCasebook
 
     /// The roles granted this permission.
     public var roles: Set<UserRole> {
@@ -19,12 +19,14 @@ public enum Permission: String, Sendable, CaseIterable {
         case .readIdentity, .registerParticipant, .enterData, .enrol: return clinical
         case .attestEligibility, .signEligibility: return investigators
         case .manageUsers: return [.admin]
+        case .reviewAccess: return [.admin, .auditor]
         case .lockData: return [.dataManager]
         case .manageQueries: return [.monitor, .dataManager]
         case .answerQueries: return clinical
         case .verifySource: return [.monitor]
         case .signCasebook: return [.investigator]
         case .readAudit: return clinical.union([.admin, .dataManager, .monitor, .auditor])
+        case .reviewAudit: return [.dataManager, .monitor, .auditor]
         }
     }
 
@@ -41,7 +43,9 @@ public enum Permission: String, Sendable, CaseIterable {
         case .signEligibility: return "Sign the eligibility decision"
         case .enrol: return "Enrol, or record a screen failure"
         case .manageUsers: return "Manage user accounts"
+        case .reviewAccess: return "Read the access review: every account's role, sites, last sign-in and factors"
         case .readAudit: return "Read and verify the audit trail"
+        case .reviewAudit: return "Sign off a review of the audit trail (password re-entered)"
         case .compute: return "Use the clinical calculators"
         case .lockData: return "Lock and unlock a form, a casebook or the database (signed, with a reason)"
         case .manageQueries: return "Raise, close and re-open data queries"
@@ -62,7 +66,9 @@ public enum Permission: String, Sendable, CaseIterable {
         case .signEligibility: return "Only an investigator or sub-investigator can sign the eligibility decision."
         case .enrol: return "Your role cannot enrol participants or record screen failures."
         case .manageUsers: return "Only an administrator can manage user accounts."
+        case .reviewAccess: return "Only an administrator or an auditor reads the access review."
         case .readAudit: return "Your role cannot read the audit trail."
+        case .reviewAudit: return "Only a data manager, a monitor or an auditor signs off an audit-trail review."
         case .compute: return "Sign in to use the calculators."
         case .lockData: return "Only a data manager can lock or unlock data."
         case .manageQueries: return "Only a monitor or a data manager can raise, close or re-open queries."

@@ -63,6 +63,25 @@ extension CartaStore {
                     """)
             }
         }
+        if f.afterSignatureOrLock {
+            // A change to a participant's data recorded after (by audit sequence, not clock: two records can share
+            // a millisecond) its first eligibility or casebook signature, or after a lock covering it was placed —
+            // database, the casebook, or the form (matched as "/FORM/" in the field path).
+            let item = AuditEntity.itemValue.rawValue, decision = AuditEntity.eligibilityDecision.rawValue
+            let casebook = AuditEntity.casebookSignature.rawValue, lock = AuditEntity.lock.rawValue
+            parts.append("""
+                entity = \(bind: item) AND (\
+                audit_events.seq > (SELECT MIN(s.seq) FROM audit_events s WHERE s.entity = \(bind: decision) \
+                AND s.entity_id IN (SELECT d.id FROM eligibility_decisions d WHERE d.participant_id = audit_events.entity_id)) \
+                OR audit_events.seq > (SELECT MIN(s.seq) FROM audit_events s WHERE s.entity = \(bind: casebook) \
+                AND s.entity_id IN (SELECT c.id FROM casebook_signatures c WHERE c.participant_id = audit_events.entity_id)) \
+                OR EXISTS (SELECT 1 FROM locks l JOIN audit_events s ON s.entity = \(bind: lock) AND s.entity_id = l.id \
+                WHERE s.seq < audit_events.seq AND (l.scope = 'database' \
+                OR (l.scope = 'participant' AND l.participant_id = audit_events.entity_id) \
+                OR (l.scope = 'form' AND l.participant_id = audit_events.entity_id \
+                AND REPLACE(audit_events.field, '/' || l.form_oid || '/', '') <> audit_events.field))))
+                """)
+        }
         var out: SQLQueryString = "(\(parts[0]))"
         for p in parts.dropFirst() { out = "\(out) AND (\(p))" }
         return out

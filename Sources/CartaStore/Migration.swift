@@ -31,6 +31,7 @@ public struct Migration: Sendable {
         Migration("0009_locks", apply: Migration_0009_locks.apply),
         Migration("0010_queries_sdv", apply: Migration_0010_queries_sdv.apply),
         Migration("0011_second_factor", apply: Migration_0011_second_factor.apply),
+        Migration("0012_audit_reviews", apply: Migration_0012_audit_reviews.apply),
     ]
 }
 

@@ -97,3 +97,34 @@ extension AccountService {
         do { return try await body() } catch let e as StoreError { throw WorkflowError(e) ?? e }
     }
 }
+
+extension AccountService {
+    /// An active account unused this long is flagged for deactivation in the access review.
+    public static let dormantAfter: TimeInterval = 90 * 24 * 3600
+
+    /// The periodic access review: every account, what it may do and where, when it was last used, with
+    /// what a reviewer should look at flagged (dormant active accounts, repeated failures, study-wide
+    /// access, no second factor on a privileged account). Failures count over the last `dormantAfter`.
+    ///
+    /// Source: standards.md R-AC-1 ("periodic access review report lists users, roles, last login"); 21 CFR
+    /// 11.300(b); EMA Guideline on computerised systems in clinical trials (2023) Annex 3 (periodic access review).
+    public func accessReview(by principal: Principal) async throws -> [AccessReviewEntry] {
+        try principal.require(.reviewAccess)
+        let now = clock.now
+        return try await store.accessReview(now: now, failuresSince: now.addingTimeInterval(-Self.dormantAfter)).map { entry in
+            var e = entry
+            if e.active {
+                let lastUse = e.lastSignInAt ?? e.createdAt
+                if now.timeIntervalSince(lastUse) > Self.dormantAfter {
+                    e.flags.append(e.lastSignInAt == nil ? "never signed in in \(Int(Self.dormantAfter / 86_400)) days: deactivate?"
+                                                         : "no sign-in for over \(Int(Self.dormantAfter / 86_400)) days: deactivate?")
+                }
+                if e.recentFailures >= Self.lockoutThreshold { e.flags.append("\(e.recentFailures) failed sign-ins or signatures") }
+                if !e.secondFactor, e.role == .admin || e.role == .dataManager || e.role == .investigator {
+                    e.flags.append("privileged role without a second factor")
+                }
+            }
+            return e
+        }
+    }
+}

@@ -33,12 +33,41 @@ public struct AuditReview: Sendable {
         public var from: String?
         /// Last site-calendar day, `YYYY-MM-DD` (inclusive).
         public var to: String?
+        /// Only changes made after a signature or a lock (`AuditFilter.afterSignatureOrLock`).
+        public var afterSignatureOrLock: Bool
 
         public init(subjectID: String? = nil, formOID: String? = nil, itemOID: String? = nil, username: String? = nil,
-                    from: String? = nil, to: String? = nil) {
+                    from: String? = nil, to: String? = nil, afterSignatureOrLock: Bool = false) {
             func clean(_ s: String?) -> String? { s.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0.trimmingCharacters(in: .whitespaces) } }
             self.subjectID = clean(subjectID); self.formOID = clean(formOID); self.itemOID = clean(itemOID)
             self.username = clean(username); self.from = clean(from); self.to = clean(to)
+            self.afterSignatureOrLock = afterSignatureOrLock
+        }
+
+        /// The criteria as the audit view's query parameters (stable order), to reopen a signed-off scope.
+        public var queryString: String {
+            var allowed = CharacterSet.alphanumerics
+            allowed.insert(charactersIn: "-._~")
+            let pairs: [(String, String?)] = [("subject", subjectID), ("form", formOID), ("item", itemOID), ("user", username),
+                                              ("from", from), ("to", to), ("after_signature_or_lock", afterSignatureOrLock ? "1" : nil)]
+            return pairs.compactMap { k, v in v.map { "\(k)=\($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? $0)" } }
+                .joined(separator: "&")
+        }
+
+        /// The criteria in words ("participant BCRITP-001 · form F_VITALS · …"; "the whole trail" without any).
+        public var summary: String {
+            var parts: [String] = []
+            if let subjectID { parts.append("participant \(subjectID)") }
+            if let formOID { parts.append("form \(formOID)" + (itemOID.map { " item \($0)" } ?? "")) }
+            if let username { parts.append("user \(username)") }
+            switch (from, to) {
+            case let (f?, t?): parts.append("\(f) to \(t)")
+            case let (f?, nil): parts.append("from \(f)")
+            case let (nil, t?): parts.append("up to \(t)")
+            case (nil, nil): break
+            }
+            if afterSignatureOrLock { parts.append("changes after a signature or lock") }
+            return parts.isEmpty ? "the whole trail" : parts.joined(separator: " · ")
         }
     }
 
@@ -65,6 +94,7 @@ public struct AuditReview: Sendable {
             problems.append(.init(field: "item", message: "Choose the form of the item too."))
         }
         f.username = criteria.username
+        f.afterSignatureOrLock = criteria.afterSignatureOrLock
         for (field, text, isEnd) in [("from", criteria.from, false), ("to", criteria.to, true)] {
             guard let text else { continue }
             guard let day = ClinicalDate(iso: text) else {
@@ -76,6 +106,39 @@ public struct AuditReview: Sendable {
         }
         guard problems.isEmpty else { throw WorkflowError.invalidInput(problems) }
         return f
+    }
+
+    /// The fixed meaning of an audit-review sign-off (21 CFR 11.50(a)(3)); the reviewer cannot reword it.
+    public static let signOffMeaning = "Audit trail reviewed: the records in this scope were examined and issues followed up"
+
+    /// Signs off the review of `criteria`'s records as the principal sees them: needs `reviewAudit`, the
+    /// password (and second-factor code if enrolled); bound to the records' chain hashes; audited.
+    ///
+    /// Source: standards.md R-AT-5 ("Reviewer can save a review scope and sign it; sign-off appears in audit").
+    public func signOff(_ criteria: Criteria, password: String, code: String?, comment: String?,
+                        by principal: Principal, accounts: AccountService) async throws -> AuditReviewSignOff {
+        try principal.require(.reviewAudit)
+        let filter = try await filter(criteria, by: principal)
+        let note = comment?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if let note, note.count > 2000 || note.hasControlOrInvisibleCharacters(allowingLineBreaks: true) {
+            throw WorkflowError.invalid("comment", "The comment: at most 2000 printable characters.")
+        }
+        guard try await accounts.verifySigner(principal.user, password: password, code: code, source: principal.source) else {
+            throw WorkflowError.invalid("password", AccountService.signerRefusal(principal.user, nothingDone: "the review was not signed off"))
+        }
+        do {
+            return try await store.signAuditReview(filter, scope: criteria.queryString, scopeDescription: criteria.summary,
+                                                   reviewer: principal.user, meaning: Self.signOffMeaning,
+                                                   comment: (note?.isEmpty ?? true) ? nil : note, actor: principal.actor, at: clock.now)
+        } catch let e as StoreError {
+            throw WorkflowError(e) ?? e
+        }
+    }
+
+    /// Signed review sign-offs, newest first (anyone who reads the audit trail sees them).
+    public func signOffs(by principal: Principal) async throws -> [AuditReviewSignOff] {
+        try principal.require(.readAudit)
+        return try await store.auditReviews()
     }
 
     func startOfDay(_ day: ClinicalDate) -> Date {

@@ -34,6 +34,25 @@ extension UserCommand {
         }
     }
 
+    struct AccessReview: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "access-review",
+            abstract: "The periodic access review: every account's role, sites, last sign-in, failures, second factor and flags (tab-separated).")
+        @OptionGroup var participant: ParticipantCommand.Context
+        func run() async throws {
+            try await ParticipantCommand.withServices(participant) { s in
+                let principal = try await participant.principal(s, needs: .reviewAccess)
+                print(["username", "role", "sites", "state", "last_sign_in_utc", "failures_90_days", "second_factor", "api_tokens", "flags"]
+                    .joined(separator: "\t"))
+                for e in try await s.accounts.accessReview(by: principal) {
+                    print([e.username, e.role.rawValue, e.sites.description, e.active ? "active" : "deactivated",
+                           e.lastSignInAt.map(StoreTimestamp.string) ?? "never", String(e.recentFailures), e.secondFactor ? "yes" : "no",
+                           String(e.activeTokens), e.flags.joined(separator: "; ")].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
     struct Deactivate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deactivate an account (never deleted); its sessions and tokens end.")
         @Argument var name: String

@@ -7,7 +7,7 @@ import Foundation
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Manage user accounts.",
-        subcommands: [Add.self, List.self, Deactivate.self, Reactivate.self, ResetPassword.self, ResetSecondFactor.self, SetAccess.self])
+        subcommands: [Add.self, List.self, AccessReview.self, Deactivate.self, Reactivate.self, ResetPassword.self, ResetSecondFactor.self, SetAccess.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

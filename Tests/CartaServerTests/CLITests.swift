@@ -314,5 +314,13 @@ struct CLITests {
         let reset = try CLI.run(["user", "reset-second-factor", "dana", "--reason", "phone lost", "--db", url, "--user", "root"], stdin: root)
         #expect(reset.status == 0 && reset.stdout.contains("Second factor of dana removed"), "\(reset.stderr)")
         #expect(try CLI.run(["lock", "list", "--db", url, "--user", "dana"], stdin: dana).status == 0)
+
+        // The access review from the command line (R-AC-1): the administrator sees dana's sign-ins and failures.
+        let review = try CLI.run(["user", "access-review", "--db", url, "--user", "root"], stdin: root)
+        #expect(review.status == 0, "\(review.stderr)")
+        let row = try #require(review.stdout.split(separator: "\n").first { $0.hasPrefix("dana\t") }).split(separator: "\t", omittingEmptySubsequences: false)
+        #expect(row[1] == "data-manager" && row[3] == "active" && row[4] != "never" && row[5] == "1" && row[6] == "no", "\(row)")
+        #expect(row[8] == "privileged role without a second factor")
+        #expect(try CLI.run(["user", "access-review", "--db", url, "--user", "dana"], stdin: dana).status == 1, "a data manager cannot")
     }
 }

@@ -62,6 +62,10 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             ["version": .number(Double(p.version)), "reasons": ["withdrew consent"]] },
         .init(method: .get, template: "/api/v1/audit", permission: .readAudit, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/audit/verify", permission: .readAudit, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/audit/reviews", permission: .readAudit, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/access-review", permission: .reviewAccess, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/audit/reviews", permission: .reviewAudit, success: .created) { c, _ in
+            ["password": .string(c.password), "comment": "Reviewed."] },
         // Issue 7 scope 2: every signed-in user manages their own tokens, sessions and password.
         .init(method: .get, template: "/api/v1/tokens", permission: nil, success: .ok) { _, _ in nil },
         .init(method: .delete, template: "/api/v1/tokens/{id}", permission: nil, success: .noContent) { _, _ in nil },
@@ -144,6 +148,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
             [("current_password", c.password), ("new_password", "a new pass phrase 2026")] },
         .init(method: .post, template: "/account/sign-out-everywhere", permission: nil) { _, _ in [] },
         .init(method: .post, template: "/account/second-factor/start", permission: nil) { _, _ in [] },
+        .init(method: .post, template: "/audit/reviews", permission: .reviewAudit) { c, _ in [("password", c.password), ("comment", "Reviewed.")] },
         .init(method: .post, template: "/account/second-factor/confirm", permission: nil) { c, _ in
             [("password", c.password), ("code", c.testSecondFactor.code(at: Date()))] },
         .init(method: .post, template: "/account/second-factor/remove", permission: nil) { c, _ in
@@ -158,6 +163,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/participants/new", permission: .registerParticipant) { _, _ in [] },
         .init(method: .get, template: "/participants/{subjectID}", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/audit", permission: .readAudit) { _, _ in [] },
+        .init(method: .get, template: "/admin/access-review", permission: .reviewAccess) { _, _ in [] },
+        .init(method: .get, template: "/admin/access-review.csv", permission: .reviewAccess) { _, _ in [] },
         .init(method: .get, template: "/queries", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/account", permission: nil) { _, _ in [] },
         .init(method: .get, template: "/participants/{subjectID}/casebook", permission: .readStudyData) { _, _ in [] },
@@ -182,12 +189,15 @@ struct RoleMatrixTests {
         let clinical: Set<Permission> = reader.union([.readAudit, .readIdentity, .registerParticipant, .enterData, .enrol, .answerQueries])
         let investigator = clinical.union([.signEligibility, .attestEligibility])
         return [
-            .admin: reader.union([.readAudit, .manageUsers]),
+            // Audit-trail review sign-off (R-AT-5) by data managers, monitors and auditors; the periodic access
+            // review (R-AC-1) by administrators and auditors.
+            .admin: reader.union([.readAudit, .manageUsers, .reviewAccess]),
             // Only the principal investigator signs the whole casebook (ICH E6(R3) 2.12).
             .investigator: investigator.union([.signCasebook]), .subInvestigator: investigator,
             .coordinator: clinical,
-            .dataManager: reader.union([.readAudit, .lockData, .manageQueries]),
-            .monitor: reader.union([.readAudit, .manageQueries, .verifySource]), .auditor: reader.union([.readAudit]),
+            .dataManager: reader.union([.readAudit, .reviewAudit, .lockData, .manageQueries]),
+            .monitor: reader.union([.readAudit, .reviewAudit, .manageQueries, .verifySource]),
+            .auditor: reader.union([.readAudit, .reviewAudit, .reviewAccess]),
             .statistician: reader, .sponsorViewer: reader,
         ]
     }()

@@ -203,8 +203,24 @@ enum PageFixtures {
            filters: .init(subject: t ?? "BCRITP-002",
                           forms: [SelectOption(value: "", label: t ?? "— every form —"),
                                   SelectOption(value: t ?? "F_LAB", label: t ?? "Screening laboratory", selected: true)],
-                          item: t ?? "HGB", user: t ?? "cora", from: t ?? "2026-11-01", to: t ?? "2026-11-30",
-                          error: t ?? "to must be a date YYYY-MM-DD (got \"30.11.2026\")."))
+                          item: t ?? "HGB", user: t ?? "cora", from: t ?? "2026-11-01", to: t ?? "2026-11-30", afterSignatureOrLock: true,
+                          error: t ?? "to must be a date YYYY-MM-DD (got \"30.11.2026\")."),
+           signOff: .init(scope: t ?? "participant BCRITP-002 · changes after a signature or lock", recordCount: 2,
+                          meaning: t ?? "Audit trail reviewed", signerName: t ?? "Mo Monitor", needsCode: true),
+           reviews: [.init(scope: t ?? "participant BCRITP-002", href: t ?? "/audit?subject=BCRITP-002", records: t ?? "14 through #52",
+                           reviewer: t ?? "Mo Monitor", signedAt: t ?? "2026-11-26 09:00 UTC+08:00", meaning: t ?? "Audit trail reviewed",
+                           comment: t ?? "Corrections match the source.", contentHash: t ?? "3f2a9c01b7de4411…")])
+    }
+
+    static func accessReview(text t: String? = nil) -> AccessReviewPage.Model {
+        AccessReviewPage.Model(generatedAt: t ?? "2026-12-05 09:00 UTC+08:00", summary: t ?? "2 accounts (2 active); 1 to look at.", rows: [
+            .init(username: t ?? "stan", displayName: t ?? "Stan Statistician", role: t ?? "Statistician", sites: t ?? "every site",
+                  state: t ?? "active", lastSignIn: t ?? "never", failures: 0, lastAccessChange: t ?? "—", secondFactor: t ?? "no", tokens: 0,
+                  flags: t ?? "never signed in in 90 days: deactivate?"),
+            .init(username: t ?? "cora", displayName: t ?? "Cora Coordinator", role: t ?? "Coordinator", sites: t ?? "Suzhou",
+                  state: t ?? "active", lastSignIn: t ?? "2026-12-04 17:30 UTC+08:00", failures: 1,
+                  lastAccessChange: t ?? "2026-11-02 09:00 UTC+08:00", secondFactor: t ?? "yes", tokens: 2, flags: ""),
+        ])
     }
 
     static func error(text: String? = nil) -> ErrorPage.Model {

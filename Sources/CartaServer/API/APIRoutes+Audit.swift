@@ -23,7 +23,9 @@ extension CartaServices {
             func v(_ k: String) -> String? { q[Substring(k)].map(String.init) }
             var filter = try await self.runtime.audit.filter(
                 AuditReview.Criteria(subjectID: v("subjectID"), formOID: v("form"), itemOID: v("item"), username: v("user"),
-                                     from: v("from"), to: v("to")), by: principal)
+                                     from: v("from"), to: v("to"),
+                                     afterSignatureOrLock: try Self.boolParameter(v("afterSignatureOrLock"), name: "afterSignatureOrLock")),
+                by: principal)
             if let entityID { filter.entityID = entityID }
             var entity: AuditEntity?
             if let text = q["entity"] {
@@ -38,6 +40,25 @@ extension CartaServices {
                                               range: 1...Self.auditPageLimit)
             let page = try await self.store.auditSearch(filter, after: after, limit: limit)
             return try JSONResponse.make(AuditPageBody(events: page.events, nextAfter: page.nextAfter))
+        }
+        // Review sign-offs (standards.md R-AT-5): list, and sign off a scope with password (and code).
+        api.on(.get, "/audit/reviews") { _, context in
+            let principal = try context.principal(.readAudit, .api)
+            return try JSONResponse.make(["reviews": try await self.runtime.audit.signOffs(by: principal)])
+        }
+        struct SignOffIn: Decodable {
+            let subjectID: String?, form: String?, item: String?, user: String?, from: String?, to: String?
+            let afterSignatureOrLock: Bool?
+            let password: String, code: String?, comment: String?
+        }
+        api.on(.post, "/audit/reviews") { request, context in
+            let principal = try context.principal(.reviewAudit, .api)
+            let b = try await JSONResponse.decode(SignOffIn.self, from: request, context: context)
+            let criteria = AuditReview.Criteria(subjectID: b.subjectID, formOID: b.form, itemOID: b.item, username: b.user,
+                                                from: b.from, to: b.to, afterSignatureOrLock: b.afterSignatureOrLock ?? false)
+            let r = try await self.runtime.audit.signOff(criteria, password: b.password, code: b.code, comment: b.comment,
+                                                         by: principal, accounts: self.auth)
+            return try JSONResponse.make(r, status: .created)
         }
         api.on(.get, "/audit/verify") { request, context in
             _ = try context.require(.readAudit)

@@ -56,6 +56,14 @@ enum OpenAPIDocument {
           "screenFailureReasons": {"type": "array", "items": {"type": "string"}}
         }
       },
+      "AuditReviewSignOff": {
+        "type": "object",
+        "required": ["id", "scope", "scopeDescription", "throughSeq", "recordCount", "contentHash", "reviewerID", "reviewerName", "signedAt", "meaning"],
+        "properties": {"id": {"type": "string"}, "scope": {"type": "string"}, "scopeDescription": {"type": "string"},
+          "throughSeq": {"type": "integer"}, "recordCount": {"type": "integer"}, "contentHash": {"type": "string"},
+          "reviewerID": {"type": "string"}, "reviewerName": {"type": "string"}, "signedAt": {"type": "string", "format": "date-time"},
+          "meaning": {"type": "string"}, "comment": {"type": ["string", "null"]}}
+      },
       "SecondFactorProof": {
         "type": "object", "required": ["password", "code"],
         "properties": {"password": {"type": "string"}, "code": {"type": "string", "pattern": "^[0-9 -]{6,8}$"}}
@@ -466,6 +474,7 @@ enum OpenAPIDocument {
           {"name": "user", "in": "query", "schema": {"type": "string"}, "description": "Only records made by this user name."},
           {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "First site-calendar day."},
           {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Last site-calendar day (inclusive)."},
+          {"name": "afterSignatureOrLock", "in": "query", "schema": {"type": "boolean"}, "description": "Only changes to participant data made after its first signature or after a lock covering it."},
           {"name": "subjectID", "in": "query", "schema": {"type": "string"},
             "description": "A participant's subject ID: their participant, identity and item-value events."},
           {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0},
@@ -476,6 +485,34 @@ enum OpenAPIDocument {
           "properties": {"events": {"type": "array", "items": {"$ref": "#/components/schemas/AuditEvent"}},
             "nextAfter": {"type": ["integer", "null"], "description": "The after value of the next page; null on the last page."}}}}}}, "404": {"$ref": "#/components/responses/Error"},
           "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/access-review": {
+      "get": {
+        "summary": "The periodic access review: every account's role, sites, state, last sign-in, recent failures, last access change, second factor, tokens and flags (administrators and auditors)",
+        "responses": {"200": {"description": "Accounts", "content": {"application/json": {"schema": {"type": "object", "required": ["generatedAt", "accounts"],
+          "properties": {"generatedAt": {"type": "string", "format": "date-time"}, "accounts": {"type": "array", "items": {"type": "object",
+            "required": ["username", "displayName", "role", "sites", "active", "createdAt", "recentFailures", "secondFactor", "activeTokens", "flags"],
+            "properties": {"username": {"type": "string"}, "displayName": {"type": "string"}, "role": {"type": "string"}, "sites": {"type": "string"},
+              "active": {"type": "boolean"}, "createdAt": {"type": "string", "format": "date-time"},
+              "lastSignInAt": {"type": ["string", "null"], "format": "date-time"}, "recentFailures": {"type": "integer"},
+              "lastAccessChangeAt": {"type": ["string", "null"], "format": "date-time"}, "secondFactor": {"type": "boolean"},
+              "activeTokens": {"type": "integer"}, "flags": {"type": "array", "items": {"type": "string"}}}}}}}}}}}
+      }
+    },
+    "/api/v1/audit/reviews": {
+      "get": {
+        "summary": "Signed-off audit-trail reviews, newest first",
+        "responses": {"200": {"description": "Sign-offs", "content": {"application/json": {"schema": {"type": "object", "required": ["reviews"],
+          "properties": {"reviews": {"type": "array", "items": {"$ref": "#/components/schemas/AuditReviewSignOff"}}}}}}}}
+      },
+      "post": {
+        "summary": "Sign off the review of the audit records a filter selects (data manager, monitor, auditor; password and code re-entered; audited)",
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["password"],
+          "properties": {"subjectID": {"type": "string"}, "form": {"type": "string"}, "item": {"type": "string"}, "user": {"type": "string"},
+            "from": {"type": "string", "format": "date"}, "to": {"type": "string", "format": "date"}, "afterSignatureOrLock": {"type": "boolean"},
+            "password": {"type": "string"}, "code": {"type": "string"}, "comment": {"type": "string", "maxLength": 2000}}}}}},
+        "responses": {"201": {"description": "Signed off", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AuditReviewSignOff"}}}}}
       }
     },
     "/api/v1/audit/verify": {

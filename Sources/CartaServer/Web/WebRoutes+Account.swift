@@ -71,10 +71,7 @@ extension CartaServices {
 
     func accountPage(_ principal: Principal, passwordError: String? = nil, secondFactorError: String? = nil) async throws -> AccountPage.Model {
         let user = principal.user
-        let sites: String = switch user.sites {
-        case .all: "every site"
-        case .only(let ids): ids.sorted().map { self.siteName($0) }.joined(separator: ", ")
-        }
+        let sites = sitesText(user.sites)
         let tokens = try await auth.tokens(by: principal).map {
             AccountPage.Token(id: String($0.tokenHash.prefix(12)) + "…", created: WebFormat.dateTime($0.createdAt), expires: WebFormat.dateTime($0.expiresAt))
         }

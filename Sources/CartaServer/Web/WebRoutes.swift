@@ -84,7 +84,18 @@ extension CartaServices {
                 subject: criteria.subjectID ?? "",
                 forms: SelectOption.list([("", "— every form —")] + self.study.forms.map { ($0.oid, $0.name) }, current: criteria.formOID ?? ""),
                 item: criteria.itemOID ?? "", user: criteria.username ?? "", from: criteria.from ?? "", to: criteria.to ?? "",
-                error: filterError)
+                afterSignatureOrLock: criteria.afterSignatureOrLock, error: filterError)
+            // A reviewer signs off what the filters select (R-AT-5); everyone who reads the trail sees the sign-offs.
+            let signOff: AuditPage.SignOffForm? = principal.may(.reviewAudit) && filterError == nil && total > 0
+                ? AuditPage.SignOffForm(scope: criteria.summary, recordCount: total, meaning: AuditReview.signOffMeaning,
+                                        signerName: principal.user.displayName, needsCode: principal.user.secondFactorEnrolledAt != nil)
+                : nil
+            let reviews = try await self.runtime.audit.signOffs(by: principal).map { r in
+                AuditPage.Review(scope: r.scopeDescription, href: WebPaths.audit + (r.scope.isEmpty ? "" : "?" + r.scope),
+                                 records: "\(r.recordCount) through #\(r.throughSeq)", reviewer: r.reviewerName,
+                                 signedAt: WebFormat.dateTime(r.signedAt), meaning: r.meaning, comment: r.comment ?? "",
+                                 contentHash: String(r.contentHash.prefix(16)) + "…")
+            }
             let model = AuditPage.Model(
                 events: events.map { e in
                     AuditPage.Event(seq: e.seq, time: WebFormat.auditTime(e.at), user: e.username, source: e.source.rawValue,
@@ -93,8 +104,23 @@ extension CartaServices {
                                     field: self.runtime.audit.fieldLabel(e), fieldPath: e.entity == .itemValue ? e.field : "",
                                     oldValue: e.oldValue ?? "", newValue: e.newValue ?? "",
                                     reason: e.reason.map(ChangeReason.display(stored:)) ?? "")
-                }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters)
+                }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews)
             return try self.html(model, self.layout(context, current: .audit), status: filterError == nil ? .ok : .unprocessableContent)
+        })
+        router.post("/audit/reviews", use: page { request, context in
+            let principal = try context.principal(.reviewAudit, .web)
+            let form = try await self.readForm(request, context)
+            let criteria = AuditReview.Criteria(subjectID: form["subject"], formOID: form["form"], itemOID: form["item"],
+                                                username: form["user"], from: form["from"], to: form["to"],
+                                                afterSignatureOrLock: form["after_signature_or_lock"] == "1")
+            let back = WebPaths.audit + (criteria.queryString.isEmpty ? "" : "?" + criteria.queryString)
+            do {
+                let r = try await self.runtime.audit.signOff(criteria, password: form["password"] ?? "", code: form["code"],
+                                                             comment: form["comment"], by: principal, accounts: self.auth)
+                return self.redirect(back, flash: Flash(.success, "Review signed off: \(r.recordCount) records of \(r.scopeDescription)."))
+            } catch let e as WorkflowError where e.code == .invalidInput || e.code == .invalidState {
+                return self.redirect(back, flash: Flash(.error, e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")))
+            }
         })
         router.get("/audit.csv", use: page { request, context in
             let principal = try context.principal(.readAudit, .web)
@@ -118,6 +144,7 @@ extension CartaServices {
         addParticipantPageRoutes(to: router)
         addMonitoringPageRoutes(to: router)
         addAccountPageRoutes(to: router)
+        addAccessReviewPageRoutes(to: router)
     }
 
     func siteName(_ id: SiteID) -> String { siteNames[id.rawValue] ?? id.rawValue }
@@ -133,7 +160,7 @@ extension CartaServices {
         let q = request.uri.queryParameters
         func v(_ k: String) -> String? { q[Substring(k)].map(String.init) }
         return AuditReview.Criteria(subjectID: v("subject"), formOID: v("form"), itemOID: v("item"), username: v("user"),
-                                    from: v("from"), to: v("to"))
+                                    from: v("from"), to: v("to"), afterSignatureOrLock: v("after_signature_or_lock") == "1")
     }
 
     /// The study's sites the user belongs to (registration offers only those).

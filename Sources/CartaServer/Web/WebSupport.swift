@@ -46,6 +46,7 @@ extension CartaServices {
             case .dashboard, .participants, .queries: return Permission.readStudyData.allows(role)
             case .register: return Permission.registerParticipant.allows(role)
             case .audit: return Permission.readAudit.allows(role)
+            case .access: return Permission.reviewAccess.allows(role)
             }
         }
     }

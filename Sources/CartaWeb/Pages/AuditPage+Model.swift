@@ -24,10 +24,20 @@ public enum AuditPage {
         public let nextHref: String?
         /// The review filters as typed, their problems, and the CSV export of the same selection.
         public let filters: Filters
+        /// The sign-off form for this selection (reviewers only, when it holds records).
+        public let signOff: SignOffForm?
+        /// Signed-off reviews, newest first.
+        public let reviews: [Review]
+        /// Whether any review has been signed off.
+        public let hasReviews: Bool
 
         /// Creates the model for page `page` (1-based) of `pageSize` events out of `total`.
-        public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int, filters: Filters = Filters()) {
+        public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int, filters: Filters = Filters(),
+                    signOff: SignOffForm? = nil, reviews: [Review] = []) {
             self.filters = filters
+            self.signOff = signOff
+            self.reviews = reviews
+            self.hasReviews = !reviews.isEmpty
             self.events = events
             hasEvents = !events.isEmpty
             self.chain = chain
@@ -78,8 +88,41 @@ public enum AuditPage {
         }
     }
 
-    /// The outcome of re-computing the hash chain.
-    /// The review filters (issue 7 scope 8): participant, form, item, user, site-calendar dates.
+    /// The form that signs off the review of the current selection (standards.md R-AT-5): the scope in
+    /// words, the fixed meaning, password (and code with a second factor) and an optional comment.
+    public struct SignOffForm: Sendable, Equatable {
+        /// The selection in words ("participant BCRITP-001 · changes after a signature or lock").
+        public let scope: String
+        /// How many records the sign-off covers now.
+        public let recordCount: Int
+        public let meaning: String
+        public let signerName: String
+        public let needsCode: Bool
+        public init(scope: String, recordCount: Int, meaning: String, signerName: String, needsCode: Bool) {
+            self.scope = scope; self.recordCount = recordCount; self.meaning = meaning; self.signerName = signerName; self.needsCode = needsCode
+        }
+    }
+
+    /// One signed-off review.
+    public struct Review: Sendable, Equatable {
+        public let scope: String
+        /// Link to the audit view of the same scope.
+        public let href: String
+        public let records: String
+        public let reviewer: String
+        public let signedAt: String
+        public let meaning: String
+        public let comment: String
+        public let contentHash: String
+        public init(scope: String, href: String, records: String, reviewer: String, signedAt: String, meaning: String,
+                    comment: String, contentHash: String) {
+            self.scope = scope; self.href = href; self.records = records; self.reviewer = reviewer; self.signedAt = signedAt
+            self.meaning = meaning; self.comment = comment; self.contentHash = contentHash
+        }
+    }
+
+    /// The review filters (issue 7 scope 8): participant, form, item, user, site-calendar dates, and
+    /// "changes after a signature or lock".
     public struct Filters: Sendable, Equatable {
         public let subject: String
         public let forms: [SelectOption]
@@ -87,6 +130,8 @@ public enum AuditPage {
         public let user: String
         public let from: String
         public let to: String
+        /// Only changes after a signature or lock.
+        public let afterSignatureOrLock: Bool
         /// Why the filters were refused, if they were.
         public let error: String?
         /// The filters as a query string ending in `&` (empty without filters), for paging links.
@@ -95,11 +140,13 @@ public enum AuditPage {
         public let exportHref: String
 
         public init(subject: String = "", forms: [SelectOption] = [], item: String = "", user: String = "", from: String = "",
-                    to: String = "", error: String? = nil) {
+                    to: String = "", afterSignatureOrLock: Bool = false, error: String? = nil) {
             self.subject = subject; self.forms = forms; self.item = item; self.user = user; self.from = from; self.to = to
+            self.afterSignatureOrLock = afterSignatureOrLock
             self.error = error
             let form = forms.first { $0.selected && !$0.value.isEmpty }?.value ?? ""
-            let pairs = [("subject", subject), ("form", form), ("item", item), ("user", user), ("from", from), ("to", to)]
+            let pairs = [("subject", subject), ("form", form), ("item", item), ("user", user), ("from", from), ("to", to),
+                         ("after_signature_or_lock", afterSignatureOrLock ? "1" : "")]
                 .filter { !$0.1.isEmpty }
             var allowed = CharacterSet.alphanumerics
             allowed.insert(charactersIn: "-._")

@@ -12,6 +12,9 @@ extension AuditPage.Model: MustacheParent {
         case "previousHref": self.previousHref
         case "nextHref": self.nextHref
         case "filters": self.filters
+        case "signOff": self.signOff
+        case "reviews": self.reviews
+        case "hasReviews": self.hasReviews
         default: nil
         }
     }
@@ -58,9 +61,41 @@ extension AuditPage.Filters: MustacheParent {
         case "user": self.user
         case "from": self.from
         case "to": self.to
+        case "afterSignatureOrLock": self.afterSignatureOrLock
         case "error": self.error
         case "query": self.query
         case "exportHref": self.exportHref
+        default: nil
+        }
+    }
+}
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension AuditPage.SignOffForm: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "scope": self.scope
+        case "recordCount": self.recordCount
+        case "meaning": self.meaning
+        case "signerName": self.signerName
+        case "needsCode": self.needsCode
+        default: nil
+        }
+    }
+}
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension AuditPage.Review: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "scope": self.scope
+        case "href": self.href
+        case "records": self.records
+        case "reviewer": self.reviewer
+        case "signedAt": self.signedAt
+        case "meaning": self.meaning
+        case "comment": self.comment
+        case "contentHash": self.contentHash
         default: nil
         }
     }

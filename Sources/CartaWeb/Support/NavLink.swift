@@ -4,7 +4,7 @@
 public struct NavLink: Sendable, Equatable {
     /// The sections of the main navigation.
     public enum Section: String, Sendable, CaseIterable {
-        case dashboard, participants, queries, register, audit
+        case dashboard, participants, queries, register, audit, access
     }
 
     /// Stable key, used in the element id `nav-<key>`.
@@ -26,6 +26,7 @@ public struct NavLink: Sendable, Equatable {
         case .queries: (label, href) = ("Queries", WebPaths.queries)
         case .register: (label, href) = ("Register participant", WebPaths.register)
         case .audit: (label, href) = ("Audit trail", WebPaths.audit)
+        case .access: (label, href) = ("Access review", WebPaths.accessReview)
         }
     }
 }

@@ -14,6 +14,8 @@ public enum WebPaths {
     public static let register = "/participants/new"
     /// The query inbox.
     public static let queries = "/queries"
+    /// The periodic access review (administrators and auditors).
+    public static let accessReview = "/admin/access-review"
     /// Audit trail; `?page=` pages it.
     public static let audit = "/audit"
     /// Prefix of static assets served by `PageRenderer.asset(named:)`.
