@@ -138,7 +138,7 @@ def test_wrong_signing_password_signs_nothing(base_url, browser, users):
     if ui.exists(d, "#sign-acknowledge"):
         ui.by_id(d, "sign-acknowledge").click()
     ui.submit_and_wait(d, "sign-eligibility")
-    assert "password was wrong" in ui.flash_text(d), ui.flash_text(d)
+    assert "password is wrong" in ui.flash_text(d), ui.flash_text(d)
     assert ui.exists(d, ".flash[data-kind=error]")
     assert not ui.exists(d, "#signature"), "nothing may be signed with a wrong password"
     assert ui.exists(d, "#sign-form"), "the signing form is offered again"
@@ -178,7 +178,7 @@ def test_monitor_sees_no_writing_forms_and_no_identity(base_url, browser, users)
         # and source verification, never clinical data; the audit filter is a search (method get).
         actions = [f.get_attribute("action") for f in d.find_elements(By.CSS_SELECTOR, "form")
                    if (f.get_attribute("method") or "get").lower() == "post"]
-        monitoring = ("/signout", "/queries", "/sdv")
+        monitoring = ("/signout", "/queries", "/sdv", "/audit/reviews")
         assert all(a.endswith(monitoring) or "/queries/" in a for a in actions), f"{path}: monitor sees forms {actions}"
         # Controls outside the audit search (which only reads) and the monitoring section must all be disabled.
         enabled = [e.get_attribute("id") or e.get_attribute("name")

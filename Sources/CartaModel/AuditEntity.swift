@@ -28,6 +28,8 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     case casebookSignature = "casebook_signature"
     /// A reviewer's signed sign-off of an audit-trail review; the entity id is the sign-off's id.
     case auditReview = "audit_review"
+    /// The redaction of one audit record's values; the entity id is that record's sequence number.
+    case auditRedaction = "audit_redaction"
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

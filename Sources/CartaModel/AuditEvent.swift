@@ -32,6 +32,9 @@ public struct AuditEvent: Sendable, Equatable, Codable {
     public var prevHash: String
     /// SHA-256 hex of `prevHash` followed by the canonical JSON of the content fields.
     public var hash: String
+    /// When the record's values were redacted (personal data typed where it does not belong): who, when and
+    /// why. Readers then get no old value, new value or reason; the stored record itself is never changed.
+    public var redaction: String? = nil
 
     /// Creates a record value (the store builds these; tests and importers may too).
     ///

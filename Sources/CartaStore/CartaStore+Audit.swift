@@ -71,7 +71,7 @@ extension CartaStore {
             var query = db.select().column("*").from("audit_events")
             if let entity { query = query.where("entity", .equal, entity.rawValue) }
             if let entityID { query = query.where("entity_id", .equal, entityID) }
-            return try await query.orderBy("seq").all().map(Self.auditEvent(from:))
+            return try await Self.masked(db, try await query.orderBy("seq").all().map(Self.auditEvent(from:)))
         }
     }
 
@@ -86,7 +86,7 @@ extension CartaStore {
             var query = db.select().column("*").from("audit_events").where("seq", .greaterThan, after)
             if let entity { query = query.where("entity", .equal, entity.rawValue) }
             if let entityID { query = query.where("entity_id", .equal, entityID) }
-            return try await query.orderBy("seq").limit(limit + 1).all().map(Self.auditEvent(from:))
+            return try await Self.masked(db, try await query.orderBy("seq").limit(limit + 1).all().map(Self.auditEvent(from:)))
         }
         let page = Array(rows.prefix(limit))
         return (page, rows.count > limit ? page.last?.seq : nil)
@@ -97,8 +97,8 @@ extension CartaStore {
     /// Source: issue 7 scope 8 (the view must not load the whole trail).
     public func auditEventsNewestFirst(offset: Int, limit: Int) async throws -> [AuditEvent] {
         try await read { db in
-            try await db.select().column("*").from("audit_events").orderBy("seq", .descending)
-                .limit(max(1, limit)).offset(max(0, offset)).all().map(Self.auditEvent(from:))
+            try await Self.masked(db, try await db.select().column("*").from("audit_events").orderBy("seq", .descending)
+                .limit(max(1, limit)).offset(max(0, offset)).all().map(Self.auditEvent(from:)))
         }
     }
 

@@ -20,7 +20,7 @@ extension CartaStore {
             } else {
                 sql = "\(sql) ORDER BY seq LIMIT \(literal: limit + 1)"
             }
-            return try await db.raw(sql).all().map(Self.auditEvent(from:))
+            return try await Self.masked(db, try await db.raw(sql).all().map(Self.auditEvent(from:)))
         }
         if newestFirstOffset != nil { return (rows, nil) }
         let page = Array(rows.prefix(limit))

@@ -23,9 +23,12 @@ extension CartaStore {
                 .orderBy("event_oid").orderBy("form_oid").orderBy("item_oid").orderBy("repeat_key")
                 .all().map(Self.itemValue(from:))
             if includeHistory {
-                file.valueHistory = try await db.select().column("*").from("audit_events")
-                    .where("entity", .equal, AuditEntity.itemValue.rawValue).where("entity_id", .equal, id)
-                    .orderBy("seq").all().map(Self.auditEvent(from:))
+                // One statement: the redaction note comes with each record (page and file read counts stay fixed).
+                file.valueHistory = try await db.raw("""
+                    SELECT a.*, r.justification AS r_justification, r.redacted_by_name AS r_name, r.redacted_at AS r_at
+                    FROM audit_events a LEFT JOIN audit_redactions r ON r.seq = a.seq
+                    WHERE a.entity = \(bind: AuditEntity.itemValue.rawValue) AND a.entity_id = \(bind: id) ORDER BY a.seq
+                    """).all().map(Self.maskedAuditEvent(from:))
             }
             return file
         }

@@ -32,6 +32,7 @@ public struct Migration: Sendable {
         Migration("0010_queries_sdv", apply: Migration_0010_queries_sdv.apply),
         Migration("0011_second_factor", apply: Migration_0011_second_factor.apply),
         Migration("0012_audit_reviews", apply: Migration_0012_audit_reviews.apply),
+        Migration("0013_audit_redactions", apply: Migration_0013_audit_redactions.apply),
     ]
 }
 

@@ -135,6 +135,31 @@ public struct AuditReview: Sendable {
         }
     }
 
+    /// Redacts one audit record's values (personal data typed where it does not belong) with a justification:
+    /// needs `redactAudit`, the record within the principal's sites, and the password (and code if enrolled).
+    ///
+    /// Source: standards.md R-AT-3; 21 CFR 11.10(e).
+    public func redact(seq: Int, justification: String, password: String, code: String?,
+                       by principal: Principal, accounts: AccountService) async throws -> AuditEvent {
+        try principal.require(.redactAudit)
+        let why = justification.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard why.count >= 10, why.count <= 500, !why.hasControlOrInvisibleCharacters() else {
+            throw WorkflowError.invalid("justification", "Say why this record must be redacted (10 to 500 printable characters); the justification stays visible in the audit trail.")
+        }
+        let visible = try await store.auditSearch(AuditFilter(sites: principal.user.sites.listed), after: seq - 1, limit: 1).events
+        guard visible.first?.seq == seq else {
+            throw WorkflowError(.notFound, "There is no audit record #\(seq) at your sites.")
+        }
+        guard try await accounts.verifySigner(principal.user, password: password, code: code, source: principal.source) else {
+            throw WorkflowError.invalid("password", AccountService.signerRefusal(principal.user, nothingDone: "nothing was redacted"))
+        }
+        do {
+            return try await store.redactAudit(seq: seq, justification: why, by: principal.user, actor: principal.actor, at: clock.now)
+        } catch let e as StoreError {
+            throw WorkflowError(e) ?? e
+        }
+    }
+
     /// Signed review sign-offs, newest first (anyone who reads the audit trail sees them).
     public func signOffs(by principal: Principal) async throws -> [AuditReviewSignOff] {
         try principal.require(.readAudit)

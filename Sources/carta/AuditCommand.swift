@@ -1,11 +1,12 @@
 import CartaModel
 import ArgumentParser
 import CartaStore
+import CartaTrial
 import Foundation
 
 struct AuditCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "audit", abstract: "Inspect the audit trail.", subcommands: [Verify.self])
+        commandName: "audit", abstract: "Inspect the audit trail.", subcommands: [Verify.self, Redact.self])
 
     struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,6 +40,25 @@ struct AuditCommand: AsyncParsableCommand {
                     throw CLIFailure("\(differences.count) stored value(s) differ from the audit trail (changed without an audit record):\n\(lines)")
                 }
                 print("Data matches the audit trail: every participant field, item value, user and eligibility decision equals its last audited value.")
+            }
+        }
+    }
+}
+
+extension AuditCommand {
+    /// Redacts one record's values with a justification (data managers; password, and code if enrolled, on stdin).
+    /// Source: standards.md R-AT-3.
+    struct Redact: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Withhold one audit record's values from every view and export (personal data typed where it does not belong); the record stays in the chain and the justification is audited.")
+        @OptionGroup var ctx: ParticipantCommand.Context
+        @Argument(help: "The record's sequence number.") var seq: Int
+        @Option(help: "Why the record must be redacted (kept in the audit trail).") var reason: String
+        func run() async throws {
+            try await ParticipantCommand.withServices(ctx) { s in
+                let (principal, password, code) = try await ctx.signedIn(s, needs: .redactAudit)
+                let e = try await s.audit.redact(seq: seq, justification: reason, password: password, code: code, by: principal, accounts: s.accounts)
+                print("record #\(e.seq) redacted")
             }
         }
     }

@@ -77,8 +77,8 @@ struct AuditReviewTests {
             #expect(lines.first == String(AuditCSVHeader.text.dropLast()))
             let change = try #require(lines.first { $0.contains(",69,") })
             #expect(change.contains("Performance status and vital signs › Body weight,SCREENING/F_VITALS/WEIGHT,70,69,other,"))
-            #expect(change.hasSuffix(#",other,"Other (say what) — =HYPERLINK(""http://evil.example"",""x"")""#),
-                    "quoted per RFC 4180: \(change)")
+            #expect(change.hasSuffix(#",other,"Other (say what) — =HYPERLINK(""http://evil.example"",""x"")","#),
+                    "quoted per RFC 4180, then an empty redaction cell: \(change)")
             // Cells a spreadsheet would run as formulas are neutralised (OWASP CSV injection).
             #expect(AuditCSV.cell("=1+1") == "'=1+1" && AuditCSV.cell("@SUM(A1)") == "'@SUM(A1)" && AuditCSV.cell("-2") == "'-2")
             #expect(AuditCSV.cell("=A1,B1") == "\"'=A1,B1\"" && AuditCSV.cell("120") == "120")
@@ -88,5 +88,5 @@ struct AuditReviewTests {
 
 /// The CSV header as the server writes it (kept here so the test fails if the columns change unnoticed).
 enum AuditCSVHeader {
-    static let text = "seq,time_utc,user,source,subject_id,entity,entity_id,field,field_path,old_value,new_value,reason_code,reason\r\n"
+    static let text = "seq,time_utc,user,source,subject_id,entity,entity_id,field,field_path,old_value,new_value,reason_code,reason,redaction\r\n"
 }

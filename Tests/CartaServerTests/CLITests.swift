@@ -324,3 +324,34 @@ struct CLITests {
         #expect(try CLI.run(["user", "access-review", "--db", url, "--user", "dana"], stdin: dana).status == 1, "a data manager cannot")
     }
 }
+
+/// `carta audit redact`: a data manager withholds a record's values with a justification (password on stdin).
+/// Source: standards.md R-AT-3.
+@Suite struct AuditRedactionCLITests {
+    @Test func aDataManagerRedactsFromTheCommandLine() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cora = "coordinator pass 1\n", dana = "data manager pass 1\n"
+        #expect(try CLI.run(["migrate", "--db", url]).status == 0)
+        #expect(try CLI.run(["user", "add", "cora", "--role", "coordinator", "--all-sites", "--db", url], stdin: cora).status == 0)
+        #expect(try CLI.run(["user", "add", "dana", "--role", "data-manager", "--all-sites", "--db", url], stdin: dana).status == 0)
+        #expect(try CLI.run(["participant", "register", "--db", url, "--user", "cora"], stdin: cora + "Ada Lovelace\n1980-05-17\nH-1\n").status == 0)
+        #expect(try CLI.run(["participant", "set", "BCRITP-001", "ECOG=1", "--db", url, "--user", "cora"], stdin: cora).status == 0)
+        let changed = try CLI.run(["participant", "set", "BCRITP-001", "ECOG=2", "--reason", "other: Mrs Lovelace phoned from 13 Elm St",
+                                   "--db", url, "--user", "cora"], stdin: cora)
+        #expect(changed.status == 0, "\(changed.stderr)")
+        let store = try await CartaStore.open(try DatabaseURL(parsing: url))
+        let seq = try #require(try await store.auditTrail(entity: .itemValue, entityID: nil).last { $0.reason?.contains("Elm St") == true }?.seq)
+        await store.close()
+
+        let refused = try CLI.run(["audit", "redact", String(seq), "--reason", "Address typed into a reason", "--db", url, "--user", "cora"], stdin: cora)
+        #expect(refused.status == 1 && refused.stderr.contains("Only a data manager redacts"), "\(refused.stderr)")
+        let done = try CLI.run(["audit", "redact", String(seq), "--reason", "Address typed into a reason", "--db", url, "--user", "dana"], stdin: dana)
+        #expect(done.status == 0 && done.stdout.contains("record #\(seq) redacted"), "\(done.stderr)")
+        let reopened = try await CartaStore.open(try DatabaseURL(parsing: url))
+        let trail = try await reopened.auditTrail(entity: .itemValue, entityID: nil)
+        #expect(!trail.contains { $0.reason?.contains("Elm St") == true } && trail.contains { $0.redaction?.contains("Address typed into a reason") == true })
+        #expect(try await reopened.verifyAudit(full: true, replay: true).isIntact)
+        await reopened.close()
+    }
+}

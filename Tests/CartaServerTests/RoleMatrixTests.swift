@@ -29,6 +29,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             .replacingOccurrences(of: "/queries/{id}", with: "/queries/\(queryID ?? "no-query")")
             .replacingOccurrences(of: "{id}", with: token.map(CartaStore.tokenHash) ?? "no-token")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
+            .replacingOccurrences(of: "{seq}", with: "1") // the first audit record: an account's creation
     }
 
     func allows(_ caller: Caller) -> Bool {
@@ -64,6 +65,8 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/api/v1/audit/verify", permission: .readAudit, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/audit/reviews", permission: .readAudit, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/access-review", permission: .reviewAccess, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/audit/{seq}/redaction", permission: .redactAudit, success: .created) { c, _ in
+            ["justification": "Name typed into a free-text field", "password": .string(c.password)] },
         .init(method: .post, template: "/api/v1/audit/reviews", permission: .reviewAudit, success: .created) { c, _ in
             ["password": .string(c.password), "comment": "Reviewed."] },
         // Issue 7 scope 2: every signed-in user manages their own tokens, sessions and password.
@@ -149,6 +152,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/account/sign-out-everywhere", permission: nil) { _, _ in [] },
         .init(method: .post, template: "/account/second-factor/start", permission: nil) { _, _ in [] },
         .init(method: .post, template: "/audit/reviews", permission: .reviewAudit) { c, _ in [("password", c.password), ("comment", "Reviewed.")] },
+        .init(method: .post, template: "/audit/redactions", permission: .redactAudit) { c, _ in
+            [("seq", "1"), ("justification", "Name typed into a free-text field"), ("password", c.password)] },
         .init(method: .post, template: "/account/second-factor/confirm", permission: nil) { c, _ in
             [("password", c.password), ("code", c.testSecondFactor.code(at: Date()))] },
         .init(method: .post, template: "/account/second-factor/remove", permission: nil) { c, _ in
@@ -195,7 +200,7 @@ struct RoleMatrixTests {
             // Only the principal investigator signs the whole casebook (ICH E6(R3) 2.12).
             .investigator: investigator.union([.signCasebook]), .subInvestigator: investigator,
             .coordinator: clinical,
-            .dataManager: reader.union([.readAudit, .reviewAudit, .lockData, .manageQueries]),
+            .dataManager: reader.union([.readAudit, .reviewAudit, .redactAudit, .lockData, .manageQueries]),
             .monitor: reader.union([.readAudit, .reviewAudit, .manageQueries, .verifySource]),
             .auditor: reader.union([.readAudit, .reviewAudit, .reviewAccess]),
             .statistician: reader, .sponsorViewer: reader,

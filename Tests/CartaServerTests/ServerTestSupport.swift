@@ -178,7 +178,7 @@ struct TestServer: Sendable {
     }
 
     static let tableOrder: [String: String] = [
-        "schema_migrations": "name", "users": "id", "audit_reviews": "id", "sessions": "id", "api_tokens": "token_hash",
+        "schema_migrations": "name", "users": "id", "audit_reviews": "id", "audit_redactions": "seq", "sessions": "id", "api_tokens": "token_hash",
         "audit_events": "seq", "audit_chain": "id", "audit_checkpoints": "seq", "participants": "id", "participant_identities": "participant_id",
         "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id", "locks": "id",
         "queries": "id", "query_messages": "query_id, seq", "sdv_marks": "participant_id, event_oid, form_oid, item_oid, repeat_key",

@@ -23,7 +23,7 @@ struct StoreContractTests {
             let applied = try await store.appliedMigrations()
             #expect(applied.map(\.name) == Migration.all.map(\.name))
             for entry in applied { #expect(StoreTimestamp.date(entry.appliedAt) != nil, "applied_at \(entry.appliedAt)") }
-            #expect(try await store.tableNames() == ["api_tokens", "audit_chain", "audit_checkpoints", "audit_events", "audit_reviews", "casebook_signatures",
+            #expect(try await store.tableNames() == ["api_tokens", "audit_chain", "audit_checkpoints", "audit_events", "audit_redactions", "audit_reviews", "casebook_signatures",
                                                      "eligibility_decisions", "item_values", "locks",
                                                      "participant_identities", "participants", "queries", "query_messages", "schema_migrations",
                                                      "sdv_marks", "sessions", "users"])

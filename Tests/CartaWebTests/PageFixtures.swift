@@ -195,7 +195,8 @@ enum PageFixtures {
             .init(seq: 51, time: t ?? "2026-11-25T10:02:00Z", user: t ?? "cora", source: t ?? "web",
                   entity: t ?? "participant BCRITP-002", field: t ?? "Screening laboratory › Haemoglobin",
                   fieldPath: t ?? "SCREENING/F_LAB/HGB", oldValue: t ?? "92", newValue: t ?? "112",
-                  reason: t ?? "Transcription error — corrected from the lab report"),
+                  reason: t ?? "Transcription error — corrected from the lab report",
+                  redaction: t ?? "Redacted by Dana Manager at 2026-11-26T01:00:00.000Z: patient's name typed into the reason"),
             .init(seq: 52, time: t ?? "2026-11-25T10:20:00Z", user: t ?? "ines", source: t ?? "web",
                   entity: t ?? "participant BCRITP-002", field: t ?? "eligibility.signature", oldValue: t ?? "",
                   newValue: t ?? "not_eligible", reason: t ?? ""),
@@ -209,7 +210,8 @@ enum PageFixtures {
                           meaning: t ?? "Audit trail reviewed", signerName: t ?? "Mo Monitor", needsCode: true),
            reviews: [.init(scope: t ?? "participant BCRITP-002", href: t ?? "/audit?subject=BCRITP-002", records: t ?? "14 through #52",
                            reviewer: t ?? "Mo Monitor", signedAt: t ?? "2026-11-26 09:00 UTC+08:00", meaning: t ?? "Audit trail reviewed",
-                           comment: t ?? "Corrections match the source.", contentHash: t ?? "3f2a9c01b7de4411…")])
+                           comment: t ?? "Corrections match the source.", contentHash: t ?? "3f2a9c01b7de4411…")],
+           redactForm: .init(needsCode: true))
     }
 
     static func accessReview(text t: String? = nil) -> AccessReviewPage.Model {

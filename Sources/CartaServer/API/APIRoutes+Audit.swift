@@ -60,6 +60,17 @@ extension CartaServices {
                                                          by: principal, accounts: self.auth)
             return try JSONResponse.make(r, status: .created)
         }
+        struct RedactIn: Decodable { let justification: String; let password: String; let code: String? }
+        api.on(.post, "/audit/:seq/redaction") { request, context in
+            let principal = try context.principal(.redactAudit, .api)
+            guard let seq = Int(try context.parameters.require("seq")), seq > 0 else {
+                throw AppError.invalid("seq", "seq must be an audit record's sequence number.")
+            }
+            let body = try await JSONResponse.decode(RedactIn.self, from: request, context: context)
+            let event = try await self.runtime.audit.redact(seq: seq, justification: body.justification, password: body.password,
+                                                            code: body.code, by: principal, accounts: self.auth)
+            return try JSONResponse.make(event, status: .created)
+        }
         api.on(.get, "/audit/verify") { request, context in
             _ = try context.require(.readAudit)
             let q = request.uri.queryParameters

@@ -500,6 +500,15 @@ enum OpenAPIDocument {
               "activeTokens": {"type": "integer"}, "flags": {"type": "array", "items": {"type": "string"}}}}}}}}}}}
       }
     },
+    "/api/v1/audit/{seq}/redaction": {
+      "post": {
+        "summary": "Redact one audit record's values (personal data typed where it does not belong): data managers, with a justification, password and code re-entered; the record stays in the chain, every view shows the redaction note (audited)",
+        "parameters": [{"name": "seq", "in": "path", "required": true, "schema": {"type": "integer", "minimum": 1}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["justification", "password"],
+          "properties": {"justification": {"type": "string", "minLength": 10, "maxLength": 500}, "password": {"type": "string"}, "code": {"type": "string"}}}}}},
+        "responses": {"201": {"description": "The record as every reader now sees it", "content": {"application/json": {"schema": {"type": "object"}}}}}
+      }
+    },
     "/api/v1/audit/reviews": {
       "get": {
         "summary": "Signed-off audit-trail reviews, newest first",

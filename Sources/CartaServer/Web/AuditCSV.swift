@@ -7,12 +7,12 @@ import Foundation
 ///
 /// Source: issue 7 scope 8 ("export with readable labels"); standards.md R-AT-4, R-AT-6.
 enum AuditCSV {
-    static let header = "seq,time_utc,user,source,subject_id,entity,entity_id,field,field_path,old_value,new_value,reason_code,reason\r\n"
+    static let header = "seq,time_utc,user,source,subject_id,entity,entity_id,field,field_path,old_value,new_value,reason_code,reason,redaction\r\n"
 
     static func row(_ e: AuditEvent, subject: String, fieldLabel: String) -> String {
         let reason = e.reason.flatMap(ChangeReason.init(stored:))
         let cells = [String(e.seq), e.at, e.username, e.source.rawValue, subject, e.entity.rawValue, e.entityID, fieldLabel, e.field,
-                     e.oldValue ?? "", e.newValue ?? "", reason?.code.rawValue ?? "", reason?.display ?? e.reason ?? ""]
+                     e.oldValue ?? "", e.newValue ?? "", reason?.code.rawValue ?? "", reason?.display ?? e.reason ?? "", e.redaction ?? ""]
         return cells.map(cell).joined(separator: ",") + "\r\n"
     }
 

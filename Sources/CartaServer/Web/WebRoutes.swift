@@ -103,8 +103,9 @@ extension CartaServices {
                                         ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(e.entityID.prefix(12))",
                                     field: self.runtime.audit.fieldLabel(e), fieldPath: e.entity == .itemValue ? e.field : "",
                                     oldValue: e.oldValue ?? "", newValue: e.newValue ?? "",
-                                    reason: e.reason.map(ChangeReason.display(stored:)) ?? "")
-                }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews)
+                                    reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction ?? "")
+                }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews,
+               redactForm: principal.may(.redactAudit) ? AuditPage.RedactForm(needsCode: principal.user.secondFactorEnrolledAt != nil) : nil)
             return try self.html(model, self.layout(context, current: .audit), status: filterError == nil ? .ok : .unprocessableContent)
         })
         router.post("/audit/reviews", use: page { request, context in
@@ -120,6 +121,20 @@ extension CartaServices {
                 return self.redirect(back, flash: Flash(.success, "Review signed off: \(r.recordCount) records of \(r.scopeDescription)."))
             } catch let e as WorkflowError where e.code == .invalidInput || e.code == .invalidState {
                 return self.redirect(back, flash: Flash(.error, e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")))
+            }
+        })
+        router.post("/audit/redactions", use: page { request, context in
+            let principal = try context.principal(.redactAudit, .web)
+            let form = try await self.readForm(request, context)
+            do {
+                guard let seq = Int((form["seq"] ?? "").trimmingCharacters(in: .whitespaces)), seq > 0 else {
+                    throw WorkflowError.invalid("seq", "Give the record's number from the Seq column.")
+                }
+                let e = try await self.runtime.audit.redact(seq: seq, justification: form["justification"] ?? "", password: form["password"] ?? "",
+                                                            code: form["code"], by: principal, accounts: self.auth)
+                return self.redirect(WebPaths.audit, flash: Flash(.success, "Record #\(e.seq) redacted; the justification is in the audit trail."))
+            } catch let e as WorkflowError where e.code == .invalidInput || e.code == .notFound || e.code == .conflict || e.code == .invalidState {
+                return self.redirect(WebPaths.audit, flash: Flash(.error, e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")))
             }
         })
         router.get("/audit.csv", use: page { request, context in

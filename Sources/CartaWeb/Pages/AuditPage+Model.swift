@@ -30,10 +30,13 @@ public enum AuditPage {
         public let reviews: [Review]
         /// Whether any review has been signed off.
         public let hasReviews: Bool
+        /// The redaction form (data managers only).
+        public let redactForm: RedactForm?
 
         /// Creates the model for page `page` (1-based) of `pageSize` events out of `total`.
         public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int, filters: Filters = Filters(),
-                    signOff: SignOffForm? = nil, reviews: [Review] = []) {
+                    signOff: SignOffForm? = nil, reviews: [Review] = [], redactForm: RedactForm? = nil) {
+            self.redactForm = redactForm
             self.filters = filters
             self.signOff = signOff
             self.reviews = reviews
@@ -71,10 +74,13 @@ public enum AuditPage {
         public let newValue: String
         /// Reason for change, if given.
         public let reason: String
+        /// Who redacted this record's values, when and why ("" when not redacted).
+        public let redaction: String
 
         /// Creates an event row.
         public init(seq: Int, time: String, user: String, source: String, entity: String,
-                    field: String, fieldPath: String = "", oldValue: String, newValue: String, reason: String) {
+                    field: String, fieldPath: String = "", oldValue: String, newValue: String, reason: String, redaction: String = "") {
+            self.redaction = redaction
             self.fieldPath = fieldPath
             self.seq = seq
             self.time = time
@@ -101,6 +107,12 @@ public enum AuditPage {
         public init(scope: String, recordCount: Int, meaning: String, signerName: String, needsCode: Bool) {
             self.scope = scope; self.recordCount = recordCount; self.meaning = meaning; self.signerName = signerName; self.needsCode = needsCode
         }
+    }
+
+    /// Redacting one record's values (standards.md R-AT-3): sequence number, justification, password (and code).
+    public struct RedactForm: Sendable, Equatable {
+        public let needsCode: Bool
+        public init(needsCode: Bool) { self.needsCode = needsCode }
     }
 
     /// One signed-off review.

@@ -15,6 +15,7 @@ extension AuditPage.Model: MustacheParent {
         case "signOff": self.signOff
         case "reviews": self.reviews
         case "hasReviews": self.hasReviews
+        case "redactForm": self.redactForm
         default: nil
         }
     }
@@ -34,6 +35,7 @@ extension AuditPage.Event: MustacheParent {
         case "oldValue": self.oldValue
         case "newValue": self.newValue
         case "reason": self.reason
+        case "redaction": self.redaction
         default: nil
         }
     }
@@ -96,6 +98,16 @@ extension AuditPage.Review: MustacheParent {
         case "meaning": self.meaning
         case "comment": self.comment
         case "contentHash": self.contentHash
+        default: nil
+        }
+    }
+}
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension AuditPage.RedactForm: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "needsCode": self.needsCode
         default: nil
         }
     }
