@@ -103,6 +103,20 @@ extension CartaStore {
         guard let row = try await db.select().column("*").from("eligibility_decisions")
             .where("participant_id", .equal, id.rawValue)
             .orderBy("signed_at", .descending).orderBy("participant_version", .descending).limit(1).first() else { return nil }
+        return try decision(from: row, id)
+    }
+
+    /// Every signed eligibility decision of a participant, oldest first (the archive export carries them all).
+    ///
+    /// Source: standards.md R-CP-1, R-ES-1.
+    public func eligibilityDecisions(participantID: ParticipantID) async throws -> [EligibilityDecision] {
+        try await read { db in
+            try await db.select().column("*").from("eligibility_decisions").where("participant_id", .equal, participantID.rawValue)
+                .orderBy("signed_at").orderBy("participant_version").all().map { try Self.decision(from: $0, participantID) }
+        }
+    }
+
+    static func decision(from row: any SQLRow, _ id: ParticipantID) throws -> EligibilityDecision {
         let kindText = try row.decode(column: "decision", as: String.self)
         guard let kind = EligibilityDecisionKind(rawValue: kindText) else {
             throw StoreError(.database, "eligibility decision has unknown value \"\(kindText)\"")

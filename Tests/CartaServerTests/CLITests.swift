@@ -355,3 +355,38 @@ struct CLITests {
         await reopened.close()
     }
 }
+
+/// `carta sdv` and `carta casebook`: the monitor verifies source, the investigator signs the casebook, and a
+/// later change clears the mark and invalidates the signature — the same services as the web and the API.
+/// Source: issue 7 scopes 4 and 6 ("every action … and, where a person would script it, the CLI").
+@Suite struct SourceVerificationCLITests {
+    @Test func verifySignAndSeeBothUndoneByAChange() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cora = "coordinator pass 1\n", mo = "watcher pass 1234\n", ines = "investigator pass 1\n"
+        #expect(try CLI.run(["migrate", "--db", url]).status == 0)
+        for (name, role, pw) in [("cora", "coordinator", cora), ("mo", "monitor", mo), ("ines", "investigator", ines)] {
+            #expect(try CLI.run(["user", "add", name, "--role", role, "--all-sites", "--db", url], stdin: pw).status == 0)
+        }
+        #expect(try CLI.run(["participant", "register", "--db", url, "--user", "cora"], stdin: cora + "Ada Lovelace\n1980-05-17\nH-1\n").status == 0)
+        #expect(try CLI.run(["participant", "set", "BCRITP-001", "ECOG=1", "--db", url, "--user", "cora"], stdin: cora).status == 0)
+
+        let refused = try CLI.run(["sdv", "verify", "BCRITP-001", "--form", "F_VITALS", "--db", url, "--user", "cora"], stdin: cora)
+        #expect(refused.status == 1 && refused.stderr.contains("[forbidden]"), "\(refused.stderr)")
+        let verified = try CLI.run(["sdv", "verify", "BCRITP-001", "--form", "F_VITALS", "--db", url, "--user", "mo"], stdin: mo)
+        #expect(verified.status == 0 && verified.stdout.contains("1 value(s) marked verified"), "\(verified.stderr)")
+        let progress = try CLI.run(["sdv", "progress", "--db", url, "--user", "mo"], stdin: mo)
+        #expect(progress.stdout.contains("BCRITP-001\t1/1\t100%"), "\(progress.stdout)")
+
+        let signed = try CLI.run(["casebook", "sign", "BCRITP-001", "--acknowledge-binding", "--db", url, "--user", "ines"], stdin: ines)
+        #expect(signed.status == 0 && signed.stdout.contains("casebook signed by ines"), "\(signed.stdout) \(signed.stderr)")
+        #expect(try CLI.run(["casebook", "sign", "BCRITP-001", "--db", url, "--user", "cora"], stdin: cora).status == 1)
+        #expect(try CLI.run(["casebook", "signatures", "BCRITP-001", "--db", url, "--user", "cora"], stdin: cora).stdout.contains("\tvalid\t"))
+
+        #expect(try CLI.run(["participant", "set", "BCRITP-001", "ECOG=2", "--reason", "transcription_error", "--db", url, "--user", "cora"],
+                            stdin: cora).status == 0)
+        let after = try CLI.run(["sdv", "progress", "BCRITP-001", "--db", url, "--user", "mo"], stdin: mo)
+        #expect(after.stdout.contains("BCRITP-001\t0/1\t0%") && after.stdout.contains("1 changed since verified"), "\(after.stdout)")
+        #expect(try CLI.run(["casebook", "signatures", "BCRITP-001", "--db", url, "--user", "cora"], stdin: cora).stdout.contains("invalidated by change"))
+    }
+}
