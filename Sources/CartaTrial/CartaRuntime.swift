@@ -32,6 +32,8 @@ public struct CartaRuntime: Sendable {
     public let sourceVerification: SourceVerificationService
     /// The investigator's casebook signature.
     public let casebook: CasebookService
+    /// Electronic copies (the ODM archive).
+    public let exports: ExportService
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -48,6 +50,7 @@ public struct CartaRuntime: Sendable {
         self.queries = QueryService(store: store, study: study, screening: screening)
         self.sourceVerification = SourceVerificationService(store: store, study: study, screening: screening)
         self.casebook = CasebookService(store: store, study: study, screening: screening, accounts: accounts)
+        self.exports = ExportService(store: store, study: study, clock: clock, screening: screening)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

@@ -62,3 +62,20 @@ struct CLIFailure: Error, CustomStringConvertible {
     let code: String?
     init(_ message: String, code: String? = nil) { description = message; self.code = code }
 }
+
+/// A one-line progress counter on stderr ("participants 3/5"), shown only on a terminal so scripts and
+/// pipes get clean output. Stateless, hence safe to call from the service's progress callback.
+struct ProgressLine: Sendable {
+    let label: String
+    var enabled: Bool { isatty(STDERR_FILENO) != 0 }
+
+    func update(_ done: Int, of total: Int) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\(label) \(done)/\(total)".utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\n".utf8))
+    }
+}

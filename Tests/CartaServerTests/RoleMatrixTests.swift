@@ -65,6 +65,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/api/v1/audit/verify", permission: .readAudit, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/audit/reviews", permission: .readAudit, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/access-review", permission: .reviewAccess, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/export/odm", permission: .exportArchive, success: .ok) { _, _ in nil },
         .init(method: .post, template: "/api/v1/audit/{seq}/redaction", permission: .redactAudit, success: .created) { c, _ in
             ["justification": "Name typed into a free-text field", "password": .string(c.password)] },
         .init(method: .post, template: "/api/v1/audit/reviews", permission: .reviewAudit, success: .created) { c, _ in
@@ -169,6 +170,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/participants/{subjectID}", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/audit", permission: .readAudit) { _, _ in [] },
         .init(method: .get, template: "/admin/access-review", permission: .reviewAccess) { _, _ in [] },
+        .init(method: .get, template: "/export/odm", permission: .exportArchive) { _, _ in [] },
         .init(method: .get, template: "/admin/access-review.csv", permission: .reviewAccess) { _, _ in [] },
         .init(method: .get, template: "/queries", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/account", permission: nil) { _, _ in [] },
@@ -198,11 +200,11 @@ struct RoleMatrixTests {
             // review (R-AC-1) by administrators and auditors.
             .admin: reader.union([.readAudit, .manageUsers, .reviewAccess]),
             // Only the principal investigator signs the whole casebook (ICH E6(R3) 2.12).
-            .investigator: investigator.union([.signCasebook]), .subInvestigator: investigator,
+            .investigator: investigator.union([.signCasebook, .exportArchive]), .subInvestigator: investigator,
             .coordinator: clinical,
-            .dataManager: reader.union([.readAudit, .reviewAudit, .redactAudit, .lockData, .manageQueries]),
+            .dataManager: reader.union([.readAudit, .reviewAudit, .redactAudit, .exportArchive, .lockData, .manageQueries]),
             .monitor: reader.union([.readAudit, .reviewAudit, .manageQueries, .verifySource]),
-            .auditor: reader.union([.readAudit, .reviewAudit, .reviewAccess]),
+            .auditor: reader.union([.readAudit, .reviewAudit, .reviewAccess, .exportArchive]),
             .statistician: reader, .sponsorViewer: reader,
         ]
     }()

@@ -211,7 +211,7 @@ enum PageFixtures {
            reviews: [.init(scope: t ?? "participant BCRITP-002", href: t ?? "/audit?subject=BCRITP-002", records: t ?? "14 through #52",
                            reviewer: t ?? "Mo Monitor", signedAt: t ?? "2026-11-26 09:00 UTC+08:00", meaning: t ?? "Audit trail reviewed",
                            comment: t ?? "Corrections match the source.", contentHash: t ?? "3f2a9c01b7de4411…")],
-           redactForm: .init(needsCode: true))
+           redactForm: .init(needsCode: true), archiveHref: t ?? "/export/odm")
     }
 
     static func accessReview(text t: String? = nil) -> AccessReviewPage.Model {

@@ -71,6 +71,11 @@ extension CartaServices {
                                                             code: body.code, by: principal, accounts: self.auth)
             return try JSONResponse.make(event, status: .created)
         }
+        // The ODM 1.3.2 archive (standards.md R-CP-1): values, audit records and signatures, subject IDs only.
+        api.on(.get, "/export/odm") { _, context in
+            let principal = try context.principal(.exportArchive, .api)
+            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal), study: self.study.id, now: self.runtime.clock.now)
+        }
         api.on(.get, "/audit/verify") { request, context in
             _ = try context.require(.readAudit)
             let q = request.uri.queryParameters
@@ -79,6 +84,14 @@ extension CartaServices {
             let report = try await self.store.verifyAudit(full: full, replay: replay)
             return try JSONResponse.make(VerificationBody(report))
         }
+    }
+
+    /// An ODM archive as a download (`application/xml`, named after the study and the time).
+    static func odmResponse(_ xml: String, study: String, now: Date) -> Response {
+        let stamp = ODMArchive.compactTimestamp(now)
+        return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8",
+                                               .contentDisposition: "attachment; filename=\"carta-\(study)-odm-\(stamp).xml\""],
+                        body: .init(byteBuffer: ByteBuffer(string: xml)))
     }
 
     static func intParameter(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

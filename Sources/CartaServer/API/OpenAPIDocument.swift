@@ -509,6 +509,12 @@ enum OpenAPIDocument {
         "responses": {"201": {"description": "The record as every reader now sees it", "content": {"application/json": {"schema": {"type": "object"}}}}}
       }
     },
+    "/api/v1/export/odm": {
+      "get": {
+        "summary": "The CDISC ODM 1.3.2 archive (Transactional, Archival) of your sites: study metadata, every value change with its audit record, every signature; subject IDs only (investigators, data managers, auditors)",
+        "responses": {"200": {"description": "ODM XML", "content": {"application/xml": {"schema": {"type": "string"}}}}}
+      }
+    },
     "/api/v1/audit/reviews": {
       "get": {
         "summary": "Signed-off audit-trail reviews, newest first",

@@ -105,7 +105,8 @@ extension CartaServices {
                                     oldValue: e.oldValue ?? "", newValue: e.newValue ?? "",
                                     reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction ?? "")
                 }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews,
-               redactForm: principal.may(.redactAudit) ? AuditPage.RedactForm(needsCode: principal.user.secondFactorEnrolledAt != nil) : nil)
+               redactForm: principal.may(.redactAudit) ? AuditPage.RedactForm(needsCode: principal.user.secondFactorEnrolledAt != nil) : nil,
+               archiveHref: principal.may(.exportArchive) ? "/export/odm" : nil)
             return try self.html(model, self.layout(context, current: .audit), status: filterError == nil ? .ok : .unprocessableContent)
         })
         router.post("/audit/reviews", use: page { request, context in
@@ -136,6 +137,10 @@ extension CartaServices {
             } catch let e as WorkflowError where e.code == .invalidInput || e.code == .notFound || e.code == .conflict || e.code == .invalidState {
                 return self.redirect(WebPaths.audit, flash: Flash(.error, e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")))
             }
+        })
+        router.get("/export/odm", use: page { _, context in
+            let principal = try context.principal(.exportArchive, .web)
+            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal), study: self.study.id, now: self.runtime.clock.now)
         })
         router.get("/audit.csv", use: page { request, context in
             let principal = try context.principal(.readAudit, .web)

@@ -32,11 +32,14 @@ public enum AuditPage {
         public let hasReviews: Bool
         /// The redaction form (data managers only).
         public let redactForm: RedactForm?
+        /// The ODM archive download, for roles that may export it.
+        public let archiveHref: String?
 
         /// Creates the model for page `page` (1-based) of `pageSize` events out of `total`.
         public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int, filters: Filters = Filters(),
-                    signOff: SignOffForm? = nil, reviews: [Review] = [], redactForm: RedactForm? = nil) {
+                    signOff: SignOffForm? = nil, reviews: [Review] = [], redactForm: RedactForm? = nil, archiveHref: String? = nil) {
             self.redactForm = redactForm
+            self.archiveHref = archiveHref
             self.filters = filters
             self.signOff = signOff
             self.reviews = reviews

@@ -16,6 +16,7 @@ extension AuditPage.Model: MustacheParent {
         case "reviews": self.reviews
         case "hasReviews": self.hasReviews
         case "redactForm": self.redactForm
+        case "archiveHref": self.archiveHref
         default: nil
         }
     }

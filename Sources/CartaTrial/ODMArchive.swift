@@ -1,0 +1,405 @@
+import CartaModel
+import CartaStudy
+import Foundation
+
+/// A CDISC ODM 1.3.2 file of the study: Transactional and Archival — the study's metadata from the study
+/// file, the users, sites and signature meanings, and for each participant every value change as an
+/// `ItemData` transaction with its `AuditRecord` (who, where, when, why, audit sequence number), in the
+/// order they happened, then each electronic signature.
+///
+/// Source: CDISC ODM 1.3.2 (FileType Transactional + Archival: "all AuditRecords/Signatures … complete
+/// and non-redundant up to AsOfDateTime"; element order of ODM1-3-2-foundation.xsd); standards.md §5.1,
+/// R-CP-1 (an accurate and complete electronic copy), R-AT-6 (audit exportable with the data), R-ES-1
+/// (signatures with printed name, date and time, meaning), R-PR-1 (pseudonymised: subject IDs only —
+/// identifying details are never written, whoever exports).
+/// Pure: the caller gathers the records (`ExportService`); a value of each is written as stored, redacted
+/// audit records as `IsNull` with their redaction note.
+public struct ODMArchive: Sendable {
+    /// One participant as the archive needs it.
+    public struct Subject: Sendable {
+        public var participant: Participant
+        /// The participant's audit records, oldest first: `participant` records and `item_value` records
+        /// (as readers see them: redacted values withheld).
+        public var history: [AuditEvent]
+        public var decisions: [EligibilityDecision]
+        public var casebookSignatures: [CasebookSignature]
+        public init(participant: Participant, history: [AuditEvent], decisions: [EligibilityDecision], casebookSignatures: [CasebookSignature]) {
+            self.participant = participant
+            self.history = history
+            self.decisions = decisions
+            self.casebookSignatures = casebookSignatures
+        }
+    }
+
+    public let study: Study
+    public let users: [User]
+    public let subjects: [Subject]
+    /// When the file is written (CreationDateTime and AsOfDateTime).
+    public let createdAt: Date
+    public let sourceSystemVersion: String
+
+    public init(study: Study, users: [User], subjects: [Subject], createdAt: Date, sourceSystemVersion: String) {
+        self.study = study
+        self.users = users
+        self.subjects = subjects
+        self.createdAt = createdAt
+        self.sourceSystemVersion = sourceSystemVersion
+    }
+
+    static let metaDataVersionOID = "MDV.1"
+    static let screeningEventOID = "SE.SCREENING"
+
+    /// The XML document.
+    public func xml() -> String {
+        var w = XMLWriter()
+        let now = Self.timestamp(createdAt)
+        w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        w.open("ODM", [("xmlns", "http://www.cdisc.org/ns/odm/v1.3"),
+                       ("FileType", "Transactional"), ("Granularity", "All"), ("Archival", "Yes"),
+                       ("FileOID", "CARTA.\(study.id).\(Self.compactTimestamp(createdAt))"), ("CreationDateTime", now),
+                       ("AsOfDateTime", now), ("ODMVersion", "1.3.2"), ("Originator", "Carta"), ("SourceSystem", "Carta"),
+                       ("SourceSystemVersion", sourceSystemVersion),
+                       ("Description", "Pseudonymised archive: subject IDs only, no identifying details")])
+        writeStudy(&w)
+        writeAdminData(&w)
+        writeClinicalData(&w)
+        w.close("ODM")
+        return w.text
+    }
+
+    // MARK: metadata
+
+    var units: [String] {
+        var all = Set<String>()
+        for item in study.allItems {
+            if let u = item.unit { all.insert(u) }
+            if let u = item.standardUnit { all.insert(u) }
+            all.formUnion(item.allowedUnits)
+        }
+        for s in subjects {
+            for e in s.history where e.field.hasSuffix(":unit") && e.redaction == nil { if let u = e.newValue { all.insert(u) } }
+        }
+        return all.sorted()
+    }
+
+    static func unitOID(_ unit: String) -> String { "MU.\(unit)" }
+
+    func writeStudy(_ w: inout XMLWriter) {
+        w.open("Study", [("OID", study.id)])
+        w.open("GlobalVariables")
+        w.element("StudyName", study.title)
+        w.element("StudyDescription", study.officialTitle ?? study.title)
+        w.element("ProtocolName", study.id)
+        w.close("GlobalVariables")
+        let units = self.units
+        if !units.isEmpty {
+            w.open("BasicDefinitions")
+            for u in units {
+                w.open("MeasurementUnit", [("OID", Self.unitOID(u)), ("Name", u)])
+                w.open("Symbol"); w.element("TranslatedText", u, [("xml:lang", "en")]); w.close("Symbol")
+                w.close("MeasurementUnit")
+            }
+            w.close("BasicDefinitions")
+        }
+        w.open("MetaDataVersion", [("OID", Self.metaDataVersionOID), ("Name", "Study file of \(study.id)")])
+        w.open("Protocol")
+        w.empty("StudyEventRef", [("StudyEventOID", Self.screeningEventOID), ("OrderNumber", "1"), ("Mandatory", "Yes")])
+        w.close("Protocol")
+        w.open("StudyEventDef", [("OID", Self.screeningEventOID), ("Name", "Screening"), ("Repeating", "No"), ("Type", "Scheduled")])
+        for (n, form) in study.forms.enumerated() {
+            w.empty("FormRef", [("FormOID", form.oid), ("OrderNumber", String(n + 1)), ("Mandatory", "No")])
+        }
+        w.close("StudyEventDef")
+        for form in study.forms {
+            w.open("FormDef", [("OID", form.oid), ("Name", form.name), ("Repeating", "No")])
+            w.empty("ItemGroupRef", [("ItemGroupOID", "IG.\(form.oid)"), ("Mandatory", "Yes")])
+            w.close("FormDef")
+        }
+        for form in study.forms {
+            w.open("ItemGroupDef", [("OID", "IG.\(form.oid)"), ("Name", form.name), ("Repeating", "No")])
+            for (n, item) in form.items.enumerated() {
+                w.empty("ItemRef", [("ItemOID", item.oid), ("OrderNumber", String(n + 1)), ("Mandatory", item.required ? "Yes" : "No")])
+            }
+            w.close("ItemGroupDef")
+        }
+        for item in study.allItems {
+            w.open("ItemDef", [("OID", item.oid), ("Name", item.oid), ("DataType", Self.dataType(item.type))])
+            w.open("Question"); w.element("TranslatedText", item.label, [("xml:lang", "en")]); w.close("Question")
+            if let unit = item.standardUnit { w.empty("MeasurementUnitRef", [("MeasurementUnitOID", Self.unitOID(unit))]) }
+            if !item.codeList.isEmpty { w.empty("CodeListRef", [("CodeListOID", "CL.\(item.oid)")]) }
+            if let loinc = item.loinc { w.empty("Alias", [("Context", "LOINC"), ("Name", loinc)]) }
+            w.close("ItemDef")
+        }
+        for item in study.allItems where !item.codeList.isEmpty {
+            w.open("CodeList", [("OID", "CL.\(item.oid)"), ("Name", item.label), ("DataType", "text")])
+            for entry in item.codeList {
+                w.open("CodeListItem", [("CodedValue", entry.code)])
+                w.open("Decode"); w.element("TranslatedText", entry.label, [("xml:lang", "en")]); w.close("Decode")
+                w.close("CodeListItem")
+            }
+            w.close("CodeList")
+        }
+        w.close("MetaDataVersion")
+        w.close("Study")
+    }
+
+    static func dataType(_ type: ItemType) -> String {
+        switch type {
+        case .decimal: "float"
+        case .integer: "integer"
+        case .text, .code: "text"
+        case .boolean: "boolean"
+        case .date: "date"
+        }
+    }
+
+    // MARK: users, sites, signature meanings
+
+    static func userOID(_ username: String) -> String { "USR.\(username)" }
+    static func locationOID(_ site: SiteID) -> String { "LOC.\(site.rawValue)" }
+
+    /// Each distinct signature meaning, by kind, with its OID.
+    var signatureDefinitions: [(oid: String, meaning: String)] {
+        var meanings: [String] = []
+        for s in subjects {
+            for d in s.decisions where !meanings.contains(d.meaning) { meanings.append(d.meaning) }
+            for c in s.casebookSignatures where !meanings.contains(c.meaning) { meanings.append(c.meaning) }
+        }
+        return meanings.enumerated().map { ("SD.\($0.offset + 1)", $0.element) }
+    }
+
+    func writeAdminData(_ w: inout XMLWriter) {
+        w.open("AdminData", [("StudyOID", study.id)])
+        for user in users {
+            w.open("User", [("OID", Self.userOID(user.username))])
+            w.element("LoginName", user.username)
+            w.element("DisplayName", user.displayName)
+            w.element("FullName", user.displayName)
+            w.close("User")
+        }
+        // Users recorded in the trail under a name that is no account (the system, the first administrator's set-up).
+        let known = Set(users.map(\.username))
+        var others = Set<String>()
+        for s in subjects { for e in s.history where !known.contains(e.username) { others.insert(e.username) } }
+        for name in others.sorted() {
+            w.open("User", [("OID", Self.userOID(name))]); w.element("LoginName", name); w.close("User")
+        }
+        let effective = String(Self.timestamp(createdAt).prefix(10))
+        for site in study.sites {
+            w.open("Location", [("OID", Self.locationOID(SiteID(site.id))), ("Name", site.name), ("LocationType", "Site")])
+            w.empty("MetaDataVersionRef", [("StudyOID", study.id), ("MetaDataVersionOID", Self.metaDataVersionOID), ("EffectiveDate", effective)])
+            w.close("Location")
+        }
+        for def in signatureDefinitions {
+            w.open("SignatureDef", [("OID", def.oid), ("Methodology", "Electronic")])
+            w.element("Meaning", def.meaning)
+            w.element("LegalReason", "21 CFR Part 11 §11.50, §11.70, §11.200: electronic signature by password re-entry, bound to a SHA-256 of the content signed")
+            w.close("SignatureDef")
+        }
+        w.close("AdminData")
+    }
+
+    // MARK: clinical data
+
+    /// One value change: the records of one item written in one save (value and its parts).
+    struct Transaction {
+        var address: (form: String, item: String, repeatKey: String)
+        var events: [AuditEvent]
+        var firstSeq: Int { events.first?.seq ?? 0 }
+    }
+
+    /// The item-value records grouped into transactions, oldest first.
+    static func transactions(_ history: [AuditEvent]) -> [Transaction] {
+        var open: [String: Int] = [:] // base path + at → index
+        var out: [Transaction] = []
+        for e in history where e.entity == .itemValue {
+            let base = e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
+            let parts = base.split(separator: "/").map(String.init)
+            guard parts.count >= 3 else { continue }
+            var item = parts[2], repeatKey = ""
+            if let open = item.firstIndex(of: "["), item.hasSuffix("]") {
+                repeatKey = String(item[item.index(after: open)..<item.index(before: item.endIndex)])
+                item = String(item[..<open])
+            }
+            let key = base + "@" + e.at
+            if let i = open[key] { out[i].events.append(e) } else {
+                open[key] = out.count
+                out.append(Transaction(address: (parts[1], item, repeatKey), events: [e]))
+            }
+        }
+        return out
+    }
+
+    func writeClinicalData(_ w: inout XMLWriter) {
+        w.open("ClinicalData", [("StudyOID", study.id), ("MetaDataVersionOID", Self.metaDataVersionOID)])
+        for s in subjects { writeSubject(&w, s) }
+        w.close("ClinicalData")
+    }
+
+    func auditRecord(_ w: inout XMLWriter, _ e: AuditEvent, site: SiteID, reason: String?) {
+        w.open("AuditRecord", [("EditPoint", e.source == .import ? "DBAudit" : "DataManagement"), ("UsedImputationMethod", "No")])
+        w.empty("UserRef", [("UserOID", Self.userOID(e.username))])
+        w.empty("LocationRef", [("LocationOID", Self.locationOID(site))])
+        w.element("DateTimeStamp", e.at)
+        if let reason { w.element("ReasonForChange", reason) }
+        w.element("SourceID", "audit #\(e.seq)")
+        w.close("AuditRecord")
+    }
+
+    func writeSubject(_ w: inout XMLWriter, _ s: Subject) {
+        let p = s.participant
+        let created = s.history.first { $0.entity == .participant }
+        w.open("SubjectData", [("SubjectKey", p.subjectID.rawValue), ("TransactionType", "Insert")])
+        if let created { auditRecord(&w, created, site: p.siteID, reason: nil) }
+        w.empty("SiteRef", [("LocationOID", Self.locationOID(p.siteID))])
+        var seq = 1
+        for e in s.history where e.entity == .participant && e.field == "status" {
+            w.open("Annotation", [("SeqNum", String(seq))])
+            w.element("Comment", "Status \(e.oldValue ?? "—") → \(e.newValue ?? "—") at \(e.at) by \(e.username) (audit #\(e.seq))", [("SponsorOrSite", "Site")])
+            w.close("Annotation")
+            seq += 1
+        }
+        let transactions = Self.transactions(s.history)
+        if !transactions.isEmpty {
+            w.open("StudyEventData", [("StudyEventOID", Self.screeningEventOID)])
+            let formOrder = Dictionary(uniqueKeysWithValues: study.forms.enumerated().map { ($0.element.oid, $0.offset) })
+            let byForm = Dictionary(grouping: transactions, by: \.address.form)
+            for form in byForm.keys.sorted(by: { (formOrder[$0] ?? .max, $0) < (formOrder[$1] ?? .max, $1) }) {
+                w.open("FormData", [("FormOID", form)])
+                w.open("ItemGroupData", [("ItemGroupOID", "IG.\(form)")])
+                var seen = Set<String>()
+                for t in (byForm[form] ?? []).sorted(by: { $0.firstSeq < $1.firstSeq }) {
+                    let key = t.address.item + "[" + t.address.repeatKey + "]"
+                    writeItemData(&w, t, first: !seen.contains(key), site: p.siteID)
+                    seen.insert(key)
+                }
+                w.close("ItemGroupData")
+                w.close("FormData")
+            }
+            w.close("StudyEventData")
+        }
+        w.close("SubjectData")
+        // Each signature as its own transaction on the subject, in the order signed.
+        let defs = Dictionary(signatureDefinitions.map { ($0.meaning, $0.oid) }, uniquingKeysWith: { a, _ in a })
+        let names = Dictionary(users.map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
+        var signatures: [(at: Date, signer: UserID, meaning: String, note: String)] = []
+        for d in s.decisions {
+            signatures.append((d.signedAt, d.signedBy, d.meaning,
+                               "Eligibility decision \(d.decision.rawValue) signed by \(d.signerName) (participant version \(d.participantVersion))"
+                                   + (d.contentHash.map { "; content SHA-256 \($0)" } ?? "")))
+        }
+        for c in s.casebookSignatures {
+            signatures.append((c.signedAt, c.signedBy, c.meaning, "Casebook signed by \(c.signerName); content SHA-256 \(c.contentHash)"))
+        }
+        for sig in signatures.sorted(by: { $0.at < $1.at }) {
+            w.open("SubjectData", [("SubjectKey", p.subjectID.rawValue), ("TransactionType", "Update")])
+            w.open("Signature")
+            w.empty("UserRef", [("UserOID", Self.userOID(names[sig.signer] ?? sig.signer.rawValue))])
+            w.empty("LocationRef", [("LocationOID", Self.locationOID(p.siteID))])
+            w.empty("SignatureRef", [("SignatureOID", defs[sig.meaning] ?? "SD.1")])
+            w.element("DateTimeStamp", Self.timestamp(sig.at))
+            w.close("Signature")
+            w.empty("SiteRef", [("LocationOID", Self.locationOID(p.siteID))])
+            w.open("Annotation", [("SeqNum", "1")])
+            w.element("Comment", sig.note, [("SponsorOrSite", "Site")])
+            w.close("Annotation")
+            w.close("SubjectData")
+        }
+    }
+
+    func writeItemData(_ w: inout XMLWriter, _ t: Transaction, first: Bool, site: SiteID) {
+        let main = t.events.first { !$0.field.contains(":") }
+        let part: (String) -> AuditEvent? = { suffix in t.events.first { $0.field.hasSuffix(":" + suffix) } }
+        let redacted = t.events.first { $0.redaction != nil }
+        let value = main?.newValue
+        var attributes: [(String, String?)] = [("ItemOID", t.address.item), ("TransactionType", first ? "Insert" : "Update")]
+        if redacted != nil || (main != nil && value == nil) {
+            attributes.append(("IsNull", "Yes"))
+        } else if let value {
+            attributes.append(("Value", value))
+        }
+        w.open("ItemData", attributes)
+        let anchor = main ?? t.events[0]
+        let reason = redacted.map { "[redacted] \($0.redaction ?? "")" } ?? anchor.reason.map(ChangeReason.display(stored:))
+        auditRecord(&w, anchor, site: site, reason: reason)
+        if redacted == nil, let unit = part("unit")?.newValue {
+            w.empty("MeasurementUnitRef", [("MeasurementUnitOID", Self.unitOID(unit))])
+        }
+        let lln = part("lln")?.newValue, uln = part("uln")?.newValue
+        if redacted == nil, lln != nil || uln != nil {
+            w.open("Annotation", [("SeqNum", "1")])
+            w.element("Comment", "Laboratory reference range: LLN \(lln ?? "—"), ULN \(uln ?? "—")", [("SponsorOrSite", "Site")])
+            w.close("Annotation")
+        }
+        w.close("ItemData")
+    }
+
+    // MARK: formatting
+
+    static func timestamp(_ date: Date) -> String {
+        let f = ISO8601DateFormatter()
+        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        f.timeZone = TimeZone(identifier: "UTC")
+        return f.string(from: date)
+    }
+
+    public static func compactTimestamp(_ date: Date) -> String {
+        timestamp(date).filter { $0.isNumber }.prefix(17).description
+    }
+}
+
+/// A minimal XML writer: every attribute value and text node escaped, elements closed in order.
+///
+/// Source: W3C XML 1.0 §2.4 (`&`, `<` escaped in text), §3.3.3 (attribute values: also `"`; tabs and line
+/// breaks as character references so attribute normalisation does not change them).
+struct XMLWriter {
+    private(set) var text = ""
+    private var depth = 0
+
+    static func escape(_ s: String, attribute: Bool) -> String {
+        var out = ""
+        out.reserveCapacity(s.count)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"" where attribute: out += "&quot;"
+            case "\n" where attribute: out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t" where attribute: out += "&#9;"
+            default:
+                // XML 1.0 forbids other C0 controls even as references; the store refuses them, so drop any survivor.
+                if ch.value < 0x20 && ch != "\n" && ch != "\t" { continue }
+                out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+
+    private func attributes(_ list: [(String, String?)]) -> String {
+        list.compactMap { name, value in value.map { " \(name)=\"\(Self.escape($0, attribute: true))\"" } }.joined()
+    }
+
+    private var indent: String { String(repeating: "  ", count: depth) }
+
+    mutating func raw(_ s: String) { text += s }
+
+    mutating func open(_ name: String, _ attrs: [(String, String?)] = []) {
+        text += "\(indent)<\(name)\(attributes(attrs))>\n"
+        depth += 1
+    }
+
+    mutating func close(_ name: String) {
+        depth -= 1
+        text += "\(indent)</\(name)>\n"
+    }
+
+    mutating func empty(_ name: String, _ attrs: [(String, String?)] = []) {
+        text += "\(indent)<\(name)\(attributes(attrs))/>\n"
+    }
+
+    mutating func element(_ name: String, _ content: String, _ attrs: [(String, String?)] = []) {
+        text += "\(indent)<\(name)\(attributes(attrs))>\(Self.escape(content, attribute: false))</\(name)>\n"
+    }
+}
