@@ -30,6 +30,9 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     case auditReview = "audit_review"
     /// The redaction of one audit record's values; the entity id is that record's sequence number.
     case auditRedaction = "audit_redaction"
+    /// When data saved in one request were entered on the device (offline capture): the entity id is the
+    /// participant id, the field the forms saved, the new value the device's local time with its offset.
+    case deviceEntry = "device_entry"
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

@@ -8,7 +8,7 @@
 /// sponsor and statistician see pseudonymised data only — GDPR Art. 25, 89).
 public enum Permission: String, Sendable, CaseIterable {
     case readStudyData, readIdentity, registerParticipant, enterData, attestEligibility, signEligibility, enrol,
-         manageUsers, reviewAccess, readAudit, reviewAudit, redactAudit, exportArchive, compute, lockData, manageQueries, answerQueries, verifySource, signCasebook
+         manageUsers, reviewAccess, readAudit, reviewAudit, redactAudit, exportArchive, exportDeidentified, compute, lockData, manageQueries, answerQueries, verifySource, signCasebook
 
     /// The roles granted this permission.
     public var roles: Set<UserRole> {
@@ -29,6 +29,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .reviewAudit: return [.dataManager, .monitor, .auditor]
         case .redactAudit: return [.dataManager]
         case .exportArchive: return [.investigator, .dataManager, .auditor]
+        case .exportDeidentified: return [.investigator, .dataManager, .auditor, .statistician, .sponsorViewer]
         }
     }
 
@@ -50,6 +51,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .reviewAudit: return "Sign off a review of the audit trail (password re-entered)"
         case .redactAudit: return "Redact personal data typed into an audit record, with a justification (password re-entered)"
         case .exportArchive: return "Export the ODM archive of their sites (values, audit records, signatures; subject IDs only)"
+        case .exportDeidentified: return "Export a de-identified snapshot (Safe Harbor) or a limited data set under a data use agreement"
         case .compute: return "Use the clinical calculators"
         case .lockData: return "Lock and unlock a form, a casebook or the database (signed, with a reason)"
         case .manageQueries: return "Raise, close and re-open data queries"
@@ -75,6 +77,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .reviewAudit: return "Only a data manager, a monitor or an auditor signs off an audit-trail review."
         case .redactAudit: return "Only a data manager redacts an audit record."
         case .exportArchive: return "Only an investigator, a data manager or an auditor exports the archive."
+        case .exportDeidentified: return "Your role cannot export study data."
         case .compute: return "Sign in to use the calculators."
         case .lockData: return "Only a data manager can lock or unlock data."
         case .manageQueries: return "Only a monitor or a data manager can raise, close or re-open queries."

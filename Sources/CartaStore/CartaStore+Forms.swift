@@ -11,7 +11,7 @@ extension CartaStore {
     public func saveForms(participantID: ParticipantID, eventOID: EventOID, forms: [(formOID: FormOID, values: [ItemValueInput])],
                           expectedVersion: Int, reason: String?, actor: AuditActor,
                           allowed: Set<ParticipantStatus> = [.screening],
-                          editCheckFindings: [EditCheckFinding]? = nil) async throws -> Participant {
+                          editCheckFindings: [EditCheckFinding]? = nil, deviceEnteredAt: String? = nil) async throws -> Participant {
         var seen = Set<String>()
         for (formOID, values) in forms {
             for v in values where !seen.insert(formOID.rawValue + "\u{0}" + v.itemOID.rawValue + "\u{0}" + v.repeatKey).inserted {
@@ -30,6 +30,12 @@ extension CartaStore {
                     if !changes.isEmpty { changed.insert(address) }
                     m.record(changes)
                 }
+            }
+            // Data captured offline: the device's entry time is kept beside the server's receipt time (the record's `at`).
+            if let deviceEnteredAt, !changed.isEmpty {
+                m.record([AuditChange(entity: .deviceEntry, entityID: participantID.rawValue,
+                                      field: "\(eventOID)/" + forms.map(\.formOID.rawValue).joined(separator: ","),
+                                      oldValue: nil, newValue: deviceEnteredAt)])
             }
             // The edit checks' queries are raised and resolved in the same transaction as the values they read.
             if let editCheckFindings {

@@ -27,8 +27,17 @@ public struct ExportService: Sendable {
 
     /// The ODM archive of every participant at the principal's sites (`exportArchive`). `progress` is told
     /// after each participant, for long command-line exports.
-    public func odmArchive(by principal: Principal, progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> String {
-        try principal.require(.exportArchive)
+    /// `mode` other than the archive needs `exportDeidentified` (statisticians and the sponsor too); a limited
+    /// data set names its data use agreement (45 CFR 164.514(e)(4)).
+    public func odmArchive(by principal: Principal, mode: ODMArchive.Mode = .archive, dataUseAgreement: String? = nil,
+                           progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> String {
+        try principal.require(mode == .archive ? .exportArchive : .exportDeidentified)
+        let dua = dataUseAgreement?.trimmingCharacters(in: .whitespacesAndNewlines)
+        if mode == .limited {
+            guard let dua, !dua.isEmpty, dua.count <= 200, !dua.hasControlOrInvisibleCharacters() else {
+                throw WorkflowError.invalid("dataUseAgreement", "A limited data set is released only under a data use agreement (45 CFR 164.514(e)): give its reference (1 to 200 characters).")
+            }
+        }
         let participants = try await screening.participants(by: principal)
         var subjects: [ODMArchive.Subject] = []
         for (n, p) in participants.enumerated() {
@@ -47,6 +56,6 @@ public struct ExportService: Sendable {
             progress?(n + 1, participants.count)
         }
         return ODMArchive(study: study, users: try await store.users(), subjects: subjects, createdAt: clock.now,
-                          sourceSystemVersion: Self.sourceSystemVersion).xml()
+                          sourceSystemVersion: Self.sourceSystemVersion, mode: mode, dataUseAgreement: dua).xml()
     }
 }

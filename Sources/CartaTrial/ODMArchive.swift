@@ -31,19 +31,39 @@ public struct ODMArchive: Sendable {
         }
     }
 
+    /// What the file carries.
+    ///
+    /// Source: standards.md R-PR-2; HIPAA 45 CFR 164.514(b)(2) (Safe Harbor: the 18 identifiers removed, all
+    /// elements of dates except the year, ages over 89 grouped) and 164.514(e) (limited data set: dates
+    /// allowed, direct identifiers removed, under a data use agreement).
+    public enum Mode: String, Sendable, CaseIterable {
+        /// Transactional + Archival: every change with its audit record and every signature (subject IDs only).
+        case archive
+        /// Snapshot of current values with full dates, no audit trail, no free text, under a data use agreement.
+        case limited
+        /// Snapshot of current values, dates reduced to the year, no free text, sites by code only.
+        case safeHarbor = "safe-harbor"
+    }
+
     public let study: Study
     public let users: [User]
     public let subjects: [Subject]
     /// When the file is written (CreationDateTime and AsOfDateTime).
     public let createdAt: Date
     public let sourceSystemVersion: String
+    public let mode: Mode
+    /// The data use agreement a limited data set is released under.
+    public let dataUseAgreement: String?
 
-    public init(study: Study, users: [User], subjects: [Subject], createdAt: Date, sourceSystemVersion: String) {
+    public init(study: Study, users: [User], subjects: [Subject], createdAt: Date, sourceSystemVersion: String,
+                mode: Mode = .archive, dataUseAgreement: String? = nil) {
         self.study = study
         self.users = users
         self.subjects = subjects
         self.createdAt = createdAt
         self.sourceSystemVersion = sourceSystemVersion
+        self.mode = mode
+        self.dataUseAgreement = dataUseAgreement
     }
 
     static let metaDataVersionOID = "MDV.1"
@@ -54,12 +74,17 @@ public struct ODMArchive: Sendable {
         var w = XMLWriter()
         let now = Self.timestamp(createdAt)
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
+        let archive = mode == .archive
+        let description: String = switch mode {
+        case .archive: "Pseudonymised archive: subject IDs only, no identifying details"
+        case .limited: "Limited data set (45 CFR 164.514(e)) under data use agreement \(dataUseAgreement ?? "—"): current values, no audit trail, no free text"
+        case .safeHarbor: "De-identified (45 CFR 164.514(b)(2), Safe Harbor): current values, dates as years, no free text, sites by code"
+        }
         w.open("ODM", [("xmlns", "http://www.cdisc.org/ns/odm/v1.3"),
-                       ("FileType", "Transactional"), ("Granularity", "All"), ("Archival", "Yes"),
-                       ("FileOID", "CARTA.\(study.id).\(Self.compactTimestamp(createdAt))"), ("CreationDateTime", now),
+                       ("FileType", archive ? "Transactional" : "Snapshot"), ("Granularity", "All"), ("Archival", archive ? "Yes" : nil),
+                       ("FileOID", "CARTA.\(study.id).\(mode.rawValue).\(Self.compactTimestamp(createdAt))"), ("CreationDateTime", now),
                        ("AsOfDateTime", now), ("ODMVersion", "1.3.2"), ("Originator", "Carta"), ("SourceSystem", "Carta"),
-                       ("SourceSystemVersion", sourceSystemVersion),
-                       ("Description", "Pseudonymised archive: subject IDs only, no identifying details")])
+                       ("SourceSystemVersion", sourceSystemVersion), ("Description", description)])
         writeStudy(&w)
         writeAdminData(&w)
         writeClinicalData(&w)
@@ -170,6 +195,17 @@ public struct ODMArchive: Sendable {
 
     func writeAdminData(_ w: inout XMLWriter) {
         w.open("AdminData", [("StudyOID", study.id)])
+        guard mode == .archive else {
+            // No users (no audit trail); in Safe Harbor the site is its code, its name being a place smaller than a state.
+            let effective = String(Self.timestamp(createdAt).prefix(10))
+            for site in study.sites {
+                w.open("Location", [("OID", Self.locationOID(SiteID(site.id))), ("Name", mode == .safeHarbor ? site.id : site.name), ("LocationType", "Site")])
+                w.empty("MetaDataVersionRef", [("StudyOID", study.id), ("MetaDataVersionOID", Self.metaDataVersionOID), ("EffectiveDate", effective)])
+                w.close("Location")
+            }
+            w.close("AdminData")
+            return
+        }
         for user in users {
             w.open("User", [("OID", Self.userOID(user.username))])
             w.element("LoginName", user.username)
@@ -232,8 +268,58 @@ public struct ODMArchive: Sendable {
 
     func writeClinicalData(_ w: inout XMLWriter) {
         w.open("ClinicalData", [("StudyOID", study.id), ("MetaDataVersionOID", Self.metaDataVersionOID)])
-        for s in subjects { writeSubject(&w, s) }
+        for s in subjects {
+            if mode == .archive { writeSubject(&w, s) } else { writeSnapshot(&w, s) }
+        }
         w.close("ClinicalData")
+    }
+
+    /// The value an item has now, as a de-identified snapshot writes it: nil to leave it out (free text, which
+    /// may name people; a withheld or cleared value); dates reduced to the year under Safe Harbor.
+    func snapshotValue(_ t: Transaction, item: ItemDefinition?) -> String? {
+        guard t.events.allSatisfy({ $0.redaction == nil }), let value = t.events.first(where: { !$0.field.contains(":") })?.newValue,
+              let item, item.type != .text else { return nil }
+        if item.type == .date && mode == .safeHarbor { return String(value.prefix(4)) }
+        return value
+    }
+
+    func writeSnapshot(_ w: inout XMLWriter, _ s: Subject) {
+        w.open("SubjectData", [("SubjectKey", s.participant.subjectID.rawValue)])
+        w.empty("SiteRef", [("LocationOID", Self.locationOID(s.participant.siteID))])
+        // The last change of each item is its current value (Safe Harbor keeps dates as years: 164.514(b)(2)(i)(C)).
+        var latest: [String: Transaction] = [:]
+        var order: [String] = []
+        for t in Self.transactions(s.history) {
+            let key = t.address.form + "/" + t.address.item + "[" + t.address.repeatKey + "]"
+            if latest[key] == nil { order.append(key) }
+            latest[key] = t
+        }
+        let formOrder = Dictionary(uniqueKeysWithValues: study.forms.enumerated().map { ($0.element.oid, $0.offset) })
+        let rows = order.compactMap { key -> (form: String, item: String, value: String, unit: String?)? in
+            guard let t = latest[key], let value = snapshotValue(t, item: study.item(t.address.item)) else { return nil }
+            return (t.address.form, t.address.item, value, t.events.first { $0.field.hasSuffix(":unit") }?.newValue)
+        }
+        let byForm = Dictionary(grouping: rows, by: \.form)
+        if !byForm.isEmpty {
+            w.open("StudyEventData", [("StudyEventOID", Self.screeningEventOID)])
+            for form in byForm.keys.sorted(by: { (formOrder[$0] ?? .max, $0) < (formOrder[$1] ?? .max, $1) }) {
+                w.open("FormData", [("FormOID", form)])
+                w.open("ItemGroupData", [("ItemGroupOID", "IG.\(form)")])
+                for r in byForm[form] ?? [] {
+                    if let unit = r.unit {
+                        w.open("ItemData", [("ItemOID", r.item), ("Value", r.value)])
+                        w.empty("MeasurementUnitRef", [("MeasurementUnitOID", Self.unitOID(unit))])
+                        w.close("ItemData")
+                    } else {
+                        w.empty("ItemData", [("ItemOID", r.item), ("Value", r.value)])
+                    }
+                }
+                w.close("ItemGroupData")
+                w.close("FormData")
+            }
+            w.close("StudyEventData")
+        }
+        w.close("SubjectData")
     }
 
     func auditRecord(_ w: inout XMLWriter, _ e: AuditEvent, site: SiteID, reason: String?) {

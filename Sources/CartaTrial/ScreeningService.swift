@@ -145,9 +145,14 @@ public struct ScreeningService: Sendable {
     /// Every change to a saved value needs a reason (issue 7 scope 3; R-RC-1): the entry's own, else
     /// `reason` for the whole request (API and CLI); a change without one is refused as field
     /// `reason.<OID>`, naming the value it would change.
+    ///
+    /// `enteredAt` is when the data were entered on a device that saved them later (offline capture): ISO 8601
+    /// with its UTC offset, not ahead of the server by more than `deviceClockTolerance` and not older than
+    /// `offlineEntryLimit`; it is audited beside the server's receipt time (standards.md R-TS-1).
     public func saveForms(subjectID: SubjectID, forms: [String: [String: RawEntry]], expectedVersion: Int,
-                          reason: ChangeReason? = nil, by principal: Principal) async throws -> SaveResult {
+                          reason: ChangeReason? = nil, enteredAt: String? = nil, by principal: Principal) async throws -> SaveResult {
         try principal.require(.enterData)
+        let deviceTime = try enteredAt.map(checkedDeviceTime)
         for formOID in forms.keys {
             guard let form = study.form(formOID) else { throw WorkflowError(.notFound, "The study has no form \(formOID).") }
             if form.entry == .investigator, !principal.may(.attestEligibility) {
@@ -212,9 +217,38 @@ public struct ScreeningService: Sendable {
         let saved = try await mapped {
             try await store.saveForms(
                 participantID: p.id, eventOID: Self.screeningEvent, forms: writes,
-                expectedVersion: expectedVersion, reason: nil, actor: principal.actor, editCheckFindings: findings)
+                expectedVersion: expectedVersion, reason: nil, actor: principal.actor, editCheckFindings: findings,
+                deviceEnteredAt: deviceTime)
         }
         return SaveResult(participant: saved, warnings: warnings)
+    }
+
+    /// How far a device's clock may run ahead of the server's.
+    public static let deviceClockTolerance: TimeInterval = 5 * 60
+    /// How long data may wait on a device before they are saved.
+    public static let offlineEntryLimit: TimeInterval = 30 * 24 * 3600
+
+    /// The device entry time as given (ISO 8601 with an offset), after checking it is plausible.
+    ///
+    /// Source: standards.md R-TS-1 ("device-local entry time and server receipt time both kept"); ICH E6(R3)
+    /// 4.2.2(d) (unambiguous timestamps: the offset is required).
+    func checkedDeviceTime(_ text: String) throws -> String {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        let plain = ISO8601DateFormatter()
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        guard t.count <= 40, t.contains("T"), t.hasSuffix("Z") || t.suffix(6).first == "+" || t.suffix(6).first == "-",
+              let date = plain.date(from: t) ?? fractional.date(from: t) else {
+            throw WorkflowError.invalid("enteredAt", "enteredAt must be the device's date and time with its UTC offset, e.g. 2026-12-05T14:30:00+08:00 (got \"\(text)\").")
+        }
+        let now = clock.now
+        if date.timeIntervalSince(now) > Self.deviceClockTolerance {
+            throw WorkflowError.invalid("enteredAt", "enteredAt \(t) is ahead of the server's clock by more than \(Int(Self.deviceClockTolerance / 60)) minutes: set the device's clock. Nothing was saved.")
+        }
+        if now.timeIntervalSince(date) > Self.offlineEntryLimit {
+            throw WorkflowError.invalid("enteredAt", "enteredAt \(t) is more than \(Int(Self.offlineEntryLimit / 86_400)) days old: enter these data again from the source. Nothing was saved.")
+        }
+        return t
     }
 
     // MARK: eligibility

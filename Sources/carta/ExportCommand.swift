@@ -15,14 +15,20 @@ struct ExportCommand: AsyncParsableCommand {
             abstract: "Write the CDISC ODM 1.3.2 archive (values, audit records, signatures; subject IDs only) of your sites.")
         @OptionGroup var ctx: ParticipantCommand.Context
         @Option(help: "The file to write (refused if it exists).") var out: String
+        @Option(help: "archive (every change, audit records, signatures), limited (current values with dates; needs --dua) or safe-harbor (dates as years).")
+        var mode: String = "archive"
+        @Option(help: "The data use agreement a limited data set is released under.") var dua: String?
         func run() async throws {
             guard !FileManager.default.fileExists(atPath: out) else {
                 throw CLIFailure("\(out) exists; choose a new file name (an archive is never overwritten)", code: "invalid_input")
             }
+            guard let kind = ODMArchive.Mode(rawValue: mode) else {
+                throw ValidationError("--mode must be one of \(ODMArchive.Mode.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
             try await ParticipantCommand.withServices(ctx) { s in
-                let principal = try await ctx.principal(s, needs: .exportArchive)
+                let principal = try await ctx.principal(s, needs: kind == .archive ? .exportArchive : .exportDeidentified)
                 let progress = ProgressLine(label: "participants")
-                let xml = try await s.exports.odmArchive(by: principal) { done, total in progress.update(done, of: total) }
+                let xml = try await s.exports.odmArchive(by: principal, mode: kind, dataUseAgreement: dua) { done, total in progress.update(done, of: total) }
                 progress.finish()
                 do {
                     try Data(xml.utf8).write(to: URL(fileURLWithPath: out), options: .withoutOverwriting)

@@ -79,3 +79,39 @@ struct AuditRedactionTests {
         }
     }
 }
+
+/// Offline capture: the device's entry time is kept beside the server's receipt time in the audit trail.
+/// Source: standards.md R-TS-1 ("Offline entry shows both times in audit"); ICH E6(R3) 4.2.2(d).
+@Suite("Device entry time")
+struct DeviceEntryTimeTests {
+    @Test(arguments: TestDatabase.engines)
+    func anOfflineEntryShowsBothTimes(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
+            let p = try await server.register()
+            let token = try await client.token(.coordinator)
+            let path = "/api/v1/participants/\(p.subjectID)/forms/F_VITALS"
+            func body(_ enteredAt: String) -> JSON {
+                ["version": .number(Double(p.version)), "enteredAt": .string(enteredAt), "items": ["ECOG": ["value": "1"]]]
+            }
+            let f = ISO8601DateFormatter()
+            f.timeZone = TimeZone(secondsFromGMT: 8 * 3600)
+            let ahead = f.string(from: Date().addingTimeInterval(3600))
+            expectErrorShape(try await client.api(.put, path, token: token, json: body(ahead)), .unprocessableContent, field: "enteredAt")
+            expectErrorShape(try await client.api(.put, path, token: token, json: body("2026-12-05 14:30")), .unprocessableContent, field: "enteredAt")
+            expectErrorShape(try await client.api(.put, path, token: token, json: body("2026-12-05T14:30:00")), .unprocessableContent, field: "enteredAt")
+            let old = f.string(from: Date().addingTimeInterval(-40 * 86_400))
+            expectErrorShape(try await client.api(.put, path, token: token, json: body(old)), .unprocessableContent, field: "enteredAt")
+
+            let device = f.string(from: Date().addingTimeInterval(-3 * 3600)) // three hours ago, in UTC+8
+            let saved = try await client.api(.put, path, token: token, json: body(device))
+            #expect(saved.status == .ok, "\(saved.text)")
+            let audit = try await client.api(.get, "/api/v1/audit?subjectID=\(p.subjectID)", token: try await client.token(.monitor))
+            let events = try #require(audit.json?["events"]?.array)
+            let entry = try #require(events.first { $0["entity"] == "device_entry" })
+            let value = try #require(events.first { $0["field"] == "SCREENING/F_VITALS/ECOG" })
+            #expect(entry["newValue"]?.string == device && entry["field"] == "SCREENING/F_VITALS")
+            #expect(entry["at"] == value["at"], "received by the server in the same transaction as the values")
+            #expect(entry["at"]?.string != device)
+        }
+    }
+}

@@ -151,3 +151,61 @@ struct ODMExportTests {
         }
     }
 }
+
+/// De-identified exports: Safe Harbor and the limited data set, scanned for what each must not carry.
+/// Source: standards.md R-PR-2 ("Automated scan of export finds no prohibited identifiers"); HIPAA 45 CFR
+/// 164.514(b)(2) and (e).
+@Suite("De-identified exports")
+struct DeidentifiedExportTests {
+    /// The built-in study with SEX made a free-text item, so that the rule "no free text" has something to drop.
+    static func studyWithFreeText() throws -> Study {
+        var study = try StudyLoader.builtIn()
+        for f in study.forms.indices {
+            for i in study.forms[f].items.indices where study.forms[f].items[i].oid == "SEX" {
+                study.forms[f].items[i].type = .text
+                study.forms[f].items[i].codeList = []
+            }
+        }
+        return study
+    }
+
+    static func clinicalData(_ xml: String) throws -> String {
+        let start = try #require(xml.range(of: "<ClinicalData")), end = try #require(xml.range(of: "</ClinicalData>"))
+        return String(xml[start.lowerBound..<end.upperBound])
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func safeHarborAndLimitedDataSet(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine, study: try Self.studyWithFreeText()) { server, client in
+            let p = try await server.signedEligibleParticipant("Ada Lovelace")
+            let statistician = try await client.token(.statistician)
+            expectErrorShape(try await client.api(.get, "/api/v1/export/odm", token: statistician), .forbidden)
+            expectErrorShape(try await client.api(.get, "/api/v1/export/odm?mode=everything", token: statistician), .unprocessableContent, field: "mode")
+            expectErrorShape(try await client.api(.get, "/api/v1/export/odm?mode=limited", token: statistician), .unprocessableContent,
+                             field: "dataUseAgreement")
+
+            let safe = try await client.api(.get, "/api/v1/export/odm?mode=safe-harbor", token: statistician)
+            #expect(safe.status == .ok && safe.headers[.contentDisposition]?.contains("-odm-safe-harbor-") == true)
+            #expect(try ODMExportTests.validate(safe.text).ok)
+            #expect(safe.text.contains("FileType=\"Snapshot\"") && !safe.text.contains("Archival="))
+            let data = try Self.clinicalData(safe.text)
+            // The scan: no date finer than a year, no audit trail or signatures, no free text, no identity, no site name.
+            #expect(data.firstMatch(of: /\d{4}-\d{2}-\d{2}/) == nil, "a full date in a Safe Harbor export")
+            #expect(data.contains("ItemOID=\"CONSENT_DATE\" Value=\"2026\""))
+            for absent in ["<AuditRecord", "<Signature", "Lovelace", "H-12", "1980", "Soochow", "Suzhou,"] {
+                #expect(!safe.text.contains(absent), "\(absent) in a Safe Harbor export")
+            }
+            #expect(!data.contains("ItemOID=\"SEX\""), "free text is left out")
+            #expect(data.contains("SubjectKey=\"\(p.subjectID)\"") && data.contains("ItemOID=\"PLT\" Value=\"25\""))
+
+            let limited = try await client.api(.get, "/api/v1/export/odm?mode=limited&dua=DUA-2026-007", token: statistician)
+            let limitedValid = try ODMExportTests.validate(limited.text).ok
+            #expect(limited.status == .ok && limitedValid)
+            let limitedData = try Self.clinicalData(limited.text)
+            #expect(limitedData.contains("ItemOID=\"CONSENT_DATE\" Value=\"2026-11-02\""), "a limited data set keeps dates")
+            #expect(limited.text.contains("data use agreement DUA-2026-007"))
+            for absent in ["<AuditRecord", "Lovelace", "H-12", "1980-05-17"] { #expect(!limited.text.contains(absent)) }
+            #expect(!limitedData.contains("ItemOID=\"SEX\""), "free text is left out")
+        }
+    }
+}

@@ -72,9 +72,11 @@ extension CartaServices {
             return try JSONResponse.make(event, status: .created)
         }
         // The ODM 1.3.2 archive (standards.md R-CP-1): values, audit records and signatures, subject IDs only.
-        api.on(.get, "/export/odm") { _, context in
-            let principal = try context.principal(.exportArchive, .api)
-            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal), study: self.study.id, now: self.runtime.clock.now)
+        api.on(.get, "/export/odm") { request, context in
+            let (mode, dua) = try Self.exportMode(request)
+            let principal = try context.principal(mode == .archive ? .exportArchive : .exportDeidentified, .api)
+            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal, mode: mode, dataUseAgreement: dua),
+                                    study: self.study.id, now: self.runtime.clock.now, mode: mode)
         }
         api.on(.get, "/audit/verify") { request, context in
             _ = try context.require(.readAudit)
@@ -87,11 +89,22 @@ extension CartaServices {
     }
 
     /// An ODM archive as a download (`application/xml`, named after the study and the time).
-    static func odmResponse(_ xml: String, study: String, now: Date) -> Response {
+    static func odmResponse(_ xml: String, study: String, now: Date, mode: ODMArchive.Mode) -> Response {
         let stamp = ODMArchive.compactTimestamp(now)
+        let kind = mode == .archive ? "odm" : "odm-\(mode.rawValue)"
         return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8",
-                                               .contentDisposition: "attachment; filename=\"carta-\(study)-odm-\(stamp).xml\""],
+                                               .contentDisposition: "attachment; filename=\"carta-\(study)-\(kind)-\(stamp).xml\""],
                         body: .init(byteBuffer: ByteBuffer(string: xml)))
+    }
+
+    /// `mode` (archive, limited, safe-harbor; default archive) and `dua` of an export request.
+    static func exportMode(_ request: Request) throws -> (ODMArchive.Mode, String?) {
+        let q = request.uri.queryParameters
+        let text = q["mode"].map(String.init) ?? "archive"
+        guard let mode = ODMArchive.Mode(rawValue: text) else {
+            throw AppError.invalid("mode", "mode must be one of \(ODMArchive.Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\").")
+        }
+        return (mode, q["dua"].map(String.init))
     }
 
     static func intParameter(_ text: String?, name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {

@@ -46,14 +46,14 @@ extension CartaServices {
                 participant: ParticipantDTO(file.participant), identity: file.identity.map(IdentityDTO.init),
                 items: file.values.map(ItemValueDTO.init)))
         }
-        struct FormSave: Decodable { let version: Int; let reason: ChangeReason?; let items: [String: ScreeningService.RawEntry] }
+        struct FormSave: Decodable { let version: Int; let reason: ChangeReason?; let enteredAt: String?; let items: [String: ScreeningService.RawEntry] }
         struct SaveOut: Encodable { let participant: ParticipantDTO; let warnings: [String: [String]] }
         api.on(.put, "/participants/:subjectID/forms/:formOID") { request, context in
             let principal = try context.principal(.enterData, .api)
             let body = try await JSONResponse.decode(FormSave.self, from: request, context: context)
             let result = try await self.screening.saveForms(
                 subjectID: SubjectID(context.parameters.require("subjectID")), forms: [context.parameters.require("formOID"): body.items],
-                expectedVersion: body.version, reason: body.reason, by: principal)
+                expectedVersion: body.version, reason: body.reason, enteredAt: body.enteredAt, by: principal)
             return try JSONResponse.make(SaveOut(participant: ParticipantDTO(result.participant), warnings: result.warnings))
         }
         struct EligibilityOut: Encodable { let subjectID: String; let version: Int; let overall: String; let criteria: [ChecklistRow]; let decision: DecisionDTO? }

@@ -414,6 +414,7 @@ enum OpenAPIDocument {
           {"name": "formOID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "items"],
           "properties": {"version": {"type": "integer"}, "reason": {"$ref": "#/components/schemas/ChangeReason"},
+            "enteredAt": {"type": "string", "format": "date-time", "description": "When the data were entered on the device (offline capture), with its UTC offset; audited beside the server's receipt time"},
             "items": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ItemEntry"}}}}}}},
         "responses": {"200": {"description": "Saved; soft-range warnings by item", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FormSaved"}}}},
           "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},

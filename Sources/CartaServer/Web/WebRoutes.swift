@@ -138,9 +138,11 @@ extension CartaServices {
                 return self.redirect(WebPaths.audit, flash: Flash(.error, e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")))
             }
         })
-        router.get("/export/odm", use: page { _, context in
-            let principal = try context.principal(.exportArchive, .web)
-            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal), study: self.study.id, now: self.runtime.clock.now)
+        router.get("/export/odm", use: page { request, context in
+            let (mode, dua) = try Self.exportMode(request)
+            let principal = try context.principal(mode == .archive ? .exportArchive : .exportDeidentified, .web)
+            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal, mode: mode, dataUseAgreement: dua),
+                                    study: self.study.id, now: self.runtime.clock.now, mode: mode)
         })
         router.get("/audit.csv", use: page { request, context in
             let principal = try context.principal(.readAudit, .web)
