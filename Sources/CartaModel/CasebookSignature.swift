@@ -19,6 +19,8 @@ public struct CasebookSignature: Sendable, Equatable, Codable {
     public var meaning: String
     /// SHA-256 (hex) of the canonical casebook content signed.
     public var contentHash: String
+    /// The one form signed, or nil for the whole casebook.
+    public var formOID: FormOID? = nil
 
     public init(id: String, participantID: ParticipantID, signedBy: UserID, signerName: String, signedAt: Date, meaning: String,
                 contentHash: String) {

@@ -85,19 +85,23 @@ extension CartaStore {
     ///
     /// Source: issue 7 scope 4; 21 CFR 11.50, 11.70.
     public func signCasebook(participantID: ParticipantID, signer: UserID, signerName: String, meaning: String,
-                             contentHash: String, expectedVersion: Int, attestsBindingSignature: Bool,
+                             contentHash: String, expectedVersion: Int, attestsBindingSignature: Bool, formOID: FormOID? = nil,
                              actor: AuditActor) async throws -> CasebookSignature {
         try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: Set(ParticipantStatus.allCases),
                                     action: "sign the casebook", reason: meaning, actor: actor) { m in
             m.bumpsVersion = false
-            if try await Self.casebookSignatures(m.db, participantID).contains(where: { $0.signedBy == signer && $0.contentHash == contentHash }) {
-                throw StoreError.conflict("\(signerName) has already signed this content of \(m.before.subjectID)'s casebook; nothing was signed again")
+            if try await Self.casebookSignatures(m.db, participantID).contains(where: {
+                $0.signedBy == signer && $0.contentHash == contentHash && $0.formOID == formOID
+            }) {
+                throw StoreError.conflict("\(signerName) has already signed this content of \(m.before.subjectID)'s \(formOID.map { "form \($0)" } ?? "casebook"); nothing was signed again")
             }
-            let s = CasebookSignature(id: UUID().uuidString.lowercased(), participantID: participantID, signedBy: signer,
+            var s = CasebookSignature(id: UUID().uuidString.lowercased(), participantID: participantID, signedBy: signer,
                                       signerName: signerName, signedAt: m.at, meaning: meaning, contentHash: contentHash)
+            s.formOID = formOID
             try await m.db.insert(into: "casebook_signatures")
-                .columns("id", "participant_id", "signed_by", "signed_by_name", "signed_at", "meaning", "content_sha256")
-                .values(s.id, participantID.rawValue, signer.rawValue, signerName, m.atText, meaning, contentHash).run()
+                .columns("id", "participant_id", "signed_by", "signed_by_name", "signed_at", "meaning", "content_sha256", "form_oid")
+                .values(s.id, participantID.rawValue, signer.rawValue, signerName, m.atText, meaning, contentHash, formOID?.rawValue).run()
+            if let formOID { m.record(.casebookSignature, id: s.id, field: "form_oid", old: nil, new: formOID.rawValue) }
             if attestsBindingSignature {
                 try await m.db.update("users").set("signature_attested_at", to: m.atText)
                     .where("id", .equal, signer.rawValue).where(SQLIdentifier("signature_attested_at"), .is, SQLLiteral.null).run()
@@ -118,11 +122,13 @@ extension CartaStore {
     static func casebookSignatures(_ db: any SQLDatabase, _ participantID: ParticipantID) async throws -> [CasebookSignature] {
         try await db.select().column("*").from("casebook_signatures").where("participant_id", .equal, participantID.rawValue)
             .orderBy("signed_at").all().map { row in
-                CasebookSignature(id: try row.decode(column: "id", as: String.self), participantID: participantID,
-                                  signedBy: UserID(rawValue: try row.decode(column: "signed_by", as: String.self)),
-                                  signerName: try row.decode(column: "signed_by_name", as: String.self), signedAt: try date(row, "signed_at"),
-                                  meaning: try row.decode(column: "meaning", as: String.self),
-                                  contentHash: try row.decode(column: "content_sha256", as: String.self))
+                var s = CasebookSignature(id: try row.decode(column: "id", as: String.self), participantID: participantID,
+                                          signedBy: UserID(rawValue: try row.decode(column: "signed_by", as: String.self)),
+                                          signerName: try row.decode(column: "signed_by_name", as: String.self), signedAt: try date(row, "signed_at"),
+                                          meaning: try row.decode(column: "meaning", as: String.self),
+                                          contentHash: try row.decode(column: "content_sha256", as: String.self))
+                s.formOID = try row.decode(column: "form_oid", as: String?.self).map { FormOID($0) }
+                return s
             }
     }
 }

@@ -33,6 +33,7 @@ public struct Migration: Sendable {
         Migration("0011_second_factor", apply: Migration_0011_second_factor.apply),
         Migration("0012_audit_reviews", apply: Migration_0012_audit_reviews.apply),
         Migration("0013_audit_redactions", apply: Migration_0013_audit_redactions.apply),
+        Migration("0014_form_signatures", apply: Migration_0014_form_signatures.apply),
     ]
 }
 

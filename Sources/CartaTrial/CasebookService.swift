@@ -31,11 +31,26 @@ public struct CasebookService: Sendable {
         public let standing: SignatureStanding
     }
 
-    /// Signs `subjectID`'s casebook at `expectedVersion` after re-checking the password.
-    public func sign(subjectID: SubjectID, password: String, code: String? = nil, expectedVersion: Int, acknowledgesBinding: Bool,
-                     by principal: Principal) async throws -> CasebookSignature {
+    /// The meaning of a signature on one form.
+    public static func formMeaning(_ formName: String) -> String {
+        "I have reviewed the data of the form \(formName) and confirm that they are complete, accurate and attributable to the source."
+    }
+
+    /// Signs `subjectID`'s casebook — or, with `formOID`, that one form — at `expectedVersion` after re-checking
+    /// the password (and code).
+    public func sign(subjectID: SubjectID, formOID: String? = nil, password: String, code: String? = nil, expectedVersion: Int,
+                     acknowledgesBinding: Bool, by principal: Principal) async throws -> CasebookSignature {
         try principal.require(.signCasebook)
+        let form = try formOID.map { oid in
+            guard let form = study.form(oid) else {
+                throw WorkflowError.invalid("formOID", "The study has no form \(oid); name the form to sign, or none for the whole casebook.")
+            }
+            return form
+        }
         let file = try await screening.file(subjectID, by: principal)
+        if let form, !file.values.contains(where: { $0.address.formOID.rawValue == form.oid && $0.value != nil }) {
+            throw WorkflowError(.invalidState, "\(form.name) has no data for \(subjectID) yet; there is nothing to sign.")
+        }
         let attests = principal.user.signatureAttestedAt == nil
         if attests && !acknowledgesBinding {
             throw WorkflowError.invalid("acknowledgeBinding", "Before your first electronic signature, acknowledge that it is the legally binding equivalent of your handwritten signature (21 CFR 11.100). Nothing was signed.")
@@ -45,9 +60,9 @@ public struct CasebookService: Sendable {
         }
         return try await screening.mapped {
             try await store.signCasebook(participantID: file.participant.id, signer: principal.user.id,
-                                         signerName: principal.user.displayName, meaning: Self.meaning,
-                                         contentHash: Self.contentHash(file), expectedVersion: expectedVersion,
-                                         attestsBindingSignature: attests, actor: principal.actor)
+                                         signerName: principal.user.displayName, meaning: form.map { Self.formMeaning($0.name) } ?? Self.meaning,
+                                         contentHash: Self.contentHash(file, formOID: form?.oid), expectedVersion: expectedVersion,
+                                         attestsBindingSignature: attests, formOID: form.map { FormOID($0.oid) }, actor: principal.actor)
         }
     }
 
@@ -55,7 +70,8 @@ public struct CasebookService: Sendable {
     public func signatures(_ file: ParticipantFile) async throws -> [SignatureState] {
         let hash = Self.contentHash(file)
         return try await store.casebookSignatures(participantID: file.participant.id).map {
-            SignatureState(signature: $0, standing: $0.contentHash == hash ? .valid : .invalidatedByChange)
+            let current = $0.formOID.map { Self.contentHash(file, formOID: $0.rawValue) } ?? hash
+            return SignatureState(signature: $0, standing: $0.contentHash == current ? .valid : .invalidatedByChange)
         }
     }
 
@@ -79,20 +95,34 @@ public struct CasebookService: Sendable {
         let eligibilityContentHash: String?
     }
 
-    /// SHA-256 (hex) of the casebook's canonical content.
-    public static func contentHash(_ file: ParticipantFile) -> String {
-        let values = file.values.filter { $0.value != nil }.map { v in
+    /// The canonical content of one form signed: the subject, the form and its recorded values.
+    struct FormContent: Encodable {
+        let subjectID: String
+        let formOID: String
+        let meaning: String
+        let values: [Content.Value]
+    }
+
+    /// SHA-256 (hex) of the casebook's canonical content, or of one form's (`formOID`).
+    public static func contentHash(_ file: ParticipantFile, formOID: String? = nil) -> String {
+        let values = file.values.filter { $0.value != nil && (formOID == nil || $0.address.formOID.rawValue == formOID) }.map { v in
             Content.Value(path: v.address.path, value: v.value?.text, unit: v.value?.unit, standardValue: v.value?.standardValue,
                           standardUnit: v.value?.standardUnit, lowerLimitNormal: v.value?.lowerLimitNormal,
                           upperLimitNormal: v.value?.upperLimitNormal)
         }.sorted { $0.path < $1.path }
-        let content = Content(subjectID: file.participant.subjectID.rawValue, status: file.participant.status.rawValue,
-                              meaning: meaning, values: values, eligibilityDecision: file.latestDecision?.decision.rawValue,
-                              eligibilityContentHash: file.latestDecision?.contentHash)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings, numbers and arrays of them always encode.
-        let data = (try? encoder.encode(content)) ?? Data()
+        let data: Data
+        if let formOID {
+            data = (try? encoder.encode(FormContent(subjectID: file.participant.subjectID.rawValue, formOID: formOID,
+                                                    meaning: "form signature", values: values))) ?? Data()
+        } else {
+            let content = Content(subjectID: file.participant.subjectID.rawValue, status: file.participant.status.rawValue,
+                                  meaning: meaning, values: values, eligibilityDecision: file.latestDecision?.decision.rawValue,
+                                  eligibilityContentHash: file.latestDecision?.contentHash)
+            data = (try? encoder.encode(content)) ?? Data()
+        }
         return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
     }
 }

@@ -375,7 +375,8 @@ public struct ODMArchive: Sendable {
                                    + (d.contentHash.map { "; content SHA-256 \($0)" } ?? "")))
         }
         for c in s.casebookSignatures {
-            signatures.append((c.signedAt, c.signedBy, c.meaning, "Casebook signed by \(c.signerName); content SHA-256 \(c.contentHash)"))
+            signatures.append((c.signedAt, c.signedBy, c.meaning,
+                               "\(c.formOID.map { "Form \($0)" } ?? "Casebook") signed by \(c.signerName); content SHA-256 \(c.contentHash)"))
         }
         for sig in signatures.sorted(by: { $0.at < $1.at }) {
             w.open("SubjectData", [("SubjectKey", p.subjectID.rawValue), ("TransactionType", "Update")])

@@ -69,7 +69,7 @@ struct CasebookCommand: AsyncParsableCommand {
                 let file = try await s.screening.file(SubjectID(subject), by: principal)
                 for state in try await s.casebook.signatures(file) {
                     let sig = state.signature
-                    print("\(sig.signerName)\t\(StoreTimestamp.string(sig.signedAt))\t\(state.standing == .valid ? "valid" : "invalidated by change")\t\(sig.contentHash)\t\(sig.meaning)")
+                    print("\(sig.formOID?.rawValue ?? "casebook")\t\(sig.signerName)\t\(StoreTimestamp.string(sig.signedAt))\t\(state.standing == .valid ? "valid" : "invalidated by change")\t\(sig.contentHash)\t\(sig.meaning)")
                 }
             }
         }
@@ -80,6 +80,7 @@ struct CasebookCommand: AsyncParsableCommand {
             abstract: "Sign a participant's whole casebook as it stands (investigators): the password typed is the signature.")
         @OptionGroup var ctx: ParticipantCommand.Context
         @Argument var subject: String
+        @Option(help: "Sign only this form (its OID) instead of the whole casebook.") var form: String?
         @Flag(name: .customLong("acknowledge-binding"),
               help: "Before your first signature: acknowledge that your electronic signature is the legally binding equivalent of your handwritten one (21 CFR 11.100).")
         var acknowledgeBinding = false
@@ -87,9 +88,9 @@ struct CasebookCommand: AsyncParsableCommand {
             try await ParticipantCommand.withServices(ctx) { s in
                 let (principal, password, code) = try await ctx.signedIn(s, needs: .signCasebook)
                 let p = try await s.screening.participant(SubjectID(subject), by: principal)
-                let sig = try await s.casebook.sign(subjectID: p.subjectID, password: password, code: code, expectedVersion: p.version,
-                                                    acknowledgesBinding: acknowledgeBinding, by: principal)
-                print("\(subject): casebook signed by \(sig.signerName), content SHA-256 \(sig.contentHash)")
+                let sig = try await s.casebook.sign(subjectID: p.subjectID, formOID: form, password: password, code: code,
+                                                    expectedVersion: p.version, acknowledgesBinding: acknowledgeBinding, by: principal)
+                print("\(subject): \(form.map { "form \($0)" } ?? "casebook") signed by \(sig.signerName), content SHA-256 \(sig.contentHash)")
             }
         }
     }

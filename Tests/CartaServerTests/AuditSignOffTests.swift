@@ -126,3 +126,58 @@ struct AuditSignOffTests {
         }
     }
 }
+
+/// An investigator signs one form rather than the whole casebook: bound to that form's values only.
+/// Source: issue 7 scope 4 ("an investigator signs a form, a visit or a whole casebook … a later change marks it
+/// invalidated by change"); 21 CFR 11.70.
+@Suite("Form signatures")
+struct FormSignatureTests {
+    @Test(arguments: TestDatabase.engines)
+    func aFormSignatureCoversThatFormOnly(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
+            var p = try await server.enterEligibleData(try await server.register().subjectID)
+            let investigator = try await client.token(.investigator)
+            let path = "/api/v1/participants/\(p.subjectID)/casebook/signatures"
+            func body(_ form: String?) -> JSON {
+                form.map { ["version": .number(Double(p.version)), "formOID": .string($0), "password": .string(Caller.investigator.password), "acknowledgeBinding": true] }
+                    ?? ["version": .number(Double(p.version)), "password": .string(Caller.investigator.password), "acknowledgeBinding": true]
+            }
+            expectErrorShape(try await client.api(.post, path, token: investigator, json: body("F_NOPE")), .unprocessableContent, field: "formOID")
+            let empty = try await server.register("Grace Hopper")
+            expectErrorShape(try await client.api(.post, "/api/v1/participants/\(empty.subjectID)/casebook/signatures", token: investigator,
+                                                  json: ["version": .number(Double(empty.version)), "formOID": "F_VITALS",
+                                                         "password": .string(Caller.investigator.password), "acknowledgeBinding": true]),
+                             .conflict, code: "invalid_state")
+
+            let form = try await client.api(.post, path, token: investigator, json: body("F_VITALS"))
+            #expect(form.status == .created && form.json?["formOID"] == "F_VITALS", "\(form.text)")
+            #expect(form.json?["meaning"]?.string?.contains("the form Performance status and vital signs") == true, "\(form.text)")
+            expectErrorShape(try await client.api(.post, path, token: investigator, json: body("F_VITALS")), .conflict)
+            #expect(try await client.api(.post, path, token: investigator, json: body(nil)).status == .created)
+
+            // A change to another form: the form signature stands, the casebook signature does not.
+            p = try await AuditSignOffTests.change(server, p, "F_ECHO", "LVEF", "58", unit: "%")
+            func standings() async throws -> [String: String] {
+                let r = try await client.api(.get, path, token: investigator)
+                return Dictionary(uniqueKeysWithValues: try #require(r.json?["signatures"]?.array).map {
+                    ($0["formOID"]?.string ?? "casebook", $0["standing"]?.string ?? "")
+                })
+            }
+            #expect(try await standings() == ["F_VITALS": "valid", "casebook": "invalidated_by_change"])
+            // A change to the signed form invalidates it.
+            p = try await AuditSignOffTests.change(server, p, "F_VITALS", "ECOG", "0")
+            #expect(try await standings() == ["F_VITALS": "invalidated_by_change", "casebook": "invalidated_by_change"])
+            let trail = try await server.store.auditTrail(entity: .casebookSignature, entityID: try #require(form.json?["id"]?.string))
+            #expect(trail.contains { $0.field == "form_oid" && $0.newValue == "F_VITALS" })
+
+            // The web form offers the casebook and each form with data, with each meaning.
+            let session = try await client.webSignIn(.investigator, server: server)
+            let page = try await client.webGet("/participants/\(p.subjectID)", session: session)
+            #expect(page.text.contains("id=\"casebook-scope\" name=\"form\"") && page.text.contains("<option value=\"F_VITALS\">Form: Performance status and vital signs</option>"))
+            let signed = try await client.webPost("/participants/\(p.subjectID)/casebook/sign", session: session,
+                                                  fields: [("form", "F_ECHO"), ("password", Caller.investigator.password), ("version", "\(p.version)")])
+            #expect(signed.status == .seeOther)
+            #expect(try await standings()["F_ECHO"] == "valid")
+        }
+    }
+}

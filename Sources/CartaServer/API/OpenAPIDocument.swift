@@ -358,7 +358,7 @@ enum OpenAPIDocument {
         "summary": "Sign the whole casebook (investigator; password re-entered; bound to the content's SHA-256)",
         "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "password"],
-          "properties": {"version": {"type": "integer"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}, "acknowledgeBinding": {"type": "boolean"}}}}}},
+          "properties": {"version": {"type": "integer"}, "formOID": {"type": "string", "description": "Sign only this form; without it, the whole casebook"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}, "acknowledgeBinding": {"type": "boolean"}}}}}},
         "responses": {"201": {"description": "Signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CasebookSignature"}}}}}
       }
     },

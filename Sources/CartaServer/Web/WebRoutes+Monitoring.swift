@@ -65,10 +65,11 @@ extension CartaServices {
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             return try await back(subjectID) {
-                _ = try await self.runtime.casebook.sign(subjectID: subjectID, password: form["password"] ?? "", code: form["code"],
+                _ = try await self.runtime.casebook.sign(subjectID: subjectID, formOID: (form["form"] ?? "").isEmpty ? nil : form["form"],
+                                                         password: form["password"] ?? "", code: form["code"],
                                                          expectedVersion: Int(form["version"] ?? "") ?? -1,
                                                          acknowledgesBinding: form["acknowledge_binding"] == "yes", by: principal)
-                return "Casebook signed by \(principal.user.displayName)."
+                return ((form["form"] ?? "").isEmpty ? "Casebook" : "Form \(form["form"] ?? "")") + " signed by \(principal.user.displayName)."
             }
         })
         router.get("/participants/:subjectID/casebook", use: page { _, context in
@@ -144,7 +145,8 @@ extension CartaServices {
                                     standing: screening.signatureStanding(file) == .valid ? "valid" : "invalidated by a later change"))
         }
         for s in try await runtime.casebook.signatures(file) {
-            signatures.append(.init(kind: "Casebook", signer: s.signature.signerName, at: WebFormat.dateTime(s.signature.signedAt),
+            signatures.append(.init(kind: s.signature.formOID.map { "Form: \(study.form($0.rawValue)?.name ?? $0.rawValue)" } ?? "Casebook",
+                                    signer: s.signature.signerName, at: WebFormat.dateTime(s.signature.signedAt),
                                     meaning: s.signature.meaning, contentHash: s.signature.contentHash,
                                     standing: s.standing == .valid ? "valid" : "invalidated by a later change"))
         }
@@ -196,18 +198,26 @@ extension CartaServices {
                                                   changedSinceVerification: p.changedSinceVerification)
         }
         let states = try await runtime.casebook.signatures(file)
-        // Nothing to offer when the viewer's signature already covers the current content (it would be refused as a repeat).
-        let alreadySigned = states.contains { $0.signature.signedBy == viewer.user.id && $0.standing == .valid }
+        // Offer only what the viewer's valid signatures do not already cover (a repeat would be refused): the whole
+        // casebook, and each form with data.
+        let covered = Set(states.filter { $0.signature.signedBy == viewer.user.id && $0.standing == .valid }.map { $0.signature.formOID?.rawValue ?? "" })
         let signatures = states.map {
             MonitoringSection.Signature(signerName: $0.signature.signerName, signedAt: WebFormat.dateTime($0.signature.signedAt),
-                                        meaning: $0.signature.meaning, contentHash: $0.signature.contentHash, valid: $0.standing == .valid)
+                                        meaning: $0.signature.meaning, contentHash: $0.signature.contentHash, valid: $0.standing == .valid,
+                                        scope: $0.signature.formOID.map { "form \(study.form($0.rawValue)?.name ?? $0.rawValue)" } ?? "the whole casebook")
         }
-        let signForm = viewer.may(.signCasebook) && !alreadySigned
+        var scopes: [(value: String, label: String, meaning: String)] = covered.contains("") ? [] : [("", "The whole casebook", CasebookService.meaning)]
+        for f in study.forms where !covered.contains(f.oid) && file.values.contains(where: { $0.address.formOID.rawValue == f.oid && $0.value != nil }) {
+            scopes.append((f.oid, "Form: \(f.name)", CasebookService.formMeaning(f.name)))
+        }
+        let signForm = viewer.may(.signCasebook) && !scopes.isEmpty
             ? (meaning: CasebookService.meaning, signerName: viewer.user.displayName, needsAcknowledgement: viewer.user.signatureAttestedAt == nil,
                needsCode: viewer.user.secondFactorEnrolledAt != nil)
             : nil
-        return MonitoringSection(subjectId: file.participant.subjectID.rawValue, csrf: csrf, version: file.participant.version, queries: rows,
-                                 raisableItems: raisable, forms: forms, canVerify: viewer.may(.verifySource), signatures: signatures,
-                                 signForm: signForm)
+        var section = MonitoringSection(subjectId: file.participant.subjectID.rawValue, csrf: csrf, version: file.participant.version, queries: rows,
+                                        raisableItems: raisable, forms: forms, canVerify: viewer.may(.verifySource), signatures: signatures,
+                                        signForm: signForm)
+        section.signScopes = scopes
+        return section
     }
 }

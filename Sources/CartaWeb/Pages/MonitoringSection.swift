@@ -42,8 +42,11 @@ public struct MonitoringSection: Sendable, Equatable {
 
     public struct Signature: Sendable, Equatable {
         public let signerName: String, signedAt: String, meaning: String, contentHash: String, valid: Bool
-        public init(signerName: String, signedAt: String, meaning: String, contentHash: String, valid: Bool) {
+        /// "the whole casebook" or "form Vital signs".
+        public let scope: String
+        public init(signerName: String, signedAt: String, meaning: String, contentHash: String, valid: Bool, scope: String = "the whole casebook") {
             self.signerName = signerName; self.signedAt = signedAt; self.meaning = meaning; self.contentHash = contentHash; self.valid = valid
+            self.scope = scope
         }
     }
 
@@ -57,7 +60,9 @@ public struct MonitoringSection: Sendable, Equatable {
     public let canVerify: Bool
     public let signatures: [Signature]
     /// The signing form: present for an investigator; `meaning` and whether the binding acknowledgement is asked.
+    /// The signing form: what may be signed (value "" = the whole casebook, else a form OID, with its label and meaning).
     public let signForm: (meaning: String, signerName: String, needsAcknowledgement: Bool, needsCode: Bool)?
+    public var signScopes: [(value: String, label: String, meaning: String)] = []
 
     public init(subjectId: String, csrf: String, version: Int, queries: [Query], raisableItems: [(String, String)], forms: [FormProgress],
                 canVerify: Bool, signatures: [Signature], signForm: (meaning: String, signerName: String, needsAcknowledgement: Bool, needsCode: Bool)?) {
@@ -152,17 +157,28 @@ public struct MonitoringSection: Sendable, Equatable {
         out += "<div id=\"casebook-signatures\" class=\"card signature\">\n<h3>Casebook signature</h3>\n"
         if signatures.isEmpty { out += "<p class=\"muted\">Not signed yet.</p>\n" }
         for (n, s) in signatures.enumerated() {
-            out += "<div id=\"casebook-signature-\(n + 1)\" data-standing=\"" + (s.valid ? "valid" : "invalidated") + "\"><p>Signed by <strong>"; e(s.signerName)
+            out += "<div id=\"casebook-signature-\(n + 1)\" data-standing=\"" + (s.valid ? "valid" : "invalidated") + "\"><p>"; e(s.scope.prefix(1).uppercased() + s.scope.dropFirst())
+            out += " signed by <strong>"; e(s.signerName)
             out += "</strong> at <time>"; e(s.signedAt); out += "</time>. Meaning: "; e(s.meaning); out += "</p>\n"
             out += "<p class=\"signature__hash\">Bound to content SHA-256 <code>"; e(s.contentHash); out += "</code></p>\n"
             if !s.valid {
-                out += "<p class=\"message message--warning\"><span aria-hidden=\"true\">!</span> Invalidated by a later change to the casebook: the investigator must sign again.</p>\n"
+                out += "<p class=\"message message--warning\"><span aria-hidden=\"true\">!</span> Invalidated by a later change to what was signed: the investigator must sign again.</p>\n"
             }
             out += "</div>\n"
         }
         if let sign = signForm {
             formStart("casebook-sign-form", base + "/casebook/sign")
-            out += "<p id=\"casebook-meaning\" class=\"signature__meaning\">By signing, I, "; e(sign.signerName); out += ", confirm: "; e(sign.meaning); out += "</p>\n"
+            let scopes = signScopes.isEmpty ? [(value: "", label: "The whole casebook", meaning: sign.meaning)] : signScopes
+            out += "<div class=\"field\"><label for=\"casebook-scope\">What you sign</label>\n<select id=\"casebook-scope\" name=\"form\">"
+            for scope in scopes {
+                out += "<option value=\""; e(scope.value); out += "\">"; e(scope.label); out += "</option>"
+            }
+            out += "</select></div>\n"
+            out += "<div id=\"casebook-meaning\" class=\"signature__meaning\"><p>By signing, I, "; e(sign.signerName); out += ", confirm:</p><ul>"
+            for scope in scopes {
+                out += "<li><strong>"; e(scope.label); out += "</strong>: "; e(scope.meaning); out += "</li>"
+            }
+            out += "</ul></div>\n"
             out += "<div class=\"field\"><label for=\"casebook-password\">Re-enter your password to sign</label>\n"
             out += "<input id=\"casebook-password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required aria-describedby=\"casebook-meaning\"></div>\n"
             if sign.needsCode {
