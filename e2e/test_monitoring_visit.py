@@ -93,5 +93,7 @@ def test_monitor_raises_site_answers_monitor_closes_and_verifies_investigator_si
     assert signature.get_attribute("data-standing") == "valid"
     digest = signature.find_element(By.TAG_NAME, "code").text
     assert len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
-    assert not ui.exists(d, "#casebook-sign-form"), "the same content is not offered for signing again"
+    # The same content is not offered for signing again: the whole casebook leaves the choices (single forms stay).
+    assert not ui.exists(d, "#casebook-scope option[value='']"), "the signed casebook is not offered again"
+    assert ui.exists(d, "#casebook-scope option[value='F_VITALS']"), "a single form can still be signed"
     ui.screenshot(d, artifacts / "monitoring-visit.png")

@@ -41,7 +41,7 @@ enum RenderedPages {
             Case(name: "audit-empty", model: AuditPage.Model(events: [], chain: .verified(count: 0), page: 1, pageSize: 50, total: 0,
                                                              reviews: [.init(scope: "the whole trail", href: "/audit", records: "12 through #12",
                                                                              reviewer: "Ann Auditor", signedAt: "2026-11-30 17:00 UTC+08:00",
-                                                                             meaning: "Audit trail reviewed", comment: "", contentHash: "9e1f…")]),
+                                                                             meaning: "Audit trail reviewed", comment: nil, contentHash: "9e1f…")]),
                  layout: L(.audit)),
             Case(name: "access-review", model: PageFixtures.accessReview(text: text), layout: L(.access)),
             Case(name: "access-review-empty", model: AccessReviewPage.Model(generatedAt: "2026-12-05 09:00 UTC+08:00", summary: "0 accounts.", rows: []),

@@ -93,7 +93,7 @@ extension CartaServices {
             let reviews = try await self.runtime.audit.signOffs(by: principal).map { r in
                 AuditPage.Review(scope: r.scopeDescription, href: WebPaths.audit + (r.scope.isEmpty ? "" : "?" + r.scope),
                                  records: "\(r.recordCount) through #\(r.throughSeq)", reviewer: r.reviewerName,
-                                 signedAt: WebFormat.dateTime(r.signedAt), meaning: r.meaning, comment: r.comment ?? "",
+                                 signedAt: WebFormat.dateTime(r.signedAt), meaning: r.meaning, comment: r.comment,
                                  contentHash: String(r.contentHash.prefix(16)) + "…")
             }
             let model = AuditPage.Model(
@@ -101,13 +101,16 @@ extension CartaServices {
                     AuditPage.Event(seq: e.seq, time: WebFormat.auditTime(e.at), user: e.username, source: e.source.rawValue,
                                     entity: subjectOf[e.entityID].map { "\($0) · \(e.entity.rawValue.replacingOccurrences(of: "_", with: " "))" }
                                         ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(e.entityID.prefix(12))",
-                                    field: self.runtime.audit.fieldLabel(e), fieldPath: e.entity == .itemValue ? e.field : "",
+                                    field: self.runtime.audit.fieldLabel(e), fieldPath: e.entity == .itemValue ? e.field : nil,
                                     oldValue: e.oldValue ?? "", newValue: e.newValue ?? "",
-                                    reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction ?? "")
+                                    reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction)
                 }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews,
                redactForm: principal.may(.redactAudit) ? AuditPage.RedactForm(needsCode: principal.user.secondFactorEnrolledAt != nil) : nil,
                archiveHref: principal.may(.exportArchive) ? "/export/odm" : nil)
-            return try self.html(model, self.layout(context, current: .audit), status: filterError == nil ? .ok : .unprocessableContent)
+            // Flashes from the sign-off and redaction forms, which come back here.
+            let (flashes, clear) = self.takeFlash(request)
+            return try self.html(model, self.layout(context, flashes: flashes, current: .audit),
+                                 status: filterError == nil ? .ok : .unprocessableContent, extraHeaders: clear)
         })
         router.post("/audit/reviews", use: page { request, context in
             let principal = try context.principal(.reviewAudit, .web)

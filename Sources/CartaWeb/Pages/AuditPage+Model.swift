@@ -70,19 +70,19 @@ public enum AuditPage {
         /// The field changed, e.g. "HGB".
         public let field: String
         /// The stored path, for the technically minded (shown small under the label).
-        public let fieldPath: String
+        public let fieldPath: String?
         /// Value before ("" when created).
         public let oldValue: String
         /// Value after.
         public let newValue: String
         /// Reason for change, if given.
         public let reason: String
-        /// Who redacted this record's values, when and why ("" when not redacted).
-        public let redaction: String
+        /// Who redacted this record's values, when and why (nil when not redacted: Mustache treats "" as true).
+        public let redaction: String?
 
         /// Creates an event row.
         public init(seq: Int, time: String, user: String, source: String, entity: String,
-                    field: String, fieldPath: String = "", oldValue: String, newValue: String, reason: String, redaction: String = "") {
+                    field: String, fieldPath: String? = nil, oldValue: String, newValue: String, reason: String, redaction: String? = nil) {
             self.redaction = redaction
             self.fieldPath = fieldPath
             self.seq = seq
@@ -127,10 +127,11 @@ public enum AuditPage {
         public let reviewer: String
         public let signedAt: String
         public let meaning: String
-        public let comment: String
+        /// The reviewer's findings (nil when none: Mustache treats "" as true).
+        public let comment: String?
         public let contentHash: String
         public init(scope: String, href: String, records: String, reviewer: String, signedAt: String, meaning: String,
-                    comment: String, contentHash: String) {
+                    comment: String?, contentHash: String) {
             self.scope = scope; self.href = href; self.records = records; self.reviewer = reviewer; self.signedAt = signedAt
             self.meaning = meaning; self.comment = comment; self.contentHash = contentHash
         }
