@@ -80,3 +80,8 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         }
     }
 }
+
+extension WorkflowError {
+    /// What a page shows for this refusal: each field's message, or the step's message when no field is named.
+    public var pageMessage: String { fields.isEmpty ? message : fields.map(\.message).joined(separator: " ") }
+}

@@ -43,7 +43,7 @@ extension CartaServices {
             do {
                 _ = try await self.auth.confirmSecondFactor(password: form["password"] ?? "", code: form["code"] ?? "", by: principal)
             } catch let e as WorkflowError where e.code == .invalidInput || e.code == .invalidState {
-                return try self.html(try await self.accountPage(principal, secondFactorError: e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")),
+                return try self.html(try await self.accountPage(principal, secondFactorError: e.pageMessage),
                                      self.layout(context), status: .unprocessableContent)
             }
             return self.redirect("/account#second-factor", flash: Flash(.success, "Second factor on: sign-in and signatures now ask for a code from your app."))
@@ -54,7 +54,7 @@ extension CartaServices {
             do {
                 _ = try await self.auth.removeSecondFactor(password: form["password"] ?? "", code: form["code"] ?? "", by: principal)
             } catch let e as WorkflowError where e.code == .invalidInput || e.code == .notFound {
-                return try self.html(try await self.accountPage(principal, secondFactorError: e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")),
+                return try self.html(try await self.accountPage(principal, secondFactorError: e.pageMessage),
                                      self.layout(context), status: .unprocessableContent)
             }
             return self.redirect("/account#second-factor", flash: Flash(.success, "Second factor removed: a password alone signs you in."))

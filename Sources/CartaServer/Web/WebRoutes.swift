@@ -124,7 +124,7 @@ extension CartaServices {
                                                              comment: form["comment"], by: principal, accounts: self.auth)
                 return self.redirect(back, flash: Flash(.success, "Review signed off: \(r.recordCount) records of \(r.scopeDescription)."))
             } catch let e as WorkflowError where e.code == .invalidInput || e.code == .invalidState {
-                return self.redirect(back, flash: Flash(.error, e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")))
+                return self.redirect(back, flash: Flash(.error, e.pageMessage))
             }
         })
         router.post("/audit/redactions", use: page { request, context in
@@ -138,7 +138,7 @@ extension CartaServices {
                                                             code: form["code"], by: principal, accounts: self.auth)
                 return self.redirect(WebPaths.audit, flash: Flash(.success, "Record #\(e.seq) redacted; the justification is in the audit trail."))
             } catch let e as WorkflowError where e.code == .invalidInput || e.code == .notFound || e.code == .conflict || e.code == .invalidState {
-                return self.redirect(WebPaths.audit, flash: Flash(.error, e.fields.isEmpty ? e.message : e.fields.map(\.message).joined(separator: " ")))
+                return self.redirect(WebPaths.audit, flash: Flash(.error, e.pageMessage))
             }
         })
         router.get("/export/odm", use: page { request, context in
