@@ -43,6 +43,8 @@ extension CartaStore {
         }
         // A new keyed chain: the witness outside the database now records its start and the current head.
         if applied.contains(Migration_0007_audit_integrity.name) { try await anchorAuditWitness() }
+        // Identifying details written before sealing existed are sealed now (R-PR-1).
+        if applied.contains(Migration_0015_sealed_identities.name) { try await sealPlaintextIdentities() }
         return applied
     }
 

@@ -17,7 +17,7 @@ extension CartaStore {
                 WHERE p.study_id = \(bind: studyID.rawValue) AND p.subject_id = \(bind: subjectID.rawValue)
                 """).all()
             guard let row = rows.first else { return nil }
-            var file = try Self.file(from: row, includeIdentity: includeIdentity)
+            var file = try self.file(from: row, includeIdentity: includeIdentity)
             let id = file.participant.id.rawValue
             file.values = try await db.select().column("*").from("item_values").where("participant_id", .equal, id)
                 .orderBy("event_oid").orderBy("form_oid").orderBy("item_oid").orderBy("repeat_key")
@@ -46,7 +46,7 @@ extension CartaStore {
             var files = try await db.raw("""
                 \(unsafeRaw: Self.fileSelect(includeIdentity: false))
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) ORDER BY p.sequence_number
-                """).all().map { try Self.file(from: $0, includeIdentity: false) }
+                """).all().map { try self.file(from: $0, includeIdentity: false) }
             let values = try await db.raw("""
                 SELECT v.* FROM item_values v JOIN participants p ON p.id = v.participant_id
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter)
@@ -79,13 +79,17 @@ extension CartaStore {
         """
     }
 
-    private static func file(from row: any SQLRow, includeIdentity: Bool) throws -> ParticipantFile {
-        let p = try participant(from: row)
-        let dob = try row.decode(column: "i_date_of_birth", as: String?.self).flatMap(ClinicalDate.init(iso:))
+    private func file(from row: any SQLRow, includeIdentity: Bool) throws -> ParticipantFile {
+        let p = try Self.participant(from: row)
+        let key = identityKey
+        func open(_ column: String) throws -> String? {
+            try Self.openIdentity(try row.decode(column: column, as: String?.self), key: key, keyPath: integrity.key.path)
+        }
+        let dob = try open("i_date_of_birth").flatMap(ClinicalDate.init(iso:))
         var identity: ParticipantIdentity?
         if includeIdentity {
-            let name = try row.decode(column: "i_full_name", as: String?.self)
-            let hospital = try row.decode(column: "i_hospital_number", as: String?.self)
+            let name = try open("i_full_name")
+            let hospital = try open("i_hospital_number")
             if name != nil || hospital != nil || dob != nil {
                 identity = ParticipantIdentity(fullName: name, dateOfBirth: dob, hospitalNumber: hospital)
             }
@@ -101,7 +105,7 @@ extension CartaStore {
                 criteriaSnapshot: try row.decode(column: "d_criteria_snapshot", as: String.self),
                 signedBy: UserID(try row.decode(column: "d_signed_by", as: String.self)),
                 signerName: try row.decode(column: "d_signer_name", as: String.self),
-                signedAt: try date(row, "d_signed_at"),
+                signedAt: try Self.date(row, "d_signed_at"),
                 meaning: try row.decode(column: "d_meaning", as: String.self),
                 participantVersion: try row.decode(column: "d_participant_version", as: Int.self),
                 contentHash: try row.decode(column: "d_content_sha256", as: String?.self))
@@ -112,7 +116,7 @@ extension CartaStore {
             file.lock = DataLock(id: lid, scope: scope, participantID: scope == .database ? nil : p.id,
                                  formOID: try row.decode(column: "l_form_oid", as: String?.self).map { FormOID($0) },
                                  lockedByName: try row.decode(column: "l_locked_by_name", as: String.self),
-                                 lockedAt: try date(row, "l_locked_at"), reason: try row.decode(column: "l_reason", as: String.self))
+                                 lockedAt: try Self.date(row, "l_locked_at"), reason: try row.decode(column: "l_reason", as: String.self))
         }
         return file
     }

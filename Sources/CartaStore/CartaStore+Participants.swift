@@ -43,7 +43,9 @@ extension CartaStore {
             if let identity {
                 try await db.insert(into: "participant_identities")
                     .columns("participant_id", "full_name", "date_of_birth", "hospital_number")
-                    .values(pid, identity.fullName, identity.dateOfBirth?.description, identity.hospitalNumber)
+                    .values(pid, try Self.sealIdentity(identity.fullName, key: self.identityKey),
+                            try Self.sealIdentity(identity.dateOfBirth?.description, key: self.identityKey),
+                            try Self.sealIdentity(identity.hospitalNumber, key: self.identityKey))
                     .run()
                 for (field, value) in [("full_name", identity.fullName), ("date_of_birth", identity.dateOfBirth?.description),
                                        ("hospital_number", identity.hospitalNumber)] where value != nil {
@@ -92,10 +94,11 @@ extension CartaStore {
         try await read { db in
             guard let row = try await db.select().column("*").from("participant_identities")
                 .where("participant_id", .equal, id.rawValue).first() else { return nil }
-            let dob = try row.decode(column: "date_of_birth", as: String?.self)
-            return ParticipantIdentity(fullName: try row.decode(column: "full_name", as: String?.self),
-                                       dateOfBirth: dob.flatMap(ClinicalDate.init(iso:)),
-                                       hospitalNumber: try row.decode(column: "hospital_number", as: String?.self))
+            func open(_ column: String) throws -> String? {
+                try Self.openIdentity(try row.decode(column: column, as: String?.self), key: self.identityKey, keyPath: self.integrity.key.path)
+            }
+            return ParticipantIdentity(fullName: try open("full_name"), dateOfBirth: try open("date_of_birth").flatMap(ClinicalDate.init(iso:)),
+                                       hospitalNumber: try open("hospital_number"))
         }
     }
 

@@ -1,4 +1,5 @@
 import CartaModel
+import Crypto
 import Foundation
 import Logging
 import SQLKit
@@ -22,6 +23,8 @@ public final class CartaStore: Sendable {
     private let backend: Backend
     /// The audit key and head witness, kept outside the database.
     let integrity: AuditIntegrity
+    /// Seals identifying details at rest (derived from the audit key; `CartaStore+IdentitySealing.swift`).
+    let identityKey: SymmetricKey
     /// Where the audit key and head witness of this database are (resolved defaults).
     public let auditFiles: AuditFiles
     /// Counts the statements run by reads, so tests can hold pages to a fixed number of queries.
@@ -37,6 +40,7 @@ public final class CartaStore: Sendable {
         self.backend = backend
         self.integrity = integrity
         self.auditFiles = AuditFiles(keyFile: integrity.key.path, witnessFile: integrity.witness.path)
+        self.identityKey = Self.identityKey(integrity)
     }
 
     /// Opens (and for SQLite, creates) the database; does not migrate. Loads the audit key named by `audit`

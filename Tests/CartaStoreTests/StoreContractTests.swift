@@ -422,10 +422,12 @@ struct StoreContractTests {
             #expect(try await store.identity(of: p.id) == identity)
             #expect(try await store.identity(of: q.id) == nil)
             let tables = try await snapshot(store)
-            for (table, rows) in tables where table != "participant_identities" {
+            // Not even the identity table holds them in plaintext: they are sealed at rest (R-PR-1).
+            for (table, rows) in tables {
                 let text = rows.joined().joined(separator: "|")
-                #expect(!text.contains("Quintana") && !text.contains("MRN-778812") && !text.contains("1961-04-09"), "identity leaked into \(table)")
+                #expect(!text.contains("Quintana") && !text.contains("MRN-778812") && !text.contains("1961-04-09"), "identity readable in \(table)")
             }
+            #expect(tables["participant_identities"]?.first?.contains { $0.hasPrefix("full_name=enc1:") } == true)
             #expect(tables["participant_identities"]?.count == 1)
             let audit = try await store.auditTrail(entity: .participantIdentity, entityID: p.id.rawValue)
             #expect(audit.map(\.newValue) == ["(recorded)", "(recorded)", "(recorded)"])
@@ -582,5 +584,44 @@ struct StoreContractTests {
             #expect(change.oldValue == "70" && change.newValue == "69" && change.reason == "transcription_error: scale misread")
             #expect(trail.first { $0.field == "SCREENING/VITALS/WEIGHT" }?.reason == nil, "a first entry has no reason")
         }
+    }
+}
+
+/// Identifying details sealed at rest: a database written before sealing is sealed when migrated, and a copy
+/// opened with another key file cannot read them.
+/// Source: standards.md R-PR-1 ("identifiers in a separate, encrypted store"); GDPR Art. 32(1)(a).
+@Suite("Sealed identities")
+struct SealedIdentityTests {
+    @Test(arguments: TestDatabase.engines)
+    func plaintextIdentitiesAreSealedWhenMigrated(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine, migrated: false) { store in
+            _ = try await store.migrate(through: "0014_form_signatures")
+            let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
+            let p = try await registerOne(store, cora, identity: ParticipantIdentity(fullName: "x", dateOfBirth: nil, hospitalNumber: "y"))
+            // As an older Carta left it: plaintext values.
+            try await store.executeRaw("UPDATE participant_identities SET full_name = 'Plain Person', hospital_number = 'HN-1', date_of_birth = '1970-01-02' WHERE participant_id = '\(p.id.rawValue)'")
+            #expect(try await store.migrate() == ["0015_sealed_identities"])
+            let row = try await store.tableContents("participant_identities", orderBy: "participant_id").joined().joined(separator: "|")
+            #expect(!row.contains("Plain Person") && !row.contains("HN-1") && !row.contains("1970-01-02"), "\(row)")
+            #expect(try await store.identity(of: p.id) == ParticipantIdentity(fullName: "Plain Person", dateOfBirth: ClinicalDate(iso: "1970-01-02"),
+                                                                              hospitalNumber: "HN-1"))
+        }
+    }
+
+    @Test func aCopyWithAnotherKeyFileCannotReadThem() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-sealed-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try DatabaseURL(parsing: "sqlite://" + dir.appendingPathComponent("c.sqlite").path)
+        let store = try await CartaStore.open(url)
+        _ = try await store.migrate()
+        let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
+        let p = try await registerOne(store, cora, identity: ParticipantIdentity(fullName: "Zofia Q", dateOfBirth: ClinicalDate(iso: "1961-04-09"), hospitalNumber: "MRN-1"))
+        await store.close()
+        let copy = try await CartaStore.open(url, audit: AuditFiles(keyFile: dir.appendingPathComponent("other.key").path,
+                                                                   witnessFile: dir.appendingPathComponent("other.head").path))
+        let error = await #expect(throws: StoreError.self) { _ = try await copy.identity(of: p.id) }
+        #expect(error?.message.contains("another key file") == true, "\(String(describing: error))")
+        await copy.close()
     }
 }
