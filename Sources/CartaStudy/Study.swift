@@ -101,3 +101,15 @@ public struct Endpoint: Hashable, Sendable, Codable {
     public var timeFrame: String
     public var description: String?
 }
+
+extension Study {
+    /// The forms collected at screening — those of the schedule's first visit — in file order; every
+    /// form when that visit lists none (a study file without a schedule of forms).
+    ///
+    /// Source: spec/clinical.md §7 (the screening column of the schedule of assessments).
+    public var screeningForms: [FormDefinition] {
+        guard let listed = schedule.visits.first?.forms, !listed.isEmpty else { return forms }
+        let wanted = Set(listed)
+        return forms.filter { wanted.contains($0.oid) }
+    }
+}

@@ -23,12 +23,7 @@ extension StudyFileReader {
                 return item
             }
             let name = f.child("name").string() ?? "", help = f.child("help").string(required: false)
-            var entry = FormEntry.anyone
-            if let text = f.child("entry").string(required: false) {
-                if let e = FormEntry(rawValue: text) { entry = e } else {
-                    f.child("entry").problem("must be one of \(FormEntry.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\")")
-                }
-            }
+            let entry = f.child("entry").choice(FormEntry.self, required: false) ?? .anyone
             guard let oid else { return nil }
             return FormDefinition(oid: oid, name: name, help: help, items: items, entry: entry)
         }

@@ -6,11 +6,18 @@ extension StudyFileReader {
     /// Reads `schedule`: unique visit ids, non-negative windows, nominal days in order, known forms.
     func readSchedule(_ c: YAMLCursor, formOIDs: Set<String>) -> StudySchedule {
         var schedule = StudySchedule(dayZero: "", visits: [])
-        guard c.mapping(known: ["dayZero", "visits"]) else { return schedule }
+        guard c.mapping(known: ["dayZero", "infusionAfterLymphodepletion", "visits"]) else { return schedule }
         schedule.dayZero = c.child("dayZero").string() ?? ""
+        let interval = c.child("infusionAfterLymphodepletion")
+        if interval.isPresent, interval.mapping(known: ["minDays", "maxDays"]),
+           let lo = interval.child("minDays").int(), let hi = interval.child("maxDays").int() {
+            if lo < 0 || hi < lo { interval.problem("needs 0 ≤ minDays ≤ maxDays (got \(lo) and \(hi))") }
+            schedule.infusionAfterLymphodepletion = DayInterval(minDays: lo, maxDays: hi)
+        }
         var ids = Set<String>(), lastDay: Int?
         schedule.visits = c.child("visits").sequence().compactMap { v in
-            guard v.mapping(known: ["id", "name", "day", "windowBefore", "windowAfter", "forms"]) else { return nil }
+            guard v.mapping(known: ["id", "name", "kind", "day", "windowBefore", "windowAfter", "forms"]) else { return nil }
+            let kind = v.child("kind").choice(VisitKind.self, required: false) ?? .visit
             let id = v.child("id").string()
             if let id, !ids.insert(id).inserted { v.child("id").problem("duplicate visit id \"\(id)\"") }
             let day = v.child("day").int()
@@ -30,7 +37,7 @@ extension StudyFileReader {
                 log.add("\(formsC.path)[\(i)]", formsC.here, "unknown form \"\(f)\"")
             }
             guard let id, let day else { return nil }
-            return VisitDefinition(id: id, name: name, day: day, windowBefore: before, windowAfter: after, forms: forms)
+            return VisitDefinition(id: id, name: name, kind: kind, day: day, windowBefore: before, windowAfter: after, forms: forms)
         }
         return schedule
     }

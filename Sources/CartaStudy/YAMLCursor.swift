@@ -71,6 +71,14 @@ struct YAMLCursor {
         return s
     }
 
+    /// One of an enumeration's raw values; anything else is a problem that lists the choices.
+    func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, required: Bool = true) -> E? where E.RawValue == String {
+        guard let text = string(required: required) else { return nil }
+        if let e = E(rawValue: text) { return e }
+        problem("must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\")")
+        return nil
+    }
+
     func int(required: Bool = true) -> Int? {
         guard isPresent else { if required { problem("required field is missing") }; return nil }
         guard let s = scalarText, let i = Int(s) else { problem("expected a whole number"); return nil }

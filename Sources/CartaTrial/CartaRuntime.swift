@@ -34,6 +34,8 @@ public struct CartaRuntime: Sendable {
     public let casebook: CasebookService
     /// Electronic copies (the ODM archive).
     public let exports: ExportService
+    /// Trial conduct after enrolment: visit forms in the order of events, calendar, deviations.
+    public let conduct: ConductService
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -51,6 +53,7 @@ public struct CartaRuntime: Sendable {
         self.sourceVerification = SourceVerificationService(store: store, study: study, screening: screening)
         self.casebook = CasebookService(store: store, study: study, screening: screening, accounts: accounts)
         self.exports = ExportService(store: store, study: study, clock: clock, screening: screening)
+        self.conduct = ConductService(screening: screening)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

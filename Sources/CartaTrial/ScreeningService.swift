@@ -151,6 +151,25 @@ public struct ScreeningService: Sendable {
     /// `offlineEntryLimit`; it is audited beside the server's receipt time (standards.md R-TS-1).
     public func saveForms(subjectID: SubjectID, forms: [String: [String: RawEntry]], expectedVersion: Int,
                           reason: ChangeReason? = nil, enteredAt: String? = nil, by principal: Principal) async throws -> SaveResult {
+        let screeningForms = Set(study.screeningForms.map(\.oid))
+        return try await saveEventForms(subjectID: subjectID, eventOID: Self.screeningEvent, forms: forms, expectedVersion: expectedVersion,
+                                        reason: reason, enteredAt: enteredAt, by: principal) { file, _ in
+            for formOID in forms.keys where !screeningForms.contains(formOID) {
+                throw WorkflowError(.invalidState, "\(formOID) is not a screening form; it is recorded at a visit (PUT …/events/{visit}/forms/\(formOID)).")
+            }
+            guard file.participant.status == .screening else {
+                throw WorkflowError(.invalidState, "\(file.participant.subjectID) is \(file.participant.status.rawValue); screening data can only be changed during screening.")
+            }
+            return []
+        }
+    }
+
+    /// Saves the entries of several forms of one event in one transaction, after `admit` has accepted
+    /// the participant's state and the order of events (it sees the file and the checked writes, and
+    /// returns warnings to pass on). Shared by screening and the visits after enrolment.
+    func saveEventForms(subjectID: SubjectID, eventOID: EventOID, forms: [String: [String: RawEntry]], expectedVersion: Int,
+                        reason: ChangeReason?, enteredAt: String?, by principal: Principal,
+                        admit: (ParticipantFile, [(formOID: FormOID, values: [ItemValueInput])]) throws -> [String]) async throws -> SaveResult {
         try principal.require(.enterData)
         let deviceTime = try enteredAt.map(checkedDeviceTime)
         for formOID in forms.keys {
@@ -161,15 +180,13 @@ public struct ScreeningService: Sendable {
         }
         let file = try await file(subjectID, by: principal)
         let p = file.participant
-        guard p.status == .screening else {
-            throw WorkflowError(.invalidState, "\(p.subjectID) is \(p.status.rawValue); screening data can only be changed during screening.")
-        }
         // A stale form is a conflict before anything else: its reasons were given against values that
         // may no longer be the saved ones (the store repeats this check atomically).
+        _ = try admit(file, [])
         guard p.version == expectedVersion else {
             throw WorkflowError(.conflict, "participant \(p.subjectID) was changed by \(p.updatedBy) (version \(p.version), your form had version \(expectedVersion)); nothing was saved — check the values now saved and re-enter your changes")
         }
-        let existing = file.values.filter { $0.address.eventOID == Self.screeningEvent }
+        let existing = file.values.filter { $0.address.eventOID == eventOID }
         var errors: [WorkflowError.FieldProblem] = []
         var warnings: [String: [String]] = [:]
         var writes: [(formOID: FormOID, values: [ItemValueInput])] = []
@@ -204,11 +221,13 @@ public struct ScreeningService: Sendable {
             writes.append((FormOID(formOID), inputs))
         }
         guard errors.isEmpty else { throw WorkflowError.invalidInput(errors) }
+        let orderWarnings = try admit(file, writes)
+        if !orderWarnings.isEmpty { warnings["order", default: []] += orderWarnings }
         // The edit checks read the values as they will be after this save.
         var merged = Dictionary(file.values.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
         for (formOID, inputs) in writes {
             for input in inputs {
-                let address = ItemAddress(eventOID: Self.screeningEvent, formOID: formOID, itemOID: input.itemOID, repeatKey: input.repeatKey)
+                let address = ItemAddress(eventOID: eventOID, formOID: formOID, itemOID: input.itemOID, repeatKey: input.repeatKey)
                 merged[address] = ItemValue(participantID: p.id, address: address, value: input.value, updatedAt: clock.now,
                                             updatedBy: principal.user.username)
             }
@@ -216,8 +235,9 @@ public struct ScreeningService: Sendable {
         let findings = study.editCheckFindings(Array(merged.values), eventOrder: study.schedule.eventOrder)
         let saved = try await mapped {
             try await store.saveForms(
-                participantID: p.id, eventOID: Self.screeningEvent, forms: writes,
-                expectedVersion: expectedVersion, reason: nil, actor: principal.actor, editCheckFindings: findings,
+                participantID: p.id, eventOID: eventOID, forms: writes,
+                expectedVersion: expectedVersion, reason: nil, actor: principal.actor,
+                allowed: eventOID == Self.screeningEvent ? [.screening] : [.enrolled], editCheckFindings: findings,
                 deviceEnteredAt: deviceTime)
         }
         return SaveResult(participant: saved, warnings: warnings)

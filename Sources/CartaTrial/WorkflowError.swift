@@ -25,6 +25,8 @@ public struct WorkflowError: Error, Sendable, Equatable, CustomStringConvertible
         case eligible
         /// The study reached its enrolment target.
         case enrolmentFull = "enrolment_full"
+        /// A step of the trial came before the step it needs (standards.md R-OS-1); the message names it.
+        case outOfOrder = "out_of_order"
     }
 
     /// One field's problem.

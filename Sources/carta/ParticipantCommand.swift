@@ -12,7 +12,7 @@ import Foundation
 struct ParticipantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant", abstract: "Register and screen participants.",
-        subcommands: [List.self, Register.self, SetValues.self, Eligibility.self, Sign.self, Enrol.self, ScreenFail.self])
+        subcommands: [List.self, Register.self, SetValues.self, Eligibility.self, Sign.self, Enrol.self, ScreenFail.self, Calendar.self])
 
     struct Context: ParsableArguments {
         @OptionGroup var database: DatabaseOptions
@@ -104,9 +104,10 @@ struct ParticipantCommand: AsyncParsableCommand {
 
     struct SetValues: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "set", abstract: "Enter screening values: OID=VALUE, OID=VALUE@UNIT, OID.lln=X, OID.uln=X.")
+            commandName: "set", abstract: "Enter screening or visit values: OID=VALUE, OID=VALUE@UNIT, OID.lln=X, OID.uln=X.")
         @OptionGroup var ctx: Context
         @Argument var subjectID: String
+        @Option(help: "A visit after enrolment (APH, PROD, LD1, D0, D7, M1, …); screening when omitted.") var visit: String?
         @Argument(help: "Assignments such as HGB=95@g/L HGB.lln=115 HGB.uln=150 ECOG=1") var assignments: [String]
         @Option(help: ArgumentHelp("Reason for changing saved values: CODE or CODE:words, CODE one of \(ChangeReason.codeList).",
                                    valueName: "code[:text]")) var reason: String?
@@ -131,10 +132,16 @@ struct ParticipantCommand: AsyncParsableCommand {
                         entries[key] = e
                     }
                 }
+                let visitForms = try visit.map { id in
+                    guard let v = s.study.schedule.visit(id), v.id != s.study.schedule.visits.first?.id else {
+                        throw CLIFailure("--visit \(id): the schedule has no visit \(id) after screening; visits are \(s.study.schedule.visits.dropFirst().map(\.id).joined(separator: ", "))", code: "not_found")
+                    }
+                    return s.study.forms.filter { v.forms.contains($0.oid) }
+                } ?? s.study.screeningForms
                 var forms: [String: [String: ScreeningService.RawEntry]] = [:]
                 for (oid, e) in entries {
-                    guard let form = s.study.forms.first(where: { f in f.items.contains { $0.oid == oid } }) else {
-                        throw CLIFailure("\(oid): no screening item with this OID in study \(s.study.id)")
+                    guard let form = visitForms.first(where: { f in f.items.contains { $0.oid == oid } }) else {
+                        throw CLIFailure("\(oid): no item with this OID on the forms of \(visit ?? "screening") (\(visitForms.map(\.oid).joined(separator: ", ")))")
                     }
                     forms[form.oid, default: [:]][oid] = e
                 }
@@ -146,10 +153,36 @@ struct ParticipantCommand: AsyncParsableCommand {
                     changeReason = parsed
                 }
                 let current = try await s.screening.participant(SubjectID(subjectID), by: principal)
-                let result = try await s.screening.saveForms(subjectID: SubjectID(subjectID), forms: forms,
-                                                             expectedVersion: version ?? current.version, reason: changeReason, by: principal)
+                let result = if let visit {
+                    try await s.conduct.saveVisitForms(subjectID: SubjectID(subjectID), visitID: visit, forms: forms,
+                                                       expectedVersion: version ?? current.version, reason: changeReason, by: principal)
+                } else {
+                    try await s.screening.saveForms(subjectID: SubjectID(subjectID), forms: forms,
+                                                    expectedVersion: version ?? current.version, reason: changeReason, by: principal)
+                }
                 for (oid, w) in result.warnings.sorted(by: { $0.key < $1.key }) { print("warning \(oid): \(w.joined(separator: " "))") }
                 print("\(subjectID) saved, version \(result.participant.version)")
+            }
+        }
+    }
+
+    struct Calendar: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print the visit calendar from Day 0 with each visit's window and status, then the protocol deviations.")
+        @OptionGroup var ctx: Context
+        @Argument var subjectID: String
+        func run() async throws {
+            try await withServices(ctx) { s in
+                let course = try await s.conduct.course(SubjectID(subjectID), by: try await ctx.principal(s, needs: .readStudyData))
+                guard let calendar = course.calendar else {
+                    print("\(subjectID): no calendar yet — it starts from the planned infusion date (screening) or the first infusion.")
+                    return
+                }
+                print("day0\t\(calendar.dayZero)\t\(calendar.provisional ? "provisional (planned infusion date)" : "first infusion")")
+                for v in calendar.visits {
+                    print("\(v.id)\t\(v.nominalDate)\t\(v.earliest)..\(v.latest)\t\(v.status.rawValue)\(v.doneOn.map { "\t\($0)" } ?? "")")
+                }
+                for d in course.deviations { print("deviation\t\(d.rule.rawValue)\t\(d.visitID)\t\(d.description)") }
             }
         }
     }

@@ -28,6 +28,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             .replacingOccurrences(of: "/locks/{id}", with: "/locks/\(lockID ?? "no-lock")")
             .replacingOccurrences(of: "/queries/{id}", with: "/queries/\(queryID ?? "no-query")")
             .replacingOccurrences(of: "{id}", with: token.map(CartaStore.tokenHash) ?? "no-token")
+            .replacingOccurrences(of: "{visitID}/forms/{formOID}", with: "APH/forms/F_APHERESIS")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
             .replacingOccurrences(of: "{seq}", with: "1") // the first audit record: an account's creation
     }
@@ -54,6 +55,10 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .put, template: "/api/v1/participants/{subjectID}/forms/{formOID}", permission: .enterData, success: .ok) { _, p in
             ScreeningData.formBody(version: p.version, items: ["ECOG": Entry(value: "0")], reason: "new_information: re-assessed") },
         .init(method: .get, template: "/api/v1/participants/{subjectID}/eligibility", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .put, template: "/api/v1/participants/{subjectID}/visits/{visitID}/forms/{formOID}", permission: .enterData, success: .ok) { _, p in
+            ScreeningData.formBody(version: p.version, items: ["APH_DATE": Entry(value: ConductData.siteToday.description),
+                                                              "APH_VOLUME": Entry(value: "180", unit: "mL"), "APH_CD3_YIELD": Entry(value: "4.2", unit: "10*9")]) },
+        .init(method: .get, template: "/api/v1/participants/{subjectID}/calendar", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/eligibility/signature", permission: .signEligibility, success: .created) { c, p in
             ["password": .string(c.password), "decision": "eligible", "version": .number(Double(p.version)), "acknowledgeBinding": true] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/enrolment", permission: .enrol, success: .ok) { _, p in

@@ -46,13 +46,14 @@ struct TestServer: Sendable {
     /// migrated database with users `admin`, `investigator`, `coordinator`, `monitor` (bcrypt cost 4).
     static func run<T: Sendable>(_ engine: DatabaseEngine = .sqlite, setup: TestingSetup = .router, secureCookies: Bool? = nil,
                                  idleTimeout: Duration = .seconds(30), study: Study? = nil,
+                                 instant: (@Sendable () -> Date)? = nil,
                                  _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
         // Each PostgreSQL test database holds two connection pools; bound how many run at once so
         // the parallel suites stay under the server's max_connections.
         if engine == .postgresql { await postgresLimiter.acquire() }
         do {
             let result = try await runUnlimited(engine, setup: setup, secureCookies: secureCookies, idleTimeout: idleTimeout,
-                                                study: study, body)
+                                                study: study, instant: instant, body)
             if engine == .postgresql { await postgresLimiter.release() }
             return result
         } catch {
@@ -64,11 +65,13 @@ struct TestServer: Sendable {
     static let postgresLimiter = AsyncLimiter(limit: 3)
 
     private static func runUnlimited<T: Sendable>(_ engine: DatabaseEngine, setup: TestingSetup, secureCookies: Bool?, idleTimeout: Duration,
-                                                  study: Study?, _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
+                                                  study: Study?, instant: (@Sendable () -> Date)?, _ body: @escaping @Sendable (TestServer, any TestClientProtocol) async throws -> T) async throws -> T {
         try await TestDatabase.with(engine) { store in
             let config = ServerConfig(host: "127.0.0.1", port: 0, databaseURL: "sqlite://unused.sqlite",
                                       secureCookies: secureCookies, bcryptCost: 4, idleTimeout: idleTimeout)
-            let services = try CartaServices(config: config, store: store, study: try study ?? StudyLoader.builtIn(), logger: logger)
+            let study = try study ?? StudyLoader.builtIn()
+            let runtime = CartaRuntime(config: config.trial, store: store, study: study, instant: instant ?? { Date() })
+            let services = try CartaServices(config: config, runtime: runtime, logger: logger)
             for caller in Caller.allCases {
                 guard let role = caller.role else { continue }
                 _ = try await store.createUser(username: caller.rawValue, displayName: caller.rawValue.capitalized, role: role,
@@ -116,8 +119,14 @@ struct TestServer: Sendable {
     /// The participant a route test acts on: ready to enrol, or — for the signing routes, which sign
     /// once per data version (issue 7) — eligible and not yet signed.
     func participant(forRoute template: String) async throws -> Participant {
-        template.contains("/eligibility/sign") ? try await enterEligibleData(try await register().subjectID)
-            : try await signedEligibleParticipant()
+        if template.contains("/eligibility/sign") { return try await enterEligibleData(try await register().subjectID) }
+        let p = try await signedEligibleParticipant()
+        return template.contains("/visits/") ? try await enrol(p) : p
+    }
+
+    /// Enrols a participant ready for it (signed eligible) through the service, as the investigator.
+    func enrol(_ p: Participant) async throws -> Participant {
+        try await services.screening.enrol(subjectID: p.subjectID, expectedVersion: p.version, by: try await principal(.investigator))
     }
 
     /// Locks a participant's casebook as the data manager (for the unlock route); returns the lock id.

@@ -49,7 +49,7 @@ struct StudyFileErrorTests {
         ("        label: Sex\n", "        lable: Sex\n", "forms[0].items[1].lable", "unknown key \"lable\"; did you mean \"label\"?"),
         ("  - compare: {item: HGB", "  - comprae: {item: HGB", "eligibility.exclusion[6].rule.any[0].comprae", "unknown rule kind \"comprae\"; did you mean \"compare\"?"),
         ("{protocolDay: 2, percent: 60}", "{protocolDay: 2, percent: 50}", "settings.carT.fractions", "percentages sum to 90, must sum to 100"),
-        ("forms: [F_VITALS, F_LAB_HEM]}", "forms: [F_VITALS, F_LAB_HEMX]}", "schedule.visits[4].forms[1]", "unknown form \"F_LAB_HEMX\""),
+        ("day: -3, forms: [F_LD_ADMIN]}", "day: -3, forms: [F_LD_ADMIN, F_LAB_HEMX]}", "schedule.visits[5].forms[1]", "unknown form \"F_LAB_HEMX\""),
         ("{age: {minYears: 18, maxYears: 65", "{age: {minYears: 18, maxYears: 70", "eligibility.inclusion[1].rule.age", "differs from study.ageRange 18–65"),
         ("formatVersion: 1", "formatVersion: 2", "formatVersion", "unsupported format version 2"),
         ("  sponsor: The First Affiliated Hospital of Soochow University\n", "", "study.sponsor", "required field is missing"),

@@ -56,6 +56,20 @@ extension CartaServices {
                 expectedVersion: body.version, reason: body.reason, enteredAt: body.enteredAt, by: principal)
             return try JSONResponse.make(SaveOut(participant: ParticipantDTO(result.participant), warnings: result.warnings))
         }
+        api.on(.put, "/participants/:subjectID/visits/:visitID/forms/:formOID") { request, context in
+            let principal = try context.principal(.enterData, .api)
+            let body = try await JSONResponse.decode(FormSave.self, from: request, context: context)
+            let result = try await self.runtime.conduct.saveVisitForms(
+                subjectID: SubjectID(context.parameters.require("subjectID")), visitID: context.parameters.require("visitID"),
+                forms: [context.parameters.require("formOID"): body.items],
+                expectedVersion: body.version, reason: body.reason, enteredAt: body.enteredAt, by: principal)
+            return try JSONResponse.make(SaveOut(participant: ParticipantDTO(result.participant), warnings: result.warnings))
+        }
+        api.on(.get, "/participants/:subjectID/calendar") { _, context in
+            let course = try await self.runtime.conduct.course(SubjectID(context.parameters.require("subjectID")),
+                                                               by: context.principal(.readStudyData, .api))
+            return try JSONResponse.make(CourseDTO(course))
+        }
         struct EligibilityOut: Encodable { let subjectID: String; let version: Int; let overall: String; let criteria: [ChecklistRow]; let decision: DecisionDTO? }
         api.on(.get, "/participants/:subjectID/eligibility") { _, context in
             let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")),

@@ -421,6 +421,39 @@ enum OpenAPIDocument {
           "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       }
     },
+    "/api/v1/participants/{subjectID}/visits/{visitID}/forms/{formOID}": {
+      "put": {
+        "summary": "Save a visit's form values after enrolment, in the order of events (apheresis → release → lymphodepletion → infusion → visits from Day 0); an out-of-order step is refused with code out_of_order naming the missing step",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"},
+          {"name": "visitID", "in": "path", "required": true, "schema": {"type": "string"}, "description": "A visit id of the study's schedule, e.g. APH, PROD, LD1, D0, D7, M1"},
+          {"name": "formOID", "in": "path", "required": true, "schema": {"type": "string"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "items"],
+          "properties": {"version": {"type": "integer"}, "reason": {"$ref": "#/components/schemas/ChangeReason"},
+            "enteredAt": {"type": "string", "format": "date-time"},
+            "items": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ItemEntry"}}}}}}},
+        "responses": {"200": {"description": "Saved; soft-range warnings by item and order warnings under \"order\"", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/FormSaved"}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/calendar": {
+      "get": {
+        "summary": "The participant's course: product chain, visit calendar from Day 0 with statuses (provisional from the planned infusion date until the first infusion) and protocol deviations with the rule that raised each",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "responses": {"200": {"description": "Course", "content": {"application/json": {"schema": {"type": "object",
+          "required": ["subjectID", "version", "provisional", "visits", "deviations", "chain"],
+          "properties": {"subjectID": {"type": "string"}, "version": {"type": "integer"},
+            "dayZero": {"type": "string", "format": "date"}, "provisional": {"type": "boolean"},
+            "visits": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"},
+              "day": {"type": "integer"}, "nominalDate": {"type": "string", "format": "date"}, "earliest": {"type": "string", "format": "date"},
+              "latest": {"type": "string", "format": "date"}, "doneOn": {"type": "string", "format": "date"},
+              "status": {"type": "string", "enum": ["planned", "due", "overdue", "done", "out_of_window", "missed"]}}}},
+            "deviations": {"type": "array", "items": {"type": "object", "properties": {"rule": {"type": "string"}, "ruleText": {"type": "string"},
+              "visitID": {"type": "string"}, "date": {"type": "string", "format": "date"}, "description": {"type": "string"}}}},
+            "chain": {"type": "object"}}}}}},
+          "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
     "/api/v1/participants/{subjectID}/eligibility": {
       "get": {
         "summary": "The eligibility checklist, criterion by criterion, and the latest signed decision",

@@ -21,7 +21,7 @@ extension AppError {
             let status: HTTPResponse.Status
             switch e.code {
             case .notFound: status = .notFound
-            case .conflict, .invalidState, .notEligible, .incomplete, .eligible, .enrolmentFull: status = .conflict
+            case .conflict, .invalidState, .notEligible, .incomplete, .eligible, .enrolmentFull, .outOfOrder: status = .conflict
             case .invalidInput: status = .unprocessableContent
             case .forbidden: status = .forbidden
             }

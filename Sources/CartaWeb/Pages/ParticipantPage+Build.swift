@@ -120,7 +120,7 @@ extension ParticipantPage {
         let history = Dictionary(grouping: input.file.valueHistory) { e in
             e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
         }
-        let sections = input.study.forms.map { form in
+        let sections = input.study.screeningForms.map { form in
             // Investigator-only forms (issue 7): shown to everyone, answerable only with `attestEligibility`.
             let locked = canEdit && form.entry == .investigator && !Permission.attestEligibility.allows(input.role)
             return FormSection(oid: form.oid, name: form.name, items: form.items.map { item in

@@ -1,0 +1,38 @@
+import CartaCore
+import CartaStudy
+import CartaTrial
+
+/// `GET /participants/{id}/calendar`: the product chain as recorded, the visit calendar with statuses
+/// (provisional until the first infusion) and the protocol deviations it shows.
+struct CourseDTO: Encodable {
+    struct Visit: Encodable {
+        let id: String, name: String, day: Int, nominalDate: ClinicalDate, earliest: ClinicalDate, latest: ClinicalDate
+        let doneOn: ClinicalDate?, status: String
+    }
+    struct Deviation: Encodable { let rule: String, ruleText: String, visitID: String, date: ClinicalDate, description: String }
+    struct Chain: Encodable {
+        let apheresisDate: ClinicalDate?, lot: String?, released: Bool?, releaseDate: ClinicalDate?, bags: [String]
+        let lymphodepletion: [String: ClinicalDate], infusions: [ProductChainState.Infusion]
+    }
+    let subjectID: String
+    let version: Int
+    let dayZero: ClinicalDate?
+    let provisional: Bool
+    let visits: [Visit]
+    let deviations: [Deviation]
+    let chain: Chain
+
+    init(_ c: ConductService.Course) {
+        subjectID = c.participant.subjectID.rawValue
+        version = c.participant.version
+        dayZero = c.calendar?.dayZero
+        provisional = c.calendar?.provisional ?? true
+        visits = (c.calendar?.visits ?? []).map {
+            Visit(id: $0.id, name: $0.name, day: $0.day, nominalDate: $0.nominalDate, earliest: $0.earliest, latest: $0.latest,
+                  doneOn: $0.doneOn, status: $0.status.rawValue)
+        }
+        deviations = c.deviations.map { Deviation(rule: $0.rule.rawValue, ruleText: $0.rule.text, visitID: $0.visitID, date: $0.date, description: $0.description) }
+        chain = Chain(apheresisDate: c.chain.apheresisDate, lot: c.chain.lot, released: c.chain.released, releaseDate: c.chain.releaseDate,
+                      bags: c.chain.bags, lymphodepletion: c.chain.lymphodepletionDates, infusions: c.chain.infusions)
+    }
+}

@@ -1,0 +1,16 @@
+/// The forms and items of the CAR-T product chain and the visit form that the conduct workflow reads:
+/// a study file that schedules these steps defines these OIDs (the NCT05315778 file does).
+///
+/// Source: spec/clinical.md §7 (apheresis, manufacturing, LD D−5…−3, D0 infusion), §6.4 (fractions,
+/// bags), issue 8 scope 2–5 (chain of identity; order of events, standards.md R-OS-1).
+public enum ProductChain {
+    public static let visitForm = "F_VISIT", visitDate = "VISIT_DATE"
+    public static let apheresisForm = "F_APHERESIS", apheresisDate = "APH_DATE"
+    public static let productForm = "F_PRODUCT", released = "RELEASED", releaseDate = "RELEASE_DATE", lot = "LOT_ID"
+    /// The product's bag identifiers, one per fraction.
+    public static let bagItems = ["BAG_1", "BAG_2", "BAG_3"]
+    public static let lymphodepletionForm = "F_LD_ADMIN", lymphodepletionDate = "LD_DATE"
+    public static let infusionForm = "F_INFUSION", infusionDate = "INF_DATE", fraction = "FRACTION", infusedBag = "INF_BAG", cellsInfused = "INF_CELLS"
+    /// The planned infusion date recorded at screening (provisional Day 0).
+    public static let plannedInfusionDate = "PLANNED_INFUSION_DATE"
+}

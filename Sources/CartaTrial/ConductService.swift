@@ -1,0 +1,171 @@
+import CartaCore
+import CartaModel
+import CartaStore
+import CartaStudy
+import Foundation
+
+/// Trial conduct after enrolment, shared by the web pages, the JSON API and the CLI: the visit forms
+/// with the order of events enforced, the calendar from Day 0, and the deviations it shows.
+///
+/// Source: issue 8 scope 2–5 and 8; standards.md R-OS-1 (21 CFR 11.10(f): permitted sequences — no
+/// apheresis before enrolment, no lymphodepletion before release, no infusion before lymphodepletion is
+/// complete and within the study's interval; each refusal names the missing step); spec/clinical.md §6.5, §7.
+public struct ConductService: Sendable {
+    public let screening: ScreeningService
+    var study: Study { screening.study }
+
+    public init(screening: ScreeningService) { self.screening = screening }
+
+    /// A participant's course: the chain as recorded, the calendar (provisional until Day 0) and the deviations.
+    public struct Course: Sendable {
+        public var participant: Participant
+        public var chain: ProductChainState
+        /// Nil while neither a first infusion nor a planned infusion date is recorded.
+        public var calendar: VisitCalendar?
+        public var deviations: [ProtocolDeviation]
+    }
+
+    // MARK: reading
+
+    /// The participant's course as it stands on the site's today.
+    public func course(_ subjectID: SubjectID, by principal: Principal) async throws -> Course {
+        course(of: try await screening.file(subjectID, by: principal))
+    }
+
+    /// The course shown by one participant file on the site's today.
+    public func course(of file: ParticipantFile) -> Course {
+        let chain = ProductChainState(values: file.values, study: study)
+        guard file.participant.status == .enrolled, let anchor = chain.dayZero ?? chain.plannedInfusionDate else {
+            return Course(participant: file.participant, chain: chain, calendar: nil, deviations: [])
+        }
+        let calendar = VisitCalendar(schedule: study.schedule, dayZero: anchor, provisional: chain.dayZero == nil,
+                                     today: screening.clock.today, doneOn: chain.visitDates)
+        let dosing = Set(study.schedule.visits.filter {
+            $0.forms.contains(ProductChain.lymphodepletionForm)
+        }.map(\.id))
+        let deviations = ProtocolDeviation.detect(calendar, dosingVisits: dosing,
+                                                  lastLymphodepletion: chain.lymphodepletionDates.values.max(),
+                                                  interval: study.schedule.infusionAfterLymphodepletion)
+        return Course(participant: file.participant, chain: chain, calendar: calendar, deviations: deviations)
+    }
+
+    // MARK: data entry
+
+    /// Checks and saves the entries of forms recorded at visit `visitID` in one transaction (reason for
+    /// change, device time and edit checks as at screening), after the order of events admits them.
+    /// Returns soft-range warnings, plus any order warning under `order`.
+    public func saveVisitForms(subjectID: SubjectID, visitID: String, forms: [String: [String: ScreeningService.RawEntry]],
+                               expectedVersion: Int, reason: ChangeReason? = nil, enteredAt: String? = nil,
+                               by principal: Principal) async throws -> ScreeningService.SaveResult {
+        guard let visit = study.schedule.visit(visitID), visit.id != study.schedule.visits.first?.id else {
+            throw WorkflowError(.notFound, "The schedule has no visit \(visitID) after screening; visits are \(study.schedule.visits.dropFirst().map(\.id).joined(separator: ", ")).")
+        }
+        for formOID in forms.keys.sorted() where !visit.forms.contains(formOID) {
+            throw WorkflowError.invalid("form", "\(formOID) is not recorded at \(visit.name) (\(visit.id)); its forms are \(visit.forms.joined(separator: ", ")).")
+        }
+        return try await screening.saveEventForms(
+            subjectID: subjectID, eventOID: EventOID(rawValue: visit.id), forms: forms, expectedVersion: expectedVersion,
+            reason: reason, enteredAt: enteredAt, by: principal) { file, writes in
+            try admit(visit: visit, file: file, writes: writes)
+        }
+    }
+
+    /// The order of events (R-OS-1) for writes at `visit`: refuses with `outOfOrder` naming the missing
+    /// step, or returns warnings (an infusion later than the study's interval).
+    func admit(visit: VisitDefinition, file: ParticipantFile, writes: [(formOID: FormOID, values: [ItemValueInput])]) throws -> [String] {
+        let p = file.participant
+        guard p.status == .enrolled else {
+            throw WorkflowError(.outOfOrder, "\(p.subjectID) is \(p.status.rawValue.replacingOccurrences(of: "_", with: " ")); \(visit.name) is recorded only after enrolment (sign eligibility and enrol first).")
+        }
+        guard !writes.isEmpty else { return [] }
+        let event = EventOID(rawValue: visit.id)
+        // The chain as it will be after this save.
+        var merged = Dictionary(file.values.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
+        for (formOID, inputs) in writes {
+            for input in inputs {
+                let address = ItemAddress(eventOID: event, formOID: formOID, itemOID: input.itemOID, repeatKey: input.repeatKey)
+                merged[address] = ItemValue(participantID: p.id, address: address, value: input.value, updatedAt: screening.clock.now, updatedBy: "")
+            }
+        }
+        let before = ProductChainState(values: file.values, study: study)
+        let after = ProductChainState(values: Array(merged.values), study: study)
+        let written = Set(writes.map(\.formOID.rawValue))
+        var warnings: [String] = []
+        func refuse(_ message: String) -> WorkflowError { WorkflowError(.outOfOrder, "\(visit.name): \(message) Nothing was saved.") }
+
+        if written.contains(ProductChain.apheresisForm), let aph = after.apheresisDate, let enrolled = p.enrolledAt {
+            let enrolmentDay = SiteClock.localDate(of: enrolled, in: screening.clock.timeZone)
+            if aph < enrolmentDay { throw refuse("apheresis on \(aph) is before enrolment on \(enrolmentDay).") }
+        }
+        if written.contains(ProductChain.productForm) {
+            guard let aph = before.apheresisDate ?? after.apheresisDate else {
+                throw refuse("no apheresis is recorded, so there is no product to release; record leukapheresis (\(ProductChain.apheresisForm)) first.")
+            }
+            if let release = after.releaseDate, release < aph {
+                throw refuse("release date \(release) is before the apheresis on \(aph).")
+            }
+        }
+        if written.contains(ProductChain.lymphodepletionForm) {
+            guard after.released == true, let release = after.releaseDate else {
+                throw refuse("the product is not released (\(ProductChain.productForm): released for infusion = Y with its release date), so lymphodepletion cannot start.")
+            }
+            let ldVisits = ProductChainState.lymphodepletionVisits(study)
+            if let i = ldVisits.firstIndex(where: { $0.id == visit.id }) {
+                if i > 0, let previous = ldVisits[..<i].first(where: { after.lymphodepletionDates[$0.id] == nil }) {
+                    throw refuse("\(previous.name) (\(previous.id)) is not recorded yet; record the lymphodepletion days in order.")
+                }
+                if let date = after.lymphodepletionDates[visit.id] {
+                    if date < release { throw refuse("administration on \(date) is before the product's release on \(release).") }
+                    if i > 0, let prev = after.lymphodepletionDates[ldVisits[i - 1].id], date <= prev {
+                        throw refuse("administration on \(date) is not after \(ldVisits[i - 1].name) on \(prev).")
+                    }
+                }
+            }
+        }
+        if written.contains(ProductChain.infusionForm) {
+            let ldVisits = ProductChainState.lymphodepletionVisits(study)
+            if let missing = ldVisits.first(where: { after.lymphodepletionDates[$0.id] == nil }) {
+                throw refuse("lymphodepletion is not complete: \(missing.name) (\(missing.id)) is not recorded, so no CAR-T cells can be infused.")
+            }
+            guard let infusion = after.infusions.first(where: { $0.visitID == visit.id }) else { return warnings }
+            if after.infusions.filter({ $0.fraction == infusion.fraction }).count > 1 {
+                throw refuse("fraction \(infusion.fraction) is already recorded at \(after.infusions.first { $0.fraction == infusion.fraction && $0.visitID != visit.id }?.visitID ?? "another visit").")
+            }
+            if infusion.fraction > 1, !after.infusions.contains(where: { $0.fraction == infusion.fraction - 1 }) {
+                throw refuse("fraction \(infusion.fraction - 1) is not recorded; fractions are given in order.")
+            }
+            guard after.bags.contains(infusion.bag) else {
+                let known = after.bags.isEmpty ? "none are recorded" : after.bags.joined(separator: ", ")
+                throw WorkflowError(.outOfOrder, "Bag \(infusion.bag) is not one of \(p.subjectID)'s bags (\(known)): a bag is infused only into the participant whose product it is. Check the label and scan again. Nothing was saved.",
+                                    fields: [.init(field: "item.\(ProductChain.infusedBag)", message: "Bag \(infusion.bag) is not one of \(p.subjectID)'s bags (\(known)).")])
+            }
+            if let other = after.infusions.first(where: { $0.bag == infusion.bag && $0.fraction != infusion.fraction }) {
+                throw refuse("bag \(infusion.bag) was already infused as fraction \(other.fraction) on \(other.date).")
+            }
+            if let lastLD = after.lymphodepletionDates.values.max() {
+                let interval = study.schedule.infusionAfterLymphodepletion
+                if infusion.fraction == 1 {
+                    let gap = lastLD.days(to: infusion.date)
+                    if gap < interval.minDays {
+                        throw refuse("the first infusion on \(infusion.date) is \(gap) day\(gap == 1 ? "" : "s") after the last lymphodepletion dose (\(lastLD)); the study needs at least \(interval.minDays).")
+                    }
+                    if gap > interval.maxDays {
+                        warnings.append("The first infusion is \(gap) days after the last lymphodepletion dose (\(lastLD)); the study allows up to \(interval.maxDays). A protocol deviation is raised.")
+                    }
+                } else if let day0 = after.dayZero, infusion.date < day0 {
+                    throw refuse("fraction \(infusion.fraction) on \(infusion.date) is before the first fraction on \(day0).")
+                }
+            }
+        }
+        // Visits after Day 0 are counted from the first infusion (Day 0 itself may hold pre-infusion data).
+        if visit.day > 0, visit.kind == .visit {
+            guard let day0 = after.dayZero else {
+                throw refuse("Day 0 is not fixed: record the first CAR-T infusion (\(ProductChain.infusionForm), fraction 1) before data of this visit.")
+            }
+            if let date = after.visitDates[visit.id], date < day0 {
+                throw refuse("visit date \(date) is before Day 0 (\(day0)).")
+            }
+        }
+        return warnings
+    }
+}
