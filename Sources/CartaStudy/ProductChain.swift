@@ -11,6 +11,8 @@ public enum ProductChain {
     public static let bagItems = ["BAG_1", "BAG_2", "BAG_3"]
     public static let lymphodepletionForm = "F_LD_ADMIN", lymphodepletionDate = "LD_DATE"
     public static let infusionForm = "F_INFUSION", infusionDate = "INF_DATE", fraction = "FRACTION", infusedBag = "INF_BAG", cellsInfused = "INF_CELLS"
+    /// The investigator's reason for giving a later fraction when the hold rule leaves it to them.
+    public static let infusionDecision = "INF_DECISION"
     /// The planned infusion date recorded at screening (provisional Day 0).
     public static let plannedInfusionDate = "PLANNED_INFUSION_DATE"
 }

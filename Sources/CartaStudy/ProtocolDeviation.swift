@@ -40,6 +40,10 @@ public struct ProtocolDeviation: Hashable, Sendable, Codable {
     /// What happened, in words.
     public var description: String
 
+    public init(rule: Rule, visitID: String, date: ClinicalDate, description: String) {
+        self.rule = rule; self.visitID = visitID; self.date = date; self.description = description
+    }
+
     /// Every deviation shown by a fixed calendar (a provisional one raises none: Day 0 is not known).
     /// `dosingVisits` are the visits whose recorded date is a dose's date; `lastLymphodepletion` and the
     /// calendar's Day 0 give the interval checked against `interval`.

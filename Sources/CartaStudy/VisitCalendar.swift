@@ -31,6 +31,12 @@ public struct CalendarVisit: Hashable, Sendable, Codable {
     /// The date the visit was recorded as done, if it was.
     public var doneOn: ClinicalDate?
     public var status: VisitStatus
+
+    public init(id: String, name: String, day: Int, nominalDate: ClinicalDate, earliest: ClinicalDate, latest: ClinicalDate,
+                doneOn: ClinicalDate?, status: VisitStatus) {
+        self.id = id; self.name = name; self.day = day; self.nominalDate = nominalDate; self.earliest = earliest
+        self.latest = latest; self.doneOn = doneOn; self.status = status
+    }
 }
 
 /// A participant's visit calendar, generated from Day 0 and the schedule.
@@ -46,6 +52,11 @@ public struct VisitCalendar: Hashable, Sendable, Codable {
     /// True while Day 0 is the planned date, not the date of a first infusion.
     public var provisional: Bool
     public var visits: [CalendarVisit]
+
+    /// A calendar as given (pages and tests).
+    public init(dayZero: ClinicalDate, provisional: Bool, visits: [CalendarVisit]) {
+        self.dayZero = dayZero; self.provisional = provisional; self.visits = visits
+    }
 
     /// Builds the calendar of every `visit`-kind entry of `schedule` as it stands on `today`.
     /// `doneOn` gives the recorded date of each visit done, by visit id.

@@ -66,13 +66,14 @@ public struct ConductService: Sendable {
         return try await screening.saveEventForms(
             subjectID: subjectID, eventOID: EventOID(rawValue: visit.id), forms: forms, expectedVersion: expectedVersion,
             reason: reason, enteredAt: enteredAt, by: principal) { file, writes in
-            try admit(visit: visit, file: file, writes: writes)
+            try admit(visit: visit, file: file, writes: writes, by: principal)
         }
     }
 
     /// The order of events (R-OS-1) for writes at `visit`: refuses with `outOfOrder` naming the missing
     /// step, or returns warnings (an infusion later than the study's interval).
-    func admit(visit: VisitDefinition, file: ParticipantFile, writes: [(formOID: FormOID, values: [ItemValueInput])]) throws -> [String] {
+    func admit(visit: VisitDefinition, file: ParticipantFile, writes: [(formOID: FormOID, values: [ItemValueInput])],
+               by principal: Principal) throws -> [String] {
         let p = file.participant
         guard p.status == .enrolled else {
             throw WorkflowError(.outOfOrder, "\(p.subjectID) is \(p.status.rawValue.replacingOccurrences(of: "_", with: " ")); \(visit.name) is recorded only after enrolment (sign eligibility and enrol first).")
@@ -142,6 +143,9 @@ public struct ConductService: Sendable {
             if let other = after.infusions.first(where: { $0.bag == infusion.bag && $0.fraction != infusion.fraction }) {
                 throw refuse("bag \(infusion.bag) was already infused as fraction \(other.fraction) on \(other.date).")
             }
+            if infusion.fraction > 1 {
+                warnings += try holdRule(before: infusion, merged: Array(merged.values), chain: after, visit: visit, by: principal)
+            }
             if let lastLD = after.lymphodepletionDates.values.max() {
                 let interval = study.schedule.infusionAfterLymphodepletion
                 if infusion.fraction == 1 {
@@ -157,6 +161,11 @@ public struct ConductService: Sendable {
                 }
             }
         }
+        // A visit's data are dated by the visit (its date form, or the dose's date).
+        if visit.kind == .visit, after.visitDates[visit.id] == nil {
+            let dated = visit.forms.compactMap { study.form($0) }.first { $0.items.contains { $0.type == .date } }
+            throw refuse("the visit has no date yet; record \(dated.map { "\($0.name) (\($0.oid))" } ?? "its date") first or with these data.")
+        }
         // Visits after Day 0 are counted from the first infusion (Day 0 itself may hold pre-infusion data).
         if visit.day > 0, visit.kind == .visit {
             guard let day0 = after.dayZero else {
@@ -167,5 +176,35 @@ public struct ConductService: Sendable {
             }
         }
         return warnings
+    }
+
+    /// The CRS/ICANS rule before a later fraction (spec §6.4): the latest graded assessments on or before
+    /// the infusion date decide. Hold or stop refuses the fraction; "investigator decides" (CRS grade 1)
+    /// needs the investigator's recorded reason (`INF_DECISION`), entered by an investigator.
+    func holdRule(before infusion: ProductChainState.Infusion, merged: [ItemValue], chain: ProductChainState,
+                  visit: VisitDefinition, by principal: Principal) throws -> [String] {
+        let tox = ToxicityCourse(values: merged, study: study, visitDates: chain.visitDates)
+        let crs = ToxicityCourse.latest(tox.crs, onOrBefore: infusion.date), icans = ToxicityCourse.latest(tox.icans, onOrBefore: infusion.date)
+        let decision = study.settings.carT.holdRule.evaluate(crsGrade: crs?.grade, icansGrade: icans?.grade)
+        let fraction = "fraction \(infusion.fraction)"
+        switch decision {
+        case .give: return []
+        case .notEvaluable:
+            let missing = [crs == nil ? "CRS (\(ToxicityCourse.crsForm))" : nil, icans == nil ? "ICANS (\(ToxicityCourse.icansForm))" : nil].compactMap { $0 }
+            throw WorkflowError(.outOfOrder, "\(visit.name): the hold rule needs graded \(missing.joined(separator: " and ")) assessments on or before \(infusion.date) before \(fraction) is given; record them first. Nothing was saved.")
+        case .hold(let reason), .stop(let reason):
+            throw WorkflowError(.outOfOrder, "\(visit.name): \(fraction) is held — \(reason) (hold rule, spec §6.4). Nothing was saved; record the hold and its reason in the adverse-event and deviation records, and give the fraction only when the rule allows it.")
+        case .investigatorDecides(let reason):
+            let decided = merged.first { $0.address.eventOID.rawValue == visit.id && $0.address.itemOID.rawValue == ProductChain.infusionDecision }?
+                .value?.text ?? ""
+            guard !decided.trimmingCharacters(in: .whitespaces).isEmpty else {
+                throw WorkflowError(.outOfOrder, "\(visit.name): \(reason); the investigator records why \(fraction) is given (\(ProductChain.infusionDecision)). Nothing was saved.",
+                                    fields: [.init(field: "item.\(ProductChain.infusionDecision)", message: "The investigator's reason for giving \(fraction) at CRS grade \(crs?.grade ?? 0) is required.")])
+            }
+            guard principal.may(.attestEligibility) else {
+                throw WorkflowError(.forbidden, "\(visit.name): \(reason); only an investigator or sub-investigator records the decision to give \(fraction). Nothing was saved.")
+            }
+            return ["\(fraction) given on the investigator's decision: \(reason)."]
+        }
     }
 }

@@ -29,6 +29,22 @@ enum ConductData {
         ["LD_DATE": Entry(value: d.description), "FLU_PRESCRIBED": Entry(value: "55", unit: "mg"), "FLU_GIVEN": Entry(value: "55", unit: "mg"),
          "CY_PRESCRIBED": Entry(value: "550", unit: "mg"), "CY_GIVEN": Entry(value: "550", unit: "mg")]
     }
+    /// CRS signs: fever only (grade 1) by default; `hypotension` without vasopressors makes it grade 2.
+    static func crs(temperature: String = "38.6", hypotension: Bool = false) -> [String: Entry] {
+        ["CRS_TMAX": Entry(value: temperature, unit: "Cel"), "CRS_FEVER_MASKED": Entry(value: "false"),
+         "CRS_HYPOTENSION": Entry(value: hypotension ? "true" : "false"), "CRS_VASOPRESSORS": Entry(value: "0"),
+         "CRS_O2_DEVICE": Entry(value: "roomAir")]
+    }
+    /// A normal ICANS assessment (ICE 10/10, alert, no other finding) unless `iceCorrect` is lower.
+    static func icans(iceCorrect: Int = 10) -> [String: Entry] {
+        var out: [String: Entry] = ["ICANS_CONSCIOUSNESS": Entry(value: "alert"), "ICANS_SEIZURE": Entry(value: "none"),
+                                    "ICANS_MOTOR": Entry(value: "false"), "ICANS_EDEMA": Entry(value: "none"), "ICANS_ICP_SIGNS": Entry(value: "false")]
+        for (i, oid) in ["ICE_YEAR", "ICE_MONTH", "ICE_CITY", "ICE_HOSPITAL", "ICE_OBJECT1", "ICE_OBJECT2", "ICE_OBJECT3",
+                         "ICE_COMMANDS", "ICE_WRITING", "ICE_ATTENTION"].enumerated() {
+            out[oid] = Entry(value: i < iceCorrect ? "true" : "false")
+        }
+        return out
+    }
     static func infusion(_ d: ClinicalDate, fraction: Int, bag: String) -> [String: Entry] {
         ["INF_DATE": Entry(value: d.description), "FRACTION": Entry(value: "\(fraction)"), "INF_BAG": Entry(value: bag),
          "INF_CELLS": Entry(value: "60", unit: "10*6")]
@@ -99,8 +115,10 @@ struct ConductTests {
             #expect(first.json?["warnings"]?.object?.isEmpty == true)
             try await refused("D1", "F_INFUSION", ConductData.infusion(base.adding(days: 16), fraction: 2, bag: "BCRITP-001-B1"),
                               "already infused as fraction 1")
-            _ = try await saved("D1", "F_INFUSION", ConductData.infusion(base.adding(days: 16), fraction: 2, bag: "BCRITP-001-B2"))
             _ = try await saved("D1", "F_VISIT", ["VISIT_DATE": Entry(value: base.adding(days: 16).description)])
+            _ = try await saved("D1", "F_CRS", ConductData.crs(temperature: "37.1"))
+            _ = try await saved("D1", "F_ICANS", ConductData.icans())
+            _ = try await saved("D1", "F_INFUSION", ConductData.infusion(base.adding(days: 16), fraction: 2, bag: "BCRITP-001-B2"))
             // A form the visit does not collect names the ones it does.
             let wrong = try await Self.put(client, token, id, "D3", "F_PRODUCT", ConductData.product(base), version: p.version)
             expectErrorShape(wrong, .unprocessableContent, code: "invalid_input", field: "form")
@@ -167,6 +185,109 @@ struct ConductTests {
             let status = Dictionary(uniqueKeysWithValues: try #require(json["visits"]?.array).map { ($0["id"]?.string ?? "", $0["status"]?.string ?? "") })
             #expect(status["D4"] == "done" && status["D5"] == "missed" && status["D7"] == "out_of_window")
             #expect(status["D21"] == "due" && status["M1"] == "planned")
+        }
+    }
+}
+
+/// The CRS/ICANS hold rule before later fractions (spec §6.4) with grades computed from raw signs.
+@Suite("CAR-T hold rule")
+struct HoldRuleTests {
+    @Test(arguments: TestDatabase.engines)
+    func laterFractionsFollowTheLatestGrades(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, _ in
+            let base = ConductData.siteToday
+            let coordinator = try await server.principal(.coordinator), investigator = try await server.principal(.investigator)
+            var p = try await server.enrol(try await server.signedEligibleParticipant())
+            func save(_ visit: String, _ forms: [String: [String: Entry]], by who: Principal? = nil) async throws -> [String: [String]] {
+                let r = try await server.services.runtime.conduct.saveVisitForms(
+                    subjectID: p.subjectID, visitID: visit,
+                    forms: forms.mapValues { $0.mapValues { ScreeningService.RawEntry(value: $0.value, unit: $0.unit, lowerLimitNormal: nil, upperLimitNormal: nil) } },
+                    expectedVersion: p.version, by: who ?? coordinator)
+                p = r.participant
+                return r.warnings
+            }
+            func refusal(_ visit: String, _ forms: [String: [String: Entry]], by who: Principal? = nil) async throws -> WorkflowError {
+                do { _ = try await save(visit, forms, by: who) } catch let e as WorkflowError { return e }
+                Issue.record("\(visit) was saved although the hold rule should refuse it")
+                return WorkflowError(.notFound, "")
+            }
+            _ = try await save("APH", ["F_APHERESIS": ConductData.apheresis(base)])
+            _ = try await save("PROD", ["F_PRODUCT": ConductData.product(base.adding(days: 9))])
+            for (i, visit) in ["LD1", "LD2", "LD3"].enumerated() { _ = try await save(visit, ["F_LD_ADMIN": ConductData.lymphodepletion(base.adding(days: 10 + i))]) }
+            let day0 = base.adding(days: 15)
+            _ = try await save("D0", ["F_INFUSION": ConductData.infusion(day0, fraction: 1, bag: "BCRITP-001-B1")])
+            // Day 1 without assessments: the rule cannot be applied.
+            let d1 = day0.adding(days: 1)
+            let ungraded = try await refusal("D1", ["F_VISIT": ["VISIT_DATE": Entry(value: d1.description)],
+                                                   "F_INFUSION": ConductData.infusion(d1, fraction: 2, bag: "BCRITP-001-B2")])
+            #expect(ungraded.code == .outOfOrder && ungraded.message.contains("needs graded CRS (F_CRS) and ICANS (F_ICANS) assessments"), "\(ungraded.message)")
+            // Fever only (CRS 1), ICE 10: the investigator decides and records why.
+            _ = try await save("D1", ["F_VISIT": ["VISIT_DATE": Entry(value: d1.description)], "F_CRS": ConductData.crs(), "F_ICANS": ConductData.icans()])
+            let noReason = try await refusal("D1", ["F_INFUSION": ConductData.infusion(d1, fraction: 2, bag: "BCRITP-001-B2")])
+            #expect(noReason.code == .outOfOrder && noReason.field == "item.INF_DECISION", "\(noReason.message)")
+            var decided = ConductData.infusion(d1, fraction: 2, bag: "BCRITP-001-B2")
+            decided["INF_DECISION"] = Entry(value: "Fever only, haemodynamically stable; give as planned.")
+            let coordinatorDecides = try await refusal("D1", ["F_INFUSION": decided])
+            #expect(coordinatorDecides.code == .forbidden)
+            let given = try await save("D1", ["F_INFUSION": decided], by: investigator)
+            #expect(given["order"]?.first?.contains("investigator's decision: CRS grade 1, ICANS grade 0") == true, "\(given)")
+            // Day 2: hypotension without vasopressors is CRS grade 2 → the third fraction is held.
+            let d2 = day0.adding(days: 2)
+            _ = try await save("D2", ["F_VISIT": ["VISIT_DATE": Entry(value: d2.description)], "F_CRS": ConductData.crs(hypotension: true),
+                                      "F_ICANS": ConductData.icans()])
+            let held = try await refusal("D2", ["F_INFUSION": ConductData.infusion(d2, fraction: 3, bag: "BCRITP-001-B3")], by: investigator)
+            #expect(held.code == .outOfOrder && held.message.contains("fraction 3 is held — CRS grade 2, ICANS grade 0: CRS ≥ 2 → hold remaining fractions"), "\(held.message)")
+            // ICANS from the ICE score alone (7/10 → grade 1) also holds.
+            let file = try await server.services.screening.file(p.subjectID, by: coordinator)
+            let course = server.services.runtime.conduct.course(of: file)
+            let tox = ToxicityCourse(values: file.values, study: server.services.study, visitDates: course.chain.visitDates)
+            #expect(tox.crs.map(\.grade) == [1, 2] && tox.icans.map(\.grade) == [0, 0])
+            _ = try await save("D3", ["F_VISIT": ["VISIT_DATE": Entry(value: day0.adding(days: 3).description)], "F_CRS": ConductData.crs(temperature: "37.0"),
+                                      "F_ICANS": ConductData.icans(iceCorrect: 7)])
+            let after = try await server.services.screening.file(p.subjectID, by: coordinator)
+            let tox3 = ToxicityCourse(values: after.values, study: server.services.study, visitDates: server.services.runtime.conduct.course(of: after).chain.visitDates)
+            // Day 3: no fever, but CRS was ongoing and treated? Not treated: CRS 0 without fever (ASTCT rule 1 needs treatment).
+            #expect(tox3.crs.last?.grade == 0 && tox3.icans.last?.grade == 1, "\(tox3)")
+        }
+    }
+}
+
+/// The same flow through the web pages: the course section on the participant page and a visit's form.
+@Suite("Trial conduct pages")
+struct ConductPageTests {
+    @Test func courseSectionAndVisitForm() async throws {
+        try await TestServer.run { server, client in
+            let base = ConductData.siteToday
+            let p = try await server.enrol(try await server.signedEligibleParticipant())
+            let session = try await client.webSignIn(.coordinator, server: server)
+            let page = try await client.webGet("/participants/\(p.subjectID)", session: session)
+            #expect(page.status == .ok)
+            #expect(page.text.contains("id=\"course\"") && page.text.contains("id=\"day-zero\" data-provisional=\"true\""))
+            #expect(page.text.contains("href=\"/participants/\(p.subjectID)/visits/APH\""))
+            // A step out of order re-shows the form with the refusal and keeps what was typed.
+            let early = try await client.webPost("/participants/\(p.subjectID)/visits/LD1", session: session, fields: [
+                ("item.LD_DATE", base.adding(days: 10).description), ("item.FLU_GIVEN", "55"), ("version", "\(p.version)")])
+            #expect(early.status == .conflict)
+            #expect(early.text.contains("id=\"visit-error\"") && early.text.contains("the product is not released"), "\(early.text.prefix(2000))")
+            #expect(early.text.contains("value=\"55\""))
+            // A bad value names its field.
+            let bad = try await client.webPost("/participants/\(p.subjectID)/visits/APH", session: session, fields: [
+                ("item.APH_DATE", base.description), ("item.APH_VOLUME", "5000"), ("item.APH_CD3_YIELD", "4.2"), ("version", "\(p.version)")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains("APH_VOLUME"))
+            let ok = try await client.webPost("/participants/\(p.subjectID)/visits/APH", session: session, fields: [
+                ("item.APH_DATE", base.description), ("item.APH_VOLUME", "180"), ("item.APH_CD3_YIELD", "4.2"), ("version", "\(p.version)")])
+            #expect(ok.status == .seeOther)
+            #expect(ok.headers[.location] == "/participants/\(p.subjectID)#visit-APH")
+            let after = try await client.webGet("/participants/\(p.subjectID)", session: session)
+            #expect(after.text.contains("<dt>Apheresis</dt><dd>\(base)</dd>"), "\(after.text)")
+            let visit = try await client.webGet("/participants/\(p.subjectID)/visits/APH", session: session)
+            #expect(visit.status == .ok && visit.text.contains("value=\"180\"") && visit.text.contains("id=\"save-visit\""))
+            // The monitor reads the page but gets no form.
+            let monitor = try await client.webSignIn(.monitor, server: server)
+            let read = try await client.webGet("/participants/\(p.subjectID)/visits/APH", session: monitor)
+            #expect(read.status == .ok && read.text.contains("id=\"visit-read-only\"") && !read.text.contains("id=\"save-visit\""))
+            #expect(try await client.webGet("/participants/\(p.subjectID)/visits/NOPE", session: session).status == .notFound)
         }
     }
 }

@@ -153,6 +153,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/{subjectID}/queries/{id}?reopen", permission: .manageQueries) { _, _ in
             [("action", "reopen"), ("text", "Not yet.")] },
         .init(method: .post, template: "/participants/{subjectID}/sdv", permission: .verifySource) { _, _ in [("form", "F_VITALS")] },
+        .init(method: .post, template: "/participants/{subjectID}/visits/APH", permission: .enterData) { _, p in
+            [("item.APH_DATE", ConductData.siteToday.description), ("item.APH_VOLUME", "180"), ("item.APH_CD3_YIELD", "4.2"), ("version", "\(p.version)")] },
         // Issue 7 scope 2: every signed-in user manages their own password and sessions.
         .init(method: .post, template: "/account/password", permission: nil) { c, _ in
             [("current_password", c.password), ("new_password", "a new pass phrase 2026")] },

@@ -1,3 +1,5 @@
+import CartaStudy
+import CartaCore
 @testable import CartaWeb
 
 /// Fixed page models for snapshots and the security checks; `text` lets a test put the same
@@ -186,7 +188,48 @@ enum PageFixtures {
                              lockedNote: "This casebook is locked by Dana Manager (2026-11-26 09:00 +08:00): SDV complete.")
         )
         model.monitoringHTML = monitoring(monitor: true).html
+        model.courseHTML = course().html
         return model
+    }
+
+    /// An enrolled participant's course three weeks after Day 0: a missed day, a late visit, a deviation each.
+    static func course(text t: String? = nil) -> CourseSection {
+        let day0 = ClinicalDate(iso: "2026-12-20")!
+        func visit(_ id: String, _ name: String, _ day: Int, _ before: Int, _ after: Int, done: Int?, _ status: VisitStatus) -> CalendarVisit {
+            CalendarVisit(id: t ?? id, name: t ?? name, day: day, nominalDate: day0.adding(days: day), earliest: day0.adding(days: day - before),
+                          latest: day0.adding(days: day + after), doneOn: done.map { day0.adding(days: $0) }, status: status)
+        }
+        let calendar = VisitCalendar(dayZero: day0, provisional: false, visits: [
+            visit("SCR", "Screening", -14, 28, 0, done: -30, .done),
+            visit("LD1", "Lymphodepletion day −5", -5, 0, 0, done: -5, .done),
+            visit("D0", "Day 0 (CAR-T infusion)", 0, 0, 0, done: 0, .done),
+            visit("D5", "Day 5", 5, 0, 0, done: nil, .missed),
+            visit("D7", "Day 7", 7, 0, 0, done: 8, .outOfWindow),
+            visit("D21", "Day 21", 21, 2, 2, done: nil, .due),
+            visit("M1", "Month 1", 28, 3, 3, done: nil, .planned),
+        ])
+        return CourseSection(
+            subjectId: t ?? "BCRITP-002", calendar: calendar,
+            chain: [.init(label: t ?? "Apheresis", value: t ?? "2026-12-01"), .init(label: t ?? "Product", value: t ?? "lot LOT-0042, released on 2026-12-10")],
+            procedures: [.init(label: t ?? "Leukapheresis", value: t ?? "APH")],
+            deviations: [ProtocolDeviation(rule: .dailyAssessmentMissed, visitID: t ?? "D5", date: day0.adding(days: 5),
+                                           description: t ?? "Day 5 (2026-12-25): no assessment recorded.")],
+            today: day0.adding(days: 21))
+    }
+
+    /// A visit's data-entry page with one form.
+    static func visit(text t: String? = nil) -> VisitPage.Model {
+        let form = ParticipantPage.FormSection(oid: t ?? "F_APHERESIS", name: t ?? "Leukapheresis", items: [
+            .init(oid: t ?? "APH_DATE", label: t ?? "Apheresis date", kind: .date, value: t ?? "2026-12-01"),
+            .init(oid: t ?? "APH_VOLUME", label: t ?? "Collected product volume", kind: .number, value: t ?? "5000",
+                  units: [SelectOption(value: "mL", label: "mL", selected: true)], error: t ?? "Collected product volume: 5000 mL is outside 10–2000 mL."),
+        ])
+        return VisitPage.Model(
+            title: t ?? "BCRITP-002 · Leukapheresis", subjectId: t ?? "BCRITP-002", participantPath: "/participants/BCRITP-002",
+            visitName: t ?? "Leukapheresis", visitID: t ?? "APH", windowText: t ?? "Product chain step", status: t ?? "Product chain",
+            action: "/participants/BCRITP-002/visits/APH", csrf: "csrf-token-123", version: t ?? "9", readOnly: false,
+            error: t ?? "Leukapheresis: apheresis on 2026-11-30 is before enrolment on 2026-12-01. Nothing was saved.",
+            sectionsHTML: ParticipantPage.Screening.sectionsHTML([form], readOnly: false))
     }
 
     static func audit(text: String? = nil) -> AuditPage.Model {

@@ -47,6 +47,9 @@ enum RenderedPages {
             Case(name: "access-review-empty", model: AccessReviewPage.Model(generatedAt: "2026-12-05 09:00 UTC+08:00", summary: "0 accounts.", rows: []),
                  layout: L(.access)),
             Case(name: "error", model: PageFixtures.error(text: text), layout: L(nil)),
+            Case(name: "visit", model: PageFixtures.visit(text: text), layout: L(.participants)),
+            Case(name: "participant-enrolled", model: { var m = PageFixtures.participant(text: text); m.courseHTML = PageFixtures.course(text: text).html; return m }(),
+                 layout: L(.participants)),
         ]
     }
 

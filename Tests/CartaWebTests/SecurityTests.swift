@@ -61,8 +61,9 @@ import Testing
         // signout on 19 signed-in pages, the account page's forms (password, sign out everywhere, and for the second factor
         // remove + confirm on the full fixture, start on the empty one) + signin×2 + register×2 + participant-all-parts (screening, sign, enrol, screen-fail,
         // and in its monitoring section an answer and the casebook signature); the monitor's read-only screening data is not a
-        // form at all, but its monitoring section has two query actions, a raise and a verify form; the audit page's review sign-off and redaction
-        #expect(postForms == 19 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2)
+        // form at all, but its monitoring section has two query actions, a raise and a verify form; the audit page's review sign-off and redaction;
+        // issue 8: the visit page's form, and participant-enrolled (the all-parts fixture with its course section) again
+        #expect(postForms == 21 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2 + 1 + 6)
     }
 
     @Test func participantFormsCarryTheVersion() throws {
@@ -111,9 +112,10 @@ import Testing
             #expect(!text.contains("style="), "inline style in \(file) (breaks a strict CSP)")
             #expect(!text.contains("<script>"), "inline script in \(file) (breaks a strict CSP)")
         }
-        // Both are written in Swift with every value through HTMLText.escape (ParticipantPage+SectionsHTML,
-        // MonitoringSection.html); the escaping test below feeds markup through every field of them.
-        #expect(raw == ["participant.mustache:sectionsHTML", "participant.mustache:monitoringHTML"], "raw insertions: \(raw)")
+        // All are written in Swift with every value through HTMLText.escape (ParticipantPage+SectionsHTML,
+        // MonitoringSection.html, CourseSection.html); the escaping test below feeds markup through every field of them.
+        #expect(raw == ["participant.mustache:courseHTML", "participant.mustache:sectionsHTML", "participant.mustache:monitoringHTML",
+                        "visit.mustache:sectionsHTML"], "raw insertions: \(raw)")
     }
 
     /// The written sections escape exactly like the template engine.

@@ -51,6 +51,44 @@ extension CartaServices {
                 return try self.html(model, self.layout(context, flashes: [Flash(.error, "Nothing was saved: someone else saved this participant first. The form now shows the values saved; where yours differed, it says what you had entered.")], current: .participants), status: .conflict)
             }
         })
+        router.get("/participants/:subjectID/visits/:visitID", use: page { request, context in
+            let viewer = try context.principal(.readStudyData, .web)
+            let (flashes, clear) = self.takeFlash(request)
+            let model = try await self.visitPage(SubjectID(try context.parameters.require("subjectID")), visitID: try context.parameters.require("visitID"),
+                                                 viewer: viewer, csrf: context.session?.csrfToken ?? "")
+            return try self.html(model, self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
+        })
+        router.post("/participants/:subjectID/visits/:visitID", use: page { request, context in
+            let principal = try context.principal(.enterData, .web)
+            let form = try await self.readForm(request, context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            let visitID = try context.parameters.require("visitID")
+            let reasons = self.typedReasons(from: form)
+            let entries = self.entries(from: form, reasons: reasons)
+            func again(_ status: HTTPResponse.Status, _ flash: Flash, errors: [String: String] = [:], message: String? = nil) async throws -> Response {
+                let model = try await self.visitPage(subjectID, visitID: visitID, viewer: principal, submitted: entries, errors: errors,
+                                                     reasons: reasons, error: message, csrf: context.session?.csrfToken ?? "")
+                return try self.html(model, self.layout(context, flashes: [flash], current: .participants), status: status)
+            }
+            do {
+                let result = try await self.runtime.conduct.saveVisitForms(
+                    subjectID: subjectID, visitID: visitID, forms: entries, expectedVersion: Int(form["version"] ?? "") ?? -1, by: principal)
+                let order = result.warnings["order"] ?? []
+                let warned = result.warnings.keys.filter { $0 != "order" }.sorted()
+                var text = "Saved."
+                if !warned.isEmpty { text += " Values outside the expected range for \(warned.joined(separator: ", ")); please double-check them." }
+                if !order.isEmpty { text += " " + order.joined(separator: " ") }
+                let flash = Flash(warned.isEmpty && order.isEmpty ? .success : .warning, text)
+                return self.redirect(WebPaths.participant(subjectID.rawValue) + "#visit-" + visitID, flash: flash)
+            } catch let e as WorkflowError where e.code == .invalidInput {
+                return try await again(.unprocessableContent, Flash(.error, "Nothing was saved: \(e.fields.count) value(s) need correcting."),
+                                       errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }))
+            } catch let e as WorkflowError where e.code == .outOfOrder || e.code == .conflict || e.code == .invalidState {
+                return try await again(.conflict, Flash(.error, "Nothing was saved."),
+                                       errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }),
+                                       message: e.message)
+            }
+        })
         router.post("/participants/:subjectID/eligibility/sign", use: page { request, context in
             let principal = try context.principal(.signEligibility, .web)
             let user = principal.user
@@ -108,7 +146,38 @@ extension CartaServices {
         pageInput.queryBadges = monitoring.activeQueriesByItem
         var model = ParticipantPage.build(pageInput)
         model.monitoringHTML = monitoring.html
+        if file.participant.status == .enrolled { model.courseHTML = courseSection(file).html }
         return model
+    }
+
+    /// The course section of an enrolled participant's page, from the same file (no extra statement).
+    func courseSection(_ file: ParticipantFile) -> CourseSection {
+        let course = runtime.conduct.course(of: file)
+        let c = course.chain
+        var lines: [CourseSection.ChainLine] = []
+        lines.append(.init(label: "Apheresis", value: c.apheresisDate?.description ?? "not recorded"))
+        let release = c.released.map { $0 ? "released" + (c.releaseDate.map { " on \($0)" } ?? "") : "not released" } ?? "not recorded"
+        lines.append(.init(label: "Product", value: (c.lot.map { "lot \($0), " } ?? "") + release + (c.bags.isEmpty ? "" : "; bags \(c.bags.joined(separator: ", "))")))
+        let ld = ProductChainState.lymphodepletionVisits(study).map { v in c.lymphodepletionDates[v.id].map { "\(v.id) \($0)" } ?? "\(v.id) —" }
+        lines.append(.init(label: "Lymphodepletion", value: ld.joined(separator: ", ")))
+        lines.append(.init(label: "Infusions", value: c.infusions.isEmpty ? "none yet"
+            : c.infusions.map { "fraction \($0.fraction) on \($0.date) (bag \($0.bag))" }.joined(separator: "; ")))
+        let procedures = study.schedule.visits.filter { $0.kind == .procedure }.map { CourseSection.ChainLine(label: $0.name, value: $0.id) }
+        return CourseSection(subjectId: file.participant.subjectID.rawValue, calendar: course.calendar, chain: lines, procedures: procedures,
+                             deviations: course.deviations, today: runtime.clock.today)
+    }
+
+    /// Loads and builds a visit's data-entry page (one file read).
+    func visitPage(_ subjectID: SubjectID, visitID: String, viewer: Principal,
+                   submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil, errors: [String: String] = [:],
+                   reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil, csrf: String) async throws -> VisitPage.Model {
+        guard let visit = study.schedule.visit(visitID), visit.id != study.schedule.visits.first?.id else {
+            throw WorkflowError(.notFound, "The schedule has no visit \(visitID) after screening.")
+        }
+        let file = try await screening.file(subjectID, by: viewer, history: true)
+        let calendarVisit = runtime.conduct.course(of: file).calendar?.visits.first { $0.id == visit.id }
+        return VisitPage.build(.init(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
+                                     submitted: submitted, errors: errors, reasons: reasons, error: error))
     }
 
     /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.

@@ -39,6 +39,8 @@ public enum ParticipantPage {
         public let screenFailReasons: String?
         /// The monitoring section (queries, source verification, casebook signature) as escaped HTML (`MonitoringSection.html`).
         public var monitoringHTML: String? = nil
+        /// The course after enrolment (calendar, product chain, deviations) as escaped HTML (`CourseSection.html`).
+        public var courseHTML: String? = nil
 
         /// Creates the participant page model.
         public init(

@@ -20,6 +20,7 @@ extension ParticipantPage.Model: MustacheParent {
         case "screenFailForm": self.screenFailForm
         case "screenFailReasons": self.screenFailReasons
         case "monitoringHTML": self.monitoringHTML
+        case "courseHTML": self.courseHTML
         default: nil
         }
     }

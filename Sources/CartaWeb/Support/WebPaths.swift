@@ -26,6 +26,11 @@ public enum WebPaths {
         "/participants/" + escapedSegment(subjectId)
     }
 
+    /// A visit's data-entry page (GET) and where its form posts (POST).
+    public static func visit(_ subjectId: String, _ visitID: String) -> String {
+        participant(subjectId) + "/visits/" + escapedSegment(visitID)
+    }
+
     /// Where the screening data form posts.
     public static func screening(_ subjectId: String) -> String {
         participant(subjectId) + "/screening"

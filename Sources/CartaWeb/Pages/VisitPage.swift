@@ -1,0 +1,110 @@
+import CartaCore
+import CartaModel
+import CartaStudy
+import Mustache
+
+/// A visit's data-entry page: the visit's forms (rendered from the study file like the screening
+/// forms, with each value's history and a reason for change once saved), its window and status.
+///
+/// Stable ids: #visit-heading, #visit-window (data-status), #visit-error, #visit-form (posts to the
+/// same path), #save-visit, and the items' `item-<OID>` controls as on the participant page.
+/// Source: issue 8 scope 6 (forms rendered from the study file) and scope 11 (an error summary).
+public enum VisitPage {
+    public struct Model: PageModel, Equatable {
+        public static let template = "visit"
+        public let title: String
+        public let subjectId: String
+        public let participantPath: String
+        public let visitName: String
+        public let visitID: String
+        /// "Day 7 · 2026-12-27 (window that day) · Due", or what is known before Day 0.
+        public let windowText: String
+        public let status: String
+        public let action: String
+        public let csrf: String
+        public let version: String
+        public let readOnly: Bool
+        public let error: String?
+        public let sectionsHTML: String
+    }
+
+    /// What the page is built from.
+    public struct Input: Sendable {
+        public var file: ParticipantFile
+        public var study: Study
+        public var visit: VisitDefinition
+        public var calendarVisit: CalendarVisit?
+        public var role: UserRole
+        public var csrf: String
+        public var submitted: [String: [String: ParticipantPage.SubmittedEntry]]?
+        public var errors: [String: String]
+        public var reasons: [String: ParticipantPage.TypedReason]
+        public var error: String?
+
+        public init(file: ParticipantFile, study: Study, visit: VisitDefinition, calendarVisit: CalendarVisit?, role: UserRole, csrf: String,
+                    submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil, errors: [String: String] = [:],
+                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil) {
+            self.file = file; self.study = study; self.visit = visit; self.calendarVisit = calendarVisit; self.role = role; self.csrf = csrf
+            self.submitted = submitted; self.errors = errors; self.reasons = reasons; self.error = error
+        }
+    }
+
+    public static func build(_ input: Input) -> Model {
+        let p = input.file.participant
+        let event = EventOID(rawValue: input.visit.id)
+        let canEdit = p.status == .enrolled && Permission.enterData.allows(input.role) && input.file.lock == nil
+        let stored = Dictionary(input.file.values.filter { $0.address.eventOID == event }
+            .map { ("\($0.address.formOID)/\($0.address.itemOID)", $0) }, uniquingKeysWith: { a, _ in a })
+        let history = Dictionary(grouping: input.file.valueHistory) { e in
+            e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
+        }
+        let sections = input.study.forms.filter { input.visit.forms.contains($0.oid) }
+            .sorted { input.visit.forms.firstIndex(of: $0.oid)! < input.visit.forms.firstIndex(of: $1.oid)! }
+            .map { form in
+                ParticipantPage.FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
+                    let saved = stored["\(form.oid)/\(item.oid)"]
+                    var reason: ParticipantPage.ChangeReasonField?
+                    if canEdit, saved?.value != nil {
+                        let typed = input.reasons[item.oid]
+                        reason = ParticipantPage.ChangeReasonField(selected: typed?.code, text: typed?.text ?? "", error: input.errors["reason.\(item.oid)"])
+                    }
+                    return ParticipantPage.formItem(item, stored: saved, submitted: input.submitted?[form.oid]?[item.oid], errors: input.errors,
+                                                    history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason)
+                })
+            }
+        var window = "Day \(input.visit.day)"
+        if let v = input.calendarVisit {
+            window += " · \(v.nominalDate)" + (v.earliest == v.latest ? " (no window)" : " (window \(v.earliest) to \(v.latest))")
+        } else if input.visit.kind == .procedure {
+            window = "Product chain step"
+        }
+        let status = input.calendarVisit.map { CourseSection.statusText($0.status) } ?? (input.visit.kind == .procedure ? "Product chain" : "Not scheduled yet")
+        return Model(
+            title: "\(p.subjectID) · \(input.visit.name)", subjectId: p.subjectID.rawValue, participantPath: WebPaths.participant(p.subjectID.rawValue),
+            visitName: input.visit.name, visitID: input.visit.id, windowText: window, status: status,
+            action: WebPaths.visit(p.subjectID.rawValue, input.visit.id), csrf: input.csrf, version: String(p.version),
+            readOnly: !canEdit, error: input.error,
+            sectionsHTML: ParticipantPage.Screening.sectionsHTML(sections, readOnly: !canEdit))
+    }
+}
+
+extension VisitPage.Model: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "subjectId": self.subjectId
+        case "participantPath": self.participantPath
+        case "visitName": self.visitName
+        case "visitID": self.visitID
+        case "windowText": self.windowText
+        case "status": self.status
+        case "action": self.action
+        case "csrf": self.csrf
+        case "version": self.version
+        case "readOnly": self.readOnly
+        case "error": self.error
+        case "sectionsHTML": self.sectionsHTML
+        default: nil
+        }
+    }
+}
