@@ -33,6 +33,9 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     /// When data saved in one request were entered on the device (offline capture): the entity id is the
     /// participant id, the field the forms saved, the new value the device's local time with its offset.
     case deviceEntry = "device_entry"
+    /// An alert of the today screen acknowledged by a person; the entity id is the participant id, the field
+    /// the alert's key.
+    case alert
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

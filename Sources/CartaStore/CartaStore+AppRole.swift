@@ -4,7 +4,7 @@ import SQLKit
 
 extension CartaStore {
     /// The tables the application may only read and append to: the audit trail and its integrity records.
-    static let appendOnlyTables: Set<String> = ["audit_events", "audit_checkpoints", "audit_reviews", "audit_redactions"]
+    static let appendOnlyTables: Set<String> = ["audit_events", "audit_checkpoints", "audit_reviews", "audit_redactions", "alert_acknowledgements"]
     /// The tables the application may only read.
     static let readOnlyTables: Set<String> = ["schema_migrations", "audit_chain"]
 

@@ -55,7 +55,7 @@ extension CartaStore {
                 parts.append("1 = 0")
             } else {
                 let ids: [any Encodable & Sendable] = sites.map(\.rawValue)
-                let participantEntities: [any Encodable & Sendable] = [AuditEntity.participant, .participantIdentity, .itemValue, .deviceEntry].map(\.rawValue)
+                let participantEntities: [any Encodable & Sendable] = [AuditEntity.participant, .participantIdentity, .itemValue, .deviceEntry, .alert].map(\.rawValue)
                 parts.append("""
                     ((entity IN (\(binds: participantEntities)) AND entity_id IN (SELECT id FROM participants WHERE site_id IN (\(binds: ids)))) \
                     OR (entity = \(bind: AuditEntity.eligibilityDecision.rawValue) AND entity_id IN (SELECT d.id FROM eligibility_decisions d \

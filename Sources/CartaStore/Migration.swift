@@ -35,6 +35,7 @@ public struct Migration: Sendable {
         Migration("0013_audit_redactions", apply: Migration_0013_audit_redactions.apply),
         Migration("0014_form_signatures", apply: Migration_0014_form_signatures.apply),
         Migration(Migration_0015_sealed_identities.name, apply: Migration_0015_sealed_identities.apply),
+        Migration("0016_alert_acknowledgements", apply: Migration_0016_alert_acknowledgements.apply),
     ]
 }
 

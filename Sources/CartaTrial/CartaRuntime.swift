@@ -36,6 +36,8 @@ public struct CartaRuntime: Sendable {
     public let exports: ExportService
     /// Trial conduct after enrolment: visit forms in the order of events, calendar, deviations.
     public let conduct: ConductService
+    /// The coordinator's today screen and its alerts.
+    public let today: TodayService
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -54,6 +56,7 @@ public struct CartaRuntime: Sendable {
         self.casebook = CasebookService(store: store, study: study, screening: screening, accounts: accounts)
         self.exports = ExportService(store: store, study: study, clock: clock, screening: screening)
         self.conduct = ConductService(screening: screening)
+        self.today = TodayService(conduct: conduct)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

@@ -182,11 +182,11 @@ struct CLITests {
         #expect(list.stdout.hasPrefix("BCRITP-001\tenrolled"), "\(list.stdout)")
 
         // Issue 8: visit data after enrolment, in the order of events; the calendar.
-        let today = ConductData.siteToday.description
-        let tooEarly = try CLI.run(["participant", "set", "BCRITP-001", "--visit", "LD1", "LD_DATE=\(today)", "--db", url, "--user", "cora"],
+        let siteToday = ConductData.siteToday.description
+        let tooEarly = try CLI.run(["participant", "set", "BCRITP-001", "--visit", "LD1", "LD_DATE=\(siteToday)", "--db", url, "--user", "cora"],
                                    stdin: coordinatorPassword)
         #expect(tooEarly.status == 1 && tooEarly.stderr.contains("[out_of_order]") && tooEarly.stderr.contains("not released"), "\(tooEarly.stderr)")
-        let apheresis = try CLI.run(["participant", "set", "BCRITP-001", "--visit", "APH", "APH_DATE=\(today)", "APH_VOLUME=180@mL",
+        let apheresis = try CLI.run(["participant", "set", "BCRITP-001", "--visit", "APH", "APH_DATE=\(siteToday)", "APH_VOLUME=180@mL",
                                      "APH_CD3_YIELD=4.2@10*9", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(apheresis.status == 0, "\(apheresis.stderr)")
         let wrongForm = try CLI.run(["participant", "set", "BCRITP-001", "--visit", "APH", "HGB=120@g/L", "--db", url, "--user", "cora"],
@@ -196,6 +196,12 @@ struct CLITests {
         #expect(calendar.status == 0, "\(calendar.stderr)")
         #expect(calendar.stdout.hasPrefix("day0\t2026-12-15\tprovisional"), "\(calendar.stdout)")
         #expect(calendar.stdout.contains("M1\t2027-01-12\t2027-01-09..2027-01-15\t"), "\(calendar.stdout)")
+        let today = try CLI.run(["today", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(today.status == 0, "\(today.stderr)")
+        #expect(today.stdout.contains("BCRITP-001\tday ") && today.stdout.contains("(provisional)") && today.stdout.contains("  waiting\tProduct release"),
+                "\(today.stdout)")
+        let noAlert = try CLI.run(["today", "acknowledge", "BCRITP-001", "platelets:SCR:1", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(noAlert.status == 1 && noAlert.stderr.contains("[not_found]"), "\(noAlert.stderr)")
 
         let store = try await CartaStore.open(try DatabaseURL(parsing: url))
         let p = try #require(try await store.participant(subjectID: "BCRITP-001", studyID: "NCT05315778"))

@@ -19,11 +19,11 @@ enum ConductData {
     static func apheresis(_ d: ClinicalDate) -> [String: Entry] {
         ["APH_DATE": Entry(value: d.description), "APH_VOLUME": Entry(value: "180", unit: "mL"), "APH_CD3_YIELD": Entry(value: "4.2", unit: "10*9")]
     }
-    static func product(_ d: ClinicalDate, released: String = "Y") -> [String: Entry] {
+    static func product(_ d: ClinicalDate, released: String = "Y", bagPrefix: String = "BCRITP-001") -> [String: Entry] {
         ["LOT_ID": Entry(value: "LOT-0042"), "VIABILITY": Entry(value: "92", unit: "%"), "CAR_POSITIVE": Entry(value: "41", unit: "%"),
          "TOTAL_CELLS": Entry(value: "1500", unit: "10*6"), "STERILITY": Entry(value: "NEG"), "ENDOTOXIN": Entry(value: "0.5", unit: "[EU]/mL"),
          "RELEASE_DATE": Entry(value: d.description), "RELEASED": Entry(value: released),
-         "BAG_1": Entry(value: "BCRITP-001-B1"), "BAG_2": Entry(value: "BCRITP-001-B2"), "BAG_3": Entry(value: "BCRITP-001-B3")]
+         "BAG_1": Entry(value: "\(bagPrefix)-B1"), "BAG_2": Entry(value: "\(bagPrefix)-B2"), "BAG_3": Entry(value: "\(bagPrefix)-B3")]
     }
     static func lymphodepletion(_ d: ClinicalDate) -> [String: Entry] {
         ["LD_DATE": Entry(value: d.description), "FLU_PRESCRIBED": Entry(value: "55", unit: "mg"), "FLU_GIVEN": Entry(value: "55", unit: "mg"),
@@ -288,6 +288,74 @@ struct ConductPageTests {
             let read = try await client.webGet("/participants/\(p.subjectID)/visits/APH", session: monitor)
             #expect(read.status == .ok && read.text.contains("id=\"visit-read-only\"") && !read.text.contains("id=\"save-visit\""))
             #expect(try await client.webGet("/participants/\(p.subjectID)/visits/NOPE", session: session).status == .notFound)
+        }
+    }
+}
+
+/// The today screen and its alerts through the API and the web page (issue 8 scope 9), on both engines.
+@Suite("Today screen")
+struct TodayTests {
+    @Test(arguments: TestDatabase.engines)
+    func alarmingFirstAndAlertsStayUntilAcknowledged(engine: DatabaseEngine) async throws {
+        let base = ConductData.siteToday
+        // The site's clock reads base + 21 days: Day 6 after a first infusion on base + 15.
+        let now = Date(timeIntervalSince1970: Double(base.adding(days: 21).dayNumber) * 86_400 + 4 * 3600)
+        try await TestServer.run(engine, instant: { now }) { server, client in
+            let infused = try await server.infusedParticipant("Ada Lovelace", platelets: "12")
+            let waiting = try await server.enrol(try await server.signedEligibleParticipant("Grace Hopper"))
+            let token = try await client.token(.coordinator)
+            let r = try await client.api(.get, "/api/v1/today", token: token)
+            #expect(r.status == .ok, "\(r.text)")
+            let rows = try #require(r.json?["participants"]?.array)
+            #expect(rows.map { $0["subjectID"]?.string } == [infused.subjectID.rawValue, waiting.subjectID.rawValue])
+            let first = rows[0]
+            let keys = (first["alerts"]?.array ?? []).compactMap { $0["key"]?.string }
+            #expect(keys.contains("platelets:D0:12"), "\(keys)")
+            #expect(keys.filter { $0.hasPrefix("deviation:schedule.daily_assessment_missed:") }.count == 5, "\(keys)")
+            #expect(first["studyDay"]?.number == 6 && first["provisional"] == .bool(false))
+            #expect(first["dueToday"]?.array?.compactMap { $0["id"]?.string } == ["D6"])
+            #expect(first["nextStep"]?.string == "CAR-T fraction 2")
+            #expect(rows[1]["provisional"] == .bool(true) && rows[1]["nextStep"]?.string == "Leukapheresis")
+            #expect(rows[1]["alerts"]?.array?.isEmpty == true)
+
+            let path = "/api/v1/participants/\(infused.subjectID)/alerts/acknowledgement"
+            let ack = try await client.api(.post, path, token: token, json: ["key": "platelets:D0:12", "note": "Transfused, recount tomorrow."])
+            #expect(ack.status == .ok, "\(ack.text)")
+            let again = try await client.api(.post, path, token: token, json: ["key": "platelets:D0:12"])
+            expectErrorShape(again, .conflict, code: "conflict")
+            let unknown = try await client.api(.post, path, token: token, json: ["key": "platelets:D0:999"])
+            expectErrorShape(unknown, .notFound, code: "not_found")
+            let after = try await client.api(.get, "/api/v1/today", token: token)
+            let left = (after.json?["participants"]?[0]?["alerts"]?.array ?? []).compactMap { $0["key"]?.string }
+            #expect(!left.contains("platelets:D0:12") && left.count == keys.count - 1)
+            let trail = try await server.store.auditTrail(entity: .alert, entityID: nil)
+            #expect(trail.count == 1 && trail[0].field == "platelets:D0:12" && trail[0].reason == "Transfused, recount tomorrow.")
+
+        }
+    }
+
+    /// The web page on the real clock (the Day 0 of the fixture lies ahead, so the only alert is the count).
+    @Test func todayPageAcknowledgesFromTheCard() async throws {
+        try await TestServer.run { server, client in
+            let infused = try await server.infusedParticipant("Ada Lovelace", platelets: "12")
+            let waiting = try await server.enrol(try await server.signedEligibleParticipant("Grace Hopper"))
+            // Alarming participant first, with acknowledge forms for the coordinator only.
+            let session = try await client.webSignIn(.coordinator, server: server)
+            let page = try await client.webGet("/today", session: session)
+            #expect(page.status == .ok)
+            let html = page.text
+            let a = try #require(html.range(of: "id=\"today-\(infused.subjectID)\"")), b = try #require(html.range(of: "id=\"today-\(waiting.subjectID)\""))
+            #expect(a.lowerBound < b.lowerBound)
+            #expect(html.contains("id=\"ack-\(infused.subjectID)-1\"") && html.contains("class=\"sparkline\""))
+            #expect(html.contains("data-key=\"platelets:D0:12\""))
+            let posted = try await client.webPost("/participants/\(infused.subjectID)/alerts/acknowledge", session: session,
+                                                  fields: [("key", "platelets:D0:12"), ("note", "")])
+            #expect(posted.status == .seeOther && posted.headers[.location] == "/today")
+            let after = try await client.webGet("/today", session: session)
+            #expect(after.status == .ok && !after.text.contains("data-key=\"platelets:D0:12\""))
+            let monitor = try await client.webSignIn(.monitor, server: server)
+            let read = try await client.webGet("/today", session: monitor)
+            #expect(read.status == .ok && read.text.contains("id=\"today-\(infused.subjectID)\"") && !read.text.contains("id=\"ack-"))
         }
     }
 }

@@ -59,6 +59,9 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             ScreeningData.formBody(version: p.version, items: ["APH_DATE": Entry(value: ConductData.siteToday.description),
                                                               "APH_VOLUME": Entry(value: "180", unit: "mL"), "APH_CD3_YIELD": Entry(value: "4.2", unit: "10*9")]) },
         .init(method: .get, template: "/api/v1/participants/{subjectID}/calendar", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/today", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/alerts/acknowledgement", permission: .enterData, success: .ok) { _, _ in
+            ["key": "platelets:D0:12", "note": "Transfusion ordered."] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/eligibility/signature", permission: .signEligibility, success: .created) { c, p in
             ["password": .string(c.password), "decision": "eligible", "version": .number(Double(p.version)), "acknowledgeBinding": true] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/enrolment", permission: .enrol, success: .ok) { _, p in
@@ -153,6 +156,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/{subjectID}/queries/{id}?reopen", permission: .manageQueries) { _, _ in
             [("action", "reopen"), ("text", "Not yet.")] },
         .init(method: .post, template: "/participants/{subjectID}/sdv", permission: .verifySource) { _, _ in [("form", "F_VITALS")] },
+        .init(method: .post, template: "/participants/{subjectID}/alerts/acknowledge", permission: .enterData) { _, _ in
+            [("key", "platelets:D0:12"), ("note", "Transfusion ordered.")] },
         .init(method: .post, template: "/participants/{subjectID}/visits/APH", permission: .enterData) { _, p in
             [("item.APH_DATE", ConductData.siteToday.description), ("item.APH_VOLUME", "180"), ("item.APH_CD3_YIELD", "4.2"), ("version", "\(p.version)")] },
         // Issue 7 scope 2: every signed-in user manages their own password and sessions.

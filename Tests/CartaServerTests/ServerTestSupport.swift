@@ -120,8 +120,31 @@ struct TestServer: Sendable {
     /// once per data version (issue 7) — eligible and not yet signed.
     func participant(forRoute template: String) async throws -> Participant {
         if template.contains("/eligibility/sign") { return try await enterEligibleData(try await register().subjectID) }
+        if template.contains("/alerts/") { return try await infusedParticipant(platelets: "12") }
         let p = try await signedEligibleParticipant()
         return template.contains("/visits/") ? try await enrol(p) : p
+    }
+
+    /// An enrolled participant taken through apheresis, release and lymphodepletion to the first infusion
+    /// 15 days after the site's today (through the service, as the coordinator), with a Day 0 platelet count.
+    func infusedParticipant(_ name: String = "Ada Lovelace", platelets: String = "40") async throws -> Participant {
+        let coordinator = try await principal(.coordinator)
+        var p = try await enrol(try await signedEligibleParticipant(name))
+        let base = ConductData.siteToday
+        func save(_ visit: String, _ forms: [String: [String: Entry]]) async throws {
+            p = try await services.runtime.conduct.saveVisitForms(
+                subjectID: p.subjectID, visitID: visit,
+                forms: forms.mapValues { $0.mapValues { ScreeningService.RawEntry(value: $0.value, unit: $0.unit, lowerLimitNormal: $0.lln, upperLimitNormal: $0.uln) } },
+                expectedVersion: p.version, by: coordinator).participant
+        }
+        try await save("APH", ["F_APHERESIS": ConductData.apheresis(base)])
+        try await save("PROD", ["F_PRODUCT": ConductData.product(base.adding(days: 9), bagPrefix: p.subjectID.rawValue)])
+        for (i, visit) in ["LD1", "LD2", "LD3"].enumerated() {
+            try await save(visit, ["F_LD_ADMIN": ConductData.lymphodepletion(base.adding(days: 10 + i))])
+        }
+        try await save("D0", ["F_INFUSION": ConductData.infusion(base.adding(days: 15), fraction: 1, bag: "\(p.subjectID)-B1"),
+                              "F_LAB_HEM": ["PLT": Entry(value: platelets, unit: "10*9/L", lln: "150", uln: "400")]])
+        return p
     }
 
     /// Enrols a participant ready for it (signed eligible) through the service, as the investigator.
@@ -187,7 +210,7 @@ struct TestServer: Sendable {
     }
 
     static let tableOrder: [String: String] = [
-        "schema_migrations": "name", "users": "id", "audit_reviews": "id", "audit_redactions": "seq", "sessions": "id", "api_tokens": "token_hash",
+        "schema_migrations": "name", "users": "id", "audit_reviews": "id", "audit_redactions": "seq", "alert_acknowledgements": "participant_id, alert_key", "sessions": "id", "api_tokens": "token_hash",
         "audit_events": "seq", "audit_chain": "id", "audit_checkpoints": "seq", "participants": "id", "participant_identities": "participant_id",
         "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id", "locks": "id",
         "queries": "id", "query_messages": "query_id, seq", "sdv_marks": "participant_id, event_oid, form_oid, item_oid, repeat_key",

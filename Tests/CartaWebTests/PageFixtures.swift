@@ -217,6 +217,30 @@ enum PageFixtures {
             today: day0.adding(days: 21))
     }
 
+    /// The today screen: an alarming participant and a quiet one.
+    static func today(text t: String? = nil) -> TodayPage.Model {
+        TodayPage.Model(date: "2027-01-10", csrf: "csrf-token-123", rows: [
+            TodayPage.Row(subjectId: t ?? "BCRITP-001", day: t ?? "Day 6",
+                          alerts: [TodayPage.Alert(n: 1, key: t ?? "platelets:D0:12", severity: "error", text: t ?? "Platelets 12 ×10⁹/L at D0 (2027-01-04), below 20."),
+                                   TodayPage.Alert(n: 2, key: t ?? "deviation:schedule.daily_assessment_missed:D5", severity: "warning",
+                                                   text: t ?? "Protocol deviation: Day 5 (2027-01-09): no assessment recorded.")],
+                          dueToday: [TodayPage.Visit(name: t ?? "Day 6", href: "/participants/BCRITP-001/visits/D6", window: t ?? "today only"),
+                                     TodayPage.Visit(name: t ?? "Month 1", href: "/participants/BCRITP-001/visits/M1", window: t ?? "window 2027-01-01 to 2027-01-07")],
+                          overdue: [TodayPage.Visit(name: t ?? "Day 21", href: "/participants/BCRITP-001/visits/D21", window: t ?? "window 2027-01-08 to 2027-01-12")],
+                          nextStep: t ?? "CAR-T fraction 2", platelets: t ?? "12 ×10⁹/L on 2027-01-04 (down)",
+                          plateletValues: [25, 12], crs: t ?? "grade 1", icans: t ?? "none", canAcknowledge: true),
+            TodayPage.Row(subjectId: t ?? "BCRITP-002", day: t ?? "Day −12 (provisional)", alerts: [],
+                          dueToday: [TodayPage.Visit(name: t ?? "Leukapheresis", href: "/participants/BCRITP-002/visits/APH", window: t ?? "any day")],
+                          overdue: [TodayPage.Visit(name: t ?? "Lymphodepletion day −5", href: "/participants/BCRITP-002/visits/LD1", window: t ?? "today only")],
+                          nextStep: t ?? "Leukapheresis", platelets: nil, plateletValues: [], crs: t ?? "not assessed", icans: t ?? "not assessed",
+                          canAcknowledge: false),
+            TodayPage.Row(subjectId: t ?? "BCRITP-003", day: t ?? "Day 40", alerts: [], dueToday: [],
+                          overdue: [TodayPage.Visit(name: t ?? "Month 2", href: "/participants/BCRITP-003/visits/M2", window: t ?? "window 2027-02-01 to 2027-02-15")],
+                          nextStep: nil, platelets: t ?? "160 ×10⁹/L on 2027-01-30 (up)", plateletValues: [20, 60, 160], crs: t ?? "none", icans: t ?? "none",
+                          canAcknowledge: true),
+        ])
+    }
+
     /// A visit's data-entry page with one form.
     static func visit(text t: String? = nil) -> VisitPage.Model {
         let form = ParticipantPage.FormSection(oid: t ?? "F_APHERESIS", name: t ?? "Leukapheresis", items: [

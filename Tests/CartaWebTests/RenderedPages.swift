@@ -48,6 +48,8 @@ enum RenderedPages {
                  layout: L(.access)),
             Case(name: "error", model: PageFixtures.error(text: text), layout: L(nil)),
             Case(name: "visit", model: PageFixtures.visit(text: text), layout: L(.participants)),
+            Case(name: "today", model: PageFixtures.today(text: text), layout: L(.today)),
+            Case(name: "today-empty", model: TodayPage.Model(date: "2027-01-10", csrf: "csrf-token-123", rows: []), layout: L(.today)),
             Case(name: "participant-enrolled", model: { var m = PageFixtures.participant(text: text); m.courseHTML = PageFixtures.course(text: text).html; return m }(),
                  layout: L(.participants)),
         ]

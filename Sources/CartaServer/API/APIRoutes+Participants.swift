@@ -70,6 +70,19 @@ extension CartaServices {
                                                                by: context.principal(.readStudyData, .api))
             return try JSONResponse.make(CourseDTO(course))
         }
+        api.on(.get, "/today") { _, context in
+            let rows = try await self.runtime.today.today(by: context.principal(.readStudyData, .api))
+            return try JSONResponse.make(TodayDTO(date: self.runtime.clock.today, participants: rows.map(TodayDTO.Row.init)))
+        }
+        struct Acknowledge: Decodable { let key: String; let note: String? }
+        struct Acknowledged: Encodable { let subjectID: String; let acknowledged: TodayService.Alert }
+        api.on(.post, "/participants/:subjectID/alerts/acknowledgement") { request, context in
+            let principal = try context.principal(.enterData, .api)
+            let body = try await JSONResponse.decode(Acknowledge.self, from: request, context: context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            let alert = try await self.runtime.today.acknowledge(subjectID: subjectID, key: body.key, note: body.note, by: principal)
+            return try JSONResponse.make(Acknowledged(subjectID: subjectID.rawValue, acknowledged: alert))
+        }
         struct EligibilityOut: Encodable { let subjectID: String; let version: Int; let overall: String; let criteria: [ChecklistRow]; let decision: DecisionDTO? }
         api.on(.get, "/participants/:subjectID/eligibility") { _, context in
             let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")),

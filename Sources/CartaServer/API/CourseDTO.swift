@@ -36,3 +36,23 @@ struct CourseDTO: Encodable {
                       bags: c.chain.bags, lymphodepletion: c.chain.lymphodepletionDates, infusions: c.chain.infusions)
     }
 }
+
+/// `GET /today`: the today screen's rows (see `TodayService`).
+struct TodayDTO: Encodable {
+    struct Visit: Encodable { let id: String, name: String, earliest: ClinicalDate, latest: ClinicalDate, status: String }
+    struct Row: Encodable {
+        let subjectID: String, siteID: String, studyDay: Int?, provisional: Bool
+        let dueToday: [Visit], overdue: [Visit], nextStep: String?
+        let platelets: [TodayService.PlateletCount], plateletTrend: String?
+        let crsGrade: Int?, icansGrade: Int?
+        let alerts: [TodayService.Alert]
+        init(_ r: TodayService.Row) {
+            func v(_ c: CalendarVisit) -> Visit { Visit(id: c.id, name: c.name, earliest: c.earliest, latest: c.latest, status: c.status.rawValue) }
+            subjectID = r.participant.subjectID.rawValue; siteID = r.participant.siteID.rawValue; studyDay = r.studyDay; provisional = r.provisional
+            dueToday = r.dueToday.map(v); overdue = r.overdue.map(v); nextStep = r.nextStep.isEmpty ? nil : r.nextStep
+            platelets = r.platelets; plateletTrend = r.plateletTrend; crsGrade = r.crsGrade; icansGrade = r.icansGrade; alerts = r.alerts
+        }
+    }
+    let date: ClinicalDate
+    let participants: [Row]
+}

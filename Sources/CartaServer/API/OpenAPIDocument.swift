@@ -454,6 +454,30 @@ enum OpenAPIDocument {
           "404": {"$ref": "#/components/responses/Error"}}
       }
     },
+    "/api/v1/today": {
+      "get": {
+        "summary": "The today screen: per enrolled participant at your sites, visits due today and overdue, the product-chain step waiting, platelet counts with their trend, current CRS/ICANS grades and the alerts not yet acknowledged (alarming participants first)",
+        "responses": {"200": {"description": "Today", "content": {"application/json": {"schema": {"type": "object", "required": ["date", "participants"],
+          "properties": {"date": {"type": "string", "format": "date"}, "participants": {"type": "array", "items": {"type": "object",
+            "properties": {"subjectID": {"type": "string"}, "siteID": {"type": "string"}, "studyDay": {"type": "integer"}, "provisional": {"type": "boolean"},
+              "dueToday": {"type": "array", "items": {"type": "object"}}, "overdue": {"type": "array", "items": {"type": "object"}},
+              "nextStep": {"type": "string"}, "platelets": {"type": "array", "items": {"type": "object"}}, "plateletTrend": {"type": "string", "enum": ["up", "down", "steady"]},
+              "crsGrade": {"type": "integer"}, "icansGrade": {"type": "integer"},
+              "alerts": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "severity": {"type": "string"}, "text": {"type": "string"}}}}}}}}}}}}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/alerts/acknowledgement": {
+      "post": {
+        "summary": "Acknowledge one alert now listed for the participant (audited); it leaves the today screen",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["key"],
+          "properties": {"key": {"type": "string"}, "note": {"type": "string"}}}}}},
+        "responses": {"200": {"description": "Acknowledged", "content": {"application/json": {"schema": {"type": "object",
+          "properties": {"subjectID": {"type": "string"}, "acknowledged": {"type": "object"}}}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
     "/api/v1/participants/{subjectID}/eligibility": {
       "get": {
         "summary": "The eligibility checklist, criterion by criterion, and the latest signed decision",

@@ -167,6 +167,7 @@ extension CartaServices {
                             body: .init(byteBuffer: ByteBuffer(string: csv)))
         })
         addParticipantPageRoutes(to: router)
+        addTodayRoutes(to: router)
         addMonitoringPageRoutes(to: router)
         addAccountPageRoutes(to: router)
         addAccessReviewPageRoutes(to: router)

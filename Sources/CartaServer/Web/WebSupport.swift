@@ -43,7 +43,7 @@ extension CartaServices {
     static func navSections(for role: UserRole) -> [NavLink.Section] {
         NavLink.Section.allCases.filter { section in
             switch section {
-            case .dashboard, .participants, .queries: return Permission.readStudyData.allows(role)
+            case .dashboard, .today, .participants, .queries: return Permission.readStudyData.allows(role)
             case .register: return Permission.registerParticipant.allows(role)
             case .audit: return Permission.readAudit.allows(role)
             case .access: return Permission.reviewAccess.allows(role)

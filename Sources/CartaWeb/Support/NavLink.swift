@@ -4,7 +4,7 @@
 public struct NavLink: Sendable, Equatable {
     /// The sections of the main navigation.
     public enum Section: String, Sendable, CaseIterable {
-        case dashboard, participants, queries, register, audit, access
+        case dashboard, today, participants, queries, register, audit, access
     }
 
     /// Stable key, used in the element id `nav-<key>`.
@@ -22,6 +22,7 @@ public struct NavLink: Sendable, Equatable {
         self.current = section == current
         switch section {
         case .dashboard: (label, href) = ("Dashboard", WebPaths.dashboard)
+        case .today: (label, href) = ("Today", WebPaths.today)
         case .participants: (label, href) = ("Participants", WebPaths.participants)
         case .queries: (label, href) = ("Queries", WebPaths.queries)
         case .register: (label, href) = ("Register participant", WebPaths.register)

@@ -12,6 +12,8 @@ public enum WebPaths {
     public static let participants = "/participants"
     /// Registration form (GET) and its submission (POST).
     public static let register = "/participants/new"
+    /// The coordinator's today screen.
+    public static let today = "/today"
     /// The query inbox.
     public static let queries = "/queries"
     /// The periodic access review (administrators and auditors).

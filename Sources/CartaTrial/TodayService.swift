@@ -1,0 +1,162 @@
+import CartaCore
+import CartaModel
+import CartaStudy
+import Foundation
+
+/// The coordinator's "today": for each enrolled participant at the principal's sites, what is due
+/// today, what is overdue, the latest platelet count with its trend, the current CRS and ICANS grades,
+/// the product-chain step waiting, and the alerts not yet acknowledged — alarming participants first.
+///
+/// Source: issue 8 scope 9 ("the today screen and alerts: due today, overdue, the latest platelet count
+/// with its trend, current CRS/ICANS grade, open SAE clocks, grade ≥ 3 lab values not yet reviewed;
+/// alerts stay listed until a person acknowledges them"); spec/clinical.md §1 (platelet thresholds 30
+/// and 100 ×10⁹/L), §5.1–5.2 (grades), §6.4 (hold rule).
+public struct TodayService: Sendable {
+    public let conduct: ConductService
+    var study: Study { conduct.screening.study }
+
+    public init(conduct: ConductService) { self.conduct = conduct }
+
+    /// One platelet count with the date of its visit.
+    public struct PlateletCount: Sendable, Hashable, Codable {
+        public var date: ClinicalDate
+        public var visitID: String
+        /// ×10⁹/L.
+        public var value: Double
+    }
+
+    /// Something a person must look at; listed until acknowledged (its `key` names the fact, so a new
+    /// fact — a higher grade, another missed day — is a new alert).
+    public struct Alert: Sendable, Hashable, Codable {
+        public var key: String
+        public var severity: String
+        public var text: String
+    }
+
+    /// One participant's line of the today screen.
+    public struct Row: Sendable {
+        public var participant: Participant
+        /// Protocol day today (Day 0 = first infusion), or nil before any calendar.
+        public var studyDay: Int?
+        public var provisional: Bool
+        public var dueToday: [CalendarVisit]
+        public var overdue: [CalendarVisit]
+        /// The product-chain step waiting, in words ("" when none).
+        public var nextStep: String
+        public var platelets: [PlateletCount]
+        public var crsGrade: Int?
+        public var icansGrade: Int?
+        public var alerts: [Alert]
+        public var deviations: [ProtocolDeviation]
+
+        /// Latest count and the one before it: "up", "down", "steady" or nil with fewer than two.
+        public var plateletTrend: String? {
+            guard platelets.count >= 2 else { return nil }
+            let a = platelets[platelets.count - 2].value, b = platelets[platelets.count - 1].value
+            return b > a ? "up" : b < a ? "down" : "steady"
+        }
+    }
+
+    /// Platelet count below which a participant is flagged (spec §1.1: response needs ≥ 30 ×10⁹/L; below
+    /// 20 bleeding risk is high and transfusion is usual) [D].
+    public static let plateletAlertBelow = 20.0
+
+    /// Every enrolled participant's line, alarming ones first (alerts, then overdue, then due today).
+    /// `acknowledged` holds the alert keys already acknowledged, by participant.
+    public func rows(files: [ParticipantFile], acknowledged: [ParticipantID: Set<String>], today: ClinicalDate) -> [Row] {
+        let rows = files.filter { $0.participant.status == .enrolled }.map { row($0, acknowledged: acknowledged[$0.participant.id] ?? [], today: today) }
+        return rows.sorted { a, b in
+            let ka = (a.alerts.count, a.overdue.count, a.dueToday.count), kb = (b.alerts.count, b.overdue.count, b.dueToday.count)
+            return ka != kb ? ka > kb : a.participant.subjectID.rawValue < b.participant.subjectID.rawValue
+        }
+    }
+
+    func row(_ file: ParticipantFile, acknowledged: Set<String>, today: ClinicalDate) -> Row {
+        let course = conduct.course(of: file)
+        let chain = course.chain
+        let tox = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
+        let calendar = course.calendar
+        let open = calendar?.visits.filter { ($0.earliest...$0.latest).contains(today) && $0.doneOn == nil } ?? []
+        let platelets = plateletCounts(file, chain: chain)
+        let crs = tox.crs.last { $0.grade != nil }, icans = tox.icans.last { $0.grade != nil }
+        var alerts: [Alert] = []
+        if let crs, let g = crs.grade, g >= 2 {
+            alerts.append(Alert(key: "crs:\(crs.visitID):\(g)", severity: g >= 3 ? "high" : "medium",
+                                text: "CRS grade \(g) at \(crs.visitID) (\(crs.date?.description ?? "undated")): \(crs.rule)"))
+        }
+        if let icans, let g = icans.grade, g >= 1 {
+            alerts.append(Alert(key: "icans:\(icans.visitID):\(g)", severity: g >= 3 ? "high" : "medium",
+                                text: "ICANS grade \(g) at \(icans.visitID) (\(icans.date?.description ?? "undated")): \(icans.rule)"))
+        }
+        if let last = platelets.last, last.value < Self.plateletAlertBelow {
+            alerts.append(Alert(key: "platelets:\(last.visitID):\(Self.number(last.value))", severity: "high",
+                                text: "Platelets \(Self.number(last.value)) ×10⁹/L at \(last.visitID) (\(last.date)), below \(Self.number(Self.plateletAlertBelow))."))
+        }
+        for d in course.deviations {
+            alerts.append(Alert(key: "deviation:\(d.rule.rawValue):\(d.visitID)", severity: "medium", text: "Protocol deviation: \(d.description)"))
+        }
+        return Row(participant: file.participant, studyDay: calendar.map { $0.dayZero.days(to: today) }, provisional: calendar?.provisional ?? true,
+                   dueToday: open.filter { $0.status == .due }, overdue: open.filter { $0.status == .overdue },
+                   nextStep: nextStep(chain), platelets: platelets, crsGrade: crs?.grade, icansGrade: icans?.grade,
+                   alerts: alerts.filter { !acknowledged.contains($0.key) }, deviations: course.deviations)
+    }
+
+    /// Platelet counts of every visit, in date order (the screening count dated by the screening visit).
+    func plateletCounts(_ file: ParticipantFile, chain: ProductChainState) -> [PlateletCount] {
+        let plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
+        let screeningVisit = study.schedule.visits.first?.id ?? ""
+        return file.values.compactMap { v -> PlateletCount? in
+            guard plateletItems.contains(v.address.itemOID.rawValue), let x = v.value?.standardValue else { return nil }
+            let visit = v.address.eventOID == .screening ? screeningVisit : v.address.eventOID.rawValue
+            guard let date = chain.visitDates[visit] else { return nil }
+            return PlateletCount(date: date, visitID: visit, value: x)
+        }.sorted { $0.date < $1.date }
+    }
+
+    /// What the product chain waits for next, in words.
+    func nextStep(_ c: ProductChainState) -> String {
+        if c.apheresisDate == nil { return "Leukapheresis" }
+        if c.released != true { return "Product release" }
+        let ld = ProductChainState.lymphodepletionVisits(study)
+        if let next = ld.first(where: { c.lymphodepletionDates[$0.id] == nil }) { return next.name }
+        if c.dayZero == nil { return "CAR-T infusion (fraction 1)" }
+        let planned = ProductChain.bagItems.count
+        let bags = c.bags.count
+        if c.infusions.count < min(planned, bags) { return "CAR-T fraction \(c.infusions.count + 1)" }
+        return ""
+    }
+
+    /// A count as people write it: "12", "12.5".
+    public static func number(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(x) }
+}
+
+extension TodayService {
+    /// The today screen of the principal's sites on the site's today (two statements plus one for acknowledgements).
+    public func today(by principal: Principal) async throws -> [Row] {
+        let files = try await conduct.screening.files(by: principal)
+        let acknowledged = try await conduct.screening.store.acknowledgedAlerts(
+            participantIDs: files.filter { $0.participant.status == .enrolled }.map(\.participant.id))
+        return rows(files: files, acknowledged: acknowledged, today: conduct.screening.clock.today)
+    }
+
+    /// Acknowledges one alert now listed for a participant (a key that is not listed is `notFound`), with
+    /// an optional note; audited.
+    public func acknowledge(subjectID: SubjectID, key: String, note: String?, by principal: Principal) async throws -> Alert {
+        try principal.require(.enterData)
+        if let note, note.hasControlOrInvisibleCharacters(allowingLineBreaks: true) {
+            throw WorkflowError.invalid("note", "The note contains control or invisible characters; type it again.")
+        }
+        let file = try await conduct.screening.file(subjectID, by: principal)
+        let row = row(file, acknowledged: [], today: conduct.screening.clock.today)
+        guard let alert = row.alerts.first(where: { $0.key == key }) else {
+            throw WorkflowError(.notFound, "\(subjectID) has no alert \(key) now; the today screen lists the current ones.")
+        }
+        let trimmed = note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        try await conduct.screening.mapped {
+            try await conduct.screening.store.acknowledgeAlert(participantID: file.participant.id, key: key, text: alert.text,
+                                                               note: trimmed?.isEmpty == false ? trimmed : nil,
+                                                               actor: principal.actor, at: conduct.screening.clock.now)
+        }
+        return alert
+    }
+}

@@ -1,0 +1,143 @@
+import CartaCore
+import Mustache
+
+/// The coordinator's today screen: one card per enrolled participant — alerts to acknowledge first, then
+/// what is due and overdue today, the platelet count with its trend and a small chart, the current CRS and
+/// ICANS grades and the product-chain step waiting.
+///
+/// Stable ids: #today, #today-date, #today-<subject> (data-alerts, data-overdue, data-due), #alert-<subject>-<n>
+/// (data-key) with its form #ack-<subject>-<n>, #platelets-<subject>, #today-empty.
+/// Source: issue 8 scope 9.
+public enum TodayPage {
+    public struct Model: PageModel, Equatable {
+        public static let template = "today"
+        public let title = "Today"
+        public let date: String
+        public let csrf: String
+        public let rows: [Row]
+        public let hasRows: Bool
+        public init(date: String, csrf: String, rows: [Row]) {
+            self.date = date; self.csrf = csrf; self.rows = rows; self.hasRows = !rows.isEmpty
+        }
+    }
+
+    public struct Alert: Sendable, Equatable {
+        public let n: Int, key: String, severity: String, text: String
+        public init(n: Int, key: String, severity: String, text: String) { self.n = n; self.key = key; self.severity = severity; self.text = text }
+    }
+
+    public struct Visit: Sendable, Equatable {
+        public let name: String, href: String, window: String
+        public init(name: String, href: String, window: String) { self.name = name; self.href = href; self.window = window }
+    }
+
+    public struct Row: Sendable, Equatable {
+        public let subjectId: String, href: String, acknowledgeAction: String
+        /// "Day 7", "Day −3 (provisional)" or "No calendar yet".
+        public let day: String
+        public let alerts: [Alert]
+        public let hasAlerts: Bool
+        public let alertCount: Int
+        public let dueToday: [Visit], overdue: [Visit]
+        public let hasDue: Bool, hasOverdue: Bool
+        public let dueCount: Int, overdueCount: Int
+        public let nextStep: String?
+        /// "42 ×10⁹/L on 2026-12-27 (up)", or nil without counts.
+        public let platelets: String?
+        /// The counts as a small SVG (numbers only; written by `sparkline`).
+        public let plateletChart: String?
+        public let crs: String, icans: String
+        public let canAcknowledge: Bool
+
+        public init(subjectId: String, day: String, alerts: [Alert], dueToday: [Visit], overdue: [Visit], nextStep: String?,
+                    platelets: String?, plateletValues: [Double], crs: String, icans: String, canAcknowledge: Bool) {
+            self.subjectId = subjectId; self.href = WebPaths.participant(subjectId)
+            self.acknowledgeAction = WebPaths.participant(subjectId) + "/alerts/acknowledge"
+            self.day = day; self.alerts = alerts; self.hasAlerts = !alerts.isEmpty; self.alertCount = alerts.count
+            self.dueToday = dueToday; self.overdue = overdue; self.hasDue = !dueToday.isEmpty; self.hasOverdue = !overdue.isEmpty
+            self.dueCount = dueToday.count; self.overdueCount = overdue.count
+            self.nextStep = nextStep; self.platelets = platelets
+            self.plateletChart = plateletValues.count >= 2 ? TodayPage.sparkline(plateletValues) : nil
+            self.crs = crs; self.icans = icans; self.canAcknowledge = canAcknowledge
+        }
+    }
+
+    /// A 160×40 SVG line of the counts with the response thresholds 30 and 100 ×10⁹/L as dashed lines
+    /// (spec §1.1); only numbers go into it.
+    public static func sparkline(_ values: [Double]) -> String {
+        let w = 160.0, h = 40.0
+        let top = max(110, values.max() ?? 0) * 1.05
+        func y(_ v: Double) -> String { String(format: "%.1f", h - v / top * h) }
+        let step = values.count > 1 ? w / Double(values.count - 1) : 0
+        let points = values.enumerated().map { String(format: "%.1f", Double($0.offset) * step) + "," + y($0.element) }.joined(separator: " ")
+        var out = "<svg class=\"sparkline\" viewBox=\"0 0 160 40\" width=\"160\" height=\"40\" role=\"img\" aria-label=\"Platelet counts\">"
+        for threshold in [30.0, 100.0] {
+            out += "<line class=\"sparkline__threshold\" x1=\"0\" x2=\"160\" y1=\"\(y(threshold))\" y2=\"\(y(threshold))\"/>"
+        }
+        out += "<polyline class=\"sparkline__line\" points=\"\(points)\"/></svg>"
+        return out
+    }
+}
+
+extension TodayPage.Model: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": self.title
+        case "date": self.date
+        case "csrf": self.csrf
+        case "rows": self.rows
+        case "hasRows": self.hasRows
+        default: nil
+        }
+    }
+}
+
+extension TodayPage.Row: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "subjectId": self.subjectId
+        case "href": self.href
+        case "acknowledgeAction": self.acknowledgeAction
+        case "day": self.day
+        case "alerts": self.alerts
+        case "hasAlerts": self.hasAlerts
+        case "alertCount": self.alertCount
+        case "dueToday": self.dueToday
+        case "overdue": self.overdue
+        case "hasDue": self.hasDue
+        case "hasOverdue": self.hasOverdue
+        case "dueCount": self.dueCount
+        case "overdueCount": self.overdueCount
+        case "nextStep": self.nextStep
+        case "platelets": self.platelets
+        case "plateletChart": self.plateletChart
+        case "crs": self.crs
+        case "icans": self.icans
+        case "canAcknowledge": self.canAcknowledge
+        default: nil
+        }
+    }
+}
+
+extension TodayPage.Alert: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "n": self.n
+        case "key": self.key
+        case "severity": self.severity
+        case "text": self.text
+        default: nil
+        }
+    }
+}
+
+extension TodayPage.Visit: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "name": self.name
+        case "href": self.href
+        case "window": self.window
+        default: nil
+        }
+    }
+}
