@@ -98,11 +98,12 @@ public struct TodayService: Sendable {
         return Row(participant: file.participant, studyDay: calendar.map { $0.dayZero.days(to: today) }, provisional: calendar?.provisional ?? true,
                    dueToday: open.filter { $0.status == .due }, overdue: open.filter { $0.status == .overdue },
                    nextStep: nextStep(chain), platelets: platelets, crsGrade: crs?.grade, icansGrade: icans?.grade,
-                   alerts: alerts.filter { !acknowledged.contains($0.key) }, deviations: course.deviations)
+                   alerts: (alerts.filter { $0.severity == "high" } + alerts.filter { $0.severity != "high" }).filter { !acknowledged.contains($0.key) },
+                   deviations: course.deviations)
     }
 
     /// Platelet counts of every visit, in date order (the screening count dated by the screening visit).
-    func plateletCounts(_ file: ParticipantFile, chain: ProductChainState) -> [PlateletCount] {
+    public func plateletCounts(_ file: ParticipantFile, chain: ProductChainState) -> [PlateletCount] {
         let plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
         let screeningVisit = study.schedule.visits.first?.id ?? ""
         return file.values.compactMap { v -> PlateletCount? in

@@ -248,6 +248,15 @@ struct HoldRuleTests {
             let tox3 = ToxicityCourse(values: after.values, study: server.services.study, visitDates: server.services.runtime.conduct.course(of: after).chain.visitDates)
             // Day 3: no fever, but CRS was ongoing and treated? Not treated: CRS 0 without fever (ASTCT rule 1 needs treatment).
             #expect(tox3.crs.last?.grade == 0 && tox3.icans.last?.grade == 1, "\(tox3)")
+            // The timeline shows it all on one axis.
+            let model = try await server.services.timelinePage(p.subjectID, viewer: coordinator)
+            let svg = model.chartHTML
+            #expect(svg.contains("data-day-zero=\"\(day0)\"") && svg.contains("id=\"timeline-platelets\"")) // the screening count
+            for id in ["threshold-30", "threshold-100", "threshold-baseline", "crs-D1", "crs-D2", "icans-D3", "dose-1", "dose-4", "dose-5", "visit-mark-D1"] {
+                #expect(svg.contains("id=\"\(id)\""), "\(id) missing from the timeline")
+            }
+            #expect(svg.contains("2 × baseline (50)"), "baseline is the screening count 25")
+            #expect(svg.contains("CRS grade 2 at D2"))
         }
     }
 }

@@ -49,6 +49,7 @@ enum RenderedPages {
             Case(name: "error", model: PageFixtures.error(text: text), layout: L(nil)),
             Case(name: "visit", model: PageFixtures.visit(text: text), layout: L(.participants)),
             Case(name: "today", model: PageFixtures.today(text: text), layout: L(.today)),
+            Case(name: "timeline", model: PageFixtures.timeline(text: text), layout: L(.participants)),
             Case(name: "today-empty", model: TodayPage.Model(date: "2027-01-10", csrf: "csrf-token-123", rows: []), layout: L(.today)),
             Case(name: "participant-enrolled", model: { var m = PageFixtures.participant(text: text); m.courseHTML = PageFixtures.course(text: text).html; return m }(),
                  layout: L(.participants)),

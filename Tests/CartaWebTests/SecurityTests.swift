@@ -63,8 +63,8 @@ import Testing
         // and in its monitoring section an answer and the casebook signature); the monitor's read-only screening data is not a
         // form at all, but its monitoring section has two query actions, a raise and a verify form; the audit page's review sign-off and redaction;
         // issue 8: the visit page's form, and participant-enrolled (the all-parts fixture with its course section) again
-        // and the today screen's acknowledge forms on its two alerts (+ signout on today and today-empty)
-        #expect(postForms == 23 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2 + 1 + 6 + 2)
+        // and the today screen's acknowledge forms on its two alerts (+ signout on today, today-empty and timeline)
+        #expect(postForms == 24 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2 + 1 + 6 + 2)
     }
 
     @Test func participantFormsCarryTheVersion() throws {
@@ -115,9 +115,10 @@ import Testing
         }
         // All are written in Swift with every value through HTMLText.escape (ParticipantPage+SectionsHTML,
         // MonitoringSection.html, CourseSection.html); the escaping test below feeds markup through every field of them.
-        // The today screen's platelet chart holds numbers only (TodayPage.sparkline formats Doubles).
+        // The today screen's platelet chart holds numbers only (TodayPage.sparkline formats Doubles); the timeline is
+        // written by TimelinePage.build with every label through HTMLText.escape.
         #expect(raw == ["participant.mustache:courseHTML", "participant.mustache:sectionsHTML", "participant.mustache:monitoringHTML",
-                        "today.mustache:plateletChart", "visit.mustache:sectionsHTML"], "raw insertions: \(raw)")
+                        "timeline.mustache:chartHTML", "today.mustache:plateletChart", "visit.mustache:sectionsHTML"], "raw insertions: \(raw)")
     }
 
     /// The written sections escape exactly like the template engine.

@@ -17,6 +17,11 @@ extension CartaServices {
                                        canAcknowledge: viewer.may(.enterData))
             return try self.html(model, self.layout(context, flashes: flashes, current: .today), extraHeaders: clear)
         })
+        router.get("/participants/:subjectID/timeline", use: page { request, context in
+            let viewer = try context.principal(.readStudyData, .web)
+            let model = try await self.timelinePage(SubjectID(try context.parameters.require("subjectID")), viewer: viewer)
+            return try self.html(model, self.layout(context, current: .participants))
+        })
         router.post("/participants/:subjectID/alerts/acknowledge", use: page { request, context in
             let principal = try context.principal(.enterData, .web)
             let form = try await self.readForm(request, context)
@@ -28,6 +33,32 @@ extension CartaServices {
                 return self.redirect(WebPaths.today, flash: Flash(.error, e.message))
             }
         })
+    }
+
+    /// The timeline page: the participant's course on one axis, from one file read.
+    public func timelinePage(_ subjectID: SubjectID, viewer: Principal) async throws -> TimelinePage.Model {
+        let file = try await screening.file(subjectID, by: viewer)
+        let course = runtime.conduct.course(of: file)
+        let chain = course.chain
+        let tox = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
+        let counts = runtime.today.plateletCounts(file, chain: chain)
+        var doses: [TimelinePage.Mark] = []
+        for v in ProductChainState.lymphodepletionVisits(study) {
+            if let d = chain.lymphodepletionDates[v.id] { doses.append(.init(date: d, label: v.name)) }
+        }
+        doses += chain.infusions.map { .init(date: $0.date, label: "CAR-T fraction \($0.fraction), bag \($0.bag)" + ($0.cellsMillions.map { ", \(TodayService.number($0)) ×10⁶ cells" } ?? "")) }
+        // Baseline: the last count before lymphodepletion (or Day 0) — the reference of "2 × baseline" (spec §1.1).
+        let start = chain.lymphodepletionDates.values.min() ?? chain.dayZero
+        let baseline = counts.last { c in start.map { c.date < $0 } ?? true }?.value
+        let input = TimelinePage.Input(
+            subjectId: subjectID.rawValue, dayZero: course.calendar?.dayZero, provisional: course.calendar?.provisional ?? true,
+            visits: course.calendar?.visits ?? [], doses: doses,
+            platelets: counts.map { .init(date: $0.date, value: $0.value, label: "\(TodayService.number($0.value)) ×10⁹/L at \($0.visitID)") },
+            baselinePlatelets: baseline,
+            crs: tox.crs.compactMap { g in g.grade.flatMap { grade in g.date.map { .init(date: $0, value: Double(grade), label: g.visitID) } } },
+            icans: tox.icans.compactMap { g in g.grade.flatMap { grade in g.date.map { .init(date: $0, value: Double(grade), label: g.visitID) } } },
+            today: runtime.clock.today)
+        return TimelinePage.build(input)
     }
 
     /// The page model from the service's rows.
