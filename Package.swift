@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "CartaStudy",
             dependencies: ["CartaCore", "CartaModel", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/NCT05315778.yaml")],
+            resources: [.copy("Resources/NCT05315778.yaml"), .copy("Resources/ctcae5")],
             swiftSettings: strict
         ),
         .target(

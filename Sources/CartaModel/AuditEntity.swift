@@ -36,6 +36,8 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     /// An alert of the today screen acknowledged by a person; the entity id is the participant id, the field
     /// the alert's key.
     case alert
+    /// An adverse event of the log; the entity id is the event's id.
+    case adverseEvent = "adverse_event"
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

@@ -36,6 +36,7 @@ public struct Migration: Sendable {
         Migration("0014_form_signatures", apply: Migration_0014_form_signatures.apply),
         Migration(Migration_0015_sealed_identities.name, apply: Migration_0015_sealed_identities.apply),
         Migration("0016_alert_acknowledgements", apply: Migration_0016_alert_acknowledgements.apply),
+        Migration("0017_adverse_events", apply: Migration_0017_adverse_events.apply),
     ]
 }
 

@@ -38,6 +38,8 @@ public struct CartaRuntime: Sendable {
     public let conduct: ConductService
     /// The coordinator's today screen and its alerts.
     public let today: TodayService
+    /// The adverse-event log and the SAE clocks.
+    public let adverseEvents: AdverseEventService
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -57,6 +59,7 @@ public struct CartaRuntime: Sendable {
         self.exports = ExportService(store: store, study: study, clock: clock, screening: screening)
         self.conduct = ConductService(screening: screening)
         self.today = TodayService(conduct: conduct)
+        self.adverseEvents = AdverseEventService(conduct: conduct)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

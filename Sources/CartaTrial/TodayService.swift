@@ -33,7 +33,7 @@ public struct TodayService: Sendable {
         public var text: String
     }
 
-    /// One participant's line of the today screen.
+    /// One participant's line of the today screen (SAE clocks come first among its alerts).
     public struct Row: Sendable {
         public var participant: Participant
         /// Protocol day today (Day 0 = first infusion), or nil before any calendar.
@@ -60,18 +60,25 @@ public struct TodayService: Sendable {
     /// Platelet count below which a participant is flagged (spec §1.1: response needs ≥ 30 ×10⁹/L; below
     /// 20 bleeding risk is high and transfusion is usual) [D].
     public static let plateletAlertBelow = 20.0
+    /// SAE clock alerts end only when the report is recorded, never by acknowledgement.
+    public static let saeKeyPrefix = "sae:"
 
     /// Every enrolled participant's line, alarming ones first (alerts, then overdue, then due today).
     /// `acknowledged` holds the alert keys already acknowledged, by participant.
-    public func rows(files: [ParticipantFile], acknowledged: [ParticipantID: Set<String>], today: ClinicalDate) -> [Row] {
-        let rows = files.filter { $0.participant.status == .enrolled }.map { row($0, acknowledged: acknowledged[$0.participant.id] ?? [], today: today) }
+    /// `unreported` holds each participant's serious events not yet reported (their clocks are alerts
+    /// that only the report clears).
+    public func rows(files: [ParticipantFile], acknowledged: [ParticipantID: Set<String>], unreported: [ParticipantID: [AdverseEvent]] = [:],
+                     today: ClinicalDate, now: Date) -> [Row] {
+        let rows = files.filter { $0.participant.status == .enrolled }.map {
+            row($0, acknowledged: acknowledged[$0.participant.id] ?? [], unreported: unreported[$0.participant.id] ?? [], today: today, now: now)
+        }
         return rows.sorted { a, b in
             let ka = (a.alerts.count, a.overdue.count, a.dueToday.count), kb = (b.alerts.count, b.overdue.count, b.dueToday.count)
             return ka != kb ? ka > kb : a.participant.subjectID.rawValue < b.participant.subjectID.rawValue
         }
     }
 
-    func row(_ file: ParticipantFile, acknowledged: Set<String>, today: ClinicalDate) -> Row {
+    func row(_ file: ParticipantFile, acknowledged: Set<String>, unreported: [AdverseEvent] = [], today: ClinicalDate, now: Date) -> Row {
         let course = conduct.course(of: file)
         let chain = course.chain
         let tox = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
@@ -80,6 +87,13 @@ public struct TodayService: Sendable {
         let platelets = plateletCounts(file, chain: chain)
         let crs = tox.crs.last { $0.grade != nil }, icans = tox.icans.last { $0.grade != nil }
         var alerts: [Alert] = []
+        for e in unreported {
+            guard let clock = AdverseEventService(conduct: conduct).clock(e, now: now), let left = clock.hoursLeft else { continue }
+            let what = "AE-\(e.number) \(e.term) grade \(e.grade) is serious"
+            alerts.append(Alert(key: Self.saeKeyPrefix + "AE-\(e.number)", severity: "high",
+                                text: left >= 0 ? "SAE clock: \(what); report it to the sponsor within \(left) h (by \(clock.dueAt.formatted(.iso8601)))."
+                                    : "SAE clock overdue: \(what); the report was due \(-left) h ago (\(clock.dueAt.formatted(.iso8601))). Report it now."))
+        }
         if let crs, let g = crs.grade, g >= 2 {
             alerts.append(Alert(key: "crs:\(crs.visitID):\(g)", severity: g >= 3 ? "high" : "medium",
                                 text: "CRS grade \(g) at \(crs.visitID) (\(crs.date?.description ?? "undated")): \(crs.rule)"))
@@ -135,9 +149,10 @@ extension TodayService {
     /// The today screen of the principal's sites on the site's today (two statements plus one for acknowledgements).
     public func today(by principal: Principal) async throws -> [Row] {
         let files = try await conduct.screening.files(by: principal)
-        let acknowledged = try await conduct.screening.store.acknowledgedAlerts(
-            participantIDs: files.filter { $0.participant.status == .enrolled }.map(\.participant.id))
-        return rows(files: files, acknowledged: acknowledged, today: conduct.screening.clock.today)
+        let enrolled = files.filter { $0.participant.status == .enrolled }.map(\.participant.id)
+        let acknowledged = try await conduct.screening.store.acknowledgedAlerts(participantIDs: enrolled)
+        let unreported = try await conduct.screening.store.unreportedSeriousEvents(participantIDs: enrolled)
+        return rows(files: files, acknowledged: acknowledged, unreported: unreported, today: conduct.screening.clock.today, now: conduct.screening.clock.now)
     }
 
     /// Acknowledges one alert now listed for a participant (a key that is not listed is `notFound`), with
@@ -147,8 +162,11 @@ extension TodayService {
         if let note, note.hasControlOrInvisibleCharacters(allowingLineBreaks: true) {
             throw WorkflowError.invalid("note", "The note contains control or invisible characters; type it again.")
         }
+        if key.hasPrefix(Self.saeKeyPrefix) {
+            throw WorkflowError(.invalidState, "An SAE clock ends when the report is recorded (POST …/adverse-events/{n}/report), not by acknowledging it.")
+        }
         let file = try await conduct.screening.file(subjectID, by: principal)
-        let row = row(file, acknowledged: [], today: conduct.screening.clock.today)
+        let row = row(file, acknowledged: [], today: conduct.screening.clock.today, now: conduct.screening.clock.now)
         guard let alert = row.alerts.first(where: { $0.key == key }) else {
             throw WorkflowError(.notFound, "\(subjectID) has no alert \(key) now; the today screen lists the current ones.")
         }

@@ -257,6 +257,12 @@ struct HoldRuleTests {
             }
             #expect(svg.contains("2 × baseline (50)"), "baseline is the screening count 25")
             #expect(svg.contains("CRS grade 2 at D2"))
+            // The assessments make a CRS episode (D1 grade 1 → D2 grade 2, resolved at D3 grade 0) and an ICANS one
+            // (D3, ongoing), coded with CTCAE v5.0.
+            let log = try await server.services.runtime.adverseEvents.log(p.subjectID, by: coordinator)
+            #expect(log.episodes.map { "\($0.syndrome) \($0.maxGrade) \($0.onset) \($0.resolution?.description ?? "ongoing") \($0.visits)" }
+                    == ["CRS 2 \(day0.adding(days: 1)) \(day0.adding(days: 3)) [\"D1\", \"D2\"]", "ICANS 1 \(day0.adding(days: 3)) ongoing [\"D3\"]"])
+            #expect(log.episodes.first?.meddraCode == "10052015")
         }
     }
 }

@@ -31,6 +31,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             .replacingOccurrences(of: "{visitID}/forms/{formOID}", with: "APH/forms/F_APHERESIS")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
             .replacingOccurrences(of: "{seq}", with: "1") // the first audit record: an account's creation
+            .replacingOccurrences(of: "{number}", with: "1")
     }
 
     func allows(_ caller: Caller) -> Bool {
@@ -60,6 +61,16 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
                                                               "APH_VOLUME": Entry(value: "180", unit: "mL"), "APH_CD3_YIELD": Entry(value: "4.2", unit: "10*9")]) },
         .init(method: .get, template: "/api/v1/participants/{subjectID}/calendar", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/today", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/ctcae/terms?q=cytokine", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/participants/{subjectID}/adverse-events", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/adverse-events", permission: .enterData, success: .created) { _, _ in
+            AdverseEventData.json(AdverseEventData.mild()) },
+        .init(method: .put, template: "/api/v1/participants/{subjectID}/adverse-events/{number}", permission: .enterData, success: .ok) { _, _ in
+            var event = AdverseEventData.serious()
+            event.grade = 4
+            return ["version": 1, "reason": ["code": "new_information", "text": "worsened"], "event": AdverseEventData.json(event)] },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/adverse-events/{number}/report", permission: .enterData, success: .ok) { _, _ in
+            [:] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/alerts/acknowledgement", permission: .enterData, success: .ok) { _, _ in
             ["key": "platelets:D0:12", "note": "Transfusion ordered."] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/eligibility/signature", permission: .signEligibility, success: .created) { c, p in
@@ -156,6 +167,10 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/{subjectID}/queries/{id}?reopen", permission: .manageQueries) { _, _ in
             [("action", "reopen"), ("text", "Not yet.")] },
         .init(method: .post, template: "/participants/{subjectID}/sdv", permission: .verifySource) { _, _ in [("form", "F_VITALS")] },
+        .init(method: .post, template: "/participants/{subjectID}/adverse-events", permission: .enterData) { _, _ in
+            [("term", "Fever"), ("grade", "1"), ("onset", ConductData.siteToday.description), ("causality_ld", "possible"),
+             ("causality_cart", "probable"), ("causality_itp", "unrelated"), ("action", "none")] },
+        .init(method: .post, template: "/participants/{subjectID}/adverse-events/1/report", permission: .enterData) { _, _ in [] },
         .init(method: .post, template: "/participants/{subjectID}/alerts/acknowledge", permission: .enterData) { _, _ in
             [("key", "platelets:D0:12"), ("note", "Transfusion ordered.")] },
         .init(method: .post, template: "/participants/{subjectID}/visits/APH", permission: .enterData) { _, p in

@@ -122,7 +122,13 @@ struct TestServer: Sendable {
         if template.contains("/eligibility/sign") { return try await enterEligibleData(try await register().subjectID) }
         if template.contains("/alerts/") { return try await infusedParticipant(platelets: "12") }
         let p = try await signedEligibleParticipant()
-        return template.contains("/visits/") ? try await enrol(p) : p
+        if template.contains("/adverse-events/") {
+            // A serious event to change or report.
+            let enrolled = try await enrol(p)
+            _ = try await services.runtime.adverseEvents.record(AdverseEventData.serious(), subjectID: enrolled.subjectID, by: try await principal(.coordinator))
+            return enrolled
+        }
+        return template.contains("/visits/") || template.contains("/adverse-events") ? try await enrol(p) : p
     }
 
     /// An enrolled participant taken through apheresis, release and lymphodepletion to the first infusion
@@ -210,7 +216,7 @@ struct TestServer: Sendable {
     }
 
     static let tableOrder: [String: String] = [
-        "schema_migrations": "name", "users": "id", "audit_reviews": "id", "audit_redactions": "seq", "alert_acknowledgements": "participant_id, alert_key", "sessions": "id", "api_tokens": "token_hash",
+        "schema_migrations": "name", "users": "id", "audit_reviews": "id", "audit_redactions": "seq", "alert_acknowledgements": "participant_id, alert_key", "adverse_events": "id", "sessions": "id", "api_tokens": "token_hash",
         "audit_events": "seq", "audit_chain": "id", "audit_checkpoints": "seq", "participants": "id", "participant_identities": "participant_id",
         "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id", "locks": "id",
         "queries": "id", "query_messages": "query_id, seq", "sdv_marks": "participant_id, event_oid, form_oid, item_oid, repeat_key",

@@ -254,6 +254,35 @@ enum PageFixtures {
             icans: [.init(date: d0.adding(days: 1), value: 0, label: t ?? "D1")], today: d0.adding(days: 21)))
     }
 
+    /// The adverse-event log with a serious event whose clock is open, a reported one and a CRS episode.
+    static func adverseEvents(text t: String? = nil) -> AdverseEventsPage.Model {
+        func opts(_ v: String) -> [SelectOption] { [SelectOption(value: "", label: t ?? "— choose —"), SelectOption(value: v, label: t ?? v.capitalized, selected: true)] }
+        return AdverseEventsPage.Model(
+            subjectId: t ?? "BCRITP-002", participantPath: "/participants/BCRITP-002", csrf: "csrf-token-123",
+            events: [
+                .init(number: 1, term: t ?? "Cytokine release syndrome", grade: 3, onset: t ?? "2026-12-21", resolution: t ?? "ongoing",
+                      seriousness: t ?? "hospitalisation", serious: true, causality: t ?? "unlikely / related / unrelated", outcome: t ?? "recovering",
+                      clock: t ?? "open: 21 h left", clockState: "open", canReport: true, reportAction: "/participants/BCRITP-002/adverse-events/1/report"),
+                .init(number: 2, term: t ?? "Fever", grade: 1, onset: t ?? "2026-12-21", resolution: t ?? "2026-12-22", seriousness: t ?? "no",
+                      serious: false, causality: t ?? "possible / probable / unrelated", outcome: t ?? "recovered", clock: "", clockState: "none",
+                      canReport: false, reportAction: "/participants/BCRITP-002/adverse-events/2/report"),
+                .init(number: 3, term: t ?? "Sepsis", grade: 4, onset: t ?? "2026-12-23", resolution: t ?? "2026-12-30", seriousness: t ?? "life threatening",
+                      serious: true, causality: t ?? "unlikely / possible / unrelated", outcome: t ?? "recovered", clock: t ?? "reported in time",
+                      clockState: "met", canReport: false, reportAction: "/participants/BCRITP-002/adverse-events/3/report"),
+            ],
+            episodes: [.init(n: 1, syndrome: t ?? "CRS", term: t ?? "Cytokine release syndrome", maxGrade: 2, onset: t ?? "2026-12-21",
+                             resolution: t ?? "ongoing", visits: t ?? "D1, D2")],
+            canRecord: true,
+            form: .init(term: t ?? "Fever", specify: t ?? "infusion reaction", onset: t ?? "yesterday", resolution: t ?? "2026-12-22",
+                        awareAt: t ?? "2026-12-21T09:00:00+08:00",
+                        grades: [SelectOption(value: "1", label: t ?? "Grade 1", selected: true), SelectOption(value: "2", label: "Grade 2")],
+                        criteria: [.init(value: t ?? "life_threatening", label: t ?? "life threatening", checked: false),
+                                   .init(value: "hospitalisation", label: "Hospitalisation", checked: true)],
+                        causalityLD: opts("unlikely"), causalityCART: opts("related"), causalityITP: opts("unrelated"), actions: opts("dose_held"),
+                        outcomes: opts("recovering")),
+            errors: [t ?? "onset must be a date YYYY-MM-DD (got \"yesterday\")."], terms: [t ?? "Cytokine release syndrome", "Fever"])
+    }
+
     /// A visit's data-entry page with one form.
     static func visit(text t: String? = nil) -> VisitPage.Model {
         let form = ParticipantPage.FormSection(oid: t ?? "F_APHERESIS", name: t ?? "Leukapheresis", items: [

@@ -50,6 +50,13 @@ enum RenderedPages {
             Case(name: "visit", model: PageFixtures.visit(text: text), layout: L(.participants)),
             Case(name: "today", model: PageFixtures.today(text: text), layout: L(.today)),
             Case(name: "timeline", model: PageFixtures.timeline(text: text), layout: L(.participants)),
+            Case(name: "adverse-events", model: PageFixtures.adverseEvents(text: text), layout: L(.participants)),
+            Case(name: "adverse-events-read-only", model: { let m = PageFixtures.adverseEvents(text: text)
+                return AdverseEventsPage.Model(subjectId: m.subjectId, participantPath: m.participantPath, csrf: m.csrf, events: Array(m.events.dropFirst()),
+                                               episodes: m.episodes, canRecord: false, form: m.form, errors: [], terms: []) }(), layout: L(.participants)),
+            Case(name: "adverse-events-none", model: { let m = PageFixtures.adverseEvents(text: text)
+                return AdverseEventsPage.Model(subjectId: m.subjectId, participantPath: m.participantPath, csrf: m.csrf, events: [],
+                                               episodes: m.episodes, canRecord: true, form: m.form, errors: [], terms: m.terms) }(), layout: L(.participants)),
             Case(name: "today-empty", model: TodayPage.Model(date: "2027-01-10", csrf: "csrf-token-123", rows: []), layout: L(.today)),
             Case(name: "participant-enrolled", model: { var m = PageFixtures.participant(text: text); m.courseHTML = PageFixtures.course(text: text).html; return m }(),
                  layout: L(.participants)),

@@ -64,7 +64,8 @@ import Testing
         // form at all, but its monitoring section has two query actions, a raise and a verify form; the audit page's review sign-off and redaction;
         // issue 8: the visit page's form, and participant-enrolled (the all-parts fixture with its course section) again
         // and the today screen's acknowledge forms on its two alerts (+ signout on today, today-empty and timeline)
-        #expect(postForms == 24 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2 + 1 + 6 + 2)
+        // the adverse-event pages: signout ×3, the report form of the open SAE, the add form ×2 (the read-only one has none)
+        #expect(postForms == 27 + 3 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2 + 1 + 6 + 2)
     }
 
     @Test func participantFormsCarryTheVersion() throws {

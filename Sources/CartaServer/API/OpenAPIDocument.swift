@@ -78,6 +78,16 @@ enum OpenAPIDocument {
           "subjectID": {"type": ["string", "null"]}, "formOID": {"type": ["string", "null"]}, "lockedBy": {"type": "string"},
           "lockedAt": {"type": "string", "format": "date-time"}, "reason": {"type": "string"}}
       },
+      "AdverseEventInput": {"type": "object", "required": ["term", "grade", "onset", "causalityLymphodepletion", "causalityCART", "causalityITP"],
+        "properties": {"term": {"type": "string", "description": "CTCAE v5.0 term or its MedDRA code"}, "specify": {"type": "string"},
+          "grade": {"type": "integer", "minimum": 1, "maximum": 5}, "onset": {"type": "string", "format": "date"}, "resolution": {"type": "string", "format": "date"},
+          "seriousCriteria": {"type": "array", "items": {"type": "string", "enum": ["death", "life_threatening", "hospitalisation", "disability", "congenital_anomaly", "important_medical_event"]}},
+          "awareAt": {"type": "string", "format": "date-time"},
+          "causalityLymphodepletion": {"type": "string", "enum": ["related", "probable", "possible", "unlikely", "unrelated"]},
+          "causalityCART": {"type": "string", "enum": ["related", "probable", "possible", "unlikely", "unrelated"]},
+          "causalityITP": {"type": "string", "enum": ["related", "probable", "possible", "unlikely", "unrelated"]},
+          "action": {"type": "string", "enum": ["none", "dose_held", "dose_reduced", "withdrawn", "not_applicable"]},
+          "outcome": {"type": "string", "enum": ["recovered", "recovering", "not_recovered", "recovered_with_sequelae", "fatal", "unknown"]}}},
       "ChangeReason": {
         "type": "object", "required": ["code"],
         "description": "Why a saved value changes (required for every change to a saved value; ICH E6(R3) 4.2.4). The item's own reason, else the request's.",
@@ -474,6 +484,53 @@ enum OpenAPIDocument {
           "properties": {"key": {"type": "string"}, "note": {"type": "string"}}}}}},
         "responses": {"200": {"description": "Acknowledged", "content": {"application/json": {"schema": {"type": "object",
           "properties": {"subjectID": {"type": "string"}, "acknowledged": {"type": "object"}}}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/ctcae/terms": {
+      "get": {
+        "summary": "Search the CTCAE v5.0 term list (837 terms, MedDRA codes, the grades each term has)",
+        "parameters": [{"name": "q", "in": "query", "required": false, "schema": {"type": "string"}, "description": "Part of the term's name"}],
+        "responses": {"200": {"description": "Up to 50 terms, name-prefix matches first", "content": {"application/json": {"schema": {"type": "array", "items": {"type": "object",
+          "properties": {"meddraCode": {"type": "string"}, "soc": {"type": "string"}, "term": {"type": "string"}, "definition": {"type": "string"},
+            "grades": {"type": "object", "additionalProperties": {"type": "string"}}}}}}}}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/adverse-events": {
+      "get": {
+        "summary": "The adverse-event log, the CRS and ICANS episodes read from the daily assessments, and the SAE 24-hour clocks",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "responses": {"200": {"description": "Log", "content": {"application/json": {"schema": {"type": "object",
+          "properties": {"subjectID": {"type": "string"}, "events": {"type": "array", "items": {"type": "object"}},
+            "episodes": {"type": "array", "items": {"type": "object"}}, "saeClocks": {"type": "array", "items": {"type": "object"}}}}}}}}
+      },
+      "post": {
+        "summary": "Record an adverse event (CTCAE v5.0 term or MedDRA code, a grade the term has, dates, ICH E2A seriousness with the awareness time, causality to lymphodepletion, CAR-T and ITP)",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/AdverseEventInput"}}}},
+        "responses": {"201": {"description": "Recorded", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/adverse-events/{number}": {
+      "put": {
+        "summary": "Change AE-{number} at its version, with a reason for change",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}, {"name": "number", "in": "path", "required": true, "schema": {"type": "integer"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "reason", "event"],
+          "properties": {"version": {"type": "integer"}, "reason": {"$ref": "#/components/schemas/ChangeReason"}, "event": {"$ref": "#/components/schemas/AdverseEventInput"}}}}}},
+        "responses": {"200": {"description": "Changed", "content": {"application/json": {"schema": {"type": "object"}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
+    "/api/v1/participants/{subjectID}/adverse-events/{number}/report": {
+      "post": {
+        "summary": "Record when a serious event was reported to the sponsor (ends its 24-hour clock)",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}, {"name": "number", "in": "path", "required": true, "schema": {"type": "integer"}}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "properties": {"reportedAt": {"type": "string", "format": "date-time"}}}}}},
+        "responses": {"200": {"description": "Reported", "content": {"application/json": {"schema": {"type": "object"}}}},
           "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
           "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       }

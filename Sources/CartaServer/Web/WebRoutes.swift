@@ -168,6 +168,7 @@ extension CartaServices {
         })
         addParticipantPageRoutes(to: router)
         addTodayRoutes(to: router)
+        addAdverseEventPageRoutes(to: router)
         addMonitoringPageRoutes(to: router)
         addAccountPageRoutes(to: router)
         addAccessReviewPageRoutes(to: router)

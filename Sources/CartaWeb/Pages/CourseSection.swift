@@ -46,7 +46,8 @@ public struct CourseSection: Sendable, Equatable {
         var out = ""
         func e(_ s: String) { HTMLText.escape(s, into: &out) }
         out += "<section id=\"course\" class=\"section\" aria-labelledby=\"course-heading\">\n<h2 id=\"course-heading\">Course</h2>\n"
-        out += "<p><a id=\"timeline-link\" href=\""; e(WebPaths.participant(subjectId)); out += "/timeline\">Timeline</a> — the whole course on one time axis</p>\n"
+        out += "<p><a id=\"timeline-link\" href=\""; e(WebPaths.participant(subjectId)); out += "/timeline\">Timeline</a> — the whole course on one time axis · "
+        out += "<a id=\"adverse-events-link\" href=\""; e(WebPaths.participant(subjectId)); out += "/adverse-events\">Adverse events</a></p>\n"
         if let calendar {
             out += "<p id=\"day-zero\" data-provisional=\"\(calendar.provisional)\">Day 0: <strong>"; e(calendar.dayZero.description); out += "</strong> "
             out += calendar.provisional ? "<span class=\"muted\">(provisional: the planned infusion date; fixed by the first infusion)</span>"
