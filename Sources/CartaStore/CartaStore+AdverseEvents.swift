@@ -83,27 +83,40 @@ extension CartaStore {
         }
     }
 
+    /// The adverse events of several participants (one statement), by participant, each in number order;
+    /// participants without events are absent.
+    public func adverseEvents(participantIDs: [ParticipantID]) async throws -> [ParticipantID: [AdverseEvent]] {
+        guard !participantIDs.isEmpty else { return [:] }
+        return try await read { db in
+            let rows = try await db.select().column("*").from("adverse_events").where("participant_id", .in, participantIDs.map(\.rawValue))
+                .orderBy("participant_id").orderBy("number").all()
+            return Dictionary(grouping: try rows.map(Self.adverseEvent), by: \.participantID)
+        }
+    }
+
     static func adverseEvents(_ db: any SQLDatabase, participantID: ParticipantID) async throws -> [AdverseEvent] {
         try await db.select().column("*").from("adverse_events").where("participant_id", .equal, participantID.rawValue)
-            .orderBy("number").all().map { row in
-                func text(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
-                func optional(_ c: String) throws -> String? { try row.decode(column: c, as: String?.self) }
-                func code<E: RawRepresentable>(_ c: String, _ t: E.Type) throws -> E where E.RawValue == String {
-                    guard let e = E(rawValue: try text(c)) else { throw StoreError(.database, "adverse_events.\(c) holds an unknown code") }
-                    return e
-                }
-                guard let onset = ClinicalDate(iso: try text("onset")) else { throw StoreError(.database, "adverse_events.onset is not a date") }
-                return AdverseEvent(
-                    id: try text("id"), participantID: participantID, number: try row.decode(column: "number", as: Int.self),
-                    meddraCode: try text("meddra_code"), term: try text("term"), specify: try optional("specify"),
-                    grade: try row.decode(column: "grade", as: Int.self), onset: onset,
-                    resolution: try optional("resolution").flatMap(ClinicalDate.init(iso:)),
-                    seriousCriteria: try text("serious_criteria").split(separator: ",").compactMap { SeriousnessCriterion(rawValue: String($0)) },
-                    awareAt: try optional("aware_at").flatMap(StoreTimestamp.date), reportedAt: try optional("reported_at").flatMap(StoreTimestamp.date),
-                    causalityLymphodepletion: try code("causality_ld", Causality.self), causalityCART: try code("causality_cart", Causality.self),
-                    causalityITP: try code("causality_itp", Causality.self), action: try code("action", AdverseEventAction.self),
-                    outcome: try optional("outcome").flatMap(AdverseEventOutcome.init(rawValue:)), version: try row.decode(column: "version", as: Int.self),
-                    updatedBy: try text("updated_by"), updatedAt: try Self.date(row, "updated_at"))
-            }
+            .orderBy("number").all().map(Self.adverseEvent)
+    }
+
+    static func adverseEvent(_ row: any SQLRow) throws -> AdverseEvent {
+        func text(_ c: String) throws -> String { try row.decode(column: c, as: String.self) }
+        func optional(_ c: String) throws -> String? { try row.decode(column: c, as: String?.self) }
+        func code<E: RawRepresentable>(_ c: String, _ t: E.Type) throws -> E where E.RawValue == String {
+            guard let e = E(rawValue: try text(c)) else { throw StoreError(.database, "adverse_events.\(c) holds an unknown code") }
+            return e
+        }
+        guard let onset = ClinicalDate(iso: try text("onset")) else { throw StoreError(.database, "adverse_events.onset is not a date") }
+        return AdverseEvent(
+            id: try text("id"), participantID: ParticipantID(rawValue: try text("participant_id")), number: try row.decode(column: "number", as: Int.self),
+            meddraCode: try text("meddra_code"), term: try text("term"), specify: try optional("specify"),
+            grade: try row.decode(column: "grade", as: Int.self), onset: onset,
+            resolution: try optional("resolution").flatMap(ClinicalDate.init(iso:)),
+            seriousCriteria: try text("serious_criteria").split(separator: ",").compactMap { SeriousnessCriterion(rawValue: String($0)) },
+            awareAt: try optional("aware_at").flatMap(StoreTimestamp.date), reportedAt: try optional("reported_at").flatMap(StoreTimestamp.date),
+            causalityLymphodepletion: try code("causality_ld", Causality.self), causalityCART: try code("causality_cart", Causality.self),
+            causalityITP: try code("causality_itp", Causality.self), action: try code("action", AdverseEventAction.self),
+            outcome: try optional("outcome").flatMap(AdverseEventOutcome.init(rawValue:)), version: try row.decode(column: "version", as: Int.self),
+            updatedBy: try text("updated_by"), updatedAt: try Self.date(row, "updated_at"))
     }
 }

@@ -40,6 +40,8 @@ public struct CartaRuntime: Sendable {
     public let today: TodayService
     /// The adverse-event log and the SAE clocks.
     public let adverseEvents: AdverseEventService
+    /// The registry's outcome measures derived from the captured data.
+    public let outcomes: OutcomeService
 
     /// Wires the services over an opened store with `clock`.
     public init(config: CartaConfig, store: CartaStore, study: Study, clock: SiteClock) {
@@ -60,6 +62,7 @@ public struct CartaRuntime: Sendable {
         self.conduct = ConductService(screening: screening)
         self.today = TodayService(conduct: conduct)
         self.adverseEvents = AdverseEventService(conduct: conduct)
+        self.outcomes = OutcomeService(adverseEvents: adverseEvents)
     }
 
     /// Wires the services with a clock reading `instant` in the study site's time zone (the study

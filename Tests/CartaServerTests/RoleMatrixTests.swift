@@ -31,7 +31,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             .replacingOccurrences(of: "{visitID}/forms/{formOID}", with: "APH/forms/F_APHERESIS")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
             .replacingOccurrences(of: "{seq}", with: "1") // the first audit record: an account's creation
-            .replacingOccurrences(of: "{number}", with: "1")
+            .replacingOccurrences(of: "{number}", with: "1").replacingOccurrences(of: "{table}", with: "subjects")
     }
 
     func allows(_ caller: Caller) -> Bool {
@@ -61,6 +61,8 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
                                                               "APH_VOLUME": Entry(value: "180", unit: "mL"), "APH_CD3_YIELD": Entry(value: "4.2", unit: "10*9")]) },
         .init(method: .get, template: "/api/v1/participants/{subjectID}/calendar", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/today", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/outcomes", permission: .readStudyData, success: .ok) { _, _ in nil },
+        .init(method: .get, template: "/api/v1/outcomes/tables/{table}", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/ctcae/terms?q=cytokine", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/participants/{subjectID}/adverse-events", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/adverse-events", permission: .enterData, success: .created) { _, _ in

@@ -138,10 +138,7 @@ struct TestServer: Sendable {
         var p = try await enrol(try await signedEligibleParticipant(name))
         let base = ConductData.siteToday
         func save(_ visit: String, _ forms: [String: [String: Entry]]) async throws {
-            p = try await services.runtime.conduct.saveVisitForms(
-                subjectID: p.subjectID, visitID: visit,
-                forms: forms.mapValues { $0.mapValues { ScreeningService.RawEntry(value: $0.value, unit: $0.unit, lowerLimitNormal: $0.lln, upperLimitNormal: $0.uln) } },
-                expectedVersion: p.version, by: coordinator).participant
+            p = try await saveVisit(p, visit, forms, by: coordinator)
         }
         try await save("APH", ["F_APHERESIS": ConductData.apheresis(base)])
         try await save("PROD", ["F_PRODUCT": ConductData.product(base.adding(days: 9), bagPrefix: p.subjectID.rawValue)])
@@ -151,6 +148,14 @@ struct TestServer: Sendable {
         try await save("D0", ["F_INFUSION": ConductData.infusion(base.adding(days: 15), fraction: 1, bag: "\(p.subjectID)-B1"),
                               "F_LAB_HEM": ["PLT": Entry(value: platelets, unit: "10*9/L", lln: "150", uln: "400")]])
         return p
+    }
+
+    /// Saves one visit's forms through the conduct service (as `principal`) and returns the participant at its new version.
+    func saveVisit(_ p: Participant, _ visit: String, _ forms: [String: [String: Entry]], by principal: Principal) async throws -> Participant {
+        try await services.runtime.conduct.saveVisitForms(
+            subjectID: p.subjectID, visitID: visit,
+            forms: forms.mapValues { $0.mapValues { ScreeningService.RawEntry(value: $0.value, unit: $0.unit, lowerLimitNormal: $0.lln, upperLimitNormal: $0.uln) } },
+            expectedVersion: p.version, by: principal).participant
     }
 
     /// Enrols a participant ready for it (signed eligible) through the service, as the investigator.

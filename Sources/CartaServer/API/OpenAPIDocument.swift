@@ -488,6 +488,27 @@ enum OpenAPIDocument {
           "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       }
     },
+    "/api/v1/outcomes": {
+      "get": {
+        "summary": "The registry's outcome measures derived from the captured data over the enrolled participants at your sites: overall response with Clopper–Pearson 95 % CI (IWG and protocol-literal CR side by side), time to response, Kaplan–Meier duration of response with numbers at risk, adverse events by CTCAE term and worst grade, CRS/ICANS, bleeding and rescue therapy; each participant's figures list the source values (visit, form, item, the engine's status and rules) they came from",
+        "responses": {"200": {"description": "Outcomes", "content": {"application/json": {"schema": {"type": "object",
+          "required": ["studyID", "settingsDigest", "method", "participants", "treated", "timeToResponse", "adverseEventsByTerm", "crs", "icans"],
+          "properties": {"studyID": {"type": "string"}, "settingsDigest": {"type": "string"}, "method": {"type": "string"}, "treated": {"type": "integer"},
+            "participants": {"type": "array", "items": {"type": "object", "properties": {"subjectID": {"type": "string"}, "bestOverallResponse": {"type": "string", "enum": ["CR", "R", "NR", "NE"]},
+              "timeToResponseDays": {"type": "integer"}, "sources": {"type": "array", "items": {"type": "object"}}, "problems": {"type": "array", "items": {"type": "string"}}}}},
+            "overallResponse": {"type": "object"}, "completeResponseIWG": {"type": "object"}, "completeResponseProtocolLiteral": {"type": "object"},
+            "timeToResponse": {"type": "object"}, "durationOfResponse": {"type": "object"}, "adverseEventsByTerm": {"type": "array", "items": {"type": "object"}},
+            "participantsWithSeriousEvents": {"type": "integer"}, "crs": {"type": "object"}, "icans": {"type": "object"}}}}}}}
+      }
+    },
+    "/api/v1/outcomes/tables/{table}": {
+      "get": {
+        "summary": "One analysis-ready table of the derivation as CSV: subjects (one row per participant), visits (every source value with the engine's status), tte (time-to-event: DOR, TTR) or ae (participants by CTCAE term and worst grade)",
+        "parameters": [{"name": "table", "in": "path", "required": true, "schema": {"type": "string", "enum": ["subjects", "visits", "tte", "ae"]}}],
+        "responses": {"200": {"description": "CSV (RFC 4180)", "content": {"text/csv": {"schema": {"type": "string"}}}},
+          "404": {"$ref": "#/components/responses/Error"}}
+      }
+    },
     "/api/v1/ctcae/terms": {
       "get": {
         "summary": "Search the CTCAE v5.0 term list (837 terms, MedDRA codes, the grades each term has)",

@@ -52,6 +52,7 @@ public enum CartaApplication {
         services.addMonitoringRoutes(to: api)
         services.addParticipantRoutes(to: api)
         services.addAdverseEventAPIRoutes(to: api)
+        services.addOutcomeAPIRoutes(to: api)
         services.addAuditRoutes(to: api)
         services.addAccessReviewRoutes(to: api)
         router.get("/api/v1/openapi.json") { _, _ in JSONResponse.raw(Data(OpenAPIDocument.json.utf8)) }

@@ -1,0 +1,177 @@
+import CartaCore
+import CartaModel
+import CartaStudy
+import Crypto
+import Foundation
+
+/// Derives the study's outcome measures from participants' captured courses with the rules engine.
+/// Pure: no I/O, no clock — the same records always give the same figures.
+///
+/// Source: spec/clinical.md §1.6 (response engine: rules B, E, S, C, L; best overall response in Days
+/// 0…183; DoR methods a and b), §8 (Clopper–Pearson exact 95 % CI; percentages to one decimal), §2.1
+/// (Chinese bleeding score), §5.1–5.2 (ASTCT CRS / ICANS grades); R survival `survfit` conventions for
+/// the Kaplan–Meier duration of response (log-log interval, numbers at risk).
+public enum OutcomeDerivation {
+    /// One participant's inputs: the captured course, the adverse-event log and the CRS/ICANS episodes.
+    public struct Input: Sendable {
+        public var record: ParticipantCourseRecord
+        public var events: [AdverseEvent]
+        public var episodes: [AdverseEventService.Episode]
+        public init(record: ParticipantCourseRecord, events: [AdverseEvent], episodes: [AdverseEventService.Episode]) {
+            self.record = record; self.events = events; self.episodes = episodes
+        }
+    }
+
+    public static func derive(_ inputs: [Input], study: Study) -> StudyOutcomes {
+        let settings = study.settings.response
+        var participants: [StudyOutcomes.Participant] = []
+        var results: [(subject: String, result: ResponseResult)] = []
+        for input in inputs {
+            let (p, result) = participant(input, study: study, settings: settings)
+            participants.append(p)
+            if let result { results.append((p.subjectID, result)) }
+        }
+        let treated = results.count
+        func proportion(_ x: Int) -> StudyOutcomes.Proportion? {
+            guard treated > 0, let out = try? ProportionCalculator.compute(.init(successes: x, total: treated)) else { return nil }
+            return .init(successes: x, total: treated, percentText: out.percentText,
+                         lower: out.exactInterval.lowerConfidenceLimit, upper: out.exactInterval.upperConfidenceLimit)
+        }
+        let ttr = results.compactMap(\.result.timeToResponseDays).sorted()
+        return StudyOutcomes(
+            studyID: study.id, settingsDigest: settingsDigest(settings),
+            method: "Response engine of spec/clinical.md §1.6 (IWG 2009 R/CR with the registry's \"PR\" = IWG R; protocol-literal CR ≥ 100 ×10⁹/L beside IWG CR), "
+                + "response window Days 0–\(settings.responseWindowEndDay), confirmation ≥ \(settings.confirmationIntervalDays) days apart, "
+                + "baseline \(settings.baselineMethod.rawValue), missing bleeding \(settings.missingBleeding.rawValue); Clopper–Pearson exact 95 % CI; "
+                + "Kaplan–Meier with log-log 95 % CI; CTCAE v5.0; ASTCT 2019.",
+            participants: participants, treated: treated,
+            overallResponse: proportion(results.filter { $0.result.bestOverallResponse.isResponse }.count),
+            completeResponseIWG: proportion(results.filter { $0.result.completeResponseIWG != nil }.count),
+            completeResponseProtocolLiteral: proportion(results.filter { $0.result.completeResponseProtocolLiteral != nil }.count),
+            timeToResponse: .init(n: ttr.count, median: median(ttr), minimum: ttr.first, maximum: ttr.last),
+            durationOfResponse: duration(results),
+            adverseEventsByTerm: incidence(inputs),
+            participantsWithSeriousEvents: inputs.filter { $0.events.contains(where: \.serious) }.count,
+            crs: syndrome(inputs, "CRS"), icans: syndrome(inputs, "ICANS"),
+            participantsWithBleeding: participants.filter { $0.bleedingAssessmentsWithBleeding > 0 }.count,
+            participantsWithSevereBleeding: participants.filter(\.severeBleeding).count,
+            participantsWithRescue: participants.filter { $0.rescueTherapies > 0 }.count)
+    }
+
+    static func participant(_ input: Input, study: Study, settings: ResponseSettings) -> (StudyOutcomes.Participant, ResponseResult?) {
+        let r = input.record
+        let subject = r.participant.subjectID.rawValue
+        let d0 = r.chain.dayZero
+        let result = r.responseSubject().map { ResponseEngine.evaluate($0, settings: settings) }
+        func day(_ d: ClinicalDate) -> Int? { d0.map { d.dayNumber - $0.dayNumber } }
+        func path(_ visit: String) -> String { "/participants/\(subject)/visits/\(visit)" }
+        var sources: [StudyOutcomes.SourceValue] = []
+        // Engine records are in count order, one per date; each points at the count it used.
+        var recordByCount: [Int: AssessmentRecord] = [:]
+        for rec in result?.records ?? [] { recordByCount[rec.countIndex] = rec }
+        for (i, c) in r.counts.enumerated() {
+            let rec = recordByCount[i]
+            let screening = c.source.visitID == study.schedule.visits.first?.id
+            sources.append(.init(visitID: c.source.visitID, formOID: c.source.formOID, itemOID: c.source.itemOID, date: c.source.date, day: day(c.source.date),
+                                 value: TodayService.number(c.value) + " ×10⁹/L", status: rec?.status.rawValue, basis: rec?.basis.rawValue,
+                                 rules: rec?.rules.ids ?? [], path: screening ? "/participants/\(subject)" : path(c.source.visitID)))
+        }
+        for b in r.bleeding {
+            sources.append(.init(visitID: b.source.visitID, formOID: b.source.formOID, itemOID: b.source.itemOID, date: b.source.date, day: day(b.source.date),
+                                 value: b.present ? "bleeding" + (b.score.map { ", score \($0)" } ?? "") : "no bleeding", status: nil, basis: nil,
+                                 rules: ["S"], path: path(b.source.visitID)))
+        }
+        for t in r.transfusions {
+            sources.append(.init(visitID: t.visitID, formOID: t.formOID, itemOID: t.itemOID, date: t.date, day: day(t.date), value: "platelet transfusion",
+                                 status: nil, basis: nil, rules: ["E"], path: path(t.visitID)))
+        }
+        for x in r.rescues {
+            sources.append(.init(visitID: x.source.visitID, formOID: x.source.formOID, itemOID: x.source.itemOID, date: x.start, day: day(x.start),
+                                 value: "rescue \(x.agent) for \(x.reason.rawValue), \(x.start)…\(x.lastDose)", status: nil, basis: nil, rules: ["E"], path: path(x.source.visitID)))
+        }
+        let crs = input.episodes.filter { $0.syndrome == "CRS" }.map(\.maxGrade).max()
+        let icans = input.episodes.filter { $0.syndrome == "ICANS" }.map(\.maxGrade).max()
+        let dor = result?.durationOfResponse.map { StudyOutcomes.Duration(days: $0.days, event: $0.isEvent, end: $0.end.rawValue) }
+        let p = StudyOutcomes.Participant(
+            subjectID: subject, siteID: r.participant.siteID.rawValue, dayZero: d0, baseline: result?.baselinePer10e9L,
+            bestOverallResponse: result?.bestOverallResponse.rawValue, statusAtMonth6: result?.statusAtMonth6.rawValue,
+            timeToResponseDays: result?.timeToResponseDays, completeResponseIWGDay: result?.completeResponseIWG?.firstDay,
+            completeResponseProtocolLiteralDay: result?.completeResponseProtocolLiteral?.firstDay, crDiscordant: result?.crDiscordant ?? false,
+            durationOfResponse: dor, daysInResponse: result?.timeInResponse.daysInResponse ?? 0, daysObserved: result?.timeInResponse.daysObserved ?? 0,
+            lossOfResponseDay: result?.lossOfResponse?.day, maxCRSGrade: crs, maxICANSGrade: icans,
+            adverseEvents: input.events.count, seriousAdverseEvents: input.events.filter(\.serious).count,
+            worstAdverseEventGrade: (input.events.map(\.grade) + input.episodes.map(\.maxGrade)).max(),
+            maxBleedingScore: r.bleeding.compactMap(\.score).max(), bleedingAssessmentsWithBleeding: r.bleeding.filter(\.present).count,
+            severeBleeding: r.bleeding.contains { $0.present && $0.severe }, plateletTransfusions: r.transfusions.count,
+            rescueTherapies: r.rescues.count, sources: sources.sorted { ($0.date, $0.formOID) < ($1.date, $1.formOID) },
+            problems: r.problems + (d0 == nil ? ["No CAR-T infusion recorded: not in the analysis population."] : []))
+        return (p, result)
+    }
+
+    /// SHA-256 of the response settings as canonical JSON: two reports with the same digest used the same rules.
+    static func settingsDigest(_ settings: ResponseSettings) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(settings)) ?? Data()
+        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Median of sorted whole days (mean of the middle two for an even count).
+    public static func median(_ sorted: [Int]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let n = sorted.count
+        return n % 2 == 1 ? Double(sorted[n / 2]) : Double(sorted[n / 2 - 1] + sorted[n / 2]) / 2
+    }
+
+    /// Kaplan–Meier of DoR method (a) over the responders, through the `km` calculator.
+    static func duration(_ results: [(subject: String, result: ResponseResult)]) -> StudyOutcomes.DurationSummary? {
+        let subjects = results.compactMap { r in
+            r.result.durationOfResponse.map { KaplanMeierCalculator.Subject(id: r.subject, time: Double($0.days), event: $0.isEvent) }
+        }
+        guard !subjects.isEmpty,
+              let km = try? KaplanMeierCalculator.compute(.init(subjects: subjects, timeUnit: "days", atRiskTimes: StudyOutcomes.DurationSummary.atRiskDays))
+        else { return nil }
+        return .init(responders: subjects.count, events: km.numberOfEvents, medianDays: km.medianSurvival.time,
+                     medianLower: km.medianSurvival.lowerConfidenceLimit, medianUpper: km.medianSurvival.upperConfidenceLimit,
+                     steps: km.table.map { .init(time: $0.time, atRisk: $0.numberAtRisk, events: $0.numberOfEvents, censored: $0.numberCensored,
+                                                 survival: $0.survival, lower: $0.lowerConfidenceLimit, upper: $0.upperConfidenceLimit) },
+                     atRisk: km.atRisk.map(\.numberAtRisk))
+    }
+
+    /// Participants by CTCAE term and worst grade; logged events and CRS/ICANS episodes from the
+    /// assessments merge by term (a participant counts once per term, at the worst grade of either).
+    static func incidence(_ inputs: [Input]) -> [StudyOutcomes.TermIncidence] {
+        var worst: [String: [String: (grade: Int, serious: Bool)]] = [:]   // key "term|code" → subject → worst
+        for input in inputs {
+            let subject = input.record.participant.subjectID.rawValue
+            let logged = input.events.map { ("\($0.term)|\($0.meddraCode)", $0.grade, $0.serious) }
+            let derived = input.episodes.map { ("\($0.term)|\($0.meddraCode)", $0.maxGrade, false) }
+            for (key, grade, serious) in logged + derived {
+                let old = worst[key, default: [:]][subject]
+                worst[key, default: [:]][subject] = (max(old?.grade ?? 0, grade), (old?.serious ?? false) || serious)
+            }
+        }
+        return worst.map { key, bySubject in
+            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
+            var grades = [0, 0, 0, 0, 0]
+            for g in bySubject.values where (1...5).contains(g.grade) { grades[g.grade - 1] += 1 }
+            return StudyOutcomes.TermIncidence(term: parts[0], meddraCode: parts.count > 1 ? parts[1] : "", participants: bySubject.count,
+                                               byWorstGrade: grades, serious: bySubject.values.filter(\.serious).count)
+        }.sorted { ($0.participants, $1.term) > ($1.participants, $0.term) }
+    }
+
+    static func syndrome(_ inputs: [Input], _ name: String) -> StudyOutcomes.SyndromeSummary {
+        var out = StudyOutcomes.SyndromeSummary(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0)
+        for input in inputs {
+            let episodes = input.episodes.filter { $0.syndrome == name }
+            guard let first = episodes.first, let d0 = input.record.chain.dayZero else { continue }
+            out.participants += 1
+            let maxGrade = episodes.map(\.maxGrade).max() ?? 0
+            if (1...5).contains(maxGrade) { out.byMaxGrade[maxGrade - 1] += 1 }
+            out.onsetDays.append(d0.days(to: first.onset))
+            out.durationDays += episodes.compactMap { e in e.resolution.map { e.onset.days(to: $0) } }
+        }
+        if name == "CRS" { out.treatedAssessments = inputs.map(\.record.treatedCRSAssessments).reduce(0, +) }
+        return out
+    }
+}

@@ -1,0 +1,131 @@
+import CartaCore
+import CartaModel
+import CartaStudy
+
+/// One participant's captured course read for the outcome derivations: every dated platelet count,
+/// bleeding assessment, platelet transfusion and rescue therapy, each with the visit, form and item it
+/// came from, so every derived figure can point back at its source values. Pure: read from values.
+///
+/// Source: issue 9 scope 1 ("derived from the captured data, never from a typed-in summary … traceable
+/// to its source records"); spec/clinical.md §1.6 (inputs per subject), §2.1 (Chinese bleeding score).
+public struct ParticipantCourseRecord: Sendable {
+    /// Where a value came from: the visit, form and item, and the date it applies to.
+    public struct Source: Sendable, Hashable, Codable {
+        public var visitID: String
+        public var formOID: String
+        public var itemOID: String
+        public var date: ClinicalDate
+    }
+    public struct Count: Sendable, Hashable {
+        public var source: Source
+        /// ×10⁹/L.
+        public var value: Double
+    }
+    public struct Bleeding: Sendable, Hashable {
+        public var source: Source
+        public var present: Bool
+        /// The Chinese 2020 score (age points + worst symptom), nil without a date of birth.
+        public var score: Int?
+        public var decidingSymptom: String?
+        /// Score ≥ 5, or visceral / CNS bleeding.
+        public var severe: Bool
+    }
+    public struct Rescue: Sendable, Hashable {
+        public var source: Source
+        public var start: ClinicalDate
+        public var lastDose: ClinicalDate
+        public var agent: String
+        public var reason: RescueReason
+    }
+
+    public var participant: Participant
+    public var chain: ProductChainState
+    public var counts: [Count] = []
+    public var bleeding: [Bleeding] = []
+    /// Platelet transfusions, each dated by its own date or, when that is missing, by the visit date (see `problems`).
+    public var transfusions: [Source] = []
+    public var rescues: [Rescue] = []
+    public var toxicity: ToxicityCourse
+    /// Assessments at which antipyretic or anti-cytokine therapy for CRS was recorded.
+    public var treatedCRSAssessments = 0
+    /// Incomplete records and how the derivation dated them, in words.
+    public var problems: [String] = []
+
+    public static let bleedingForm = "F_BLEED", transfusionForm = "F_TRANSFUSION", rescueForm = "F_RESCUE"
+
+    public init(file: ParticipantFile, study: Study) {
+        participant = file.participant
+        chain = ProductChainState(values: file.values, study: study)
+        toxicity = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
+        let plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
+        let screeningVisit = study.schedule.visits.first?.id ?? ""
+        var byAddress: [String: MeasuredValue] = [:]
+        for v in file.values {
+            guard let m = v.value, !m.text.isEmpty else { continue }
+            let visit = v.address.eventOID == .screening ? screeningVisit : v.address.eventOID.rawValue
+            byAddress["\(visit)/\(v.address.formOID)/\(v.address.itemOID)"] = m
+            if plateletItems.contains(v.address.itemOID.rawValue), let x = m.standardValue, let date = chain.visitDates[visit] {
+                counts.append(Count(source: Source(visitID: visit, formOID: v.address.formOID.rawValue, itemOID: v.address.itemOID.rawValue, date: date), value: x))
+            }
+        }
+        counts.sort { ($0.source.date, $0.source.visitID) < ($1.source.date, $1.source.visitID) }
+        for visit in study.schedule.visits.dropFirst() {
+            guard let visitDate = chain.visitDates[visit.id] else { continue }
+            func text(_ form: String, _ item: String) -> String? { byAddress["\(visit.id)/\(form)/\(item)"]?.text }
+            func date(_ form: String, _ item: String) -> ClinicalDate? { text(form, item).flatMap(ClinicalDate.init(iso:)) }
+            if text(ToxicityCourse.crsForm, "CRS_FEVER_MASKED") == "true" { treatedCRSAssessments += 1 }
+            if visit.forms.contains(Self.bleedingForm) { readBleeding(text: { text(Self.bleedingForm, $0) }, visit: visit.id, date: visitDate, dateOfBirth: file.dateOfBirth) }
+            if visit.forms.contains(Self.transfusionForm), text(Self.transfusionForm, "PLT_TRANSFUSED") == "true" {
+                let d = date(Self.transfusionForm, "PLT_TRANSFUSION_DATE")
+                if d == nil { problems.append("\(visit.id): a platelet transfusion has no date; it is dated on the visit date \(visitDate), the latest it can have been (its 7-day window then covers the most counts).") }
+                transfusions.append(Source(visitID: visit.id, formOID: Self.transfusionForm, itemOID: "PLT_TRANSFUSION_DATE", date: d ?? visitDate))
+            }
+            if visit.forms.contains(Self.rescueForm), text(Self.rescueForm, "RESCUE_GIVEN") == "true" {
+                let start = date(Self.rescueForm, "RESCUE_START"), end = date(Self.rescueForm, "RESCUE_END")
+                if start == nil || end == nil {
+                    problems.append("\(visit.id): rescue therapy without its first or last dose date; both are taken as the visit date \(visitDate).")
+                }
+                let reason = text(Self.rescueForm, "RESCUE_REASON").flatMap(RescueReason.init(rawValue:)) ?? .itp
+                rescues.append(Rescue(source: Source(visitID: visit.id, formOID: Self.rescueForm, itemOID: "RESCUE_START", date: start ?? visitDate),
+                                      start: start ?? visitDate, lastDose: max(end ?? visitDate, start ?? visitDate),
+                                      agent: text(Self.rescueForm, "RESCUE_AGENT") ?? "unspecified", reason: reason))
+            }
+        }
+        transfusions.sort { $0.date < $1.date }
+        rescues.sort { $0.start < $1.start }
+    }
+
+    /// Chinese 2020 bleeding score from the form's coded sites (spec §2.1; the worst site scores, not the sum).
+    mutating func readBleeding(text: (String) -> String?, visit: String, date: ClinicalDate, dateOfBirth: ClinicalDate?) {
+        let skin = text("BLEED_SKIN"), mucosal = text("BLEED_MUCOSAL"), visceral = text("BLEED_VISCERAL"), cns = text("BLEED_CNS")
+        guard let skin, let mucosal, let visceral, let cns else {
+            if skin != nil || mucosal != nil || visceral != nil || cns != nil {
+                problems.append("\(visit): the bleeding assessment is incomplete; it is not used (the day's count is then not evaluable for response).")
+            }
+            return
+        }
+        var symptoms: [ChineseBleedingSymptom] = []
+        if skin != "none" { symptoms.append(.skin(headOrFace: skin == "headFace")) }
+        if mucosal != "none" { symptoms.append(.mucosal(frequentOrHardToStop: mucosal == "frequent", withAnemia: mucosal == "anemia")) }
+        if visceral != "none" { symptoms.append(.visceral(withAnemia: visceral == "anemia", lifeThreatening: visceral == "lifeThreatening")) }
+        if cns == "true" { symptoms.append(.centralNervousSystem) }
+        let score = dateOfBirth.map { ChineseBleedingScore(ageYears: $0.age(on: date), symptoms: symptoms) }
+        let worst = symptoms.max { $0.points < $1.points }
+        let deep = visceral != "none" || cns == "true"
+        bleeding.append(Bleeding(source: Source(visitID: visit, formOID: Self.bleedingForm, itemOID: "BLEED_SKIN", date: date),
+                                 present: !symptoms.isEmpty, score: score?.total, decidingSymptom: worst?.item,
+                                 severe: deep || (score?.severeByScore ?? false)))
+    }
+
+    /// The response engine's input (spec §1.6), nil before Day 0.
+    public func responseSubject() -> ResponseSubject? {
+        guard let d0 = chain.dayZero else { return nil }
+        let ldStart = chain.lymphodepletionDates.values.min()
+        return ResponseSubject(
+            day0DayNumber: d0.dayNumber, lymphodepletionStartDayNumber: ldStart?.dayNumber,
+            counts: counts.map { PlateletCount(dayNumber: $0.source.date.dayNumber, plateletsPer10e9L: $0.value) },
+            transfusions: transfusions.map { Transfusion(dayNumber: $0.date.dayNumber) },
+            rescues: rescues.map { RescueTherapy(startDayNumber: $0.start.dayNumber, lastDoseDayNumber: $0.lastDose.dayNumber, drug: $0.agent, reason: $0.reason) },
+            bleeding: bleeding.sorted { $0.source.date < $1.source.date }.map { BleedingRecord(dayNumber: $0.source.date.dayNumber, present: $0.present, grade: $0.score) })
+    }
+}

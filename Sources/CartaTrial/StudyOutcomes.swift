@@ -1,0 +1,156 @@
+import CartaCore
+import CartaModel
+
+/// The registry's outcome measures derived from the captured data, per participant and for the study,
+/// each per-participant figure with the source values and the rule behind it.
+///
+/// Source: issue 9 scope 1; ClinicalTrials.gov NCT05315778 outcome measures (ORR, TTR, DOR, AE, BLEED,
+/// CONMED, HRQOL, all at 6 months); spec/clinical.md §1 (response), §2.1 (bleeding), §4 (adverse events), §8
+/// (proportions with Clopper–Pearson intervals).
+public struct StudyOutcomes: Sendable, Codable {
+    /// One source value behind a derived figure, with the page that shows it.
+    public struct SourceValue: Sendable, Hashable, Codable {
+        public var visitID: String
+        public var formOID: String
+        public var itemOID: String
+        public var date: ClinicalDate
+        /// Protocol day (Day 0 = first CAR-T infusion).
+        public var day: Int?
+        public var value: String
+        /// The response status the engine gave this count (CR, R, NR, NE), for counts only.
+        public var status: String?
+        /// Why (the engine's sub-rule), for counts only.
+        public var basis: String?
+        /// The rules of spec §1.6 that used it (B, E, S, C, L).
+        public var rules: [String]
+        /// The visit page (web) holding the value.
+        public var path: String
+    }
+
+    public struct Duration: Sendable, Hashable, Codable {
+        public var days: Int
+        public var event: Bool
+        /// loss, death, lastEvaluableAssessment, newITPTherapy.
+        public var end: String
+    }
+
+    public struct Participant: Sendable, Codable {
+        public var subjectID: String
+        public var siteID: String
+        public var dayZero: ClinicalDate?
+        /// Baseline platelet count ×10⁹/L (rule B), nil when no eligible pre-lymphodepletion count exists.
+        public var baseline: Double?
+        /// Best overall response by month 6 (CR, R = registry "PR", NR, NE); nil before Day 0.
+        public var bestOverallResponse: String?
+        /// Status at month 6 (the assessment nearest Day 183 within its window).
+        public var statusAtMonth6: String?
+        /// Protocol day of the first count of the confirmed response pair (= time to response in days).
+        public var timeToResponseDays: Int?
+        /// IWG CR (≥ 100 and no bleeding) and the protocol-literal CR (≥ 100), side by side.
+        public var completeResponseIWGDay: Int?
+        public var completeResponseProtocolLiteralDay: Int?
+        public var crDiscordant: Bool
+        /// Duration of response, method (a): response date to loss, or censored.
+        public var durationOfResponse: Duration?
+        /// Duration of response, method (b): days in response over days observed.
+        public var daysInResponse: Int
+        public var daysObserved: Int
+        public var lossOfResponseDay: Int?
+        public var maxCRSGrade: Int?
+        public var maxICANSGrade: Int?
+        public var adverseEvents: Int
+        public var seriousAdverseEvents: Int
+        public var worstAdverseEventGrade: Int?
+        public var maxBleedingScore: Int?
+        public var bleedingAssessmentsWithBleeding: Int
+        public var severeBleeding: Bool
+        public var plateletTransfusions: Int
+        public var rescueTherapies: Int
+        /// Every value the figures above were derived from.
+        public var sources: [SourceValue]
+        /// Incomplete records and how they were handled.
+        public var problems: [String]
+    }
+
+    /// x / n with the exact Clopper–Pearson 95 % interval (as percentages, one decimal in `percentText`).
+    public struct Proportion: Sendable, Hashable, Codable {
+        public var successes: Int
+        public var total: Int
+        public var percentText: String
+        public var lower: Double
+        public var upper: Double
+    }
+
+    public struct Spread: Sendable, Hashable, Codable {
+        public var n: Int
+        public var median: Double?
+        public var minimum: Int?
+        public var maximum: Int?
+    }
+
+    /// One Kaplan–Meier step of the duration of response.
+    public struct SurvivalStep: Sendable, Hashable, Codable {
+        public var time: Double
+        public var atRisk: Int
+        public var events: Int
+        public var censored: Int
+        public var survival: Double
+        public var lower: Double?
+        public var upper: Double?
+    }
+
+    public struct DurationSummary: Sendable, Hashable, Codable {
+        public var responders: Int
+        public var events: Int
+        public var medianDays: Double?
+        public var medianLower: Double?
+        public var medianUpper: Double?
+        public var steps: [SurvivalStep]
+        /// Numbers at risk at days 0, 30, …, 180.
+        public var atRisk: [Int]
+        public static let atRiskDays: [Double] = [0, 30, 60, 90, 120, 150, 180]
+    }
+
+    /// Participants with an adverse event of one CTCAE term, by their worst grade.
+    public struct TermIncidence: Sendable, Hashable, Codable {
+        public var term: String
+        public var meddraCode: String
+        public var participants: Int
+        /// Participants whose worst grade of this term is 1…5 (index 0 = grade 1).
+        public var byWorstGrade: [Int]
+        public var serious: Int
+    }
+
+    public struct SyndromeSummary: Sendable, Hashable, Codable {
+        public var participants: Int
+        /// Participants whose maximum grade is 1…5 (index 0 = grade 1).
+        public var byMaxGrade: [Int]
+        /// Onset days (Day 0 = first infusion) of each participant's first episode.
+        public var onsetDays: [Int]
+        /// Durations in days of resolved episodes.
+        public var durationDays: [Int]
+        /// Assessments at which antipyretic or anti-cytokine therapy was recorded (CRS only).
+        public var treatedAssessments: Int
+    }
+
+    public var studyID: String
+    /// SHA-256 of the response settings the figures were derived with (the rule version).
+    public var settingsDigest: String
+    /// What the figures were computed with, in words (engine, spec sections, settings).
+    public var method: String
+    public var participants: [Participant]
+    /// Participants who received at least one CAR-T fraction (the analysis population).
+    public var treated: Int
+    public var overallResponse: Proportion?
+    public var completeResponseIWG: Proportion?
+    public var completeResponseProtocolLiteral: Proportion?
+    public var timeToResponse: Spread
+    public var durationOfResponse: DurationSummary?
+    public var adverseEventsByTerm: [TermIncidence]
+    public var participantsWithSeriousEvents: Int
+    public var crs: SyndromeSummary
+    public var icans: SyndromeSummary
+    public var participantsWithBleeding: Int
+    public var participantsWithSevereBleeding: Int
+    public var participantsWithRescue: Int
+}

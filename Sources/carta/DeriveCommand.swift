@@ -1,0 +1,51 @@
+import ArgumentParser
+import CartaTrial
+import Foundation
+
+/// `carta derive`: the registry's outcome measures derived from the captured data, as JSON (everything,
+/// with the source values behind each figure) or as one of the analysis-ready CSV tables; `--out DIR`
+/// writes all of them (issue 9 scope 1).
+struct DeriveCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "derive", abstract: "Derive the outcome measures (response, time to and duration of response, AEs, CRS/ICANS, bleeding).")
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case json, csv }
+
+    @OptionGroup var ctx: ParticipantCommand.Context
+    @Option(help: "json (default) or csv.") var format: Format = .json
+    @Option(help: "The CSV table: subjects, visits, tte or ae.") var table: String = "subjects"
+    @Option(help: "Write outcomes.json and every CSV table into this directory instead of printing.") var out: String?
+
+    func validate() throws {
+        guard OutcomeTables.Table(rawValue: table) != nil else {
+            throw ValidationError("--table must be one of \(OutcomeTables.Table.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(table)\").")
+        }
+    }
+
+    func run() async throws {
+        try await ParticipantCommand.withServices(ctx) { s in
+            let outcomes = try await s.outcomes.derive(by: try await ctx.principal(s, needs: .readStudyData))
+            let json = try Self.json(outcomes)
+            if let out {
+                let dir = URL(fileURLWithPath: out, isDirectory: true)
+                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+                try json.write(to: dir.appendingPathComponent("outcomes.json"))
+                for t in OutcomeTables.Table.allCases {
+                    try Data(OutcomeTables.csv(t, outcomes).utf8).write(to: dir.appendingPathComponent("\(t.rawValue).csv"))
+                }
+                print("wrote\t\(dir.path)\toutcomes.json, \(OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }.joined(separator: ", "))")
+                return
+            }
+            switch format {
+            case .json: FileHandle.standardOutput.write(json); print("")
+            case .csv: print(OutcomeTables.csv(OutcomeTables.Table(rawValue: table) ?? .subjects, outcomes), terminator: "")
+            }
+        }
+    }
+
+    static func json(_ o: StudyOutcomes) throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(o)
+    }
+}
