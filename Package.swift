@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "carta",
             dependencies: [
-                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaTrial", "CartaServer",
+                "CartaCore", "CartaModel", "CartaStudy", "CartaStore", "CartaTrial", "CartaServer", "CartaWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

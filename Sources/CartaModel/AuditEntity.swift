@@ -38,6 +38,8 @@ public enum AuditEntity: String, Sendable, Codable, CaseIterable {
     case alert
     /// An adverse event of the log; the entity id is the event's id.
     case adverseEvent = "adverse_event"
+    /// The database as a whole; entity id `synthetic` marks a database filled by `carta demo` (issue 9 scope 3).
+    case database
 }
 
 /// The non-value parts of an item value's audit field: `EVENT/FORM/ITEM:unit` and so on.

@@ -28,9 +28,7 @@ extension CartaStore {
                 .run()
             if attestsBindingSignature {
                 // 21 CFR 11.100(c): the acknowledgement is stored once, with the first signature, in its transaction.
-                try await m.db.update("users").set("signature_attested_at", to: m.atText)
-                    .where("id", .equal, signer.rawValue).where(SQLIdentifier("signature_attested_at"), .is, SQLLiteral.null).run()
-                m.record(.user, id: signer.rawValue, field: "signature_attested_at", old: nil, new: m.atText)
+                try await m.attestBindingSignature(signer)
             }
             m.record(.eligibilityDecision, id: d.id, field: "participant_id", old: nil, new: participantID.rawValue)
             m.record(.eligibilityDecision, id: d.id, field: "decision", old: nil, new: decision.rawValue)

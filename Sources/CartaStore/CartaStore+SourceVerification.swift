@@ -103,9 +103,7 @@ extension CartaStore {
                 .values(s.id, participantID.rawValue, signer.rawValue, signerName, m.atText, meaning, contentHash, formOID?.rawValue).run()
             if let formOID { m.record(.casebookSignature, id: s.id, field: "form_oid", old: nil, new: formOID.rawValue) }
             if attestsBindingSignature {
-                try await m.db.update("users").set("signature_attested_at", to: m.atText)
-                    .where("id", .equal, signer.rawValue).where(SQLIdentifier("signature_attested_at"), .is, SQLLiteral.null).run()
-                m.record(.user, id: signer.rawValue, field: "signature_attested_at", old: nil, new: m.atText)
+                try await m.attestBindingSignature(signer)
             }
             m.record(.casebookSignature, id: s.id, field: "participant_id", old: nil, new: participantID.rawValue)
             m.record(.casebookSignature, id: s.id, field: "signed_by", old: nil, new: "\(signerName) (\(signer.rawValue))")

@@ -1,6 +1,7 @@
 import CartaModel
 import Crypto
 import Foundation
+import Synchronization
 import Logging
 import SQLKit
 import SQLiteKit
@@ -29,6 +30,9 @@ public final class CartaStore: Sendable {
     public let auditFiles: AuditFiles
     /// Counts the statements run by reads, so tests can hold pages to a fixed number of queries.
     let statements = StatementCounter()
+    /// Where the store's own stamps (creation, enrolment, versions) take the time from: the system clock,
+    /// except while `carta demo` replays a synthetic trial on its own clock (`replayClock`).
+    let clock = Mutex<(@Sendable () -> Date)?>(nil)
 
     /// The advisory lock key that serialises writers on PostgreSQL ("CARTA" in ASCII).
     static let writerLockKey: Int64 = 0x43_41_52_54_41
@@ -232,7 +236,14 @@ public final class CartaStore: Sendable {
     }
 
     /// The current time truncated to milliseconds.
-    func now() -> Date { StoreTimestamp.truncated(Date()) }
+    func now() -> Date { StoreTimestamp.truncated(clock.withLock { $0 }?() ?? Date()) }
+
+    /// Stamps every later write with `instant` instead of the system clock. Only the synthetic-cohort
+    /// replay (`carta demo`, on a database marked synthetic first) uses it, so its records carry the dates
+    /// of the simulated course; real data is always stamped by the system clock.
+    public func replayClock(_ instant: @escaping @Sendable () -> Date) throws {
+        clock.withLock { $0 = instant }
+    }
 
     /// Maps driver errors to `StoreError`; store errors pass through unchanged.
     ///

@@ -75,3 +75,16 @@ extension CartaStore {
         }
     }
 }
+
+extension ParticipantMutation {
+    /// Stores a signer's first acknowledgement that their electronic signature is binding (21 CFR 11.100(c)),
+    /// with its audit record — only when none is stored yet, read inside this transaction, so a signer whose
+    /// copy of the account is stale (two signatures at once) never gets an audit record the row does not hold.
+    mutating func attestBindingSignature(_ signer: UserID) async throws {
+        let stored = try await db.select().column("signature_attested_at").from("users").where("id", .equal, signer.rawValue).first()?
+            .decode(column: "signature_attested_at", as: String?.self)
+        guard stored == nil else { return }
+        try await db.update("users").set("signature_attested_at", to: atText).where("id", .equal, signer.rawValue).run()
+        record(.user, id: signer.rawValue, field: "signature_attested_at", old: nil, new: atText)
+    }
+}

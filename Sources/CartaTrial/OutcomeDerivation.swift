@@ -22,7 +22,8 @@ public enum OutcomeDerivation {
         }
     }
 
-    public static func derive(_ inputs: [Input], study: Study) -> StudyOutcomes {
+    /// `flow` counts everyone registered (all statuses); `inputs` are the enrolled participants.
+    public static func derive(_ inputs: [Input], study: Study, flow: (registered: Int, screenFailed: Int)? = nil) -> StudyOutcomes {
         let settings = study.settings.response
         var participants: [StudyOutcomes.Participant] = []
         var results: [(subject: String, result: ResponseResult)] = []
@@ -44,7 +45,8 @@ public enum OutcomeDerivation {
                 + "response window Days 0–\(settings.responseWindowEndDay), confirmation ≥ \(settings.confirmationIntervalDays) days apart, "
                 + "baseline \(settings.baselineMethod.rawValue), missing bleeding \(settings.missingBleeding.rawValue); Clopper–Pearson exact 95 % CI; "
                 + "Kaplan–Meier with log-log 95 % CI; CTCAE v5.0; ASTCT 2019.",
-            participants: participants, treated: treated,
+            participants: participants, registered: flow?.registered ?? inputs.count, screenFailed: flow?.screenFailed ?? 0,
+            enrolled: inputs.count, treated: treated,
             overallResponse: proportion(results.filter { $0.result.bestOverallResponse.isResponse }.count),
             completeResponseIWG: proportion(results.filter { $0.result.completeResponseIWG != nil }.count),
             completeResponseProtocolLiteral: proportion(results.filter { $0.result.completeResponseProtocolLiteral != nil }.count),
@@ -73,32 +75,35 @@ public enum OutcomeDerivation {
             let rec = recordByCount[i]
             let screening = c.source.visitID == study.schedule.visits.first?.id
             sources.append(.init(visitID: c.source.visitID, formOID: c.source.formOID, itemOID: c.source.itemOID, date: c.source.date, day: day(c.source.date),
-                                 value: TodayService.number(c.value) + " ×10⁹/L", status: rec?.status.rawValue, basis: rec?.basis.rawValue,
+                                 value: TodayService.number(c.value) + " ×10⁹/L", number: c.value, status: rec?.status.rawValue, basis: rec?.basis.rawValue,
                                  rules: rec?.rules.ids ?? [], path: screening ? "/participants/\(subject)" : path(c.source.visitID)))
         }
         for b in r.bleeding {
             sources.append(.init(visitID: b.source.visitID, formOID: b.source.formOID, itemOID: b.source.itemOID, date: b.source.date, day: day(b.source.date),
-                                 value: b.present ? "bleeding" + (b.score.map { ", score \($0)" } ?? "") : "no bleeding", status: nil, basis: nil,
+                                 value: b.present ? "bleeding" + (b.score.map { ", score \($0)" } ?? "") : "no bleeding", number: b.score.map(Double.init), status: nil, basis: nil,
                                  rules: ["S"], path: path(b.source.visitID)))
         }
         for t in r.transfusions {
-            sources.append(.init(visitID: t.visitID, formOID: t.formOID, itemOID: t.itemOID, date: t.date, day: day(t.date), value: "platelet transfusion",
+            sources.append(.init(visitID: t.visitID, formOID: t.formOID, itemOID: t.itemOID, date: t.date, day: day(t.date), value: "platelet transfusion", number: nil,
                                  status: nil, basis: nil, rules: ["E"], path: path(t.visitID)))
         }
         for x in r.rescues {
             sources.append(.init(visitID: x.source.visitID, formOID: x.source.formOID, itemOID: x.source.itemOID, date: x.start, day: day(x.start),
-                                 value: "rescue \(x.agent) for \(x.reason.rawValue), \(x.start)…\(x.lastDose)", status: nil, basis: nil, rules: ["E"], path: path(x.source.visitID)))
+                                 value: "rescue \(x.agent) for \(x.reason.rawValue), \(x.start)…\(x.lastDose)", number: nil, status: nil, basis: nil, rules: ["E"], path: path(x.source.visitID)))
         }
         let crs = input.episodes.filter { $0.syndrome == "CRS" }.map(\.maxGrade).max()
         let icans = input.episodes.filter { $0.syndrome == "ICANS" }.map(\.maxGrade).max()
         let dor = result?.durationOfResponse.map { StudyOutcomes.Duration(days: $0.days, event: $0.isEvent, end: $0.end.rawValue) }
         let p = StudyOutcomes.Participant(
-            subjectID: subject, siteID: r.participant.siteID.rawValue, dayZero: d0, baseline: result?.baselinePer10e9L,
+            subjectID: subject, siteID: r.participant.siteID.rawValue, ageYears: r.ageAtConsent, sex: r.sex, weightKg: r.weightKg, dayZero: d0, baseline: result?.baselinePer10e9L,
             bestOverallResponse: result?.bestOverallResponse.rawValue, statusAtMonth6: result?.statusAtMonth6.rawValue,
             timeToResponseDays: result?.timeToResponseDays, completeResponseIWGDay: result?.completeResponseIWG?.firstDay,
             completeResponseProtocolLiteralDay: result?.completeResponseProtocolLiteral?.firstDay, crDiscordant: result?.crDiscordant ?? false,
             durationOfResponse: dor, daysInResponse: result?.timeInResponse.daysInResponse ?? 0, daysObserved: result?.timeInResponse.daysObserved ?? 0,
             lossOfResponseDay: result?.lossOfResponse?.day, maxCRSGrade: crs, maxICANSGrade: icans,
+            crsOnsetDay: input.episodes.first { $0.syndrome == "CRS" }.flatMap { day($0.onset) },
+            icansOnsetDay: input.episodes.first { $0.syndrome == "ICANS" }.flatMap { day($0.onset) },
+            seriousEventDays: input.events.filter(\.serious).compactMap { day($0.onset) },
             adverseEvents: input.events.count, seriousAdverseEvents: input.events.filter(\.serious).count,
             worstAdverseEventGrade: (input.events.map(\.grade) + input.episodes.map(\.maxGrade)).max(),
             maxBleedingScore: r.bleeding.compactMap(\.score).max(), bleedingAssessmentsWithBleeding: r.bleeding.filter(\.present).count,

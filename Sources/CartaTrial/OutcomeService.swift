@@ -13,9 +13,11 @@ public struct OutcomeService: Sendable {
 
     /// The outcome measures over the enrolled participants the principal may read (two statements).
     public func derive(by principal: Principal) async throws -> StudyOutcomes {
-        let files = try await screening.files(by: principal).filter { $0.participant.status == .enrolled }
+        let all = try await screening.files(by: principal)
+        let files = all.filter { $0.participant.status == .enrolled }
         let events = try await screening.store.adverseEvents(participantIDs: files.map(\.participant.id))
-        return OutcomeDerivation.derive(inputs(files, events: events), study: screening.study)
+        return OutcomeDerivation.derive(inputs(files, events: events), study: screening.study,
+                                        flow: (all.count, all.filter { $0.participant.status == .screenFailed }.count))
     }
 
     /// The derivation inputs of already loaded files.

@@ -1,4 +1,5 @@
 import CartaCore
+import CartaModel
 
 /// The analysis-ready tables of the derivation as CSV (RFC 4180): one row per participant, per
 /// response assessment, per duration-of-response interval and per adverse event term and participant.

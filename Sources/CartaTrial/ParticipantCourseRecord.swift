@@ -48,6 +48,10 @@ public struct ParticipantCourseRecord: Sendable {
     public var toxicity: ToxicityCourse
     /// Assessments at which antipyretic or anti-cytokine therapy for CRS was recorded.
     public var treatedCRSAssessments = 0
+    /// Baseline characteristics from screening: age at consent (completed years), sex, weight in kg.
+    public var ageAtConsent: Int?
+    public var sex: String?
+    public var weightKg: Double?
     /// Incomplete records and how the derivation dated them, in words.
     public var problems: [String] = []
 
@@ -67,6 +71,12 @@ public struct ParticipantCourseRecord: Sendable {
             if plateletItems.contains(v.address.itemOID.rawValue), let x = m.standardValue, let date = chain.visitDates[visit] {
                 counts.append(Count(source: Source(visitID: visit, formOID: v.address.formOID.rawValue, itemOID: v.address.itemOID.rawValue, date: date), value: x))
             }
+        }
+        let screeningValue = { (form: String, item: String) in byAddress["\(screeningVisit)/\(form)/\(item)"] }
+        sex = screeningValue("F_CONSENT", "SEX")?.text
+        weightKg = screeningValue("F_VITALS", "WEIGHT")?.standardValue
+        if let dob = file.dateOfBirth, let consent = screeningValue("F_CONSENT", "CONSENT_DATE").flatMap({ ClinicalDate(iso: $0.text) }) {
+            ageAtConsent = dob.age(on: consent)
         }
         counts.sort { ($0.source.date, $0.source.visitID) < ($1.source.date, $1.source.visitID) }
         for visit in study.schedule.visits.dropFirst() {

@@ -58,6 +58,17 @@ public struct PageRenderer: Sendable {
         return html
     }
 
+    /// The layout's links to the server's stylesheet and script, which a self-contained file replaces.
+    static let assetLinks = "<link rel=\"stylesheet\" href=\"/static/carta.css\">\n<script src=\"/static/carta.js\" defer></script>"
+
+    /// Renders a page as a self-contained document: the stylesheet inline, no script, no link to the server
+    /// (the report file `carta report` writes). Throws when the layout no longer carries the links it replaces.
+    public func renderStandalone<M: PageModel>(_ model: M, layout: LayoutModel) throws -> String {
+        let html = try render(model, layout: layout)
+        guard html.contains(Self.assetLinks), let css = Self.asset(named: "carta.css") else { throw PageRenderError.missingResource("layout asset links") }
+        return html.replacingOccurrences(of: Self.assetLinks, with: "<style>\n" + String(decoding: css.data, as: UTF8.self) + "</style>")
+    }
+
     /// The root object the layout template renders for the template named `page` with `model`.
     static func document<M: Sendable>(_ page: String, title: String, model: M, layout: LayoutModel) -> Document<M> {
         Document(layout: layout, page: model, bodyTemplate: page, pageTitle: title, csrf: layout.csrf)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CartaModel
 import CartaTrial
 import Foundation
 

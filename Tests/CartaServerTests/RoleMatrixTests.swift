@@ -203,6 +203,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .get, template: "/export/odm", permission: .exportArchive) { _, _ in [] },
         .init(method: .get, template: "/admin/access-review.csv", permission: .reviewAccess) { _, _ in [] },
         .init(method: .get, template: "/queries", permission: .readStudyData) { _, _ in [] },
+        .init(method: .get, template: "/report", permission: .readStudyData) { _, _ in [] },
+        .init(method: .get, template: "/report/tables/subjects.csv", permission: .readStudyData) { _, _ in [] },
         .init(method: .get, template: "/account", permission: nil) { _, _ in [] },
         .init(method: .get, template: "/participants/{subjectID}/casebook", permission: .readStudyData) { _, _ in [] },
     ]

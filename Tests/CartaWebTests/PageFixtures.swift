@@ -1,5 +1,6 @@
 import CartaStudy
 import CartaCore
+import CartaModel
 @testable import CartaWeb
 
 /// Fixed page models for snapshots and the security checks; `text` lets a test put the same
@@ -239,6 +240,52 @@ enum PageFixtures {
                           nextStep: nil, platelets: t ?? "160 ×10⁹/L on 2027-01-30 (up)", plateletValues: [20, 60, 160], crs: t ?? "none", icans: t ?? "none",
                           canAcknowledge: true),
         ])
+    }
+
+    /// Derived outcomes of two treated participants: a responder with a censored duration and a non-responder
+    /// with skin bleeding; a CRS term and a neutropenia term in the AE table.
+    static func outcomes(text t: String? = nil) -> StudyOutcomes {
+        let d0 = ClinicalDate(iso: "2026-06-01")!
+        func src(_ visit: String, _ day: Int, _ v: Double, _ status: String, form: String = "F_LAB_HEM", item: String = "PLT") -> StudyOutcomes.SourceValue {
+            .init(visitID: visit, formOID: form, itemOID: item, date: d0.adding(days: day), day: day, value: t ?? "\(Int(v)) ×10⁹/L", number: v,
+                  status: status, basis: t ?? "atLeast100", rules: ["S"], path: "/participants/BCRITP-001/visits/\(visit)")
+        }
+        let responder = StudyOutcomes.Participant(
+            subjectID: t ?? "BCRITP-001", siteID: "SUZHOU", ageYears: 41, sex: "F", weightKg: 62, dayZero: d0, baseline: 14, bestOverallResponse: "CR",
+            statusAtMonth6: "CR", timeToResponseDays: 28, completeResponseIWGDay: 60, completeResponseProtocolLiteralDay: 60, crDiscordant: false,
+            durationOfResponse: .init(days: 152, event: false, end: "lastEvaluableAssessment"), daysInResponse: 152, daysObserved: 180,
+            lossOfResponseDay: nil, maxCRSGrade: 2, maxICANSGrade: nil, crsOnsetDay: 5, icansOnsetDay: nil, seriousEventDays: [], adverseEvents: 2,
+            seriousAdverseEvents: 0, worstAdverseEventGrade: 3, maxBleedingScore: 1, bleedingAssessmentsWithBleeding: 1, severeBleeding: false,
+            plateletTransfusions: 1, rescueTherapies: 0,
+            sources: [src("SCR", -40, 14, "NE"), src("D7", 7, 9, "NR"), src("M1", 28, 80, "R"), src("M2", 60, 160, "CR"), src("M6", 180, 210, "CR"),
+                      .init(visitID: "D7", formOID: "F_BLEED", itemOID: "BLEED_SKIN", date: d0.adding(days: 7), day: 7, value: t ?? "bleeding, score 1",
+                            number: 1, status: nil, basis: nil, rules: ["S"], path: "/participants/BCRITP-001/visits/D7")],
+            problems: [])
+        let nonResponder = StudyOutcomes.Participant(
+            subjectID: t ?? "BCRITP-002", siteID: "SUZHOU", ageYears: 55, sex: "M", weightKg: 71, dayZero: d0.adding(days: 30), baseline: 20,
+            bestOverallResponse: "NR", statusAtMonth6: "NE", timeToResponseDays: nil, completeResponseIWGDay: nil, completeResponseProtocolLiteralDay: nil,
+            crDiscordant: false, durationOfResponse: nil, daysInResponse: 0, daysObserved: 90, lossOfResponseDay: nil, maxCRSGrade: nil, maxICANSGrade: nil,
+            crsOnsetDay: nil, icansOnsetDay: nil, seriousEventDays: [3], adverseEvents: 1, seriousAdverseEvents: 1, worstAdverseEventGrade: 3,
+            maxBleedingScore: 2, bleedingAssessmentsWithBleeding: 2, severeBleeding: false, plateletTransfusions: 0, rescueTherapies: 1,
+            sources: [src("SCR", -40, 20, "NE"), src("M1", 28, 22, "NR"), src("M3", 90, 18, "NR"),
+                      .init(visitID: "M3", formOID: "F_RESCUE", itemOID: "RESCUE_START", date: d0.adding(days: 116), day: 86, value: t ?? "rescue ivig for itp",
+                            number: nil, status: nil, basis: nil, rules: ["E"], path: "/participants/BCRITP-002/visits/M3")],
+            problems: [t ?? "M3: rescue therapy without its last dose date; both are taken as the visit date 2026-08-30."])
+        return StudyOutcomes(
+            studyID: "NCT05315778", settingsDigest: "0123456789abcdef0123", method: t ?? "Response engine of spec/clinical.md §1.6.",
+            participants: [responder, nonResponder], registered: 3, screenFailed: 1, enrolled: 2, treated: 2,
+            overallResponse: .init(successes: 1, total: 2, percentText: "50.0%", lower: 0.0126, upper: 0.9874),
+            completeResponseIWG: .init(successes: 1, total: 2, percentText: "50.0%", lower: 0.0126, upper: 0.9874),
+            completeResponseProtocolLiteral: .init(successes: 1, total: 2, percentText: "50.0%", lower: 0.0126, upper: 0.9874),
+            timeToResponse: .init(n: 1, median: 28, minimum: 28, maximum: 28),
+            durationOfResponse: .init(responders: 1, events: 0, medianDays: nil, medianLower: nil, medianUpper: nil,
+                                      steps: [.init(time: 152, atRisk: 1, events: 0, censored: 1, survival: 1, lower: nil, upper: nil)], atRisk: [1, 1, 1, 1, 1, 1, 0]),
+            adverseEventsByTerm: [.init(term: t ?? "Neutrophil count decreased", meddraCode: "10029366", participants: 2, byWorstGrade: [0, 0, 2, 0, 0], serious: 0),
+                                  .init(term: t ?? "Cytokine release syndrome", meddraCode: "10052015", participants: 1, byWorstGrade: [0, 1, 0, 0, 0], serious: 0)],
+            participantsWithSeriousEvents: 1,
+            crs: .init(participants: 1, byMaxGrade: [0, 1, 0, 0, 0], onsetDays: [5], durationDays: [3], treatedAssessments: 0),
+            icans: .init(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0),
+            participantsWithBleeding: 2, participantsWithSevereBleeding: 0, participantsWithRescue: 1)
     }
 
     /// A timeline three weeks after Day 0.

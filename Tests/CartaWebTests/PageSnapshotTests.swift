@@ -16,6 +16,7 @@ import Testing
             SignInPage.Model.self, DashboardPage.Model.self, ParticipantsPage.Model.self, RegisterPage.Model.self,
             ParticipantPage.Model.self, AuditPage.Model.self, ErrorPage.Model.self, QueryInboxPage.Model.self, CasebookPage.Model.self, AccountPage.Model.self,
             AccessReviewPage.Model.self, VisitPage.Model.self, TodayPage.Model.self, TimelinePage.Model.self, AdverseEventsPage.Model.self,
+            ReportPage.Model.self,
         ]
         #expect(Set(pageTemplates.map { $0.template }).union(["layout"]) == renderer.templateNames)
     }

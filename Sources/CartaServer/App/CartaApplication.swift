@@ -17,7 +17,9 @@ public enum CartaApplication {
     public static func makeServices(config: ServerConfig, study: Study, logger: Logger) async throws -> CartaServices {
         let runtime = try await CartaRuntime.open(config.trial, study: study, migrate: .ifEmpty, instant: { Date() }, logger: logger)
         do {
-            return try CartaServices(config: config, runtime: runtime, logger: logger)
+            var services = try CartaServices(config: config, runtime: runtime, logger: logger)
+            services.synthetic = try await runtime.store.isSynthetic()
+            return services
         } catch {
             await runtime.store.close()
             throw error

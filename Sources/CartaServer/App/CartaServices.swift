@@ -17,6 +17,8 @@ public struct CartaServices: Sendable {
     public let logger: Logger
     /// Site names by id, computed once.
     let siteNames: [String: String]
+    /// The database was filled by `carta demo` (marked synthetic in its audit trail): every page says so.
+    public var synthetic = false
 
     public var store: CartaStore { runtime.store }
     public var study: Study { runtime.study }

@@ -168,6 +168,7 @@ extension CartaServices {
         })
         addParticipantPageRoutes(to: router)
         addTodayRoutes(to: router)
+        addReportRoutes(to: router)
         addAdverseEventPageRoutes(to: router)
         addMonitoringPageRoutes(to: router)
         addAccountPageRoutes(to: router)

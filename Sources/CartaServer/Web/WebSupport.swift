@@ -36,14 +36,14 @@ extension CartaServices {
             studyId: study.id, studyTitle: study.title,
             user: context.user.map { SignedInUser(username: $0.displayName, role: $0.role.rawValue) },
             csrf: csrf ?? context.session?.csrfToken ?? "", flashes: flashes, current: current,
-            sections: context.user.map { Self.navSections(for: $0.role) } ?? [])
+            sections: context.user.map { Self.navSections(for: $0.role) } ?? [], synthetic: synthetic)
     }
 
     /// The navigation entries a role may use: nobody is offered a page the server would refuse.
     static func navSections(for role: UserRole) -> [NavLink.Section] {
         NavLink.Section.allCases.filter { section in
             switch section {
-            case .dashboard, .today, .participants, .queries: return Permission.readStudyData.allows(role)
+            case .dashboard, .today, .participants, .queries, .report: return Permission.readStudyData.allows(role)
             case .register: return Permission.registerParticipant.allows(role)
             case .audit: return Permission.readAudit.allows(role)
             case .access: return Permission.reviewAccess.allows(role)

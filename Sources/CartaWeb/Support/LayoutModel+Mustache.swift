@@ -11,6 +11,7 @@ extension LayoutModel: MustacheParent {
         case "flashes": self.flashes
         case "nav": self.nav
         case "signOutAction": self.signOutAction
+        case "synthetic": self.synthetic
         default: nil
         }
     }

@@ -16,6 +16,8 @@ public struct LayoutModel: Sendable, Equatable {
     public let nav: [NavLink]
     /// Where the sign-out form posts.
     public let signOutAction: String
+    /// The database holds synthetic demonstration data (`carta demo`): a banner on every page says so.
+    public let synthetic: Bool
 
     /// Creates the layout model; `current` marks the navigation entry of the page being shown and
     /// `sections` are the entries the user's role may use (a monitor is not offered registration).
@@ -26,8 +28,10 @@ public struct LayoutModel: Sendable, Equatable {
         csrf: String,
         flashes: [Flash] = [],
         current: NavLink.Section? = nil,
-        sections: [NavLink.Section] = NavLink.Section.allCases
+        sections: [NavLink.Section] = NavLink.Section.allCases,
+        synthetic: Bool = false
     ) {
+        self.synthetic = synthetic
         self.studyId = studyId
         self.studyTitle = studyTitle
         self.user = user

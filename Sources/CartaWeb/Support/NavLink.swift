@@ -4,7 +4,7 @@
 public struct NavLink: Sendable, Equatable {
     /// The sections of the main navigation.
     public enum Section: String, Sendable, CaseIterable {
-        case dashboard, today, participants, queries, register, audit, access
+        case dashboard, today, participants, queries, report, register, audit, access
     }
 
     /// Stable key, used in the element id `nav-<key>`.
@@ -25,6 +25,7 @@ public struct NavLink: Sendable, Equatable {
         case .today: (label, href) = ("Today", WebPaths.today)
         case .participants: (label, href) = ("Participants", WebPaths.participants)
         case .queries: (label, href) = ("Queries", WebPaths.queries)
+        case .report: (label, href) = ("Report", WebPaths.report)
         case .register: (label, href) = ("Register participant", WebPaths.register)
         case .audit: (label, href) = ("Audit trail", WebPaths.audit)
         case .access: (label, href) = ("Access review", WebPaths.accessReview)

@@ -16,6 +16,7 @@ public enum WebPaths {
     public static let today = "/today"
     /// The query inbox.
     public static let queries = "/queries"
+    public static let report = "/report"
     /// The periodic access review (administrators and auditors).
     public static let accessReview = "/admin/access-review"
     /// Audit trail; `?page=` pages it.

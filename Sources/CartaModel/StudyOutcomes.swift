@@ -1,5 +1,4 @@
 import CartaCore
-import CartaModel
 
 /// The registry's outcome measures derived from the captured data, per participant and for the study,
 /// each per-participant figure with the source values and the rule behind it.
@@ -17,6 +16,8 @@ public struct StudyOutcomes: Sendable, Codable {
         /// Protocol day (Day 0 = first CAR-T infusion).
         public var day: Int?
         public var value: String
+        /// The number behind `value` (platelets ×10⁹/L, bleeding score), when there is one.
+        public var number: Double?
         /// The response status the engine gave this count (CR, R, NR, NE), for counts only.
         public var status: String?
         /// Why (the engine's sub-rule), for counts only.
@@ -25,6 +26,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var rules: [String]
         /// The visit page (web) holding the value.
         public var path: String
+        public init(visitID: String, formOID: String, itemOID: String, date: ClinicalDate, day: Int?, value: String, number: Double?, status: String?, basis: String?, rules: [String], path: String) {
+            self.visitID = visitID; self.formOID = formOID; self.itemOID = itemOID; self.date = date; self.day = day; self.value = value; self.number = number; self.status = status; self.basis = basis; self.rules = rules; self.path = path
+        }
     }
 
     public struct Duration: Sendable, Hashable, Codable {
@@ -32,11 +36,18 @@ public struct StudyOutcomes: Sendable, Codable {
         public var event: Bool
         /// loss, death, lastEvaluableAssessment, newITPTherapy.
         public var end: String
+        public init(days: Int, event: Bool, end: String) {
+            self.days = days; self.event = event; self.end = end
+        }
     }
 
     public struct Participant: Sendable, Codable {
         public var subjectID: String
         public var siteID: String
+        /// Age in completed years at consent, sex and screening weight (the baseline table).
+        public var ageYears: Int?
+        public var sex: String?
+        public var weightKg: Double?
         public var dayZero: ClinicalDate?
         /// Baseline platelet count ×10⁹/L (rule B), nil when no eligible pre-lymphodepletion count exists.
         public var baseline: Double?
@@ -58,6 +69,10 @@ public struct StudyOutcomes: Sendable, Codable {
         public var lossOfResponseDay: Int?
         public var maxCRSGrade: Int?
         public var maxICANSGrade: Int?
+        /// Protocol days of the first CRS and ICANS episode, and of each serious adverse event's onset.
+        public var crsOnsetDay: Int?
+        public var icansOnsetDay: Int?
+        public var seriousEventDays: [Int]
         public var adverseEvents: Int
         public var seriousAdverseEvents: Int
         public var worstAdverseEventGrade: Int?
@@ -70,6 +85,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var sources: [SourceValue]
         /// Incomplete records and how they were handled.
         public var problems: [String]
+        public init(subjectID: String, siteID: String, ageYears: Int?, sex: String?, weightKg: Double?, dayZero: ClinicalDate?, baseline: Double?, bestOverallResponse: String?, statusAtMonth6: String?, timeToResponseDays: Int?, completeResponseIWGDay: Int?, completeResponseProtocolLiteralDay: Int?, crDiscordant: Bool, durationOfResponse: Duration?, daysInResponse: Int, daysObserved: Int, lossOfResponseDay: Int?, maxCRSGrade: Int?, maxICANSGrade: Int?, crsOnsetDay: Int?, icansOnsetDay: Int?, seriousEventDays: [Int], adverseEvents: Int, seriousAdverseEvents: Int, worstAdverseEventGrade: Int?, maxBleedingScore: Int?, bleedingAssessmentsWithBleeding: Int, severeBleeding: Bool, plateletTransfusions: Int, rescueTherapies: Int, sources: [SourceValue], problems: [String]) {
+            self.subjectID = subjectID; self.siteID = siteID; self.ageYears = ageYears; self.sex = sex; self.weightKg = weightKg; self.dayZero = dayZero; self.baseline = baseline; self.bestOverallResponse = bestOverallResponse; self.statusAtMonth6 = statusAtMonth6; self.timeToResponseDays = timeToResponseDays; self.completeResponseIWGDay = completeResponseIWGDay; self.completeResponseProtocolLiteralDay = completeResponseProtocolLiteralDay; self.crDiscordant = crDiscordant; self.durationOfResponse = durationOfResponse; self.daysInResponse = daysInResponse; self.daysObserved = daysObserved; self.lossOfResponseDay = lossOfResponseDay; self.maxCRSGrade = maxCRSGrade; self.maxICANSGrade = maxICANSGrade; self.crsOnsetDay = crsOnsetDay; self.icansOnsetDay = icansOnsetDay; self.seriousEventDays = seriousEventDays; self.adverseEvents = adverseEvents; self.seriousAdverseEvents = seriousAdverseEvents; self.worstAdverseEventGrade = worstAdverseEventGrade; self.maxBleedingScore = maxBleedingScore; self.bleedingAssessmentsWithBleeding = bleedingAssessmentsWithBleeding; self.severeBleeding = severeBleeding; self.plateletTransfusions = plateletTransfusions; self.rescueTherapies = rescueTherapies; self.sources = sources; self.problems = problems
+        }
     }
 
     /// x / n with the exact Clopper–Pearson 95 % interval (as percentages, one decimal in `percentText`).
@@ -79,6 +97,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var percentText: String
         public var lower: Double
         public var upper: Double
+        public init(successes: Int, total: Int, percentText: String, lower: Double, upper: Double) {
+            self.successes = successes; self.total = total; self.percentText = percentText; self.lower = lower; self.upper = upper
+        }
     }
 
     public struct Spread: Sendable, Hashable, Codable {
@@ -86,6 +107,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var median: Double?
         public var minimum: Int?
         public var maximum: Int?
+        public init(n: Int, median: Double?, minimum: Int?, maximum: Int?) {
+            self.n = n; self.median = median; self.minimum = minimum; self.maximum = maximum
+        }
     }
 
     /// One Kaplan–Meier step of the duration of response.
@@ -97,6 +121,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var survival: Double
         public var lower: Double?
         public var upper: Double?
+        public init(time: Double, atRisk: Int, events: Int, censored: Int, survival: Double, lower: Double?, upper: Double?) {
+            self.time = time; self.atRisk = atRisk; self.events = events; self.censored = censored; self.survival = survival; self.lower = lower; self.upper = upper
+        }
     }
 
     public struct DurationSummary: Sendable, Hashable, Codable {
@@ -109,6 +136,9 @@ public struct StudyOutcomes: Sendable, Codable {
         /// Numbers at risk at days 0, 30, …, 180.
         public var atRisk: [Int]
         public static let atRiskDays: [Double] = [0, 30, 60, 90, 120, 150, 180]
+        public init(responders: Int, events: Int, medianDays: Double?, medianLower: Double?, medianUpper: Double?, steps: [SurvivalStep], atRisk: [Int]) {
+            self.responders = responders; self.events = events; self.medianDays = medianDays; self.medianLower = medianLower; self.medianUpper = medianUpper; self.steps = steps; self.atRisk = atRisk
+        }
     }
 
     /// Participants with an adverse event of one CTCAE term, by their worst grade.
@@ -119,6 +149,9 @@ public struct StudyOutcomes: Sendable, Codable {
         /// Participants whose worst grade of this term is 1…5 (index 0 = grade 1).
         public var byWorstGrade: [Int]
         public var serious: Int
+        public init(term: String, meddraCode: String, participants: Int, byWorstGrade: [Int], serious: Int) {
+            self.term = term; self.meddraCode = meddraCode; self.participants = participants; self.byWorstGrade = byWorstGrade; self.serious = serious
+        }
     }
 
     public struct SyndromeSummary: Sendable, Hashable, Codable {
@@ -131,6 +164,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var durationDays: [Int]
         /// Assessments at which antipyretic or anti-cytokine therapy was recorded (CRS only).
         public var treatedAssessments: Int
+        public init(participants: Int, byMaxGrade: [Int], onsetDays: [Int], durationDays: [Int], treatedAssessments: Int) {
+            self.participants = participants; self.byMaxGrade = byMaxGrade; self.onsetDays = onsetDays; self.durationDays = durationDays; self.treatedAssessments = treatedAssessments
+        }
     }
 
     public var studyID: String
@@ -139,6 +175,10 @@ public struct StudyOutcomes: Sendable, Codable {
     /// What the figures were computed with, in words (engine, spec sections, settings).
     public var method: String
     public var participants: [Participant]
+    /// Participants registered for screening, screen failures and enrolled (the flow diagram).
+    public var registered: Int
+    public var screenFailed: Int
+    public var enrolled: Int
     /// Participants who received at least one CAR-T fraction (the analysis population).
     public var treated: Int
     public var overallResponse: Proportion?
@@ -153,4 +193,7 @@ public struct StudyOutcomes: Sendable, Codable {
     public var participantsWithBleeding: Int
     public var participantsWithSevereBleeding: Int
     public var participantsWithRescue: Int
+    public init(studyID: String, settingsDigest: String, method: String, participants: [Participant], registered: Int, screenFailed: Int, enrolled: Int, treated: Int, overallResponse: Proportion?, completeResponseIWG: Proportion?, completeResponseProtocolLiteral: Proportion?, timeToResponse: Spread, durationOfResponse: DurationSummary?, adverseEventsByTerm: [TermIncidence], participantsWithSeriousEvents: Int, crs: SyndromeSummary, icans: SyndromeSummary, participantsWithBleeding: Int, participantsWithSevereBleeding: Int, participantsWithRescue: Int) {
+        self.studyID = studyID; self.settingsDigest = settingsDigest; self.method = method; self.participants = participants; self.registered = registered; self.screenFailed = screenFailed; self.enrolled = enrolled; self.treated = treated; self.overallResponse = overallResponse; self.completeResponseIWG = completeResponseIWG; self.completeResponseProtocolLiteral = completeResponseProtocolLiteral; self.timeToResponse = timeToResponse; self.durationOfResponse = durationOfResponse; self.adverseEventsByTerm = adverseEventsByTerm; self.participantsWithSeriousEvents = participantsWithSeriousEvents; self.crs = crs; self.icans = icans; self.participantsWithBleeding = participantsWithBleeding; self.participantsWithSevereBleeding = participantsWithSevereBleeding; self.participantsWithRescue = participantsWithRescue
+    }
 }

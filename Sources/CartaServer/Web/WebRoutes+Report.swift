@@ -1,0 +1,27 @@
+import CartaModel
+import CartaTrial
+import CartaWeb
+import Foundation
+import Hummingbird
+
+extension CartaServices {
+    /// The study report (issue 9 scope 2) and its analysis-ready CSV tables.
+    func addReportRoutes(to router: Router<AppRequestContext>) {
+        router.get("/report", use: page { _, context in
+            let viewer = try context.principal(.readStudyData, .web)
+            let outcomes = try await self.runtime.outcomes.derive(by: viewer)
+            return try self.html(ReportPage.build(outcomes), self.layout(context, current: .report))
+        })
+        router.get("/report/tables/:file", use: page { _, context in
+            let viewer = try context.principal(.readStudyData, .web)
+            let file = try context.parameters.require("file")
+            guard file.hasSuffix(".csv"), let table = OutcomeTables.Table(rawValue: String(file.dropLast(4))) else {
+                throw AppError.notFound("There is no report table \"\(file)\"; the tables are \(OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }.joined(separator: ", ")).")
+            }
+            let csv = OutcomeTables.csv(table, try await self.runtime.outcomes.derive(by: viewer))
+            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
+                                                   .contentDisposition: "attachment; filename=\"carta-\(self.study.id)-\(table.rawValue).csv\""],
+                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+        })
+    }
+}

@@ -1,0 +1,321 @@
+import CartaCore
+import CartaModel
+import CartaStore
+import CartaStudy
+import Foundation
+import Synchronization
+
+/// The demo's clock: the instant the services read, moved forward as the synthetic trial is replayed so
+/// every record carries the date it would have had.
+public final class DemoClock: Sendable {
+    let current: Mutex<Date>
+    public init(_ start: Date) { current = Mutex(start) }
+    public var now: Date { current.withLock { $0 } }
+    public func set(_ d: Date) { current.withLock { $0 = d } }
+}
+
+/// `carta demo`: fills a database with clearly labelled synthetic participants whose courses
+/// (`DemoCourse`) are entered through the same services, checks and audit trail as real data — screening,
+/// the investigator's signed eligibility, enrolment, the product chain, lymphodepletion, the CAR-T
+/// fractions, daily and monthly visits, adverse events — replayed in date order up to today.
+///
+/// Source: issue 9 scope 3. The database is marked synthetic by an audit record before anything else is
+/// written, and a database that already holds participants is refused, so synthetic and real data never mix.
+public struct DemoService: Sendable {
+    public let runtime: CartaRuntime
+    public let clock: DemoClock
+    public let settings: DemoSettings
+
+    public init(runtime: CartaRuntime, clock: DemoClock, settings: DemoSettings = DemoSettings()) {
+        self.runtime = runtime; self.clock = clock; self.settings = settings
+    }
+
+    /// A demo account and the password it was given (printed once by the CLI).
+    public struct Account: Sendable { public let username: String, role: UserRole, password: String }
+
+    public struct Summary: Sendable {
+        public var participants: Int
+        public var saves: Int
+        public var values: Int
+        public var adverseEvents: Int
+        public var accounts: [Account]
+    }
+
+    /// One dated step of the replay.
+    struct Step: Sendable {
+        let date: ClinicalDate
+        let order: Int
+        let participant: Int
+        let run: @Sendable (inout DemoState) async throws -> Void
+    }
+
+    /// What the replay carries between steps.
+    struct DemoState: Sendable {
+        var subjects: [Int: SubjectID] = [:]
+        var versions: [Int: Int] = [:]
+        var saves = 0
+        var values = 0
+        var adverseEvents = 0
+        var coordinator: Principal
+        var investigator: Principal
+    }
+
+    /// Runs the demo for `count` participants with `seed`, up to `today`; `progress(done, total)` after each step.
+    public func run(participants count: Int, seed: UInt64, today: ClinicalDate,
+                    progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
+        guard (1...10_000).contains(count) else { throw WorkflowError.invalid("participants", "between 1 and 10000 (got \(count))") }
+        guard count <= runtime.study.targetEnrolment || runtime.study.allowEnrolmentBeyondTarget else {
+            throw WorkflowError.invalid("participants", "the study enrols at most \(runtime.study.targetEnrolment) participants (got \(count))")
+        }
+        let store = runtime.store
+        guard try await store.participantCount() == 0 else {
+            throw WorkflowError(.conflict, "This database already holds participants; the demo fills only an empty database, so synthetic and real data never mix. Use a new database file (for example --db sqlite://carta-demo.sqlite).")
+        }
+        let system = AuditActor(userID: nil, username: "carta demo", source: .cli)
+        clock.set(noon(today.adding(days: -(settings.latestDayZeroDaysAgo + settings.enrolmentSpreadDays + 60))))
+        try store.replayClock { [clock] in clock.now }
+        try await store.markSynthetic(detail: "synthetic demonstration data, seed \(seed), \(count) participants", actor: system, at: clock.now)
+        var accounts: [Account] = []
+        var users: [UserRole: User] = [:]
+        for role in [UserRole.investigator, .coordinator, .dataManager, .monitor, .statistician] {
+            let name = "demo-\(role.rawValue)"
+            let password = Self.password()
+            let user = try await runtime.accounts.createUser(username: name, displayName: "Demo \(role.rawValue)", role: role, sites: .all,
+                                                             password: password, actor: system)
+            users[role] = user
+            accounts.append(Account(username: name, role: role, password: password))
+        }
+        guard let inv = users[.investigator], let coord = users[.coordinator] else { throw WorkflowError(.notFound, "demo accounts were not created") }
+        var state = DemoState(coordinator: Principal(coord, source: .cli), investigator: Principal(inv, source: .cli))
+        let courses = (0..<count).map { DemoCourse(index: $0, of: count, seed: seed, today: today, settings: settings) }
+        let plan = courses.flatMap { self.steps(for: $0, today: today) }.sorted { ($0.date, $0.order, $0.participant) < ($1.date, $1.order, $1.participant) }
+        for (i, step) in plan.enumerated() {
+            clock.set(noon(step.date).addingTimeInterval(Double(step.order) * 60))
+            try await step.run(&state)
+            progress(i + 1, plan.count)
+        }
+        return Summary(participants: count, saves: state.saves, values: state.values, adverseEvents: state.adverseEvents, accounts: accounts)
+    }
+
+    /// Noon at the site on a date (the site's zone), when the demo's records are stamped.
+    func noon(_ d: ClinicalDate) -> Date {
+        let offset = Double(runtime.clock.timeZone.secondsFromGMT())
+        return Date(timeIntervalSince1970: Double(d.dayNumber) * 86_400 + 12 * 3600 - offset)
+    }
+
+    /// A strong random password for a demo account (the policy's 12+ characters, not a common one).
+    static func password() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var g = SystemRandomNumberGenerator()
+        return String((0..<18).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] })
+    }
+
+    static func entry(_ v: String, _ unit: String? = nil, _ lln: String? = nil, _ uln: String? = nil) -> ScreeningService.RawEntry {
+        ScreeningService.RawEntry(value: v, unit: unit, lowerLimitNormal: lln, upperLimitNormal: uln)
+    }
+
+    // MARK: the steps of one course
+
+    func steps(for c: DemoCourse, today: ClinicalDate) -> [Step] {
+        @Sendable func e(_ v: String, _ u: String?, _ l: String?, _ h: String?) -> ScreeningService.RawEntry { Self.entry(v, u, l, h) }
+        let d0 = c.dayZero
+        let consent = d0.adding(days: -40)
+        let i = c.index
+        var out: [Step] = []
+        func at(_ day: Int, _ order: Int, _ run: @escaping @Sendable (inout DemoState) async throws -> Void) {
+            let date = d0.adding(days: day)
+            if date <= today { out.append(Step(date: date, order: order, participant: i, run: run)) }
+        }
+        let conduct = runtime.conduct, screening = runtime.screening, adverse = runtime.adverseEvents
+        @Sendable func save(_ visit: String, _ forms: [String: [String: ScreeningService.RawEntry]], _ s: inout DemoState) async throws {
+            guard let subject = s.subjects[i], let version = s.versions[i] else { return }
+            let r = try await conduct.saveVisitForms(subjectID: subject, visitID: visit, forms: forms, expectedVersion: version, by: s.coordinator)
+            s.versions[i] = r.participant.version
+            s.saves += 1
+            s.values += forms.values.map(\.count).reduce(0, +)
+        }
+        let birthYear = consent.year - 25 - Int(c.chance(day: -99, 1) * 35)
+        // Screening: registration, the measured data, the investigator's attestations and signature, enrolment.
+        at(-40, 0) { s in
+            let p = try await screening.register(fullName: "Synthetic Participant \(i + 1)", dateOfBirth: "\(birthYear)-06-15",
+                                                 hospitalNumber: "SYN-\(1000 + i)", siteID: nil, by: s.coordinator)
+            s.subjects[i] = p.subjectID; s.versions[i] = p.version
+            var forms = Self.screeningForms(c, consent: consent)
+            let attest = forms.removeValue(forKey: "F_ATTEST")
+            var v = try await screening.saveForms(subjectID: p.subjectID, forms: forms, expectedVersion: p.version, by: s.coordinator).participant.version
+            if let attest {
+                v = try await screening.saveForms(subjectID: p.subjectID, forms: ["F_ATTEST": attest], expectedVersion: v, by: s.investigator).participant.version
+            }
+            _ = try await screening.sign(subjectID: p.subjectID, decision: .eligible, meaning: nil, expectedVersion: v, acknowledgesBinding: true, by: s.investigator)
+            let signed = try await screening.participant(p.subjectID, by: s.investigator)
+            let enrolled = try await screening.enrol(subjectID: p.subjectID, expectedVersion: signed.version, by: s.investigator)
+            s.versions[i] = enrolled.version
+            s.saves += 4
+            s.values += Self.screeningForms(c, consent: consent).values.map(\.count).reduce(0, +)
+        }
+        let prefix: @Sendable (DemoState) -> String = { s in s.subjects[i]?.rawValue ?? "SYN" }
+        at(-30, 0) { s in
+            try await save("APH", ["F_APHERESIS": ["APH_DATE": e(d0.adding(days: -30).description, nil, nil, nil), "APH_VOLUME": e("180", "mL", nil, nil),
+                                                   "APH_CD3_YIELD": e("4.2", "10*9", nil, nil)]], &s)
+        }
+        let totalCells = Int(c.weightKg * 1.5e7 / 1e6)   // 1.5 × 10⁷ cells/kg, in 10⁶ cells
+        at(-8, 0) { s in
+            let bag = prefix(s)
+            try await save("PROD", ["F_PRODUCT": [
+                "LOT_ID": e("LOT-\(bag)", nil, nil, nil), "VIABILITY": e("92", "%", nil, nil), "CAR_POSITIVE": e("41", "%", nil, nil),
+                "TOTAL_CELLS": e(String(totalCells + 200), "10*6", nil, nil), "STERILITY": e("NEG", nil, nil, nil), "ENDOTOXIN": e("0.5", "[EU]/mL", nil, nil),
+                "RELEASE_DATE": e(d0.adding(days: -8).description, nil, nil, nil), "RELEASED": e("Y", nil, nil, nil),
+                "BAG_1": e("\(bag)-B1", nil, nil, nil), "BAG_2": e("\(bag)-B2", nil, nil, nil), "BAG_3": e("\(bag)-B3", nil, nil, nil)]], &s)
+        }
+        let flu = Int((1.8 * 30).rounded()), cy = Int((1.8 * 300).rounded())
+        for (k, visit) in ["LD1", "LD2", "LD3"].enumerated() {
+            at(-5 + k, 0) { s in
+                var forms: [String: [String: ScreeningService.RawEntry]] = ["F_LD_ADMIN": [
+                    "LD_DATE": e(d0.adding(days: -5 + k).description, nil, nil, nil), "FLU_PRESCRIBED": e("\(flu)", "mg", nil, nil), "FLU_GIVEN": e("\(flu)", "mg", nil, nil),
+                    "CY_PRESCRIBED": e("\(cy)", "mg", nil, nil), "CY_GIVEN": e("\(cy)", "mg", nil, nil)]]
+                if k == 0 { forms["F_LAB_HEM"] = Self.blood(c, day: -5) }
+                try await save(visit, forms, &s)
+            }
+        }
+        let fractions = [10, 30, 60]
+        var rescued = false
+        for visit in runtime.study.schedule.visits where visit.day >= 0 {
+            let jitter = visit.windowAfter > 0 ? Int(c.chance(day: visit.day, 2) * Double(min(visit.windowBefore, visit.windowAfter) + 1)) - min(visit.windowBefore, visit.windowAfter) / 2 : 0
+            let day = visit.day + jitter
+            let date = d0.adding(days: day)
+            var forms: [String: [String: ScreeningService.RawEntry]] = [:]
+            let plt = c.platelets(day: day)
+            for form in visit.forms {
+                switch form {
+                case "F_VISIT": forms[form] = ["VISIT_DATE": e(date.description, nil, nil, nil)]
+                case "F_INFUSION" where day <= 2:
+                    forms[form] = ["INF_DATE": e(date.description, nil, nil, nil), "FRACTION": e("\(day + 1)", nil, nil, nil),
+                                   "INF_BAG": e("{BAG}-B\(day + 1)", nil, nil, nil), "INF_CELLS": e("\(totalCells * fractions[day] / 100)", "10*6", nil, nil)]
+                case "F_LAB_HEM": forms[form] = Self.blood(c, day: day)
+                case "F_VITALS": forms[form] = Self.vitals(c)
+                case "F_CRS": forms[form] = Self.crs(grade: c.crs(day: day))
+                case "F_ICANS": forms[form] = Self.icans(grade: c.icans(day: day))
+                case "F_BLEED": forms[form] = Self.bleeding(c, day: day, platelets: plt)
+                case "F_TRANSFUSION":
+                    forms[form] = day <= 14 && plt < 10 && c.chance(day: day, 8) < 0.35
+                        ? ["PLT_TRANSFUSED": e("true", nil, nil, nil), "PLT_TRANSFUSION_DATE": e(date.description, nil, nil, nil)]
+                        : ["PLT_TRANSFUSED": e("false", nil, nil, nil)]
+                case "F_RESCUE":
+                    if !rescued, day >= 55, plt < 20, c.chance(day: day, 3) < 0.7 {
+                        rescued = true
+                        forms[form] = ["RESCUE_GIVEN": e("true", nil, nil, nil), "RESCUE_AGENT": e("ivig", nil, nil, nil), "RESCUE_REASON": e("itp", nil, nil, nil),
+                                       "RESCUE_START": e(date.adding(days: -4).description, nil, nil, nil), "RESCUE_END": e(date.adding(days: -3).description, nil, nil, nil)]
+                    } else {
+                        forms[form] = ["RESCUE_GIVEN": e("false", nil, nil, nil)]
+                    }
+                default: break
+                }
+            }
+            let fixed = forms
+            at(day, 1) { s in
+                var forms = fixed
+                if var infusion = forms["F_INFUSION"], let bag = infusion["INF_BAG"] {
+                    infusion["INF_BAG"] = e(bag.value.replacingOccurrences(of: "{BAG}", with: prefix(s)), nil, nil, nil)
+                    forms["F_INFUSION"] = infusion
+                }
+                try await save(visit.id, forms, &s)
+            }
+        }
+        // Adverse events as a site records them: on the day it learns of them, with the resolution added
+        // (a change with its reason) once the event is over. Neutropenia after lymphodepletion for everyone;
+        // CRS of grade ≥ 2 (serious from grade 3, reported within hours of awareness).
+        func event(term: String, grade: Int, onset: Int, end: Int, serious: Bool, ld: String, cart: String, recordOn: Int) {
+            let resolution = d0.adding(days: end)
+            @Sendable func input(resolved: Bool, awareAt: String?) -> AdverseEventService.Input {
+                .init(term: term, grade: grade, onset: d0.adding(days: onset).description, resolution: resolved ? resolution.description : nil,
+                      seriousCriteria: serious ? ["important_medical_event"] : nil, awareAt: awareAt, causalityLymphodepletion: ld,
+                      causalityCART: cart, causalityITP: "unrelated", action: "none", outcome: resolved ? "recovered" : "recovering")
+            }
+            let aware = ISO8601DateFormatter().string(from: noon(d0.adding(days: recordOn)).addingTimeInterval(120 - 3600))
+            at(recordOn, 2) { s in
+                guard let subject = s.subjects[i] else { return }
+                let recorded = try await adverse.record(input(resolved: false, awareAt: serious ? aware : nil), subjectID: subject, by: s.coordinator)
+                if serious {
+                    clock.set(clock.now.addingTimeInterval(6 * 3600))
+                    _ = try await adverse.report(number: recorded.number, reportedAt: nil, subjectID: subject, by: s.coordinator)
+                }
+                s.adverseEvents += 1
+            }
+            at(end + 1, 2) { s in
+                guard let subject = s.subjects[i],
+                      let current = try await adverse.log(subject, by: s.coordinator).events.first(where: { $0.term == term }) else { return }
+                _ = try await adverse.update(number: current.number, input(resolved: true, awareAt: serious ? aware : nil), expectedVersion: current.version,
+                                             reason: ChangeReason(code: .newInformation, text: "Resolved"), subjectID: subject, by: s.coordinator)
+            }
+        }
+        event(term: "Neutrophil count decreased", grade: 3, onset: 2, end: 9, serious: false, ld: "probable", cart: "possible", recordOn: 3)
+        if c.crsGrade >= 2 {
+            event(term: "Cytokine release syndrome", grade: c.crsGrade, onset: c.crsOnsetDay, end: c.crsOnsetDay + c.crsDays, serious: c.crsGrade >= 3,
+                  ld: "unlikely", cart: "related", recordOn: c.crsOnsetDay + 1)
+        }
+        return out
+    }
+
+    // MARK: form contents
+
+    static func screeningForms(_ c: DemoCourse, consent: ClinicalDate) -> [String: [String: ScreeningService.RawEntry]] {
+        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
+        return [
+            "F_CONSENT": ["CONSENT_DATE": e(consent.description), "SEX": e(c.index % 3 == 0 ? "M" : "F"), "PLANNED_INFUSION_DATE": e(c.dayZero.description)],
+            "F_VITALS": vitals(c),
+            "F_LAB_HEM": blood(c, day: -40),
+            "F_LAB_CHEM": ["CREAT": e("70", "umol/L", "45", "110"), "BILI": e("10", "umol/L", "3", "21"),
+                           "ALT": e("20", "U/L", "7", "40"), "AST": e("22", "U/L", "8", "40")],
+            "F_LAB_COAG": ["PT": e("12", "s", "11", "14"), "INR": e("1.0", nil, "0.8", "1.2"), "APTT": e("30", "s", "25", "37")],
+            "F_SEROLOGY": ["HIV_AB": e("NEG"), "SYPHILIS_AB": e("NEG"), "HCV_AB": e("NEG"), "HBSAG": e("NEG")],
+            "F_ECHO": ["ECHO_DATE": e(consent.adding(days: 1).description), "LVEF": e("62", "%")],
+            "F_TCELL": ["TCELL_RESULT": e("PASS"), "TCELL_DATE": e(consent.adding(days: 2).description)],
+            "F_PRIOR_STUDY": ["OTHER_STUDY": e("false")],
+            "F_ATTEST": Dictionary(uniqueKeysWithValues: ["I1_RR_ITP", "I3_VENOUS_ACCESS", "I5_CONSENT_CAPACITY"].map { ($0, e("true")) }
+                + ["E1_SECONDARY_ITP", "E2_THROMBOSIS", "E3_CARDIOVASCULAR", "E4_UNCONTROLLED", "E5_MALIGNANCY", "E9_COAG_HISTORY", "E12_PREGNANCY",
+                   "E13_FERTILITY", "E14_ALLERGY", "E15_SUBSTANCE", "E16_INVESTIGATOR"].map { ($0, e("false")) }),
+        ]
+    }
+
+    static func vitals(_ c: DemoCourse) -> [String: ScreeningService.RawEntry] {
+        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
+        return ["ECOG": e("1"), "WEIGHT": e(String(Int(c.weightKg)), "kg"), "HEIGHT": e(String(150 + Int(c.weightKg) / 2), "cm"),
+                "SPO2": e("97", "%"), "DYSPNEA_GRADE": e("0")]
+    }
+
+    /// The blood count of a day: platelets from the course, neutrophils low for the days after lymphodepletion.
+    static func blood(_ c: DemoCourse, day: Int) -> [String: ScreeningService.RawEntry] {
+        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
+        let anc = (1...10).contains(day) ? 0.3 + 0.15 * Double(abs(day - 5)) : 2.6 + c.chance(day: day, 4)
+        return ["HGB": e(String(105 + Int(c.chance(day: day, 5) * 20)), "g/L", "115", "150"),
+                "ANC": e(String(format: "%.1f", anc), "10*9/L", "1.8", "7.5"),
+                "PLT": e(String(c.platelets(day: day)), "10*9/L", "125", "350"),
+                "WBC": e(String(format: "%.1f", anc + 1.5), "10*9/L", "3.5", "9.5")]
+    }
+
+    /// ASTCT signs that give `grade`: fever; with hypotension for 2; with one vasopressor for 3.
+    static func crs(grade: Int) -> [String: ScreeningService.RawEntry] {
+        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
+        return ["CRS_TMAX": e(grade == 0 ? "36.8" : "38.9", "Cel"), "CRS_FEVER_MASKED": e("false"),
+                "CRS_HYPOTENSION": e(grade >= 2 ? "true" : "false"), "CRS_VASOPRESSORS": e(grade >= 3 ? "1" : "0"), "CRS_O2_DEVICE": e("roomAir")]
+    }
+
+    /// ICE items that give `grade` (10 correct = 0, 8 = grade 1, 5 = grade 2), the other findings normal.
+    static func icans(grade: Int) -> [String: ScreeningService.RawEntry] {
+        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
+        let correct = grade == 0 ? 10 : grade == 1 ? 8 : 5
+        var out: [String: ScreeningService.RawEntry] = ["ICANS_CONSCIOUSNESS": e("alert"), "ICANS_SEIZURE": e("none"), "ICANS_MOTOR": e("false"),
+                                                        "ICANS_EDEMA": e("none"), "ICANS_ICP_SIGNS": e("false")]
+        for (k, oid) in ToxicityCourse.iceItems.enumerated() { out[oid] = e(k < correct ? "true" : "false") }
+        return out
+    }
+
+    /// Bleeding drawn from the count: skin bleeding at < 20 half the time, mucosal at < 10 now and then.
+    static func bleeding(_ c: DemoCourse, day: Int, platelets: Int) -> [String: ScreeningService.RawEntry] {
+        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
+        let skin = platelets < 20 && c.chance(day: day, 6) < 0.5
+        let mucosal = platelets < 10 && c.chance(day: day, 7) < 0.25
+        return ["BLEED_SKIN": e(skin ? "body" : "none"), "BLEED_MUCOSAL": e(mucosal ? "occasional" : "none"),
+                "BLEED_VISCERAL": e("none"), "BLEED_CNS": e("false")]
+    }
+}

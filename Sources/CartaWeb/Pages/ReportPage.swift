@@ -1,0 +1,175 @@
+import CartaModel
+import Foundation
+import Mustache
+
+/// The study report: enrolment flow, baseline table, the registry's outcome measures with their
+/// intervals, and the plots — the same page in the web app (`/report`) and in the self-contained file
+/// `carta report` writes (inline SVG and CSS, no network).
+///
+/// Stable ids: #report-flow, #report-baseline, #report-outcomes, #report-participants (each subject's
+/// figures with links to their source visits), #plot-trajectories, #plot-spider, #plot-swimmer, #plot-km,
+/// #plot-ae-heatmap, #plot-bleeding.
+/// Source: issue 9 scope 2; spec/clinical.md §8 (percentages to one decimal, exact 95 % CI).
+public enum ReportPage {
+    public struct Model: PageModel, Equatable {
+        public static let template = "report"
+        public let title: String
+        public let summary: String
+        public let method: String
+        /// Tables and plots as escaped HTML (`build`).
+        public let tablesHTML: String
+        public let plotsHTML: String
+        /// Links to the CSV tables (web only; empty in the file).
+        public let downloads: [Download]
+        public let hasDownloads: Bool
+    }
+
+    public struct Download: Sendable, Equatable {
+        public let label: String, href: String
+    }
+
+    /// `standalone` leaves out the links that only work inside the web app.
+    public static func build(_ o: StudyOutcomes, standalone: Bool = false) -> Model {
+        let orr = o.overallResponse.map { "\($0.successes)/\($0.total) (\($0.percentText))" } ?? "no participant treated yet"
+        let summary = "\(o.registered) registered, \(o.enrolled) enrolled, \(o.treated) treated with CAR-T. Overall response \(orr)."
+        var tables = ""
+        flow(o, &tables)
+        baseline(o, &tables)
+        outcomes(o, &tables)
+        participants(o, standalone: standalone, &tables)
+        let plots = ReportPlots.trajectories(o) + ReportPlots.spider(o) + ReportPlots.swimmer(o) + ReportPlots.kaplanMeier(o)
+            + ReportPlots.heatMap(o) + ReportPlots.bleeding(o)
+        let downloads = standalone ? [] : ["subjects", "visits", "tte", "ae"].map {
+            Download(label: "\($0).csv", href: "/report/tables/\($0).csv")
+        }
+        return Model(title: "Study report", summary: summary, method: o.method + " Response settings SHA-256 \(o.settingsDigest.prefix(16))….",
+                     tablesHTML: tables, plotsHTML: plots, downloads: downloads, hasDownloads: !downloads.isEmpty)
+    }
+
+    static func esc(_ s: String, _ out: inout String) { HTMLText.escape(s, into: &out) }
+
+    static func table(_ id: String, caption: String, head: [String], rows: [[String]], _ out: inout String) {
+        out += "<div class=\"table-wrap\"><table id=\"\(id)\" class=\"report-table\"><caption>"; esc(caption, &out); out += "</caption><thead><tr>"
+        for h in head { out += "<th scope=\"col\">"; esc(h, &out); out += "</th>" }
+        out += "</tr></thead><tbody>"
+        for r in rows {
+            out += "<tr>"
+            for (i, c) in r.enumerated() { out += i == 0 ? "<th scope=\"row\">" : "<td>"; esc(c, &out); out += i == 0 ? "</th>" : "</td>" }
+            out += "</tr>"
+        }
+        out += "</tbody></table></div>\n"
+    }
+
+    static func flow(_ o: StudyOutcomes, _ out: inout String) {
+        table("report-flow", caption: "Enrolment and disposition", head: ["Step", "Participants"], rows: [
+            ["Registered for screening", "\(o.registered)"], ["Screen failures", "\(o.screenFailed)"],
+            ["Still in screening", "\(max(0, o.registered - o.screenFailed - o.enrolled))"], ["Enrolled", "\(o.enrolled)"],
+            ["Treated (≥ 1 CAR-T fraction)", "\(o.treated)"],
+        ], &out)
+    }
+
+    static func baseline(_ o: StudyOutcomes, _ out: inout String) {
+        func spread(_ xs: [Double], unit: String) -> String {
+            guard !xs.isEmpty else { return "—" }
+            let s = xs.sorted()
+            let median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+            return "\(ReportPlots.num(median)) \(unit) (\(ReportPlots.num(s.first ?? 0))–\(ReportPlots.num(s.last ?? 0)))"
+        }
+        let ps = o.participants
+        let female = ps.filter { $0.sex == "F" }.count
+        table("report-baseline", caption: "Baseline characteristics (enrolled; median and range)", head: ["Characteristic", "Value"], rows: [
+            ["Participants", "\(ps.count)"],
+            ["Age at consent", spread(ps.compactMap(\.ageYears).map(Double.init), unit: "years")],
+            ["Female", ps.isEmpty ? "—" : "\(female)/\(ps.count)"],
+            ["Weight", spread(ps.compactMap(\.weightKg), unit: "kg")],
+            ["Baseline platelets", spread(ps.compactMap(\.baseline), unit: "×10⁹/L")],
+        ], &out)
+    }
+
+    static func proportion(_ p: StudyOutcomes.Proportion?) -> String {
+        guard let p else { return "—" }
+        return "\(p.successes)/\(p.total) (\(p.percentText); 95 % CI \(String(format: "%.1f", p.lower * 100))–\(String(format: "%.1f", p.upper * 100)) %)"
+    }
+
+    static func outcomes(_ o: StudyOutcomes, _ out: inout String) {
+        let ttr = o.timeToResponse
+        let ttrText = ttr.n == 0 ? "no responder" : "median \(ReportPlots.num(ttr.median ?? 0)) days (range \(ttr.minimum ?? 0)–\(ttr.maximum ?? 0)), n = \(ttr.n)"
+        let dor = o.durationOfResponse.map { d in
+            "\(d.responders) responder(s), \(d.events) loss(es); median " + (d.medianDays.map { "\(ReportPlots.num($0)) days" } ?? "not reached")
+        } ?? "no responder"
+        func grades(_ s: StudyOutcomes.SyndromeSummary) -> String {
+            s.participants == 0 ? "0" : "\(s.participants) (" + s.byMaxGrade.enumerated().filter { $0.element > 0 }.map { "G\($0.offset + 1): \($0.element)" }.joined(separator: ", ") + ")"
+        }
+        table("report-outcomes", caption: "Outcome measures (registry NCT05315778, 6 months)", head: ["Measure", "Result"], rows: [
+            ["Overall response (CR or PR = IWG R)", proportion(o.overallResponse)],
+            ["Complete response, IWG (≥ 100 and no bleeding)", proportion(o.completeResponseIWG)],
+            ["Complete response, protocol-literal (≥ 100)", proportion(o.completeResponseProtocolLiteral)],
+            ["Time to response", ttrText],
+            ["Duration of response (Kaplan–Meier)", dor],
+            ["Participants with a serious adverse event", "\(o.participantsWithSeriousEvents)"],
+            ["CRS (maximum grade)", grades(o.crs)],
+            ["ICANS (maximum grade)", grades(o.icans)],
+            ["Participants with bleeding / severe bleeding", "\(o.participantsWithBleeding) / \(o.participantsWithSevereBleeding)"],
+            ["Participants with rescue therapy", "\(o.participantsWithRescue)"],
+            ["Concomitant therapy reduction", "not derived: the study file does not capture concomitant medications yet"],
+            ["ITP-PAQ", "not derived: no ITP-PAQ form and no scoring plug-in installed"],
+        ], &out)
+    }
+
+    static func participants(_ o: StudyOutcomes, standalone: Bool, _ out: inout String) {
+        out += "<div class=\"table-wrap\"><table id=\"report-participants\" class=\"report-table\"><caption>Each participant's figures and where they come from</caption><thead><tr>"
+        for h in ["Subject", "Day 0", "Baseline", "Best response", "Month 6", "Time to response", "Duration of response", "CRS / ICANS", "AEs (serious)", "Sources"] {
+            out += "<th scope=\"col\">"; esc(h, &out); out += "</th>"
+        }
+        out += "</tr></thead><tbody>"
+        for p in o.participants {
+            let dor = p.durationOfResponse.map { "\($0.days) d" + ($0.event ? " (lost)" : " (censored: \($0.end))") } ?? "—"
+            let cells = [p.dayZero?.description ?? "not infused", p.baseline.map { ReportPlots.num($0) } ?? "—", p.bestOverallResponse ?? "—", p.statusAtMonth6 ?? "—",
+                         p.timeToResponseDays.map { "day \($0)" } ?? "—", dor,
+                         "\(p.maxCRSGrade.map(String.init) ?? "0") / \(p.maxICANSGrade.map(String.init) ?? "0")", "\(p.adverseEvents) (\(p.seriousAdverseEvents))"]
+            out += "<tr id=\"report-row-"; esc(p.subjectID, &out); out += "\"><th scope=\"row\">"
+            if standalone { esc(p.subjectID, &out) } else {
+                out += "<a href=\"/participants/"; esc(p.subjectID, &out); out += "\">"; esc(p.subjectID, &out); out += "</a>"
+            }
+            out += "</th>"
+            for c in cells { out += "<td>"; esc(c, &out); out += "</td>" }
+            out += "<td><details><summary>\(p.sources.count) values</summary><ul class=\"report-sources\">"
+            for s in p.sources {
+                out += "<li>"
+                let text = "\(s.date) (day \(s.day.map(String.init) ?? "–")) \(s.visitID) \(s.formOID).\(s.itemOID): \(s.value)"
+                    + (s.status.map { " → \($0), \(s.basis ?? ""), rules \(s.rules.joined(separator: " "))" } ?? "")
+                if standalone { esc(text, &out) } else { out += "<a href=\""; esc(s.path, &out); out += "\">"; esc(text, &out); out += "</a>" }
+                out += "</li>"
+            }
+            out += "</ul></details>"
+            if !p.problems.isEmpty { out += "<p class=\"muted\">"; esc(p.problems.joined(separator: " "), &out); out += "</p>" }
+            out += "</td></tr>"
+        }
+        out += "</tbody></table></div>\n"
+    }
+}
+
+extension ReportPage.Model: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "title": title
+        case "summary": summary
+        case "method": method
+        case "tablesHTML": tablesHTML
+        case "plotsHTML": plotsHTML
+        case "downloads": downloads
+        case "hasDownloads": hasDownloads
+        default: nil
+        }
+    }
+}
+
+extension ReportPage.Download: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "label": label
+        case "href": href
+        default: nil
+        }
+    }
+}

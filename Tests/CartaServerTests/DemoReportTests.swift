@@ -1,0 +1,102 @@
+import CartaCore
+import CartaModel
+import CartaServer
+@_spi(Testing) import CartaStore
+import CartaStudy
+import CartaTestSupport
+import CartaTrial
+import CartaWeb
+import Foundation
+import Synchronization
+import Hummingbird
+import HummingbirdTesting
+import Testing
+
+/// The synthetic cohort (issue 9 scope 3) and the study report (scope 2): the demo goes through the
+/// audited services, is deterministic for its seed, marks the database synthetic and refuses a database
+/// with participants; the report page and file show every plot, labelled, and the report's Kaplan–Meier
+/// is the `km` calculator's.
+@Suite("Demo cohort and study report")
+struct DemoReportTests {
+    /// Fills a fresh database of `engine` with the demo and returns the derived outcomes (as the statistician).
+    static func demo(_ engine: DatabaseEngine, participants: Int, seed: UInt64,
+                     _ body: @escaping @Sendable (TestServer, StudyOutcomes, DemoService.Summary, any TestClientProtocol) async throws -> Void) async throws {
+        let clock = DemoClock(Date())
+        try await TestServer.run(engine, instant: { clock.now }) { server, client in
+            let today = SiteClock.localDate(of: Date(), in: server.services.runtime.clock.timeZone)
+            let summary = try await DemoService(runtime: server.services.runtime, clock: clock).run(participants: participants, seed: seed, today: today)
+            let outcomes = try await server.services.runtime.outcomes.derive(by: try await server.principal(.statistician))
+            try await body(server, outcomes, summary, client)
+        }
+    }
+
+    @Test(arguments: TestDatabase.engines)
+    func theDemoFillsAnEmptyDatabaseThroughTheAuditedServices(engine: DatabaseEngine) async throws {
+        try await Self.demo(engine, participants: 5, seed: 11) { server, o, summary, _ in
+            #expect(try await server.store.isSynthetic())
+            #expect(summary.participants == 5 && summary.accounts.count == 5 && summary.saves > 100)
+            #expect(o.enrolled == 5 && o.treated == 5 && o.participants.allSatisfy { !$0.sources.isEmpty })
+            // Every value and adverse event went through the services: each has its audit record, and the chain verifies.
+            let report = try await server.store.verifyAudit(full: true, replay: true)
+            #expect(report.isIntact, "\(report)")
+            let audited = try await server.store.auditTrail(entity: .itemValue, entityID: nil)
+            #expect(audited.count >= summary.values)
+            #expect(try await server.store.auditTrail(entity: .database, entityID: "synthetic").count == 1)
+            // A second demo into the same database is refused and changes nothing.
+            let before = try await server.snapshot()
+            await #expect(throws: WorkflowError.self) {
+                _ = try await DemoService(runtime: server.services.runtime, clock: DemoClock(Date())).run(participants: 2, seed: 1, today: server.services.runtime.clock.today)
+            }
+            #expect(try await server.snapshot() == before)
+        }
+    }
+
+    /// Same seed, same cohort: the derived subject-level table is identical byte for byte; another seed differs.
+    @Test func theDemoIsDeterministicForASeed() async throws {
+        let first = Mutex<String>(""), second = Mutex<String>(""), other = Mutex<String>("")
+        try await Self.demo(.sqlite, participants: 3, seed: 42) { _, o, _, _ in first.withLock { $0 = OutcomeTables.csv(.subjects, o) + OutcomeTables.csv(.visits, o) } }
+        try await Self.demo(.sqlite, participants: 3, seed: 42) { _, o, _, _ in second.withLock { $0 = OutcomeTables.csv(.subjects, o) + OutcomeTables.csv(.visits, o) } }
+        try await Self.demo(.sqlite, participants: 3, seed: 43) { _, o, _, _ in other.withLock { $0 = OutcomeTables.csv(.subjects, o) + OutcomeTables.csv(.visits, o) } }
+        let a = first.withLock { $0 }, b = second.withLock { $0 }, c = other.withLock { $0 }
+        #expect(a.count > 1_000 && a == b)
+        #expect(a != c)
+    }
+
+    /// The report page shows every plot with its title and axis labels, the KM numbers at risk are the
+    /// `km` calculator's on the time-to-event table, and the self-contained file needs no server.
+    @Test func theReportShowsEveryPlotAndItsKaplanMeierIsTheCalculators() async throws {
+        try await Self.demo(.sqlite, participants: 5, seed: 20_260_315) { server, o, _, client in
+            let session = try await client.webSignIn(.statistician, server: server)
+            let page = try await client.webGet("/report", session: session)
+            #expect(page.status == .ok)
+            for id in ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-ae-heatmap", "plot-bleeding", "report-outcomes", "report-baseline", "report-flow"] {
+                #expect(page.text.contains("id=\"\(id)\""), "\(id) missing")
+            }
+            for plot in ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-bleeding"] {
+                #expect(page.text.contains("<title id=\"\(plot)-title\">") && page.text.contains("id=\"\(plot)-x-label\""), "\(plot) unlabelled")
+            }
+            // The time-to-event table through the km calculator gives the report's curve and numbers at risk.
+            let tte = OutcomeTables.csv(.tte, o).split(separator: "\r\n").dropFirst().map { $0.split(separator: ",").map(String.init) }.filter { $0[1] == "DOR" }
+            if let km = o.durationOfResponse {
+                let calc = try KaplanMeierCalculator.compute(.init(subjects: tte.map { .init(id: $0[0], time: Double($0[2])!, event: $0[3] == "0") },
+                                                                   timeUnit: "days", atRiskTimes: StudyOutcomes.DurationSummary.atRiskDays))
+                #expect(calc.atRisk.map(\.numberAtRisk) == km.atRisk && calc.table.map(\.survival) == km.steps.map(\.survival))
+                #expect(calc.medianSurvival.time == km.medianDays)
+                for (day, n) in zip(StudyOutcomes.DurationSummary.atRiskDays, km.atRisk) {
+                    #expect(page.text.contains("id=\"km-at-risk-\(Int(day))\" x=") && page.text.contains(">\(n)</text>"))
+                }
+            } else {
+                #expect(tte.isEmpty && page.text.contains("id=\"plot-km-empty\""))
+            }
+            let csv = try await client.webGet("/report/tables/subjects.csv", session: session)
+            #expect(csv.status == .ok && csv.text.hasPrefix("USUBJID,"))
+            #expect(try await client.webGet("/report/tables/../../etc/passwd", session: session).status != .ok)
+            #expect(try await client.webGet("/report/tables/secrets.csv", session: session).status == .notFound)
+            // The file `carta report` writes: the same tables and plots, the stylesheet inline, nothing fetched.
+            let layout = LayoutModel(studyId: "NCT05315778", studyTitle: "t", user: nil, csrf: "", sections: [], synthetic: true)
+            let file = try PageRenderer().renderStandalone(ReportPage.build(o, standalone: true), layout: layout)
+            #expect(!file.contains("/static/") && !file.contains("<script") && !file.contains("href=\"/participants") && file.contains("<style>"))
+            #expect(file.contains("id=\"synthetic-banner\"") && file.contains("id=\"plot-swimmer\""))
+        }
+    }
+}
