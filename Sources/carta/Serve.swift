@@ -17,10 +17,13 @@ struct Serve: AsyncParsableCommand {
     @OptionGroup var studyFile: StudyOptions
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on.") var port = 8080
+    @Flag(help: "Serve a synthetic demonstration study: ./carta-demo.sqlite (or --db), filled by `carta demo` when empty; never the real database.")
+    var demo = false
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let trial = CartaConfig.resolve(database: database.db, studyFile: studyFile.study, auditKey: database.auditKey,
+        let databaseURL = demo ? try await Self.prepareDemo(database.db ?? DemoCommand.defaultDatabase, studyFile: studyFile.study) : database.db
+        let trial = CartaConfig.resolve(database: databaseURL, studyFile: studyFile.study, auditKey: database.auditKey,
                                         auditWitness: database.auditWitness, environment: env)
         let config = ServerConfig(
             host: host, port: port, databaseURL: trial.databaseURL, initialAdminPassword: trial.initialAdminPassword,
@@ -49,6 +52,34 @@ struct Serve: AsyncParsableCommand {
             throw error
         }
         await services.store.close()
+    }
+
+    /// `--demo`: fills an empty database with the synthetic cohort (accounts written once beside an SQLite
+    /// file, mode 0600, and shown at every start) and refuses a database that holds real participants.
+    static func prepareDemo(_ url: String, studyFile: String?) async throws -> String {
+        let parsed = try DatabaseURL(parsing: url)
+        var accountsFile: String?
+        if case .sqlite(let path) = parsed { accountsFile = path + ".accounts" }
+        let config = CartaConfig.resolve(database: url, studyFile: studyFile, auditKey: nil, auditWitness: nil)
+        let store = try await CartaStore.open(parsed, audit: config.auditFiles, logger: quietLogger())
+        let fresh = try await store.isEmpty()
+        let empty = fresh ? true : try await store.participantCount() == 0
+        let synthetic = fresh ? false : try await store.isSynthetic()
+        await store.close()
+        if empty {
+            print("Filling \(parsed) with a synthetic cohort (carta demo)…")
+            let summary = try await DemoCommand.fill(database: url, studyFile: studyFile, participants: 5, seed: 20_260_315)
+            DemoCommand.printSummary(summary, database: url)
+            if let accountsFile {
+                let text = "# Demo accounts of \(url) (synthetic data only)\n" + summary.accounts.map { "\($0.username)\t\($0.role.rawValue)\t\($0.password)" }.joined(separator: "\n") + "\n"
+                FileManager.default.createFile(atPath: accountsFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+            }
+        } else if !synthetic {
+            throw CLIFailure("--demo: \(parsed) holds participants and is not a demo database; the demo never touches real data. Choose another file with --db.")
+        } else if let accountsFile, let text = try? String(contentsOfFile: accountsFile, encoding: .utf8) {
+            print("Synthetic demonstration database \(parsed). " + text)
+        }
+        return url
     }
 
     private func serve(_ services: CartaServices, study: Study, config: ServerConfig) async throws {

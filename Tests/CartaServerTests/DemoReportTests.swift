@@ -34,7 +34,7 @@ struct DemoReportTests {
     func theDemoFillsAnEmptyDatabaseThroughTheAuditedServices(engine: DatabaseEngine) async throws {
         try await Self.demo(engine, participants: 5, seed: 11) { server, o, summary, _ in
             #expect(try await server.store.isSynthetic())
-            #expect(summary.participants == 5 && summary.accounts.count == 5 && summary.saves > 100)
+            #expect(summary.participants == 5 && summary.accounts.count == 6 && summary.saves > 100)
             #expect(o.enrolled == 5 && o.treated == 5 && o.participants.allSatisfy { !$0.sources.isEmpty })
             // Every value and adverse event went through the services: each has its audit record, and the chain verifies.
             let report = try await server.store.verifyAudit(full: true, replay: true)

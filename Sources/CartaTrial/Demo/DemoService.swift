@@ -77,7 +77,7 @@ public struct DemoService: Sendable {
         try await store.markSynthetic(detail: "synthetic demonstration data, seed \(seed), \(count) participants", actor: system, at: clock.now)
         var accounts: [Account] = []
         var users: [UserRole: User] = [:]
-        for role in [UserRole.investigator, .coordinator, .dataManager, .monitor, .statistician] {
+        for role in [UserRole.investigator, .coordinator, .dataManager, .monitor, .statistician, .admin] {
             let name = "demo-\(role.rawValue)"
             let password = Self.password()
             let user = try await runtime.accounts.createUser(username: name, displayName: "Demo \(role.rawValue)", role: role, sites: .all,

@@ -190,8 +190,8 @@ enum ReportPlots {
         let cell = 44.0, labelW = 300.0, top = 56.0
         let width = 760.0, height = top + Double(terms.count) * cell + 16
         let most = max(1, terms.flatMap(\.byWorstGrade).max() ?? 1)
-        var out = "<figure class=\"report-plot\"><svg id=\"plot-ae-heatmap\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-labelledby=\"plot-ae-title plot-ae-desc\">"
-        out += "<title id=\"plot-ae-title\">Adverse events by CTCAE term and worst grade</title><desc id=\"plot-ae-desc\">Number of participants per term at their worst grade; darker cells hold more participants and each cell shows its count.</desc>"
+        var out = "<figure class=\"report-plot\"><svg id=\"plot-ae-heatmap\" viewBox=\"0 0 \(f(width)) \(f(height))\" role=\"img\" aria-labelledby=\"plot-ae-heatmap-title plot-ae-heatmap-desc\">"
+        out += "<title id=\"plot-ae-heatmap-title\">Adverse events by CTCAE term and worst grade</title><desc id=\"plot-ae-heatmap-desc\">Number of participants per term at their worst grade; darker cells hold more participants and each cell shows its count.</desc>"
         out += "<text class=\"plot-title\" x=\"0\" y=\"22\">Adverse events by CTCAE term and worst grade</text>"
         for g in 1...5 { out += "<text class=\"plot-axis\" x=\"\(f(labelW + (Double(g) - 0.5) * cell))\" y=\"\(f(top - 8))\" text-anchor=\"middle\">G\(g)</text>" }
         for (r, t) in terms.enumerated() {

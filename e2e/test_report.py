@@ -1,0 +1,93 @@
+"""The README's first command, `carta serve --demo`, in a real browser: a newcomer sees a living synthetic
+study, labelled synthetic on every page, and its report with every plot present and labelled (issue 9)."""
+import os
+import pathlib
+import socket
+import subprocess
+import tempfile
+import time
+
+import pytest
+import requests
+from selenium.webdriver.common.by import By
+
+from carta_ui import by_id, screenshot, sign_in
+
+PLOTS = ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-km", "plot-ae-heatmap", "plot-bleeding"]
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_server():
+    """`carta serve --demo` on a fresh file: fills the synthetic cohort, then serves it."""
+    binary = os.environ.get("CARTA_E2E_BIN")
+    if not binary:
+        pytest.fail("CARTA_E2E_BIN is not set: run the browser tests through scripts/test")
+    workdir = pathlib.Path(tempfile.mkdtemp(prefix="carta-demo-e2e."))
+    port = _free_port()
+    db = workdir / "demo.sqlite"
+    log = open(workdir / "serve.log", "w")
+    proc = subprocess.Popen([binary, "serve", "--demo", "--db", f"sqlite://{db}", "--port", str(port)],
+                            cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 240
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail("carta serve --demo exited: " + (workdir / "serve.log").read_text())
+        try:
+            if requests.get(url + "/healthz", timeout=2).status_code == 200:
+                break
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    else:
+        pytest.fail("carta serve --demo did not start: " + (workdir / "serve.log").read_text())
+    accounts = {}
+    for line in (workdir / "demo.sqlite.accounts").read_text().splitlines():
+        if line and not line.startswith("#"):
+            name, role, password = line.split("\t")
+            accounts[role] = {"username": name, "password": password}
+    yield url, accounts, workdir
+    proc.terminate()
+    proc.wait(timeout=30)
+    log.close()
+
+
+def test_the_demo_is_labelled_synthetic_and_its_report_shows_every_plot(demo_server, browser, artifacts):
+    url, accounts, workdir = demo_server
+    assert (workdir / "demo.sqlite.accounts").stat().st_mode & 0o077 == 0, "the demo accounts file must be private"
+    sign_in(browser, url, accounts["statistician"])
+    assert "Synthetic demonstration data" in by_id(browser, "synthetic-banner").text
+    browser.find_element(By.ID, "nav-report").click()
+    by_id(browser, "report-outcomes")
+    assert "Synthetic demonstration data" in by_id(browser, "synthetic-banner").text
+    summary = by_id(browser, "report-summary").text
+    assert "5 enrolled" in summary and "Overall response" in summary
+    for plot in PLOTS:
+        svg = by_id(browser, plot)
+        assert svg.get_attribute("role") == "img", plot
+        title = browser.find_element(By.ID, plot + "-title").get_attribute("textContent")
+        assert title.strip(), f"{plot} has no title"
+        assert svg.is_displayed() and svg.size["width"] > 300, f"{plot} is not drawn"
+    for plot in ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-km", "plot-bleeding"]:
+        assert browser.find_element(By.ID, plot + "-x-label").get_attribute("textContent").strip(), f"{plot} has no x-axis label"
+        assert browser.find_element(By.ID, plot + "-y-label").get_attribute("textContent") is not None
+    # Every participant's line is in the trajectories plot, and the 30/100 thresholds are drawn.
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#plot-trajectories polyline.plot-series")) == 5
+    assert by_id(browser, "plot-trajectories-30") and by_id(browser, "plot-trajectories-100")
+    # A derived figure leads to the visit its count came from.
+    first_source = browser.find_element(By.CSS_SELECTOR, "#report-participants .report-sources a")
+    href = first_source.get_attribute("href")
+    assert "/participants/BCRITP-" in href
+    screenshot(browser, artifacts / "report-demo.png")
+    browser.get(href)
+    assert "Synthetic demonstration data" in by_id(browser, "synthetic-banner").text
+    # The CSV tables download with the statistician's session.
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    csv = requests.get(url + "/report/tables/subjects.csv", cookies=cookies, timeout=10)
+    assert csv.status_code == 200 and csv.text.startswith("USUBJID,") and csv.text.count("\n") == 6
