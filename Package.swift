@@ -13,6 +13,8 @@ let package = Package(
         .library(name: "CartaCore", targets: ["CartaCore"]),
         // For Benchmarks/AuditBench (the store timed in process, release build).
         .library(name: "CartaStore", targets: ["CartaStore"]),
+        // For Benchmarks/DeriveBench (the outcome derivation and the demo timed in process, release build).
+        .library(name: "CartaTrial", targets: ["CartaTrial"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),

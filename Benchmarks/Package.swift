@@ -19,6 +19,10 @@ let package = Package(
             dependencies: [.product(name: "CartaStore", package: "Carta")]
         ),
         .executableTarget(
+            name: "DeriveBench",
+            dependencies: [.product(name: "CartaTrial", package: "Carta"), .product(name: "CartaStore", package: "Carta")]
+        ),
+        .executableTarget(
             name: "KMBench",
             dependencies: [.product(name: "CartaCore", package: "Carta")]
         ),

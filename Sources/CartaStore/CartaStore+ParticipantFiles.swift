@@ -58,6 +58,31 @@ extension CartaStore {
         }
     }
 
+    /// One page of `participantFiles`: the next `limit` participants after sequence number `after`, in
+    /// subject order, with their values (two statements), so a whole-study pass holds one page at a time.
+    ///
+    /// Source: issue 9 scope 4 (`carta derive` on 100,000 participants streams rather than loading everything).
+    public func participantFiles(studyID: StudyID, sites: [SiteID]?, afterSequence after: Int, limit: Int) async throws -> [ParticipantFile] {
+        let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
+        let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
+        return try await read(snapshot: true) { db in
+            var files = try await db.raw("""
+                \(unsafeRaw: Self.fileSelect(includeIdentity: false))
+                WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number > \(bind: after)
+                ORDER BY p.sequence_number LIMIT \(bind: limit)
+                """).all().map { try self.file(from: $0, includeIdentity: false) }
+            guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return files }
+            let values = try await db.raw("""
+                SELECT v.* FROM item_values v JOIN participants p ON p.id = v.participant_id
+                WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number BETWEEN \(bind: first) AND \(bind: last)
+                ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key
+                """).all().map(Self.itemValue(from:))
+            let byParticipant = Dictionary(grouping: values, by: \.participantID)
+            for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
+            return files
+        }
+    }
+
     /// The participant row joined with the date of birth (and identity) and the latest signed decision.
     private static func fileSelect(includeIdentity: Bool) -> String {
         """

@@ -24,41 +24,77 @@ public enum OutcomeDerivation {
 
     /// `flow` counts everyone registered (all statuses); `inputs` are the enrolled participants.
     public static func derive(_ inputs: [Input], study: Study, flow: (registered: Int, screenFailed: Int)? = nil) -> StudyOutcomes {
-        let settings = study.settings.response
-        var participants: [StudyOutcomes.Participant] = []
-        var results: [(subject: String, result: ResponseResult)] = []
-        for input in inputs {
-            let (p, result) = participant(input, study: study, settings: settings)
-            participants.append(p)
-            if let result { results.append((p.subjectID, result)) }
-        }
-        let treated = results.count
-        func proportion(_ x: Int) -> StudyOutcomes.Proportion? {
-            guard treated > 0, let out = try? ProportionCalculator.compute(.init(successes: x, total: treated)) else { return nil }
-            return .init(successes: x, total: treated, percentText: out.percentText,
-                         lower: out.exactInterval.lowerConfidenceLimit, upper: out.exactInterval.upperConfidenceLimit)
-        }
-        let ttr = results.compactMap(\.result.timeToResponseDays).sorted()
-        return StudyOutcomes(
-            studyID: study.id, settingsDigest: settingsDigest(settings),
-            method: "Response engine of spec/clinical.md §1.6 (IWG 2009 R/CR with the registry's \"PR\" = IWG R; protocol-literal CR ≥ 100 ×10⁹/L beside IWG CR), "
-                + "response window Days 0–\(settings.responseWindowEndDay), confirmation ≥ \(settings.confirmationIntervalDays) days apart, "
-                + "baseline \(settings.baselineMethod.rawValue), missing bleeding \(settings.missingBleeding.rawValue); Clopper–Pearson exact 95 % CI; "
-                + "Kaplan–Meier with log-log 95 % CI; CTCAE v5.0; ASTCT 2019.",
-            participants: participants, registered: flow?.registered ?? inputs.count, screenFailed: flow?.screenFailed ?? 0,
-            enrolled: inputs.count, treated: treated,
-            overallResponse: proportion(results.filter { $0.result.bestOverallResponse.isResponse }.count),
-            completeResponseIWG: proportion(results.filter { $0.result.completeResponseIWG != nil }.count),
-            completeResponseProtocolLiteral: proportion(results.filter { $0.result.completeResponseProtocolLiteral != nil }.count),
-            timeToResponse: .init(n: ttr.count, median: median(ttr), minimum: ttr.first, maximum: ttr.last),
-            durationOfResponse: duration(results),
-            adverseEventsByTerm: incidence(inputs),
-            participantsWithSeriousEvents: inputs.filter { $0.events.contains(where: \.serious) }.count,
-            crs: syndrome(inputs, "CRS"), icans: syndrome(inputs, "ICANS"),
-            participantsWithBleeding: participants.filter { $0.bleedingAssessmentsWithBleeding > 0 }.count,
-            participantsWithSevereBleeding: participants.filter(\.severeBleeding).count,
-            participantsWithRescue: participants.filter { $0.rescueTherapies > 0 }.count)
+        var acc = Accumulator(study: study, keepParticipants: true)
+        for input in inputs { _ = acc.add(input) }
+        return acc.finish(registered: flow?.registered ?? inputs.count, screenFailed: flow?.screenFailed ?? 0)
     }
+
+    /// The study-level figures built one participant at a time, so a pass over a large study holds only
+    /// the aggregates (and, for the Kaplan–Meier, one time per responder), not every participant's sources.
+    public struct Accumulator: Sendable {
+        let study: Study
+        let settings: ResponseSettings
+        let keepParticipants: Bool
+        var participants: [StudyOutcomes.Participant] = []
+        var enrolled = 0, treated = 0, responders = 0, crIWG = 0, crLiteral = 0
+        var ttr: [Int] = []
+        var durations: [KaplanMeierCalculator.Subject] = []
+        /// "term|code" → subject → (worst grade, serious).
+        var worst: [String: [String: (grade: Int, serious: Bool)]] = [:]
+        var crs = OutcomeDerivation.emptySyndrome, icans = OutcomeDerivation.emptySyndrome
+        var serious = 0, bleeding = 0, severeBleeding = 0, rescue = 0
+
+        public init(study: Study, keepParticipants: Bool) {
+            self.study = study; self.settings = study.settings.response; self.keepParticipants = keepParticipants
+        }
+
+        /// Adds one enrolled participant and returns their figures.
+        public mutating func add(_ input: Input) -> StudyOutcomes.Participant {
+            let (p, result) = OutcomeDerivation.participant(input, study: study, settings: settings)
+            enrolled += 1
+            if keepParticipants { participants.append(p) }
+            if let result {
+                treated += 1
+                if result.bestOverallResponse.isResponse { responders += 1 }
+                if result.completeResponseIWG != nil { crIWG += 1 }
+                if result.completeResponseProtocolLiteral != nil { crLiteral += 1 }
+                if let t = result.timeToResponseDays { ttr.append(t) }
+                if let d = result.durationOfResponse { durations.append(.init(id: p.subjectID, time: Double(d.days), event: d.isEvent)) }
+            }
+            OutcomeDerivation.addIncidence(input, into: &worst)
+            OutcomeDerivation.addSyndrome(input, "CRS", into: &crs)
+            OutcomeDerivation.addSyndrome(input, "ICANS", into: &icans)
+            if input.events.contains(where: \.serious) { serious += 1 }
+            if p.bleedingAssessmentsWithBleeding > 0 { bleeding += 1 }
+            if p.severeBleeding { severeBleeding += 1 }
+            if p.rescueTherapies > 0 { rescue += 1 }
+            return p
+        }
+
+        public func finish(registered: Int, screenFailed: Int) -> StudyOutcomes {
+            func proportion(_ x: Int) -> StudyOutcomes.Proportion? {
+                guard treated > 0, let out = try? ProportionCalculator.compute(.init(successes: x, total: treated)) else { return nil }
+                return .init(successes: x, total: treated, percentText: out.percentText,
+                             lower: out.exactInterval.lowerConfidenceLimit, upper: out.exactInterval.upperConfidenceLimit)
+            }
+            let sortedTTR = ttr.sorted()
+            return StudyOutcomes(
+                studyID: study.id, settingsDigest: OutcomeDerivation.settingsDigest(settings),
+                method: "Response engine of spec/clinical.md §1.6 (IWG 2009 R/CR with the registry's \"PR\" = IWG R; protocol-literal CR ≥ 100 ×10⁹/L beside IWG CR), "
+                    + "response window Days 0–\(settings.responseWindowEndDay), confirmation ≥ \(settings.confirmationIntervalDays) days apart, "
+                    + "baseline \(settings.baselineMethod.rawValue), missing bleeding \(settings.missingBleeding.rawValue); Clopper–Pearson exact 95 % CI; "
+                    + "Kaplan–Meier with log-log 95 % CI; CTCAE v5.0; ASTCT 2019.",
+                participants: participants, registered: registered, screenFailed: screenFailed, enrolled: enrolled, treated: treated,
+                overallResponse: proportion(responders), completeResponseIWG: proportion(crIWG), completeResponseProtocolLiteral: proportion(crLiteral),
+                timeToResponse: .init(n: sortedTTR.count, median: OutcomeDerivation.median(sortedTTR), minimum: sortedTTR.first, maximum: sortedTTR.last),
+                durationOfResponse: OutcomeDerivation.duration(durations),
+                adverseEventsByTerm: OutcomeDerivation.incidence(worst),
+                participantsWithSeriousEvents: serious, crs: crs, icans: icans,
+                participantsWithBleeding: bleeding, participantsWithSevereBleeding: severeBleeding, participantsWithRescue: rescue)
+        }
+    }
+
+    static let emptySyndrome = StudyOutcomes.SyndromeSummary(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0)
 
     static func participant(_ input: Input, study: Study, settings: ResponseSettings) -> (StudyOutcomes.Participant, ResponseResult?) {
         let r = input.record
@@ -129,10 +165,7 @@ public enum OutcomeDerivation {
     }
 
     /// Kaplan–Meier of DoR method (a) over the responders, through the `km` calculator.
-    static func duration(_ results: [(subject: String, result: ResponseResult)]) -> StudyOutcomes.DurationSummary? {
-        let subjects = results.compactMap { r in
-            r.result.durationOfResponse.map { KaplanMeierCalculator.Subject(id: r.subject, time: Double($0.days), event: $0.isEvent) }
-        }
+    static func duration(_ subjects: [KaplanMeierCalculator.Subject]) -> StudyOutcomes.DurationSummary? {
         guard !subjects.isEmpty,
               let km = try? KaplanMeierCalculator.compute(.init(subjects: subjects, timeUnit: "days", atRiskTimes: StudyOutcomes.DurationSummary.atRiskDays))
         else { return nil }
@@ -145,18 +178,18 @@ public enum OutcomeDerivation {
 
     /// Participants by CTCAE term and worst grade; logged events and CRS/ICANS episodes from the
     /// assessments merge by term (a participant counts once per term, at the worst grade of either).
-    static func incidence(_ inputs: [Input]) -> [StudyOutcomes.TermIncidence] {
-        var worst: [String: [String: (grade: Int, serious: Bool)]] = [:]   // key "term|code" → subject → worst
-        for input in inputs {
-            let subject = input.record.participant.subjectID.rawValue
-            let logged = input.events.map { ("\($0.term)|\($0.meddraCode)", $0.grade, $0.serious) }
-            let derived = input.episodes.map { ("\($0.term)|\($0.meddraCode)", $0.maxGrade, false) }
-            for (key, grade, serious) in logged + derived {
-                let old = worst[key, default: [:]][subject]
-                worst[key, default: [:]][subject] = (max(old?.grade ?? 0, grade), (old?.serious ?? false) || serious)
-            }
+    static func addIncidence(_ input: Input, into worst: inout [String: [String: (grade: Int, serious: Bool)]]) {
+        let subject = input.record.participant.subjectID.rawValue
+        let logged = input.events.map { ("\($0.term)|\($0.meddraCode)", $0.grade, $0.serious) }
+        let derived = input.episodes.map { ("\($0.term)|\($0.meddraCode)", $0.maxGrade, false) }
+        for (key, grade, serious) in logged + derived {
+            let old = worst[key, default: [:]][subject]
+            worst[key, default: [:]][subject] = (max(old?.grade ?? 0, grade), (old?.serious ?? false) || serious)
         }
-        return worst.map { key, bySubject in
+    }
+
+    static func incidence(_ worst: [String: [String: (grade: Int, serious: Bool)]]) -> [StudyOutcomes.TermIncidence] {
+        worst.map { key, bySubject in
             let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
             var grades = [0, 0, 0, 0, 0]
             for g in bySubject.values where (1...5).contains(g.grade) { grades[g.grade - 1] += 1 }
@@ -165,18 +198,14 @@ public enum OutcomeDerivation {
         }.sorted { ($0.participants, $1.term) > ($1.participants, $0.term) }
     }
 
-    static func syndrome(_ inputs: [Input], _ name: String) -> StudyOutcomes.SyndromeSummary {
-        var out = StudyOutcomes.SyndromeSummary(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0)
-        for input in inputs {
-            let episodes = input.episodes.filter { $0.syndrome == name }
-            guard let first = episodes.first, let d0 = input.record.chain.dayZero else { continue }
-            out.participants += 1
-            let maxGrade = episodes.map(\.maxGrade).max() ?? 0
-            if (1...5).contains(maxGrade) { out.byMaxGrade[maxGrade - 1] += 1 }
-            out.onsetDays.append(d0.days(to: first.onset))
-            out.durationDays += episodes.compactMap { e in e.resolution.map { e.onset.days(to: $0) } }
-        }
-        if name == "CRS" { out.treatedAssessments = inputs.map(\.record.treatedCRSAssessments).reduce(0, +) }
-        return out
+    static func addSyndrome(_ input: Input, _ name: String, into out: inout StudyOutcomes.SyndromeSummary) {
+        if name == "CRS" { out.treatedAssessments += input.record.treatedCRSAssessments }
+        let episodes = input.episodes.filter { $0.syndrome == name }
+        guard let first = episodes.first, let d0 = input.record.chain.dayZero else { return }
+        out.participants += 1
+        let maxGrade = episodes.map(\.maxGrade).max() ?? 0
+        if (1...5).contains(maxGrade) { out.byMaxGrade[maxGrade - 1] += 1 }
+        out.onsetDays.append(d0.days(to: first.onset))
+        out.durationDays += episodes.compactMap { e in e.resolution.map { e.onset.days(to: $0) } }
     }
 }

@@ -1,4 +1,5 @@
 import CartaModel
+import CartaCore
 import CartaStudy
 
 /// Reads the enrolled participants of the principal's sites and derives the outcome measures
@@ -18,6 +19,31 @@ public struct OutcomeService: Sendable {
         let events = try await screening.store.adverseEvents(participantIDs: files.map(\.participant.id))
         return OutcomeDerivation.derive(inputs(files, events: events), study: screening.study,
                                         flow: (all.count, all.filter { $0.participant.status == .screenFailed }.count))
+    }
+
+    /// The same derivation one page of participants at a time: `each` receives every enrolled participant's
+    /// figures as they are derived, and the result holds the study-level figures only (no `participants`),
+    /// so memory stays bounded by the page size whatever the study's size (three statements per page).
+    ///
+    /// Source: issue 9 scope 4.
+    public func stream(by principal: Principal, pageSize: Int = 500, progress: (Int) -> Void = { _ in },
+                       each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
+        try principal.require(.readStudyData)
+        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: false)
+        var after = 0, registered = 0, screenFailed = 0
+        while true {
+            let page = try await screening.store.participantFiles(studyID: StudyID(screening.study.id), sites: principal.user.sites.listed,
+                                                                   afterSequence: after, limit: pageSize)
+            guard let last = page.last else { break }
+            after = last.participant.sequenceNumber
+            registered += page.count
+            screenFailed += page.filter { $0.participant.status == .screenFailed }.count
+            let files = page.filter { $0.participant.status == .enrolled }
+            let events = try await screening.store.adverseEvents(participantIDs: files.map(\.participant.id))
+            for input in inputs(files, events: events) { try each(acc.add(input)) }
+            progress(registered)
+        }
+        return acc.finish(registered: registered, screenFailed: screenFailed)
     }
 
     /// The derivation inputs of already loaded files.

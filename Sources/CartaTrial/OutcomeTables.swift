@@ -13,42 +13,58 @@ public enum OutcomeTables {
     }
 
     public static func csv(_ table: Table, _ o: StudyOutcomes) -> String {
-        var rows: [[String]]
+        var out = line(header(table))
+        switch table {
+        case .ae: out += studyRows(o).map(line).joined()
+        default: for p in o.participants { out += rows(table, p).map(line).joined() }
+        }
+        return out
+    }
+
+    /// The table's column names.
+    public static func header(_ table: Table) -> [String] {
         switch table {
         case .subjects:
-            rows = [["USUBJID", "SITEID", "DAY0", "BASELINE_PLT", "BOR", "STATUS_M6", "TTR_DAYS", "CR_IWG_DAY", "CR_LITERAL_DAY", "CR_DISCORDANT",
-                     "DOR_DAYS", "DOR_EVENT", "DOR_END", "DAYS_IN_RESPONSE", "DAYS_OBSERVED", "MAX_CRS", "MAX_ICANS", "AE_N", "SAE_N",
-                     "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "PLT_TRANSFUSIONS", "RESCUES"]]
-            for p in o.participants {
-                rows.append([p.subjectID, p.siteID, p.dayZero?.description ?? "", num(p.baseline), p.bestOverallResponse ?? "", p.statusAtMonth6 ?? "",
-                             int(p.timeToResponseDays), int(p.completeResponseIWGDay), int(p.completeResponseProtocolLiteralDay), flag(p.crDiscordant),
-                             int(p.durationOfResponse?.days), p.durationOfResponse.map { flag($0.event) } ?? "", p.durationOfResponse?.end ?? "",
-                             String(p.daysInResponse), String(p.daysObserved), int(p.maxCRSGrade), int(p.maxICANSGrade), String(p.adverseEvents),
-                             String(p.seriousAdverseEvents), int(p.worstAdverseEventGrade), int(p.maxBleedingScore), flag(p.severeBleeding),
-                             String(p.plateletTransfusions), String(p.rescueTherapies)])
-            }
+            return ["USUBJID", "SITEID", "DAY0", "BASELINE_PLT", "BOR", "STATUS_M6", "TTR_DAYS", "CR_IWG_DAY", "CR_LITERAL_DAY", "CR_DISCORDANT",
+                    "DOR_DAYS", "DOR_EVENT", "DOR_END", "DAYS_IN_RESPONSE", "DAYS_OBSERVED", "MAX_CRS", "MAX_ICANS", "AE_N", "SAE_N",
+                    "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "PLT_TRANSFUSIONS", "RESCUES"]
+        case .visits: return ["USUBJID", "VISIT", "FORM", "ITEM", "DATE", "DAY", "VALUE", "STATUS", "BASIS", "RULES"]
+        case .tte: return ["USUBJID", "PARAMCD", "AVAL", "CNSR", "EVNTDESC"]
+        case .ae: return ["TERM", "MEDDRA", "PARTICIPANTS", "WORST_G1", "WORST_G2", "WORST_G3", "WORST_G4", "WORST_G5", "SERIOUS"]
+        }
+    }
+
+    /// One participant's rows of a per-participant table (none for `ae`, which is study-level).
+    public static func rows(_ table: Table, _ p: StudyOutcomes.Participant) -> [[String]] {
+        switch table {
+        case .subjects:
+            let dor = p.durationOfResponse
+            let first: [String] = [p.subjectID, p.siteID, p.dayZero?.description ?? "", num(p.baseline), p.bestOverallResponse ?? "", p.statusAtMonth6 ?? "",
+                                   int(p.timeToResponseDays), int(p.completeResponseIWGDay), int(p.completeResponseProtocolLiteralDay), flag(p.crDiscordant)]
+            let second: [String] = [int(dor?.days), dor.map { flag($0.event) } ?? "", dor?.end ?? "", String(p.daysInResponse), String(p.daysObserved),
+                                    int(p.maxCRSGrade), int(p.maxICANSGrade), String(p.adverseEvents), String(p.seriousAdverseEvents)]
+            let third: [String] = [int(p.worstAdverseEventGrade), int(p.maxBleedingScore), flag(p.severeBleeding), String(p.plateletTransfusions), String(p.rescueTherapies)]
+            return [first + second + third]
         case .visits:
-            rows = [["USUBJID", "VISIT", "FORM", "ITEM", "DATE", "DAY", "VALUE", "STATUS", "BASIS", "RULES"]]
-            for p in o.participants {
-                for s in p.sources {
-                    rows.append([p.subjectID, s.visitID, s.formOID, s.itemOID, s.date.description, int(s.day), s.value, s.status ?? "", s.basis ?? "",
-                                 s.rules.joined(separator: " ")])
-                }
+            return p.sources.map { s in
+                [p.subjectID, s.visitID, s.formOID, s.itemOID, s.date.description, int(s.day), s.value, s.status ?? "", s.basis ?? "", s.rules.joined(separator: " ")]
             }
         case .tte:
-            rows = [["USUBJID", "PARAMCD", "AVAL", "CNSR", "EVNTDESC"]]
-            for p in o.participants {
-                if let d = p.durationOfResponse { rows.append([p.subjectID, "DOR", String(d.days), d.event ? "0" : "1", d.end]) }
-                if let t = p.timeToResponseDays { rows.append([p.subjectID, "TTR", String(t), "0", "response"]) }
-            }
-        case .ae:
-            rows = [["TERM", "MEDDRA", "PARTICIPANTS", "WORST_G1", "WORST_G2", "WORST_G3", "WORST_G4", "WORST_G5", "SERIOUS"]]
-            for t in o.adverseEventsByTerm {
-                rows.append([t.term, t.meddraCode, String(t.participants)] + t.byWorstGrade.map(String.init) + [String(t.serious)])
-            }
+            var out: [[String]] = []
+            if let d = p.durationOfResponse { out.append([p.subjectID, "DOR", String(d.days), d.event ? "0" : "1", d.end]) }
+            if let t = p.timeToResponseDays { out.append([p.subjectID, "TTR", String(t), "0", "response"]) }
+            return out
+        case .ae: return []
         }
-        return rows.map { $0.map(quote).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
     }
+
+    /// The study-level rows (the `ae` table).
+    public static func studyRows(_ o: StudyOutcomes) -> [[String]] {
+        o.adverseEventsByTerm.map { t in [t.term, t.meddraCode, String(t.participants)] + t.byWorstGrade.map(String.init) + [String(t.serious)] }
+    }
+
+    /// One CSV line with its CRLF.
+    public static func line(_ cells: [String]) -> String { cells.map(quote).joined(separator: ",") + "\r\n" }
 
     static func int(_ x: Int?) -> String { x.map(String.init) ?? "" }
     static func num(_ x: Double?) -> String { x.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "" }

@@ -69,9 +69,16 @@ struct ProgressLine: Sendable {
     let label: String
     var enabled: Bool { isatty(STDERR_FILENO) != 0 }
 
-    func update(_ done: Int, of total: Int) {
+    /// "[#########-----------] 45% label 9/20" when the total is known, else "label 9".
+    func update(_ done: Int, of total: Int?) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\(label) \(done)/\(total)".utf8))
+        guard let total, total > 0 else {
+            FileHandle.standardError.write(Data("\r\(label) \(done)".utf8))
+            return
+        }
+        let width = 24, filled = min(width, done * width / total)
+        let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled)
+        FileHandle.standardError.write(Data("\r[\(bar)] \(done * 100 / total)% \(label) \(done)/\(total)".utf8))
     }
 
     func finish() {

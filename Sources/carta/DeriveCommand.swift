@@ -24,6 +24,7 @@ struct DeriveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if format == .csv, out == nil, let t = OutcomeTables.Table(rawValue: table) { return try await streamCSV(t) }
         try await ParticipantCommand.withServices(ctx) { s in
             let outcomes = try await s.outcomes.derive(by: try await ctx.principal(s, needs: .readStudyData))
             let json = try Self.json(outcomes)
@@ -41,6 +42,24 @@ struct DeriveCommand: AsyncParsableCommand {
             case .json: FileHandle.standardOutput.write(json); print("")
             case .csv: print(OutcomeTables.csv(OutcomeTables.Table(rawValue: table) ?? .subjects, outcomes), terminator: "")
             }
+        }
+    }
+
+    /// CSV to stdout one page of participants at a time (bounded memory on a study of any size).
+    func streamCSV(_ t: OutcomeTables.Table) async throws {
+        try await ParticipantCommand.withServices(ctx) { s in
+            let principal = try await ctx.principal(s, needs: .readStudyData)
+            let stdout = FileHandle.standardOutput
+            stdout.write(Data(OutcomeTables.line(OutcomeTables.header(t)).utf8))
+            let progress = ProgressLine(label: "participants")
+            var buffer = ""
+            let o = try await s.outcomes.stream(by: principal, progress: { progress.update($0, of: nil) }) { p in
+                for row in OutcomeTables.rows(t, p) { buffer += OutcomeTables.line(row) }
+                if buffer.utf8.count > 1 << 16 { stdout.write(Data(buffer.utf8)); buffer = "" }
+            }
+            progress.finish()
+            if t == .ae { buffer += OutcomeTables.studyRows(o).map(OutcomeTables.line).joined() }
+            stdout.write(Data(buffer.utf8))
         }
     }
 

@@ -85,6 +85,14 @@ struct OutcomeTests {
             #expect(o.crs.participants == 1 && o.crs.onsetDays == [1] && o.participantsWithSeriousEvents == 1)
             #expect(o.participantsWithBleeding == 1 && o.participantsWithSevereBleeding == 0)
 
+            // Streamed one participant per page: the same rows and the same study-level figures, without holding the participants.
+            var streamed: [StudyOutcomes.Participant] = []
+            let s = try await server.services.runtime.outcomes.stream(by: try await server.principal(.statistician), pageSize: 1) { streamed.append($0) }
+            #expect(streamed.flatMap { OutcomeTables.rows(.visits, $0) } == o.participants.flatMap { OutcomeTables.rows(.visits, $0) })
+            #expect(streamed.flatMap { OutcomeTables.rows(.subjects, $0) } == o.participants.flatMap { OutcomeTables.rows(.subjects, $0) })
+            #expect(s.participants.isEmpty && s.overallResponse == o.overallResponse && s.registered == o.registered && s.enrolled == 2)
+            #expect(OutcomeTables.csv(.ae, s) == OutcomeTables.csv(.ae, o) && s.durationOfResponse == o.durationOfResponse)
+
             // The API returns the same figures; the CSV tables are analysis-ready.
             let token = try await client.token(.statistician)
             let json = try await client.api(.get, "/api/v1/outcomes", token: token)
