@@ -193,7 +193,16 @@ public struct StudyOutcomes: Sendable, Codable {
     public var participantsWithBleeding: Int
     public var participantsWithSevereBleeding: Int
     public var participantsWithRescue: Int
+    /// The database holds synthetic demonstration data (`carta demo`), never real participants.
+    public var synthetic = false
     public init(studyID: String, settingsDigest: String, method: String, participants: [Participant], registered: Int, screenFailed: Int, enrolled: Int, treated: Int, overallResponse: Proportion?, completeResponseIWG: Proportion?, completeResponseProtocolLiteral: Proportion?, timeToResponse: Spread, durationOfResponse: DurationSummary?, adverseEventsByTerm: [TermIncidence], participantsWithSeriousEvents: Int, crs: SyndromeSummary, icans: SyndromeSummary, participantsWithBleeding: Int, participantsWithSevereBleeding: Int, participantsWithRescue: Int) {
         self.studyID = studyID; self.settingsDigest = settingsDigest; self.method = method; self.participants = participants; self.registered = registered; self.screenFailed = screenFailed; self.enrolled = enrolled; self.treated = treated; self.overallResponse = overallResponse; self.completeResponseIWG = completeResponseIWG; self.completeResponseProtocolLiteral = completeResponseProtocolLiteral; self.timeToResponse = timeToResponse; self.durationOfResponse = durationOfResponse; self.adverseEventsByTerm = adverseEventsByTerm; self.participantsWithSeriousEvents = participantsWithSeriousEvents; self.crs = crs; self.icans = icans; self.participantsWithBleeding = participantsWithBleeding; self.participantsWithSevereBleeding = participantsWithSevereBleeding; self.participantsWithRescue = participantsWithRescue
+    }
+
+    /// The median of sorted numbers (the mean of the middle two for an even count); nil when empty.
+    public static func median(_ sorted: [Double]) -> Double? {
+        guard !sorted.isEmpty else { return nil }
+        let n = sorted.count
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
     }
 }

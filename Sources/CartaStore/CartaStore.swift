@@ -238,10 +238,14 @@ public final class CartaStore: Sendable {
     /// The current time truncated to milliseconds.
     func now() -> Date { StoreTimestamp.truncated(clock.withLock { $0 }?() ?? Date()) }
 
-    /// Stamps every later write with `instant` instead of the system clock. Only the synthetic-cohort
-    /// replay (`carta demo`, on a database marked synthetic first) uses it, so its records carry the dates
-    /// of the simulated course; real data is always stamped by the system clock.
-    public func replayClock(_ instant: @escaping @Sendable () -> Date) throws {
+    /// Stamps every later write with `instant` instead of the system clock, or with the system clock again
+    /// for nil. Only the synthetic-cohort replay (`carta demo`) uses it, and only on a database already
+    /// marked synthetic, so its records carry the dates of the simulated course; real data is always stamped
+    /// by the system clock.
+    public func replayClock(_ instant: (@Sendable () -> Date)?) async throws {
+        if instant != nil, try await !isSynthetic() {
+            throw StoreError.conflict("a replay clock is only for a database marked synthetic")
+        }
         clock.withLock { $0 = instant }
     }
 

@@ -15,4 +15,7 @@ public enum ProductChain {
     public static let infusionDecision = "INF_DECISION"
     /// The planned infusion date recorded at screening (provisional Day 0).
     public static let plannedInfusionDate = "PLANNED_INFUSION_DATE"
+    /// The items that date a visit (the first recorded, in the visit's form order). Event dates recorded at
+    /// a visit — a transfusion's, a rescue therapy's — never date the visit itself.
+    public static let visitDateItems: Set<String> = [visitDate, apheresisDate, releaseDate, lymphodepletionDate, infusionDate]
 }

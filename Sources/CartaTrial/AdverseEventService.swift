@@ -80,11 +80,11 @@ public struct AdverseEventService: Sendable {
     public func log(_ subjectID: SubjectID, by principal: Principal) async throws -> Log {
         let file = try await screening.file(subjectID, by: principal)
         let events = try await screening.store.adverseEvents(participantID: file.participant.id)
-        return Log(participant: file.participant, events: events, episodes: episodes(file), clocks: events.compactMap { clock($0, now: screening.clock.now) })
+        return Log(participant: file.participant, events: events, episodes: episodes(file), clocks: events.compactMap { Self.clock($0, now: screening.clock.now) })
     }
 
     /// The SAE clock of an event (nil for a non-serious one or one without an awareness time).
-    public func clock(_ e: AdverseEvent, now: Date) -> SAEClock? {
+    public static func clock(_ e: AdverseEvent, now: Date) -> SAEClock? {
         guard e.serious, let aware = e.awareAt else { return nil }
         let due = aware.addingTimeInterval(Double(Self.reportingHours) * 3600)
         if let reported = e.reportedAt { return SAEClock(number: e.number, dueAt: due, state: reported <= due ? .met : .late, hoursLeft: nil) }
@@ -95,7 +95,11 @@ public struct AdverseEventService: Sendable {
     /// CRS and ICANS episodes of a participant's assessments.
     public func episodes(_ file: ParticipantFile) -> [Episode] {
         let chain = ProductChainState(values: file.values, study: screening.study)
-        let tox = ToxicityCourse(values: file.values, study: screening.study, visitDates: chain.visitDates)
+        return episodes(ToxicityCourse(values: file.values, study: screening.study, visitDates: chain.visitDates))
+    }
+
+    /// CRS and ICANS episodes of already graded assessments.
+    public func episodes(_ tox: ToxicityCourse) -> [Episode] {
         let crsTerm = terms.term("Cytokine release syndrome"), nervousOther = terms.term("Nervous system disorders - Other, specify")
         func read(_ list: [ToxicityCourse.Graded], syndrome: String, term: CTCAETerm?) -> [Episode] {
             var out: [Episode] = []

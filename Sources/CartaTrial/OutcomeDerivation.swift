@@ -100,7 +100,13 @@ public enum OutcomeDerivation {
         let r = input.record
         let subject = r.participant.subjectID.rawValue
         let d0 = r.chain.dayZero
-        let result = r.responseSubject().map { ResponseEngine.evaluate($0, settings: settings) }
+        // Death (an adverse event with a fatal outcome or of grade 5) ends follow-up: spec §1.6 DoR censoring.
+        let death = input.events.filter { $0.outcome == .fatal || $0.grade == 5 }.map { $0.resolution ?? $0.onset }.min()
+        let result = r.responseSubject().map { subject -> ResponseResult in
+            var s = subject
+            s.deathDayNumber = death?.dayNumber
+            return ResponseEngine.evaluate(s, settings: settings)
+        }
         func day(_ d: ClinicalDate) -> Int? { d0.map { d.dayNumber - $0.dayNumber } }
         func path(_ visit: String) -> String { "/participants/\(subject)/visits/\(visit)" }
         var sources: [StudyOutcomes.SourceValue] = []
@@ -158,11 +164,7 @@ public enum OutcomeDerivation {
     }
 
     /// Median of sorted whole days (mean of the middle two for an even count).
-    public static func median(_ sorted: [Int]) -> Double? {
-        guard !sorted.isEmpty else { return nil }
-        let n = sorted.count
-        return n % 2 == 1 ? Double(sorted[n / 2]) : Double(sorted[n / 2 - 1] + sorted[n / 2]) / 2
-    }
+    public static func median(_ sorted: [Int]) -> Double? { StudyOutcomes.median(sorted.map(Double.init)) }
 
     /// Kaplan–Meier of DoR method (a) over the responders, through the `km` calculator.
     static func duration(_ subjects: [KaplanMeierCalculator.Subject]) -> StudyOutcomes.DurationSummary? {
@@ -180,8 +182,12 @@ public enum OutcomeDerivation {
     /// assessments merge by term (a participant counts once per term, at the worst grade of either).
     static func addIncidence(_ input: Input, into worst: inout [String: [String: (grade: Int, serious: Bool)]]) {
         let subject = input.record.participant.subjectID.rawValue
-        let logged = input.events.map { ("\($0.term)|\($0.meddraCode)", $0.grade, $0.serious) }
-        let derived = input.episodes.map { ("\($0.term)|\($0.meddraCode)", $0.maxGrade, false) }
+        // "Other, specify" terms are told apart by what was specified (ICANS is not any other nervous-system event).
+        func key(_ term: String, _ code: String, _ specify: String?) -> String {
+            "\(term)\(specify.map { ": \($0)" } ?? "")|\(code)"
+        }
+        let logged = input.events.map { (key($0.term, $0.meddraCode, $0.term.hasSuffix("specify") ? $0.specify : nil), $0.grade, $0.serious) }
+        let derived = input.episodes.map { (key($0.term, $0.meddraCode, $0.term.hasSuffix("specify") ? $0.syndrome : nil), $0.maxGrade, false) }
         for (key, grade, serious) in logged + derived {
             let old = worst[key, default: [:]][subject]
             worst[key, default: [:]][subject] = (max(old?.grade ?? 0, grade), (old?.serious ?? false) || serious)

@@ -12,13 +12,10 @@ public struct OutcomeService: Sendable {
 
     public init(adverseEvents: AdverseEventService) { self.adverseEvents = adverseEvents }
 
-    /// The outcome measures over the enrolled participants the principal may read (two statements).
-    public func derive(by principal: Principal) async throws -> StudyOutcomes {
-        let all = try await screening.files(by: principal)
-        let files = all.filter { $0.participant.status == .enrolled }
-        let events = try await screening.store.adverseEvents(participantIDs: files.map(\.participant.id))
-        return OutcomeDerivation.derive(inputs(files, events: events), study: screening.study,
-                                        flow: (all.count, all.filter { $0.participant.status == .screenFailed }.count))
+    /// The outcome measures over the enrolled participants the principal may read, every participant's
+    /// figures included (read a page at a time, so no statement binds more than one page of ids).
+    public func derive(by principal: Principal, pageSize: Int = 500) async throws -> StudyOutcomes {
+        try await pass(by: principal, keepParticipants: true, pageSize: pageSize, progress: { _ in }, each: { _ in })
     }
 
     /// The same derivation one page of participants at a time: `each` receives every enrolled participant's
@@ -28,8 +25,13 @@ public struct OutcomeService: Sendable {
     /// Source: issue 9 scope 4.
     public func stream(by principal: Principal, pageSize: Int = 500, progress: (Int) -> Void = { _ in },
                        each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
+        try await pass(by: principal, keepParticipants: false, pageSize: pageSize, progress: progress, each: each)
+    }
+
+    func pass(by principal: Principal, keepParticipants: Bool, pageSize: Int, progress: (Int) -> Void,
+              each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
-        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: false)
+        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants)
         var after = 0, registered = 0, screenFailed = 0
         while true {
             let page = try await screening.store.participantFiles(studyID: StudyID(screening.study.id), sites: principal.user.sites.listed,
@@ -43,14 +45,16 @@ public struct OutcomeService: Sendable {
             for input in inputs(files, events: events) { try each(acc.add(input)) }
             progress(registered)
         }
-        return acc.finish(registered: registered, screenFailed: screenFailed)
+        var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)
+        outcomes.synthetic = try await screening.store.isSynthetic()
+        return outcomes
     }
 
     /// The derivation inputs of already loaded files.
     public func inputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) -> [OutcomeDerivation.Input] {
         files.map { file in
-            OutcomeDerivation.Input(record: ParticipantCourseRecord(file: file, study: screening.study),
-                                    events: events[file.participant.id] ?? [], episodes: adverseEvents.episodes(file))
+            let record = ParticipantCourseRecord(file: file, study: screening.study)
+            return OutcomeDerivation.Input(record: record, events: events[file.participant.id] ?? [], episodes: adverseEvents.episodes(record.toxicity))
         }
     }
 }

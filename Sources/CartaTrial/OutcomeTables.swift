@@ -52,7 +52,9 @@ public enum OutcomeTables {
         case .tte:
             var out: [[String]] = []
             if let d = p.durationOfResponse { out.append([p.subjectID, "DOR", String(d.days), d.event ? "0" : "1", d.end]) }
+            // Time to response for every treated participant: non-responders censored at their last evaluable day.
             if let t = p.timeToResponseDays { out.append([p.subjectID, "TTR", String(t), "0", "response"]) }
+            else if p.dayZero != nil { out.append([p.subjectID, "TTR", String(p.daysObserved), "1", "no response by the last evaluable assessment"]) }
             return out
         case .ae: return []
         }
@@ -70,10 +72,10 @@ public enum OutcomeTables {
     static func num(_ x: Double?) -> String { x.map { $0 == $0.rounded() ? String(Int($0)) : String($0) } ?? "" }
     static func flag(_ b: Bool) -> String { b ? "Y" : "N" }
 
-    /// RFC 4180 quoting; a leading = + - @ is prefixed with ' so a spreadsheet never runs it as a formula (OWASP CSV injection).
+    /// RFC 4180 quoting; a leading = + - @ TAB CR is prefixed with ' so a spreadsheet never runs it as a formula (OWASP CSV injection).
     public static func quote(_ s: String) -> String {
         var v = s
-        if let f = v.first, "=+-@".contains(f), Double(v) == nil { v = "'" + v }
+        if let f = v.first, "=+-@\t\r".contains(f), Double(v) == nil { v = "'" + v }
         guard v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return v }
         return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }

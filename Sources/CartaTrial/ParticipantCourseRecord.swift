@@ -68,8 +68,12 @@ public struct ParticipantCourseRecord: Sendable {
             guard let m = v.value, !m.text.isEmpty else { continue }
             let visit = v.address.eventOID == .screening ? screeningVisit : v.address.eventOID.rawValue
             byAddress["\(visit)/\(v.address.formOID)/\(v.address.itemOID)"] = m
-            if plateletItems.contains(v.address.itemOID.rawValue), let x = m.standardValue, let date = chain.visitDates[visit] {
-                counts.append(Count(source: Source(visitID: visit, formOID: v.address.formOID.rawValue, itemOID: v.address.itemOID.rawValue, date: date), value: x))
+            if plateletItems.contains(v.address.itemOID.rawValue), let x = m.standardValue {
+                if let date = chain.visitDates[visit] {
+                    counts.append(Count(source: Source(visitID: visit, formOID: v.address.formOID.rawValue, itemOID: v.address.itemOID.rawValue, date: date), value: x))
+                } else {
+                    problems.append("\(visit): a platelet count of \(TodayService.number(x)) has no visit date; it is not used until the visit date is recorded.")
+                }
             }
         }
         let screeningValue = { (form: String, item: String) in byAddress["\(screeningVisit)/\(form)/\(item)"] }
@@ -95,10 +99,11 @@ public struct ParticipantCourseRecord: Sendable {
                 if start == nil || end == nil {
                     problems.append("\(visit.id): rescue therapy without its first or last dose date; both are taken as the visit date \(visitDate).")
                 }
-                let reason = text(Self.rescueForm, "RESCUE_REASON").flatMap(RescueReason.init(rawValue:)) ?? .itp
+                let reason = text(Self.rescueForm, "RESCUE_REASON").flatMap(RescueReason.init(rawValue:))
+                if reason == nil { problems.append("\(visit.id): rescue therapy without its reason; counted as rescue for ITP (it then opens the not-evaluable window and ends a response).") }
                 rescues.append(Rescue(source: Source(visitID: visit.id, formOID: Self.rescueForm, itemOID: "RESCUE_START", date: start ?? visitDate),
                                       start: start ?? visitDate, lastDose: max(end ?? visitDate, start ?? visitDate),
-                                      agent: text(Self.rescueForm, "RESCUE_AGENT") ?? "unspecified", reason: reason))
+                                      agent: text(Self.rescueForm, "RESCUE_AGENT") ?? "unspecified", reason: reason ?? .itp))
             }
         }
         transfusions.sort { $0.date < $1.date }
@@ -108,9 +113,17 @@ public struct ParticipantCourseRecord: Sendable {
     /// Chinese 2020 bleeding score from the form's coded sites (spec §2.1; the worst site scores, not the sum).
     mutating func readBleeding(text: (String) -> String?, visit: String, date: ClinicalDate, dateOfBirth: ClinicalDate?) {
         let skin = text("BLEED_SKIN"), mucosal = text("BLEED_MUCOSAL"), visceral = text("BLEED_VISCERAL"), cns = text("BLEED_CNS")
+        let answered = [skin, mucosal, visceral].compactMap { $0 }
         guard let skin, let mucosal, let visceral, let cns else {
-            if skin != nil || mucosal != nil || visceral != nil || cns != nil {
-                problems.append("\(visit): the bleeding assessment is incomplete; it is not used (the day's count is then not evaluable for response).")
+            guard !answered.isEmpty || cns != nil else { return }
+            // An incomplete assessment that records bleeding still records bleeding (rule S: NR that day);
+            // one that records none is not used, since an unanswered site may have bled.
+            if answered.contains(where: { $0 != "none" }) || cns == "true" {
+                bleeding.append(Bleeding(source: Source(visitID: visit, formOID: Self.bleedingForm, itemOID: "BLEED_SKIN", date: date), present: true,
+                                         score: nil, decidingSymptom: nil, severe: (visceral.map { $0 != "none" } ?? false) || cns == "true"))
+                problems.append("\(visit): the bleeding assessment is incomplete; the bleeding it records is used, without a score.")
+            } else {
+                problems.append("\(visit): the bleeding assessment is incomplete and records no bleeding; it is not used (the day's count is then not evaluable for response).")
             }
             return
         }

@@ -70,7 +70,8 @@ public struct ProductChainState: Sendable, Hashable {
                 default: break
                 }
                 if visitDates[id] == nil, let form = study.form(formOID),
-                   let d = form.items.lazy.filter({ $0.type == .date }).compactMap({ date(id, formOID, $0.oid) }).first {
+                   let d = form.items.lazy.filter({ $0.type == .date && ProductChain.visitDateItems.contains($0.oid) })
+                       .compactMap({ date(id, formOID, $0.oid) }).first {
                     visitDates[id] = d
                 }
             }

@@ -88,7 +88,7 @@ public struct TodayService: Sendable {
         let crs = tox.crs.last { $0.grade != nil }, icans = tox.icans.last { $0.grade != nil }
         var alerts: [Alert] = []
         for e in unreported {
-            guard let clock = AdverseEventService(conduct: conduct).clock(e, now: now), let left = clock.hoursLeft else { continue }
+            guard let clock = AdverseEventService.clock(e, now: now), let left = clock.hoursLeft else { continue }
             let what = "AE-\(e.number) \(e.term) grade \(e.grade) is serious"
             alerts.append(Alert(key: Self.saeKeyPrefix + "AE-\(e.number)", severity: "high",
                                 text: left >= 0 ? "SAE clock: \(what); report it to the sponsor within \(left) h (by \(clock.dueAt.formatted(.iso8601)))."

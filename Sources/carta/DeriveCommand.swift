@@ -28,13 +28,9 @@ struct DeriveCommand: AsyncParsableCommand {
         try await ParticipantCommand.withServices(ctx) { s in
             let outcomes = try await s.outcomes.derive(by: try await ctx.principal(s, needs: .readStudyData))
             let json = try Self.json(outcomes)
+            if outcomes.synthetic { Self.warnSynthetic() }
             if let out {
-                let dir = URL(fileURLWithPath: out, isDirectory: true)
-                try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-                try json.write(to: dir.appendingPathComponent("outcomes.json"))
-                for t in OutcomeTables.Table.allCases {
-                    try Data(OutcomeTables.csv(t, outcomes).utf8).write(to: dir.appendingPathComponent("\(t.rawValue).csv"))
-                }
+                let dir = try Self.writeFiles(outcomes, into: out)
                 print("wrote\t\(dir.path)\toutcomes.json, \(OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }.joined(separator: ", "))")
                 return
             }
@@ -58,9 +54,25 @@ struct DeriveCommand: AsyncParsableCommand {
                 if buffer.utf8.count > 1 << 16 { stdout.write(Data(buffer.utf8)); buffer = "" }
             }
             progress.finish()
+            if o.synthetic { Self.warnSynthetic() }
             if t == .ae { buffer += OutcomeTables.studyRows(o).map(OutcomeTables.line).joined() }
             stdout.write(Data(buffer.utf8))
         }
+    }
+
+    /// Writes outcomes.json and every CSV table into `path` (created when missing); returns the directory.
+    static func writeFiles(_ outcomes: StudyOutcomes, into path: String) throws -> URL {
+        let dir = URL(fileURLWithPath: path, isDirectory: true)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        try json(outcomes).write(to: dir.appendingPathComponent("outcomes.json"))
+        for t in OutcomeTables.Table.allCases {
+            try Data(OutcomeTables.csv(t, outcomes).utf8).write(to: dir.appendingPathComponent("\(t.rawValue).csv"))
+        }
+        return dir
+    }
+
+    static func warnSynthetic() {
+        FileHandle.standardError.write(Data("carta: these figures come from SYNTHETIC demonstration data (carta demo), not from a real trial\n".utf8))
     }
 
     static func json(_ o: StudyOutcomes) throws -> Data {

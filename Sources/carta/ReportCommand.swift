@@ -16,16 +16,11 @@ struct ReportCommand: AsyncParsableCommand {
     func run() async throws {
         try await ParticipantCommand.withServices(ctx) { s in
             let outcomes = try await s.outcomes.derive(by: try await ctx.principal(s, needs: .readStudyData))
-            let synthetic = try await s.store.isSynthetic()
+            let synthetic = outcomes.synthetic
             let layout = LayoutModel(studyId: s.study.id, studyTitle: s.study.title, user: nil, csrf: "", sections: [], synthetic: synthetic)
             let html = try PageRenderer().renderStandalone(ReportPage.build(outcomes, standalone: true), layout: layout)
-            let dir = URL(fileURLWithPath: out, isDirectory: true)
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            let dir = try DeriveCommand.writeFiles(outcomes, into: out)
             try Data(html.utf8).write(to: dir.appendingPathComponent("report.html"))
-            try DeriveCommand.json(outcomes).write(to: dir.appendingPathComponent("outcomes.json"))
-            for t in OutcomeTables.Table.allCases {
-                try Data(OutcomeTables.csv(t, outcomes).utf8).write(to: dir.appendingPathComponent("\(t.rawValue).csv"))
-            }
             print("wrote\t\(dir.appendingPathComponent("report.html").path)\t\(outcomes.enrolled) enrolled, \(outcomes.treated) treated" + (synthetic ? "\tSYNTHETIC DATA" : ""))
         }
     }

@@ -72,12 +72,18 @@ struct Serve: AsyncParsableCommand {
             DemoCommand.printSummary(summary, database: url)
             if let accountsFile {
                 let text = "# Demo accounts of \(url) (synthetic data only)\n" + summary.accounts.map { "\($0.username)\t\($0.role.rawValue)\t\($0.password)" }.joined(separator: "\n") + "\n"
-                FileManager.default.createFile(atPath: accountsFile, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+                // Created private (0600) in one step, never readable by others even for an instant; an existing file is not overwritten.
+                let fd = open(accountsFile, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+                guard fd >= 0 else { throw CLIFailure("cannot create \(accountsFile) (it may exist already): the demo accounts are printed above") }
+                let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+                handle.write(Data(text.utf8))
+                print("The demo accounts are kept in \(accountsFile) (readable only by you).")
             }
         } else if !synthetic {
             throw CLIFailure("--demo: \(parsed) holds participants and is not a demo database; the demo never touches real data. Choose another file with --db.")
-        } else if let accountsFile, let text = try? String(contentsOfFile: accountsFile, encoding: .utf8) {
-            print("Synthetic demonstration database \(parsed). " + text)
+        } else {
+            // Passwords are printed only when created, never at later starts (they would end up in server logs).
+            print("Synthetic demonstration database \(parsed)." + (accountsFile.map { " Demo accounts: \($0)." } ?? ""))
         }
         return url
     }

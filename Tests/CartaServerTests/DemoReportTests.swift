@@ -23,8 +23,11 @@ struct DemoReportTests {
                      _ body: @escaping @Sendable (TestServer, StudyOutcomes, DemoService.Summary, any TestClientProtocol) async throws -> Void) async throws {
         let clock = DemoClock(Date())
         try await TestServer.run(engine, instant: { clock.now }) { server, client in
+            // The test server already has its accounts, so the database is marked synthetic first (as a demo file would be).
+            try await server.store.markSynthetic(detail: "test", actor: AuditActor(userID: nil, username: "test", source: .cli), at: Date())
             let today = SiteClock.localDate(of: Date(), in: server.services.runtime.clock.timeZone)
             let summary = try await DemoService(runtime: server.services.runtime, clock: clock).run(participants: participants, seed: seed, today: today)
+            clock.set(Date())   // the server's clock is the real one again once the replay is over (sessions, sign-in)
             let outcomes = try await server.services.runtime.outcomes.derive(by: try await server.principal(.statistician))
             try await body(server, outcomes, summary, client)
         }
@@ -42,12 +45,33 @@ struct DemoReportTests {
             let audited = try await server.store.auditTrail(entity: .itemValue, entityID: nil)
             #expect(audited.count >= summary.values)
             #expect(try await server.store.auditTrail(entity: .database, entityID: "synthetic").count == 1)
+            // The replay clock is handed back after the run: a later write is stamped with the real time.
+            let later = try await server.store.createUser(username: "after-demo", displayName: "After", role: .monitor, passwordHash: "$2b$12$x",
+                                                          actor: AuditActor(userID: nil, username: "test", source: .cli))
+            #expect(abs(later.createdAt.timeIntervalSinceNow) < 60)
             // A second demo into the same database is refused and changes nothing.
             let before = try await server.snapshot()
             await #expect(throws: WorkflowError.self) {
                 _ = try await DemoService(runtime: server.services.runtime, clock: DemoClock(Date())).run(participants: 2, seed: 1, today: server.services.runtime.clock.today)
             }
             #expect(try await server.snapshot() == before)
+        }
+    }
+
+    /// A real database — accounts, no participant yet, no synthetic mark — is never claimed by the demo.
+    @Test(arguments: TestDatabase.engines)
+    func theDemoNeverTouchesARealDatabase(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, _ in
+            let before = try await server.snapshot()
+            do {
+                _ = try await DemoService(runtime: server.services.runtime, clock: DemoClock(Date())).run(participants: 2, seed: 1, today: server.services.runtime.clock.today)
+                Issue.record("the demo filled a database with accounts and no synthetic mark")
+            } catch let e as WorkflowError {
+                #expect(e.code == .conflict && e.message.contains("not a demo database"))
+            }
+            #expect(try await server.snapshot() == before)
+            #expect(try await !server.store.isSynthetic())
+            await #expect(throws: (any Error).self) { try await server.store.replayClock { Date(timeIntervalSince1970: 0) } }
         }
     }
 
@@ -97,6 +121,25 @@ struct DemoReportTests {
             let file = try PageRenderer().renderStandalone(ReportPage.build(o, standalone: true), layout: layout)
             #expect(!file.contains("/static/") && !file.contains("<script") && !file.contains("href=\"/participants") && file.contains("<style>"))
             #expect(file.contains("id=\"synthetic-banner\"") && file.contains("id=\"plot-swimmer\""))
+        }
+    }
+}
+
+/// Issue 8 scope 11: an unknown web address gets Carta's own 404 page; the API keeps its JSON error.
+@Suite("Not-found page")
+struct NotFoundPageTests {
+    @Test func unknownAddressesGetTheAppsOwnPage() async throws {
+        try await TestServer.run { server, client in
+            let session = try await client.webSignIn(.coordinator, server: server)
+            for path in ["/nope", "/participants/BCRITP-001/nothing-here", "/report/tables/subjects.csv/extra"] {
+                let signedIn = try await client.webGet(path, session: session)
+                #expect(signedIn.status == .notFound, "\(path)")
+                #expect(signedIn.text.contains("There is no page at this address.") && signedIn.text.contains("id=\"nav-today\""), "\(path)")
+            }
+            let anonymous = try await client.webGet("/nope", session: nil)
+            #expect(anonymous.status == .notFound && anonymous.text.contains("There is no page at this address.") && !anonymous.text.contains("id=\"nav-today\""))
+            let api = try await client.api(.get, "/api/v1/nope", token: try await client.token(.coordinator))
+            expectErrorShape(api, .notFound)
         }
     }
 }

@@ -13,108 +13,129 @@ import CartaModel
 import CartaStudy
 import CartaTrial
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
-let n = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 100_000
-let clock = ContinuousClock()
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-func peakRSSMiB() -> Double {
-    let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
-    return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
-}
+/// Prints a result line at once (a long run shows each result as it comes).
+func say(_ line: String) { print(line); fflush(nil) }
 
-let dir = FileManager.default.temporaryDirectory.appendingPathComponent("derivebench-\(UUID().uuidString)")
-try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-defer { try? FileManager.default.removeItem(at: dir) }
-let study = try StudyLoader.builtIn()
-let system = AuditActor(userID: nil, username: "bench", source: .cli)
+func run() async throws {
+    let n = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 100_000
+    let clock = ContinuousClock()
+    func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    func peakRSSMiB() -> Double {
+        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
 
-// 1. The demo through the services.
-do {
-    let demoClock = DemoClock(Date())
-    let config = CartaConfig.resolve(database: "sqlite://\(dir.path)/demo.sqlite", studyFile: nil, auditKey: nil, auditWitness: nil)
-    let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { demoClock.now })
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("derivebench-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let study = try StudyLoader.builtIn()
+    let system = AuditActor(userID: nil, username: "bench", source: .cli)
+
+    // 1. The demo through the services.
+    do {
+        let demoClock = DemoClock(Date())
+        let config = CartaConfig.resolve(database: "sqlite://\(dir.path)/demo.sqlite", studyFile: nil, auditKey: nil, auditWitness: nil)
+        let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { demoClock.now })
+        let start = clock.now
+        let summary = try await DemoService(runtime: runtime, clock: demoClock).run(participants: 5, seed: 20_260_315, today: runtime.clock.today)
+        let t = seconds(clock.now - start)
+        say("| demo, 5 participants through the audited services | \(summary.saves) saves, \(summary.values) values | \(String(format: "%.2f", t)) s | \(Int(Double(summary.values) / t)) values/s |")
+        // 3. The report of the demo: derivation + HTML (the renderer is CartaWeb's; here the derivation and the CSV, which the page is built from).
+        guard let statistician = try await runtime.store.user(username: "demo-statistician") else { fatalError("no demo statistician") }
+        var runs: [Double] = []
+        for _ in 0..<5 {
+            let s = clock.now
+            let o = try await runtime.outcomes.derive(by: Principal(statistician, source: .cli))
+            _ = OutcomeTables.csv(.visits, o)
+            runs.append(seconds(clock.now - s) * 1000)
+        }
+        runs.sort()
+        say("| derivation for the report, 5 participants (median of 5) | | \(String(format: "%.1f", runs[2])) ms | |")
+        await runtime.store.close()
+    }
+
+    // 2. The streaming derive over n participants.
+    let url = "sqlite://\(dir.path)/scale.sqlite"
+    let config = CartaConfig.resolve(database: url, studyFile: nil, auditKey: nil, auditWitness: nil)
+    let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { Date() })
+    let store = runtime.store
+    let reader = try await store.createUser(username: "stat", displayName: "Stat", role: .statistician, passwordHash: "$2b$12$placeholder", actor: system)
+    let today = runtime.clock.today
+    let fillStart = clock.now
+    var rows = 0
+    var participantSQL: [String] = [], valueSQL: [String] = []
+    func flush(force: Bool = false) async throws {
+        // Participants first: their values reference them.
+        if !participantSQL.isEmpty && (force || participantSQL.count >= 400 || valueSQL.count >= 400) {
+            try await store.executeRaw("INSERT INTO participants (id, study_id, subject_id, sequence_number, site_id, status, version, created_at, updated_at, updated_by, enrolled_at, screen_failure_reasons) VALUES " + participantSQL.joined(separator: ","))
+            participantSQL.removeAll(keepingCapacity: true)
+        }
+        if !valueSQL.isEmpty && (force || valueSQL.count >= 400) {
+            try await store.executeRaw("INSERT INTO item_values (participant_id, event_oid, form_oid, item_oid, repeat_key, value_text, unit_entered, value_standard, unit_standard, lower_limit_normal, upper_limit_normal, updated_at, updated_by) VALUES " + valueSQL.joined(separator: ","))
+            valueSQL.removeAll(keepingCapacity: true)
+        }
+    }
+    let stamp = "'2026-12-05T00:00:00.000Z'"
+    try await store.executeRaw("PRAGMA synchronous = OFF")
+    try await store.executeRaw("BEGIN")
+    for i in 0..<n {
+        let c = DemoCourse(index: i % 1_000, of: 1_000, seed: UInt64(i / 1_000), today: today)
+        let pid = "p\(i)"
+        participantSQL.append("('\(pid)', 'NCT05315778', 'BCRITP-\(i + 1)', \(i + 1), 'SUZHOU', 'enrolled', 1, \(stamp), \(stamp), 'bench', \(stamp), NULL)")
+        func value(_ event: String, _ form: String, _ item: String, _ text: String, standard: Double? = nil, unit: String? = nil) {
+            let std = standard.map { String($0) } ?? "NULL", u = unit.map { "'\($0)'" } ?? "NULL"
+            valueSQL.append("('\(pid)', '\(event)', '\(form)', '\(item)', '', '\(text)', \(u), \(std), \(u), NULL, NULL, \(stamp), 'bench')")
+            rows += 1
+        }
+        let d0 = c.dayZero
+        value("SCREENING", "F_CONSENT", "CONSENT_DATE", d0.adding(days: -40).description)
+        value("SCREENING", "F_LAB_HEM", "PLT", String(c.platelets(day: -40)), standard: Double(c.platelets(day: -40)), unit: "10*9/L")
+        for (k, v) in ["LD1", "LD2", "LD3"].enumerated() { value(v, "F_LD_ADMIN", "LD_DATE", d0.adding(days: -5 + k).description) }
+        value("D0", "F_INFUSION", "INF_DATE", d0.description)
+        value("D0", "F_INFUSION", "FRACTION", "1")
+        value("D0", "F_INFUSION", "INF_BAG", "BCRITP-\(i + 1)-B1")
+        for visit in study.schedule.visits where visit.day > 0 && d0.adding(days: visit.day) <= today {
+            let plt = c.platelets(day: visit.day)
+            value(visit.id, "F_VISIT", "VISIT_DATE", d0.adding(days: visit.day).description)
+            value(visit.id, "F_LAB_HEM", "PLT", String(plt), standard: Double(plt), unit: "10*9/L")
+            value(visit.id, "F_BLEED", "BLEED_SKIN", plt < 20 && c.chance(day: visit.day, 6) < 0.5 ? "body" : "none")
+            value(visit.id, "F_BLEED", "BLEED_MUCOSAL", "none")
+            value(visit.id, "F_BLEED", "BLEED_VISCERAL", "none")
+            value(visit.id, "F_BLEED", "BLEED_CNS", "false")
+        }
+        try await flush()
+        if i % 5_000 == 4_999 { try await store.executeRaw("COMMIT"); try await store.executeRaw("BEGIN") }
+    }
+    try await flush(force: true)
+    try await store.executeRaw("COMMIT")
+    let fillSeconds = seconds(clock.now - fillStart)
+    say("| bulk fixture: \(n) participants | \(rows) item values | \(String(format: "%.1f", fillSeconds)) s | \(Int(Double(rows) / fillSeconds)) rows/s |")
+
+    // What the pass costs in reading alone: the same pages, no derivation.
+    let readStart = clock.now
+    var after = 0, read = 0
+    while true {
+        let page = try await store.participantFiles(studyID: StudyID("NCT05315778"), sites: nil, afterSequence: after, limit: 500)
+        guard let last = page.last else { break }
+        after = last.participant.sequenceNumber; read += page.reduce(0) { $0 + $1.values.count }
+    }
+    say("| read only: the same pages without deriving | \(read) values | \(String(format: "%.2f", seconds(clock.now - readStart))) s | |")
+    let rssBefore = peakRSSMiB()
     let start = clock.now
-    let summary = try await DemoService(runtime: runtime, clock: demoClock).run(participants: 5, seed: 20_260_315, today: runtime.clock.today)
-    let t = seconds(clock.now - start)
-    print("| demo, 5 participants through the audited services | \(summary.saves) saves, \(summary.values) values | \(String(format: "%.2f", t)) s | \(Int(Double(summary.values) / t)) values/s |")
-    // 3. The report of the demo: derivation + HTML (the renderer is CartaWeb's; here the derivation and the CSV, which the page is built from).
-    guard let statistician = try await runtime.store.user(username: "demo-statistician") else { fatalError("no demo statistician") }
-    var runs: [Double] = []
-    for _ in 0..<5 {
-        let s = clock.now
-        let o = try await runtime.outcomes.derive(by: Principal(statistician, source: .cli))
-        _ = OutcomeTables.csv(.visits, o)
-        runs.append(seconds(clock.now - s) * 1000)
+    var subjects = 0, csvBytes = 0
+    let outcomes = try await runtime.outcomes.stream(by: Principal(reader, source: .cli)) { p in
+        subjects += 1
+        for row in OutcomeTables.rows(.subjects, p) { csvBytes += OutcomeTables.line(row).utf8.count }
     }
-    runs.sort()
-    print("| derivation for the report, 5 participants (median of 5) | | \(String(format: "%.1f", runs[2])) ms | |")
-    await runtime.store.close()
+    let deriveSeconds = seconds(clock.now - start)
+    say("| derive (streamed, subjects CSV) over \(subjects) participants | ORR \(outcomes.overallResponse?.percentText ?? "-"), \(outcomes.durationOfResponse?.responders ?? 0) responders, \(csvBytes) CSV bytes | \(String(format: "%.2f", deriveSeconds)) s | peak RSS \(Int(peakRSSMiB())) MiB (before the pass \(Int(rssBefore)) MiB) |")
+    await store.close()
+
 }
 
-// 2. The streaming derive over n participants.
-let url = "sqlite://\(dir.path)/scale.sqlite"
-let config = CartaConfig.resolve(database: url, studyFile: nil, auditKey: nil, auditWitness: nil)
-let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { Date() })
-let store = runtime.store
-let reader = try await store.createUser(username: "stat", displayName: "Stat", role: .statistician, passwordHash: "$2b$12$placeholder", actor: system)
-let today = runtime.clock.today
-let fillStart = clock.now
-var rows = 0
-var participantSQL: [String] = [], valueSQL: [String] = []
-func flush(force: Bool = false) async throws {
-    if !participantSQL.isEmpty && (force || participantSQL.count >= 400) {
-        try await store.executeRaw("INSERT INTO participants (id, study_id, subject_id, sequence_number, site_id, status, version, created_at, updated_at, updated_by, enrolled_at, screen_failure_reasons) VALUES " + participantSQL.joined(separator: ","))
-        participantSQL.removeAll(keepingCapacity: true)
-    }
-    if !valueSQL.isEmpty && (force || valueSQL.count >= 400) {
-        try await store.executeRaw("INSERT INTO item_values (participant_id, event_oid, form_oid, item_oid, repeat_key, value_text, unit_entered, value_standard, unit_standard, lower_limit_normal, upper_limit_normal, updated_at, updated_by) VALUES " + valueSQL.joined(separator: ","))
-        valueSQL.removeAll(keepingCapacity: true)
-    }
-}
-let stamp = "'2026-12-05T00:00:00.000Z'"
-try await store.executeRaw("PRAGMA synchronous = OFF")
-try await store.executeRaw("BEGIN")
-for i in 0..<n {
-    let c = DemoCourse(index: i % 1_000, of: 1_000, seed: UInt64(i / 1_000), today: today)
-    let pid = "p\(i)"
-    participantSQL.append("('\(pid)', 'NCT05315778', 'BCRITP-\(i + 1)', \(i + 1), 'SUZHOU', 'enrolled', 1, \(stamp), \(stamp), 'bench', \(stamp), NULL)")
-    func value(_ event: String, _ form: String, _ item: String, _ text: String, standard: Double? = nil, unit: String? = nil) {
-        let std = standard.map { String($0) } ?? "NULL", u = unit.map { "'\($0)'" } ?? "NULL"
-        valueSQL.append("('\(pid)', '\(event)', '\(form)', '\(item)', '', '\(text)', \(u), \(std), \(u), NULL, NULL, \(stamp), 'bench')")
-        rows += 1
-    }
-    let d0 = c.dayZero
-    value("SCREENING", "F_CONSENT", "CONSENT_DATE", d0.adding(days: -40).description)
-    value("SCREENING", "F_LAB_HEM", "PLT", String(c.platelets(day: -40)), standard: Double(c.platelets(day: -40)), unit: "10*9/L")
-    for (k, v) in ["LD1", "LD2", "LD3"].enumerated() { value(v, "F_LD_ADMIN", "LD_DATE", d0.adding(days: -5 + k).description) }
-    value("D0", "F_INFUSION", "INF_DATE", d0.description)
-    value("D0", "F_INFUSION", "FRACTION", "1")
-    value("D0", "F_INFUSION", "INF_BAG", "BCRITP-\(i + 1)-B1")
-    for visit in study.schedule.visits where visit.day > 0 && d0.adding(days: visit.day) <= today {
-        let plt = c.platelets(day: visit.day)
-        value(visit.id, "F_VISIT", "VISIT_DATE", d0.adding(days: visit.day).description)
-        value(visit.id, "F_LAB_HEM", "PLT", String(plt), standard: Double(plt), unit: "10*9/L")
-        value(visit.id, "F_BLEED", "BLEED_SKIN", plt < 20 && c.chance(day: visit.day, 6) < 0.5 ? "body" : "none")
-        value(visit.id, "F_BLEED", "BLEED_MUCOSAL", "none")
-        value(visit.id, "F_BLEED", "BLEED_VISCERAL", "none")
-        value(visit.id, "F_BLEED", "BLEED_CNS", "false")
-    }
-    try await flush()
-    if i % 5_000 == 4_999 { try await store.executeRaw("COMMIT"); try await store.executeRaw("BEGIN") }
-}
-try await flush(force: true)
-try await store.executeRaw("COMMIT")
-let fillSeconds = seconds(clock.now - fillStart)
-print("| bulk fixture: \(n) participants | \(rows) item values | \(String(format: "%.1f", fillSeconds)) s | \(Int(Double(rows) / fillSeconds)) rows/s |")
-
-let rssBefore = peakRSSMiB()
-let start = clock.now
-var subjects = 0, csvBytes = 0
-let outcomes = try await runtime.outcomes.stream(by: Principal(reader, source: .cli)) { p in
-    subjects += 1
-    for row in OutcomeTables.rows(.subjects, p) { csvBytes += OutcomeTables.line(row).utf8.count }
-}
-let deriveSeconds = seconds(clock.now - start)
-print("| derive (streamed, subjects CSV) over \(subjects) participants | ORR \(outcomes.overallResponse?.percentText ?? "-"), \(outcomes.durationOfResponse?.responders ?? 0) responders, \(csvBytes) CSV bytes | \(String(format: "%.2f", deriveSeconds)) s | peak RSS \(Int(peakRSSMiB())) MiB (before the pass \(Int(rssBefore)) MiB) |")
-await store.close()
+try await run()

@@ -58,6 +58,26 @@ public enum CrClCalculator: Calculator {
         public let warnings: [String]
     }
 
+    /// Serum creatinine a living adult can have, µmol/L (≈ 0.11–22.6 mg/dL): the study form's hard range
+    /// (NCT05315778.yaml `CREAT.hardRange`), so the calculator refuses what the form refuses.
+    /// Source: issue 8 "Bad input and clinical safety" (creatinine 1.0 µmol/L gave a CrCl of 7,749 mL/min).
+    public static let creatinineHardLimitUmolPerL: ClosedRange<Double> = 10...2000
+
+    /// Refuses an impossible creatinine and names the unit the number was probably meant in.
+    static func checkPlausible(_ umol: Double, entered: Double, conventional: Bool) throws {
+        let limit = creatinineHardLimitUmolPerL
+        guard !limit.contains(umol) else { return }
+        let mgPerDL = UnitConversion.creatinineUmolPerLPerMgPerDL
+        var hint = ""
+        if !conventional, limit.contains(entered * mgPerDL) {
+            hint = "; \(DosingCheck.fmt(entered)) is an ordinary value in mg/dL (= \(DosingCheck.fmt(DosingRounding.round(entered * mgPerDL, places: 1))) µmol/L): was the unit mg/dL?"
+        } else if conventional, limit.contains(entered) {
+            hint = "; \(DosingCheck.fmt(entered)) is an ordinary value in µmol/L: was the unit umol/L?"
+        }
+        throw CalculatorError.outOfRange("serumCreatinine.value",
+            "\(DosingCheck.fmt(entered)) \(conventional ? "mg/dL" : "µmol/L") is outside the physiological limits \(DosingCheck.fmt(limit.lowerBound))–\(DosingCheck.fmt(limit.upperBound)) µmol/L\(hint)")
+    }
+
     /// Validates and computes CrCl.
     /// Source: spec/clinical.md §6.3.
     public static func compute(_ input: Input) throws -> Output {
@@ -72,6 +92,7 @@ public enum CrClCalculator: Calculator {
         try DosingCheck.positive(scr.value, "serumCreatinine.value", unit: scr.unit)
         let umol = try UnitConversion.toStandard(scr.value, unit: scr.unit, analyte: .creatinine, field: "serumCreatinine.unit")
         let conventional = UnitConversion.normalise(scr.unit) == UnitConversion.normalise("mg/dL")
+        try checkPlausible(umol, entered: scr.value, conventional: conventional)
 
         let basis = input.weightBasis ?? .actual
         let ibw = input.heightCm.map { CockcroftGault.idealBodyWeightKg(heightCm: $0, sex: input.sex) }

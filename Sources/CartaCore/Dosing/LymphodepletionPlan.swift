@@ -51,12 +51,22 @@ public struct LymphodepletionPlan: Encodable, Sendable, Equatable {
 
     /// Computes the plan; throws `CalculatorError` naming the field for bad input or a §6.5 block.
     /// Source: spec/clinical.md §6.2, §6.3, §6.5.
+    /// The highest creatinine clearance accepted for dosing, mL/min: normal GFR is about 90–140 mL/min/1.73 m²
+    /// and Cockcroft–Gault reaches ≈ 250 only in very large young adults (KDIGO 2012 CKD guideline §1.1;
+    /// Cockcroft & Gault, Nephron 1976). Beyond it the input is an error, not a kidney.
+    public static let maxPlausibleCrClMlMin = 250.0
+
     public init(weightKg: Double, heightCm: Double, crClMlMin: Double, regimen: LymphodepletionRegimen = LymphodepletionRegimen(),
                 weightAtLastCalculationKg: Double? = nil) throws {
         var warnings = try regimen.validate(field: "regimen")
         let limits = regimen.limits
         let bsa = try BodySurfaceArea(weightKg: weightKg, heightCm: heightCm, formula: regimen.bsaFormula, limits: limits)
         guard crClMlMin.isFinite, crClMlMin >= 0 else { throw CalculatorError.invalid("crClMlMin", "must be a number ≥ 0 mL/min") }
+        // A clearance above the physiological ceiling comes from a creatinine typed in the wrong unit
+        // (1.0 "µmol/L" gives ≈ 7,700 mL/min): refused, never dosed as "normal renal function".
+        guard crClMlMin <= Self.maxPlausibleCrClMlMin else {
+            throw CalculatorError.outOfRange("crClMlMin", "\(DosingCheck.fmt(crClMlMin)) mL/min is above the plausible maximum of \(DosingCheck.fmt(Self.maxPlausibleCrClMlMin)) mL/min; check the serum creatinine and its unit (mg/dL vs µmol/L) before dosing")
+        }
         var used = bsa.bsaM2
         var capped = false
         if let cap = regimen.bsaCapM2, bsa.bsaM2 > cap {

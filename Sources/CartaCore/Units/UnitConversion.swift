@@ -67,6 +67,9 @@ public enum UnitConversion {
 
     private static func linear(_ f: Double, _ o: Double = 0) -> Rule { Rule(factor: f, offset: o) }
 
+    /// µmol/L per mg/dL of creatinine (molar mass 113.12 g/mol; spec §10.3).
+    static let creatinineUmolPerLPerMgPerDL = 88.4
+
     // §10.3 factors. Each entry: (UCUM spelling, rule to the standard unit).
     static func table(_ a: Analyte) -> [(String, Rule)] {
         switch a {
@@ -78,7 +81,7 @@ public enum UnitConversion {
             // g/L = g/dL × 10; mmol/L (Fe) = g/dL × 0.6206
             return [("g/L", linear(1)), ("g/dL", linear(10)), ("mmol/L", linear(10 / 0.6206))]
         case .creatinine:
-            return [("umol/L", linear(1)), ("mg/dL", linear(88.4))]
+            return [("umol/L", linear(1)), ("mg/dL", linear(creatinineUmolPerLPerMgPerDL))]
         case .bilirubin:
             return [("umol/L", linear(1)), ("mg/dL", linear(17.1))]
         case .alt, .ast, .ldh:

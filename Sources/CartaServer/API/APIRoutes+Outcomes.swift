@@ -16,10 +16,14 @@ extension CartaServices {
             guard let table = OutcomeTables.Table(rawValue: name) else {
                 throw AppError.notFound("There is no outcome table \"\(name)\"; the tables are \(OutcomeTables.Table.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
-            let csv = OutcomeTables.csv(table, try await self.runtime.outcomes.derive(by: principal))
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"carta-\(self.study.id)-\(table.rawValue).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return self.outcomeTableResponse(table, try await self.runtime.outcomes.derive(by: principal))
         }
+    }
+
+    /// One analysis-ready table as a CSV download; a synthetic database's files are named SYNTHETIC-….
+    func outcomeTableResponse(_ table: OutcomeTables.Table, _ outcomes: StudyOutcomes) -> Response {
+        let name = "\(outcomes.synthetic ? "SYNTHETIC-" : "")carta-\(study.id)-\(table.rawValue).csv"
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
+                        body: .init(byteBuffer: ByteBuffer(string: OutcomeTables.csv(table, outcomes))))
     }
 }

@@ -38,6 +38,7 @@ public enum CartaApplication {
         router.add(middleware: RequestGuardMiddleware())
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: AuthMiddleware(auth: services.auth))
+        router.add(middleware: WebNotFoundMiddleware(services: services))
         router.get("/healthz") { _, _ -> Response in
             // Reachability: a real round trip to the database, not just "the process is up".
             do {

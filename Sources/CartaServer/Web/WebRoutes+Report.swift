@@ -18,10 +18,7 @@ extension CartaServices {
             guard file.hasSuffix(".csv"), let table = OutcomeTables.Table(rawValue: String(file.dropLast(4))) else {
                 throw AppError.notFound("There is no report table \"\(file)\"; the tables are \(OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }.joined(separator: ", ")).")
             }
-            let csv = OutcomeTables.csv(table, try await self.runtime.outcomes.derive(by: viewer))
-            return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
-                                                   .contentDisposition: "attachment; filename=\"carta-\(self.study.id)-\(table.rawValue).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+            return self.outcomeTableResponse(table, try await self.runtime.outcomes.derive(by: viewer))
         })
     }
 }

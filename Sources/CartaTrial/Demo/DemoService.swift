@@ -68,13 +68,27 @@ public struct DemoService: Sendable {
             throw WorkflowError.invalid("participants", "the study enrols at most \(runtime.study.targetEnrolment) participants (got \(count))")
         }
         let store = runtime.store
-        guard try await store.participantCount() == 0 else {
-            throw WorkflowError(.conflict, "This database already holds participants; the demo fills only an empty database, so synthetic and real data never mix. Use a new database file (for example --db sqlite://carta-demo.sqlite).")
-        }
         let system = AuditActor(userID: nil, username: "carta demo", source: .cli)
+        // The mark comes first, stamped with the real time; only then does the replay clock take over.
+        do {
+            try await store.claimForSynthetic(detail: "synthetic demonstration data, seed \(seed), \(count) participants", actor: system, at: Date())
+        } catch let e as StoreError {
+            throw WorkflowError(e) ?? e
+        }
         clock.set(noon(today.adding(days: -(settings.latestDayZeroDaysAgo + settings.enrolmentSpreadDays + 60))))
-        try store.replayClock { [clock] in clock.now }
-        try await store.markSynthetic(detail: "synthetic demonstration data, seed \(seed), \(count) participants", actor: system, at: clock.now)
+        try await store.replayClock { [clock] in clock.now }
+        do {
+            let summary = try await replay(participants: count, seed: seed, today: today, system: system, progress: progress)
+            try await store.replayClock(nil)
+            return summary
+        } catch {
+            try? await store.replayClock(nil)
+            throw error
+        }
+    }
+
+    func replay(participants count: Int, seed: UInt64, today: ClinicalDate, system: AuditActor,
+                progress: @Sendable (Int, Int) -> Void) async throws -> Summary {
         var accounts: [Account] = []
         var users: [UserRole: User] = [:]
         for role in [UserRole.investigator, .coordinator, .dataManager, .monitor, .statistician, .admin] {
@@ -110,14 +124,15 @@ public struct DemoService: Sendable {
         return String((0..<18).map { _ in alphabet[Int(g.next() % UInt64(alphabet.count))] })
     }
 
-    static func entry(_ v: String, _ unit: String? = nil, _ lln: String? = nil, _ uln: String? = nil) -> ScreeningService.RawEntry {
+    /// A value as typed: text, unit, and the laboratory's lower and upper limits of normal.
+    static func e(_ v: String, _ unit: String? = nil, _ lln: String? = nil, _ uln: String? = nil) -> ScreeningService.RawEntry {
         ScreeningService.RawEntry(value: v, unit: unit, lowerLimitNormal: lln, upperLimitNormal: uln)
     }
 
     // MARK: the steps of one course
 
     func steps(for c: DemoCourse, today: ClinicalDate) -> [Step] {
-        @Sendable func e(_ v: String, _ u: String?, _ l: String?, _ h: String?) -> ScreeningService.RawEntry { Self.entry(v, u, l, h) }
+        @Sendable func e(_ v: String, _ u: String?, _ l: String?, _ h: String?) -> ScreeningService.RawEntry { Self.e(v, u, l, h) }
         let d0 = c.dayZero
         let consent = d0.adding(days: -40)
         let i = c.index
@@ -259,7 +274,6 @@ public struct DemoService: Sendable {
     // MARK: form contents
 
     static func screeningForms(_ c: DemoCourse, consent: ClinicalDate) -> [String: [String: ScreeningService.RawEntry]] {
-        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
         return [
             "F_CONSENT": ["CONSENT_DATE": e(consent.description), "SEX": e(c.index % 3 == 0 ? "M" : "F"), "PLANNED_INFUSION_DATE": e(c.dayZero.description)],
             "F_VITALS": vitals(c),
@@ -278,14 +292,12 @@ public struct DemoService: Sendable {
     }
 
     static func vitals(_ c: DemoCourse) -> [String: ScreeningService.RawEntry] {
-        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
         return ["ECOG": e("1"), "WEIGHT": e(String(Int(c.weightKg)), "kg"), "HEIGHT": e(String(150 + Int(c.weightKg) / 2), "cm"),
                 "SPO2": e("97", "%"), "DYSPNEA_GRADE": e("0")]
     }
 
     /// The blood count of a day: platelets from the course, neutrophils low for the days after lymphodepletion.
     static func blood(_ c: DemoCourse, day: Int) -> [String: ScreeningService.RawEntry] {
-        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
         let anc = (1...10).contains(day) ? 0.3 + 0.15 * Double(abs(day - 5)) : 2.6 + c.chance(day: day, 4)
         return ["HGB": e(String(105 + Int(c.chance(day: day, 5) * 20)), "g/L", "115", "150"),
                 "ANC": e(String(format: "%.1f", anc), "10*9/L", "1.8", "7.5"),
@@ -295,14 +307,12 @@ public struct DemoService: Sendable {
 
     /// ASTCT signs that give `grade`: fever; with hypotension for 2; with one vasopressor for 3.
     static func crs(grade: Int) -> [String: ScreeningService.RawEntry] {
-        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
         return ["CRS_TMAX": e(grade == 0 ? "36.8" : "38.9", "Cel"), "CRS_FEVER_MASKED": e("false"),
                 "CRS_HYPOTENSION": e(grade >= 2 ? "true" : "false"), "CRS_VASOPRESSORS": e(grade >= 3 ? "1" : "0"), "CRS_O2_DEVICE": e("roomAir")]
     }
 
     /// ICE items that give `grade` (10 correct = 0, 8 = grade 1, 5 = grade 2), the other findings normal.
     static func icans(grade: Int) -> [String: ScreeningService.RawEntry] {
-        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
         let correct = grade == 0 ? 10 : grade == 1 ? 8 : 5
         var out: [String: ScreeningService.RawEntry] = ["ICANS_CONSCIOUSNESS": e("alert"), "ICANS_SEIZURE": e("none"), "ICANS_MOTOR": e("false"),
                                                         "ICANS_EDEMA": e("none"), "ICANS_ICP_SIGNS": e("false")]
@@ -312,7 +322,6 @@ public struct DemoService: Sendable {
 
     /// Bleeding drawn from the count: skin bleeding at < 20 half the time, mucosal at < 10 now and then.
     static func bleeding(_ c: DemoCourse, day: Int, platelets: Int) -> [String: ScreeningService.RawEntry] {
-        func e(_ v: String, _ u: String? = nil, _ l: String? = nil, _ h: String? = nil) -> ScreeningService.RawEntry { entry(v, u, l, h) }
         let skin = platelets < 20 && c.chance(day: day, 6) < 0.5
         let mucosal = platelets < 10 && c.chance(day: day, 7) < 0.25
         return ["BLEED_SKIN": e(skin ? "body" : "none"), "BLEED_MUCOSAL": e(mucosal ? "occasional" : "none"),

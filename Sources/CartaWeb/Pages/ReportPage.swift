@@ -72,7 +72,7 @@ public enum ReportPage {
         func spread(_ xs: [Double], unit: String) -> String {
             guard !xs.isEmpty else { return "—" }
             let s = xs.sorted()
-            let median = s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
+            let median = StudyOutcomes.median(s) ?? 0
             return "\(ReportPlots.num(median)) \(unit) (\(ReportPlots.num(s.first ?? 0))–\(ReportPlots.num(s.last ?? 0)))"
         }
         let ps = o.participants

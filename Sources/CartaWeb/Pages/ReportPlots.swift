@@ -58,7 +58,14 @@ enum ReportPlots {
     }
 
     static func f(_ x: Double) -> String { String(format: "%.1f", x) }
-    static func num(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.2g", x) }
+    /// A number as people write it: whole numbers without decimals, else to two decimals at most ("12", "102.5", "0.13").
+    static func num(_ x: Double) -> String {
+        guard x.isFinite else { return "—" }
+        if x == x.rounded(), abs(x) < 1e15 { return String(Int(x)) }
+        var text = String(format: "%.2f", x)
+        while text.hasSuffix("0") { text.removeLast() }
+        return text
+    }
     static func esc(_ s: String, _ out: inout String) { HTMLText.escape(s, into: &out) }
 
     /// The platelet counts of a participant as (day, value), after Day 0 is known.
@@ -132,7 +139,7 @@ enum ReportPlots {
             let y = frame.top + (Double(i) + 0.5) * h
             let last = Double(p.sources.compactMap(\.day).max() ?? 0)
             out += "<text class=\"plot-tick\" x=\"\(f(frame.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">"; esc(p.subjectID, &out); out += "</text>"
-            out += "<rect id=\"swim-\(i)\" class=\"swim-bar\" x=\"\(f(frame.x(0)))\" y=\"\(f(y - min(rowH, h) / 4))\" width=\"\(f(frame.x(last) - frame.x(0)))\" height=\"\(f(min(rowH, h) / 2))\" fill=\"#c9d6e3\" stroke=\"#4d6b7a\"><title>"
+            out += "<rect id=\"swim-\(i)\" class=\"swim-bar\" x=\"\(f(frame.x(0)))\" y=\"\(f(y - min(rowH, h) / 4))\" width=\"\(f(max(0, frame.x(last) - frame.x(0))))\" height=\"\(f(min(rowH, h) / 2))\" fill=\"#c9d6e3\" stroke=\"#4d6b7a\"><title>"
             esc("\(p.subjectID): followed to day \(Int(last)); best response \(p.bestOverallResponse ?? "—")", &out); out += "</title></rect>"
             func mark(_ day: Int?, _ letter: String, _ what: String) {
                 guard let day else { return }
@@ -172,7 +179,8 @@ enum ReportPlots {
                 out += "<text class=\"km-censor\" x=\"\(f(frame.x(step.time)))\" y=\"\(f(frame.y(s) + 4))\" text-anchor=\"middle\">+<title>censored at day \(num(step.time))</title></text>"
             }
         }
-        curve += " \(f(frame.x(max(t, 180)))),\(f(frame.y(s)))"
+        // The curve stops at the last observed time: nothing is known beyond the last follow-up.
+        curve += " \(f(frame.x(t))),\(f(frame.y(s)))"
         out += "<polygon id=\"km-band\" points=\"\((upper + lower.reversed()).joined(separator: " "))\" fill=\"#1f5fa8\" fill-opacity=\"0.15\" stroke=\"none\"/>"
         out += "<polyline id=\"km-curve\" points=\"\(curve)\" fill=\"none\" stroke=\"#1f5fa8\" stroke-width=\"2\"/>"
         out += "<text class=\"plot-axis\" x=\"\(f(frame.left - 6))\" y=\"\(f(frame.height + 24))\" text-anchor=\"end\">At risk</text>"

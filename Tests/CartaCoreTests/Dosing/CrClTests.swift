@@ -90,4 +90,33 @@ struct CrClTests {
         #expect(e?.code == code)
         #expect(e?.message.contains(field) == true)
     }
+
+    /// Issue 8: creatinine 1.0 "µmol/L" (an ordinary mg/dL value) once gave 7,749 mL/min and a full fludarabine
+    /// dose. The calculator now refuses what the form's hard range refuses, naming the likely unit; the
+    /// boundaries of the range (10 and 2000 µmol/L) are accepted.
+    @Test(arguments: [
+        (1.0, "umol/L", "was the unit mg/dL?"), (9.9, "umol/L", "was the unit mg/dL?"), (2001, "umol/L", ""),
+        (80, "mg/dL", "was the unit umol/L?"), (0.1, "mg/dL", ""),
+    ])
+    func impossibleCreatinineIsRefusedWithTheLikelyUnit(value: Double, unit: String, hint: String) throws {
+        do {
+            _ = try CrClCalculator.compute(.init(ageYears: 50, sex: .male, weightKg: 70, serumCreatinine: .init(value: value, unit: unit)))
+            Issue.record("\(value) \(unit) was accepted")
+        } catch let e as CalculatorError {
+            #expect(e.field == "serumCreatinine.value" && e.code == "out_of_range")
+            #expect(e.message.contains("physiological limits 10–2000 µmol/L"))
+            if !hint.isEmpty { #expect(e.message.contains(hint), "\(e.message)") }
+        }
+        for ok in [10.0, 2000.0] {
+            #expect(try CrClCalculator.compute(.init(ageYears: 50, sex: .male, weightKg: 70, serumCreatinine: .init(value: ok, unit: "umol/L"))).crClMlMin > 0)
+        }
+    }
+
+    /// A clearance no kidney produces is refused by the lymphodepletion plan instead of dosed as normal function.
+    @Test func lymphodepletionRefusesAnImpossibleClearance() throws {
+        #expect(throws: CalculatorError.self) {
+            _ = try LymphodepletionPlan(weightKg: 70, heightCm: 170, crClMlMin: 7_749)
+        }
+        _ = try LymphodepletionPlan(weightKg: 70, heightCm: 170, crClMlMin: LymphodepletionPlan.maxPlausibleCrClMlMin)
+    }
 }
