@@ -52,6 +52,17 @@ extension CartaStore {
     }
 
     static func itemValue(from row: any SQLRow) throws -> ItemValue {
+        var v = try passValue(from: row)
+        v.value?.lowerLimitNormal = try row.decode(column: "lower_limit_normal", as: Double?.self)
+        v.value?.upperLimitNormal = try row.decode(column: "upper_limit_normal", as: Double?.self)
+        v.updatedAt = try date(row, "updated_at")
+        v.updatedBy = try row.decode(column: "updated_by", as: String.self)
+        return v
+    }
+
+    /// An item value without its change stamp or reference limits: what a whole-study pass reads
+    /// (`participantFiles(…afterSequence:…)`), where parsing a timestamp per value was most of the cost.
+    static func passValue(from row: any SQLRow) throws -> ItemValue {
         ItemValue(
             participantID: ParticipantID(rawValue: try row.decode(column: "participant_id", as: String.self)),
             address: ItemAddress(eventOID: EventOID(try row.decode(column: "event_oid", as: String.self)),
@@ -61,11 +72,8 @@ extension CartaStore {
             value: try row.decode(column: "value_text", as: String?.self).map { text in
                 MeasuredValue(text: text, unit: try row.decode(column: "unit_entered", as: String?.self),
                               standardValue: try row.decode(column: "value_standard", as: Double?.self),
-                              standardUnit: try row.decode(column: "unit_standard", as: String?.self),
-                              lowerLimitNormal: try row.decode(column: "lower_limit_normal", as: Double?.self),
-                              upperLimitNormal: try row.decode(column: "upper_limit_normal", as: Double?.self))
+                              standardUnit: try row.decode(column: "unit_standard", as: String?.self))
             },
-            updatedAt: try date(row, "updated_at"),
-            updatedBy: try row.decode(column: "updated_by", as: String.self))
+            updatedAt: Date(timeIntervalSince1970: 0), updatedBy: "")
     }
 }

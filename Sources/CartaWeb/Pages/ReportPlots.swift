@@ -213,7 +213,7 @@ enum ReportPlots {
                 out += "<text class=\"heat-count\" x=\"\(f(labelW + (Double(g) + 0.5) * cell - 1))\" y=\"\(f(y + cell / 2 + 4))\" text-anchor=\"middle\" fill=\"\(shade > 0.6 ? "#fff" : "#222")\">\(n)</text>"
             }
         }
-        out += "</svg><figcaption>Logged adverse events and the CRS/ICANS episodes of the daily assessments, each participant counted once per term at the worst grade (CTCAE v5.0).</figcaption></figure>\n"
+        out += "</svg><figcaption>Enrolled participants: logged adverse events (CTCAE v5.0 grades) and the CRS/ICANS episodes of the daily assessments (ASTCT grades), each participant counted once per term at the worst grade of either.</figcaption></figure>\n"
         return out
     }
 
