@@ -35,7 +35,7 @@ struct DemoCommand: AsyncParsableCommand {
         let today = SiteClock.localDate(of: Date(), in: runtime.clock.timeZone)
         let progress = ProgressLine(label: "synthetic trial steps")
         do {
-            let summary = try await DemoService(runtime: runtime, clock: clock).run(participants: participants, seed: seed, today: today) { done, total in
+            let summary = try await DemoService(runtime: runtime, clock: clock).run(participants: participants, seed: seed, today: today, now: Date()) { done, total in
                 progress.update(done, of: total)
             }
             progress.finish()

@@ -26,7 +26,7 @@ struct DemoReportTests {
             // The test server already has its accounts, so the database is marked synthetic first (as a demo file would be).
             try await server.store.markSynthetic(detail: "test", actor: AuditActor(userID: nil, username: "test", source: .cli), at: Date())
             let today = SiteClock.localDate(of: Date(), in: server.services.runtime.clock.timeZone)
-            let summary = try await DemoService(runtime: server.services.runtime, clock: clock).run(participants: participants, seed: seed, today: today)
+            let summary = try await DemoService(runtime: server.services.runtime, clock: clock).run(participants: participants, seed: seed, today: today, now: Date())
             clock.set(Date())   // the server's clock is the real one again once the replay is over (sessions, sign-in)
             let outcomes = try await server.services.runtime.outcomes.derive(by: try await server.principal(.statistician))
             try await body(server, outcomes, summary, client)
@@ -52,7 +52,7 @@ struct DemoReportTests {
             // A second demo into the same database is refused and changes nothing.
             let before = try await server.snapshot()
             await #expect(throws: WorkflowError.self) {
-                _ = try await DemoService(runtime: server.services.runtime, clock: DemoClock(Date())).run(participants: 2, seed: 1, today: server.services.runtime.clock.today)
+                _ = try await DemoService(runtime: server.services.runtime, clock: DemoClock(Date())).run(participants: 2, seed: 1, today: server.services.runtime.clock.today, now: Date())
             }
             #expect(try await server.snapshot() == before)
         }
@@ -64,7 +64,7 @@ struct DemoReportTests {
         try await TestServer.run(engine) { server, _ in
             let before = try await server.snapshot()
             do {
-                _ = try await DemoService(runtime: server.services.runtime, clock: DemoClock(Date())).run(participants: 2, seed: 1, today: server.services.runtime.clock.today)
+                _ = try await DemoService(runtime: server.services.runtime, clock: DemoClock(Date())).run(participants: 2, seed: 1, today: server.services.runtime.clock.today, now: Date())
                 Issue.record("the demo filled a database with accounts and no synthetic mark")
             } catch let e as WorkflowError {
                 #expect(e.code == .conflict && e.message.contains("not a demo database"))

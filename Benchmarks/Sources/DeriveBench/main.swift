@@ -42,7 +42,7 @@ func run() async throws {
         let config = CartaConfig.resolve(database: "sqlite://\(dir.path)/demo.sqlite", studyFile: nil, auditKey: nil, auditWitness: nil)
         let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { demoClock.now })
         let start = clock.now
-        let summary = try await DemoService(runtime: runtime, clock: demoClock).run(participants: 5, seed: 20_260_315, today: runtime.clock.today)
+        let summary = try await DemoService(runtime: runtime, clock: demoClock).run(participants: 5, seed: 20_260_315, today: runtime.clock.today, now: Date())
         let t = seconds(clock.now - start)
         say("| demo, 5 participants through the audited services | \(summary.saves) saves, \(summary.values) values | \(String(format: "%.2f", t)) s | \(Int(Double(summary.values) / t)) values/s |")
         // 3. The report of the demo: derivation + HTML (the renderer is CartaWeb's; here the derivation and the CSV, which the page is built from).

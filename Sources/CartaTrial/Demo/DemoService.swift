@@ -61,7 +61,8 @@ public struct DemoService: Sendable {
     }
 
     /// Runs the demo for `count` participants with `seed`, up to `today`; `progress(done, total)` after each step.
-    public func run(participants count: Int, seed: UInt64, today: ClinicalDate,
+    /// `now` stamps the synthetic mark (the real time, before the replay clock takes over).
+    public func run(participants count: Int, seed: UInt64, today: ClinicalDate, now: Date,
                     progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
         guard (1...10_000).contains(count) else { throw WorkflowError.invalid("participants", "between 1 and 10000 (got \(count))") }
         guard count <= runtime.study.targetEnrolment || runtime.study.allowEnrolmentBeyondTarget else {
@@ -71,7 +72,7 @@ public struct DemoService: Sendable {
         let system = AuditActor(userID: nil, username: "carta demo", source: .cli)
         // The mark comes first, stamped with the real time; only then does the replay clock take over.
         do {
-            try await store.claimForSynthetic(detail: "synthetic demonstration data, seed \(seed), \(count) participants", actor: system, at: Date())
+            try await store.claimForSynthetic(detail: "synthetic demonstration data, seed \(seed), \(count) participants", actor: system, at: now)
         } catch let e as StoreError {
             throw WorkflowError(e) ?? e
         }
