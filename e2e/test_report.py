@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 
 from carta_ui import by_id, screenshot, sign_in
 
-PLOTS = ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-km", "plot-ae-heatmap", "plot-bleeding"]
+PLOTS = ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-km", "plot-ae-heatmap", "plot-bleeding", "plot-steroid"]
 
 
 def _free_port():
@@ -74,12 +74,17 @@ def test_the_demo_is_labelled_synthetic_and_its_report_shows_every_plot(demo_ser
         title = browser.find_element(By.ID, plot + "-title").get_attribute("textContent")
         assert title.strip(), f"{plot} has no title"
         assert svg.is_displayed() and svg.size["width"] > 300, f"{plot} is not drawn"
-    for plot in ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-km", "plot-bleeding"]:
+    for plot in ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-km", "plot-bleeding", "plot-steroid"]:
         assert browser.find_element(By.ID, plot + "-x-label").get_attribute("textContent").strip(), f"{plot} has no x-axis label"
         assert browser.find_element(By.ID, plot + "-y-label").get_attribute("textContent") is not None
     # Every participant's line is in the trajectories plot, and the 30/100 thresholds are drawn.
     assert len(browser.find_elements(By.CSS_SELECTOR, "#plot-trajectories polyline.plot-series")) == 5
     assert by_id(browser, "plot-trajectories-30") and by_id(browser, "plot-trajectories-100")
+    # Steroid doses are drawn from the recorded regimens; concomitant therapy and the ITP-PAQ have their tables,
+    # the questionnaire plainly marked as not scored (no licensed scoring plug-in).
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#plot-steroid polyline.plot-series")) == 5
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#report-conmed tbody tr")) == 5
+    assert "NOT SCORED" in by_id(browser, "report-itppaq").text
     # A derived figure leads to the visit its count came from.
     first_source = browser.find_element(By.CSS_SELECTOR, "#report-participants .report-sources a")
     href = first_source.get_attribute("href")

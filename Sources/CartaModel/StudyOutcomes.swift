@@ -81,6 +81,12 @@ public struct StudyOutcomes: Sendable, Codable {
         public var severeBleeding: Bool
         public var plateletTransfusions: Int
         public var rescueTherapies: Int
+        /// Concomitant ITP therapy against the baseline regimen (nil when it could not be derived: see `problems`).
+        public var concomitantTherapy: ConcomitantTherapy? = nil
+        /// Corticosteroid dose steps (prednisone-equivalent mg/day) from the baseline window to the last visit.
+        public var steroidDose: [DosePoint] = []
+        /// Completed ITP-PAQ forms.
+        public var questionnaires: [QuestionnaireForm] = []
         /// Every value the figures above were derived from.
         public var sources: [SourceValue]
         /// Incomplete records and how they were handled.
@@ -193,6 +199,8 @@ public struct StudyOutcomes: Sendable, Codable {
     public var participantsWithBleeding: Int
     public var participantsWithSevereBleeding: Int
     public var participantsWithRescue: Int
+    public var concomitantTherapy: ConcomitantTherapySummary? = nil
+    public var questionnaire: QuestionnaireSummary? = nil
     /// The database holds synthetic demonstration data (`carta demo`), never real participants.
     public var synthetic = false
     public init(studyID: String, settingsDigest: String, method: String, participants: [Participant], registered: Int, screenFailed: Int, enrolled: Int, treated: Int, overallResponse: Proportion?, completeResponseIWG: Proportion?, completeResponseProtocolLiteral: Proportion?, timeToResponse: Spread, durationOfResponse: DurationSummary?, adverseEventsByTerm: [TermIncidence], participantsWithSeriousEvents: Int, crs: SyndromeSummary, icans: SyndromeSummary, participantsWithBleeding: Int, participantsWithSevereBleeding: Int, participantsWithRescue: Int) {

@@ -23,8 +23,9 @@ public enum OutcomeDerivation {
     }
 
     /// `flow` counts everyone registered (all statuses); `inputs` are the enrolled participants.
-    public static func derive(_ inputs: [Input], study: Study, flow: (registered: Int, screenFailed: Int)? = nil) -> StudyOutcomes {
-        var acc = Accumulator(study: study, keepParticipants: true)
+    public static func derive(_ inputs: [Input], study: Study, flow: (registered: Int, screenFailed: Int)? = nil,
+                              scorer: (any QuestionnaireScorer)? = nil) -> StudyOutcomes {
+        var acc = Accumulator(study: study, keepParticipants: true, scorer: scorer)
         for input in inputs { _ = acc.add(input) }
         return acc.finish(registered: flow?.registered ?? inputs.count, screenFailed: flow?.screenFailed ?? 0)
     }
@@ -43,14 +44,23 @@ public enum OutcomeDerivation {
         var worst: [String: [String: (grade: Int, serious: Bool)]] = [:]
         var crs = OutcomeDerivation.emptySyndrome, icans = OutcomeDerivation.emptySyndrome
         var serious = 0, bleeding = 0, severeBleeding = 0, rescue = 0
+        let scorer: (any QuestionnaireScorer)?
+        let questionnaireItems: Int
+        var questionnaire: QuestionnaireDerivation.Accumulator
+        var conmedDerived = 0, conmedBaseline = 0, conmedReduced = 0, conmedHalved = 0, conmedStopped = 0, conmedFailed = 0
+        var steroidBaseline = 0, steroidMonth3: [Double] = [], steroidMonth6: [Double] = []
 
-        public init(study: Study, keepParticipants: Bool) {
+        public init(study: Study, keepParticipants: Bool, scorer: (any QuestionnaireScorer)? = nil) {
             self.study = study; self.settings = study.settings.response; self.keepParticipants = keepParticipants
+            self.scorer = scorer
+            questionnaireItems = ParticipantCourseRecord.questionnaireItems(study).count
+            questionnaire = .init(study: study, itemCount: questionnaireItems, scorer: scorer)
         }
 
         /// Adds one enrolled participant and returns their figures.
         public mutating func add(_ input: Input) -> StudyOutcomes.Participant {
-            let (p, result) = OutcomeDerivation.participant(input, study: study, settings: settings)
+            var (p, result) = OutcomeDerivation.participant(input, study: study, settings: settings)
+            addTherapy(input.record, to: &p)
             enrolled += 1
             if keepParticipants { participants.append(p) }
             if let result {
@@ -71,14 +81,39 @@ public enum OutcomeDerivation {
             return p
         }
 
+        /// Concomitant therapy and the ITP-PAQ of one participant, into their figures and the study's.
+        mutating func addTherapy(_ r: ParticipantCourseRecord, to p: inout StudyOutcomes.Participant) {
+            let conmed = ConcomitantTherapyDerivation.derive(r, settings: study.settings.conmed, finalVisit: study.schedule.visits.last?.id)
+            let (forms, formProblems) = QuestionnaireDerivation.forms(r, itemCount: questionnaireItems, scorer: scorer, settings: study.settings.questionnaire)
+            p.concomitantTherapy = conmed.outcome
+            p.steroidDose = conmed.steroidDose
+            p.questionnaires = forms
+            p.problems += conmed.problems + formProblems
+            questionnaire.add(forms, raw: r.questionnaires, lymphodepletionStart: r.chain.lymphodepletionDates.values.min())
+            guard let c = conmed.outcome else { return }
+            conmedDerived += 1
+            if c.treatmentFailure { conmedFailed += 1 }
+            guard c.drugsAtBaseline > 0 else { return }
+            conmedBaseline += 1
+            if c.anyReduction { conmedReduced += 1 }
+            if c.anySecondaryReduction { conmedHalved += 1 }
+            if c.anyDiscontinuation { conmedStopped += 1 }
+            if c.steroidBaselineMgPerDay > 0 {
+                steroidBaseline += 1
+                if let x = c.steroidPercentChangeMonth3 { steroidMonth3.append(x) }
+                if let x = c.steroidPercentChangeMonth6 { steroidMonth6.append(x) }
+            }
+        }
+
         public func finish(registered: Int, screenFailed: Int) -> StudyOutcomes {
-            func proportion(_ x: Int) -> StudyOutcomes.Proportion? {
-                guard treated > 0, let out = try? ProportionCalculator.compute(.init(successes: x, total: treated)) else { return nil }
-                return .init(successes: x, total: treated, percentText: out.percentText,
+            func proportion(_ x: Int, of total: Int? = nil) -> StudyOutcomes.Proportion? {
+                let total = total ?? treated
+                guard total > 0, let out = try? ProportionCalculator.compute(.init(successes: x, total: total)) else { return nil }
+                return .init(successes: x, total: total, percentText: out.percentText,
                              lower: out.exactInterval.lowerConfidenceLimit, upper: out.exactInterval.upperConfidenceLimit)
             }
             let sortedTTR = ttr.sorted()
-            return StudyOutcomes(
+            var outcomes = StudyOutcomes(
                 studyID: study.id, settingsDigest: OutcomeDerivation.settingsDigest(settings),
                 method: "Response engine of spec/clinical.md §1.6 (IWG 2009 R/CR with the registry's \"PR\" = IWG R; protocol-literal CR ≥ 100 ×10⁹/L beside IWG CR), "
                     + "response window Days 0–\(settings.responseWindowEndDay), confirmation ≥ \(settings.confirmationIntervalDays) days apart, "
@@ -91,6 +126,14 @@ public enum OutcomeDerivation {
                 adverseEventsByTerm: OutcomeDerivation.incidence(worst),
                 participantsWithSeriousEvents: serious, crs: crs, icans: icans,
                 participantsWithBleeding: bleeding, participantsWithSevereBleeding: severeBleeding, participantsWithRescue: rescue)
+            outcomes.concomitantTherapy = .init(
+                derived: conmedDerived, withBaselineTherapy: conmedBaseline, reduction: proportion(conmedReduced, of: conmedBaseline),
+                secondaryReduction: proportion(conmedHalved, of: conmedBaseline), discontinuation: proportion(conmedStopped, of: conmedBaseline),
+                treatmentFailure: conmedFailed, withSteroidAtBaseline: steroidBaseline,
+                steroidChangeMonth3: steroidMonth3.count, medianSteroidPercentChangeMonth3: StudyOutcomes.median(steroidMonth3.sorted()),
+                steroidChangeMonth6: steroidMonth6.count, medianSteroidPercentChangeMonth6: StudyOutcomes.median(steroidMonth6.sorted()))
+            outcomes.questionnaire = questionnaire.finish()
+            return outcomes
         }
     }
 

@@ -8,9 +8,13 @@ import CartaStudy
 /// Source: issue 9 scope 1 (`carta derive`, the API and the report show the same derivation).
 public struct OutcomeService: Sendable {
     public let adverseEvents: AdverseEventService
+    /// The licensed ITP-PAQ scoring plug-in, when the organisation holding the licence installs one.
+    public let questionnaireScorer: (any QuestionnaireScorer)?
     var screening: ScreeningService { adverseEvents.conduct.screening }
 
-    public init(adverseEvents: AdverseEventService) { self.adverseEvents = adverseEvents }
+    public init(adverseEvents: AdverseEventService, questionnaireScorer: (any QuestionnaireScorer)? = nil) {
+        self.adverseEvents = adverseEvents; self.questionnaireScorer = questionnaireScorer
+    }
 
     /// The outcome measures over the enrolled participants the principal may read, every participant's
     /// figures included (read a page at a time, so no statement binds more than one page of ids).
@@ -31,7 +35,7 @@ public struct OutcomeService: Sendable {
     func pass(by principal: Principal, keepParticipants: Bool, pageSize: Int, progress: (Int) -> Void,
               each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
-        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants)
+        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, scorer: questionnaireScorer)
         var after = 0, registered = 0, screenFailed = 0
         while true {
             let page = try await screening.store.participantFiles(studyID: StudyID(screening.study.id), sites: principal.user.sites.listed,

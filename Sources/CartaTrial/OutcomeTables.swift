@@ -9,7 +9,7 @@ import CartaModel
 /// in the subject-level table, AVAL/CNSR in the time-to-event table).
 public enum OutcomeTables {
     public enum Table: String, CaseIterable, Sendable {
-        case subjects, visits, tte, ae
+        case subjects, visits, tte, ae, conmed, qs
     }
 
     public static func csv(_ table: Table, _ o: StudyOutcomes) -> String {
@@ -27,10 +27,14 @@ public enum OutcomeTables {
         case .subjects:
             return ["USUBJID", "SITEID", "DAY0", "BASELINE_PLT", "BOR", "STATUS_M6", "TTR_DAYS", "CR_IWG_DAY", "CR_LITERAL_DAY", "CR_DISCORDANT",
                     "DOR_DAYS", "DOR_EVENT", "DOR_END", "DAYS_IN_RESPONSE", "DAYS_OBSERVED", "MAX_CRS", "MAX_ICANS", "AE_N", "SAE_N",
-                    "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "PLT_TRANSFUSIONS", "RESCUES"]
+                    "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "PLT_TRANSFUSIONS", "RESCUES",
+                    "CM_REDUCTION", "CM_DISCONTINUED", "CM_FAILURE", "STEROID_BASE_MG", "STEROID_PCHG_M3", "STEROID_PCHG_M6", "PAQ_FORMS"]
         case .visits: return ["USUBJID", "VISIT", "FORM", "ITEM", "DATE", "DAY", "VALUE", "STATUS", "BASIS", "RULES"]
         case .tte: return ["USUBJID", "PARAMCD", "AVAL", "CNSR", "EVNTDESC"]
         case .ae: return ["TERM", "MEDDRA", "PARTICIPANTS", "WORST_G1", "WORST_G2", "WORST_G3", "WORST_G4", "WORST_G5", "SERIOUS"]
+        case .conmed: return ["USUBJID", "DRUG", "CLASS", "INTENSITY_UNIT", "BASELINE", "REDUCTION_DAY", "REDUCTION50_DAY", "DISCONTINUATION_DAY",
+                              "DAYS_OFF", "DAYS_REDUCED", "PCHG_M3", "PCHG_M6", "INCREASED", "NEW_DRUG"]
+        case .qs: return ["USUBJID", "VISIT", "DATE", "DAY", "VERSION", "LANGUAGE", "ANSWERED", "ITEMS", "SCALE", "SCORE", "STATUS"]
         }
     }
 
@@ -44,7 +48,21 @@ public enum OutcomeTables {
             let second: [String] = [int(dor?.days), dor.map { flag($0.event) } ?? "", dor?.end ?? "", String(p.daysInResponse), String(p.daysObserved),
                                     int(p.maxCRSGrade), int(p.maxICANSGrade), String(p.adverseEvents), String(p.seriousAdverseEvents)]
             let third: [String] = [int(p.worstAdverseEventGrade), int(p.maxBleedingScore), flag(p.severeBleeding), String(p.plateletTransfusions), String(p.rescueTherapies)]
-            return [first + second + third]
+            let cm = p.concomitantTherapy
+            let fourth: [String] = [cm.map { flag($0.anyReduction) } ?? "", cm.map { flag($0.anyDiscontinuation) } ?? "", cm.map { flag($0.treatmentFailure) } ?? "",
+                                    num(cm?.steroidBaselineMgPerDay), num(cm?.steroidPercentChangeMonth3), num(cm?.steroidPercentChangeMonth6), String(p.questionnaires.count)]
+            return [first + second + third + fourth]
+        case .conmed:
+            return (p.concomitantTherapy?.drugs ?? []).map { d in
+                [p.subjectID, d.drug, d.drugClass, d.intensityUnit, num(d.baselineIntensity), int(d.reductionDay), int(d.secondaryReductionDay), int(d.discontinuationDay),
+                 String(d.daysOff), String(d.daysReduced), num(d.percentChangeMonth3), num(d.percentChangeMonth6), flag(d.increased), flag(d.newDrug)]
+            }
+        case .qs:
+            // One row per scale when scored; otherwise one row per form (completion only, SCALE empty).
+            return p.questionnaires.flatMap { q -> [[String]] in
+                let head = [p.subjectID, q.visitID, q.date.description, int(q.day), q.version, q.language, String(q.answered), String(q.items)]
+                return q.scales.isEmpty ? [head + ["", "", "unscored"]] : q.scales.map { head + [$0.scale, num($0.score), $0.status] }
+            }
         case .visits:
             return p.sources.map { s in
                 [p.subjectID, s.visitID, s.formOID, s.itemOID, s.date.description, int(s.day), s.value, s.status ?? "", s.basis ?? "", s.rules.joined(separator: " ")]

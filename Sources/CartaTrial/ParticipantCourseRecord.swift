@@ -38,6 +38,28 @@ public struct ParticipantCourseRecord: Sendable {
         public var reason: RescueReason
     }
 
+    /// One slot of a concomitant-medication record as typed (any part may be missing).
+    public struct ConmedEntry: Sendable, Hashable {
+        public var slot: Int
+        public var drug: String?
+        public var dose: Double?
+        public var unit: String?
+    }
+    /// The ITP regimen recorded at a visit (`any` false: no ITP medication).
+    public struct ConmedRecord: Sendable, Hashable {
+        public var source: Source
+        public var any: Bool
+        public var entries: [ConmedEntry]
+    }
+    /// One completed questionnaire's raw responses.
+    public struct QuestionnaireRecord: Sendable, Hashable {
+        public var source: Source
+        public var version: String?
+        public var language: String?
+        /// Item number → raw code.
+        public var items: [Int: Int]
+    }
+
     public var participant: Participant
     public var chain: ProductChainState
     public var counts: [Count] = []
@@ -45,6 +67,9 @@ public struct ParticipantCourseRecord: Sendable {
     /// Platelet transfusions, each dated by its own date or, when that is missing, by the visit date (see `problems`).
     public var transfusions: [Source] = []
     public var rescues: [Rescue] = []
+    /// Concomitant ITP regimens in visit order, and ITP-PAQ forms.
+    public var conmedRecords: [ConmedRecord] = []
+    public var questionnaires: [QuestionnaireRecord] = []
     public var toxicity: ToxicityCourse
     /// Assessments at which antipyretic or anti-cytokine therapy for CRS was recorded.
     public var treatedCRSAssessments = 0
@@ -56,6 +81,7 @@ public struct ParticipantCourseRecord: Sendable {
     public var problems: [String] = []
 
     public static let bleedingForm = "F_BLEED", transfusionForm = "F_TRANSFUSION", rescueForm = "F_RESCUE"
+    public static let conmedForm = "F_CONMED", questionnaireForm = "F_ITPPAQ", conmedSlots = 1...3
 
     public init(file: ParticipantFile, study: Study) {
         participant = file.participant
@@ -63,6 +89,7 @@ public struct ParticipantCourseRecord: Sendable {
         toxicity = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
         let plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
         let screeningVisit = study.schedule.visits.first?.id ?? ""
+        let questionnaireItems = Self.questionnaireItems(study)
         var byAddress: [String: MeasuredValue] = [:]
         for v in file.values {
             guard let m = v.value, !m.text.isEmpty else { continue }
@@ -105,9 +132,38 @@ public struct ParticipantCourseRecord: Sendable {
                                       start: start ?? visitDate, lastDose: max(end ?? visitDate, start ?? visitDate),
                                       agent: text(Self.rescueForm, "RESCUE_AGENT") ?? "unspecified", reason: reason ?? .itp))
             }
+            if visit.forms.contains(Self.conmedForm), let any = text(Self.conmedForm, "CM_ANY") {
+                let entries = Self.conmedSlots.compactMap { n -> ConmedEntry? in
+                    let drug = text(Self.conmedForm, "CM\(n)_DRUG"), dose = byAddress["\(visit.id)/\(Self.conmedForm)/CM\(n)_DOSE"]
+                    let unit = text(Self.conmedForm, "CM\(n)_UNIT")
+                    guard drug != nil || dose != nil || unit != nil else { return nil }
+                    return ConmedEntry(slot: n, drug: drug, dose: dose.flatMap { $0.standardValue ?? Double($0.text) }, unit: unit)
+                }
+                conmedRecords.append(ConmedRecord(source: Source(visitID: visit.id, formOID: Self.conmedForm, itemOID: "CM_ANY", date: visitDate),
+                                                  any: any == "true", entries: entries))
+            }
+            if visit.forms.contains(Self.questionnaireForm) {
+                var items: [Int: Int] = [:]
+                for (n, oid) in questionnaireItems { if let x = text(Self.questionnaireForm, oid).flatMap({ Int($0) }) { items[n] = x } }
+                let version = text(Self.questionnaireForm, "PAQ_VERSION"), language = text(Self.questionnaireForm, "PAQ_LANGUAGE")
+                if !items.isEmpty || version != nil {
+                    questionnaires.append(QuestionnaireRecord(source: Source(visitID: visit.id, formOID: Self.questionnaireForm, itemOID: "PAQ_DATE",
+                                                                             date: date(Self.questionnaireForm, "PAQ_DATE") ?? visitDate),
+                                                              version: version, language: language, items: items))
+                }
+            }
         }
+        conmedRecords.sort { ($0.source.date, $0.source.visitID) < ($1.source.date, $1.source.visitID) }
         transfusions.sort { $0.date < $1.date }
         rescues.sort { $0.start < $1.start }
+    }
+
+    /// The questionnaire's numbered items (`PAQ_01` → 1), in the study file's order.
+    public static func questionnaireItems(_ study: Study) -> [(Int, String)] {
+        (study.form(questionnaireForm)?.items ?? []).compactMap { item in
+            guard item.oid.hasPrefix("PAQ_"), let n = Int(item.oid.dropFirst(4)) else { return nil }
+            return (n, item.oid)
+        }
     }
 
     /// Chinese 2020 bleeding score from the form's coded sites (spec §2.1; the worst site scores, not the sum).

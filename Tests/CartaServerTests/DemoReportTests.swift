@@ -39,6 +39,11 @@ struct DemoReportTests {
             #expect(try await server.store.isSynthetic())
             #expect(summary.participants == 5 && summary.accounts.count == 6 && summary.saves > 100)
             #expect(o.enrolled == 5 && o.treated == 5 && o.participants.allSatisfy { !$0.sources.isEmpty })
+            // Steroid tapers and ITP-PAQ answers are entered like the rest: every participant's regimen derives,
+            // and everyone answered the baseline questionnaire.
+            #expect(o.participants.allSatisfy { $0.concomitantTherapy != nil }, "\(o.participants.map(\.problems))")
+            #expect(o.concomitantTherapy?.derived == 5 && o.questionnaire?.visits.first?.completed == 5)
+            #expect(o.participants.contains { $0.steroidDose.count > 2 }, "some participant's prednisone is tapered")
             // Every value and adverse event went through the services: each has its audit record, and the chain verifies.
             let report = try await server.store.verifyAudit(full: true, replay: true)
             #expect(report.isIntact, "\(report)")

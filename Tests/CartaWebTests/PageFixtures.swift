@@ -250,7 +250,7 @@ enum PageFixtures {
             .init(visitID: visit, formOID: form, itemOID: item, date: d0.adding(days: day), day: day, value: t ?? "\(Int(v)) ×10⁹/L", number: v,
                   status: status, basis: t ?? "atLeast100", rules: ["S"], path: "/participants/BCRITP-001/visits/\(visit)")
         }
-        let responder = StudyOutcomes.Participant(
+        var responder = StudyOutcomes.Participant(
             subjectID: t ?? "BCRITP-001", siteID: "SUZHOU", ageYears: 41, sex: "F", weightKg: 62, dayZero: d0, baseline: 14, bestOverallResponse: "CR",
             statusAtMonth6: "CR", timeToResponseDays: 28, completeResponseIWGDay: 60, completeResponseProtocolLiteralDay: 60, crDiscordant: false,
             durationOfResponse: .init(days: 152, event: false, end: "lastEvaluableAssessment"), daysInResponse: 152, daysObserved: 180,
@@ -271,7 +271,15 @@ enum PageFixtures {
                       .init(visitID: "M3", formOID: "F_RESCUE", itemOID: "RESCUE_START", date: d0.adding(days: 116), day: 86, value: t ?? "rescue ivig for itp",
                             number: nil, status: nil, basis: nil, rules: ["E"], path: "/participants/BCRITP-002/visits/M3")],
             problems: [t ?? "M3: rescue therapy without its last dose date; both are taken as the visit date 2026-08-30."])
-        return StudyOutcomes(
+        responder.concomitantTherapy = .init(
+            drugs: [.init(drug: t ?? "prednisone", drugClass: "corticosteroid", intensityUnit: t ?? "mg/day prednisone-equivalent", baselineIntensity: 15,
+                          reductionDay: 42, secondaryReductionDay: 70, discontinuationDay: 98, daysOff: 86, daysReduced: 56, percentChangeMonth3: -100,
+                          percentChangeMonth6: -100, increased: false, newDrug: false)],
+            anyReduction: true, anySecondaryReduction: true, anyDiscontinuation: true, treatmentFailure: false, drugsAtBaseline: 1, drugsAtMonth6: 0,
+            steroidBaselineMgPerDay: 15, steroidPercentChangeMonth3: -100, steroidPercentChangeMonth6: -100, equivalenceTable: t ?? "spec/clinical.md §9.2")
+        responder.steroidDose = [.init(day: -33, mgPerDay: 15), .init(day: 42, mgPerDay: 7.5), .init(day: 98, mgPerDay: 0), .init(day: 183, mgPerDay: 0)]
+        responder.questionnaires = [.init(visitID: "LD1", date: d0.adding(days: -5), day: -5, version: t ?? "v1", language: "zh-CN", answered: 44, items: 44, scales: [])]
+        var outcomes = StudyOutcomes(
             studyID: "NCT05315778", settingsDigest: "0123456789abcdef0123", method: t ?? "Response engine of spec/clinical.md §1.6.",
             participants: [responder, nonResponder], registered: 3, screenFailed: 1, enrolled: 2, treated: 2,
             overallResponse: .init(successes: 1, total: 2, percentText: "50.0%", lower: 0.0126, upper: 0.9874),
@@ -286,6 +294,16 @@ enum PageFixtures {
             crs: .init(participants: 1, byMaxGrade: [0, 1, 0, 0, 0], onsetDays: [5], durationDays: [3], treatedAssessments: 0),
             icans: .init(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0),
             participantsWithBleeding: 2, participantsWithSevereBleeding: 0, participantsWithRescue: 1)
+        outcomes.concomitantTherapy = .init(derived: 1, withBaselineTherapy: 1, reduction: .init(successes: 1, total: 1, percentText: "100.0%", lower: 0.025, upper: 1),
+                                            secondaryReduction: .init(successes: 1, total: 1, percentText: "100.0%", lower: 0.025, upper: 1),
+                                            discontinuation: .init(successes: 1, total: 1, percentText: "100.0%", lower: 0.025, upper: 1), treatmentFailure: 0,
+                                            withSteroidAtBaseline: 1, steroidChangeMonth3: 1, medianSteroidPercentChangeMonth3: -100, steroidChangeMonth6: 1,
+                                            medianSteroidPercentChangeMonth6: -100)
+        outcomes.questionnaire = .init(instrument: "ITP-PAQ", scoredBy: nil, visits: [
+            .init(visitID: "LD1", completed: 1, medianAnswered: 44, itemMedians: [3, 4, nil], scales: []),
+            .init(visitID: t ?? "M1", completed: 0, medianAnswered: nil, itemMedians: [nil, nil, nil], scales: []),
+        ])
+        return outcomes
     }
 
     /// A timeline three weeks after Day 0.

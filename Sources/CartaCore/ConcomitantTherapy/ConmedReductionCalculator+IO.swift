@@ -16,12 +16,19 @@ extension ConmedReductionCalculator {
             /// `mg/day` (corticosteroids, oral TPO-RAs), `ug/kg/week` (romiplostim), `U/kg/day` (rhTPO); any for others.
             public var doseUnit: String
             public var doses: [Dose]
+            public init(drug: String, doseUnit: String, doses: [Dose]) { self.drug = drug; self.doseUnit = doseUnit; self.doses = doses }
         }
         /// A constant dose from `startDate` to `endDate` inclusive, in the drug's `doseUnit`.
         public struct Dose: Decodable, Sendable, Equatable {
             public var startDate: ClinicalDate
             public var endDate: ClinicalDate
             public var dose: Double
+            public init(startDate: ClinicalDate, endDate: ClinicalDate, dose: Double) { self.startDate = startDate; self.endDate = endDate; self.dose = dose }
+        }
+
+        public init(day0Date: ClinicalDate, lymphodepletionStartDate: ClinicalDate?, dataCutoffDate: ClinicalDate?, drugs: [Drug], settings: ConmedSettings) {
+            self.day0Date = day0Date; self.lymphodepletionStartDate = lymphodepletionStartDate; self.dataCutoffDate = dataCutoffDate
+            self.drugs = drugs; self.settings = settings
         }
 
         private enum CodingKeys: String, CodingKey { case day0Date, lymphodepletionStartDate, dataCutoffDate, drugs, settings }

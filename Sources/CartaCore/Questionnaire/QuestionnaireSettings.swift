@@ -2,7 +2,7 @@ import Foundation
 
 /// Scoring rules of the ITP-PAQ questionnaire that a study file sets.
 ///
-/// No core rule reads it yet: the ITP-PAQ scorer of the HRQoL issue (registry outcome HRQOL) will.
+/// Read by `LikertScale` for the installed scoring plug-in (`QuestionnaireScorer`) of registry outcome HRQOL.
 /// Source: spec/clinical.md §3 ("score a scale when ≥ 50% of its items are answered" [D]).
 public struct QuestionnaireSettings: Codable, Sendable, Hashable {
     /// A scale is scored when at least this share of its items is answered (0…1, default 0.5).

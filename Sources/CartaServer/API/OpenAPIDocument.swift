@@ -504,7 +504,7 @@ enum OpenAPIDocument {
     "/api/v1/outcomes/tables/{table}": {
       "get": {
         "summary": "One analysis-ready table of the derivation as CSV: subjects (one row per participant), visits (every source value with the engine's status), tte (time-to-event: DOR, TTR) or ae (participants by CTCAE term and worst grade)",
-        "parameters": [{"name": "table", "in": "path", "required": true, "schema": {"type": "string", "enum": ["subjects", "visits", "tte", "ae"]}}],
+        "parameters": [{"name": "table", "in": "path", "required": true, "schema": {"type": "string", "enum": ["subjects", "visits", "tte", "ae", "conmed", "qs"]}}],
         "responses": {"200": {"description": "CSV (RFC 4180)", "content": {"text/csv": {"schema": {"type": "string"}}}},
           "404": {"$ref": "#/components/responses/Error"}}
       }

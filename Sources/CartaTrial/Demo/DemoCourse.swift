@@ -133,6 +133,28 @@ public struct DemoCourse: Sendable, Hashable {
         return icansGrade
     }
 
+    /// Prednisone mg/day at baseline (0, 10, 15 or 20), drawn apart from the course so older seeds keep their courses.
+    public var prednisoneBaselineMg: Double { [0, 10, 15, 20][Int(chance(day: -200, 11) * 4)] }
+
+    /// Prednisone mg/day on a day: the baseline dose, halved every 4 weeks from two weeks after the platelets
+    /// start to recover (stopped below 2.5 mg), back to the baseline dose a week after a relapse.
+    public func prednisoneMg(day: Int) -> Double {
+        let base = prednisoneBaselineMg
+        let responds = depletion >= settings.responseDepletionThreshold
+        if let r = relapseDay, day > r + 7 { return base }
+        guard responds, day > lagDays + 14 else { return base }
+        let halvings = (day - lagDays - 14) / 28 + 1
+        let dose = base / pow(2, Double(halvings))
+        return dose < 2.5 ? 0 : (dose * 2).rounded() / 2
+    }
+
+    /// Eltrombopag mg/day: 50 for every other participant at baseline, stopped four weeks into a recovery.
+    public func eltrombopagMg(day: Int) -> Double {
+        guard index % 2 == 1 else { return 0 }
+        let responds = depletion >= settings.responseDepletionThreshold
+        return responds && day > lagDays + 28 && relapseDay.map({ day <= $0 }) ?? true ? 0 : 50
+    }
+
     /// A random draw in [0, 1) that is the same for the same day and purpose.
     public func chance(day: Int, _ purpose: UInt64) -> Double {
         var rng = SplitMix64(state: seed ^ (purpose &* 0xA24B_AED4_963E_E407) ^ UInt64(bitPattern: Int64(index * 7_919 + day)))

@@ -189,7 +189,11 @@ public struct DemoService: Sendable {
                 var forms: [String: [String: ScreeningService.RawEntry]] = ["F_LD_ADMIN": [
                     "LD_DATE": e(d0.adding(days: -5 + k).description, nil, nil, nil), "FLU_PRESCRIBED": e("\(flu)", "mg", nil, nil), "FLU_GIVEN": e("\(flu)", "mg", nil, nil),
                     "CY_PRESCRIBED": e("\(cy)", "mg", nil, nil), "CY_GIVEN": e("\(cy)", "mg", nil, nil)]]
-                if k == 0 { forms["F_LAB_HEM"] = Self.blood(c, day: -5) }
+                if k == 0 {
+                    forms["F_LAB_HEM"] = Self.blood(c, day: -5)
+                    forms["F_CONMED"] = Self.conmed(c, day: -5)
+                    forms["F_ITPPAQ"] = Self.questionnaire(c, day: -5, date: d0.adding(days: -5))
+                }
                 try await save(visit, forms, &s)
             }
         }
@@ -212,6 +216,8 @@ public struct DemoService: Sendable {
                 case "F_CRS": forms[form] = Self.crs(grade: c.crs(day: day))
                 case "F_ICANS": forms[form] = Self.icans(grade: c.icans(day: day))
                 case "F_BLEED": forms[form] = Self.bleeding(c, day: day, platelets: plt)
+                case "F_CONMED": forms[form] = Self.conmed(c, day: day)
+                case "F_ITPPAQ": forms[form] = Self.questionnaire(c, day: day, date: date)
                 case "F_TRANSFUSION":
                     forms[form] = day <= 14 && plt < 10 && c.chance(day: day, 8) < 0.35
                         ? ["PLT_TRANSFUSED": e("true", nil, nil, nil), "PLT_TRANSFUSION_DATE": e(date.description, nil, nil, nil)]
@@ -304,6 +310,29 @@ public struct DemoService: Sendable {
                 "ANC": e(String(format: "%.1f", anc), "10*9/L", "1.8", "7.5"),
                 "PLT": e(String(c.platelets(day: day)), "10*9/L", "125", "350"),
                 "WBC": e(String(format: "%.1f", anc + 1.5), "10*9/L", "3.5", "9.5")]
+    }
+
+    /// The ITP regimen of a day: the course's prednisone taper and eltrombopag (spec §9.1 doses).
+    static func conmed(_ c: DemoCourse, day: Int) -> [String: ScreeningService.RawEntry] {
+        var out: [String: ScreeningService.RawEntry] = [:]
+        var slot = 0
+        for (drug, mg) in [("prednisone", c.prednisoneMg(day: day)), ("eltrombopag", c.eltrombopagMg(day: day))] where mg > 0 {
+            slot += 1
+            out["CM\(slot)_DRUG"] = e(drug); out["CM\(slot)_DOSE"] = e(TodayService.number(mg)); out["CM\(slot)_UNIT"] = e("mg/day")
+        }
+        out["CM_ANY"] = e(slot > 0 ? "true" : "false")
+        return out
+    }
+
+    /// ITP-PAQ raw codes (1…5, synthetic): better answers with higher counts and without bleeding risk.
+    static func questionnaire(_ c: DemoCourse, day: Int, date: ClinicalDate) -> [String: ScreeningService.RawEntry] {
+        let quality = min(1, c.expectedPlatelets(day: day) / 150)
+        var out: [String: ScreeningService.RawEntry] = ["PAQ_DATE": e(date.description), "PAQ_VERSION": e("synthetic-1"), "PAQ_LANGUAGE": e("zh-CN")]
+        for item in 1...44 where c.chance(day: day * 100 + item, 12) > 0.03 {
+            let code = 1 + Int((4 * quality + 1.6 * (c.chance(day: day * 100 + item, 13) - 0.5)).rounded())
+            out[String(format: "PAQ_%02d", item)] = e(String(min(5, max(1, code))))
+        }
+        return out
     }
 
     /// ASTCT signs that give `grade`: fever; with hypotension for 2; with one vasopressor for 3.

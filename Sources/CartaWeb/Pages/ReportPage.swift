@@ -8,7 +8,7 @@ import Mustache
 ///
 /// Stable ids: #report-flow, #report-baseline, #report-outcomes, #report-participants (each subject's
 /// figures with links to their source visits), #plot-trajectories, #plot-spider, #plot-swimmer, #plot-km,
-/// #plot-ae-heatmap, #plot-bleeding.
+/// #plot-ae-heatmap, #plot-bleeding, #plot-steroid, #report-conmed, #report-itppaq.
 /// Source: issue 9 scope 2; spec/clinical.md §8 (percentages to one decimal, exact 95 % CI).
 public enum ReportPage {
     public struct Model: PageModel, Equatable {
@@ -37,9 +37,11 @@ public enum ReportPage {
         baseline(o, &tables)
         outcomes(o, &tables)
         participants(o, standalone: standalone, &tables)
+        concomitantTherapy(o, &tables)
+        questionnaire(o, &tables)
         let plots = ReportPlots.trajectories(o) + ReportPlots.spider(o) + ReportPlots.swimmer(o) + ReportPlots.kaplanMeier(o)
-            + ReportPlots.heatMap(o) + ReportPlots.bleeding(o)
-        let downloads = standalone ? [] : ["subjects", "visits", "tte", "ae"].map {
+            + ReportPlots.heatMap(o) + ReportPlots.bleeding(o) + ReportPlots.steroid(o)
+        let downloads = standalone ? [] : ["subjects", "visits", "tte", "ae", "conmed", "qs"].map {
             Download(label: "\($0).csv", href: "/report/tables/\($0).csv")
         }
         return Model(title: "Study report", summary: summary, method: o.method + " Response settings SHA-256 \(o.settingsDigest.prefix(16))….",
@@ -111,8 +113,12 @@ public enum ReportPage {
             ["ICANS (maximum ASTCT grade of the daily assessments)", grades(o.icans)],
             ["Participants with bleeding / severe bleeding", "\(o.participantsWithBleeding) / \(o.participantsWithSevereBleeding)"],
             ["Participants with rescue therapy", "\(o.participantsWithRescue)"],
-            ["Concomitant therapy reduction", "not derived: the study file does not capture concomitant medications yet"],
-            ["ITP-PAQ", "not derived: no ITP-PAQ form and no scoring plug-in installed"],
+            ["Concomitant ITP therapy: reduction ≥ 25 % sustained 4 weeks (of those on therapy at baseline)", proportion(o.concomitantTherapy?.reduction)],
+            ["Concomitant ITP therapy: reduction ≥ 50 %", proportion(o.concomitantTherapy?.secondaryReduction)],
+            ["Concomitant ITP therapy: discontinuation", proportion(o.concomitantTherapy?.discontinuation)],
+            ["Corticosteroid dose, median % change at month 3 / month 6", steroidChange(o.concomitantTherapy)],
+            ["Increase or new ITP drug after Day 0 (treatment failure)", o.concomitantTherapy.map { "\($0.treatmentFailure) of \($0.derived)" } ?? "—"],
+            ["ITP-PAQ (health-related quality of life)", questionnaireSummary(o.questionnaire)],
         ], &out)
     }
 

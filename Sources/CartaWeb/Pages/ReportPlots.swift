@@ -231,7 +231,27 @@ enum ReportPlots {
             }
             series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, &out)
         }
-        frame.close(&out, caption: "Steroid doses over time need the concomitant-medication form, which the study file does not capture yet.")
+        frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1).")
+        return out
+    }
+
+    /// Corticosteroid dose (prednisone equivalents) as steps from the baseline window to the last visit.
+    static func steroid(_ o: StudyOutcomes) -> String {
+        let yMax = max(20, (o.participants.flatMap { $0.steroidDose.map(\.mgPerDay) }.max() ?? 20) * 1.15)
+        let frame = Frame(id: "plot-steroid", title: "Corticosteroid dose over time",
+                          description: "Daily corticosteroid dose in prednisone-equivalent mg per participant, from the baseline regimen of the 4 weeks before lymphodepletion to the last visit; each step is a recorded regimen.",
+                          xMin: -45, xMax: 200, yMin: 0, yMax: yMax, xLabel: "Day since first CAR-T infusion", yLabel: "Prednisone-equivalent mg/day")
+        var out = ""
+        frame.open(&out, xTicks: [-30, 0, 30, 60, 90, 120, 150, 180], yTicks: stride(from: 0, through: yMax, by: yMax > 60 ? 20 : 5).map { $0 })
+        for (i, p) in o.participants.enumerated() where !p.steroidDose.isEmpty {
+            var points: [(Double, Double)] = []
+            for (k, step) in p.steroidDose.enumerated() {
+                if k > 0 { points.append((Double(step.day), p.steroidDose[k - 1].mgPerDay)) }
+                points.append((Double(step.day), step.mgPerDay))
+            }
+            series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, &out)
+        }
+        frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems).")
         return out
     }
 }
