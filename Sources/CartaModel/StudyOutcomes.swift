@@ -87,6 +87,8 @@ public struct StudyOutcomes: Sendable, Codable {
         public var steroidDose: [DosePoint] = []
         /// Completed ITP-PAQ forms.
         public var questionnaires: [QuestionnaireForm] = []
+        /// Lab terms whose CTCAE grade rose above baseline after lymphodepletion.
+        public var labWorsening: [LabWorsening] = []
         /// Every value the figures above were derived from.
         public var sources: [SourceValue]
         /// Incomplete records and how they were handled.
@@ -201,6 +203,7 @@ public struct StudyOutcomes: Sendable, Codable {
     public var participantsWithRescue: Int
     public var concomitantTherapy: ConcomitantTherapySummary? = nil
     public var questionnaire: QuestionnaireSummary? = nil
+    public var labWorsening: [LabWorseningSummary] = []
     /// The database holds synthetic demonstration data (`carta demo`), never real participants.
     public var synthetic = false
     public init(studyID: String, settingsDigest: String, method: String, participants: [Participant], registered: Int, screenFailed: Int, enrolled: Int, treated: Int, overallResponse: Proportion?, completeResponseIWG: Proportion?, completeResponseProtocolLiteral: Proportion?, timeToResponse: Spread, durationOfResponse: DurationSummary?, adverseEventsByTerm: [TermIncidence], participantsWithSeriousEvents: Int, crs: SyndromeSummary, icans: SyndromeSummary, participantsWithBleeding: Int, participantsWithSevereBleeding: Int, participantsWithRescue: Int) {

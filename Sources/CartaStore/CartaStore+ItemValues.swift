@@ -52,11 +52,17 @@ extension CartaStore {
     }
 
     static func itemValue(from row: any SQLRow) throws -> ItemValue {
+        var v = try passValueWithLimits(from: row)
+        v.updatedAt = try date(row, "updated_at")
+        v.updatedBy = try row.decode(column: "updated_by", as: String.self)
+        return v
+    }
+
+    /// An item value with its reference limits (the CTCAE lab grades need them), without its change stamp.
+    static func passValueWithLimits(from row: any SQLRow) throws -> ItemValue {
         var v = try passValue(from: row)
         v.value?.lowerLimitNormal = try row.decode(column: "lower_limit_normal", as: Double?.self)
         v.value?.upperLimitNormal = try row.decode(column: "upper_limit_normal", as: Double?.self)
-        v.updatedAt = try date(row, "updated_at")
-        v.updatedBy = try row.decode(column: "updated_by", as: String.self)
         return v
     }
 

@@ -60,7 +60,7 @@ extension CartaStore {
 
     /// One page of `participantFiles`: the next `limit` participants after sequence number `after`, in
     /// subject order, with their values (two statements), so a whole-study pass holds one page at a time.
-    /// The values carry no change stamp or reference limits (see `passValue`): for derivations, not for display.
+    /// The values carry no change stamp (see `passValue`): for derivations, not for display.
     ///
     /// Source: issue 9 scope 4 (`carta derive` on 100,000 participants streams rather than loading everything).
     public func participantFiles(studyID: StudyID, sites: [SiteID]?, afterSequence after: Int, limit: Int) async throws -> [ParticipantFile] {
@@ -74,13 +74,13 @@ extension CartaStore {
                 """).all().map { try self.file(from: $0, includeIdentity: false) }
             guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return files }
             // The values only as a whole-study pass reads them: no change stamps (parsing a timestamp per value
-            // was most of the read's cost), no reference limits. `updatedAt`/`updatedBy` are left empty.
+            // was most of the read's cost). `updatedAt`/`updatedBy` are left empty.
             let values = try await db.raw("""
                 SELECT v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key, v.value_text, v.unit_entered,
-                       v.value_standard, v.unit_standard
+                       v.value_standard, v.unit_standard, v.lower_limit_normal, v.upper_limit_normal
                 FROM item_values v JOIN participants p ON p.id = v.participant_id
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number BETWEEN \(bind: first) AND \(bind: last)
-                """).all().map(Self.passValue(from:))
+                """).all().map(Self.passValueWithLimits(from:))
             let byParticipant = Dictionary(grouping: values, by: \.participantID)
             for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
             return files

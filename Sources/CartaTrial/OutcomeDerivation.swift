@@ -49,6 +49,8 @@ public enum OutcomeDerivation {
         var questionnaire: QuestionnaireDerivation.Accumulator
         var conmedDerived = 0, conmedBaseline = 0, conmedReduced = 0, conmedHalved = 0, conmedStopped = 0, conmedFailed = 0
         var steroidBaseline = 0, steroidMonth3: [Double] = [], steroidMonth6: [Double] = []
+        /// CTCAE term → (participants worsened, of them to grade ≥ 3).
+        var labWorsening: [String: (all: Int, severe: Int)] = [:]
 
         public init(study: Study, keepParticipants: Bool, scorer: (any QuestionnaireScorer)? = nil) {
             self.study = study; self.settings = study.settings.response; self.keepParticipants = keepParticipants
@@ -60,7 +62,7 @@ public enum OutcomeDerivation {
         /// Adds one enrolled participant and returns their figures.
         public mutating func add(_ input: Input) -> StudyOutcomes.Participant {
             var (p, result) = OutcomeDerivation.participant(input, study: study, settings: settings)
-            addTherapy(input.record, to: &p)
+            addTherapyAndLabs(input.record, to: &p)
             enrolled += 1
             if keepParticipants { participants.append(p) }
             if let result {
@@ -81,8 +83,14 @@ public enum OutcomeDerivation {
             return p
         }
 
-        /// Concomitant therapy and the ITP-PAQ of one participant, into their figures and the study's.
-        mutating func addTherapy(_ r: ParticipantCourseRecord, to p: inout StudyOutcomes.Participant) {
+        /// Concomitant therapy, the ITP-PAQ and lab worsening of one participant, into their figures and the study's.
+        mutating func addTherapyAndLabs(_ r: ParticipantCourseRecord, to p: inout StudyOutcomes.Participant) {
+            let worse = r.labs.worsening(after: r.chain.lymphodepletionDates.values.min())
+            p.labWorsening = worse.map { .init(term: $0.key.ctcaeTerm, baselineGrade: $0.value.baseline, worstGrade: $0.value.worst) }.sorted { $0.term < $1.term }
+            for w in p.labWorsening {
+                let old = labWorsening[w.term] ?? (0, 0)
+                labWorsening[w.term] = (old.all + 1, old.severe + (w.worstGrade >= 3 ? 1 : 0))
+            }
             let conmed = ConcomitantTherapyDerivation.derive(r, settings: study.settings.conmed, finalVisit: study.schedule.visits.last?.id)
             let (forms, formProblems) = QuestionnaireDerivation.forms(r, itemCount: questionnaireItems, scorer: scorer, settings: study.settings.questionnaire)
             p.concomitantTherapy = conmed.outcome
@@ -133,6 +141,8 @@ public enum OutcomeDerivation {
                 steroidChangeMonth3: steroidMonth3.count, medianSteroidPercentChangeMonth3: StudyOutcomes.median(steroidMonth3.sorted()),
                 steroidChangeMonth6: steroidMonth6.count, medianSteroidPercentChangeMonth6: StudyOutcomes.median(steroidMonth6.sorted()))
             outcomes.questionnaire = questionnaire.finish()
+            outcomes.labWorsening = labWorsening.map { .init(term: $0.key, participants: $0.value.all, toGrade3OrMore: $0.value.severe) }
+                .sorted { ($0.participants, $1.term) > ($1.participants, $0.term) }
             return outcomes
         }
     }

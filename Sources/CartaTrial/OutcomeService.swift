@@ -56,8 +56,9 @@ public struct OutcomeService: Sendable {
 
     /// The derivation inputs of already loaded files.
     public func inputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) -> [OutcomeDerivation.Input] {
-        files.map { file in
-            let record = ParticipantCourseRecord(file: file, study: screening.study)
+        let graded = LabGrades.gradedItems(screening.study)
+        return files.map { file in
+            let record = ParticipantCourseRecord(file: file, study: screening.study, gradedItems: graded)
             return OutcomeDerivation.Input(record: record, events: events[file.participant.id] ?? [], episodes: adverseEvents.episodes(record.toxicity))
         }
     }

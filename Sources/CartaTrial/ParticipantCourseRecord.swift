@@ -69,6 +69,8 @@ public struct ParticipantCourseRecord: Sendable {
     public var rescues: [Rescue] = []
     /// Concomitant ITP regimens in visit order, and ITP-PAQ forms.
     public var conmedRecords: [ConmedRecord] = []
+    /// CTCAE grades of the lab values, with their baseline grades.
+    public var labs: LabGrades
     public var questionnaires: [QuestionnaireRecord] = []
     public var toxicity: ToxicityCourse
     /// Assessments at which antipyretic or anti-cytokine therapy for CRS was recorded.
@@ -83,10 +85,12 @@ public struct ParticipantCourseRecord: Sendable {
     public static let bleedingForm = "F_BLEED", transfusionForm = "F_TRANSFUSION", rescueForm = "F_RESCUE"
     public static let conmedForm = "F_CONMED", questionnaireForm = "F_ITPPAQ", conmedSlots = 1...3
 
-    public init(file: ParticipantFile, study: Study) {
+    /// `gradedItems`: `LabGrades.gradedItems(study)`, passed by callers that read many participants.
+    public init(file: ParticipantFile, study: Study, gradedItems: [String: Analyte]? = nil) {
         participant = file.participant
         chain = ProductChainState(values: file.values, study: study)
         toxicity = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
+        labs = LabGrades(file: file, study: study, visitDates: chain.visitDates, baselineBefore: chain.lymphodepletionDates.values.min(), gradedItems: gradedItems)
         let plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
         let screeningVisit = study.schedule.visits.first?.id ?? ""
         let questionnaireItems = Self.questionnaireItems(study)

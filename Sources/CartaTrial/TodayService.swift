@@ -60,6 +60,8 @@ public struct TodayService: Sendable {
     /// Platelet count below which a participant is flagged (spec §1.1: response needs ≥ 30 ×10⁹/L; below
     /// 20 bleeding risk is high and transfusion is usual) [D].
     public static let plateletAlertBelow = 20.0
+    /// Lab values of this CTCAE grade or higher, worse than baseline, are alerts (issue 8 scope 6: grade ≥ 3).
+    public static let labAlertGrade = 3
     /// SAE clock alerts end only when the report is recorded, never by acknowledgement.
     public static let saeKeyPrefix = "sae:"
 
@@ -105,6 +107,17 @@ public struct TodayService: Sendable {
         if let last = platelets.last, last.value < Self.plateletAlertBelow {
             alerts.append(Alert(key: "platelets:\(last.visitID):\(Self.number(last.value))", severity: "high",
                                 text: "Platelets \(Self.number(last.value)) ×10⁹/L at \(last.visitID) (\(last.date)), below \(Self.number(Self.plateletAlertBelow))."))
+        }
+        // A lab value of CTCAE grade ≥ 3 that is worse than its baseline grade (ITP's low platelets at baseline
+        // are the disease, not an alert); only each term's latest graded value counts, so a recovered value ends it.
+        let labs = LabGrades(file: file, study: study, visitDates: chain.visitDates, baselineBefore: chain.lymphodepletionDates.values.min())
+        var latest: [CTCAELabTerm: LabGrades.Graded] = [:]
+        for g in labs.values where g.grade != nil && g.date != nil { latest[g.term] = g }
+        for g in latest.values.sorted(by: { $0.term.rawValue < $1.term.rawValue }) {
+            guard let grade = g.grade, grade >= Self.labAlertGrade, g.worsening != false, g.visitID != study.schedule.visits.first?.id else { continue }
+            alerts.append(Alert(key: "lab:\(g.term.rawValue):\(g.visitID):\(grade)", severity: "high",
+                                text: "\(g.term.ctcaeTerm) grade \(grade) at \(g.visitID) (\(g.date?.description ?? "undated")): \(Self.number(g.value)) \(g.term.analyte.standardUnit)"
+                                    + (g.baselineGrade.map { ", baseline grade \($0)" } ?? ", no baseline grade") + " (CTCAE v5.0)."))
         }
         for d in course.deviations {
             alerts.append(Alert(key: "deviation:\(d.rule.rawValue):\(d.visitID)", severity: "medium", text: "Protocol deviation: \(d.description)"))

@@ -70,7 +70,7 @@ enum PageFixtures {
                   conflict: t ?? "You entered 110; the value now saved is 112 (shown)."),
             .init(oid: t ?? "ANC", label: t ?? "Neutrophils, absolute", kind: .number, value: t ?? "abc",
                   units: [SelectOption(value: t ?? "10*9/L", label: t ?? "10*9/L", selected: true)],
-                  error: t ?? "ANC: \"abc\" is not a number.", loinc: t ?? "751-8"),
+                  error: t ?? "ANC: \"abc\" is not a number.", loinc: t ?? "751-8", grade: t ?? "CTCAE v5.0 Neutrophil count decreased: grade 4 (< 0.5)"),
             .init(oid: t ?? "ALT", label: t ?? "ALT", kind: .number, value: t ?? "",
                   units: [SelectOption(value: "U/L", label: "U/L", selected: true)],
                   referenceRange: .init(lln: t ?? "", uln: t ?? ""), loinc: t ?? "1742-6"),

@@ -175,9 +175,11 @@ extension CartaServices {
             throw WorkflowError(.notFound, "The schedule has no visit \(visitID) after screening.")
         }
         let file = try await screening.file(subjectID, by: viewer, history: true)
-        let calendarVisit = runtime.conduct.course(of: file).calendar?.visits.first { $0.id == visit.id }
+        let course = runtime.conduct.course(of: file)
+        let calendarVisit = course.calendar?.visits.first { $0.id == visit.id }
+        let grades = LabGrades(file: file, study: study, visitDates: course.chain.visitDates, baselineBefore: course.chain.lymphodepletionDates.values.min())
         return VisitPage.build(.init(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
-                                     submitted: submitted, errors: errors, reasons: reasons, error: error))
+                                     submitted: submitted, errors: errors, reasons: reasons, error: error, grades: grades.texts(visitID: visit.id)))
     }
 
     /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.

@@ -185,7 +185,7 @@ extension ParticipantPage {
 
     static func formItem(_ item: ItemDefinition, stored: ItemValue?, submitted: SubmittedEntry?,
                          errors: [String: String], history: [AuditEvent], changeReason: ChangeReasonField? = nil,
-                         conflict: String? = nil) -> FormItem {
+                         conflict: String? = nil, grade: String? = nil) -> FormItem {
         let kind: FormItem.Kind
         switch item.type {
         case .decimal, .integer: kind = .number
@@ -223,6 +223,6 @@ extension ParticipantPage {
             oid: item.oid, label: item.label, kind: kind, value: value,
             choices: item.type == .code ? SelectOption.list([("", "— choose —")] + item.codeList.map { ($0.code, $0.label) }, current: value) : [],
             units: units, referenceRange: range, error: error.isEmpty ? nil : error, warning: warning,
-            help: item.help, loinc: item.loinc, history: entries, changeReason: changeReason, conflict: conflict)
+            help: item.help, loinc: item.loinc, history: entries, changeReason: changeReason, conflict: conflict, grade: grade)
     }
 }

@@ -54,13 +54,15 @@ extension ParticipantPage {
         public let changeReason: ChangeReasonField?
         /// After a conflict: what the user had entered, beside the value now saved (issue 7).
         public let conflict: String?
+        /// The CTCAE v5.0 grade of the saved value (visit pages), e.g. "CTCAE v5.0 Neutrophil count decreased: grade 3".
+        public let grade: String?
 
         /// Creates a form item. `units` with one entry becomes `fixedUnit`.
         public init(
             oid: String, label: String, kind: Kind, value: String = "", choices: [SelectOption] = [],
             units: [SelectOption] = [], referenceRange: ReferenceRange? = nil, error: String? = nil,
             warning: String? = nil, help: String? = nil, loinc: String? = nil, history: [HistoryEntry] = [],
-            changeReason: ChangeReasonField? = nil, conflict: String? = nil
+            changeReason: ChangeReasonField? = nil, conflict: String? = nil, grade: String? = nil
         ) {
             self.oid = oid
             self.label = label
@@ -81,6 +83,7 @@ extension ParticipantPage {
             if help != nil { ids.append("help-" + oid) }
             if error != nil { ids.append("error-" + oid) }
             if warning != nil { ids.append("warning-" + oid) }
+            if grade != nil { ids.append("grade-" + oid) }
             if conflict != nil { ids.append("conflict-" + oid) }
             describedBy = ids.isEmpty ? nil : ids.joined(separator: " ")
             invalid = error != nil
@@ -89,6 +92,7 @@ extension ParticipantPage {
             historyCount = history.count
             self.changeReason = changeReason
             self.conflict = conflict
+            self.grade = grade
         }
 
         /// Yes/No choices with the CDISC NY codes `Y` and `N`.

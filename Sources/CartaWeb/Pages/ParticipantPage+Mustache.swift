@@ -181,6 +181,7 @@ extension ParticipantPage.FormItem: MustacheParent {
         case "historyCount": self.historyCount
         case "changeReason": self.changeReason
         case "conflict": self.conflict
+        case "grade": self.grade
         default: nil
         }
     }

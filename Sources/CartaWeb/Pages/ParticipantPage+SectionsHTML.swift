@@ -108,6 +108,9 @@ extension ParticipantPage.Screening {
                 if let w = item.itemWarning {
                     out += "<p id=\"warning-"; e(item.oid); out += "\" class=\"field__warning\"><span aria-hidden=\"true\">!</span> Warning: "; e(w); out += "</p>"
                 }
+                if let g = item.grade {
+                    out += "\n        <p id=\"grade-"; e(item.oid); out += "\" class=\"field__grade\">"; e(g); out += "</p>"
+                }
                 if let c = item.conflict {
                     out += "\n        <p id=\"conflict-"; e(item.oid); out += "\" class=\"field__warning item__conflict\"><span aria-hidden=\"true\">!</span> "; e(c); out += "</p>"
                 }

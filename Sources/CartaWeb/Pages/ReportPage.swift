@@ -111,6 +111,8 @@ public enum ReportPage {
             ["Participants with a serious adverse event", "\(o.participantsWithSeriousEvents)"],
             ["CRS (maximum ASTCT grade of the daily assessments)", grades(o.crs)],
             ["ICANS (maximum ASTCT grade of the daily assessments)", grades(o.icans)],
+            ["Treatment-emergent lab worsening (CTCAE v5.0 grade above baseline; participants, of them to grade ≥ 3)",
+             o.labWorsening.isEmpty ? "none" : o.labWorsening.map { "\($0.term) \($0.participants) (\($0.toGrade3OrMore))" }.joined(separator: "; ")],
             ["Participants with bleeding / severe bleeding", "\(o.participantsWithBleeding) / \(o.participantsWithSevereBleeding)"],
             ["Participants with rescue therapy", "\(o.participantsWithRescue)"],
             ["Concomitant ITP therapy: reduction ≥ 25 % sustained 4 weeks (of those on therapy at baseline)", proportion(o.concomitantTherapy?.reduction)],

@@ -40,12 +40,14 @@ public enum VisitPage {
         public var errors: [String: String]
         public var reasons: [String: ParticipantPage.TypedReason]
         public var error: String?
+        /// The CTCAE grade text of each saved lab value, by "FORM/ITEM" (`LabGrades.texts`).
+        public var grades: [String: String]
 
         public init(file: ParticipantFile, study: Study, visit: VisitDefinition, calendarVisit: CalendarVisit?, role: UserRole, csrf: String,
                     submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil, errors: [String: String] = [:],
-                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil) {
+                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil, grades: [String: String] = [:]) {
             self.file = file; self.study = study; self.visit = visit; self.calendarVisit = calendarVisit; self.role = role; self.csrf = csrf
-            self.submitted = submitted; self.errors = errors; self.reasons = reasons; self.error = error
+            self.submitted = submitted; self.errors = errors; self.reasons = reasons; self.error = error; self.grades = grades
         }
     }
 
@@ -69,7 +71,8 @@ public enum VisitPage {
                         reason = ParticipantPage.ChangeReasonField(selected: typed?.code, text: typed?.text ?? "", error: input.errors["reason.\(item.oid)"])
                     }
                     return ParticipantPage.formItem(item, stored: saved, submitted: input.submitted?[form.oid]?[item.oid], errors: input.errors,
-                                                    history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason)
+                                                    history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason,
+                                                    grade: input.grades["\(form.oid)/\(item.oid)"])
                 })
             }
         var window = "Day \(input.visit.day)"
