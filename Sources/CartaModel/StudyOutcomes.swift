@@ -87,6 +87,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var steroidDose: [DosePoint] = []
         /// Completed ITP-PAQ forms.
         public var questionnaires: [QuestionnaireForm] = []
+        /// How the participant's study ended (F_DISPOSITION status) and on which protocol day; nil while on study.
+        public var endOfStudy: String? = nil
+        public var endOfStudyDay: Int? = nil
         /// Lab terms whose CTCAE grade rose above baseline after lymphodepletion.
         public var labWorsening: [LabWorsening] = []
         /// Every value the figures above were derived from.
@@ -204,6 +207,8 @@ public struct StudyOutcomes: Sendable, Codable {
     public var concomitantTherapy: ConcomitantTherapySummary? = nil
     public var questionnaire: QuestionnaireSummary? = nil
     public var labWorsening: [LabWorseningSummary] = []
+    /// Participants by how their study ended (completed, withdrewConsent, …); those still on study are not counted.
+    public var endOfStudy: [String: Int] = [:]
     /// The database holds synthetic demonstration data (`carta demo`), never real participants.
     public var synthetic = false
     public init(studyID: String, settingsDigest: String, method: String, participants: [Participant], registered: Int, screenFailed: Int, enrolled: Int, treated: Int, overallResponse: Proportion?, completeResponseIWG: Proportion?, completeResponseProtocolLiteral: Proportion?, timeToResponse: Spread, durationOfResponse: DurationSummary?, adverseEventsByTerm: [TermIncidence], participantsWithSeriousEvents: Int, crs: SyndromeSummary, icans: SyndromeSummary, participantsWithBleeding: Int, participantsWithSevereBleeding: Int, participantsWithRescue: Int) {

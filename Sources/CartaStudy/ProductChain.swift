@@ -13,6 +13,8 @@ public enum ProductChain {
     public static let infusionForm = "F_INFUSION", infusionDate = "INF_DATE", fraction = "FRACTION", infusedBag = "INF_BAG", cellsInfused = "INF_CELLS"
     /// The investigator's reason for giving a later fraction when the hold rule leaves it to them.
     public static let infusionDecision = "INF_DECISION"
+    /// End of study / early termination: its date ends the participant's data (R-OS-1).
+    public static let dispositionForm = "F_DISPOSITION", dispositionStatus = "DISP_STATUS", dispositionDate = "DISP_DATE", dispositionReason = "DISP_REASON"
     /// The planned infusion date recorded at screening (provisional Day 0).
     public static let plannedInfusionDate = "PLANNED_INFUSION_DATE"
     /// The items that date a visit (the first recorded, in the visit's form order). Event dates recorded at

@@ -94,6 +94,21 @@ public struct ConductService: Sendable {
         var warnings: [String] = []
         func refuse(_ message: String) -> WorkflowError { WorkflowError(.outOfOrder, "\(visit.name): \(message) Nothing was saved.") }
 
+        // No data after the end of study (R-OS-1): a visit dated after it is refused, and an end of study dated
+        // before data already recorded is refused too (either the date or that data is wrong).
+        if let eos = before.endOfStudy, visit.id != eos.visitID, let date = after.visitDates[visit.id], date > eos.date {
+            throw refuse("\(p.subjectID) ended the study on \(eos.date) (\(eos.status), recorded at \(eos.visitID)); no data dated after the end of study (\(date)) is accepted. If the end-of-study record is wrong, correct it first.")
+        }
+        if written.contains(ProductChain.dispositionForm), let eos = after.endOfStudy {
+            if let later = after.visitDates.filter({ $0.key != eos.visitID && $0.value > eos.date }).min(by: { $0.value < $1.value }) {
+                throw refuse("the end of study on \(eos.date) is before \(later.key), recorded on \(later.value); the end of study is the last contact, so check its date.")
+            }
+            let reason = writes.first { $0.formOID.rawValue == ProductChain.dispositionForm }?.values.first { $0.itemOID.rawValue == ProductChain.dispositionReason }?.value?.text
+                ?? file.values.first { $0.address.eventOID == event && $0.address.itemOID.rawValue == ProductChain.dispositionReason }?.value?.text
+            if eos.status != "completed", (reason ?? "").trimmingCharacters(in: .whitespaces).isEmpty {
+                throw WorkflowError.invalid(ProductChain.dispositionReason, "\(visit.name): an end of study other than \"completed\" (\(eos.status)) needs its reason in words. Nothing was saved.")
+            }
+        }
         if written.contains(ProductChain.apheresisForm), let aph = after.apheresisDate, let enrolled = p.enrolledAt {
             let enrolmentDay = SiteClock.localDate(of: enrolled, in: screening.clock.timeZone)
             if aph < enrolmentDay { throw refuse("apheresis on \(aph) is before enrolment on \(enrolmentDay).") }

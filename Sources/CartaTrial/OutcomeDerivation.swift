@@ -51,6 +51,7 @@ public enum OutcomeDerivation {
         var steroidBaseline = 0, steroidMonth3: [Double] = [], steroidMonth6: [Double] = []
         /// CTCAE term → (participants worsened, of them to grade ≥ 3).
         var labWorsening: [String: (all: Int, severe: Int)] = [:]
+        var endOfStudy: [String: Int] = [:]
 
         public init(study: Study, keepParticipants: Bool, scorer: (any QuestionnaireScorer)? = nil) {
             self.study = study; self.settings = study.settings.response; self.keepParticipants = keepParticipants
@@ -85,13 +86,18 @@ public enum OutcomeDerivation {
 
         /// Concomitant therapy, the ITP-PAQ and lab worsening of one participant, into their figures and the study's.
         mutating func addTherapyAndLabs(_ r: ParticipantCourseRecord, to p: inout StudyOutcomes.Participant) {
+            if let eos = r.chain.endOfStudy {
+                p.endOfStudy = eos.status
+                p.endOfStudyDay = r.chain.dayZero.map { $0.days(to: eos.date) }
+                endOfStudy[eos.status, default: 0] += 1
+            }
             let worse = r.labs.worsening(after: r.chain.lymphodepletionDates.values.min())
             p.labWorsening = worse.map { .init(term: $0.key.ctcaeTerm, baselineGrade: $0.value.baseline, worstGrade: $0.value.worst) }.sorted { $0.term < $1.term }
             for w in p.labWorsening {
                 let old = labWorsening[w.term] ?? (0, 0)
                 labWorsening[w.term] = (old.all + 1, old.severe + (w.worstGrade >= 3 ? 1 : 0))
             }
-            let conmed = ConcomitantTherapyDerivation.derive(r, settings: study.settings.conmed, finalVisit: study.schedule.visits.last?.id)
+            let conmed = ConcomitantTherapyDerivation.derive(r, settings: study.settings.conmed, finalVisit: study.schedule.visits.last(where: { $0.kind == .visit })?.id)
             let (forms, formProblems) = QuestionnaireDerivation.forms(r, itemCount: questionnaireItems, scorer: scorer, settings: study.settings.questionnaire)
             p.concomitantTherapy = conmed.outcome
             p.steroidDose = conmed.steroidDose
@@ -141,6 +147,7 @@ public enum OutcomeDerivation {
                 steroidChangeMonth3: steroidMonth3.count, medianSteroidPercentChangeMonth3: StudyOutcomes.median(steroidMonth3.sorted()),
                 steroidChangeMonth6: steroidMonth6.count, medianSteroidPercentChangeMonth6: StudyOutcomes.median(steroidMonth6.sorted()))
             outcomes.questionnaire = questionnaire.finish()
+            outcomes.endOfStudy = endOfStudy
             outcomes.labWorsening = labWorsening.map { .init(term: $0.key, participants: $0.value.all, toGrade3OrMore: $0.value.severe) }
                 .sorted { ($0.participants, $1.term) > ($1.participants, $0.term) }
             return outcomes
@@ -154,7 +161,8 @@ public enum OutcomeDerivation {
         let subject = r.participant.subjectID.rawValue
         let d0 = r.chain.dayZero
         // Death (an adverse event with a fatal outcome or of grade 5) ends follow-up: spec §1.6 DoR censoring.
-        let death = input.events.filter { $0.outcome == .fatal || $0.grade == 5 }.map { $0.resolution ?? $0.onset }.min()
+        let fatalEvent = input.events.filter { $0.outcome == .fatal || $0.grade == 5 }.map { $0.resolution ?? $0.onset }.min()
+        let death = [fatalEvent, r.chain.endOfStudy.flatMap { $0.status == "death" ? $0.date : nil }].compactMap { $0 }.min()
         let result = r.responseSubject().map { subject -> ResponseResult in
             var s = subject
             s.deathDayNumber = death?.dayNumber

@@ -28,7 +28,7 @@ public enum OutcomeTables {
             return ["USUBJID", "SITEID", "DAY0", "BASELINE_PLT", "BOR", "STATUS_M6", "TTR_DAYS", "CR_IWG_DAY", "CR_LITERAL_DAY", "CR_DISCORDANT",
                     "DOR_DAYS", "DOR_EVENT", "DOR_END", "DAYS_IN_RESPONSE", "DAYS_OBSERVED", "MAX_CRS", "MAX_ICANS", "AE_N", "SAE_N",
                     "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "PLT_TRANSFUSIONS", "RESCUES",
-                    "CM_REDUCTION", "CM_DISCONTINUED", "CM_FAILURE", "STEROID_BASE_MG", "STEROID_PCHG_M3", "STEROID_PCHG_M6", "PAQ_FORMS", "LAB_WORSENING"]
+                    "CM_REDUCTION", "CM_DISCONTINUED", "CM_FAILURE", "STEROID_BASE_MG", "STEROID_PCHG_M3", "STEROID_PCHG_M6", "PAQ_FORMS", "LAB_WORSENING", "EOS_STATUS", "EOS_DAY"]
         case .visits: return ["USUBJID", "VISIT", "FORM", "ITEM", "DATE", "DAY", "VALUE", "STATUS", "BASIS", "RULES"]
         case .tte: return ["USUBJID", "PARAMCD", "AVAL", "CNSR", "EVNTDESC"]
         case .ae: return ["TERM", "MEDDRA", "PARTICIPANTS", "WORST_G1", "WORST_G2", "WORST_G3", "WORST_G4", "WORST_G5", "SERIOUS"]
@@ -51,7 +51,8 @@ public enum OutcomeTables {
             let cm = p.concomitantTherapy
             let fourth: [String] = [cm.map { flag($0.anyReduction) } ?? "", cm.map { flag($0.anyDiscontinuation) } ?? "", cm.map { flag($0.treatmentFailure) } ?? "",
                                     num(cm?.steroidBaselineMgPerDay), num(cm?.steroidPercentChangeMonth3), num(cm?.steroidPercentChangeMonth6), String(p.questionnaires.count),
-                                    p.labWorsening.map { "\($0.term) \($0.baselineGrade)>\($0.worstGrade)" }.joined(separator: "; ")]
+                                    p.labWorsening.map { "\($0.term) \($0.baselineGrade)>\($0.worstGrade)" }.joined(separator: "; "),
+                                    p.endOfStudy ?? "", int(p.endOfStudyDay)]
             return [first + second + third + fourth]
         case .conmed:
             return (p.concomitantTherapy?.drugs ?? []).map { d in

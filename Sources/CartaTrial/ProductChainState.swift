@@ -28,6 +28,13 @@ public struct ProductChainState: Sendable, Hashable {
     public var infusions: [Infusion] = []
     /// Each visit's recorded date (the first date item among its forms, in the order the visit lists them).
     public var visitDates: [String: ClinicalDate] = [:]
+    /// The end of the participant's study (disposition), the earliest recorded.
+    public struct EndOfStudy: Sendable, Hashable, Codable {
+        public var visitID: String
+        public var date: ClinicalDate
+        public var status: String
+    }
+    public var endOfStudy: EndOfStudy?
     /// The planned infusion date recorded at screening.
     public var plannedInfusionDate: ClinicalDate?
 
@@ -61,6 +68,10 @@ public struct ProductChainState: Sendable, Hashable {
                     bags = ProductChain.bagItems.compactMap { text(id, formOID, $0) }
                 case ProductChain.lymphodepletionForm:
                     if let d = date(id, formOID, ProductChain.lymphodepletionDate) { lymphodepletionDates[id] = d }
+                case ProductChain.dispositionForm:
+                    if let d = date(id, formOID, ProductChain.dispositionDate), d < endOfStudy?.date ?? d.adding(days: 1) {
+                        endOfStudy = EndOfStudy(visitID: id, date: d, status: text(id, formOID, ProductChain.dispositionStatus) ?? "")
+                    }
                 case ProductChain.infusionForm:
                     if let d = date(id, formOID, ProductChain.infusionDate),
                        let f = text(id, formOID, ProductChain.fraction).flatMap({ Int($0) }) {

@@ -73,7 +73,9 @@ struct BuiltInStudyTests {
         #expect(carT.fractions.map(\.percent) == [10, 30, 60])
         let days = study.schedule.visits.map(\.day)
         #expect(Array(days.filter { (0...14).contains($0) }) == Array(0...14))
-        #expect(days.last == 180)
+        // The last scheduled visit is month 6; early termination is an always-open procedure page after it.
+        #expect(study.schedule.visits.last { $0.kind == .visit }?.day == 180)
+        #expect(study.schedule.visits.last?.id == "ET" && study.schedule.visits.last?.kind == .procedure)
         #expect(study.schedule.visits.first { $0.id == "M6" }?.windowDays == 166...194)
         #expect(study.endpoints.count == 7)
         #expect(study.endpoints.map(\.title).contains("Evaluation of health-related quality of life"))

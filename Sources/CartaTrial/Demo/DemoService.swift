@@ -199,7 +199,7 @@ public struct DemoService: Sendable {
         }
         let fractions = [10, 30, 60]
         var rescued = false
-        for visit in runtime.study.schedule.visits where visit.day >= 0 {
+        for visit in runtime.study.schedule.visits where visit.day >= 0 && visit.kind == .visit {
             let jitter = visit.windowAfter > 0 ? Int(c.chance(day: visit.day, 2) * Double(min(visit.windowBefore, visit.windowAfter) + 1)) - min(visit.windowBefore, visit.windowAfter) / 2 : 0
             let day = visit.day + jitter
             let date = d0.adding(days: day)
@@ -217,6 +217,10 @@ public struct DemoService: Sendable {
                 case "F_ICANS": forms[form] = Self.icans(grade: c.icans(day: day))
                 case "F_BLEED": forms[form] = Self.bleeding(c, day: day, platelets: plt)
                 case "F_CONMED": forms[form] = Self.conmed(c, day: day)
+                case "F_DISPOSITION": forms[form] = ["DISP_STATUS": e("completed", nil, nil, nil), "DISP_DATE": e(date.description, nil, nil, nil)]
+                case "F_LAB_INFLAM": forms[form] = Self.inflammation(c, day: day)
+                case "F_LAB_IG": forms[form] = Self.immunoglobulins(c, day: day)
+                case "F_CART_PK": forms[form] = ["CART_QPCR": e(String(Int(c.carT(day: day).rounded())), "{copies}/ug", nil, nil)]
                 case "F_ITPPAQ": forms[form] = Self.questionnaire(c, day: day, date: date)
                 case "F_TRANSFUSION":
                     forms[form] = day <= 14 && plt < 10 && c.chance(day: day, 8) < 0.35
@@ -322,6 +326,21 @@ public struct DemoService: Sendable {
         }
         out["CM_ANY"] = e(slot > 0 ? "true" : "false")
         return out
+    }
+
+    /// CRP, ferritin and IL-6 rising with CRS (illustrative magnitudes).
+    static func inflammation(_ c: DemoCourse, day: Int) -> [String: ScreeningService.RawEntry] {
+        let g = Double(max(c.crs(day: day), c.crs(day: day - 1)))
+        return ["CRP": e(String(format: "%.1f", 3 + 40 * g + 4 * c.chance(day: day, 14)), "mg/L", "0", "8"),
+                "FERRITIN": e(String(Int(150 + 900 * g + 50 * c.chance(day: day, 15))), "ug/L", "30", "400"),
+                "IL6": e(String(format: "%.1f", 4 + 60 * g * g), "pg/mL", "0", "7")]
+    }
+
+    /// IgG falling with plasma-cell depletion and recovering slowly (g/L).
+    static func immunoglobulins(_ c: DemoCourse, day: Int) -> [String: ScreeningService.RawEntry] {
+        let fall = day > 0 ? c.depletion * 0.55 * min(1, Double(day) / 30) * exp(-Double(max(0, day - 60)) / 240) : 0
+        return ["IGG": e(String(format: "%.1f", 11 * (1 - fall)), "g/L", "7", "16"), "IGA": e(String(format: "%.2f", 2 * (1 - fall)), "g/L", "0.7", "4"),
+                "IGM": e(String(format: "%.2f", 1.1 * (1 - fall)), "g/L", "0.4", "2.3")]
     }
 
     /// ITP-PAQ raw codes (1…5, synthetic): better answers with higher counts and without bleeding risk.

@@ -67,6 +67,9 @@ public enum ReportPage {
             ["Registered for screening", "\(o.registered)"], ["Screen failures", "\(o.screenFailed)"],
             ["Still in screening", "\(max(0, o.registered - o.screenFailed - o.enrolled))"], ["Enrolled", "\(o.enrolled)"],
             ["Treated (≥ 1 CAR-T fraction)", "\(o.treated)"],
+            ["Completed the study", "\(o.endOfStudy["completed"] ?? 0)"],
+            ["Ended the study early", o.endOfStudy.filter { $0.key != "completed" }.isEmpty ? "0"
+                : o.endOfStudy.filter { $0.key != "completed" }.sorted { $0.key < $1.key }.map { "\($0.value) (\($0.key))" }.joined(separator: ", ")],
         ], &out)
     }
 
