@@ -22,6 +22,8 @@ public enum FormEntry: String, Hashable, Sendable, Codable, CaseIterable {
     case anyone
     /// Only an investigator or sub-investigator (permission `attestEligibility`).
     case investigator
+    /// Written only by Carta's own calculation (a dose calculation and its verification), never typed.
+    case computed
 }
 
 /// The value type of an item.

@@ -36,6 +36,8 @@ public struct CartaRuntime: Sendable {
     public let exports: ExportService
     /// Trial conduct after enrolment: visit forms in the order of events, calendar, deviations.
     public let conduct: ConductService
+    /// The lymphodepletion dose calculation and its second-person verification.
+    public let dosing: LymphodepletionDosing
     /// The coordinator's today screen and its alerts.
     public let today: TodayService
     /// The adverse-event log and the SAE clocks.
@@ -60,6 +62,7 @@ public struct CartaRuntime: Sendable {
         self.casebook = CasebookService(store: store, study: study, screening: screening, accounts: accounts)
         self.exports = ExportService(store: store, study: study, clock: clock, screening: screening)
         self.conduct = ConductService(screening: screening)
+        self.dosing = LymphodepletionDosing(conduct: conduct)
         self.today = TodayService(conduct: conduct)
         self.adverseEvents = AdverseEventService(conduct: conduct)
         self.outcomes = OutcomeService(adverseEvents: adverseEvents)

@@ -137,6 +137,13 @@ public struct ConductService: Sendable {
                     }
                 }
             }
+            // The dose calculation, its verification and the weight it used (spec §6.2, §6.5), read with this save's values.
+            var afterFile = file
+            afterFile.values = Array(merged.values)
+            if let problem = LymphodepletionDosing.admitAdministration(after: afterFile.values, file: afterFile, study: study,
+                                                                      visitDates: LymphodepletionDosing.dates(course(of: afterFile)), writtenAt: visit.id) {
+                throw refuse(problem)
+            }
         }
         if written.contains(ProductChain.infusionForm) {
             let ldVisits = ProductChainState.lymphodepletionVisits(study)
@@ -177,7 +184,9 @@ public struct ConductService: Sendable {
             }
         }
         // A visit's data are dated by the visit (its date form, or the dose's date).
-        if visit.kind == .visit, after.visitDates[visit.id] == nil {
+        // Computed records (the dose calculation, made before the day it is for) are dated by their audit records.
+        let onlyComputed = written.allSatisfy { study.form($0)?.entry == .computed }
+        if visit.kind == .visit, after.visitDates[visit.id] == nil, !onlyComputed {
             let dated = visit.forms.compactMap { study.form($0) }.first { $0.items.contains { $0.type == .date } }
             throw refuse("the visit has no date yet; record \(dated.map { "\($0.name) (\($0.oid))" } ?? "its date") first or with these data.")
         }

@@ -168,12 +168,15 @@ public struct ScreeningService: Sendable {
     /// the participant's state and the order of events (it sees the file and the checked writes, and
     /// returns warnings to pass on). Shared by screening and the visits after enrolment.
     func saveEventForms(subjectID: SubjectID, eventOID: EventOID, forms: [String: [String: RawEntry]], expectedVersion: Int,
-                        reason: ChangeReason?, enteredAt: String?, by principal: Principal,
+                        reason: ChangeReason?, enteredAt: String?, by principal: Principal, computedWrite: Bool = false,
                         admit: (ParticipantFile, [(formOID: FormOID, values: [ItemValueInput])]) throws -> [String]) async throws -> SaveResult {
         try principal.require(.enterData)
         let deviceTime = try enteredAt.map(checkedDeviceTime)
-        for formOID in forms.keys {
+        for (formOID, entries) in forms {
             guard let form = study.form(formOID) else { throw WorkflowError(.notFound, "The study has no form \(formOID).") }
+            if form.entry == .computed, !computedWrite, !entries.isEmpty {
+                throw WorkflowError(.forbidden, "\(form.name) (\(formOID)) is computed by Carta, never typed; use its calculate and verify actions. Nothing was saved.")
+            }
             if form.entry == .investigator, !principal.may(.attestEligibility) {
                 throw WorkflowError(.forbidden, "\(form.name) (\(formOID)) is answered by the investigator: \(Permission.attestEligibility.refusal) Nothing was saved.")
             }

@@ -101,6 +101,9 @@ struct ConductTests {
             try await refused("LD1", "F_LD_ADMIN", ConductData.lymphodepletion(base.adding(days: 8)), "before the product's release")
             try await refused("D0", "F_INFUSION", ConductData.infusion(base.adding(days: 15), fraction: 1, bag: "BCRITP-001-B1"),
                               "lymphodepletion is not complete: Lymphodepletion day −5 (LD1) is not recorded")
+            // Without a verified dose calculation lymphodepletion is refused (spec §6.5).
+            try await refused("LD1", "F_LD_ADMIN", ConductData.lymphodepletion(base.adding(days: 10)), "no dose calculation is recorded")
+            p = try await server.verifiedDoses(p)
             for (i, visit) in ["LD1", "LD2", "LD3"].enumerated() {
                 _ = try await saved(visit, "F_LD_ADMIN", ConductData.lymphodepletion(base.adding(days: 10 + i)))
             }
@@ -163,6 +166,7 @@ struct ConductTests {
             }
             _ = try await save("APH", "F_APHERESIS", ConductData.apheresis(base))
             _ = try await save("PROD", "F_PRODUCT", ConductData.product(base.adding(days: 9)))
+            p = try await server.verifiedDoses(p)
             for (i, visit) in ["LD1", "LD2", "LD3"].enumerated() {
                 _ = try await save(visit, "F_LD_ADMIN", ConductData.lymphodepletion(base.adding(days: 10 + i)))
             }
@@ -213,6 +217,7 @@ struct HoldRuleTests {
             }
             _ = try await save("APH", ["F_APHERESIS": ConductData.apheresis(base)])
             _ = try await save("PROD", ["F_PRODUCT": ConductData.product(base.adding(days: 9))])
+            p = try await server.verifiedDoses(p)
             for (i, visit) in ["LD1", "LD2", "LD3"].enumerated() { _ = try await save(visit, ["F_LD_ADMIN": ConductData.lymphodepletion(base.adding(days: 10 + i))]) }
             let day0 = base.adding(days: 15)
             _ = try await save("D0", ["F_INFUSION": ConductData.infusion(day0, fraction: 1, bag: "BCRITP-001-B1")])

@@ -142,12 +142,19 @@ struct TestServer: Sendable {
         }
         try await save("APH", ["F_APHERESIS": ConductData.apheresis(base)])
         try await save("PROD", ["F_PRODUCT": ConductData.product(base.adding(days: 9), bagPrefix: p.subjectID.rawValue)])
+        p = try await verifiedDoses(p)
         for (i, visit) in ["LD1", "LD2", "LD3"].enumerated() {
             try await save(visit, ["F_LD_ADMIN": ConductData.lymphodepletion(base.adding(days: 10 + i))])
         }
         try await save("D0", ["F_INFUSION": ConductData.infusion(base.adding(days: 15), fraction: 1, bag: "\(p.subjectID)-B1"),
                               "F_LAB_HEM": ["PLT": Entry(value: platelets, unit: "10*9/L", lln: "150", uln: "400")]])
         return p
+    }
+
+    /// Calculates the lymphodepletion doses (coordinator) and has them verified (investigator), as the site does before LD1.
+    func verifiedDoses(_ p: Participant) async throws -> Participant {
+        let calculated = try await services.runtime.dosing.calculate(subjectID: p.subjectID, expectedVersion: p.version, by: try await principal(.coordinator))
+        return try await services.runtime.dosing.verify(subjectID: p.subjectID, expectedVersion: calculated.version, by: try await principal(.investigator))
     }
 
     /// Saves one visit's forms through the conduct service (as `principal`) and returns the participant at its new version.

@@ -56,6 +56,8 @@ public struct DemoService: Sendable {
         var saves = 0
         var values = 0
         var adverseEvents = 0
+        /// Each participant's verified lymphodepletion doses (mg/day) by drug.
+        var doses: [Int: [String: Double]] = [:]
         var coordinator: Principal
         var investigator: Principal
     }
@@ -183,12 +185,23 @@ public struct DemoService: Sendable {
                 "RELEASE_DATE": e(d0.adding(days: -8).description, nil, nil, nil), "RELEASED": e("Y", nil, nil, nil),
                 "BAG_1": e("\(bag)-B1", nil, nil, nil), "BAG_2": e("\(bag)-B2", nil, nil, nil), "BAG_3": e("\(bag)-B3", nil, nil, nil)]], &s)
         }
-        let flu = Int((1.8 * 30).rounded()), cy = Int((1.8 * 300).rounded())
         for (k, visit) in ["LD1", "LD2", "LD3"].enumerated() {
             at(-5 + k, 0) { s in
+                guard let subject = s.subjects[i], let version = s.versions[i] else { return }
+                if k == 0 {
+                    // The coordinator calculates the doses from the latest values; the investigator verifies them.
+                    let calculated = try await runtime.dosing.calculate(subjectID: subject, expectedVersion: version, by: s.coordinator)
+                    let verified = try await runtime.dosing.verify(subjectID: subject, expectedVersion: calculated.version, by: s.investigator)
+                    s.versions[i] = verified.version
+                    s.saves += 2
+                    let file = try await screening.file(subject, by: s.coordinator)
+                    let calc = LymphodepletionDosing.calculation(in: file.values, visitID: visit)
+                    s.doses[i] = (calc?.dosesMg ?? [:]).compactMapValues { $0 }
+                }
+                let flu = LymphodepletionDosing.text(s.doses[i]?["fludarabine"] ?? 0), cy = LymphodepletionDosing.text(s.doses[i]?["cyclophosphamide"] ?? 0)
                 var forms: [String: [String: ScreeningService.RawEntry]] = ["F_LD_ADMIN": [
-                    "LD_DATE": e(d0.adding(days: -5 + k).description, nil, nil, nil), "FLU_PRESCRIBED": e("\(flu)", "mg", nil, nil), "FLU_GIVEN": e("\(flu)", "mg", nil, nil),
-                    "CY_PRESCRIBED": e("\(cy)", "mg", nil, nil), "CY_GIVEN": e("\(cy)", "mg", nil, nil)]]
+                    "LD_DATE": e(d0.adding(days: -5 + k).description, nil, nil, nil), "FLU_PRESCRIBED": e(flu, "mg", nil, nil), "FLU_GIVEN": e(flu, "mg", nil, nil),
+                    "CY_PRESCRIBED": e(cy, "mg", nil, nil), "CY_GIVEN": e(cy, "mg", nil, nil)]]
                 if k == 0 {
                     forms["F_LAB_HEM"] = Self.blood(c, day: -5)
                     forms["F_CONMED"] = Self.conmed(c, day: -5)
