@@ -91,10 +91,28 @@ def test_enrolment_to_three_fractions_with_a_crs_hold(base_url, browser, users, 
         "LOT_ID": "LOT-7", "VIABILITY": "91", "CAR_POSITIVE": "38", "TOTAL_CELLS": "1400", "STERILITY": "NEG",
         "ENDOTOXIN": "0.4", "RELEASE_DATE": iso(base + datetime.timedelta(days=9)), "RELEASED": "Y",
         "BAG_1": bags[0], "BAG_2": bags[1], "BAG_3": bags[2]})
+    # No lymphodepletion without a dose calculation verified by a second person (spec §6.5).
+    error = visit(d, base_url, subject_id, "LD1", {"LD_DATE": iso(base + datetime.timedelta(days=10)), "FLU_PRESCRIBED": "53",
+                                                   "FLU_GIVEN": "53", "CY_PRESCRIBED": "530", "CY_GIVEN": "530"}, expect_saved=False)
+    assert "no dose calculation" in error, error
+    d.get(f"{base_url}/participants/{subject_id}/visits/LD1")
+    ui.submit_and_wait(d, "calculate-doses")
+    assert "Doses calculated" in ui.flash_text(d), ui.flash_text(d)
+    panel = ui.by_id(d, "dose-calculation").text
+    # 68 kg, 165 cm: Mosteller 1.77 m²; fludarabine 30 mg/m² → 53 mg, cyclophosphamide 300 mg/m² → 530 mg.
+    assert "1.77 m²" in panel and "53 mg" in panel and "530 mg" in panel, panel
+    assert "Not verified yet" in ui.by_id(d, "dose-calculation-status").text
+    assert not ui.exists(d, "#verify-doses"), "the person who calculated cannot verify"
+    ui.screenshot(d, artifacts / "conduct-dose-calculation.png")
+    ui.sign_in(d, base_url, users["investigator"])
+    d.get(f"{base_url}/participants/{subject_id}/visits/LD1")
+    ui.submit_and_wait(d, "verify-doses")
+    assert "verified by" in ui.by_id(d, "dose-calculation-status").text
+    ui.sign_in(d, base_url, users["coordinator"])
     for n, visit_id in enumerate(("LD1", "LD2", "LD3")):
         visit(d, base_url, subject_id, visit_id, {
-            "LD_DATE": iso(base + datetime.timedelta(days=10 + n)), "FLU_PRESCRIBED": "55", "FLU_GIVEN": "55",
-            "CY_PRESCRIBED": "550", "CY_GIVEN": "550"})
+            "LD_DATE": iso(base + datetime.timedelta(days=10 + n)), "FLU_PRESCRIBED": "53", "FLU_GIVEN": "53",
+            "CY_PRESCRIBED": "530", "CY_GIVEN": "530"})
     day0 = base + datetime.timedelta(days=15)
     # A bag of another participant cannot be infused.
     error = visit(d, base_url, subject_id, "D0", {"INF_DATE": iso(day0), "FRACTION": "1", "INF_BAG": "BCRITP-999-B1",

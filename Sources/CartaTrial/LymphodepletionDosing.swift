@@ -171,5 +171,6 @@ public struct LymphodepletionDosing: Sendable {
         return nil
     }
 
-    static func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e12 ? String(Int(x)) : String((x * 100).rounded() / 100) }
+    /// A dose or measurement as people write it ("55", "1.82").
+    public static func text(_ x: Double) -> String { x == x.rounded() && abs(x) < 1e12 ? String(Int(x)) : String((x * 100).rounded() / 100) }
 }

@@ -12,7 +12,7 @@ import Foundation
 struct ParticipantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "participant", abstract: "Register and screen participants.",
-        subcommands: [List.self, Register.self, SetValues.self, Eligibility.self, Sign.self, Enrol.self, ScreenFail.self, Calendar.self])
+        subcommands: [List.self, Register.self, SetValues.self, Eligibility.self, Sign.self, Enrol.self, ScreenFail.self, Calendar.self, Doses.self])
 
     struct Context: ParsableArguments {
         @OptionGroup var database: DatabaseOptions
@@ -235,6 +235,27 @@ struct ParticipantCommand: AsyncParsableCommand {
                 let p = try await s.screening.participant(SubjectID(subjectID), by: principal)
                 let e = try await s.screening.enrol(subjectID: p.subjectID, expectedVersion: p.version, by: principal)
                 print("\(e.subjectID): \(e.status.rawValue)")
+            }
+        }
+    }
+
+    struct Doses: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Calculate the lymphodepletion doses from the latest height, weight and creatinine, or verify them (--verify, a second person).")
+        @OptionGroup var ctx: Context
+        @Argument var subjectID: String
+        @Flag(help: "Verify the stored calculation (only someone other than the person who calculated it).") var verify = false
+        func run() async throws {
+            try await withServices(ctx) { s in
+                let principal = try await ctx.principal(s, needs: .enterData)
+                let p = try await s.screening.participant(SubjectID(subjectID), by: principal)
+                let done = verify ? try await s.dosing.verify(subjectID: p.subjectID, expectedVersion: p.version, by: principal)
+                                  : try await s.dosing.calculate(subjectID: p.subjectID, expectedVersion: p.version, by: principal)
+                let file = try await s.screening.file(done.subjectID, by: principal)
+                guard let visit = s.dosing.visit, let c = LymphodepletionDosing.calculation(in: file.values, visitID: visit.id) else { return }
+                print("\(done.subjectID)\tBSA \(c.bsaM2.map(LymphodepletionDosing.text) ?? "-") m2\tCrCl \(c.crClMlMin.map(LymphodepletionDosing.text) ?? "-") mL/min")
+                for (drug, dose) in c.dosesMg.sorted(by: { $0.key < $1.key }) { print("\(drug)\t\(dose.map { "\(LymphodepletionDosing.text($0)) mg/day" } ?? "-")") }
+                print("rules\t\(c.rules)\nvalues used\t\(c.sources)\ncalculated by\t\(c.calculatedBy)\nverified by\t\(c.verifiedBy ?? "not yet — a second person verifies before lymphodepletion")")
             }
         }
     }

@@ -79,6 +79,8 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             ["password": .string(c.password), "decision": "eligible", "version": .number(Double(p.version)), "acknowledgeBinding": true] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/enrolment", permission: .enrol, success: .ok) { _, p in
             ["version": .number(Double(p.version))] },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/dose-calculation", permission: .enterData, success: .ok) { _, p in
+            ["version": .number(Double(p.version)), "action": "calculate"] },
         .init(method: .post, template: "/api/v1/participants/{subjectID}/screen-failure", permission: .enrol, success: .ok,
               alsoNeeds: .signEligibility) { _, p in
             ["version": .number(Double(p.version)), "reasons": ["withdrew consent"]] },
@@ -157,6 +159,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .post, template: "/participants/{subjectID}/eligibility/sign", permission: .signEligibility) { c, p in
             [("decision", "eligible"), ("password", c.password), ("version", "\(p.version)"), ("acknowledge_binding", "yes")] },
         .init(method: .post, template: "/participants/{subjectID}/enrol", permission: .enrol) { _, p in [("version", "\(p.version)")] },
+        .init(method: .post, template: "/participants/{subjectID}/dose-calculation", permission: .enterData) { _, p in
+            [("action", "calculate"), ("version", "\(p.version)")] },
         .init(method: .post, template: "/participants/{subjectID}/screen-fail", permission: .enrol, alsoNeeds: .signEligibility) { _, p in
             [("reasons", "withdrew consent"), ("version", "\(p.version)")] },
         .init(method: .post, template: "/signout", permission: nil) { _, _ in [] },

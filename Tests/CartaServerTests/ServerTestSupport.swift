@@ -128,7 +128,7 @@ struct TestServer: Sendable {
             _ = try await services.runtime.adverseEvents.record(AdverseEventData.serious(), subjectID: enrolled.subjectID, by: try await principal(.coordinator))
             return enrolled
         }
-        return template.contains("/visits/") || template.contains("/adverse-events") ? try await enrol(p) : p
+        return template.contains("/visits/") || template.contains("/adverse-events") || template.contains("/dose-calculation") ? try await enrol(p) : p
     }
 
     /// An enrolled participant taken through apheresis, release and lymphodepletion to the first infusion

@@ -360,7 +360,10 @@ enum PageFixtures {
             visitName: t ?? "Leukapheresis", visitID: t ?? "APH", windowText: t ?? "Product chain step", status: t ?? "Product chain",
             action: "/participants/BCRITP-002/visits/APH", csrf: "csrf-token-123", version: t ?? "9", readOnly: false,
             error: t ?? "Leukapheresis: apheresis on 2026-11-30 is before enrolment on 2026-12-01. Nothing was saved.",
-            sectionsHTML: ParticipantPage.Screening.sectionsHTML([form], readOnly: false))
+            sectionsHTML: ParticipantPage.Screening.sectionsHTML([form], readOnly: false),
+            calculationHTML: VisitPage.panelHTML(.init(rows: [("Body surface area", t ?? "1.82 m²"), ("fludarabine", t ?? "55 mg/day")], calculatedBy: t ?? "cora",
+                                                       verifiedBy: nil, canCalculate: true, canVerify: true, action: "/participants/BCRITP-002/dose-calculation"),
+                                                 csrf: "csrf-token-123", version: t ?? "9"))
     }
 
     static func audit(text: String? = nil) -> AuditPage.Model {

@@ -65,8 +65,8 @@ import Testing
         // issue 8: the visit page's form, and participant-enrolled (the all-parts fixture with its course section) again
         // and the today screen's acknowledge forms on its two alerts (+ signout on today, today-empty and timeline)
         // the adverse-event pages: signout ×3, the report form of the open SAE, the add form ×2 (the read-only one has none)
-        // issue 9: signout on report and report-empty
-        #expect(postForms == 27 + 3 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2 + 1 + 6 + 2 + 2)
+        // issue 9: signout on report and report-empty; the visit fixture's dose-calculation panel (calculate, verify)
+        #expect(postForms == 27 + 3 + (2 + 2) + (2 + 1) + 2 + 2 + 4 + 2 + 4 + 2 + 1 + 6 + 2 + 2 + 2)
     }
 
     @Test func participantFormsCarryTheVersion() throws {
@@ -119,10 +119,11 @@ import Testing
         // MonitoringSection.html, CourseSection.html); the escaping test below feeds markup through every field of them.
         // The today screen's platelet chart holds numbers only (TodayPage.sparkline formats Doubles); the timeline is
         // written by TimelinePage.build with every label through HTMLText.escape.
-        // The report's tables and plots are written by ReportPage/ReportPlots with every text through HTMLText.escape.
+        // The report's tables and plots are written by ReportPage/ReportPlots with every text through HTMLText.escape;
+        // the visit page's dose-calculation panel by VisitPage.panelHTML, likewise.
         #expect(raw == ["participant.mustache:courseHTML", "participant.mustache:sectionsHTML", "participant.mustache:monitoringHTML",
                         "report.mustache:tablesHTML", "report.mustache:plotsHTML",
-                        "timeline.mustache:chartHTML", "today.mustache:plateletChart", "visit.mustache:sectionsHTML"], "raw insertions: \(raw)")
+                        "timeline.mustache:chartHTML", "today.mustache:plateletChart", "visit.mustache:calculationHTML", "visit.mustache:sectionsHTML"], "raw insertions: \(raw)")
     }
 
     /// The written sections escape exactly like the template engine.

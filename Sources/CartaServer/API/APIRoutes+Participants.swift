@@ -116,6 +116,20 @@ extension CartaServices {
                 subjectID: SubjectID(context.parameters.require("subjectID")), expectedVersion: v.version, by: principal)
             return try JSONResponse.make(ParticipantDTO(p))
         }
+        struct DoseAction: Decodable { let version: Int; let action: String }
+        // The lymphodepletion dose calculation and its second-person verification (issue 8 scope 3).
+        api.on(.post, "/participants/:subjectID/dose-calculation") { request, context in
+            let principal = try context.principal(.enterData, .api)
+            let a = try await JSONResponse.decode(DoseAction.self, from: request, context: context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            let p: Participant
+            switch a.action {
+            case "calculate": p = try await self.runtime.dosing.calculate(subjectID: subjectID, expectedVersion: a.version, by: principal)
+            case "verify": p = try await self.runtime.dosing.verify(subjectID: subjectID, expectedVersion: a.version, by: principal)
+            default: throw AppError.invalid("action", "must be calculate or verify (got \"\(a.action)\")")
+            }
+            return try JSONResponse.make(ParticipantDTO(p))
+        }
         struct Failure: Decodable { let version: Int; let reasons: [String] }
         api.on(.post, "/participants/:subjectID/screen-failure") { request, context in
             let principal = try context.principal(.enrol, .api)

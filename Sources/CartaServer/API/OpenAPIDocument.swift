@@ -590,6 +590,17 @@ enum OpenAPIDocument {
           "403": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}
       }
     },
+    "/api/v1/participants/{subjectID}/dose-calculation": {
+      "post": {
+        "summary": "Calculate the lymphodepletion doses from the latest height, weight and creatinine, or verify the stored calculation (a second person)",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "action"],
+          "properties": {"version": {"type": "integer"}, "action": {"type": "string", "enum": ["calculate", "verify"]}}}}}},
+        "responses": {"200": {"description": "Calculated or verified; the calculation is the computed form F_LD_CALC of the first lymphodepletion visit", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Participant"}}}},
+          "401": {"$ref": "#/components/responses/Error"}, "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"},
+          "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
     "/api/v1/participants/{subjectID}/screen-failure": {
       "post": {
         "summary": "Record a screen failure with reasons",

@@ -89,6 +89,27 @@ extension CartaServices {
                                        message: e.message)
             }
         })
+        router.post("/participants/:subjectID/dose-calculation", use: page { request, context in
+            let principal = try context.principal(.enterData, .web)
+            let form = try await self.readForm(request, context)
+            let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            let back = WebPaths.visit(subjectID.rawValue, self.runtime.dosing.visit?.id ?? "")
+            let version = Int(form["version"] ?? "") ?? -1
+            do {
+                switch form["action"] {
+                case "calculate":
+                    _ = try await self.runtime.dosing.calculate(subjectID: subjectID, expectedVersion: version, by: principal)
+                    return self.redirect(back, flash: Flash(.success, "Doses calculated. A second person verifies the calculation before lymphodepletion is recorded."))
+                case "verify":
+                    _ = try await self.runtime.dosing.verify(subjectID: subjectID, expectedVersion: version, by: principal)
+                    return self.redirect(back, flash: Flash(.success, "Dose calculation verified by \(principal.user.displayName)."))
+                default:
+                    throw AppError.invalid("action", "Choose calculate or verify.")
+                }
+            } catch let e as WorkflowError where e.code != .notFound {
+                return self.redirect(back, flash: Flash(.error, "Nothing was saved: \(e.message)"))
+            }
+        })
         router.post("/participants/:subjectID/eligibility/sign", use: page { request, context in
             let principal = try context.principal(.signEligibility, .web)
             let user = principal.user
@@ -178,8 +199,27 @@ extension CartaServices {
         let course = runtime.conduct.course(of: file)
         let calendarVisit = course.calendar?.visits.first { $0.id == visit.id }
         let grades = LabGrades(file: file, study: study, visitDates: course.chain.visitDates, baselineBefore: course.chain.lymphodepletionDates.values.min())
+        var panel: VisitPage.DosePanel?
+        if visit.forms.contains(LymphodepletionDosing.form) {
+            let calc = LymphodepletionDosing.calculation(in: file.values, visitID: visit.id)
+            let mayEnter = Permission.enterData.allows(viewer.user.role) && file.participant.status == .enrolled && file.lock == nil
+            var rows: [(String, String)] = []
+            if let c = calc {
+                rows.append(("Body surface area", c.bsaM2.map { "\(LymphodepletionDosing.text($0)) m²" } ?? "—"))
+                rows.append(("Creatinine clearance", c.crClMlMin.map { "\(LymphodepletionDosing.text($0)) mL/min (Cockcroft–Gault)" } ?? "—"))
+                for (drug, dose) in c.dosesMg.sorted(by: { $0.key < $1.key }) {
+                    rows.append((drug.prefix(1).uppercased() + drug.dropFirst() + " daily dose", dose.map { $0 > 0 ? "\(LymphodepletionDosing.text($0)) mg" : "not to be given" } ?? "—"))
+                }
+                rows.append(("Rules applied", c.rules))
+                rows.append(("Values used", c.sources))
+            }
+            panel = .init(rows: rows, calculatedBy: calc?.calculatedBy, verifiedBy: calc?.verifiedBy, canCalculate: mayEnter,
+                          canVerify: mayEnter && calc != nil && calc?.verifiedBy == nil && calc?.calculatedBy != viewer.user.username,
+                          action: "/participants/\(file.participant.subjectID)/dose-calculation")
+        }
         return VisitPage.build(.init(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
-                                     submitted: submitted, errors: errors, reasons: reasons, error: error, grades: grades.texts(visitID: visit.id)))
+                                     submitted: submitted, errors: errors, reasons: reasons, error: error, grades: grades.texts(visitID: visit.id),
+                                     dosePanel: panel))
     }
 
     /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.

@@ -26,6 +26,8 @@ public enum VisitPage {
         public let readOnly: Bool
         public let error: String?
         public let sectionsHTML: String
+        /// The dose-calculation panel (its own forms, outside the visit form); empty on other visits.
+        public let calculationHTML: String
     }
 
     /// What the page is built from.
@@ -42,13 +44,56 @@ public enum VisitPage {
         public var error: String?
         /// The CTCAE grade text of each saved lab value, by "FORM/ITEM" (`LabGrades.texts`).
         public var grades: [String: String]
+        /// The lymphodepletion dose calculation, on the visit that holds it.
+        public var dosePanel: DosePanel?
 
         public init(file: ParticipantFile, study: Study, visit: VisitDefinition, calendarVisit: CalendarVisit?, role: UserRole, csrf: String,
                     submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil, errors: [String: String] = [:],
-                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil, grades: [String: String] = [:]) {
+                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil, grades: [String: String] = [:], dosePanel: DosePanel? = nil) {
             self.file = file; self.study = study; self.visit = visit; self.calendarVisit = calendarVisit; self.role = role; self.csrf = csrf
-            self.submitted = submitted; self.errors = errors; self.reasons = reasons; self.error = error; self.grades = grades
+            self.submitted = submitted; self.errors = errors; self.reasons = reasons; self.error = error; self.grades = grades; self.dosePanel = dosePanel
         }
+    }
+
+    /// The stored dose calculation as the page shows it, and what the viewer may do with it.
+    public struct DosePanel: Sendable {
+        /// (label, value) rows: BSA, CrCl, each daily dose, the rules and the values used; empty before a calculation.
+        public var rows: [(String, String)]
+        public var calculatedBy: String?
+        public var verifiedBy: String?
+        public var canCalculate: Bool
+        public var canVerify: Bool
+        /// Where the calculate and verify buttons post.
+        public var action: String
+        public init(rows: [(String, String)], calculatedBy: String?, verifiedBy: String?, canCalculate: Bool, canVerify: Bool, action: String) {
+            self.rows = rows; self.calculatedBy = calculatedBy; self.verifiedBy = verifiedBy; self.canCalculate = canCalculate; self.canVerify = canVerify; self.action = action
+        }
+    }
+
+    /// The panel as HTML, every text escaped; each button is its own small form with the CSRF token and version.
+    static func panelHTML(_ panel: DosePanel?, csrf: String, version: String) -> String {
+        guard let panel else { return "" }
+        var out = ""
+        func e(_ s: String) { HTMLText.escape(s, into: &out) }
+        out += "<section id=\"dose-calculation\" class=\"card\" aria-labelledby=\"dose-calculation-title\">\n"
+        out += "  <h2 id=\"dose-calculation-title\">Lymphodepletion dose calculation</h2>\n"
+        if panel.rows.isEmpty {
+            out += "  <p id=\"dose-calculation-status\">No calculation yet. Carta calculates the doses from the latest height, weight and creatinine; a second person verifies them before any dose is given.</p>\n"
+        } else {
+            out += "  <dl class=\"dose-calculation\">\n"
+            for (label, value) in panel.rows { out += "    <dt>"; e(label); out += "</dt><dd>"; e(value); out += "</dd>\n" }
+            out += "  </dl>\n  <p id=\"dose-calculation-status\">Calculated by "; e(panel.calculatedBy ?? "")
+            if let v = panel.verifiedBy { out += "; verified by "; e(v); out += ".</p>\n" }
+            else { out += ". <strong>Not verified yet</strong>: a second person verifies the calculation before lymphodepletion is recorded.</p>\n" }
+        }
+        for (can, action, id, label) in [(panel.canCalculate, "calculate", "calculate-doses", panel.rows.isEmpty ? "Calculate doses" : "Recalculate doses"),
+                                         (panel.canVerify, "verify", "verify-doses", "Verify calculation (second person)")] where can {
+            out += "  <form method=\"post\" action=\""; e(panel.action); out += "\" class=\"inline-form\">"
+            out += "<input type=\"hidden\" name=\"csrf\" value=\""; e(csrf); out += "\"><input type=\"hidden\" name=\"version\" value=\""; e(version)
+            out += "\"><input type=\"hidden\" name=\"action\" value=\"\(action)\"><button id=\"\(id)\" type=\"submit\" class=\"button\">"; e(label); out += "</button></form>\n"
+        }
+        out += "</section>\n"
+        return out
     }
 
     public static func build(_ input: Input) -> Model {
@@ -87,7 +132,8 @@ public enum VisitPage {
             visitName: input.visit.name, visitID: input.visit.id, windowText: window, status: status,
             action: WebPaths.visit(p.subjectID.rawValue, input.visit.id), csrf: input.csrf, version: String(p.version),
             readOnly: !canEdit, error: input.error,
-            sectionsHTML: ParticipantPage.Screening.sectionsHTML(sections, readOnly: !canEdit))
+            sectionsHTML: ParticipantPage.Screening.sectionsHTML(sections, readOnly: !canEdit),
+            calculationHTML: panelHTML(input.dosePanel, csrf: input.csrf, version: String(p.version)))
     }
 }
 
@@ -107,6 +153,7 @@ extension VisitPage.Model: MustacheParent {
         case "readOnly": self.readOnly
         case "error": self.error
         case "sectionsHTML": self.sectionsHTML
+        case "calculationHTML": self.calculationHTML
         default: nil
         }
     }
