@@ -172,10 +172,15 @@ public struct ScreeningService: Sendable {
                         admit: (ParticipantFile, [(formOID: FormOID, values: [ItemValueInput])]) throws -> [String]) async throws -> SaveResult {
         try principal.require(.enterData)
         let deviceTime = try enteredAt.map(checkedDeviceTime)
+        var forms = forms
         for (formOID, entries) in forms {
             guard let form = study.form(formOID) else { throw WorkflowError(.notFound, "The study has no form \(formOID).") }
-            if form.entry == .computed, !computedWrite, !entries.isEmpty {
-                throw WorkflowError(.forbidden, "\(form.name) (\(formOID)) is computed by Carta, never typed; use its calculate and verify actions. Nothing was saved.")
+            if form.entry == .computed, !computedWrite {
+                // Blank fields of a computed form (a page's read-only copy) carry nothing; any value is refused.
+                if entries.values.contains(where: { !$0.value.trimmingCharacters(in: .whitespaces).isEmpty }) {
+                    throw WorkflowError(.forbidden, "\(form.name) (\(formOID)) is computed by Carta, never typed; use its calculate and verify actions. Nothing was saved.")
+                }
+                forms[formOID] = nil
             }
             if form.entry == .investigator, !principal.may(.attestEligibility) {
                 throw WorkflowError(.forbidden, "\(form.name) (\(formOID)) is answered by the investigator: \(Permission.attestEligibility.refusal) Nothing was saved.")

@@ -196,6 +196,13 @@ struct CLITests {
         #expect(calendar.status == 0, "\(calendar.stderr)")
         #expect(calendar.stdout.hasPrefix("day0\t2026-12-15\tprovisional"), "\(calendar.stdout)")
         #expect(calendar.stdout.contains("M1\t2027-01-12\t2027-01-09..2027-01-15\t"), "\(calendar.stdout)")
+        // The lymphodepletion dose calculation: by the coordinator, never verified by the same person, verified by the investigator.
+        let doses = try CLI.run(["participant", "doses", "BCRITP-001", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(doses.status == 0 && doses.stdout.contains("fludarabine\t") && doses.stdout.contains("verified by\tnot yet"), "\(doses.stdout) \(doses.stderr)")
+        let selfVerified = try CLI.run(["participant", "doses", "BCRITP-001", "--verify", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
+        #expect(selfVerified.status == 1 && selfVerified.stderr.contains("a second person verifies them"), "\(selfVerified.stderr)")
+        let verified = try CLI.run(["participant", "doses", "BCRITP-001", "--verify", "--db", url, "--user", "ines"], stdin: investigatorPassword)
+        #expect(verified.status == 0 && verified.stdout.contains("verified by\tines"), "\(verified.stdout) \(verified.stderr)")
         let today = try CLI.run(["today", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(today.status == 0, "\(today.stderr)")
         #expect(today.stdout.contains("BCRITP-001\tday ") && today.stdout.contains("(provisional)") && today.stdout.contains("  waiting\tProduct release"),

@@ -73,4 +73,32 @@ struct LymphodepletionDosingTests {
             #expect(trail.contains { $0.field.hasSuffix("F_LD_CALC/CALC_WEIGHT") && $0.reason?.contains("recalculated") == true })
         }
     }
+
+    /// The visit page shows the computed form read-only and the panel's buttons to whom may use them; a
+    /// posted page's blank copy of the computed form carries nothing, a typed value in it is refused.
+    @Test func theWebPageShowsThePanelAndNeverTakesTypedCalculations() async throws {
+        try await TestServer.run(.sqlite) { server, client in
+            let coordinator = try await server.principal(.coordinator)
+            var p = try await server.enrol(try await server.signedEligibleParticipant())
+            let base = ConductData.siteToday
+            p = try await server.saveVisit(p, "APH", ["F_APHERESIS": ConductData.apheresis(base)], by: coordinator)
+            p = try await server.saveVisit(p, "PROD", ["F_PRODUCT": ConductData.product(base.adding(days: 9), bagPrefix: p.subjectID.rawValue)], by: coordinator)
+            let cora = try await client.webSignIn(.coordinator, server: server)
+            var page = try await client.webGet("/participants/\(p.subjectID)/visits/LD1", session: cora)
+            #expect(page.text.contains("id=\"calculate-doses\"") && !page.text.contains("id=\"verify-doses\""))
+            #expect(page.text.contains("Computed by Carta from the latest height"))
+            let blank = try await client.webPost("/participants/\(p.subjectID)/visits/LD1", session: cora, fields: [
+                ("item.LD_DATE", base.adding(days: 10).description), ("item.FLU_PRESCRIBED", "55"), ("item.CALC_FLU_MG", ""), ("version", "\(p.version)")])
+            #expect(blank.status == .conflict && blank.text.contains("no dose calculation is recorded"), "\(blank.status)")
+            let typed = try await client.webPost("/participants/\(p.subjectID)/visits/LD1", session: cora, fields: [
+                ("item.CALC_FLU_MG", "80"), ("item.VERIFIED_BY", "ines"), ("version", "\(p.version)")])
+            #expect(typed.status == .forbidden)
+            let calculated = try await client.webPost("/participants/\(p.subjectID)/dose-calculation", session: cora,
+                                                      fields: [("action", "calculate"), ("version", "\(p.version)")])
+            #expect(calculated.status == .seeOther && calculated.headers[.location]?.hasSuffix("/visits/LD1") == true)
+            let ines = try await client.webSignIn(.investigator, server: server)
+            page = try await client.webGet("/participants/\(p.subjectID)/visits/LD1", session: ines)
+            #expect(page.text.contains("id=\"verify-doses\"") && page.text.contains("Not verified yet") && page.text.contains("55 mg"))
+        }
+    }
 }

@@ -108,17 +108,19 @@ public enum VisitPage {
         let sections = input.study.forms.filter { input.visit.forms.contains($0.oid) }
             .sorted { input.visit.forms.firstIndex(of: $0.oid)! < input.visit.forms.firstIndex(of: $1.oid)! }
             .map { form in
-                ParticipantPage.FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
+                // A computed form (the dose calculation) is shown, never typed: its actions are in the panel above.
+                let computed = form.entry == .computed
+                return ParticipantPage.FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
                     let saved = stored["\(form.oid)/\(item.oid)"]
                     var reason: ParticipantPage.ChangeReasonField?
-                    if canEdit, saved?.value != nil {
+                    if canEdit, !computed, saved?.value != nil {
                         let typed = input.reasons[item.oid]
                         reason = ParticipantPage.ChangeReasonField(selected: typed?.code, text: typed?.text ?? "", error: input.errors["reason.\(item.oid)"])
                     }
                     return ParticipantPage.formItem(item, stored: saved, submitted: input.submitted?[form.oid]?[item.oid], errors: input.errors,
                                                     history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason,
                                                     grade: input.grades["\(form.oid)/\(item.oid)"])
-                })
+                }, lockedNote: computed ? "Computed by Carta from the latest height, weight and creatinine; use the dose calculation's buttons above, never typed." : nil)
             }
         var window = "Day \(input.visit.day)"
         if let v = input.calendarVisit {
