@@ -21,8 +21,16 @@ public struct LabGrades: Sendable {
         public var baselineGrade: Int?
         /// Grade above the baseline grade (nil when either is not computable or there is no baseline).
         public var worsening: Bool?
-        /// "CTCAE v5.0 Neutrophil count decreased: grade 3 (…rule…)" or why it is not computable.
-        public var text: String
+        /// The threshold that decided the grade, or why no grade could be computed.
+        public var threshold: String?
+        public var notComputable: String?
+
+        /// "CTCAE v5.0 Neutrophil count decreased: grade 3 (< 1.0 – 0.5)" or why it is not computable (built
+        /// only when shown, so a whole-study derivation writes no text per value).
+        public var text: String {
+            let what = "CTCAE v5.0 \(term.ctcaeTerm): "
+            return grade.map { what + "grade \($0)" + (threshold.map { " (\($0))" } ?? "") } ?? what + "not graded — \(notComputable ?? "not computable")"
+        }
     }
 
     /// Every graded value in visit-date order (screening first).
@@ -55,11 +63,9 @@ public struct LabGrades: Sendable {
                                              baseline: isBaseline ? x : baseline[r.analyte])
                 // An increased-direction term that grades 0 for a low value (and vice versa) adds nothing beside its partner.
                 if (Self.termsByAnalyte[r.analyte]?.count ?? 0) > 1, a.grade.value == 0 { continue }
-                let what = "CTCAE v5.0 \(term.ctcaeTerm): "
-                let text = a.grade.value.map { what + "grade \($0)" + (a.decidingThreshold.map { " (\($0))" } ?? "") }
-                    ?? what + "not graded — \(a.grade.notComputableReason ?? a.rule)"
                 values.append(Graded(visitID: r.visit, formOID: r.form, itemOID: r.item, date: r.date, term: term, value: x, grade: a.grade.value,
-                                     baselineGrade: a.baselineGrade?.value, worsening: a.treatmentEmergentWorsening, text: text))
+                                     baselineGrade: a.baselineGrade?.value, worsening: a.treatmentEmergentWorsening,
+                                     threshold: a.decidingThreshold, notComputable: a.grade.value == nil ? (a.grade.notComputableReason ?? a.rule) : nil))
             }
             if isBaseline { baseline[r.analyte] = x }
         }
