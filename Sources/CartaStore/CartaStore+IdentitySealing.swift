@@ -64,3 +64,27 @@ extension CartaStore {
         }
     }
 }
+
+extension CartaStore {
+    /// The participants of a study whose hospital number is `number` (ignoring case, spaces and dashes), with
+    /// their sites. Every identity is opened to compare: the values are sealed with random nonces, so there is
+    /// no index to search; registration is rare and a study's participants few, so the cost is one read.
+    ///
+    /// Source: issue 8 scope 11 ("registering a hospital number already in the study warns and names the participant").
+    public func participants(withHospitalNumber number: String, studyID: StudyID) async throws -> [(subjectID: SubjectID, siteID: SiteID)] {
+        @Sendable func normal(_ s: String) -> String { s.uppercased().filter { !$0.isWhitespace && $0 != "-" } }
+        let wanted = normal(number)
+        guard !wanted.isEmpty else { return [] }
+        let key = identityKey, keyPath = integrity.key.path
+        return try await read { db in
+            try await db.raw("""
+                SELECT p.subject_id, p.site_id, i.hospital_number FROM participant_identities i JOIN participants p ON p.id = i.participant_id
+                WHERE p.study_id = \(bind: studyID.rawValue) ORDER BY p.sequence_number
+                """).all().compactMap { row in
+                guard let stored = try Self.openIdentity(try row.decode(column: "hospital_number", as: String?.self), key: key, keyPath: keyPath),
+                      normal(stored) == wanted else { return nil }
+                return (SubjectID(try row.decode(column: "subject_id", as: String.self)), SiteID(try row.decode(column: "site_id", as: String.self)))
+            }
+        }
+    }
+}

@@ -90,6 +90,21 @@ public struct ScreeningService: Sendable {
         }
     }
 
+    /// A warning when `hospitalNumber` is already registered in the study (other than `except`), naming the
+    /// participants the principal may see — the same person may be about to be registered twice. A match at a
+    /// site the principal does not reach is said without naming it.
+    ///
+    /// Source: issue 8 scope 11.
+    public func hospitalNumberWarning(_ hospitalNumber: String, except: SubjectID?, by principal: Principal) async throws -> String? {
+        try principal.require(.registerParticipant)
+        let matches = try await store.participants(withHospitalNumber: hospitalNumber, studyID: StudyID(study.id)).filter { $0.subjectID != except }
+        guard !matches.isEmpty else { return nil }
+        let named = matches.filter { principal.reaches($0.siteID) }.map(\.subjectID.rawValue)
+        let hidden = matches.count - named.count
+        let whom = (named + (hidden > 0 ? ["\(hidden) participant(s) at another site"] : [])).joined(separator: ", ")
+        return "Hospital number \(hospitalNumber.trimmingCharacters(in: .whitespaces)) is already registered in this study for \(whom); check that this is not the same person before screening goes on."
+    }
+
     /// The participant with this subject ID, or `notFound` — also when it belongs to a site the
     /// principal does not reach, so that subject IDs of other sites cannot be probed.
     public func participant(_ subjectID: SubjectID, by principal: Principal) async throws -> Participant {

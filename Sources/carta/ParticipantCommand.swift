@@ -98,6 +98,9 @@ struct ParticipantCommand: AsyncParsableCommand {
                 let p = try await s.screening.register(fullName: fullName, dateOfBirth: dateOfBirth, hospitalNumber: hospitalNumber,
                                                        siteID: site, by: principal)
                 print(p.subjectID)
+                if let warning = try await s.screening.hospitalNumberWarning(hospitalNumber, except: p.subjectID, by: principal) {
+                    FileHandle.standardError.write(Data("carta: warning: \(warning)\n".utf8))
+                }
             }
         }
     }

@@ -42,6 +42,9 @@ extension CartaServices {
                     fullName: form["full_name"] ?? "", dateOfBirth: form["date_of_birth"] ?? "",
                     hospitalNumber: form["hospital_number"] ?? "", siteID: form["site"],
                     by: principal)
+                if let warning = try await self.screening.hospitalNumberWarning(form["hospital_number"] ?? "", except: p.subjectID, by: principal) {
+                    return self.redirect(WebPaths.participant(p.subjectID.rawValue), flash: Flash(.warning, "Registered \(p.subjectID) for screening. \(warning)"))
+                }
                 return self.redirect(WebPaths.participant(p.subjectID.rawValue), flash: Flash(.success, "Registered \(p.subjectID) for screening."))
             } catch let e as WorkflowError where e.code == .invalidInput {
                 func message(_ name: String) -> String? {
