@@ -102,7 +102,8 @@ public struct ScreeningService: Sendable {
         let named = matches.filter { principal.reaches($0.siteID) }.map(\.subjectID.rawValue)
         let hidden = matches.count - named.count
         let whom = (named + (hidden > 0 ? ["\(hidden) participant(s) at another site"] : [])).joined(separator: ", ")
-        return "Hospital number \(hospitalNumber.trimmingCharacters(in: .whitespaces)) is already registered in this study for \(whom); check that this is not the same person before screening goes on."
+        // The number itself is not repeated: the warning travels in a flash cookie and a response header.
+        return "This hospital number is already registered in this study for \(whom); check that this is not the same person before screening goes on."
     }
 
     /// The participant with this subject ID, or `notFound` — also when it belongs to a site the

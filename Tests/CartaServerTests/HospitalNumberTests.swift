@@ -27,6 +27,14 @@ struct HospitalNumberTests {
             let flash = r.setCookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")
             let page = try await client.webGet(r.headers[.location] ?? "/", session: WebSession(cookie: session.cookie + "; " + flash, csrf: session.csrf))
             #expect(page.text.contains("already registered in this study for \(first.subjectID)"), "\(page.text.prefix(400))")
+            // Through the API: 201 with the warning in the Carta-Warning header; a new number has none.
+            let token = try await client.token(.coordinator)
+            let again = try await client.api(.post, "/api/v1/participants", token: token,
+                                             json: ["fullName": "Ada Byron", "dateOfBirth": "1980-05-17", "hospitalNumber": "H 0042"])
+            #expect(again.status == .created && again.headers[.init("Carta-Warning")!]?.contains("\(first.subjectID)") == true)
+            let fresh = try await client.api(.post, "/api/v1/participants", token: token,
+                                             json: ["fullName": "Mary Shelley", "dateOfBirth": "1980-05-17", "hospitalNumber": "H-0099"])
+            #expect(fresh.status == .created && fresh.headers[.init("Carta-Warning")!] == nil)
         }
     }
 }

@@ -37,7 +37,12 @@ extension CartaServices {
                 let keys = ["full_name": "fullName", "date_of_birth": "dateOfBirth", "hospital_number": "hospitalNumber", "site": "siteID"]
                 throw WorkflowError.invalidInput(e.fields.map { .init(field: keys[$0.field] ?? $0.field, message: $0.message) })
             }
-            return try JSONResponse.make(ParticipantDTO(p), status: .created)
+            var response = try JSONResponse.make(ParticipantDTO(p), status: .created)
+            // A hospital number already in the study: registered, with the warning naming the participant (issue 8 scope 11).
+            if let warning = try await self.screening.hospitalNumberWarning(r.hospitalNumber, except: p.subjectID, by: principal) {
+                response.headers[.init("Carta-Warning")!] = warning
+            }
+            return response
         }
         api.on(.get, "/participants/:subjectID") { _, context in
             let file = try await self.screening.file(SubjectID(context.parameters.require("subjectID")),

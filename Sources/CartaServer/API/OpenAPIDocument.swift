@@ -406,7 +406,8 @@ enum OpenAPIDocument {
           "required": ["fullName", "dateOfBirth", "hospitalNumber"],
           "properties": {"fullName": {"type": "string"}, "dateOfBirth": {"type": "string", "format": "date"},
             "hospitalNumber": {"type": "string"}, "siteID": {"type": "string"}}}}}},
-        "responses": {"201": {"description": "Registered", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Participant"}}}},
+        "responses": {"201": {"description": "Registered", "headers": {"Carta-Warning": {"description": "Present when the hospital number is already registered in the study: the warning, naming the participant(s).", "schema": {"type": "string"}}},
+          "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Participant"}}}},
           "403": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       }
     },
