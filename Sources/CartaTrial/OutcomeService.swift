@@ -56,9 +56,9 @@ public struct OutcomeService: Sendable {
 
     /// The derivation inputs of already loaded files.
     public func inputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) -> [OutcomeDerivation.Input] {
-        let graded = LabGrades.gradedItems(screening.study)
+        let lookups = ParticipantCourseRecord.Lookups(study: screening.study)
         return files.map { file in
-            let record = ParticipantCourseRecord(file: file, study: screening.study, gradedItems: graded)
+            let record = ParticipantCourseRecord(file: file, study: screening.study, lookups: lookups)
             return OutcomeDerivation.Input(record: record, events: events[file.participant.id] ?? [], episodes: adverseEvents.episodes(record.toxicity))
         }
     }

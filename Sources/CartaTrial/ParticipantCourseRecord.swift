@@ -85,15 +85,29 @@ public struct ParticipantCourseRecord: Sendable {
     public static let bleedingForm = "F_BLEED", transfusionForm = "F_TRANSFUSION", rescueForm = "F_RESCUE"
     public static let conmedForm = "F_CONMED", questionnaireForm = "F_ITPPAQ", conmedSlots = 1...3
 
-    /// `gradedItems`: `LabGrades.gradedItems(study)`, passed by callers that read many participants.
-    public init(file: ParticipantFile, study: Study, gradedItems: [String: Analyte]? = nil) {
+    /// What a record reads the study's forms for, found once per pass rather than once per participant.
+    public struct Lookups: Sendable {
+        public let plateletItems: Set<String>
+        public let questionnaireItems: [(Int, String)]
+        public let gradedItems: [String: Analyte]
+        public init(study: Study) {
+            plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
+            questionnaireItems = ParticipantCourseRecord.questionnaireItems(study)
+            gradedItems = LabGrades.gradedItems(study)
+        }
+    }
+
+    /// `lookups`: `Lookups(study:)`, passed by callers that read many participants.
+    public init(file: ParticipantFile, study: Study, lookups: Lookups? = nil) {
+        let lookups = lookups ?? Lookups(study: study)
         participant = file.participant
         chain = ProductChainState(values: file.values, study: study)
         toxicity = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
-        labs = LabGrades(file: file, study: study, visitDates: chain.visitDates, baselineBefore: chain.lymphodepletionDates.values.min(), gradedItems: gradedItems)
-        let plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
+        labs = LabGrades(file: file, study: study, visitDates: chain.visitDates, baselineBefore: chain.lymphodepletionDates.values.min(),
+                         gradedItems: lookups.gradedItems)
+        let plateletItems = lookups.plateletItems
         let screeningVisit = study.schedule.visits.first?.id ?? ""
-        let questionnaireItems = Self.questionnaireItems(study)
+        let questionnaireItems = lookups.questionnaireItems
         var byAddress: [String: MeasuredValue] = [:]
         for v in file.values {
             guard let m = v.value, !m.text.isEmpty else { continue }
