@@ -15,10 +15,13 @@ public struct RawEntry: Sendable, Equatable, Decodable {
     public var upperLimitNormal: String?
     /// Why a saved value is changed (issue 7 scope 3); needed only when it differs from the saved one.
     public var reason: ChangeReason?
+    /// The person confirms a value Carta held as a likely unit slip is right as typed (issue 8 "Bad input").
+    public var confirmed: Bool?
 
     /// Creates an entry.
     public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil,
-                reason: ChangeReason? = nil) {
+                reason: ChangeReason? = nil, confirmed: Bool? = nil) {
+        self.confirmed = confirmed
         self.value = value
         self.unit = unit
         self.lowerLimitNormal = lowerLimitNormal

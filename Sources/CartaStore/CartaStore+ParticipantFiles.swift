@@ -11,12 +11,16 @@ extension CartaStore {
     /// Source: issue 6 "Done when" (the participant page makes at most 3 store reads).
     public func participantFile(subjectID: SubjectID, studyID: StudyID, includeIdentity: Bool,
                                 includeHistory: Bool) async throws -> ParticipantFile? {
-        try await read(snapshot: true) { db in
+        let cacheKey = "\(studyID.rawValue)|\(subjectID.rawValue)"
+        let cacheable = !includeIdentity && !includeHistory
+        return try await read(snapshot: true) { db in
             let rows = try await db.raw("""
                 \(unsafeRaw: Self.fileSelect(includeIdentity: includeIdentity))
                 WHERE p.study_id = \(bind: studyID.rawValue) AND p.subject_id = \(bind: subjectID.rawValue)
                 """).all()
             guard let row = rows.first else { return nil }
+            let head = try row.decode(column: "audit_head", as: Int.self)
+            if cacheable, let hit = self.cached(head, { $0.singles[cacheKey] }) { return hit }
             var file = try self.file(from: row, includeIdentity: includeIdentity)
             let id = file.participant.id.rawValue
             file.values = try await db.select().column("*").from("item_values").where("participant_id", .equal, id)
@@ -30,6 +34,12 @@ extension CartaStore {
                     WHERE a.entity = \(bind: AuditEntity.itemValue.rawValue) AND a.entity_id = \(bind: id) ORDER BY a.seq
                     """).all().map(Self.maskedAuditEvent(from:))
             }
+            if cacheable {
+                self.remember(head) { c in
+                    if c.singles.count >= FileCache.maxSingles { c.singles = [:] }
+                    c.singles[cacheKey] = file
+                }
+            }
             return file
         }
     }
@@ -42,11 +52,15 @@ extension CartaStore {
         // `sites == nil` means every site; an explicit list restricts both statements to those sites.
         let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
         let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
+        let cacheKey = "\(studyID.rawValue)|" + (sites.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*")
         return try await read(snapshot: true) { db in
-            var files = try await db.raw("""
+            let rows = try await db.raw("""
                 \(unsafeRaw: Self.fileSelect(includeIdentity: false))
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) ORDER BY p.sequence_number
-                """).all().map { try self.file(from: $0, includeIdentity: false) }
+                """).all()
+            guard let head = try rows.first?.decode(column: "audit_head", as: Int.self) else { return [] }
+            if let hit = self.cached(head, { $0.lists[cacheKey] }) { return hit }
+            var files = try rows.map { try self.file(from: $0, includeIdentity: false) }
             let values = try await db.raw("""
                 SELECT v.* FROM item_values v JOIN participants p ON p.id = v.participant_id
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter)
@@ -54,6 +68,10 @@ extension CartaStore {
                 """).all().map(Self.itemValue(from:))
             let byParticipant = Dictionary(grouping: values, by: \.participantID)
             for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
+            if values.count <= FileCache.maxValues {
+                let read = files
+                self.remember(head) { $0.lists[cacheKey] = read }
+            }
             return files
         }
     }
@@ -87,7 +105,8 @@ extension CartaStore {
         }
     }
 
-    /// The participant row joined with the date of birth (and identity) and the latest signed decision.
+    /// The participant row joined with the date of birth (and identity) and the latest signed decision, and the
+    /// audit head the read sees (the file cache's key, `CartaStore+FileCache.swift`).
     private static func fileSelect(includeIdentity: Bool) -> String {
         """
         SELECT p.*, i.date_of_birth AS i_date_of_birth\(includeIdentity ? ", i.full_name AS i_full_name, i.hospital_number AS i_hospital_number" : ""),
@@ -95,7 +114,8 @@ extension CartaStore {
                d.signer_name AS d_signer_name, d.signed_at AS d_signed_at, d.meaning AS d_meaning,
                d.participant_version AS d_participant_version, d.content_sha256 AS d_content_sha256,
                l.id AS l_id, l.scope AS l_scope, l.form_oid AS l_form_oid, l.locked_by_name AS l_locked_by_name,
-               l.locked_at AS l_locked_at, l.reason AS l_reason
+               l.locked_at AS l_locked_at, l.reason AS l_reason,
+               (SELECT COALESCE(MAX(seq), 0) FROM audit_events) AS audit_head
         FROM participants p
         LEFT JOIN participant_identities i ON i.participant_id = p.id
         LEFT JOIN eligibility_decisions d ON d.id = (

@@ -9,6 +9,8 @@ extension CartaStore {
     /// `@_spi(Testing) import CartaStore` (the test harness and administrative tooling), never to the app.
     @_spi(Testing) public func executeRaw(_ sql: String) async throws {
         try await direct { db in try await db.raw(SQLQueryString(sql)).run() }
+        // A direct change writes no audit record, so the head-keyed file cache cannot see it.
+        fileCache.withLock { $0 = FileCache() }
     }
 
     /// Applies pending migrations up to and including `name`, to build a database as an older Carta left it.

@@ -33,6 +33,8 @@ public final class CartaStore: Sendable {
     /// Where the store's own stamps (creation, enrolment, versions) take the time from: the system clock,
     /// except while `carta demo` replays a synthetic trial on its own clock (`replayClock`).
     let clock = Mutex<(@Sendable () -> Date)?>(nil)
+    /// Participant files read at an audit head, reused until the head moves (`CartaStore+FileCache.swift`).
+    let fileCache = Mutex(FileCache())
 
     /// The advisory lock key that serialises writers on PostgreSQL ("CARTA" in ASCII).
     static let writerLockKey: Int64 = 0x43_41_52_54_41

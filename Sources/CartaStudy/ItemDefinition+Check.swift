@@ -95,12 +95,15 @@ extension ItemDefinition {
             guard let analyte, let unit, !Self.sameUnit(unit, analyte.standardUnit, analyte) else { return asEntered }
             return "\(asEntered) (\(EligibilityFormat.quantity(standard, stdUnit)))"
         }()
+        // A number impossible or unusual in its unit but ordinary in another names that unit (issue 8 "Bad input").
+        let hint = unit.flatMap { likelyUnitHint(for: number, entered: $0) }
         if let hard = hardRange, !hard.contains(standard) {
-            return .invalid("\(label) \(shown) is outside the accepted range \(hard.text(unit: stdUnit))")
+            return .invalid("\(label) \(shown) is outside the accepted range \(hard.text(unit: stdUnit))"
+                            + (hint.map { "; \($0) Choose the unit the lab reported." } ?? ""))
         }
         var warnings: [String] = []
         if let soft = softRange, !soft.contains(standard) {
-            warnings.append("\(label) \(shown) is outside the expected range \(soft.text(unit: stdUnit)); please confirm")
+            warnings.append("\(label) \(shown) is outside the expected range \(soft.text(unit: stdUnit)); please confirm" + (hint.map { ". \($0)" } ?? ""))
         }
         let text = type == .integer ? String(Int(number)) : s
         return .valid(MeasuredValue(text: text, unit: unit, standardValue: standard, standardUnit: standardUnit),

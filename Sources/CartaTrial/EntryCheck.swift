@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStudy
 
@@ -12,7 +13,13 @@ enum EntryCheck {
     case ok(ItemValueInput, warnings: [String])
 
     /// Checks one entry: the value by the item's type, unit and ranges; the reference limits as numbers.
-    static func check(_ item: ItemDefinition, _ entry: ScreeningService.RawEntry, hadValue: Bool) -> EntryCheck {
+    ///
+    /// A value that changes and looks like a unit slip (`ItemDefinition.unitHold`: outside the expected range
+    /// but ordinary in another unit, or the last value `previous` read in another unit) is held — refused
+    /// under `confirm.<OID>` naming the likely unit — until the entry comes back `confirmed`.
+    static func check(_ item: ItemDefinition, _ entry: ScreeningService.RawEntry, saved: MeasuredValue?,
+                      previous: (value: MeasuredValue, where: String)? = nil) -> EntryCheck {
+        let hadValue = saved != nil
         let raw = entry.value.trimmingCharacters(in: .whitespacesAndNewlines)
         let unit = entry.unit?.trimmingCharacters(in: .whitespaces)
         if raw.isEmpty {
@@ -43,6 +50,11 @@ enum EntryCheck {
                 }
             }
             guard errors.isEmpty else { return .failed(errors) }
+            if entry.confirmed != true, value.text != saved?.text || value.unit != saved?.unit,
+               let held = item.unitHold(value, previous: previous?.value, previousWhere: previous?.where) {
+                let typed = value.number.map { EligibilityFormat.quantity($0, value.unit ?? "") } ?? value.text
+                return .failed([.init(field: "confirm.\(item.oid)", message: "\(held) Nothing was saved: correct the unit, or confirm that \(typed) is right as typed.")])
+            }
             return .ok(ItemValueInput(itemOID: ItemOID(item.oid), value: value.withReferenceRange(lower: lln, upper: uln)), warnings: w)
         }
     }

@@ -227,7 +227,7 @@ public struct ScreeningService: Sendable {
                 if let problem = entry.reason?.problem {
                     errors.append(.init(field: "reason.\(item.oid)", message: "\(item.label): reason for change: \(problem)."))
                 }
-                switch EntryCheck.check(item, entry, hadValue: saved != nil) {
+                switch EntryCheck.check(item, entry, saved: saved, previous: previousValue(of: item.oid, before: eventOID, in: file)) {
                 case .skip: continue
                 case .failed(let e): errors += e
                 case .ok(var input, let w):
@@ -265,6 +265,16 @@ public struct ScreeningService: Sendable {
                 deviceEnteredAt: deviceTime)
         }
         return SaveResult(participant: saved, warnings: warnings)
+    }
+
+    /// The value of `itemOID` entered last at another event, with where it was — the reference of the unit-slip
+    /// check (a weight of 140 "kg" after 63.5 kg). Entry time, not visit date: it is the value the person last saw.
+    func previousValue(of itemOID: String, before eventOID: EventOID, in file: ParticipantFile) -> (value: MeasuredValue, where: String)? {
+        let last = file.values.filter { $0.address.itemOID.rawValue == itemOID && $0.address.eventOID != eventOID && $0.value?.standardValue != nil }
+            .max { $0.updatedAt < $1.updatedAt }
+        guard let last, let value = last.value else { return nil }
+        let visit = last.address.eventOID == Self.screeningEvent ? study.schedule.visits.first : study.schedule.visit(last.address.eventOID.rawValue)
+        return (value, visit?.name ?? last.address.eventOID.rawValue)
     }
 
     /// How far a device's clock may run ahead of the server's.

@@ -107,11 +107,11 @@ struct ParticipantCommand: AsyncParsableCommand {
 
     struct SetValues: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "set", abstract: "Enter screening or visit values: OID=VALUE, OID=VALUE@UNIT, OID.lln=X, OID.uln=X.")
+            commandName: "set", abstract: "Enter screening or visit values: OID=VALUE, OID=VALUE@UNIT, OID.lln=X, OID.uln=X, OID.confirmed=yes.")
         @OptionGroup var ctx: Context
         @Argument var subjectID: String
         @Option(help: "A visit after enrolment (APH, PROD, LD1, D0, D7, M1, …); screening when omitted.") var visit: String?
-        @Argument(help: "Assignments such as HGB=95@g/L HGB.lln=115 HGB.uln=150 ECOG=1") var assignments: [String]
+        @Argument(help: "Assignments such as HGB=95@g/L HGB.lln=115 HGB.uln=150 ECOG=1 (WEIGHT.confirmed=yes keeps a value held as a likely unit slip)") var assignments: [String]
         @Option(help: ArgumentHelp("Reason for changing saved values: CODE or CODE:words, CODE one of \(ChangeReason.codeList).",
                                    valueName: "code[:text]")) var reason: String?
         @Option(help: "Expected participant version (default: the current one).") var version: Int?
@@ -122,7 +122,13 @@ struct ParticipantCommand: AsyncParsableCommand {
                 for a in assignments {
                     guard let eq = a.firstIndex(of: "=") else { throw CLIFailure("\(a): expected OID=VALUE") }
                     let key = String(a[..<eq]), rhs = String(a[a.index(after: eq)...])
-                    if key.hasSuffix(".lln") || key.hasSuffix(".uln") {
+                    if key.hasSuffix(".confirmed") {
+                        // A value held as a likely unit slip, confirmed as typed: OID.confirmed=yes.
+                        let oid = String(key.dropLast(".confirmed".count))
+                        var e = entries[oid] ?? .init(value: "")
+                        e.confirmed = ["yes", "true", "1"].contains(rhs.lowercased()) ? true : nil
+                        entries[oid] = e
+                    } else if key.hasSuffix(".lln") || key.hasSuffix(".uln") {
                         let oid = String(key.dropLast(4))
                         var e = entries[oid] ?? .init(value: "")
                         if key.hasSuffix(".lln") { e.lowerLimitNormal = rhs } else { e.upperLimitNormal = rhs }

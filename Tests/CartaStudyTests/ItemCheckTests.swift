@@ -28,7 +28,7 @@ struct ItemCheckTests {
         ("OTHER_STUDY", "maybe", nil, "Has the participant ever taken part in another clinical study? must be yes or no (got \"maybe\")"),
         ("HCV_RNA", "20", "copies/mL", "HCV-RNA: unit \"copies/mL\" is not accepted; use [IU]/mL"),
         ("SPO2", "101", nil, "Oxygen saturation (SpO2) on room air 101% is outside the accepted range 50–100%"),
-        ("ANC", "150000", "/uL", "Absolute neutrophil count 150000 /uL (150 ×10⁹/L) is outside the accepted range 0–100 ×10⁹/L"),
+        ("ANC", "150000", "/uL", "Absolute neutrophil count 150000 /µL (150 ×10⁹/L) is outside the accepted range 0–100 ×10⁹/L"),
     ] as [(String, String, String?, String)])
     func rejected(oid: String, raw: String, unit: String?, message: String) {
         #expect(Self.item(oid).check(raw: raw, unit: unit) == .invalid(message))
@@ -58,8 +58,8 @@ struct ItemCheckTests {
 
     @Test(arguments: [
         ("HGB", "55", nil, "Hemoglobin 55 g/L is outside the expected range 60–200 g/L; please confirm"),
-        ("WEIGHT", "160", nil, "Body weight 160 kg is outside the expected range 35–150 kg; please confirm"),
-        ("HGB", "5.5", "g/dL", "Hemoglobin 5.5 g/dL (55 g/L) is outside the expected range 60–200 g/L; please confirm"),
+        ("WEIGHT", "160", nil, "Body weight 160 kg is outside the expected range 35–150 kg; please confirm. 160 is an ordinary value in lb (= 72.6 kg): was the unit lb?"),
+        ("HGB", "5.5", "g/dL", "Hemoglobin 5.5 g/dL (55 g/L) is outside the expected range 60–200 g/L; please confirm. 5.5 is an ordinary value in mmol/L (= 88.6 g/L): was the unit mmol/L?"),
     ] as [(String, String, String?, String)])
     func softRangeWarns(oid: String, raw: String, unit: String?, warning: String) {
         guard case .valid(_, let warnings) = Self.item(oid).check(raw: raw, unit: unit) else { Issue.record("rejected"); return }

@@ -70,7 +70,8 @@ enum PageFixtures {
                   conflict: t ?? "You entered 110; the value now saved is 112 (shown)."),
             .init(oid: t ?? "ANC", label: t ?? "Neutrophils, absolute", kind: .number, value: t ?? "abc",
                   units: [SelectOption(value: t ?? "10*9/L", label: t ?? "10*9/L", selected: true)],
-                  error: t ?? "ANC: \"abc\" is not a number.", loinc: t ?? "751-8", grade: t ?? "CTCAE v5.0 Neutrophil count decreased: grade 4 (< 0.5)"),
+                  error: t ?? "ANC: \"abc\" is not a number.", loinc: t ?? "751-8", grade: t ?? "CTCAE v5.0 Neutrophil count decreased: grade 4 (< 0.5)",
+                  confirmPrompt: t ?? "0.3 ×10⁹/L is right as typed"),
             .init(oid: t ?? "ALT", label: t ?? "ALT", kind: .number, value: t ?? "",
                   units: [SelectOption(value: "U/L", label: "U/L", selected: true)],
                   referenceRange: .init(lln: t ?? "", uln: t ?? ""), loinc: t ?? "1742-6"),
@@ -353,13 +354,15 @@ enum PageFixtures {
         let form = ParticipantPage.FormSection(oid: t ?? "F_APHERESIS", name: t ?? "Leukapheresis", items: [
             .init(oid: t ?? "APH_DATE", label: t ?? "Apheresis date", kind: .date, value: t ?? "2026-12-01"),
             .init(oid: t ?? "APH_VOLUME", label: t ?? "Collected product volume", kind: .number, value: t ?? "5000",
-                  units: [SelectOption(value: "mL", label: "mL", selected: true)], error: t ?? "Collected product volume: 5000 mL is outside 10–2000 mL."),
+                  units: [SelectOption(value: "mL", label: "mL", selected: true)], error: t ?? "Collected product volume: 5000 mL is outside 10–2000 mL.",
+                  confirmPrompt: t ?? "5000 mL is right as typed"),
         ])
         return VisitPage.Model(
             title: t ?? "BCRITP-002 · Leukapheresis", subjectId: t ?? "BCRITP-002", participantPath: "/participants/BCRITP-002",
             visitName: t ?? "Leukapheresis", visitID: t ?? "APH", windowText: t ?? "Product chain step", status: t ?? "Product chain",
             action: "/participants/BCRITP-002/visits/APH", csrf: "csrf-token-123", version: t ?? "9", readOnly: false,
             error: t ?? "Leukapheresis: apheresis on 2026-11-30 is before enrolment on 2026-12-01. Nothing was saved.",
+            errorSummary: [.init(fieldId: "item-APH_VOLUME", message: t ?? "Collected product volume: 5000 mL is outside 10–2000 mL.")], hasErrors: true,
             sectionsHTML: ParticipantPage.Screening.sectionsHTML([form], readOnly: false),
             calculationHTML: VisitPage.panelHTML(.init(rows: [("Body surface area", t ?? "1.82 m²"), ("fludarabine", t ?? "55 mg/day")], calculatedBy: t ?? "cora",
                                                        verifiedBy: nil, canCalculate: true, canVerify: true, action: "/participants/BCRITP-002/dose-calculation"),

@@ -26,6 +26,11 @@ public enum EligibilityFormat {
         case "Cel": return "°C"
         case "{INR}", "1", "": return ""
         case "[degF]": return "°F"
+        case "/uL": return "/µL"
+        case "/mm3": return "/mm³"
+        case "10*3/mm3": return "×10³/mm³"
+        case "[lb_av]": return "lb"
+        case "[in_i]": return "in"
         default:
             // Only units with a "u" prefix change; most (g/L, %, kg, s) pass through without a search.
             guard ucum.utf8.contains(UInt8(ascii: "u")) else { return ucum }

@@ -55,7 +55,8 @@ public struct CTCAEClause: Hashable, Sendable {
     }
 
     static func format(_ x: Double) -> String {
-        x == x.rounded() && abs(x) < 1e12 ? String(format: "%.1f", x) : String(x)
+        // "%.1f" for whole numbers, without the C formatter (it ran for every graded value).
+        x == x.rounded() && abs(x) < 1e12 ? (x < 0 || (x == 0 && x.sign == .minus) ? "-" : "") + String(Int64(abs(x))) + ".0" : String(x)
     }
 }
 

@@ -32,6 +32,15 @@ extension CTCAELabTerm {
     ///
     /// Source: spec/clinical.md §4.2 table, one row per term.
     public func criteria(baselineAbnormal: Bool = false) -> CTCAECriteriaSet {
+        (baselineAbnormal ? Self.abnormalBaselineSets : Self.normalBaselineSets)[self]!
+    }
+
+    /// Every term's criteria, built once: they are constants of CTCAE v5.0, and building them (with their
+    /// printed cells) for every graded value was most of the lab-grading time of the today screen.
+    static let normalBaselineSets = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.buildCriteria(baselineAbnormal: false)) })
+    static let abnormalBaselineSets = Dictionary(uniqueKeysWithValues: allCases.map { ($0, $0.buildCriteria(baselineAbnormal: true)) })
+
+    private func buildCriteria(baselineAbnormal: Bool) -> CTCAECriteriaSet {
         typealias C = CTCAEClause
         func g(_ grade: Int, _ text: String, _ clauses: C...) -> CTCAEGradeCriterion {
             CTCAEGradeCriterion(grade: grade, anyOf: clauses, cellText: text)

@@ -103,7 +103,8 @@ enum OpenAPIDocument {
           "unit": {"type": "string", "description": "UCUM unit; the item's default when omitted."},
           "lowerLimitNormal": {"type": "string", "description": "The lab's lower limit of normal, in the same unit."},
           "upperLimitNormal": {"type": "string", "description": "The lab's upper limit of normal, in the same unit."},
-          "reason": {"$ref": "#/components/schemas/ChangeReason"}
+          "reason": {"$ref": "#/components/schemas/ChangeReason"},
+          "confirmed": {"type": "boolean", "description": "The value is right as typed: send it again with true after a 422 whose field is confirm.<OID> (a likely unit slip: outside the expected range but ordinary in another unit, or the participant's last value read in another unit)."}
         }
       },
       "ChecklistRow": {

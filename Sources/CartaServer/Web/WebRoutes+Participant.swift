@@ -233,18 +233,18 @@ extension CartaServices {
         return out
     }
 
-    /// Groups posted `item.OID`, `unit.OID`, `lln.OID`, `uln.OID` fields by the study form that owns each
-    /// item, each with its own reason for change when one was chosen.
+    /// Groups posted `item.OID`, `unit.OID`, `lln.OID`, `uln.OID` and `confirm.OID` (a held value confirmed
+    /// as typed) fields by the study form that owns each item, each with its own reason for change when one was chosen.
     func entries(from form: FormBody, reasons: [String: ParticipantPage.TypedReason] = [:]) -> [String: [String: ParticipantPage.SubmittedEntry]] {
         let values = form.withPrefix("item."), units = form.withPrefix("unit.")
-        let lln = form.withPrefix("lln."), uln = form.withPrefix("uln.")
+        let lln = form.withPrefix("lln."), uln = form.withPrefix("uln."), confirmed = form.withPrefix("confirm.")
         var out: [String: [String: ParticipantPage.SubmittedEntry]] = [:]
         for (oid, raw) in values {
             let owner = study.forms.first { f in f.items.contains { $0.oid == oid } }?.oid ?? study.forms.first?.oid ?? ""
             // Yes/no radios post Y/N, which the item check itself accepts for boolean items.
             let reason = reasons[oid].flatMap { r in ChangeReason.Code(rawValue: r.code).map { ChangeReason(code: $0, text: r.text) } }
             out[owner, default: [:]][oid] = .init(value: raw, unit: units[oid], lowerLimitNormal: lln[oid], upperLimitNormal: uln[oid],
-                                                  reason: reason)
+                                                  reason: reason, confirmed: confirmed[oid] == "1" ? true : nil)
         }
         return out
     }

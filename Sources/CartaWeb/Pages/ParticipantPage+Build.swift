@@ -203,7 +203,8 @@ extension ParticipantPage {
         let range = item.collectsReferenceRange
             ? ReferenceRange(lln: submitted?.lowerLimitNormal ?? num(storedValue?.lowerLimitNormal),
                              uln: submitted?.upperLimitNormal ?? num(storedValue?.upperLimitNormal)) : nil
-        let error = [errors["item.\(item.oid)"], errors["lln.\(item.oid)"], errors["uln.\(item.oid)"]].compactMap { $0 }.joined(separator: " ")
+        let held = errors["confirm.\(item.oid)"]
+        let error = [errors["item.\(item.oid)"], held, errors["lln.\(item.oid)"], errors["uln.\(item.oid)"]].compactMap { $0 }.joined(separator: " ")
         var warning: String?
         if submitted == nil, let storedValue, !storedValue.text.isEmpty,
            case .valid(_, let w) = item.check(raw: storedValue.text, unit: storedValue.unit), !w.isEmpty {
@@ -223,6 +224,10 @@ extension ParticipantPage {
             oid: item.oid, label: item.label, kind: kind, value: value,
             choices: item.type == .code ? SelectOption.list([("", "— choose —")] + item.codeList.map { ($0.code, $0.label) }, current: value) : [],
             units: units, referenceRange: range, error: error.isEmpty ? nil : error, warning: warning,
-            help: item.help, loinc: item.loinc, history: entries, changeReason: changeReason, conflict: conflict, grade: grade)
+            help: item.help, loinc: item.loinc, history: entries, changeReason: changeReason, conflict: conflict, grade: grade,
+            confirmPrompt: held.map { _ in
+                let shownUnit = EligibilityFormat.displayUnit(unit ?? "")
+                return "\(value)\(shownUnit.isEmpty ? "" : " " + shownUnit) is right as typed"
+            })
     }
 }

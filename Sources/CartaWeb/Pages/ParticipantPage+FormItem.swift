@@ -56,13 +56,15 @@ extension ParticipantPage {
         public let conflict: String?
         /// The CTCAE v5.0 grade of the saved value (visit pages), e.g. "CTCAE v5.0 Neutrophil count decreased: grade 3".
         public let grade: String?
+        /// After a value was held as a likely unit slip: the label of the `confirm.<OID>` checkbox ("140 kg is right as typed").
+        public let confirmPrompt: String?
 
         /// Creates a form item. `units` with one entry becomes `fixedUnit`.
         public init(
             oid: String, label: String, kind: Kind, value: String = "", choices: [SelectOption] = [],
             units: [SelectOption] = [], referenceRange: ReferenceRange? = nil, error: String? = nil,
             warning: String? = nil, help: String? = nil, loinc: String? = nil, history: [HistoryEntry] = [],
-            changeReason: ChangeReasonField? = nil, conflict: String? = nil, grade: String? = nil
+            changeReason: ChangeReasonField? = nil, conflict: String? = nil, grade: String? = nil, confirmPrompt: String? = nil
         ) {
             self.oid = oid
             self.label = label
@@ -93,6 +95,7 @@ extension ParticipantPage {
             self.changeReason = changeReason
             self.conflict = conflict
             self.grade = grade
+            self.confirmPrompt = confirmPrompt
         }
 
         /// Yes/No choices with the CDISC NY codes `Y` and `N`.

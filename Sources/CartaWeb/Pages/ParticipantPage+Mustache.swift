@@ -134,6 +134,8 @@ extension ParticipantPage.Screening: MustacheParent {
         case "readOnly": self.readOnly
         case "sectionsHTML": self.sectionsHTML
         case "lockedNote": self.lockedNote
+        case "errorSummary": self.errorSummary
+        case "hasErrors": self.hasErrors
         default: nil
         }
     }
@@ -182,6 +184,7 @@ extension ParticipantPage.FormItem: MustacheParent {
         case "changeReason": self.changeReason
         case "conflict": self.conflict
         case "grade": self.grade
+        case "confirmPrompt": self.confirmPrompt
         default: nil
         }
     }

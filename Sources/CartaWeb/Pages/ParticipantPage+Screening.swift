@@ -18,6 +18,9 @@ extension ParticipantPage {
         public let lockedNote: String?
         /// The sections as HTML, written once when the model is built (see `sectionsHTML(_:readOnly:)`).
         public let sectionsHTML: String
+        /// Every refused field in page order, each linking to its control (`#error-summary`).
+        public let errorSummary: [RegisterPage.ErrorLink]
+        public let hasErrors: Bool
 
         /// Creates the screening form for a participant.
         public init(subjectId: String, version: String, sections: [FormSection], screeningError: String? = nil,
@@ -29,6 +32,17 @@ extension ParticipantPage {
             self.screeningError = screeningError
             self.readOnly = readOnly
             self.sectionsHTML = Self.sectionsHTML(sections, readOnly: readOnly, queryBadges: queryBadges)
+            errorSummary = ParticipantPage.errorLinks(sections)
+            hasErrors = !errorSummary.isEmpty
+        }
+    }
+
+    /// The refused fields of `sections` in page order — the value (`#item-<OID>`) or its reason for change
+    /// (`#reason-<OID>`) — for an error summary that lists and links every bad field (issue 8 scope 11).
+    static func errorLinks(_ sections: [FormSection]) -> [RegisterPage.ErrorLink] {
+        sections.flatMap(\.items).flatMap { item -> [RegisterPage.ErrorLink] in
+            [item.itemError.map { RegisterPage.ErrorLink(fieldId: "item-" + item.oid, message: $0) },
+             item.changeReason?.error.map { RegisterPage.ErrorLink(fieldId: "reason-" + item.oid, message: $0) }].compactMap { $0 }
         }
     }
 

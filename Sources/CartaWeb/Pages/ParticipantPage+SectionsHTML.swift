@@ -104,6 +104,10 @@ extension ParticipantPage.Screening {
                 if let err = item.itemError {
                     out += "<p id=\"error-"; e(item.oid); out += "\" class=\"field__error\"><span aria-hidden=\"true\">✕</span> "; e(err); out += "</p>"
                 }
+                if let c = item.confirmPrompt, disabled.isEmpty {
+                    out += "\n        <label class=\"checkbox item__confirm\"><input id=\"confirm-"; e(item.oid); out += "\" name=\"confirm."; e(item.oid)
+                    out += "\" type=\"checkbox\" value=\"1\"> "; e(c); out += "</label>"
+                }
                 out += "\n        "
                 if let w = item.itemWarning {
                     out += "<p id=\"warning-"; e(item.oid); out += "\" class=\"field__warning\"><span aria-hidden=\"true\">!</span> Warning: "; e(w); out += "</p>"

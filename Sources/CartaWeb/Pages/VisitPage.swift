@@ -25,6 +25,10 @@ public enum VisitPage {
         public let version: String
         public let readOnly: Bool
         public let error: String?
+        /// Every refused field, in page order, each linking to its control (issue 8 scope 11: an error summary
+        /// that lists and links every bad field); empty when nothing was refused.
+        public let errorSummary: [RegisterPage.ErrorLink]
+        public let hasErrors: Bool
         public let sectionsHTML: String
         /// The dose-calculation panel (its own forms, outside the visit form); empty on other visits.
         public let calculationHTML: String
@@ -122,6 +126,7 @@ public enum VisitPage {
                                                     grade: input.grades["\(form.oid)/\(item.oid)"])
                 }, lockedNote: computed ? "Computed by Carta from the latest height, weight and creatinine; use the dose calculation's buttons above, never typed." : nil)
             }
+        let summary = ParticipantPage.errorLinks(sections)
         var window = "Day \(input.visit.day)"
         if let v = input.calendarVisit {
             window += " · \(v.nominalDate)" + (v.earliest == v.latest ? " (no window)" : " (window \(v.earliest) to \(v.latest))")
@@ -133,7 +138,7 @@ public enum VisitPage {
             title: "\(p.subjectID) · \(input.visit.name)", subjectId: p.subjectID.rawValue, participantPath: WebPaths.participant(p.subjectID.rawValue),
             visitName: input.visit.name, visitID: input.visit.id, windowText: window, status: status,
             action: WebPaths.visit(p.subjectID.rawValue, input.visit.id), csrf: input.csrf, version: String(p.version),
-            readOnly: !canEdit, error: input.error,
+            readOnly: !canEdit, error: input.error, errorSummary: summary, hasErrors: !summary.isEmpty,
             sectionsHTML: ParticipantPage.Screening.sectionsHTML(sections, readOnly: !canEdit),
             calculationHTML: panelHTML(input.dosePanel, csrf: input.csrf, version: String(p.version)))
     }
@@ -154,6 +159,8 @@ extension VisitPage.Model: MustacheParent {
         case "version": self.version
         case "readOnly": self.readOnly
         case "error": self.error
+        case "errorSummary": self.errorSummary
+        case "hasErrors": self.hasErrors
         case "sectionsHTML": self.sectionsHTML
         case "calculationHTML": self.calculationHTML
         default: nil
