@@ -13,6 +13,8 @@ public enum ProductChain {
     public static let infusionForm = "F_INFUSION", infusionDate = "INF_DATE", fraction = "FRACTION", infusedBag = "INF_BAG", cellsInfused = "INF_CELLS"
     /// The investigator's reason for giving a later fraction when the hold rule leaves it to them.
     public static let infusionDecision = "INF_DECISION"
+    /// The investigator's hold or signed override of the hold rule before a later fraction (spec §6.4; issue 8 scope 4).
+    public static let holdForm = "F_INF_HOLD", holdAction = "HOLD_ACTION", holdReason = "HOLD_REASON"
     /// End of study / early termination: its date ends the participant's data (R-OS-1).
     public static let dispositionForm = "F_DISPOSITION", dispositionStatus = "DISP_STATUS", dispositionDate = "DISP_DATE", dispositionReason = "DISP_REASON"
     /// The planned infusion date recorded at screening (provisional Day 0).

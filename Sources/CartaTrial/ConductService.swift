@@ -63,17 +63,24 @@ public struct ConductService: Sendable {
         for formOID in forms.keys.sorted() where !visit.forms.contains(formOID) {
             throw WorkflowError.invalid("form", "\(formOID) is not recorded at \(visit.name) (\(visit.id)); its forms are \(visit.forms.joined(separator: ", ")).")
         }
+        // An override of the hold rule counts only with the investigator's signature on the hold form (read before the save).
+        var holdSignatures: [CasebookSignature] = []
+        if visit.forms.contains(ProductChain.holdForm), forms[ProductChain.infusionForm] != nil {
+            let file = try await screening.file(subjectID, by: principal)
+            holdSignatures = try await screening.mapped { try await screening.store.casebookSignatures(participantID: file.participant.id) }
+                .filter { $0.formOID?.rawValue == ProductChain.holdForm }
+        }
         return try await screening.saveEventForms(
             subjectID: subjectID, eventOID: EventOID(rawValue: visit.id), forms: forms, expectedVersion: expectedVersion,
             reason: reason, enteredAt: enteredAt, by: principal) { file, writes in
-            try admit(visit: visit, file: file, writes: writes, by: principal)
+            try admit(visit: visit, file: file, writes: writes, by: principal, holdSignatures: holdSignatures)
         }
     }
 
     /// The order of events (R-OS-1) for writes at `visit`: refuses with `outOfOrder` naming the missing
     /// step, or returns warnings (an infusion later than the study's interval).
     func admit(visit: VisitDefinition, file: ParticipantFile, writes: [(formOID: FormOID, values: [ItemValueInput])],
-               by principal: Principal) throws -> [String] {
+               by principal: Principal, holdSignatures: [CasebookSignature] = []) throws -> [String] {
         let p = file.participant
         guard p.status == .enrolled else {
             throw WorkflowError(.outOfOrder, "\(p.subjectID) is \(p.status.rawValue.replacingOccurrences(of: "_", with: " ")); \(visit.name) is recorded only after enrolment (sign eligibility and enrol first).")
@@ -145,6 +152,17 @@ public struct ConductService: Sendable {
                 throw refuse(problem)
             }
         }
+        // A hold or an override names its reason (spec §6.4: "the reason is recorded").
+        if written.contains(ProductChain.holdForm) {
+            func text(_ item: String) -> String {
+                merged[ItemAddress(eventOID: event, formOID: FormOID(ProductChain.holdForm), itemOID: ItemOID(item))]?.value?.text
+                    .trimmingCharacters(in: .whitespaces) ?? ""
+            }
+            if !text(ProductChain.holdAction).isEmpty, text(ProductChain.holdReason).isEmpty {
+                throw WorkflowError(.invalidInput, "\(visit.name): a hold or an override of the hold rule needs its reason. Nothing was saved.",
+                                    fields: [.init(field: "item.\(ProductChain.holdReason)", message: "Give the reason for the hold or the override.")])
+            }
+        }
         if written.contains(ProductChain.infusionForm) {
             let ldVisits = ProductChainState.lymphodepletionVisits(study)
             if let missing = ldVisits.first(where: { after.lymphodepletionDates[$0.id] == nil }) {
@@ -166,7 +184,8 @@ public struct ConductService: Sendable {
                 throw refuse("bag \(infusion.bag) was already infused as fraction \(other.fraction) on \(other.date).")
             }
             if infusion.fraction > 1 {
-                warnings += try holdRule(before: infusion, merged: Array(merged.values), chain: after, visit: visit, by: principal)
+                warnings += try holdRule(before: infusion, file: file, merged: Array(merged.values), chain: after, visit: visit, by: principal,
+                                         signatures: holdSignatures)
             }
             if let lastLD = after.lymphodepletionDates.values.max() {
                 let interval = study.schedule.infusionAfterLymphodepletion
@@ -205,8 +224,8 @@ public struct ConductService: Sendable {
     /// The CRS/ICANS rule before a later fraction (spec §6.4): the latest graded assessments on or before
     /// the infusion date decide. Hold or stop refuses the fraction; "investigator decides" (CRS grade 1)
     /// needs the investigator's recorded reason (`INF_DECISION`), entered by an investigator.
-    func holdRule(before infusion: ProductChainState.Infusion, merged: [ItemValue], chain: ProductChainState,
-                  visit: VisitDefinition, by principal: Principal) throws -> [String] {
+    func holdRule(before infusion: ProductChainState.Infusion, file: ParticipantFile, merged: [ItemValue], chain: ProductChainState,
+                  visit: VisitDefinition, by principal: Principal, signatures: [CasebookSignature] = []) throws -> [String] {
         let tox = ToxicityCourse(values: merged, study: study, visitDates: chain.visitDates)
         let crs = ToxicityCourse.latest(tox.crs, onOrBefore: infusion.date), icans = ToxicityCourse.latest(tox.icans, onOrBefore: infusion.date)
         let decision = study.settings.carT.holdRule.evaluate(crsGrade: crs?.grade, icansGrade: icans?.grade)
@@ -216,8 +235,25 @@ public struct ConductService: Sendable {
         case .notEvaluable:
             let missing = [crs == nil ? "CRS (\(ToxicityCourse.crsForm))" : nil, icans == nil ? "ICANS (\(ToxicityCourse.icansForm))" : nil].compactMap { $0 }
             throw WorkflowError(.outOfOrder, "\(visit.name): the hold rule needs graded \(missing.joined(separator: " and ")) assessments on or before \(infusion.date) before \(fraction) is given; record them first. Nothing was saved.")
-        case .hold(let reason), .stop(let reason):
-            throw WorkflowError(.outOfOrder, "\(visit.name): \(fraction) is held — \(reason) (hold rule, spec §6.4). Nothing was saved; record the hold and its reason in the adverse-event and deviation records, and give the fraction only when the rule allows it.")
+        case .hold(let reason):
+            // An override: the investigator's "override" with its reason on this visit's hold form, signed after its last change.
+            func held(_ item: String) -> String {
+                merged.first { $0.address.eventOID.rawValue == visit.id && $0.address.formOID.rawValue == ProductChain.holdForm
+                    && $0.address.itemOID.rawValue == item }?.value?.text.trimmingCharacters(in: .whitespaces) ?? ""
+            }
+            let holdForm = study.form(ProductChain.holdForm)?.name ?? ProductChain.holdForm
+            guard visit.forms.contains(ProductChain.holdForm), held(ProductChain.holdAction) == "override", !held(ProductChain.holdReason).isEmpty else {
+                throw WorkflowError(.outOfOrder, "\(visit.name): \(fraction) is held — \(reason) (hold rule, spec §6.4). Nothing was saved. Record the hold and its reason in “\(holdForm)”; to give the fraction anyway, the investigator records “override” with the clinical reason there and signs that form.")
+            }
+            var signedFile = file
+            signedFile.values = merged
+            let content = CasebookService.contentHash(signedFile, formOID: ProductChain.holdForm)
+            guard let signature = signatures.last(where: { $0.contentHash == content }) else {
+                throw WorkflowError(.outOfOrder, "\(visit.name): \(fraction) is held — \(reason). The investigator's override is recorded but not signed as it stands now; the investigator signs “\(holdForm)” (casebook → sign a form, password re-entered) before the fraction is given. Nothing was saved.")
+            }
+            return ["\(fraction) given despite the hold rule (\(reason)) on \(signature.signerName)'s signed override (\(signature.signedAt.formatted(.iso8601))): \(held(ProductChain.holdReason))."]
+        case .stop(let reason):
+            throw WorkflowError(.outOfOrder, "\(visit.name): \(fraction) is stopped — \(reason) (hold rule, spec §6.4). Nothing was saved; the remaining fractions are not given.")
         case .investigatorDecides(let reason):
             let decided = merged.first { $0.address.eventOID.rawValue == visit.id && $0.address.itemOID.rawValue == ProductChain.infusionDecision }?
                 .value?.text ?? ""

@@ -2,6 +2,7 @@ import CartaCore
 import CartaModel
 import CartaStudy
 import Foundation
+import Synchronization
 
 /// The coordinator's "today": for each enrolled participant at the principal's sites, what is due
 /// today, what is overdue, the latest platelet count with its trend, the current CRS and ICANS grades,
@@ -14,8 +15,26 @@ import Foundation
 public struct TodayService: Sendable {
     public let conduct: ConductService
     var study: Study { conduct.screening.study }
+    /// Each participant's line before SAE clocks and acknowledgements, kept for as long as the participant's
+    /// version and the day stay the same (every saved value bumps the version). Why: the today screen is
+    /// reloaded all day; recomputing every course, grade and deviation per request made it slow (issue 8
+    /// "Performance": < 10 ms at p99).
+    let baseRows = BaseRowCache()
 
     public init(conduct: ConductService) { self.conduct = conduct }
+
+    /// Lines by participant with the version and day they were computed for.
+    final class BaseRowCache: Sendable {
+        let rows = Mutex<[ParticipantID: (version: Int, today: ClinicalDate, row: Row)]>([:])
+
+        func row(_ file: ParticipantFile, today: ClinicalDate, compute: () -> Row) -> Row {
+            let id = file.participant.id, version = file.participant.version
+            if let hit = rows.withLock({ $0[id] }), hit.version == version, hit.today == today { return hit.row }
+            let row = compute()
+            rows.withLock { $0[id] = (version, today, row) }
+            return row
+        }
+    }
 
     /// One platelet count with the date of its visit.
     public struct PlateletCount: Sendable, Hashable, Codable {
@@ -71,8 +90,9 @@ public struct TodayService: Sendable {
     /// that only the report clears).
     public func rows(files: [ParticipantFile], acknowledged: [ParticipantID: Set<String>], unreported: [ParticipantID: [AdverseEvent]] = [:],
                      today: ClinicalDate, now: Date) -> [Row] {
-        let rows = files.filter { $0.participant.status == .enrolled }.map {
-            row($0, acknowledged: acknowledged[$0.participant.id] ?? [], unreported: unreported[$0.participant.id] ?? [], today: today, now: now)
+        let rows = files.filter { $0.participant.status == .enrolled }.map { file in
+            let base = baseRows.row(file, today: today) { baseRow(file, today: today) }
+            return finished(base, acknowledged: acknowledged[file.participant.id] ?? [], unreported: unreported[file.participant.id] ?? [], now: now)
         }
         return rows.sorted { a, b in
             let ka = (a.alerts.count, a.overdue.count, a.dueToday.count), kb = (b.alerts.count, b.overdue.count, b.dueToday.count)
@@ -81,13 +101,11 @@ public struct TodayService: Sendable {
     }
 
     func row(_ file: ParticipantFile, acknowledged: Set<String>, unreported: [AdverseEvent] = [], today: ClinicalDate, now: Date) -> Row {
-        let course = conduct.course(of: file)
-        let chain = course.chain
-        let tox = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
-        let calendar = course.calendar
-        let open = calendar?.visits.filter { ($0.earliest...$0.latest).contains(today) && $0.doneOn == nil } ?? []
-        let platelets = plateletCounts(file, chain: chain)
-        let crs = tox.crs.last { $0.grade != nil }, icans = tox.icans.last { $0.grade != nil }
+        finished(baseRow(file, today: today), acknowledged: acknowledged, unreported: unreported, now: now)
+    }
+
+    /// The line with the open SAE clocks first among its alerts, high before the rest, acknowledged ones left out.
+    func finished(_ base: Row, acknowledged: Set<String>, unreported: [AdverseEvent], now: Date) -> Row {
         var alerts: [Alert] = []
         for e in unreported {
             guard let clock = AdverseEventService.clock(e, now: now), let left = clock.hoursLeft else { continue }
@@ -96,6 +114,22 @@ public struct TodayService: Sendable {
                                 text: left >= 0 ? "SAE clock: \(what); report it to the sponsor within \(left) h (by \(clock.dueAt.formatted(.iso8601)))."
                                     : "SAE clock overdue: \(what); the report was due \(-left) h ago (\(clock.dueAt.formatted(.iso8601))). Report it now."))
         }
+        alerts += base.alerts
+        var row = base
+        row.alerts = (alerts.filter { $0.severity == "high" } + alerts.filter { $0.severity != "high" }).filter { !acknowledged.contains($0.key) }
+        return row
+    }
+
+    /// Everything of a participant's line that depends only on the file and the day (no SAE clocks, nothing filtered).
+    func baseRow(_ file: ParticipantFile, today: ClinicalDate) -> Row {
+        let course = conduct.course(of: file)
+        let chain = course.chain
+        let tox = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
+        let calendar = course.calendar
+        let open = calendar?.visits.filter { ($0.earliest...$0.latest).contains(today) && $0.doneOn == nil } ?? []
+        let platelets = plateletCounts(file, chain: chain)
+        let crs = tox.crs.last { $0.grade != nil }, icans = tox.icans.last { $0.grade != nil }
+        var alerts: [Alert] = []
         if let crs, let g = crs.grade, g >= 2 {
             alerts.append(Alert(key: "crs:\(crs.visitID):\(g)", severity: g >= 3 ? "high" : "medium",
                                 text: "CRS grade \(g) at \(crs.visitID) (\(crs.date?.description ?? "undated")): \(crs.rule)"))
@@ -125,8 +159,7 @@ public struct TodayService: Sendable {
         return Row(participant: file.participant, studyDay: calendar.map { $0.dayZero.days(to: today) }, provisional: calendar?.provisional ?? true,
                    dueToday: open.filter { $0.status == .due }, overdue: open.filter { $0.status == .overdue },
                    nextStep: nextStep(chain), platelets: platelets, crsGrade: crs?.grade, icansGrade: icans?.grade,
-                   alerts: (alerts.filter { $0.severity == "high" } + alerts.filter { $0.severity != "high" }).filter { !acknowledged.contains($0.key) },
-                   deviations: course.deviations)
+                   alerts: alerts, deviations: course.deviations)
     }
 
     /// Platelet counts of every visit, in date order (the screening count dated by the screening visit).

@@ -268,6 +268,28 @@ struct HoldRuleTests {
             #expect(log.episodes.map { "\($0.syndrome) \($0.maxGrade) \($0.onset) \($0.resolution?.description ?? "ongoing") \($0.visits)" }
                     == ["CRS 2 \(day0.adding(days: 1)) \(day0.adding(days: 3)) [\"D1\", \"D2\"]", "ICANS 1 \(day0.adding(days: 3)) ongoing [\"D3\"]"])
             #expect(log.episodes.first?.meddraCode == "10052015")
+
+            // The override (spec §6.4; issue 8 scope 4): only the investigator records it, with its reason, and it
+            // counts only once the investigator has signed the hold form as it stands.
+            let hold = ["HOLD_ACTION": Entry(value: "override"), "HOLD_REASON": Entry(value: "Grade 2 CRS resolved within hours on tocilizumab; benefit outweighs risk.")]
+            #expect(try await refusal("D2", ["F_INF_HOLD": hold]).code == .forbidden, "a coordinator recorded an override")
+            let noWhy = try await refusal("D2", ["F_INF_HOLD": ["HOLD_ACTION": Entry(value: "override")]], by: investigator)
+            #expect(noWhy.code == .invalidInput && noWhy.field == "item.HOLD_REASON", "\(noWhy.message)")
+            _ = try await save("D2", ["F_INF_HOLD": hold], by: investigator)
+            let unsigned = try await refusal("D2", ["F_INFUSION": ConductData.infusion(d2, fraction: 3, bag: "BCRITP-001-B3")])
+            #expect(unsigned.code == .outOfOrder && unsigned.message.contains("not signed as it stands now"), "\(unsigned.message)")
+            _ = try await server.services.runtime.casebook.sign(subjectID: p.subjectID, formOID: "F_INF_HOLD", password: Caller.investigator.password,
+                                                                expectedVersion: p.version, acknowledgesBinding: true, by: investigator)
+            // A change after the signature needs a new one.
+            p = try await server.services.runtime.conduct.saveVisitForms(
+                subjectID: p.subjectID, visitID: "D2", forms: ["F_INF_HOLD": ["HOLD_REASON": .init(value: "CRS resolved on tocilizumab; give the last fraction.")]],
+                expectedVersion: p.version, reason: ChangeReason(code: .newInformation, text: ""), by: investigator).participant
+            let changed = try await refusal("D2", ["F_INFUSION": ConductData.infusion(d2, fraction: 3, bag: "BCRITP-001-B3")])
+            #expect(changed.message.contains("not signed as it stands now"), "\(changed.message)")
+            _ = try await server.services.runtime.casebook.sign(subjectID: p.subjectID, formOID: "F_INF_HOLD", password: Caller.investigator.password,
+                                                                expectedVersion: p.version, acknowledgesBinding: false, by: try await server.principal(.investigator))
+            let overridden = try await save("D2", ["F_INFUSION": ConductData.infusion(d2, fraction: 3, bag: "BCRITP-001-B3")])
+            #expect(overridden["order"]?.first?.contains("fraction 3 given despite the hold rule (CRS grade 2, ICANS grade 0: CRS ≥ 2 → hold remaining fractions) on Investigator's signed override") == true, "\(overridden)")
         }
     }
 }

@@ -114,17 +114,20 @@ public enum VisitPage {
             .map { form in
                 // A computed form (the dose calculation) is shown, never typed: its actions are in the panel above.
                 let computed = form.entry == .computed
+                // Investigator-only forms (the hold-rule decision): shown to everyone, answerable only with `attestEligibility`.
+                let investigatorOnly = canEdit && form.entry == .investigator && !Permission.attestEligibility.allows(input.role)
                 return ParticipantPage.FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
                     let saved = stored["\(form.oid)/\(item.oid)"]
                     var reason: ParticipantPage.ChangeReasonField?
-                    if canEdit, !computed, saved?.value != nil {
+                    if canEdit, !computed, !investigatorOnly, saved?.value != nil {
                         let typed = input.reasons[item.oid]
                         reason = ParticipantPage.ChangeReasonField(selected: typed?.code, text: typed?.text ?? "", error: input.errors["reason.\(item.oid)"])
                     }
                     return ParticipantPage.formItem(item, stored: saved, submitted: input.submitted?[form.oid]?[item.oid], errors: input.errors,
                                                     history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason,
                                                     grade: input.grades["\(form.oid)/\(item.oid)"])
-                }, lockedNote: computed ? "Computed by Carta from the latest height, weight and creatinine; use the dose calculation's buttons above, never typed." : nil)
+                }, lockedNote: computed ? "Computed by Carta from the latest height, weight and creatinine; use the dose calculation's buttons above, never typed."
+                    : investigatorOnly ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
             }
         let summary = ParticipantPage.errorLinks(sections)
         var window = "Day \(input.visit.day)"
