@@ -84,4 +84,18 @@ extension ItemDefinition {
         let p = pow(10, Double(digits))
         return EligibilityFormat.quantity((x * p).rounded() / p, unit)
     }
+
+    /// The laboratory's limits in `unit` (the unit the value is entered in), as text for the entry's LLN/ULN;
+    /// nil when they cannot be converted.
+    public func limits(of range: LabReferenceRange, in unit: String) -> (lln: String?, uln: String?)? {
+        func convert(_ x: Double?) -> String?? {
+            guard let x else { return .some(nil) }
+            guard unit != range.unit else { return EligibilityFormat.number(x) }
+            guard let analyte, let std = try? UnitConversion.toStandard(x, unit: range.unit, analyte: analyte),
+                  let back = try? UnitConversion.fromStandard(std, unit: unit, analyte: analyte) else { return nil }
+            return EligibilityFormat.number(back)
+        }
+        guard let lo = convert(range.lowerLimitNormal), let hi = convert(range.upperLimitNormal) else { return nil }
+        return (lo, hi)
+    }
 }

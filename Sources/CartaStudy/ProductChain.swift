@@ -19,6 +19,8 @@ public enum ProductChain {
     public static let dispositionForm = "F_DISPOSITION", dispositionStatus = "DISP_STATUS", dispositionDate = "DISP_DATE", dispositionReason = "DISP_REASON"
     /// The planned infusion date recorded at screening (provisional Day 0).
     public static let plannedInfusionDate = "PLANNED_INFUSION_DATE"
+    /// The date screening data are dated by (the consent date), e.g. to pick the laboratory range in force.
+    public static let screeningDate = "CONSENT_DATE"
     /// The items that date a visit (the first recorded, in the visit's form order). Event dates recorded at
     /// a visit — a transfusion's, a rescue therapy's — never date the visit itself.
     public static let visitDateItems: Set<String> = [visitDate, apheresisDate, releaseDate, lymphodepletionDate, infusionDate]

@@ -90,6 +90,45 @@ public struct Site: Hashable, Sendable, Codable {
     ///
     /// Source: issue 6 scope 1 (the site's local date, not the server's UTC date).
     public var timeZone: String = "UTC"
+    /// The site's laboratories with their reference ranges; the first is the one the site's values come from.
+    ///
+    /// Source: issue 8 scope 11 ("laboratory reference ranges are held once per site and laboratory, with the
+    /// dates they apply from, and pre-filled with the unit").
+    public var laboratories: [Laboratory] = []
+
+    /// The range of `item` the site's laboratory applies on `date` (the newest one in force), or on any date when
+    /// `date` is nil (the newest); nil when the site keeps none.
+    public func referenceRange(item: String, on date: ClinicalDate?) -> (laboratory: Laboratory, range: LabReferenceRange)? {
+        guard let lab = laboratories.first else { return nil }
+        let applicable = lab.ranges.filter { r in r.item == item && (date.map { r.from <= $0 } ?? true) }
+        return applicable.max { $0.from < $1.from }.map { (lab, $0) }
+    }
+}
+
+/// A laboratory a site sends samples to, with its reference ranges.
+public struct Laboratory: Hashable, Sendable, Codable {
+    public var id: String
+    public var name: String
+    public var ranges: [LabReferenceRange]
+}
+
+/// One laboratory reference range of one item, in the unit the laboratory reports, from a date on.
+public struct LabReferenceRange: Hashable, Sendable, Codable {
+    /// The item OID (a lab item that collects a reference range).
+    public var item: String
+    /// The laboratory's unit (one the item accepts).
+    public var unit: String
+    public var lowerLimitNormal: Double?
+    public var upperLimitNormal: Double?
+    /// The first date the range applies (until a newer range of the same item).
+    public var from: ClinicalDate
+
+    /// "115–150 g/L (Central laboratory, from 2026-01-01)".
+    public func text(laboratory: Laboratory) -> String {
+        let lo = lowerLimitNormal.map(EligibilityFormat.number) ?? "—", hi = upperLimitNormal.map(EligibilityFormat.number) ?? "—"
+        let u = EligibilityFormat.displayUnit(unit)
+        return "\(lo)–\(hi)\(u.isEmpty ? "" : " " + u) (\(laboratory.name), from \(from))"
+    }
 }
 
 /// A registry outcome measure.

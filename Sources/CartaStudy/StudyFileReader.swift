@@ -15,10 +15,10 @@ struct StudyFileReader {
         let version = root.child("formatVersion").int()
         if let version, version != 1 { root.child("formatVersion").problem("unsupported format version \(version); this Carta reads version 1") }
         let header = readHeader(root.child("study"))
-        let sites = readSites(root.child("sites"))
         let settings = readSettings(root.child("settings"))
         let forms = readForms(root.child("forms"))
         let items = Dictionary(forms.flatMap(\.items).map { ($0.oid, $0) }, uniquingKeysWith: { a, _ in a })
+        let sites = readSites(root.child("sites"), items: items)
         let rules = RuleReader(log: log, items: items, settings: settings, ageRange: header.ageRange)
         let eligibility = rules.readEligibility(root.child("eligibility"))
         let schedule = readSchedule(root.child("schedule"), formOIDs: Set(forms.map(\.oid)))
@@ -77,10 +77,10 @@ struct StudyFileReader {
         return h
     }
 
-    func readSites(_ c: YAMLCursor) -> [Site] {
+    func readSites(_ c: YAMLCursor, items: [String: ItemDefinition]) -> [Site] {
         var seen = Set<String>()
         let sites: [Site] = c.sequence().compactMap { s in
-            guard s.mapping(known: ["id", "name", "address", "contact", "timeZone"]) else { return nil }
+            guard s.mapping(known: ["id", "name", "address", "contact", "timeZone", "laboratories"]) else { return nil }
             let id = s.child("id").string()
             if let id, !seen.insert(id).inserted { s.child("id").problem("duplicate site id \"\(id)\"") }
             let zone = s.child("timeZone")
@@ -89,9 +89,45 @@ struct StudyFileReader {
                 zone.problem("unknown time zone \"\(zoneName)\"; use an IANA name such as Asia/Shanghai or Europe/Paris")
             }
             return Site(id: id ?? "", name: s.child("name").string() ?? "", address: s.child("address").string() ?? "",
-                        contact: s.child("contact").string(required: false), timeZone: zoneName)
+                        contact: s.child("contact").string(required: false), timeZone: zoneName,
+                        laboratories: readLaboratories(s.child("laboratories"), items: items))
         }
         if c.isPresent && sites.isEmpty { c.problem("at least one site is required") }
         return sites
+    }
+
+    /// A site's laboratories: each range names a lab item that collects a reference range, a unit that item
+    /// accepts, at least one limit (non-negative, lower ≤ upper) and the date it applies from; one range per item and date.
+    func readLaboratories(_ c: YAMLCursor, items: [String: ItemDefinition]) -> [Laboratory] {
+        guard c.isPresent else { return [] }
+        var labIDs = Set<String>()
+        return c.sequence().compactMap { l in
+            guard l.mapping(known: ["id", "name", "ranges"]) else { return nil }
+            let id = l.child("id").string() ?? ""
+            if !labIDs.insert(id).inserted { l.child("id").problem("duplicate laboratory id \"\(id)\"") }
+            var seen = Set<String>()
+            let ranges: [LabReferenceRange] = l.child("ranges").sequence().compactMap { r in
+                guard r.mapping(known: ["item", "unit", "lln", "uln", "from"]) else { return nil }
+                let oid = r.child("item").string() ?? ""
+                guard let item = items[oid] else { r.child("item").problem("no form has an item \"\(oid)\""); return nil }
+                guard item.collectsReferenceRange else {
+                    r.child("item").problem("\(oid) does not collect a reference range (collectsReferenceRange: true)"); return nil
+                }
+                let unit = r.child("unit").string() ?? ""
+                if !item.acceptsUnit(unit) {
+                    r.child("unit").problem("\(oid) is not entered in \"\(unit)\"; use one of \(item.acceptedUnits.joined(separator: ", "))")
+                }
+                let lln = r.child("lln").double(required: false), uln = r.child("uln").double(required: false)
+                if lln == nil && uln == nil { r.problem("give lln, uln or both") }
+                for (key, x) in [("lln", lln), ("uln", uln)] where (x ?? 0) < 0 { r.child(key).problem("must not be negative") }
+                if let lo = lln, let hi = uln, lo > hi { r.child("lln").problem("\(lo) is above uln \(hi)") }
+                guard let fromText = r.child("from").string(), let from = ClinicalDate(iso: fromText) else {
+                    r.child("from").problem("must be a date YYYY-MM-DD"); return nil
+                }
+                if !seen.insert("\(oid)|\(from)").inserted { r.problem("a second range of \(oid) from \(from)") }
+                return LabReferenceRange(item: oid, unit: unit, lowerLimitNormal: lln, upperLimitNormal: uln, from: from)
+            }
+            return Laboratory(id: id, name: l.child("name").string() ?? "", ranges: ranges)
+        }
     }
 }

@@ -222,7 +222,8 @@ public struct ScreeningService: Sendable {
                 errors.append(.init(field: "item.\(oid)", message: "Form \(formOID) has no item \(oid)."))
             }
             for item in form.items {
-                guard let entry = entries[item.oid] else { continue }
+                guard var entry = entries[item.oid] else { continue }
+                fillReferenceRange(&entry, item: item, site: p.siteID, eventOID: eventOID, file: file, forms: forms)
                 let saved = existing.first { $0.address.formOID.rawValue == formOID && $0.address.itemOID.rawValue == item.oid }?.value
                 if let problem = entry.reason?.problem {
                     errors.append(.init(field: "reason.\(item.oid)", message: "\(item.label): reason for change: \(problem)."))
@@ -275,6 +276,34 @@ public struct ScreeningService: Sendable {
         guard let last, let value = last.value else { return nil }
         let visit = last.address.eventOID == Self.screeningEvent ? study.schedule.visits.first : study.schedule.visit(last.address.eventOID.rawValue)
         return (value, visit?.name ?? last.address.eventOID.rawValue)
+    }
+
+    /// A lab value entered without its reference limits takes the site laboratory's range in force on the visit's
+    /// date (converted to the unit the value is entered in); limits typed from the report always win.
+    /// Source: issue 8 scope 11 (reference ranges held once per site and laboratory, with the dates they apply from).
+    func fillReferenceRange(_ entry: inout RawEntry, item: ItemDefinition, site: SiteID, eventOID: EventOID, file: ParticipantFile,
+                            forms: [String: [String: RawEntry]]) {
+        guard item.collectsReferenceRange, !entry.value.trimmingCharacters(in: .whitespaces).isEmpty,
+              (entry.lowerLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
+              (entry.upperLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
+              let found = study.sites.first(where: { $0.id == site.rawValue })?.referenceRange(item: item.oid, on: eventDate(eventOID, file: file, forms: forms)),
+              let limits = item.limits(of: found.range, in: entry.unit.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? item.unit ?? found.range.unit) else { return }
+        entry.lowerLimitNormal = limits.lln
+        entry.upperLimitNormal = limits.uln
+    }
+
+    /// The date of `eventOID` as this save will have it: a visit-date item posted now, else the one recorded, else today.
+    func eventDate(_ eventOID: EventOID, file: ParticipantFile, forms: [String: [String: RawEntry]]) -> ClinicalDate {
+        let dateItems = eventOID == Self.screeningEvent ? [ProductChain.screeningDate] : ProductChain.visitDateItems
+        for entries in forms.values {
+            for (oid, e) in entries where dateItems.contains(oid) {
+                if let d = ClinicalDate(iso: e.value.trimmingCharacters(in: .whitespaces)) { return d }
+            }
+        }
+        if eventOID == Self.screeningEvent,
+           let consent = file.values.first(where: { $0.address.eventOID == eventOID && $0.address.itemOID.rawValue == ProductChain.screeningDate })?.value?.text,
+           let d = ClinicalDate(iso: consent) { return d }
+        return ProductChainState(values: file.values, study: study).visitDates[eventOID.rawValue] ?? clock.today
     }
 
     /// How far a device's clock may run ahead of the server's.

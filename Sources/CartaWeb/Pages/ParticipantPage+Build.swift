@@ -120,6 +120,10 @@ extension ParticipantPage {
         let history = Dictionary(grouping: input.file.valueHistory) { e in
             e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
         }
+        let site = input.study.sites.first { $0.id == p.siteID.rawValue }
+        // The laboratory range shown is the one in force on the consent date (the date screening data are saved under).
+        let screeningDate = input.file.values.first { $0.address.eventOID == .screening && $0.address.itemOID.rawValue == ProductChain.screeningDate }?
+            .value.flatMap { ClinicalDate(iso: $0.text) }
         let sections = input.study.screeningForms.map { form in
             // Investigator-only forms (issue 7): shown to everyone, answerable only with `attestEligibility`.
             let locked = canEdit && form.entry == .investigator && !Permission.attestEligibility.allows(input.role)
@@ -140,7 +144,8 @@ extension ParticipantPage {
                 }
                 return formItem(item, stored: saved, submitted: input.conflict ? nil : posted, errors: input.errors,
                                 history: history["\(EventOID.screening)/\(form.oid)/\(item.oid)"] ?? [],
-                                changeReason: reason, conflict: conflict)
+                                changeReason: reason, conflict: conflict,
+                                laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: screeningDate) : nil)
             }, lockedNote: locked ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
         }
         let screening = Screening(
@@ -185,7 +190,8 @@ extension ParticipantPage {
 
     static func formItem(_ item: ItemDefinition, stored: ItemValue?, submitted: SubmittedEntry?,
                          errors: [String: String], history: [AuditEvent], changeReason: ChangeReasonField? = nil,
-                         conflict: String? = nil, grade: String? = nil) -> FormItem {
+                         conflict: String? = nil, grade: String? = nil,
+                         laboratory: (laboratory: Laboratory, range: LabReferenceRange)? = nil) -> FormItem {
         let kind: FormItem.Kind
         switch item.type {
         case .decimal, .integer: kind = .number
@@ -197,12 +203,15 @@ extension ParticipantPage {
         func yesNo(_ v: String?) -> String? { item.type == .boolean ? (v == "true" ? "Y" : v == "false" ? "N" : v) : v }
         let storedValue = stored?.value
         let value = yesNo(submitted?.value) ?? yesNo(storedValue?.text) ?? ""
-        let unit = submitted?.unit ?? storedValue?.unit ?? item.unit
+        let unit = submitted?.unit ?? storedValue?.unit ?? (item.collectsReferenceRange ? laboratory?.range.unit : nil) ?? item.unit
         let units = item.acceptedUnits.map { SelectOption(value: $0, label: EligibilityFormat.displayUnit($0).isEmpty ? $0 : EligibilityFormat.displayUnit($0), selected: $0 == unit) }
         func num(_ d: Double?) -> String { d.map { EligibilityFormat.number($0) } ?? "" }
         let range = item.collectsReferenceRange
             ? ReferenceRange(lln: submitted?.lowerLimitNormal ?? num(storedValue?.lowerLimitNormal),
-                             uln: submitted?.upperLimitNormal ?? num(storedValue?.upperLimitNormal)) : nil
+                             uln: submitted?.upperLimitNormal ?? num(storedValue?.upperLimitNormal),
+                             laboratory: laboratory.map { $0.range.text(laboratory: $0.laboratory) },
+                             llnPlaceholder: laboratory.flatMap { l in unit.flatMap { item.limits(of: l.range, in: $0)?.lln } } ?? "",
+                             ulnPlaceholder: laboratory.flatMap { l in unit.flatMap { item.limits(of: l.range, in: $0)?.uln } } ?? "") : nil
         let held = errors["confirm.\(item.oid)"]
         let error = [errors["item.\(item.oid)"], held, errors["lln.\(item.oid)"], errors["uln.\(item.oid)"]].compactMap { $0 }.joined(separator: " ")
         var warning: String?

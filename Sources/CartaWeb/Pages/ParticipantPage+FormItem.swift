@@ -133,10 +133,19 @@ extension ParticipantPage {
         /// Upper limit of normal as entered.
         public let uln: String
 
+        /// The site laboratory's range in force, which Carta uses when both boxes are left blank (shown as
+        /// placeholders and in words), e.g. "115–150 g/L (Central laboratory, from 2026-01-01)".
+        public let laboratory: String?
+        public let llnPlaceholder: String
+        public let ulnPlaceholder: String
+
         /// Creates a reference range.
-        public init(lln: String = "", uln: String = "") {
+        public init(lln: String = "", uln: String = "", laboratory: String? = nil, llnPlaceholder: String = "", ulnPlaceholder: String = "") {
             self.lln = lln
             self.uln = uln
+            self.laboratory = laboratory
+            self.llnPlaceholder = llnPlaceholder
+            self.ulnPlaceholder = ulnPlaceholder
         }
     }
 }

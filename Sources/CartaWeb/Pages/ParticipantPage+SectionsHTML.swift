@@ -92,10 +92,18 @@ extension ParticipantPage.Screening {
                     out += "          <span class=\"item__range-title\">Lab reference range</span>\n"
                     out += "          <label for=\"lln-"; e(item.oid); out += "\">LLN</label>\n"
                     out += "          <input id=\"lln-"; e(item.oid); out += "\" name=\"lln."; e(item.oid)
-                    out += "\" type=\"text\" inputmode=\"decimal\" value=\""; e(r.lln); out += "\" autocomplete=\"off\"" + disabled + ">\n"
+                    out += "\" type=\"text\" inputmode=\"decimal\" value=\""; e(r.lln); out += "\""
+                    if !r.llnPlaceholder.isEmpty { out += " placeholder=\""; e(r.llnPlaceholder); out += "\"" }
+                    out += " autocomplete=\"off\"" + disabled + ">\n"
                     out += "          <label for=\"uln-"; e(item.oid); out += "\">ULN</label>\n"
                     out += "          <input id=\"uln-"; e(item.oid); out += "\" name=\"uln."; e(item.oid)
-                    out += "\" type=\"text\" inputmode=\"decimal\" value=\""; e(r.uln); out += "\" autocomplete=\"off\"" + disabled + ">\n"
+                    out += "\" type=\"text\" inputmode=\"decimal\" value=\""; e(r.uln); out += "\""
+                    if !r.ulnPlaceholder.isEmpty { out += " placeholder=\""; e(r.ulnPlaceholder); out += "\"" }
+                    out += " autocomplete=\"off\"" + disabled + ">\n"
+                    if let lab = r.laboratory {
+                        out += "          <span id=\"labrange-"; e(item.oid); out += "\" class=\"field__hint item__lab-range\">Site laboratory: "; e(lab)
+                        out += " — used when both boxes are left blank; type the report's own range if it differs.</span>\n"
+                    }
                     out += "        </div>\n"
                 }
                 out += "        "

@@ -109,6 +109,7 @@ public enum VisitPage {
         let history = Dictionary(grouping: input.file.valueHistory) { e in
             e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
         }
+        let site = input.study.sites.first { $0.id == p.siteID.rawValue }
         let sections = input.study.forms.filter { input.visit.forms.contains($0.oid) }
             .sorted { input.visit.forms.firstIndex(of: $0.oid)! < input.visit.forms.firstIndex(of: $1.oid)! }
             .map { form in
@@ -125,7 +126,8 @@ public enum VisitPage {
                     }
                     return ParticipantPage.formItem(item, stored: saved, submitted: input.submitted?[form.oid]?[item.oid], errors: input.errors,
                                                     history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason,
-                                                    grade: input.grades["\(form.oid)/\(item.oid)"])
+                                                    grade: input.grades["\(form.oid)/\(item.oid)"],
+                                                    laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: input.calendarVisit?.nominalDate) : nil)
                 }, lockedNote: computed ? "Computed by Carta from the latest height, weight and creatinine; use the dose calculation's buttons above, never typed."
                     : investigatorOnly ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
             }
