@@ -21,6 +21,11 @@ public struct CasebookSignature: Sendable, Equatable, Codable {
     public var contentHash: String
     /// The one form signed, or nil for the whole casebook.
     public var formOID: FormOID? = nil
+    /// The one visit signed (every form of it), or nil.
+    public var eventOID: EventOID? = nil
+
+    /// What was signed, as one key: "" for the whole casebook, the form OID, or `visit:<ID>`.
+    public var scopeKey: String { eventOID.map { "visit:\($0.rawValue)" } ?? formOID?.rawValue ?? "" }
 
     public init(id: String, participantID: ParticipantID, signedBy: UserID, signerName: String, signedAt: Date, meaning: String,
                 contentHash: String) {

@@ -86,22 +86,25 @@ extension CartaStore {
     /// Source: issue 7 scope 4; 21 CFR 11.50, 11.70.
     public func signCasebook(participantID: ParticipantID, signer: UserID, signerName: String, meaning: String,
                              contentHash: String, expectedVersion: Int, attestsBindingSignature: Bool, formOID: FormOID? = nil,
-                             actor: AuditActor) async throws -> CasebookSignature {
+                             eventOID: EventOID? = nil, actor: AuditActor) async throws -> CasebookSignature {
         try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: Set(ParticipantStatus.allCases),
                                     action: "sign the casebook", reason: meaning, actor: actor) { m in
             m.bumpsVersion = false
             if try await Self.casebookSignatures(m.db, participantID).contains(where: {
-                $0.signedBy == signer && $0.contentHash == contentHash && $0.formOID == formOID
+                $0.signedBy == signer && $0.contentHash == contentHash && $0.formOID == formOID && $0.eventOID == eventOID
             }) {
-                throw StoreError.conflict("\(signerName) has already signed this content of \(m.before.subjectID)'s \(formOID.map { "form \($0)" } ?? "casebook"); nothing was signed again")
+                let what = eventOID.map { "visit \($0)" } ?? formOID.map { "form \($0)" } ?? "casebook"
+                throw StoreError.conflict("\(signerName) has already signed this content of \(m.before.subjectID)'s \(what); nothing was signed again")
             }
             var s = CasebookSignature(id: UUID().uuidString.lowercased(), participantID: participantID, signedBy: signer,
                                       signerName: signerName, signedAt: m.at, meaning: meaning, contentHash: contentHash)
             s.formOID = formOID
+            s.eventOID = eventOID
             try await m.db.insert(into: "casebook_signatures")
-                .columns("id", "participant_id", "signed_by", "signed_by_name", "signed_at", "meaning", "content_sha256", "form_oid")
-                .values(s.id, participantID.rawValue, signer.rawValue, signerName, m.atText, meaning, contentHash, formOID?.rawValue).run()
+                .columns("id", "participant_id", "signed_by", "signed_by_name", "signed_at", "meaning", "content_sha256", "form_oid", "event_oid")
+                .values(s.id, participantID.rawValue, signer.rawValue, signerName, m.atText, meaning, contentHash, formOID?.rawValue, eventOID?.rawValue).run()
             if let formOID { m.record(.casebookSignature, id: s.id, field: "form_oid", old: nil, new: formOID.rawValue) }
+            if let eventOID { m.record(.casebookSignature, id: s.id, field: "event_oid", old: nil, new: eventOID.rawValue) }
             if attestsBindingSignature {
                 try await m.attestBindingSignature(signer)
             }
@@ -126,6 +129,7 @@ extension CartaStore {
                                           meaning: try row.decode(column: "meaning", as: String.self),
                                           contentHash: try row.decode(column: "content_sha256", as: String.self))
                 s.formOID = try row.decode(column: "form_oid", as: String?.self).map { FormOID($0) }
+                s.eventOID = try row.decode(column: "event_oid", as: String?.self).map { EventOID(rawValue: $0) }
                 return s
             }
     }

@@ -37,6 +37,7 @@ public struct Migration: Sendable {
         Migration(Migration_0015_sealed_identities.name, apply: Migration_0015_sealed_identities.apply),
         Migration("0016_alert_acknowledgements", apply: Migration_0016_alert_acknowledgements.apply),
         Migration("0017_adverse_events", apply: Migration_0017_adverse_events.apply),
+        Migration("0018_visit_signatures", apply: Migration_0018_visit_signatures.apply),
     ]
 }
 

@@ -36,11 +36,26 @@ public struct CasebookService: Sendable {
         "I have reviewed the data of the form \(formName) and confirm that they are complete, accurate and attributable to the source."
     }
 
-    /// Signs `subjectID`'s casebook — or, with `formOID`, that one form — at `expectedVersion` after re-checking
-    /// the password (and code).
-    public func sign(subjectID: SubjectID, formOID: String? = nil, password: String, code: String? = nil, expectedVersion: Int,
+    /// The meaning of a signature on one visit (21 CFR 11.50(a)(3)).
+    public static func visitMeaning(_ visitName: String) -> String {
+        "I have reviewed the data recorded at the visit \(visitName) and confirm that they are complete, accurate and attributable to the source."
+    }
+
+    /// Signs `subjectID`'s casebook — or, with `formOID`, that one form, or with `visitID` that one visit (every
+    /// form recorded at it) — at `expectedVersion` after re-checking the password (and code).
+    public func sign(subjectID: SubjectID, formOID: String? = nil, visitID: String? = nil, password: String, code: String? = nil, expectedVersion: Int,
                      acknowledgesBinding: Bool, by principal: Principal) async throws -> CasebookSignature {
         try principal.require(.signCasebook)
+        if formOID != nil && visitID != nil {
+            throw WorkflowError.invalid("visitID", "Sign either one form or one visit (or neither, for the whole casebook), not both.")
+        }
+        let visit = try visitID.map { id in
+            guard let v = study.schedule.visit(id) else {
+                throw WorkflowError.invalid("visitID", "The schedule has no visit \(id); visits are \(study.schedule.visits.map(\.id).joined(separator: ", ")).")
+            }
+            return v
+        }
+        let event = visit.map { self.event(of: $0) }
         let form = try formOID.map { oid in
             guard let form = study.form(oid) else {
                 throw WorkflowError.invalid("formOID", "The study has no form \(oid); name the form to sign, or none for the whole casebook.")
@@ -51,6 +66,9 @@ public struct CasebookService: Sendable {
         if let form, !file.values.contains(where: { $0.address.formOID.rawValue == form.oid && $0.value != nil }) {
             throw WorkflowError(.invalidState, "\(form.name) has no data for \(subjectID) yet; there is nothing to sign.")
         }
+        if let visit, let event, !file.values.contains(where: { $0.address.eventOID == event && $0.value != nil }) {
+            throw WorkflowError(.invalidState, "\(visit.name) has no data for \(subjectID) yet; there is nothing to sign.")
+        }
         let attests = principal.user.signatureAttestedAt == nil
         if attests && !acknowledgesBinding {
             throw WorkflowError.invalid("acknowledgeBinding", "Before your first electronic signature, acknowledge that it is the legally binding equivalent of your handwritten signature (21 CFR 11.100). Nothing was signed.")
@@ -60,9 +78,10 @@ public struct CasebookService: Sendable {
         }
         return try await screening.mapped {
             try await store.signCasebook(participantID: file.participant.id, signer: principal.user.id,
-                                         signerName: principal.user.displayName, meaning: form.map { Self.formMeaning($0.name) } ?? Self.meaning,
-                                         contentHash: Self.contentHash(file, formOID: form?.oid), expectedVersion: expectedVersion,
-                                         attestsBindingSignature: attests, formOID: form.map { FormOID($0.oid) }, actor: principal.actor)
+                                         signerName: principal.user.displayName,
+                                         meaning: visit.map { Self.visitMeaning($0.name) } ?? form.map { Self.formMeaning($0.name) } ?? Self.meaning,
+                                         contentHash: Self.contentHash(file, formOID: form?.oid, eventOID: event), expectedVersion: expectedVersion,
+                                         attestsBindingSignature: attests, formOID: form.map { FormOID($0.oid) }, eventOID: event, actor: principal.actor)
         }
     }
 
@@ -70,7 +89,7 @@ public struct CasebookService: Sendable {
     public func signatures(_ file: ParticipantFile) async throws -> [SignatureState] {
         let hash = Self.contentHash(file)
         return try await store.casebookSignatures(participantID: file.participant.id).map {
-            let current = $0.formOID.map { Self.contentHash(file, formOID: $0.rawValue) } ?? hash
+            let current = $0.formOID == nil && $0.eventOID == nil ? hash : Self.contentHash(file, formOID: $0.formOID?.rawValue, eventOID: $0.eventOID)
             return SignatureState(signature: $0, standing: $0.contentHash == current ? .valid : .invalidatedByChange)
         }
     }
@@ -103,9 +122,21 @@ public struct CasebookService: Sendable {
         let values: [Content.Value]
     }
 
-    /// SHA-256 (hex) of the casebook's canonical content, or of one form's (`formOID`).
-    public static func contentHash(_ file: ParticipantFile, formOID: String? = nil) -> String {
-        let values = file.values.filter { $0.value != nil && (formOID == nil || $0.address.formOID.rawValue == formOID) }.map { v in
+    /// The canonical content of one visit signed: the subject, the visit (event) and every value recorded at it.
+    struct VisitContent: Encodable {
+        let subjectID: String
+        let eventOID: String
+        let meaning: String
+        let values: [Content.Value]
+    }
+
+    /// The stored event of a visit: screening values (the schedule's first visit) are kept under the screening event.
+    func event(of visit: VisitDefinition) -> EventOID { visit.id == study.schedule.visits.first?.id ? .screening : EventOID(rawValue: visit.id) }
+
+    /// SHA-256 (hex) of the casebook's canonical content, of one form's (`formOID`) or of one visit's (`eventOID`).
+    public static func contentHash(_ file: ParticipantFile, formOID: String? = nil, eventOID: EventOID? = nil) -> String {
+        let values = file.values.filter { $0.value != nil && (formOID == nil || $0.address.formOID.rawValue == formOID)
+            && (eventOID == nil || $0.address.eventOID == eventOID) }.map { v in
             Content.Value(path: v.address.path, value: v.value?.text, unit: v.value?.unit, standardValue: v.value?.standardValue,
                           standardUnit: v.value?.standardUnit, lowerLimitNormal: v.value?.lowerLimitNormal,
                           upperLimitNormal: v.value?.upperLimitNormal)
@@ -114,7 +145,10 @@ public struct CasebookService: Sendable {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Strings, numbers and arrays of them always encode.
         let data: Data
-        if let formOID {
+        if let eventOID {
+            data = (try? encoder.encode(VisitContent(subjectID: file.participant.subjectID.rawValue, eventOID: eventOID.rawValue,
+                                                     meaning: "visit signature", values: values))) ?? Data()
+        } else if let formOID {
             data = (try? encoder.encode(FormContent(subjectID: file.participant.subjectID.rawValue, formOID: formOID,
                                                     meaning: "form signature", values: values))) ?? Data()
         } else {

@@ -376,7 +376,7 @@ public struct ODMArchive: Sendable {
         }
         for c in s.casebookSignatures {
             signatures.append((c.signedAt, c.signedBy, c.meaning,
-                               "\(c.formOID.map { "Form \($0)" } ?? "Casebook") signed by \(c.signerName); content SHA-256 \(c.contentHash)"))
+                               "\(c.eventOID.map { "Visit \($0)" } ?? c.formOID.map { "Form \($0)" } ?? "Casebook") signed by \(c.signerName); content SHA-256 \(c.contentHash)"))
         }
         for sig in signatures.sorted(by: { $0.at < $1.at }) {
             w.open("SubjectData", [("SubjectKey", p.subjectID.rawValue), ("TransactionType", "Update")])

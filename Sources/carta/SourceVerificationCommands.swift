@@ -69,7 +69,7 @@ struct CasebookCommand: AsyncParsableCommand {
                 let file = try await s.screening.file(SubjectID(subject), by: principal)
                 for state in try await s.casebook.signatures(file) {
                     let sig = state.signature
-                    print("\(sig.formOID?.rawValue ?? "casebook")\t\(sig.signerName)\t\(StoreTimestamp.string(sig.signedAt))\t\(state.standing == .valid ? "valid" : "invalidated by change")\t\(sig.contentHash)\t\(sig.meaning)")
+                    print("\(sig.eventOID.map { "visit:\($0.rawValue)" } ?? sig.formOID?.rawValue ?? "casebook")\t\(sig.signerName)\t\(StoreTimestamp.string(sig.signedAt))\t\(state.standing == .valid ? "valid" : "invalidated by change")\t\(sig.contentHash)\t\(sig.meaning)")
                 }
             }
         }
@@ -81,6 +81,7 @@ struct CasebookCommand: AsyncParsableCommand {
         @OptionGroup var ctx: ParticipantCommand.Context
         @Argument var subject: String
         @Option(help: "Sign only this form (its OID) instead of the whole casebook.") var form: String?
+        @Option(help: "Sign only this visit (its id, e.g. D7) instead of the whole casebook.") var visit: String?
         @Flag(name: .customLong("acknowledge-binding"),
               help: "Before your first signature: acknowledge that your electronic signature is the legally binding equivalent of your handwritten one (21 CFR 11.100).")
         var acknowledgeBinding = false
@@ -88,9 +89,9 @@ struct CasebookCommand: AsyncParsableCommand {
             try await ParticipantCommand.withServices(ctx) { s in
                 let (principal, password, code) = try await ctx.signedIn(s, needs: .signCasebook)
                 let p = try await s.screening.participant(SubjectID(subject), by: principal)
-                let sig = try await s.casebook.sign(subjectID: p.subjectID, formOID: form, password: password, code: code,
+                let sig = try await s.casebook.sign(subjectID: p.subjectID, formOID: form, visitID: visit, password: password, code: code,
                                                     expectedVersion: p.version, acknowledgesBinding: acknowledgeBinding, by: principal)
-                print("\(subject): \(form.map { "form \($0)" } ?? "casebook") signed by \(sig.signerName), content SHA-256 \(sig.contentHash)")
+                print("\(subject): \(visit.map { "visit \($0)" } ?? form.map { "form \($0)" } ?? "casebook") signed by \(sig.signerName), content SHA-256 \(sig.contentHash)")
             }
         }
     }

@@ -74,7 +74,8 @@ enum PageFixtures {
                   confirmPrompt: t ?? "0.3 ×10⁹/L is right as typed"),
             .init(oid: t ?? "ALT", label: t ?? "ALT", kind: .number, value: t ?? "",
                   units: [SelectOption(value: "U/L", label: "U/L", selected: true)],
-                  referenceRange: .init(lln: t ?? "", uln: t ?? ""), loinc: t ?? "1742-6"),
+                  referenceRange: .init(lln: t ?? "", uln: t ?? "", laboratory: t ?? "7–40 U/L (Central laboratory, from 2020-01-01)",
+                                        llnPlaceholder: t ?? "7", ulnPlaceholder: t ?? "40"), loinc: t ?? "1742-6"),
         ])
         let other = ParticipantPage.FormSection(oid: t ?? "F.SCR", name: t ?? "Screening assessments", items: [
             .init(oid: t ?? "ECOG", label: t ?? "ECOG performance status", kind: .select, value: t ?? "1",

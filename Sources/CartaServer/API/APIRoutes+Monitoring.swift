@@ -106,11 +106,11 @@ extension CartaServices {
         }
 
         struct SignatureOut: Encodable {
-            let id: String; let formOID: String?; let signedBy: String; let signedAt: Date; let meaning: String; let contentSHA256: String
+            let id: String; let formOID: String?; let visitID: String?; let signedBy: String; let signedAt: Date; let meaning: String; let contentSHA256: String
             let standing: String
         }
         @Sendable func sigOut(_ s: CasebookService.SignatureState) -> SignatureOut {
-            SignatureOut(id: s.signature.id, formOID: s.signature.formOID?.rawValue, signedBy: s.signature.signerName, signedAt: s.signature.signedAt,
+            SignatureOut(id: s.signature.id, formOID: s.signature.formOID?.rawValue, visitID: s.signature.eventOID?.rawValue, signedBy: s.signature.signerName, signedAt: s.signature.signedAt,
                          meaning: s.signature.meaning, contentSHA256: s.signature.contentHash,
                          standing: s.standing == .valid ? "valid" : "invalidated_by_change")
         }
@@ -119,15 +119,15 @@ extension CartaServices {
             let file = try await self.screening.file(SubjectID(try context.parameters.require("subjectID")), by: principal)
             return try JSONResponse.make(["signatures": try await self.runtime.casebook.signatures(file).map(sigOut)])
         }
-        struct SignIn: Decodable { let version: Int; let formOID: String?; let password: String; let code: String?; let acknowledgeBinding: Bool? }
+        struct SignIn: Decodable { let version: Int; let formOID: String?; let visitID: String?; let password: String; let code: String?; let acknowledgeBinding: Bool? }
         api.on(.post, "/participants/:subjectID/casebook/signatures") { request, context in
             let principal = try context.principal(.signCasebook, .api)
             let body = try await JSONResponse.decode(SignIn.self, from: request, context: context)
             let subject = SubjectID(try context.parameters.require("subjectID"))
-            let s = try await self.runtime.casebook.sign(subjectID: subject, formOID: body.formOID, password: body.password, code: body.code,
+            let s = try await self.runtime.casebook.sign(subjectID: subject, formOID: body.formOID, visitID: body.visitID, password: body.password, code: body.code,
                                                          expectedVersion: body.version, acknowledgesBinding: body.acknowledgeBinding ?? false,
                                                          by: principal)
-            return try JSONResponse.make(SignatureOut(id: s.id, formOID: s.formOID?.rawValue, signedBy: s.signerName, signedAt: s.signedAt,
+            return try JSONResponse.make(SignatureOut(id: s.id, formOID: s.formOID?.rawValue, visitID: s.eventOID?.rawValue, signedBy: s.signerName, signedAt: s.signedAt,
                                                       meaning: s.meaning, contentSHA256: s.contentHash, standing: "valid"), status: .created)
         }
     }

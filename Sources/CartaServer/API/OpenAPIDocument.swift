@@ -39,6 +39,7 @@ enum OpenAPIDocument {
       "CasebookSignature": {
         "type": "object", "required": ["id", "signedBy", "signedAt", "meaning", "contentSHA256", "standing"],
         "properties": {"id": {"type": "string"}, "signedBy": {"type": "string"}, "signedAt": {"type": "string", "format": "date-time"},
+          "formOID": {"type": ["string", "null"], "description": "The one form signed"}, "visitID": {"type": ["string", "null"], "description": "The one visit signed"},
           "meaning": {"type": "string"}, "contentSHA256": {"type": "string"}, "standing": {"type": "string", "enum": ["valid", "invalidated_by_change"]}}
       },
       "Participant": {
@@ -369,7 +370,7 @@ enum OpenAPIDocument {
         "summary": "Sign the whole casebook (investigator; password re-entered; bound to the content's SHA-256)",
         "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["version", "password"],
-          "properties": {"version": {"type": "integer"}, "formOID": {"type": "string", "description": "Sign only this form; without it, the whole casebook"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}, "acknowledgeBinding": {"type": "boolean"}}}}}},
+          "properties": {"version": {"type": "integer"}, "formOID": {"type": "string", "description": "Sign only this form; without it (and without visitID), the whole casebook"}, "visitID": {"type": "string", "description": "Sign only this visit (every form recorded at it, e.g. D7; the screening visit's id for screening data); not with formOID"}, "password": {"type": "string"}, "code": {"type": "string", "description": "A current TOTP code, required when the account has a second factor"}, "acknowledgeBinding": {"type": "boolean"}}}}}},
         "responses": {"201": {"description": "Signed", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CasebookSignature"}}}}}
       }
     },

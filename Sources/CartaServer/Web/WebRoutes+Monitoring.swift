@@ -65,11 +65,14 @@ extension CartaServices {
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             return try await back(subjectID) {
-                _ = try await self.runtime.casebook.sign(subjectID: subjectID, formOID: (form["form"] ?? "").isEmpty ? nil : form["form"],
+                // The scope select posts "" (casebook), a form OID, or "visit:<ID>".
+                let scope = form["form"] ?? ""
+                let visitID = scope.hasPrefix("visit:") ? String(scope.dropFirst("visit:".count)) : nil
+                _ = try await self.runtime.casebook.sign(subjectID: subjectID, formOID: scope.isEmpty || visitID != nil ? nil : scope, visitID: visitID,
                                                          password: form["password"] ?? "", code: form["code"],
                                                          expectedVersion: Int(form["version"] ?? "") ?? -1,
                                                          acknowledgesBinding: form["acknowledge_binding"] == "yes", by: principal)
-                return ((form["form"] ?? "").isEmpty ? "Casebook" : "Form \(form["form"] ?? "")") + " signed by \(principal.user.displayName)."
+                return (scope.isEmpty ? "Casebook" : visitID.map { "Visit \($0)" } ?? "Form \(scope)") + " signed by \(principal.user.displayName)."
             }
         })
         router.get("/participants/:subjectID/casebook", use: page { _, context in
@@ -200,15 +203,21 @@ extension CartaServices {
         let states = try await runtime.casebook.signatures(file)
         // Offer only what the viewer's valid signatures do not already cover (a repeat would be refused): the whole
         // casebook, and each form with data.
-        let covered = Set(states.filter { $0.signature.signedBy == viewer.user.id && $0.standing == .valid }.map { $0.signature.formOID?.rawValue ?? "" })
+        let covered = Set(states.filter { $0.signature.signedBy == viewer.user.id && $0.standing == .valid }.map { $0.signature.scopeKey })
         let signatures = states.map {
             MonitoringSection.Signature(signerName: $0.signature.signerName, signedAt: WebFormat.dateTime($0.signature.signedAt),
                                         meaning: $0.signature.meaning, contentHash: $0.signature.contentHash, valid: $0.standing == .valid,
-                                        scope: $0.signature.formOID.map { "form \(study.form($0.rawValue)?.name ?? $0.rawValue)" } ?? "the whole casebook")
+                                        scope: $0.signature.eventOID.map { e in "visit \(study.schedule.visit(e.rawValue)?.name ?? (e == .screening ? "Screening" : e.rawValue))" }
+                                            ?? $0.signature.formOID.map { "form \(study.form($0.rawValue)?.name ?? $0.rawValue)" } ?? "the whole casebook")
         }
         var scopes: [(value: String, label: String, meaning: String)] = covered.contains("") ? [] : [("", "The whole casebook", CasebookService.meaning)]
         for f in study.forms where !covered.contains(f.oid) && file.values.contains(where: { $0.address.formOID.rawValue == f.oid && $0.value != nil }) {
             scopes.append((f.oid, "Form: \(f.name)", CasebookService.formMeaning(f.name)))
+        }
+        for (i, v) in study.schedule.visits.enumerated() where !covered.contains("visit:\(v.id)") {
+            let event = i == 0 ? EventOID.screening : EventOID(rawValue: v.id)
+            guard file.values.contains(where: { $0.address.eventOID == event && $0.value != nil }) else { continue }
+            scopes.append(("visit:\(v.id)", "Visit: \(v.name)", CasebookService.visitMeaning(v.name)))
         }
         let signForm = viewer.may(.signCasebook) && !scopes.isEmpty
             ? (meaning: CasebookService.meaning, signerName: viewer.user.displayName, needsAcknowledgement: viewer.user.signatureAttestedAt == nil,

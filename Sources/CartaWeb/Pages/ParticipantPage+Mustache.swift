@@ -208,6 +208,9 @@ extension ParticipantPage.ReferenceRange: MustacheParent {
         switch name {
         case "lln": self.lln
         case "uln": self.uln
+        case "laboratory": self.laboratory
+        case "llnPlaceholder": self.llnPlaceholder
+        case "ulnPlaceholder": self.ulnPlaceholder
         default: nil
         }
     }
