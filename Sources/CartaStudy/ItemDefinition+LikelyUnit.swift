@@ -75,7 +75,7 @@ extension ItemDefinition {
     /// Quantities that do not change by a unit factor between visits (body measurements), so a jump that one
     /// exactly explains is a slip. Not laboratory values: a CRP falling tenfold after CRS is ordinary, and would
     /// read as mg/dL typed for mg/L.
-    static let stableAnalytes: Set<Analyte> = [.weight, .height]
+    public static let stableAnalytes: Set<Analyte> = [.weight, .height]
 
     /// A converted value as people read it: three significant figures at most, with the unit.
     static func rounded(_ x: Double, _ unit: String) -> String {

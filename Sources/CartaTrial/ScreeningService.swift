@@ -215,6 +215,9 @@ public struct ScreeningService: Sendable {
         var warnings: [String: [String]] = [:]
         var writes: [(formOID: FormOID, values: [ItemValueInput])] = []
         if let problem = reason?.problem { errors.append(.init(field: "reason", message: "Reason for change: \(problem).")) }
+        // The visit's date (for the laboratory range in force) is found once per save, and only if a lab item is posted.
+        let postsLabItems = forms.contains { f, entries in study.form(f)?.items.contains { $0.collectsReferenceRange && entries[$0.oid] != nil } == true }
+        let date = postsLabItems ? eventDate(eventOID, file: file, forms: forms) : clock.today
         for (formOID, entries) in forms.sorted(by: { $0.key < $1.key }) {
             guard let form = study.form(formOID) else { continue }
             var inputs: [ItemValueInput] = []
@@ -223,12 +226,14 @@ public struct ScreeningService: Sendable {
             }
             for item in form.items {
                 guard var entry = entries[item.oid] else { continue }
-                fillReferenceRange(&entry, item: item, site: p.siteID, eventOID: eventOID, file: file, forms: forms)
+                fillReferenceRange(&entry, item: item, site: p.siteID, on: date)
                 let saved = existing.first { $0.address.formOID.rawValue == formOID && $0.address.itemOID.rawValue == item.oid }?.value
                 if let problem = entry.reason?.problem {
                     errors.append(.init(field: "reason.\(item.oid)", message: "\(item.label): reason for change: \(problem)."))
                 }
-                switch EntryCheck.check(item, entry, saved: saved, previous: previousValue(of: item.oid, before: eventOID, in: file)) {
+                // Only body measurements are compared with the last value (`ItemDefinition.stableAnalytes`): no scan for other items.
+                let previous = item.analyte.map(ItemDefinition.stableAnalytes.contains) == true ? previousValue(of: item.oid, before: eventOID, in: file) : nil
+                switch EntryCheck.check(item, entry, saved: saved, previous: previous) {
                 case .skip: continue
                 case .failed(let e): errors += e
                 case .ok(var input, let w):
@@ -281,12 +286,11 @@ public struct ScreeningService: Sendable {
     /// A lab value entered without its reference limits takes the site laboratory's range in force on the visit's
     /// date (converted to the unit the value is entered in); limits typed from the report always win.
     /// Source: issue 8 scope 11 (reference ranges held once per site and laboratory, with the dates they apply from).
-    func fillReferenceRange(_ entry: inout RawEntry, item: ItemDefinition, site: SiteID, eventOID: EventOID, file: ParticipantFile,
-                            forms: [String: [String: RawEntry]]) {
+    func fillReferenceRange(_ entry: inout RawEntry, item: ItemDefinition, site: SiteID, on date: ClinicalDate) {
         guard item.collectsReferenceRange, !entry.value.trimmingCharacters(in: .whitespaces).isEmpty,
               (entry.lowerLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
               (entry.upperLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
-              let found = study.sites.first(where: { $0.id == site.rawValue })?.referenceRange(item: item.oid, on: eventDate(eventOID, file: file, forms: forms)),
+              let found = study.sites.first(where: { $0.id == site.rawValue })?.referenceRange(item: item.oid, on: date),
               let limits = item.limits(of: found.range, in: entry.unit.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? item.unit ?? found.range.unit) else { return }
         entry.lowerLimitNormal = limits.lln
         entry.upperLimitNormal = limits.uln
