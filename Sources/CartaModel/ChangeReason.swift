@@ -87,6 +87,17 @@ public struct ChangeReason: Sendable, Equatable, Hashable, Codable {
         ChangeReason(stored: stored)?.display ?? stored
     }
 
+    /// The stored form of a reason as `display` shows it (what an ODM archive's ReasonForChange holds); text
+    /// that is no coded reason's display is returned as it is.
+    public static func stored(display: String) -> String {
+        for code in Code.allCases {
+            if display == code.label { return code.rawValue }
+            let prefix = code.label + " — "
+            if display.hasPrefix(prefix) { return ChangeReason(code: code, text: String(display.dropFirst(prefix.count))).stored }
+        }
+        return display
+    }
+
     /// The codes for an error message: `transcription_error, source_updated, …`.
     public static var codeList: String { Code.allCases.map(\.rawValue).joined(separator: ", ") }
 }

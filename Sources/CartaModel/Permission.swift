@@ -8,7 +8,7 @@
 /// sponsor and statistician see pseudonymised data only — GDPR Art. 25, 89).
 public enum Permission: String, Sendable, CaseIterable {
     case readStudyData, readIdentity, registerParticipant, enterData, attestEligibility, signEligibility, enrol,
-         manageUsers, reviewAccess, readAudit, reviewAudit, redactAudit, exportArchive, exportDeidentified, compute, lockData, manageQueries, answerQueries, verifySource, signCasebook
+         manageUsers, reviewAccess, readAudit, reviewAudit, redactAudit, exportArchive, exportDeidentified, importArchive, compute, lockData, manageQueries, answerQueries, verifySource, signCasebook
 
     /// The roles granted this permission.
     public var roles: Set<UserRole> {
@@ -30,6 +30,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .redactAudit: return [.dataManager]
         case .exportArchive: return [.investigator, .dataManager, .auditor]
         case .exportDeidentified: return [.investigator, .dataManager, .auditor, .statistician, .sponsorViewer]
+        case .importArchive: return [.admin]
         }
     }
 
@@ -52,6 +53,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .redactAudit: return "Redact personal data typed into an audit record, with a justification (password re-entered)"
         case .exportArchive: return "Export the ODM archive of their sites (values, audit records, signatures; subject IDs only)"
         case .exportDeidentified: return "Export a de-identified snapshot (Safe Harbor) or a limited data set under a data use agreement"
+        case .importArchive: return "Restore an ODM archive into a new database (values with their audit history)"
         case .compute: return "Use the clinical calculators"
         case .lockData: return "Lock and unlock a form, a casebook or the database (signed, with a reason)"
         case .manageQueries: return "Raise, close and re-open data queries"
@@ -78,6 +80,7 @@ public enum Permission: String, Sendable, CaseIterable {
         case .redactAudit: return "Only a data manager redacts an audit record."
         case .exportArchive: return "Only an investigator, a data manager or an auditor exports the archive."
         case .exportDeidentified: return "Your role cannot export study data."
+        case .importArchive: return "Only an administrator restores an archive into a new database."
         case .compute: return "Sign in to use the calculators."
         case .lockData: return "Only a data manager can lock or unlock data."
         case .manageQueries: return "Only a monitor or a data manager can raise, close or re-open queries."

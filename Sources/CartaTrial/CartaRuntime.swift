@@ -34,6 +34,7 @@ public struct CartaRuntime: Sendable {
     public let casebook: CasebookService
     /// Electronic copies (the ODM archive).
     public let exports: ExportService
+    public let imports: ODMImportService
     /// Trial conduct after enrolment: visit forms in the order of events, calendar, deviations.
     public let conduct: ConductService
     /// The lymphodepletion dose calculation and its second-person verification.
@@ -61,6 +62,7 @@ public struct CartaRuntime: Sendable {
         self.sourceVerification = SourceVerificationService(store: store, study: study, screening: screening)
         self.casebook = CasebookService(store: store, study: study, screening: screening, accounts: accounts)
         self.exports = ExportService(store: store, study: study, clock: clock, screening: screening)
+        self.imports = ODMImportService(store: store, study: study)
         self.conduct = ConductService(screening: screening)
         self.dosing = LymphodepletionDosing(conduct: conduct)
         self.today = TodayService(conduct: conduct)

@@ -55,7 +55,9 @@ public struct ExportService: Sendable {
                                                casebookSignatures: try await store.casebookSignatures(participantID: p.id)))
             progress?(n + 1, participants.count)
         }
-        return ODMArchive(study: study, users: try await store.users(), subjects: subjects, createdAt: clock.now,
-                          sourceSystemVersion: Self.sourceSystemVersion, mode: mode, dataUseAgreement: dua).xml()
+        var archive = ODMArchive(study: study, users: try await store.users(), subjects: subjects, createdAt: clock.now,
+                                 sourceSystemVersion: Self.sourceSystemVersion, mode: mode, dataUseAgreement: dua)
+        archive.synthetic = try await store.isSynthetic()
+        return archive.xml()
     }
 }

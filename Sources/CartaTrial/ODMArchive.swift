@@ -54,6 +54,9 @@ public struct ODMArchive: Sendable {
     public let mode: Mode
     /// The data use agreement a limited data set is released under.
     public let dataUseAgreement: String?
+    /// The database holds synthetic demonstration data: the file says so first thing, and a restore marks the
+    /// new database synthetic too (issue 9: synthetic data is never mixed with real data).
+    public var synthetic = false
 
     public init(study: Study, users: [User], subjects: [Subject], createdAt: Date, sourceSystemVersion: String,
                 mode: Mode = .archive, dataUseAgreement: String? = nil) {
@@ -67,7 +70,27 @@ public struct ODMArchive: Sendable {
     }
 
     static let metaDataVersionOID = "MDV.1"
-    static let screeningEventOID = "SE.SCREENING"
+
+    /// The ODM OID of a Carta event (`SCREENING`, a schedule visit such as `D7`, or the subject record).
+    public static func studyEventOID(_ event: String) -> String { "SE." + event }
+
+    /// The event and form that carry the participant record's own audited fields (status, screen-failure
+    /// reasons) as ItemData with their audit records, so that a re-import restores them. ODM 1.3.2 has no
+    /// subject status element; a Carta-defined form keeps them machine-readable inside the standard.
+    public static let subjectRecord = "CARTA.SUBJECT"
+
+    /// The participant fields the subject record carries: audit field, item OID, label.
+    public static let subjectFields: [(field: String, itemOID: String, label: String)] = [
+        ("status", "CARTA.STATUS", "Participant status"),
+        ("screen_failure_reasons", "CARTA.SCREEN_FAILURE_REASONS", "Screen-failure reasons (JSON list)"),
+    ]
+
+    /// The events of the metadata: screening, then each scheduled visit and procedure in schedule order.
+    var events: [(id: String, name: String, scheduled: Bool, forms: [String])] {
+        let screeningForms = study.forms.map(\.oid)
+        return [(EventOID.screening.rawValue, "Screening", true, screeningForms)]
+            + study.schedule.visits.map { ($0.id, $0.name, $0.kind == .visit, $0.forms) }
+    }
 
     /// The XML document.
     public func xml() -> String {
@@ -80,11 +103,12 @@ public struct ODMArchive: Sendable {
         case .limited: "Limited data set (45 CFR 164.514(e)) under data use agreement \(dataUseAgreement ?? "—"): current values, no audit trail, no free text"
         case .safeHarbor: "De-identified (45 CFR 164.514(b)(2), Safe Harbor): current values, dates as years, no free text, sites by code"
         }
+        let described = synthetic ? "\(ODMArchiveContent.syntheticMarker) (carta demo), not real participants. \(description)" : description
         w.open("ODM", [("xmlns", "http://www.cdisc.org/ns/odm/v1.3"),
                        ("FileType", archive ? "Transactional" : "Snapshot"), ("Granularity", "All"), ("Archival", archive ? "Yes" : nil),
                        ("FileOID", "CARTA.\(study.id).\(mode.rawValue).\(Self.compactTimestamp(createdAt))"), ("CreationDateTime", now),
                        ("AsOfDateTime", now), ("ODMVersion", "1.3.2"), ("Originator", "Carta"), ("SourceSystem", "Carta"),
-                       ("SourceSystemVersion", sourceSystemVersion), ("Description", description)])
+                       ("SourceSystemVersion", sourceSystemVersion), ("Description", described)])
         writeStudy(&w)
         writeAdminData(&w)
         writeClinicalData(&w)
@@ -128,13 +152,29 @@ public struct ODMArchive: Sendable {
         }
         w.open("MetaDataVersion", [("OID", Self.metaDataVersionOID), ("Name", "Study file of \(study.id)")])
         w.open("Protocol")
-        w.empty("StudyEventRef", [("StudyEventOID", Self.screeningEventOID), ("OrderNumber", "1"), ("Mandatory", "Yes")])
-        w.close("Protocol")
-        w.open("StudyEventDef", [("OID", Self.screeningEventOID), ("Name", "Screening"), ("Repeating", "No"), ("Type", "Scheduled")])
-        for (n, form) in study.forms.enumerated() {
-            w.empty("FormRef", [("FormOID", form.oid), ("OrderNumber", String(n + 1)), ("Mandatory", "No")])
+        for (n, event) in events.enumerated() {
+            w.empty("StudyEventRef", [("StudyEventOID", Self.studyEventOID(event.id)), ("OrderNumber", String(n + 1)),
+                                      ("Mandatory", event.id == EventOID.screening.rawValue ? "Yes" : "No")])
         }
-        w.close("StudyEventDef")
+        if mode == .archive {
+            w.empty("StudyEventRef", [("StudyEventOID", Self.studyEventOID(Self.subjectRecord)), ("OrderNumber", String(events.count + 1)), ("Mandatory", "Yes")])
+        }
+        w.close("Protocol")
+        for event in events {
+            w.open("StudyEventDef", [("OID", Self.studyEventOID(event.id)), ("Name", event.name), ("Repeating", "No"), ("Type", event.scheduled ? "Scheduled" : "Unscheduled")])
+            for (n, form) in event.forms.enumerated() {
+                w.empty("FormRef", [("FormOID", form), ("OrderNumber", String(n + 1)), ("Mandatory", "No")])
+            }
+            w.close("StudyEventDef")
+        }
+        if mode == .archive {
+            w.open("StudyEventDef", [("OID", Self.studyEventOID(Self.subjectRecord)), ("Name", "Carta subject record (status and screen-failure reasons)"), ("Repeating", "No"), ("Type", "Common")])
+            w.empty("FormRef", [("FormOID", Self.subjectRecord), ("OrderNumber", "1"), ("Mandatory", "Yes")])
+            w.close("StudyEventDef")
+            w.open("FormDef", [("OID", Self.subjectRecord), ("Name", "Subject record"), ("Repeating", "No")])
+            w.empty("ItemGroupRef", [("ItemGroupOID", "IG.\(Self.subjectRecord)"), ("Mandatory", "Yes")])
+            w.close("FormDef")
+        }
         for form in study.forms {
             w.open("FormDef", [("OID", form.oid), ("Name", form.name), ("Repeating", "No")])
             w.empty("ItemGroupRef", [("ItemGroupOID", "IG.\(form.oid)"), ("Mandatory", "Yes")])
@@ -147,6 +187,13 @@ public struct ODMArchive: Sendable {
             }
             w.close("ItemGroupDef")
         }
+        if mode == .archive {
+            w.open("ItemGroupDef", [("OID", "IG.\(Self.subjectRecord)"), ("Name", "Subject record"), ("Repeating", "No")])
+            for (n, field) in Self.subjectFields.enumerated() {
+                w.empty("ItemRef", [("ItemOID", field.itemOID), ("OrderNumber", String(n + 1)), ("Mandatory", "No")])
+            }
+            w.close("ItemGroupDef")
+        }
         for item in study.allItems {
             w.open("ItemDef", [("OID", item.oid), ("Name", item.oid), ("DataType", Self.dataType(item.type))])
             w.open("Question"); w.element("TranslatedText", item.label, [("xml:lang", "en")]); w.close("Question")
@@ -155,11 +202,28 @@ public struct ODMArchive: Sendable {
             if let loinc = item.loinc { w.empty("Alias", [("Context", "LOINC"), ("Name", loinc)]) }
             w.close("ItemDef")
         }
+        if mode == .archive {
+            for field in Self.subjectFields {
+                w.open("ItemDef", [("OID", field.itemOID), ("Name", field.field), ("DataType", "text")])
+                w.open("Question"); w.element("TranslatedText", field.label, [("xml:lang", "en")]); w.close("Question")
+                if field.field == "status" { w.empty("CodeListRef", [("CodeListOID", "CL.\(field.itemOID)")]) }
+                w.close("ItemDef")
+            }
+        }
         for item in study.allItems where !item.codeList.isEmpty {
             w.open("CodeList", [("OID", "CL.\(item.oid)"), ("Name", item.label), ("DataType", "text")])
             for entry in item.codeList {
                 w.open("CodeListItem", [("CodedValue", entry.code)])
                 w.open("Decode"); w.element("TranslatedText", entry.label, [("xml:lang", "en")]); w.close("Decode")
+                w.close("CodeListItem")
+            }
+            w.close("CodeList")
+        }
+        if mode == .archive {
+            w.open("CodeList", [("OID", "CL.\(Self.subjectFields[0].itemOID)"), ("Name", "Participant status"), ("DataType", "text")])
+            for status in ParticipantStatus.allCases {
+                w.open("CodeListItem", [("CodedValue", status.rawValue)])
+                w.open("Decode"); w.element("TranslatedText", status.rawValue.replacingOccurrences(of: "_", with: " "), [("xml:lang", "en")]); w.close("Decode")
                 w.close("CodeListItem")
             }
             w.close("CodeList")
@@ -237,18 +301,39 @@ public struct ODMArchive: Sendable {
 
     // MARK: clinical data
 
-    /// One value change: the records of one item written in one save (value and its parts).
+    /// One value change: the records of one item written in one save (value and its parts), or one change of
+    /// a participant-record field (status, screen-failure reasons) under the subject record.
     struct Transaction {
-        var address: (form: String, item: String, repeatKey: String)
+        var address: (event: String, form: String, item: String, repeatKey: String)
         var events: [AuditEvent]
         var firstSeq: Int { events.first?.seq ?? 0 }
+        var key: String { address.event + "/" + address.form + "/" + address.item + "[" + address.repeatKey + "]" }
+        var isSubjectRecord: Bool { address.event == ODMArchive.subjectRecord }
     }
 
-    /// The item-value records grouped into transactions, oldest first.
-    static func transactions(_ history: [AuditEvent]) -> [Transaction] {
+    /// An item as it stands after a transaction: what an archive's ItemData states.
+    struct ItemState {
+        var value: String?
+        var unit: String?
+        var lln: String?
+        var uln: String?
+        /// The value is withheld (its record was redacted).
+        var withheld = false
+    }
+
+    /// The item-value records grouped into transactions, oldest first; with `subjectRecord`, the participant
+    /// record's own field changes too.
+    static func transactions(_ history: [AuditEvent], subjectRecord: Bool = false) -> [Transaction] {
         var open: [String: Int] = [:] // base path + at → index
         var out: [Transaction] = []
-        for e in history where e.entity == .itemValue {
+        let subjectItems = Dictionary(uniqueKeysWithValues: subjectFields.map { ($0.field, $0.itemOID) })
+        for e in history {
+            if e.entity == .participant {
+                guard subjectRecord, let item = subjectItems[e.field] else { continue }
+                out.append(Transaction(address: (Self.subjectRecord, Self.subjectRecord, item, ""), events: [e]))
+                continue
+            }
+            guard e.entity == .itemValue else { continue }
             let base = e.field.split(separator: ":", maxSplits: 1).first.map(String.init) ?? e.field
             let parts = base.split(separator: "/").map(String.init)
             guard parts.count >= 3 else { continue }
@@ -260,10 +345,31 @@ public struct ODMArchive: Sendable {
             let key = base + "@" + e.at
             if let i = open[key] { out[i].events.append(e) } else {
                 open[key] = out.count
-                out.append(Transaction(address: (parts[1], item, repeatKey), events: [e]))
+                out.append(Transaction(address: (parts[0], parts[1], item, repeatKey), events: [e]))
             }
         }
         return out
+    }
+
+    /// Each transaction with the state of its item after it, in the order of `transactions`.
+    static func statesAfter(_ transactions: [Transaction]) -> [ItemState] {
+        var current: [String: ItemState] = [:]
+        return transactions.map { t in
+            var state = current[t.key] ?? ItemState()
+            for e in t.events {
+                guard e.redaction == nil else { state.withheld = true; continue }
+                switch e.field.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) {
+                case nil: state.value = e.newValue; state.withheld = false
+                case ItemValuePart.unit.rawValue?: state.unit = e.newValue
+                case ItemValuePart.lln.rawValue?: state.lln = e.newValue
+                case ItemValuePart.uln.rawValue?: state.uln = e.newValue
+                default: break
+                }
+            }
+            if state.value == nil { state.unit = nil; state.lln = nil; state.uln = nil }
+            current[t.key] = state
+            return state
+        }
     }
 
     func writeClinicalData(_ w: inout XMLWriter) {
@@ -283,38 +389,45 @@ public struct ODMArchive: Sendable {
         return value
     }
 
+    /// Events in metadata order (screening, the schedule, the subject record last), then any other by name.
+    func eventOrder(_ a: String, _ b: String) -> Bool {
+        let order = Dictionary(events.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        let rank = { (e: String) in order[e] ?? (e == Self.subjectRecord ? events.count : events.count + 1) }
+        return (rank(a), a) < (rank(b), b)
+    }
+
+    func formOrder(_ a: String, _ b: String) -> Bool {
+        let order = Dictionary(study.forms.enumerated().map { ($0.element.oid, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        return (order[a] ?? .max, a) < (order[b] ?? .max, b)
+    }
+
     func writeSnapshot(_ w: inout XMLWriter, _ s: Subject) {
         w.open("SubjectData", [("SubjectKey", s.participant.subjectID.rawValue)])
         w.empty("SiteRef", [("LocationOID", Self.locationOID(s.participant.siteID))])
         // The last change of each item is its current value (Safe Harbor keeps dates as years: 164.514(b)(2)(i)(C)).
         var latest: [String: Transaction] = [:]
-        var order: [String] = []
-        for t in Self.transactions(s.history) {
-            let key = t.address.form + "/" + t.address.item + "[" + t.address.repeatKey + "]"
-            if latest[key] == nil { order.append(key) }
-            latest[key] = t
+        for t in Self.transactions(s.history) { latest[t.key] = t }
+        let rows = latest.values.compactMap { t -> (t: Transaction, value: String, unit: String?)? in
+            guard let value = snapshotValue(t, item: study.item(t.address.item)) else { return nil }
+            return (t, value, t.events.first { $0.field.hasSuffix(":unit") }?.newValue)
         }
-        let formOrder = Dictionary(uniqueKeysWithValues: study.forms.enumerated().map { ($0.element.oid, $0.offset) })
-        let rows = order.compactMap { key -> (form: String, item: String, value: String, unit: String?)? in
-            guard let t = latest[key], let value = snapshotValue(t, item: study.item(t.address.item)) else { return nil }
-            return (t.address.form, t.address.item, value, t.events.first { $0.field.hasSuffix(":unit") }?.newValue)
-        }
-        let byForm = Dictionary(grouping: rows, by: \.form)
-        if !byForm.isEmpty {
-            w.open("StudyEventData", [("StudyEventOID", Self.screeningEventOID)])
-            for form in byForm.keys.sorted(by: { (formOrder[$0] ?? .max, $0) < (formOrder[$1] ?? .max, $1) }) {
+        for (event, inEvent) in Dictionary(grouping: rows, by: \.t.address.event).sorted(by: { eventOrder($0.key, $1.key) }) {
+            w.open("StudyEventData", [("StudyEventOID", Self.studyEventOID(event))])
+            for (form, inForm) in Dictionary(grouping: inEvent, by: \.t.address.form).sorted(by: { formOrder($0.key, $1.key) }) {
                 w.open("FormData", [("FormOID", form)])
-                w.open("ItemGroupData", [("ItemGroupOID", "IG.\(form)")])
-                for r in byForm[form] ?? [] {
-                    if let unit = r.unit {
-                        w.open("ItemData", [("ItemOID", r.item), ("Value", r.value)])
-                        w.empty("MeasurementUnitRef", [("MeasurementUnitOID", Self.unitOID(unit))])
-                        w.close("ItemData")
-                    } else {
-                        w.empty("ItemData", [("ItemOID", r.item), ("Value", r.value)])
+                for (repeatKey, group) in Dictionary(grouping: inForm, by: \.t.address.repeatKey).sorted(by: { $0.key < $1.key }) {
+                    w.open("ItemGroupData", [("ItemGroupOID", "IG.\(form)"), ("ItemGroupRepeatKey", repeatKey.isEmpty ? nil : repeatKey)])
+                    for r in group.sorted(by: { $0.t.firstSeq < $1.t.firstSeq }) {
+                        if let unit = r.unit {
+                            w.open("ItemData", [("ItemOID", r.t.address.item), ("Value", r.value)])
+                            w.empty("MeasurementUnitRef", [("MeasurementUnitOID", Self.unitOID(unit))])
+                            w.close("ItemData")
+                        } else {
+                            w.empty("ItemData", [("ItemOID", r.t.address.item), ("Value", r.value)])
+                        }
                     }
+                    w.close("ItemGroupData")
                 }
-                w.close("ItemGroupData")
                 w.close("FormData")
             }
             w.close("StudyEventData")
@@ -338,28 +451,24 @@ public struct ODMArchive: Sendable {
         w.open("SubjectData", [("SubjectKey", p.subjectID.rawValue), ("TransactionType", "Insert")])
         if let created { auditRecord(&w, created, site: p.siteID, reason: nil) }
         w.empty("SiteRef", [("LocationOID", Self.locationOID(p.siteID))])
-        var seq = 1
-        for e in s.history where e.entity == .participant && e.field == "status" {
-            w.open("Annotation", [("SeqNum", String(seq))])
-            w.element("Comment", "Status \(e.oldValue ?? "—") → \(e.newValue ?? "—") at \(e.at) by \(e.username) (audit #\(e.seq))", [("SponsorOrSite", "Site")])
-            w.close("Annotation")
-            seq += 1
+        let transactions = Self.transactions(s.history, subjectRecord: true)
+        let states = Self.statesAfter(transactions)
+        var seen = Set<String>()
+        let written = transactions.indices.map { i -> (t: Transaction, state: ItemState, first: Bool) in
+            defer { seen.insert(transactions[i].key) }
+            return (transactions[i], states[i], !seen.contains(transactions[i].key))
         }
-        let transactions = Self.transactions(s.history)
-        if !transactions.isEmpty {
-            w.open("StudyEventData", [("StudyEventOID", Self.screeningEventOID)])
-            let formOrder = Dictionary(uniqueKeysWithValues: study.forms.enumerated().map { ($0.element.oid, $0.offset) })
-            let byForm = Dictionary(grouping: transactions, by: \.address.form)
-            for form in byForm.keys.sorted(by: { (formOrder[$0] ?? .max, $0) < (formOrder[$1] ?? .max, $1) }) {
+        for (event, inEvent) in Dictionary(grouping: written, by: \.t.address.event).sorted(by: { eventOrder($0.key, $1.key) }) {
+            w.open("StudyEventData", [("StudyEventOID", Self.studyEventOID(event))])
+            for (form, inForm) in Dictionary(grouping: inEvent, by: \.t.address.form).sorted(by: { formOrder($0.key, $1.key) }) {
                 w.open("FormData", [("FormOID", form)])
-                w.open("ItemGroupData", [("ItemGroupOID", "IG.\(form)")])
-                var seen = Set<String>()
-                for t in (byForm[form] ?? []).sorted(by: { $0.firstSeq < $1.firstSeq }) {
-                    let key = t.address.item + "[" + t.address.repeatKey + "]"
-                    writeItemData(&w, t, first: !seen.contains(key), site: p.siteID)
-                    seen.insert(key)
+                for (repeatKey, group) in Dictionary(grouping: inForm, by: \.t.address.repeatKey).sorted(by: { $0.key < $1.key }) {
+                    w.open("ItemGroupData", [("ItemGroupOID", "IG.\(form)"), ("ItemGroupRepeatKey", repeatKey.isEmpty ? nil : repeatKey)])
+                    for x in group.sorted(by: { $0.t.firstSeq < $1.t.firstSeq }) {
+                        writeItemData(&w, x.t, after: x.state, first: x.first, site: p.siteID)
+                    }
+                    w.close("ItemGroupData")
                 }
-                w.close("ItemGroupData")
                 w.close("FormData")
             }
             w.close("StudyEventData")
@@ -394,31 +503,34 @@ public struct ODMArchive: Sendable {
         }
     }
 
-    func writeItemData(_ w: inout XMLWriter, _ t: Transaction, first: Bool, site: SiteID) {
-        let main = t.events.first { !$0.field.contains(":") }
-        let part: (String) -> AuditEvent? = { suffix in t.events.first { $0.field.hasSuffix(":" + suffix) } }
-        let redacted = t.events.first { $0.redaction != nil }
-        let value = main?.newValue
+    /// One transaction: the item's value after it (`IsNull` when cleared or withheld by a redaction), its unit and
+    /// the laboratory's reference range after it, and the audit record of the change.
+    func writeItemData(_ w: inout XMLWriter, _ t: Transaction, after state: ItemState, first: Bool, site: SiteID) {
         var attributes: [(String, String?)] = [("ItemOID", t.address.item), ("TransactionType", first ? "Insert" : "Update")]
-        if redacted != nil || (main != nil && value == nil) {
+        if state.withheld || state.value == nil {
             attributes.append(("IsNull", "Yes"))
-        } else if let value {
-            attributes.append(("Value", value))
+        } else {
+            attributes.append(("Value", state.value))
         }
         w.open("ItemData", attributes)
-        let anchor = main ?? t.events[0]
+        let anchor = t.events.first { !$0.field.contains(":") } ?? t.events[0]
+        let redacted = t.events.first { $0.redaction != nil }
         let reason = redacted.map { "[redacted] \($0.redaction ?? "")" } ?? anchor.reason.map(ChangeReason.display(stored:))
         auditRecord(&w, anchor, site: site, reason: reason)
-        if redacted == nil, let unit = part("unit")?.newValue {
+        if !state.withheld, let unit = state.unit {
             w.empty("MeasurementUnitRef", [("MeasurementUnitOID", Self.unitOID(unit))])
         }
-        let lln = part("lln")?.newValue, uln = part("uln")?.newValue
-        if redacted == nil, lln != nil || uln != nil {
+        if !state.withheld, state.lln != nil || state.uln != nil {
             w.open("Annotation", [("SeqNum", "1")])
-            w.element("Comment", "Laboratory reference range: LLN \(lln ?? "—"), ULN \(uln ?? "—")", [("SponsorOrSite", "Site")])
+            w.element("Comment", Self.referenceRangeComment(lln: state.lln, uln: state.uln), [("SponsorOrSite", "Site")])
             w.close("Annotation")
         }
         w.close("ItemData")
+    }
+
+    /// The reference range annotation of a laboratory value (read back by `ODMArchiveContent`).
+    static func referenceRangeComment(lln: String?, uln: String?) -> String {
+        "Laboratory reference range: LLN \(lln ?? "—"), ULN \(uln ?? "—")"
     }
 
     // MARK: formatting

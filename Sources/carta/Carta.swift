@@ -12,7 +12,7 @@ struct Carta: AsyncParsableCommand {
         commandName: "carta",
         abstract: "Carta — trial data system for cell-therapy studies (built-in study NCT05315778).",
         discussion: "Exit status: 0 success, 1 invalid input (message on stderr), 2 usage error.",
-        subcommands: [Serve.self, Migrate.self, StudyCommand.self, UserCommand.self, ParticipantCommand.self, LockCommand.self, QueryCommand.self, SourceVerificationCommand.self, CasebookCommand.self, ExportCommand.self, TodayCommand.self, AdverseEventCommand.self, DeriveCommand.self, ReportCommand.self, DemoCommand.self,
+        subcommands: [Serve.self, Migrate.self, StudyCommand.self, UserCommand.self, ParticipantCommand.self, LockCommand.self, QueryCommand.self, SourceVerificationCommand.self, CasebookCommand.self, ExportCommand.self, ImportCommand.self, TodayCommand.self, AdverseEventCommand.self, DeriveCommand.self, ReportCommand.self, DemoCommand.self,
                       Compute.self, AuditCommand.self, DatabaseCommand.self])
 
     /// Maps errors to DESIGN.md §3 exit codes: usage errors → 2, invalid input → 1.

@@ -233,8 +233,9 @@ struct RoleMatrixTests {
         let investigator = clinical.union([.signEligibility, .attestEligibility])
         return [
             // Audit-trail review sign-off (R-AT-5) by data managers, monitors and auditors; the periodic access
-            // review (R-AC-1) by administrators and auditors.
-            .admin: reader.union([.readAudit, .manageUsers, .reviewAccess]),
+            // review (R-AC-1) by administrators and auditors. Restoring an archive into a new database (R-CP-1) is
+            // system administration: it re-creates records under their original authors, it enters nothing new.
+            .admin: reader.union([.readAudit, .manageUsers, .reviewAccess, .importArchive]),
             // Only the principal investigator signs the whole casebook (ICH E6(R3) 2.12).
             .investigator: investigator.union([.signCasebook, .exportArchive, .exportDeidentified]), .subInvestigator: investigator,
             .coordinator: clinical,
