@@ -12,6 +12,10 @@ public struct AuditFilter: Sendable, Equatable {
     /// Only item-value records whose field starts with this path (`SCREENING/F_VITALS/` for a form,
     /// `SCREENING/F_VITALS/WEIGHT` for an item and its parts).
     public var fieldPrefix: String?
+    /// Only item-value records of this form, at any event (screening or a visit).
+    public var formOID: String?
+    /// With `formOID`: only records of this item of the form (the value and its parts), at any event.
+    public var itemOID: String?
     /// Only records made by this user name.
     public var username: String?
     /// Only records at or after this UTC instant (ISO 8601 text as stored).

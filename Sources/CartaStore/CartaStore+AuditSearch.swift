@@ -47,6 +47,19 @@ extension CartaStore {
             // A prefix match without LIKE wildcards: the field's first characters equal the prefix.
             parts.append("entity = \(bind: AuditEntity.itemValue.rawValue) AND SUBSTR(field, 1, \(literal: prefix.count)) = \(bind: prefix)")
         }
+        if let form = f.formOID {
+            // EVENT/FORM/ITEM[repeat]:part — the form (and item) at any event, LIKE wildcards in OIDs escaped.
+            func literal(_ s: String) -> String {
+                s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+            }
+            let item = AuditEntity.itemValue.rawValue
+            if let oid = f.itemOID {
+                let path = "%/" + literal(form) + "/" + literal(oid)
+                parts.append("entity = \(bind: item) AND (field LIKE \(bind: path) ESCAPE '\\' OR field LIKE \(bind: path + ":%") ESCAPE '\\' OR field LIKE \(bind: path + "[%") ESCAPE '\\')")
+            } else {
+                parts.append("entity = \(bind: item) AND field LIKE \(bind: "%/" + literal(form) + "/%") ESCAPE '\\'")
+            }
+        }
         if let u = f.username { parts.append("username = \(bind: u)") }
         if let from = f.from { parts.append("at >= \(bind: from)") }
         if let before = f.before { parts.append("at < \(bind: before)") }

@@ -81,9 +81,10 @@ public struct AuditReview: Sendable {
         }
         if let formOID = criteria.formOID {
             if let form = study.form(formOID) {
-                f.fieldPrefix = "\(EventOID.screening)/\(form.oid)/"
+                // At every event: a form is collected at screening and at visits.
+                f.formOID = form.oid
                 if let item = criteria.itemOID {
-                    if form.items.contains(where: { $0.oid == item }) { f.fieldPrefix = "\(EventOID.screening)/\(form.oid)/\(item)" } else {
+                    if form.items.contains(where: { $0.oid == item }) { f.itemOID = item } else {
                         problems.append(.init(field: "item", message: "Form \(formOID) has no item \(item)."))
                     }
                 }
@@ -189,5 +190,93 @@ public struct AuditReview: Sendable {
         case nil: nil
         }
         return "\(form.name) › \(item?.label ?? path[2])" + (partLabel.map { " (\($0))" } ?? "")
+    }
+}
+
+/// One line of the audit trail as a reviewer reads it: a value change together with the parts saved with it
+/// (unit, standardised value, reference limits), or any other record on its own.
+///
+/// The store keeps one record per changed part (each hashed and replayed on its own); a monitor reads one line
+/// per change: "42 ×10⁹/L · LLN 150 · ULN 410", not six rows with internal codes (issue 7: "the audit trail
+/// writes about six rows per lab value with internal codes"). Source: standards.md R-AT-4 (human-interpretable
+/// audit trail), R-AT-1 (who, what, when, why per change).
+public struct AuditEntry: Sendable, Equatable {
+    /// The records of the line, oldest first (one unless a value was saved with its parts).
+    public var records: [AuditEvent]
+    /// "Form › Item", or the field in words.
+    public var field: String
+    /// The stored path of the value (item values only).
+    public var fieldPath: String?
+    public var oldValue: String
+    public var newValue: String
+
+    public var first: AuditEvent { records[0] }
+    public var lastSeq: Int { records[records.count - 1].seq }
+}
+
+extension AuditReview {
+    /// The records as reviewer lines, in the order given: adjacent records of one save of one value (same
+    /// participant, item path, time, user and channel, consecutive numbers) become one line; a redacted record
+    /// stays a line of its own.
+    public func entries(_ events: [AuditEvent]) -> [AuditEntry] {
+        func base(_ e: AuditEvent) -> String? {
+            guard e.entity == .itemValue, e.redaction == nil else { return nil }
+            return e.field.split(separator: ":", maxSplits: 1).first.map(String.init)
+        }
+        var groups: [[AuditEvent]] = []
+        for e in events {
+            if let b = base(e), let last = groups.last?.last, let lb = base(last), lb == b, last.entityID == e.entityID, last.at == e.at,
+               last.username == e.username, last.source == e.source, abs(last.seq - e.seq) == 1 {
+                groups[groups.count - 1].append(e)
+            } else {
+                groups.append([e])
+            }
+        }
+        return groups.map { group in
+            let records = group.sorted { $0.seq < $1.seq }
+            guard records.count > 1 || base(records[0]) != nil, let path = base(records[0]) else {
+                let e = records[0]
+                return AuditEntry(records: records, field: fieldLabel(e), fieldPath: e.entity == .itemValue ? e.field : nil,
+                                  oldValue: e.oldValue ?? "", newValue: e.newValue ?? "")
+            }
+            var old: [String: String?] = [:], new: [String: String?] = [:]
+            for e in records {
+                let part = e.field.split(separator: ":", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+                old[part] = e.oldValue
+                new[part] = e.newValue
+            }
+            var anchor = records[0]
+            anchor.field = path
+            return AuditEntry(records: records, field: fieldLabel(anchor), fieldPath: path,
+                              oldValue: Self.describe(old), newValue: Self.describe(new))
+        }
+    }
+
+    /// One side of a value change in words, from the parts the save recorded ("" when all are empty: created
+    /// or cleared). The standardised value is shown only when it is in another unit than the one entered.
+    static func describe(_ parts: [String: String?]) -> String {
+        guard parts.values.contains(where: { $0 != nil }) else { return "" }
+        var pieces: [String] = []
+        let unit = (parts[ItemValuePart.unit.rawValue] ?? nil).map(EligibilityFormat.displayUnit).flatMap { $0.isEmpty ? nil : $0 }
+        let standard = parts[ItemValuePart.standard.rawValue] ?? nil
+        let standardUnit = (parts[ItemValuePart.standardUnit.rawValue] ?? nil).map(EligibilityFormat.displayUnit)
+        if let main = parts[""] {
+            var text = main ?? "(blank)"
+            if let unit {
+                text += " " + unit
+                if let standard, let standardUnit, !standardUnit.isEmpty, standardUnit != unit { text += " (= \(standard) \(standardUnit))" }
+            } else if let standard, let standardUnit, !standardUnit.isEmpty, let m = main {
+                // The unit did not change in this save: the standardised value says which unit the number is in.
+                text += Double(m) == Double(standard) ? " " + standardUnit : " (= \(standard) \(standardUnit))"
+            }
+            pieces.append(text)
+        } else if let unit {
+            pieces.append("unit \(unit)")
+        } else if let standard, let standardUnit {
+            pieces.append("= \(standard) \(standardUnit)")
+        }
+        if let lln = parts[ItemValuePart.lln.rawValue] { pieces.append("LLN \(lln ?? "—")") }
+        if let uln = parts[ItemValuePart.uln.rawValue] { pieces.append("ULN \(uln ?? "—")") }
+        return pieces.joined(separator: " · ")
     }
 }

@@ -156,7 +156,7 @@ enum PageFixtures {
                                meaning: t ?? "Complete and accurate.", contentHash: t ?? String(repeating: "ab", count: 32), standing: t ?? "valid")],
             queries: [.init(item: t ?? "Platelet count (F_LAB_HEM)", status: t ?? "closed",
                             thread: [.init(action: t ?? "raised", by: t ?? "Mo Monitor", at: t ?? "2026-11-26 09:00 UTC+00:00", text: t ?? "Source says 52?")])],
-            audit: .init(events: [.init(seq: 42, time: t ?? "2026-11-25 10:02:11 UTC+00:00", user: t ?? "cora", field: t ?? "Screening haematology › Platelet count",
+            audit: .init(events: [.init(seq: 42, seqThrough: 44, time: t ?? "2026-11-25 10:02:11 UTC+00:00", user: t ?? "cora", field: t ?? "Screening haematology › Platelet count",
                                         change: t ?? "52 → 25", reason: t ?? "Transcription error")],
                          truncated: t ?? "The first 5000 audit records are shown."))
     }
@@ -381,6 +381,10 @@ enum PageFixtures {
             .init(seq: 52, time: t ?? "2026-11-25T10:20:00Z", user: t ?? "ines", source: t ?? "web",
                   entity: t ?? "participant BCRITP-002", field: t ?? "eligibility.signature", oldValue: t ?? "",
                   newValue: t ?? "not_eligible", reason: t ?? ""),
+            .init(seq: 53, seqThrough: 58, time: t ?? "2026-11-25T10:30:00Z", user: t ?? "cora", source: t ?? "web",
+                  entity: t ?? "participant BCRITP-002", field: t ?? "Screening chemistry › Creatinine",
+                  fieldPath: t ?? "SCREENING/F_LAB_CHEM/CREAT", oldValue: t ?? "",
+                  newValue: t ?? "88 µmol/L · LLN 45 · ULN 90", reason: t ?? ""),
         ], chain: t.map { .broken(atSeq: 17, detail: $0) } ?? .verified(count: 123), page: 2, pageSize: 50, total: 123,
            filters: .init(subject: t ?? "BCRITP-002",
                           forms: [SelectOption(value: "", label: t ?? "— every form —"),

@@ -162,9 +162,12 @@ extension CartaServices {
             let filter = try await runtime.audit.filter(AuditReview.Criteria(subjectID: subjectID.rawValue), by: viewer)
             let page = try await store.auditSearch(filter, after: 0, limit: Self.casebookAuditLimit)
             audit = CasebookPage.Audit(
-                events: page.events.map { e in
-                    CasebookPage.AuditRow(seq: e.seq, time: WebFormat.auditTime(e.at), user: e.username, field: runtime.audit.fieldLabel(e),
-                                          change: "\(e.oldValue ?? "—") → \(e.newValue ?? "—")", reason: e.reason.map(ChangeReason.display(stored:)) ?? "")
+                events: runtime.audit.entries(page.events).map { line in
+                    let e = line.first
+                    return CasebookPage.AuditRow(seq: e.seq, seqThrough: line.records.count > 1 ? line.lastSeq : nil, time: WebFormat.auditTime(e.at),
+                                                 user: e.username, field: line.field,
+                                                 change: "\(line.oldValue.isEmpty ? "—" : line.oldValue) → \(line.newValue.isEmpty ? "—" : line.newValue)",
+                                                 reason: e.reason.map(ChangeReason.display(stored:)) ?? "")
                 },
                 truncated: page.nextAfter.map { "The first \(Self.casebookAuditLimit) audit records are shown; read the rest in the audit trail (participant \(subjectID), after record \($0))." })
         }

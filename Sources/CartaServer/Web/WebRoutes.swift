@@ -100,13 +100,14 @@ extension CartaServices {
                                  contentHash: String(r.contentHash.prefix(16)) + "…")
             }
             let model = AuditPage.Model(
-                events: events.map { e in
-                    AuditPage.Event(seq: e.seq, time: WebFormat.auditTime(e.at), user: e.username, source: e.source.rawValue,
-                                    entity: subjectOf[e.entityID].map { "\($0) · \(e.entity.rawValue.replacingOccurrences(of: "_", with: " "))" }
-                                        ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(e.entityID.prefix(12))",
-                                    field: self.runtime.audit.fieldLabel(e), fieldPath: e.entity == .itemValue ? e.field : nil,
-                                    oldValue: e.oldValue ?? "", newValue: e.newValue ?? "",
-                                    reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction)
+                events: self.runtime.audit.entries(events).map { line in
+                    let e = line.first
+                    return AuditPage.Event(seq: e.seq, seqThrough: line.records.count > 1 ? line.lastSeq : nil, time: WebFormat.auditTime(e.at),
+                                           user: e.username, source: e.source.rawValue,
+                                           entity: subjectOf[e.entityID].map { "\($0) · \(e.entity.rawValue.replacingOccurrences(of: "_", with: " "))" }
+                                               ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(e.entityID.prefix(12))",
+                                           field: line.field, fieldPath: line.fieldPath, oldValue: line.oldValue, newValue: line.newValue,
+                                           reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction)
                 }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews,
                redactForm: principal.may(.redactAudit) ? AuditPage.RedactForm(needsCode: principal.user.secondFactorEnrolledAt != nil) : nil,
                archiveHref: principal.may(.exportArchive) ? "/export/odm" : nil)

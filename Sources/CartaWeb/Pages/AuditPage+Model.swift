@@ -57,8 +57,10 @@ public enum AuditPage {
 
     /// One audit event.
     public struct Event: Sendable, Equatable {
-        /// Sequence number in the chain.
+        /// Sequence number in the chain (the first record of the line).
         public let seq: Int
+        /// The last record's number when the line is a value saved with its parts (unit, standardised value, limits).
+        public let seqThrough: Int?
         /// Time with UTC offset, e.g. "2026-11-25T10:15:03Z" or "2026-11-25 11:15:03 +01:00".
         public let time: String
         /// Who made the change.
@@ -81,8 +83,9 @@ public enum AuditPage {
         public let redaction: String?
 
         /// Creates an event row.
-        public init(seq: Int, time: String, user: String, source: String, entity: String,
+        public init(seq: Int, seqThrough: Int? = nil, time: String, user: String, source: String, entity: String,
                     field: String, fieldPath: String? = nil, oldValue: String, newValue: String, reason: String, redaction: String? = nil) {
+            self.seqThrough = seqThrough
             self.redaction = redaction
             self.fieldPath = fieldPath
             self.seq = seq

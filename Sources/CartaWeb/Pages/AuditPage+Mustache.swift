@@ -27,6 +27,7 @@ extension AuditPage.Event: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "seq": self.seq
+        case "seqThrough": self.seqThrough
         case "time": self.time
         case "user": self.user
         case "source": self.source

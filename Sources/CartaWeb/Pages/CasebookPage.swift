@@ -86,8 +86,10 @@ public enum CasebookPage {
 
     public struct AuditRow: Sendable, Equatable {
         public let seq: Int, time: String, user: String, field: String, change: String, reason: String
-        public init(seq: Int, time: String, user: String, field: String, change: String, reason: String) {
-            self.seq = seq; self.time = time; self.user = user; self.field = field; self.change = change; self.reason = reason
+        /// The last record's number when the line is a value saved with its parts.
+        public let seqThrough: Int?
+        public init(seq: Int, seqThrough: Int? = nil, time: String, user: String, field: String, change: String, reason: String) {
+            self.seq = seq; self.seqThrough = seqThrough; self.time = time; self.user = user; self.field = field; self.change = change; self.reason = reason
         }
     }
 }
@@ -190,6 +192,7 @@ extension CasebookPage.AuditRow: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
         case "seq": self.seq
+        case "seqThrough": self.seqThrough
         case "time": self.time
         case "user": self.user
         case "field": self.field
