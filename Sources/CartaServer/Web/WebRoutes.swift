@@ -108,7 +108,7 @@ extension CartaServices {
                                                ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(e.entityID.prefix(12))",
                                            field: line.field, fieldPath: line.fieldPath, oldValue: line.oldValue, newValue: line.newValue,
                                            reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction)
-                }, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews,
+                }, pageRecords: events.count, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews,
                redactForm: principal.may(.redactAudit) ? AuditPage.RedactForm(needsCode: principal.user.secondFactorEnrolledAt != nil) : nil,
                archiveHref: principal.may(.exportArchive) ? "/export/odm" : nil)
             // Flashes from the sign-off and redaction forms, which come back here.

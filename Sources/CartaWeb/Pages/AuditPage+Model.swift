@@ -35,8 +35,9 @@ public enum AuditPage {
         /// The ODM archive download, for roles that may export it.
         public let archiveHref: String?
 
-        /// Creates the model for page `page` (1-based) of `pageSize` events out of `total`.
-        public init(events: [Event], chain: ChainStatus, page: Int, pageSize: Int, total: Int, filters: Filters = Filters(),
+        /// Creates the model for page `page` (1-based) of `pageSize` records out of `total`; `pageRecords` is how many
+        /// records the page's lines hold (a line can be a value with its parts), `events.count` when nil.
+        public init(events: [Event], pageRecords: Int? = nil, chain: ChainStatus, page: Int, pageSize: Int, total: Int, filters: Filters = Filters(),
                     signOff: SignOffForm? = nil, reviews: [Review] = [], redactForm: RedactForm? = nil, archiveHref: String? = nil) {
             self.redactForm = redactForm
             self.archiveHref = archiveHref
@@ -48,7 +49,7 @@ public enum AuditPage {
             hasEvents = !events.isEmpty
             self.chain = chain
             let first = total == 0 ? 0 : (page - 1) * pageSize + 1
-            let last = min(total, (page - 1) * pageSize + events.count)
+            let last = min(total, (page - 1) * pageSize + (pageRecords ?? events.count))
             rangeText = total == 0 ? "No events" : "Events \(first)–\(last) of \(total)"
             previousHref = page > 1 ? WebPaths.audit + "?" + filters.query + "page=\(page - 1)" : nil
             nextHref = last < total ? WebPaths.audit + "?" + filters.query + "page=\(page + 1)" : nil
