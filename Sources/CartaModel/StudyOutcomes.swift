@@ -31,6 +31,34 @@ public struct StudyOutcomes: Sendable, Codable {
         }
     }
 
+    /// One ITP-BAT assessment's SMOG summary (spec §2.2: the highest grade per domain, e.g. `S2M3O2`).
+    public struct BleedingToolPoint: Sendable, Hashable, Codable {
+        public var visitID: String
+        public var date: ClinicalDate
+        /// Protocol day (Day 0 = first CAR-T infusion).
+        public var day: Int?
+        public var skin: Int
+        public var mucosae: Int
+        public var organs: Int
+        public var notation: String { "S\(skin)M\(mucosae)O\(organs)" }
+        public init(visitID: String, date: ClinicalDate, day: Int?, skin: Int, mucosae: Int, organs: Int) {
+            self.visitID = visitID; self.date = date; self.day = day; self.skin = skin; self.mucosae = mucosae; self.organs = organs
+        }
+    }
+
+    /// Participants by their highest ITP-BAT grade from Day 0 on, per domain (index = grade 0…5).
+    public struct BleedingToolSummary: Sendable, Hashable, Codable {
+        /// Treated participants with at least one ITP-BAT assessment from Day 0 on.
+        public var assessed: Int
+        public var skinByWorstGrade: [Int]
+        public var mucosaeByWorstGrade: [Int]
+        public var organsByWorstGrade: [Int]
+        public init(assessed: Int, skinByWorstGrade: [Int], mucosaeByWorstGrade: [Int], organsByWorstGrade: [Int]) {
+            self.assessed = assessed; self.skinByWorstGrade = skinByWorstGrade; self.mucosaeByWorstGrade = mucosaeByWorstGrade
+            self.organsByWorstGrade = organsByWorstGrade
+        }
+    }
+
     public struct Duration: Sendable, Hashable, Codable {
         public var days: Int
         public var event: Bool
@@ -92,6 +120,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var endOfStudyDay: Int? = nil
         /// Lab terms whose CTCAE grade rose above baseline after lymphodepletion.
         public var labWorsening: [LabWorsening] = []
+        /// ITP-BAT assessments in visit order (spec §2.2), and the highest grade per domain from Day 0 on (`S1M2O0`).
+        public var itpBat: [BleedingToolPoint] = []
+        public var worstITPBAT: String? = nil
         /// Every value the figures above were derived from.
         public var sources: [SourceValue]
         /// Incomplete records and how they were handled.
@@ -207,6 +238,8 @@ public struct StudyOutcomes: Sendable, Codable {
     public var concomitantTherapy: ConcomitantTherapySummary? = nil
     public var questionnaire: QuestionnaireSummary? = nil
     public var labWorsening: [LabWorseningSummary] = []
+    /// ITP-BAT: participants by their highest grade per domain from Day 0 on.
+    public var itpBat: BleedingToolSummary? = nil
     /// Participants by how their study ended (completed, withdrewConsent, …); those still on study are not counted.
     public var endOfStudy: [String: Int] = [:]
     /// The database holds synthetic demonstration data (`carta demo`), never real participants.

@@ -52,6 +52,7 @@ public enum OutcomeDerivation {
         /// CTCAE term → (participants worsened, of them to grade ≥ 3).
         var labWorsening: [String: (all: Int, severe: Int)] = [:]
         var endOfStudy: [String: Int] = [:]
+        var itpBatAssessed = 0, itpBatSkin = [0, 0, 0, 0, 0, 0], itpBatMucosae = [0, 0, 0, 0, 0, 0], itpBatOrgans = [0, 0, 0, 0, 0, 0]
 
         public init(study: Study, keepParticipants: Bool, scorer: (any QuestionnaireScorer)? = nil) {
             self.study = study; self.settings = study.settings.response; self.keepParticipants = keepParticipants
@@ -81,6 +82,15 @@ public enum OutcomeDerivation {
             if p.bleedingAssessmentsWithBleeding > 0 { bleeding += 1 }
             if p.severeBleeding { severeBleeding += 1 }
             if p.rescueTherapies > 0 { rescue += 1 }
+            if let d0 = input.record.chain.dayZero {
+                let after = input.record.itpBat.filter { $0.source.date >= d0 }.map(\.assessment)
+                if !after.isEmpty {
+                    itpBatAssessed += 1
+                    itpBatSkin[min(5, after.map(\.skin).max() ?? 0)] += 1
+                    itpBatMucosae[min(5, after.map(\.mucosae).max() ?? 0)] += 1
+                    itpBatOrgans[min(5, after.map(\.organs).max() ?? 0)] += 1
+                }
+            }
             return p
         }
 
@@ -147,6 +157,7 @@ public enum OutcomeDerivation {
                 steroidChangeMonth3: steroidMonth3.count, medianSteroidPercentChangeMonth3: StudyOutcomes.median(steroidMonth3.sorted()),
                 steroidChangeMonth6: steroidMonth6.count, medianSteroidPercentChangeMonth6: StudyOutcomes.median(steroidMonth6.sorted()))
             outcomes.questionnaire = questionnaire.finish()
+            outcomes.itpBat = .init(assessed: itpBatAssessed, skinByWorstGrade: itpBatSkin, mucosaeByWorstGrade: itpBatMucosae, organsByWorstGrade: itpBatOrgans)
             outcomes.endOfStudy = endOfStudy
             outcomes.labWorsening = labWorsening.map { .init(term: $0.key, participants: $0.value.all, toGrade3OrMore: $0.value.severe) }
                 .sorted { ($0.participants, $1.term) > ($1.participants, $0.term) }
@@ -186,6 +197,11 @@ public enum OutcomeDerivation {
                                  value: b.present ? "bleeding" + (b.score.map { ", score \($0)" } ?? "") : "no bleeding", number: b.score.map(Double.init), status: nil, basis: nil,
                                  rules: ["S"], path: path(b.source.visitID)))
         }
+        for b in r.itpBat {
+            sources.append(.init(visitID: b.source.visitID, formOID: b.source.formOID, itemOID: b.source.itemOID, date: b.source.date, day: day(b.source.date),
+                                 value: "ITP-BAT \(b.assessment.notation)", number: Double(max(b.assessment.skin, b.assessment.mucosae, b.assessment.organs)),
+                                 status: nil, basis: nil, rules: [], path: path(b.source.visitID)))
+        }
         for t in r.transfusions {
             sources.append(.init(visitID: t.visitID, formOID: t.formOID, itemOID: t.itemOID, date: t.date, day: day(t.date), value: "platelet transfusion", number: nil,
                                  status: nil, basis: nil, rules: ["E"], path: path(t.visitID)))
@@ -213,7 +229,15 @@ public enum OutcomeDerivation {
             severeBleeding: r.bleeding.contains { $0.present && $0.severe }, plateletTransfusions: r.transfusions.count,
             rescueTherapies: r.rescues.count, sources: sources.sorted { ($0.date, $0.formOID) < ($1.date, $1.formOID) },
             problems: r.problems + (d0 == nil ? ["No CAR-T infusion recorded: not in the analysis population."] : []))
-        return (p, result)
+        var out = p
+        out.itpBat = r.itpBat.map { .init(visitID: $0.source.visitID, date: $0.source.date, day: day($0.source.date), skin: $0.assessment.skin,
+                                          mucosae: $0.assessment.mucosae, organs: $0.assessment.organs) }
+        let treatment = out.itpBat.filter { ($0.day ?? -1) >= 0 }
+        if !treatment.isEmpty {
+            out.worstITPBAT = StudyOutcomes.BleedingToolPoint(visitID: "", date: treatment[0].date, day: nil, skin: treatment.map(\.skin).max() ?? 0,
+                                                              mucosae: treatment.map(\.mucosae).max() ?? 0, organs: treatment.map(\.organs).max() ?? 0).notation
+        }
+        return (out, result)
     }
 
     /// SHA-256 of the response settings as canonical JSON: two reports with the same digest used the same rules.

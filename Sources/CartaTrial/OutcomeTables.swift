@@ -27,7 +27,7 @@ public enum OutcomeTables {
         case .subjects:
             return ["USUBJID", "SITEID", "DAY0", "BASELINE_PLT", "BOR", "STATUS_M6", "TTR_DAYS", "CR_IWG_DAY", "CR_LITERAL_DAY", "CR_DISCORDANT",
                     "DOR_DAYS", "DOR_EVENT", "DOR_END", "DAYS_IN_RESPONSE", "DAYS_OBSERVED", "MAX_CRS", "MAX_ICANS", "AE_N", "SAE_N",
-                    "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "PLT_TRANSFUSIONS", "RESCUES",
+                    "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "ITPBAT_WORST", "PLT_TRANSFUSIONS", "RESCUES",
                     "CM_REDUCTION", "CM_DISCONTINUED", "CM_FAILURE", "STEROID_BASE_MG", "STEROID_PCHG_M3", "STEROID_PCHG_M6", "PAQ_FORMS", "LAB_WORSENING", "EOS_STATUS", "EOS_DAY"]
         case .visits: return ["USUBJID", "VISIT", "FORM", "ITEM", "DATE", "DAY", "VALUE", "STATUS", "BASIS", "RULES"]
         case .tte: return ["USUBJID", "PARAMCD", "AVAL", "CNSR", "EVNTDESC"]
@@ -47,7 +47,7 @@ public enum OutcomeTables {
                                    int(p.timeToResponseDays), int(p.completeResponseIWGDay), int(p.completeResponseProtocolLiteralDay), flag(p.crDiscordant)]
             let second: [String] = [int(dor?.days), dor.map { flag($0.event) } ?? "", dor?.end ?? "", String(p.daysInResponse), String(p.daysObserved),
                                     int(p.maxCRSGrade), int(p.maxICANSGrade), String(p.adverseEvents), String(p.seriousAdverseEvents)]
-            let third: [String] = [int(p.worstAdverseEventGrade), int(p.maxBleedingScore), flag(p.severeBleeding), String(p.plateletTransfusions), String(p.rescueTherapies)]
+            let third: [String] = [int(p.worstAdverseEventGrade), int(p.maxBleedingScore), flag(p.severeBleeding), p.worstITPBAT ?? "", String(p.plateletTransfusions), String(p.rescueTherapies)]
             let cm = p.concomitantTherapy
             let fourth: [String] = [cm.map { flag($0.anyReduction) } ?? "", cm.map { flag($0.anyDiscontinuation) } ?? "", cm.map { flag($0.treatmentFailure) } ?? "",
                                     num(cm?.steroidBaselineMgPerDay), num(cm?.steroidPercentChangeMonth3), num(cm?.steroidPercentChangeMonth6), String(p.questionnaires.count),

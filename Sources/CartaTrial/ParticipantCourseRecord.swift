@@ -30,6 +30,13 @@ public struct ParticipantCourseRecord: Sendable {
         /// Score ≥ 5, or visceral / CNS bleeding.
         public var severe: Bool
     }
+    /// One ITP-BAT assessment: the grade of each manifestation recorded and the SMOG summary.
+    public struct BleedingAssessmentTool: Sendable, Hashable {
+        public var source: Source
+        /// "Any bleeding since the last assessment" as answered.
+        public var anyBleeding: Bool?
+        public var assessment: ITPBATAssessment
+    }
     public struct Rescue: Sendable, Hashable {
         public var source: Source
         public var start: ClinicalDate
@@ -64,6 +71,8 @@ public struct ParticipantCourseRecord: Sendable {
     public var chain: ProductChainState
     public var counts: [Count] = []
     public var bleeding: [Bleeding] = []
+    /// ITP-BAT assessments in visit order.
+    public var itpBat: [BleedingAssessmentTool] = []
     /// Platelet transfusions, each dated by its own date or, when that is missing, by the visit date (see `problems`).
     public var transfusions: [Source] = []
     public var rescues: [Rescue] = []
@@ -83,6 +92,16 @@ public struct ParticipantCourseRecord: Sendable {
     public var problems: [String] = []
 
     public static let bleedingForm = "F_BLEED", transfusionForm = "F_TRANSFUSION", rescueForm = "F_RESCUE"
+    public static let itpBatForm = "F_ITPBAT"
+    /// The ITP-BAT form's item for each manifestation (spec §2.2: Skin, visible Mucosae, Organs).
+    public static let itpBatItems: [(ITPBATManifestation, String)] = [
+        (.petechiae, "BAT_PETECHIAE"), (.ecchymoses, "BAT_ECCHYMOSES"), (.subcutaneousHematomas, "BAT_SC_HAEMATOMA"),
+        (.bleedingFromMinorWounds, "BAT_MINOR_WOUNDS"), (.epistaxis, "BAT_EPISTAXIS"), (.gumBleeding, "BAT_GUM"),
+        (.oralHemorrhagicBullae, "BAT_ORAL_BULLAE"), (.oralBleedingFromBitesOrTeeth, "BAT_ORAL_BITES"),
+        (.subconjunctivalHemorrhage, "BAT_SUBCONJUNCTIVAL"), (.gastrointestinal, "BAT_GI"), (.hemoptysis, "BAT_HAEMOPTYSIS"),
+        (.hematuria, "BAT_HAEMATURIA"), (.menorrhagia, "BAT_MENORRHAGIA"), (.muscleHematoma, "BAT_MUSCLE"), (.hemarthrosis, "BAT_JOINT"),
+        (.ocular, "BAT_OCULAR"), (.intracranial, "BAT_INTRACRANIAL"),
+    ]
     public static let conmedForm = "F_CONMED", questionnaireForm = "F_ITPPAQ", conmedSlots = 1...3
 
     /// What a record reads the study's forms for, found once per pass rather than once per participant.
@@ -134,6 +153,7 @@ public struct ParticipantCourseRecord: Sendable {
             func date(_ form: String, _ item: String) -> ClinicalDate? { text(form, item).flatMap(ClinicalDate.init(iso:)) }
             if text(ToxicityCourse.crsForm, "CRS_FEVER_MASKED") == "true" { treatedCRSAssessments += 1 }
             if visit.forms.contains(Self.bleedingForm) { readBleeding(text: { text(Self.bleedingForm, $0) }, visit: visit.id, date: visitDate, dateOfBirth: file.dateOfBirth) }
+            if visit.forms.contains(Self.itpBatForm) { readITPBAT(text: { text(Self.itpBatForm, $0) }, visit: visit.id, date: visitDate) }
             if visit.forms.contains(Self.transfusionForm), text(Self.transfusionForm, "PLT_TRANSFUSED") == "true" {
                 let d = date(Self.transfusionForm, "PLT_TRANSFUSION_DATE")
                 if d == nil { problems.append("\(visit.id): a platelet transfusion has no date; it is dated on the visit date \(visitDate), the latest it can have been (its 7-day window then covers the most counts).") }
@@ -212,6 +232,27 @@ public struct ParticipantCourseRecord: Sendable {
         bleeding.append(Bleeding(source: Source(visitID: visit, formOID: Self.bleedingForm, itemOID: "BLEED_SKIN", date: date),
                                  present: !symptoms.isEmpty, score: score?.total, decidingSymptom: worst?.item,
                                  severe: deep || (score?.severeByScore ?? false)))
+    }
+
+    /// The ITP-BAT grades of a visit and their SMOG summary (spec §2.2: the highest grade per domain). An answer
+    /// that contradicts the grades, or the same visit's Chinese assessment, is reported, never smoothed over:
+    /// recorded bleeding is bleeding, so the grades are used as typed.
+    mutating func readITPBAT(text: (String) -> String?, visit: String, date: ClinicalDate) {
+        let any = text("BAT_ANY").map { $0 == "true" }
+        let grades = Self.itpBatItems.compactMap { m, oid in text(oid).flatMap { Int($0) }.map { (m, $0) } }
+        guard any != nil || !grades.isEmpty else { return }
+        let assessment = ITPBATAssessment(grades)
+        let bleeds = assessment.skin + assessment.mucosae + assessment.organs > 0
+        if any == true && !bleeds {
+            problems.append("\(visit): ITP-BAT records bleeding without grading a manifestation; its SMOG summary (\(assessment.notation)) understates it — grade the manifestations.")
+        } else if any == false && bleeds {
+            problems.append("\(visit): ITP-BAT grades bleeding (\(assessment.notation)) although \"any bleeding\" is no; the grades are used.")
+        }
+        if let chinese = bleeding.last(where: { $0.source.visitID == visit }), chinese.present != (bleeds || any == true) {
+            problems.append("\(visit): the ITP-BAT (\(assessment.notation)) and the Chinese bleeding assessment (\(chinese.present ? "bleeding" : "no bleeding")) disagree; response uses the Chinese assessment (spec §1.6 rule S).")
+        }
+        itpBat.append(BleedingAssessmentTool(source: Source(visitID: visit, formOID: Self.itpBatForm, itemOID: "BAT_ANY", date: date),
+                                             anyBleeding: any, assessment: assessment))
     }
 
     /// The response engine's input (spec §1.6), nil before Day 0.

@@ -280,6 +280,9 @@ enum PageFixtures {
             anyReduction: true, anySecondaryReduction: true, anyDiscontinuation: true, treatmentFailure: false, drugsAtBaseline: 1, drugsAtMonth6: 0,
             steroidBaselineMgPerDay: 15, steroidPercentChangeMonth3: -100, steroidPercentChangeMonth6: -100, equivalenceTable: t ?? "spec/clinical.md §9.2")
         responder.steroidDose = [.init(day: -33, mgPerDay: 15), .init(day: 42, mgPerDay: 7.5), .init(day: 98, mgPerDay: 0), .init(day: 183, mgPerDay: 0)]
+        responder.itpBat = [.init(visitID: "D7", date: d0.adding(days: 7), day: 7, skin: 2, mucosae: 1, organs: 0),
+                            .init(visitID: "M1", date: d0.adding(days: 28), day: 28, skin: 0, mucosae: 0, organs: 0)]
+        responder.worstITPBAT = t ?? "S2M1O0"
         responder.questionnaires = [.init(visitID: "LD1", date: d0.adding(days: -5), day: -5, version: t ?? "v1", language: "zh-CN", answered: 44, items: 44, scales: [])]
         var outcomes = StudyOutcomes(
             studyID: "NCT05315778", settingsDigest: "0123456789abcdef0123", method: t ?? "Response engine of spec/clinical.md §1.6.",
@@ -296,6 +299,7 @@ enum PageFixtures {
             crs: .init(participants: 1, byMaxGrade: [0, 1, 0, 0, 0], onsetDays: [5], durationDays: [3], treatedAssessments: 0),
             icans: .init(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0),
             participantsWithBleeding: 2, participantsWithSevereBleeding: 0, participantsWithRescue: 1)
+        outcomes.itpBat = .init(assessed: 1, skinByWorstGrade: [0, 0, 1, 0, 0, 0], mucosaeByWorstGrade: [0, 1, 0, 0, 0, 0], organsByWorstGrade: [1, 0, 0, 0, 0, 0])
         outcomes.concomitantTherapy = .init(derived: 1, withBaselineTherapy: 1, reduction: .init(successes: 1, total: 1, percentText: "100.0%", lower: 0.025, upper: 1),
                                             secondaryReduction: .init(successes: 1, total: 1, percentText: "100.0%", lower: 0.025, upper: 1),
                                             discontinuation: .init(successes: 1, total: 1, percentText: "100.0%", lower: 0.025, upper: 1), treatmentFailure: 0,

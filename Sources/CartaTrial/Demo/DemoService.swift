@@ -229,6 +229,7 @@ public struct DemoService: Sendable {
                 case "F_CRS": forms[form] = Self.crs(grade: c.crs(day: day))
                 case "F_ICANS": forms[form] = Self.icans(grade: c.icans(day: day))
                 case "F_BLEED": forms[form] = Self.bleeding(c, day: day, platelets: plt)
+                case "F_ITPBAT": forms[form] = Self.bleedingTool(c, day: day, platelets: plt)
                 case "F_CONMED": forms[form] = Self.conmed(c, day: day)
                 case "F_DISPOSITION": forms[form] = ["DISP_STATUS": e("completed", nil, nil, nil), "DISP_DATE": e(date.description, nil, nil, nil)]
                 case "F_LAB_INFLAM": forms[form] = Self.inflammation(c, day: day)
@@ -379,6 +380,17 @@ public struct DemoService: Sendable {
         var out: [String: ScreeningService.RawEntry] = ["ICANS_CONSCIOUSNESS": e("alert"), "ICANS_SEIZURE": e("none"), "ICANS_MOTOR": e("false"),
                                                         "ICANS_EDEMA": e("none"), "ICANS_ICP_SIGNS": e("false")]
         for (k, oid) in ToxicityCourse.iceItems.enumerated() { out[oid] = e(k < correct ? "true" : "false") }
+        return out
+    }
+
+    /// The same day's bleeding graded with ITP-BAT: skin bleeding as petechiae grade 1 (grade 2 below 10 ×10⁹/L),
+    /// mucosal bleeding as epistaxis grade 1 — the draws `bleeding` makes, so the two assessments agree.
+    static func bleedingTool(_ c: DemoCourse, day: Int, platelets: Int) -> [String: ScreeningService.RawEntry] {
+        let skin = platelets < 20 && c.chance(day: day, 6) < 0.5
+        let mucosal = platelets < 10 && c.chance(day: day, 7) < 0.25
+        var out: [String: ScreeningService.RawEntry] = ["BAT_ANY": e(skin || mucosal ? "true" : "false")]
+        if skin { out["BAT_PETECHIAE"] = e(platelets < 10 ? "2" : "1") }
+        if mucosal { out["BAT_EPISTAXIS"] = e("1") }
         return out
     }
 

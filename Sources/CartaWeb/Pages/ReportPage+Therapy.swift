@@ -59,4 +59,26 @@ extension ReportPage {
         }
         table("report-itppaq", caption: caption, head: ["Visit", "Forms completed", "Median items answered", scored ? "Scales" : "Raw responses (not scores)"], rows: rows, &out)
     }
+
+    /// "n assessed; S: G0 3, G1 2 · M: … · O: …", grades with no participant left out.
+    static func bleedingToolSummary(_ b: StudyOutcomes.BleedingToolSummary?) -> String {
+        guard let b, b.assessed > 0 else { return "no ITP-BAT assessment from Day 0" }
+        func domain(_ name: String, _ counts: [Int]) -> String {
+            "\(name): " + counts.enumerated().filter { $0.element > 0 }.map { "G\($0.offset) \($0.element)" }.joined(separator: ", ")
+        }
+        return "\(b.assessed) assessed; " + [domain("S", b.skinByWorstGrade), domain("M", b.mucosaeByWorstGrade), domain("O", b.organsByWorstGrade)].joined(separator: " · ")
+    }
+
+    /// Each treated participant's ITP-BAT over time (spec §2.2: SMOG, the highest grade per domain at each assessment).
+    static func bleedingTool(_ o: StudyOutcomes, _ out: inout String) {
+        let rows = o.participants.filter { !$0.itpBat.isEmpty }.map { p -> [String] in
+            let bleeding = p.itpBat.filter { $0.skin + $0.mucosae + $0.organs > 0 }
+            let course = bleeding.isEmpty ? "no bleeding graded"
+                : bleeding.map { "\($0.day.map { "day \($0)" } ?? $0.visitID) \($0.notation)" }.joined(separator: "; ")
+            return [p.subjectID, "\(p.itpBat.count)", p.worstITPBAT ?? "—", course]
+        }
+        guard !rows.isEmpty else { return }
+        table("report-itpbat", caption: "ITP-BAT (IWG 2013) by participant: assessments, highest grade per domain from Day 0 (SMOG), and each assessment that graded bleeding",
+              head: ["Subject", "Assessments", "Highest from Day 0", "Assessments with bleeding (protocol day, SMOG)"], rows: rows, &out)
+    }
 }

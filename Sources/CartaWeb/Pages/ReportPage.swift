@@ -8,7 +8,7 @@ import Mustache
 ///
 /// Stable ids: #report-flow, #report-baseline, #report-outcomes, #report-participants (each subject's
 /// figures with links to their source visits), #plot-trajectories, #plot-spider, #plot-swimmer, #plot-km,
-/// #plot-ae-heatmap, #plot-bleeding, #plot-steroid, #report-conmed, #report-itppaq.
+/// #plot-ae-heatmap, #plot-bleeding, #plot-steroid, #report-conmed, #report-itppaq, #report-itpbat.
 /// Source: issue 9 scope 2; spec/clinical.md §8 (percentages to one decimal, exact 95 % CI).
 public enum ReportPage {
     public struct Model: PageModel, Equatable {
@@ -39,6 +39,7 @@ public enum ReportPage {
         participants(o, standalone: standalone, &tables)
         concomitantTherapy(o, &tables)
         questionnaire(o, &tables)
+        bleedingTool(o, &tables)
         let plots = ReportPlots.trajectories(o) + ReportPlots.spider(o) + ReportPlots.swimmer(o) + ReportPlots.kaplanMeier(o)
             + ReportPlots.heatMap(o) + ReportPlots.bleeding(o) + ReportPlots.steroid(o)
         let downloads = standalone ? [] : ["subjects", "visits", "tte", "ae", "conmed", "qs"].map {
@@ -117,6 +118,7 @@ public enum ReportPage {
             ["Treatment-emergent lab worsening (CTCAE v5.0 grade above baseline; participants, of them to grade ≥ 3)",
              o.labWorsening.isEmpty ? "none" : o.labWorsening.map { "\($0.term) \($0.participants) (\($0.toGrade3OrMore))" }.joined(separator: "; ")],
             ["Participants with bleeding / severe bleeding", "\(o.participantsWithBleeding) / \(o.participantsWithSevereBleeding)"],
+            ["ITP-BAT from Day 0: participants by highest grade per domain (S skin, M mucosae, O organs)", bleedingToolSummary(o.itpBat)],
             ["Participants with rescue therapy", "\(o.participantsWithRescue)"],
             ["Concomitant ITP therapy: reduction ≥ 25 % sustained 4 weeks (of those on therapy at baseline)", proportion(o.concomitantTherapy?.reduction)],
             ["Concomitant ITP therapy: reduction ≥ 50 %", proportion(o.concomitantTherapy?.secondaryReduction)],
