@@ -242,4 +242,20 @@ extension CartaStore {
                 .first()?.decode(column: "n", as: Int.self) ?? 0
         }
     }
+
+    /// Every `event` authentication record since `since`, newest first: account, time, audit sequence.
+    ///
+    /// Source: standards.md R-AC-2 ("login attempt logging and alerting").
+    public func authenticationRecords(event: String, since: Date) async throws -> [(username: String, at: Date, seq: Int)] {
+        let sinceText = StoreTimestamp.string(since)
+        return try await read { db in
+            try await db.select().columns("entity_id", "at", "seq").from("audit_events")
+                .where("entity", .equal, AuditEntity.authentication.rawValue).where("field", .equal, event)
+                .where("at", .greaterThanOrEqual, sinceText).orderBy("seq", .descending).limit(500).all()
+                .map { row in
+                    let at = try row.decode(column: "at", as: String.self)
+                    return (try row.decode(column: "entity_id", as: String.self), StoreTimestamp.date(at) ?? since, try row.decode(column: "seq", as: Int.self))
+                }
+        }
+    }
 }

@@ -127,4 +127,29 @@ extension AccountService {
             return e
         }
     }
+
+    /// How far back security alerts look.
+    public static let securityAlertWindow: TimeInterval = 7 * 86_400
+
+    /// One account lockout: repeated failed sign-ins locked the account (audit record `seq`).
+    public struct SecurityAlert: Sendable, Equatable {
+        public var username: String
+        public var at: Date
+        public var seq: Int
+        public var message: String
+    }
+
+    /// Account lockouts of the last `securityAlertWindow`, newest first — shown to administrators and auditors when
+    /// they sign in, on the access review and in `GET /api/v1/access-review`, so that password guessing is seen by
+    /// people, not only written to the audit trail.
+    ///
+    /// Source: standards.md R-AC-2 ("lockout after N failures; login attempt logging and alerting"); 21 CFR 11.300(d)
+    /// ("detect and report in an immediate and urgent manner any attempts at their unauthorized use").
+    public func securityAlerts(by principal: Principal) async throws -> [SecurityAlert] {
+        try principal.require(.reviewAccess)
+        return try await store.authenticationRecords(event: "locked", since: clock.now.addingTimeInterval(-Self.securityAlertWindow)).map { r in
+            SecurityAlert(username: r.username, at: r.at, seq: r.seq,
+                          message: "Account \(r.username) was locked after \(Self.lockoutThreshold) failed sign-ins within \(Int(Self.lockoutWindow / 60)) minutes (audit record #\(r.seq)).")
+        }
+    }
 }

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import HummingbirdBcrypt
+import Synchronization
 
 /// Runs bcrypt checks off Swift's cooperative thread pool, at most `limit` at a time, so that a burst of
 /// sign-ins (or a password-guessing attack) queues for the hashing threads instead of occupying every
@@ -18,6 +19,11 @@ public final class PasswordHashing: Sendable {
     public let limit: Int
     private let queue = DispatchQueue(label: "carta.password-hashing", attributes: .concurrent)
     private let slots: DispatchSemaphore
+    /// Checks running now, and the most that ever ran at once (what the limit promises, observable).
+    private let running = Mutex<(now: Int, most: Int)>((0, 0))
+
+    /// The most bcrypt checks that have run at the same time since this instance was made.
+    public var mostAtOnce: Int { running.withLock { $0.most } }
 
     public init(limit: Int) {
         self.limit = max(1, limit)
@@ -27,11 +33,14 @@ public final class PasswordHashing: Sendable {
     /// `Bcrypt.verify(password, hash:)` on a hashing thread; the caller's task suspends meanwhile.
     public func verify(_ password: String, hash: String) async -> Bool {
         await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            queue.async { [slots] in
+            queue.async { [slots, self] in
                 // Blocks a Dispatch thread, never a cooperative one.
                 slots.wait()
-                defer { slots.signal() }
-                continuation.resume(returning: Bcrypt.verify(password, hash: hash))
+                self.running.withLock { $0.now += 1; $0.most = max($0.most, $0.now) }
+                let ok = Bcrypt.verify(password, hash: hash)
+                self.running.withLock { $0.now -= 1 }
+                slots.signal()
+                continuation.resume(returning: ok)
             }
         }
     }

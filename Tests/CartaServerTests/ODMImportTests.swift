@@ -142,6 +142,14 @@ struct ODMImportTests {
                 #expect(await refusal(redacted).contains("redacted"))
                 #expect(try await target.store.participantCount() == 0)
                 #expect(try await target.store.auditTrail(entity: .itemValue, entityID: nil).isEmpty)
+                // A locked database refuses the import too (issue 7 scope 7: "refuses writes from every path … import").
+                let manager = try await target.store.createUser(username: "dana", displayName: "Dana", role: .dataManager,
+                                                                passwordHash: server.services.auth.hash("pw-dana-0123456789"), actor: Fixtures.cliActor)
+                let lock = try await target.locks.lock(.database, subjectID: nil, formOID: nil, reason: "migration check",
+                                                       password: "pw-dana-0123456789", by: Principal(manager, source: .cli))
+                #expect(await refusal(xml).contains("locked"))
+                #expect(try await target.store.participantCount() == 0)
+                _ = try await target.locks.unlock(id: lock.id, reason: "check done", password: "pw-dana-0123456789", by: Principal(manager, source: .cli))
                 // The untampered archive restores.
                 #expect(try await target.imports.importArchive(xml: xml, by: restorer).participants == 1)
             }

@@ -411,7 +411,7 @@ enum PageFixtures {
             .init(username: t ?? "cora", displayName: t ?? "Cora Coordinator", role: t ?? "Coordinator", sites: t ?? "Suzhou",
                   state: t ?? "active", lastSignIn: t ?? "2026-12-04 17:30 UTC+08:00", failures: 1,
                   lastAccessChange: t ?? "2026-11-02 09:00 UTC+08:00", secondFactor: t ?? "yes", tokens: 2, flags: ""),
-        ])
+        ], alerts: [t ?? "2026-12-05 08:12 UTC+08:00 — Account cora was locked after 5 failed sign-ins within 15 minutes (audit record #812)."])
     }
 
     static func error(text: String? = nil) -> ErrorPage.Model {

@@ -47,6 +47,9 @@ enum RenderedPages {
             Case(name: "access-review", model: PageFixtures.accessReview(text: text), layout: L(.access)),
             Case(name: "access-review-empty", model: AccessReviewPage.Model(generatedAt: "2026-12-05 09:00 UTC+08:00", summary: "0 accounts.", rows: []),
                  layout: L(.access)),
+            // Rows but no lockout: the alert section is not there.
+            Case(name: "access-review-no-alerts", model: AccessReviewPage.Model(generatedAt: "2026-12-05 09:00 UTC+08:00", summary: "2 accounts (2 active); 1 to look at.",
+                                                                               rows: PageFixtures.accessReview(text: text).rows), layout: L(.access)),
             Case(name: "error", model: PageFixtures.error(text: text), layout: L(nil)),
             Case(name: "visit", model: PageFixtures.visit(text: text), layout: L(.participants)),
             Case(name: "today", model: PageFixtures.today(text: text), layout: L(.today)),

@@ -639,9 +639,12 @@ enum OpenAPIDocument {
     },
     "/api/v1/access-review": {
       "get": {
-        "summary": "The periodic access review: every account's role, sites, state, last sign-in, recent failures, last access change, second factor, tokens and flags (administrators and auditors)",
-        "responses": {"200": {"description": "Accounts", "content": {"application/json": {"schema": {"type": "object", "required": ["generatedAt", "accounts"],
-          "properties": {"generatedAt": {"type": "string", "format": "date-time"}, "accounts": {"type": "array", "items": {"type": "object",
+        "summary": "The periodic access review: every account's role, sites, state, last sign-in, recent failures, last access change, second factor, tokens and flags, and the account lockouts of the last 7 days (administrators and auditors)",
+        "responses": {"200": {"description": "Accounts", "content": {"application/json": {"schema": {"type": "object", "required": ["generatedAt", "accounts", "lockouts"],
+          "properties": {"generatedAt": {"type": "string", "format": "date-time"},
+            "lockouts": {"type": "array", "items": {"type": "object", "required": ["username", "at", "auditSeq", "message"],
+              "properties": {"username": {"type": "string"}, "at": {"type": "string", "format": "date-time"}, "auditSeq": {"type": "integer"}, "message": {"type": "string"}}}},
+            "accounts": {"type": "array", "items": {"type": "object",
             "required": ["username", "displayName", "role", "sites", "active", "createdAt", "recentFailures", "secondFactor", "activeTokens", "flags"],
             "properties": {"username": {"type": "string"}, "displayName": {"type": "string"}, "role": {"type": "string"}, "sites": {"type": "string"},
               "active": {"type": "boolean"}, "createdAt": {"type": "string", "format": "date-time"},

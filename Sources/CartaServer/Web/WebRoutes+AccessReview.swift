@@ -20,9 +20,10 @@ extension CartaServices {
                                      secondFactor: e.secondFactor ? "yes" : "no", tokens: e.activeTokens, flags: e.flags.joined(separator: "; "))
             }
             let flagged = entries.filter { !$0.flags.isEmpty }.count
+            let alerts = try await self.auth.securityAlerts(by: principal).map { "\(WebFormat.dateTime($0.at)) — \($0.message)" }
             let model = AccessReviewPage.Model(
                 generatedAt: WebFormat.dateTime(self.runtime.clock.now),
-                summary: "\(entries.count) accounts (\(entries.filter(\.active).count) active); \(flagged) to look at.", rows: rows)
+                summary: "\(entries.count) accounts (\(entries.filter(\.active).count) active); \(flagged) to look at.", rows: rows, alerts: alerts)
             return try self.html(model, self.layout(context, flashes: flashes, current: .access), extraHeaders: clear)
         })
         router.get("/admin/access-review.csv", use: page { _, context in
@@ -53,7 +54,8 @@ extension CartaServices {
             let username: String, displayName: String, role: String, sites: String, active: Bool, createdAt: Date
             let lastSignInAt: Date?, recentFailures: Int, lastAccessChangeAt: Date?, secondFactor: Bool, activeTokens: Int, flags: [String]
         }
-        struct Out: Encodable { let generatedAt: Date; let accounts: [Entry] }
+        struct Lockout: Encodable { let username: String; let at: Date; let auditSeq: Int; let message: String }
+        struct Out: Encodable { let generatedAt: Date; let accounts: [Entry]; let lockouts: [Lockout] }
         api.on(.get, "/access-review") { _, context in
             let principal = try context.principal(.reviewAccess, .api)
             let entries = try await self.auth.accessReview(by: principal).map { e in
@@ -61,7 +63,8 @@ extension CartaServices {
                       createdAt: e.createdAt, lastSignInAt: e.lastSignInAt, recentFailures: e.recentFailures,
                       lastAccessChangeAt: e.lastAccessChangeAt, secondFactor: e.secondFactor, activeTokens: e.activeTokens, flags: e.flags)
             }
-            return try JSONResponse.make(Out(generatedAt: self.runtime.clock.now, accounts: entries))
+            let lockouts = try await self.auth.securityAlerts(by: principal).map { Lockout(username: $0.username, at: $0.at, auditSeq: $0.seq, message: $0.message) }
+            return try JSONResponse.make(Out(generatedAt: self.runtime.clock.now, accounts: entries, lockouts: lockouts))
         }
     }
 }

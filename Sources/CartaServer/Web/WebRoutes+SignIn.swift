@@ -39,7 +39,15 @@ extension CartaServices {
                     return try self.html(model, self.layout(ctx, csrf: token), status: .unauthorized)
                 }
                 let (token, _) = try await self.auth.startSession(for: user)
-                var response = self.redirect(Self.safeNext(form["next"]) ?? WebPaths.dashboard)
+                // Those who review access are told of recent lockouts as they arrive (R-AC-2 alerting).
+                var alert: Flash?
+                if Permission.reviewAccess.allows(user.role) {
+                    let lockouts = try await self.auth.securityAlerts(by: Principal(user, source: .web))
+                    if !lockouts.isEmpty {
+                        alert = Flash(.error, "Security alert: \(lockouts.count) account lockout(s) after repeated failed sign-ins in the last \(Int(AccountService.securityAlertWindow / 86_400)) days (latest: \(lockouts[0].username), \(WebFormat.dateTime(lockouts[0].at))). See Access review.")
+                    }
+                }
+                var response = self.redirect(Self.safeNext(form["next"]) ?? WebPaths.dashboard, flash: alert)
                 response.setCookie(self.cookie(AuthMiddleware.sessionCookie, token, maxAge: Int(self.config.sessionLifetime)))
                 response.setCookie(self.cookie(Self.preSessionCookie, "", maxAge: 0))
                 return response

@@ -13,8 +13,13 @@ public enum AccessReviewPage {
         public let summary: String
         public let rows: [Row]
         public let hasRows: Bool
+        /// Account lockouts of the last days, newest first (R-AC-2 alerting).
+        public let alerts: [String]
+        public let hasAlerts: Bool
 
-        public init(generatedAt: String, summary: String, rows: [Row]) {
+        public init(generatedAt: String, summary: String, rows: [Row], alerts: [String] = []) {
+            self.alerts = alerts
+            self.hasAlerts = !alerts.isEmpty
             self.generatedAt = generatedAt
             self.summary = summary
             self.rows = rows
@@ -45,6 +50,8 @@ extension AccessReviewPage.Model: MustacheParent {
         case "summary": self.summary
         case "rows": self.rows
         case "hasRows": self.hasRows
+        case "alerts": self.alerts
+        case "hasAlerts": self.hasAlerts
         default: nil
         }
     }
