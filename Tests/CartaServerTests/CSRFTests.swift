@@ -46,8 +46,9 @@ struct CSRFTests {
     }
 
     // OWASP: the sign-in form uses a double-submit cookie; a fresh session is issued on sign-in.
-    @Test func signInFormUsesADoubleSubmitCookie() async throws {
-        try await TestServer.run { server, client in
+    @Test(arguments: TestDatabase.engines)
+    func signInFormUsesADoubleSubmitCookie(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
             let page = try await client.execute(uri: "/signin", method: .get)
             #expect(page.status == .ok)
             let pre = try #require(page.setCookies["carta_csrf"])
@@ -106,8 +107,9 @@ struct CSRFTests {
     }
 
     // Signing out ends the session on the server, not only in the browser.
-    @Test func signOutEndsTheSession() async throws {
-        try await TestServer.run { server, client in
+    @Test(arguments: TestDatabase.engines)
+    func signOutEndsTheSession(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
             let session = try #require(try await client.webSignIn(.coordinator, server: server))
             #expect(try await client.webGet("/participants", session: session).status == .ok)
             let out = try await client.webPost("/signout", session: session, fields: [])

@@ -73,8 +73,9 @@ struct LockTests {
         }
     }
 
-    @Test func formAndDatabaseLocks() async throws {
-        try await TestServer.run { server, _ in
+    @Test(arguments: TestDatabase.engines)
+    func formAndDatabaseLocks(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, _ in
             let p = try await server.enterEligibleData(try await server.register().subjectID)
             let locks = server.services.runtime.locks
             let dm = try await server.principal(.dataManager)

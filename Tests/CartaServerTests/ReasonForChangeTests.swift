@@ -18,8 +18,9 @@ struct ReasonForChangeTests {
         try await server.store.auditTrail(entity: .itemValue, entityID: p.id.rawValue).filter { $0.field == "SCREENING/F_VITALS/\(oid)" }
     }
 
-    @Test func eachChangedValueKeepsItsOwnReasonOnTheWeb() async throws {
-        try await TestServer.run { server, client in
+    @Test(arguments: TestDatabase.engines)
+    func eachChangedValueKeepsItsOwnReasonOnTheWeb(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
             let p = try await server.enterEligibleData(try await server.register().subjectID)
             let session = try await client.webSignIn(.coordinator, server: server)
             let page = try await client.webGet("/participants/\(p.subjectID)", session: session)
@@ -52,8 +53,9 @@ struct ReasonForChangeTests {
         }
     }
 
-    @Test func aConflictShowsTheSavedValueBesideTheUsersAndNeverRepostsStaleData() async throws {
-        try await TestServer.run { server, client in
+    @Test(arguments: TestDatabase.engines)
+    func aConflictShowsTheSavedValueBesideTheUsersAndNeverRepostsStaleData(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
             let p = try await server.enterEligibleData(try await server.register().subjectID)
             let coraSession = try await client.webSignIn(.coordinator, server: server)
             // Someone else saves weight 60 first.
@@ -81,8 +83,9 @@ struct ReasonForChangeTests {
         }
     }
 
-    @Test func theAPITakesAReasonPerItemOrForTheWholeRequest() async throws {
-        try await TestServer.run { server, client in
+    @Test(arguments: TestDatabase.engines)
+    func theAPITakesAReasonPerItemOrForTheWholeRequest(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
             let p = try await server.enterEligibleData(try await server.register().subjectID)
             let token = try await client.token(.coordinator)
             let body: JSON = ["version": .number(Double(p.version)), "reason": ["code": "new_information"], "items": [

@@ -1,7 +1,7 @@
 import CartaModel
 import CartaStore
 import CartaTestSupport
-import CartaTrial
+@testable import CartaTrial
 import Foundation
 import Testing
 
@@ -87,5 +87,16 @@ import Testing
             }
             #expect(user.username == "cora")
         }
+    }
+}
+
+/// The built-in dummy hash that unknown accounts are checked against is a well-formed cost-12 bcrypt hash, so an
+/// unknown user name costs the same work as a real one (no account enumeration by timing).
+@Suite struct DummyHashTests {
+    @Test func theDummyHashIsAWellFormedCost12BcryptHash() {
+        let h = AccountService.dummyHashCost12
+        #expect(h.count == 60 && h.hasPrefix("$2b$12$"))
+        let alphabet = Set("./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        #expect(h.dropFirst(7).allSatisfy { alphabet.contains($0) })
     }
 }
