@@ -121,10 +121,12 @@ public final class CartaStore: Sendable {
         }
         let sql = connection.sql(queryLogLevel: nil)
         do {
-            // WAL lets readers (this process's pool, `carta audit verify`) run beside the writer;
-            // busy_timeout makes a second writer wait instead of failing at once.
-            try await sql.raw("PRAGMA journal_mode = WAL").run()
+            // busy_timeout first: setting the journal mode reads the database header, which another process's
+            // write can hold for a moment — without the timeout that open failed with "database is locked"
+            // (seen when a second store opened its connections while the first was writing).
+            // WAL lets readers (this process's pool, `carta audit verify`) run beside the writer.
             try await sql.raw("PRAGMA busy_timeout = 10000").run()
+            try await sql.raw("PRAGMA journal_mode = WAL").run()
             try await sql.raw("PRAGMA foreign_keys = ON").run()
         } catch {
             try? await connection.close()

@@ -23,19 +23,31 @@ public struct QueryService: Sendable {
     /// Longest query text or answer accepted, in characters.
     public static let maxText = 2_000
 
-    /// Raises a query on one item of a participant's screening data.
-    public func raise(subjectID: SubjectID, itemOID: String, text: String, by principal: Principal) async throws -> DataQuery {
+    /// Raises a query on one item of a participant's screening data, or of a visit (`visitID`, e.g. `D7`): the item
+    /// must be on a form that visit collects.
+    public func raise(subjectID: SubjectID, itemOID: String, visitID: String? = nil, text: String, by principal: Principal) async throws -> DataQuery {
         try principal.require(.manageQueries)
         let message = try Self.checkedText(text, field: "text", what: "the question")
         let p = try await screening.participant(subjectID, by: principal)
-        guard let form = study.forms.first(where: { $0.items.contains { $0.oid == itemOID } }) else {
-            throw WorkflowError.invalid("item", "The study has no item \(itemOID); name the item the query is about.")
+        let (event, candidates) = try Self.event(visitID, study: study)
+        guard let form = candidates.first(where: { $0.items.contains { $0.oid == itemOID } }) else {
+            throw WorkflowError.invalid("item", visitID.map { "Visit \($0) collects no item \(itemOID); name an item of one of its forms." }
+                                        ?? "The study has no item \(itemOID); name the item the query is about.")
         }
-        let address = ItemAddress(eventOID: ScreeningService.screeningEvent, formOID: FormOID(form.oid), itemOID: ItemOID(itemOID))
+        let address = ItemAddress(eventOID: event, formOID: FormOID(form.oid), itemOID: ItemOID(itemOID))
         return try await screening.mapped {
             try await store.raiseQuery(participantID: p.id, address: address, text: message, byName: principal.user.displayName,
                                        actor: principal.actor)
         }
+    }
+
+    /// The event of a visit (screening when nil) and the forms it collects; an unknown visit is refused by name.
+    static func event(_ visitID: String?, study: Study) throws -> (EventOID, [FormDefinition]) {
+        guard let visitID = visitID?.trimmingCharacters(in: .whitespaces), !visitID.isEmpty else { return (ScreeningService.screeningEvent, study.forms) }
+        guard let visit = study.schedule.visit(visitID), visitID != study.schedule.visits.first?.id else {
+            throw WorkflowError.invalid("visitID", "The schedule has no visit \(visitID) (screening data: leave the visit out); use one of \(study.schedule.visits.dropFirst().map(\.id).joined(separator: ", ")).")
+        }
+        return (EventOID(visit.id), visit.forms.compactMap { study.form($0) })
     }
 
     /// Answers an open query (the site: investigator, sub-investigator or coordinator).
@@ -75,7 +87,11 @@ public struct QueryService: Sendable {
     }
 
     /// The item's label for people ("Platelet count"), or its OID.
-    public func label(_ address: ItemAddress) -> String { study.item(address.itemOID.rawValue)?.label ?? address.itemOID.rawValue }
+    /// The item's label, with its visit for a query on visit data ("Platelet count — D7").
+    public func label(_ address: ItemAddress) -> String {
+        let item = study.item(address.itemOID.rawValue)?.label ?? address.itemOID.rawValue
+        return address.eventOID == ScreeningService.screeningEvent ? item : "\(item) — \(address.eventOID)"
+    }
 
     func act(_ id: String, _ action: DataQuery.Action, text: String, permission: Permission, by principal: Principal) async throws -> DataQuery {
         try principal.require(permission)

@@ -28,19 +28,22 @@ public struct SourceVerificationService: Sendable {
         public let overall: SourceVerificationProgress
     }
 
-    /// Marks the recorded values of `formOID` verified (all of them, or `itemOIDs`).
-    public func verify(subjectID: SubjectID, formOID: String, itemOIDs: [String]? = nil,
+    /// Marks the recorded values of `formOID` verified (all of them, or `itemOIDs`) — at screening, or at the visit
+    /// `visitID` (e.g. `D7`), which must collect the form.
+    public func verify(subjectID: SubjectID, formOID: String, visitID: String? = nil, itemOIDs: [String]? = nil,
                        by principal: Principal) async throws -> [SourceVerification] {
         try principal.require(.verifySource)
-        guard let form = study.form(formOID) else {
-            throw WorkflowError.invalid("formOID", "The study has no form \(formOID); name the form to verify.")
+        let (event, forms) = try QueryService.event(visitID, study: study)
+        guard let form = forms.first(where: { $0.oid == formOID }) else {
+            throw WorkflowError.invalid("formOID", visitID.map { "Visit \($0) does not collect form \(formOID); name one of its forms." }
+                                        ?? "The study has no form \(formOID); name the form to verify.")
         }
         if let unknown = itemOIDs?.first(where: { oid in !form.items.contains { $0.oid == oid } }) {
             throw WorkflowError.invalid("items", "Form \(formOID) has no item \(unknown).")
         }
         let p = try await screening.participant(subjectID, by: principal)
         return try await screening.mapped {
-            try await store.verifySource(participantID: p.id, eventOID: ScreeningService.screeningEvent, formOID: FormOID(formOID),
+            try await store.verifySource(participantID: p.id, eventOID: event, formOID: FormOID(formOID),
                                          itemOIDs: itemOIDs.map { Set($0.map { ItemOID($0) }) }, byUser: principal.user.id,
                                          byName: principal.user.displayName, actor: principal.actor)
         }

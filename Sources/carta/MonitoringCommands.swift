@@ -86,11 +86,12 @@ struct QueryCommand: AsyncParsableCommand {
         @OptionGroup var ctx: ParticipantCommand.Context
         @Argument var subjectID: String
         @Argument var itemOID: String
+        @Option(help: "The visit (e.g. D7); screening data when left out.") var visit: String?
         @Option(help: "The question.") var text: String
         func run() async throws {
             try await ParticipantCommand.withServices(ctx) { s in
                 let principal = try await ctx.principal(s, needs: .manageQueries)
-                let q = try await s.queries.raise(subjectID: SubjectID(subjectID), itemOID: itemOID, text: text, by: principal)
+                let q = try await s.queries.raise(subjectID: SubjectID(subjectID), itemOID: itemOID, visitID: visit, text: text, by: principal)
                 print("raised \(q.id)")
             }
         }

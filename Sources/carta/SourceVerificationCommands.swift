@@ -42,13 +42,14 @@ struct SourceVerificationCommand: AsyncParsableCommand {
         @OptionGroup var ctx: ParticipantCommand.Context
         @Argument var subject: String
         @Option(help: "The form OID.") var form: String
+        @Option(help: "The visit (e.g. D7); screening data when left out.") var visit: String?
         @Option(name: .customLong("item"), help: "Only this item (repeatable).") var items: [String] = []
         func run() async throws {
             try await ParticipantCommand.withServices(ctx) { s in
                 let principal = try await ctx.principal(s, needs: .verifySource)
-                let marks = try await s.sourceVerification.verify(subjectID: SubjectID(subject), formOID: form,
+                let marks = try await s.sourceVerification.verify(subjectID: SubjectID(subject), formOID: form, visitID: visit,
                                                                   itemOIDs: items.isEmpty ? nil : items, by: principal)
-                print("\(subject) \(form): \(marks.count) value(s) marked verified")
+                print("\(subject) \(visit.map { "\($0) " } ?? "")\(form): \(marks.count) value(s) marked verified")
             }
         }
     }

@@ -45,6 +45,26 @@ struct CSRFTests {
         }
     }
 
+    /// A page on another site can post `text/plain` (or, with CORS, JSON) with the victim's cookie: even with the
+    /// right token inside, a web form route reads only form bodies, so nothing is written (issue 7 Tests: "CSRF …
+    /// with text/plain, form and JSON content types").
+    @Test(arguments: ["/participants/new", "/participants/{subjectID}/screening"], ["text/plain", "application/json"])
+    func formRoutesReadOnlyFormBodies(template: String, contentType: String) async throws {
+        try await TestServer.run { server, client in
+            let route = try #require(WebRouteCase.posts.first { $0.template == template })
+            let p = try await server.participant(forRoute: route.template)
+            let session = try #require(try await client.webSignIn(.coordinator, server: server))
+            let fields = route.fields(.coordinator, p) + [("csrf", session.csrf)]
+            let body = contentType == "text/plain" ? formEncode(fields)
+                : "{" + fields.map { "\"\($0.0)\": \"\($0.1)\"" }.joined(separator: ", ") + "}"
+            let before = try await server.snapshot()
+            let r = try await client.execute(uri: route.path(p, queryID: nil), method: .post,
+                                             headers: [.contentType: contentType, .cookie: session.cookie], body: ByteBuffer(string: body))
+            #expect(r.status == .forbidden || r.status == .unsupportedMediaType || r.status == .badRequest, "\(template) \(contentType): \(r.status)")
+            #expect(try await server.snapshot() == before)
+        }
+    }
+
     // OWASP: the sign-in form uses a double-submit cookie; a fresh session is issued on sign-in.
     @Test(arguments: TestDatabase.engines)
     func signInFormUsesADoubleSubmitCookie(engine: DatabaseEngine) async throws {

@@ -32,12 +32,12 @@ extension CartaServices {
             let found = try await self.runtime.queries.queries(subjectID: subject, by: principal)
             return try JSONResponse.make(["queries": found.map { out($0, subject) }])
         }
-        struct RaiseIn: Decodable { let itemOID: String; let text: String }
+        struct RaiseIn: Decodable { let itemOID: String; let visitID: String?; let text: String }
         api.on(.post, "/participants/:subjectID/queries") { request, context in
             let principal = try context.principal(.manageQueries, .api)
             let body = try await JSONResponse.decode(RaiseIn.self, from: request, context: context)
             let subject = SubjectID(try context.parameters.require("subjectID"))
-            let q = try await self.runtime.queries.raise(subjectID: subject, itemOID: body.itemOID, text: body.text, by: principal)
+            let q = try await self.runtime.queries.raise(subjectID: subject, itemOID: body.itemOID, visitID: body.visitID, text: body.text, by: principal)
             return try JSONResponse.make(out(q, subject), status: .created)
         }
         struct TextIn: Decodable { let text: String }
@@ -91,12 +91,12 @@ extension CartaServices {
             return try JSONResponse.make(sdvOut(try await self.runtime.sourceVerification.progress(subjectID: subject, by: principal),
                                                 values: file.values))
         }
-        struct VerifyIn: Decodable { let formOID: String; let items: [String]? }
+        struct VerifyIn: Decodable { let formOID: String; let visitID: String?; let items: [String]? }
         api.on(.post, "/participants/:subjectID/sdv") { request, context in
             let principal = try context.principal(.verifySource, .api)
             let body = try await JSONResponse.decode(VerifyIn.self, from: request, context: context)
             let subject = SubjectID(try context.parameters.require("subjectID"))
-            let written = try await self.runtime.sourceVerification.verify(subjectID: subject, formOID: body.formOID, itemOIDs: body.items,
+            let written = try await self.runtime.sourceVerification.verify(subjectID: subject, formOID: body.formOID, visitID: body.visitID, itemOIDs: body.items,
                                                                             by: principal)
             let file = try await self.screening.file(subject, by: principal)
             struct Out: Encodable { let verifiedNow: Int; let progress: ParticipantSDVOut }

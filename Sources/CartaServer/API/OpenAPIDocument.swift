@@ -333,7 +333,7 @@ enum OpenAPIDocument {
         "summary": "Raise a query on an item (monitor, data manager)",
         "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["itemOID", "text"],
-          "properties": {"itemOID": {"type": "string"}, "text": {"type": "string", "maxLength": 2000}}}}}},
+          "properties": {"itemOID": {"type": "string"}, "visitID": {"type": "string", "description": "A visit of the schedule (e.g. D7); screening data when absent"}, "text": {"type": "string", "maxLength": 2000}}}}}},
         "responses": {"201": {"description": "Raised", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Query"}}}}}
       }
     },
@@ -354,7 +354,7 @@ enum OpenAPIDocument {
         "summary": "Mark a form's recorded values (or some items) verified against source (monitor)",
         "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["formOID"],
-          "properties": {"formOID": {"type": "string"}, "items": {"type": "array", "items": {"type": "string"}}}}}}},
+          "properties": {"formOID": {"type": "string"}, "visitID": {"type": "string", "description": "A visit of the schedule (e.g. D7); screening data when absent"}, "items": {"type": "array", "items": {"type": "string"}}}}}}},
         "responses": {"200": {"description": "Verified", "content": {"application/json": {"schema": {"type": "object", "required": ["verifiedNow", "progress"],
           "properties": {"verifiedNow": {"type": "integer"}, "progress": {"$ref": "#/components/schemas/ParticipantSDV"}}}}}}}
       }

@@ -25,8 +25,10 @@ extension CartaServices {
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             return try await back(subjectID) {
-                let q = try await self.runtime.queries.raise(subjectID: subjectID, itemOID: form["item"] ?? "", text: form["text"] ?? "",
-                                                             by: principal)
+                // The item select posts "ITEM" for screening data and "VISIT:ITEM" for a visit's.
+                let choice = (form["item"] ?? "").split(separator: ":", maxSplits: 1).map(String.init)
+                let q = try await self.runtime.queries.raise(subjectID: subjectID, itemOID: choice.last ?? "", visitID: choice.count == 2 ? choice[0] : nil,
+                                                             text: form["text"] ?? "", by: principal)
                 return "Query raised on \(self.runtime.queries.label(q.address))."
             }
         })
@@ -56,8 +58,9 @@ extension CartaServices {
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             return try await back(subjectID) {
                 let formOID = form["form"] ?? ""
-                let n = try await self.runtime.sourceVerification.verify(subjectID: subjectID, formOID: formOID, by: principal).count
-                return "\(self.study.form(formOID)?.name ?? formOID): \(n) value(s) marked verified against source."
+                let visit = (form["visit"] ?? "").isEmpty ? nil : form["visit"]
+                let n = try await self.runtime.sourceVerification.verify(subjectID: subjectID, formOID: formOID, visitID: visit, by: principal).count
+                return "\(visit.map { "\($0): " } ?? "")\(self.study.form(formOID)?.name ?? formOID): \(n) value(s) marked verified against source."
             }
         })
         router.post("/participants/:subjectID/casebook/sign", use: page { request, context in
@@ -195,13 +198,34 @@ extension CartaServices {
                 canClose: viewer.may(.manageQueries) && DataQuery.allowed(.closed, from: q.status),
                 canReopen: viewer.may(.manageQueries) && DataQuery.allowed(.reopened, from: q.status))
         }
-        let raisable: [(String, String)] = viewer.may(.manageQueries)
-            ? study.forms.flatMap { f in f.items.map { ($0.oid, "\(f.name): \($0.label)") } } : []
-        let forms = study.forms.map { f in
-            let p = SourceVerificationProgress.of(file.values.filter { $0.address.formOID.rawValue == f.oid }, marks: marks, critical: sdv.isCritical)
-            return MonitoringSection.FormProgress(formOID: f.oid, name: f.name, recorded: p.recorded, verified: p.verified,
-                                                  criticalRecorded: p.criticalRecorded, criticalVerified: p.criticalVerified,
-                                                  changedSinceVerification: p.changedSinceVerification)
+        // Queries: any screening item, and each item recorded at a visit ("VISIT:ITEM").
+        let visits = study.schedule.visits.dropFirst()
+        let recordedAtVisits = file.values.filter { $0.address.eventOID != .screening && $0.value != nil }
+        var raisable: [(String, String)] = []
+        if viewer.may(.manageQueries) {
+            raisable = study.forms.flatMap { f in f.items.map { ($0.oid, "\(f.name): \($0.label)") } }
+            for v in visits {
+                for value in recordedAtVisits where value.address.eventOID.rawValue == v.id {
+                    let f = study.form(value.address.formOID.rawValue)
+                    let label = f?.items.first { $0.oid == value.address.itemOID.rawValue }?.label ?? value.address.itemOID.rawValue
+                    raisable.append(("\(v.id):\(value.address.itemOID)", "\(v.name) — \(f?.name ?? value.address.formOID.rawValue): \(label)"))
+                }
+            }
+        }
+        // Source data verification: each form at screening, then each form with data at each visit, verified apart.
+        func progress(_ f: FormDefinition, _ event: EventOID, visit: VisitDefinition?) -> MonitoringSection.FormProgress {
+            let p = SourceVerificationProgress.of(file.values.filter { $0.address.formOID.rawValue == f.oid && $0.address.eventOID == event },
+                                                  marks: marks.filter { $0.address.eventOID == event }, critical: sdv.isCritical)
+            return MonitoringSection.FormProgress(formOID: f.oid, name: visit.map { "\($0.name) — \(f.name)" } ?? f.name, recorded: p.recorded,
+                                                  verified: p.verified, criticalRecorded: p.criticalRecorded, criticalVerified: p.criticalVerified,
+                                                  changedSinceVerification: p.changedSinceVerification, visitID: visit?.id)
+        }
+        var forms = study.forms.map { progress($0, .screening, visit: nil) }
+        for v in visits {
+            let event = EventOID(v.id)
+            for oid in v.forms where recordedAtVisits.contains(where: { $0.address.eventOID == event && $0.address.formOID.rawValue == oid }) {
+                if let f = study.form(oid) { forms.append(progress(f, event, visit: v)) }
+            }
         }
         let states = try await runtime.casebook.signatures(file)
         // Offer only what the viewer's valid signatures do not already cover (a repeat would be refused): the whole

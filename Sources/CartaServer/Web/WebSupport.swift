@@ -21,6 +21,13 @@ extension CartaServices {
     /// Reads a form body and checks its CSRF token against the session (or the pre-session cookie
     /// on the sign-in form). A missing or forged token is refused before anything else happens.
     func readForm(_ request: Request, _ context: AppRequestContext) async throws -> FormBody {
+        // A browser posts Carta's forms URL-encoded; any other body (text/plain, JSON: what another site can send
+        // with the user's cookie) is not read as a form at all, token or not (OWASP CSRF Prevention Cheat Sheet).
+        let type = request.headers[.contentType]?.split(separator: ";").first?.trimmingCharacters(in: .whitespaces).lowercased()
+        guard type == "application/x-www-form-urlencoded" else {
+            throw AppError(.unsupportedMediaType, code: "unsupported_media_type",
+                           message: "This form was not sent the way a browser sends Carta's forms (application/x-www-form-urlencoded). Reload the page and submit it again.")
+        }
         let buffer = try await request.body.collect(upTo: context.maxUploadSize)
         let form = FormBody(String(buffer: buffer))
         let expected = context.session?.csrfToken ?? request.cookies[Self.preSessionCookie]?.value

@@ -32,8 +32,13 @@ public struct MonitoringSection: Sendable, Equatable {
     public struct FormProgress: Sendable, Equatable {
         public let formOID: String, name: String, recorded: Int, verified: Int, criticalRecorded: Int, criticalVerified: Int
         public let changedSinceVerification: Int
+        /// The visit of the row (nil: screening); each visit's forms are verified on their own.
+        public let visitID: String?
+        /// Element id part: `F_VITALS` at screening, `D7-F_LAB_HEM` at a visit.
+        var key: String { visitID.map { "\($0)-\(formOID)" } ?? formOID }
         public init(formOID: String, name: String, recorded: Int, verified: Int, criticalRecorded: Int, criticalVerified: Int,
-                    changedSinceVerification: Int) {
+                    changedSinceVerification: Int, visitID: String? = nil) {
+            self.visitID = visitID
             self.formOID = formOID; self.name = name; self.recorded = recorded; self.verified = verified
             self.criticalRecorded = criticalRecorded; self.criticalVerified = criticalVerified
             self.changedSinceVerification = changedSinceVerification
@@ -135,16 +140,17 @@ public struct MonitoringSection: Sendable, Equatable {
         out += canVerify ? "<th scope=\"col\"><span class=\"visually-hidden\">Action</span></th>" : ""
         out += "</tr></thead>\n<tbody>\n"
         for f in forms where f.recorded > 0 {
-            out += "<tr id=\"sdv-"; e(f.formOID); out += "\" data-verified=\"\(f.verified)\" data-recorded=\"\(f.recorded)\"><th scope=\"row\">"; e(f.name)
+            out += "<tr id=\"sdv-"; e(f.key); out += "\" data-verified=\"\(f.verified)\" data-recorded=\"\(f.recorded)\"><th scope=\"row\">"; e(f.name)
             out += "</th><td>\(f.verified) of \(f.recorded)</td><td>"
             out += f.criticalRecorded == 0 ? "—" : "\(f.criticalVerified) of \(f.criticalRecorded)" + (f.criticalVerified == f.criticalRecorded ? " ✓" : " (100 % required)")
             out += "</td><td>\(f.changedSinceVerification)</td>"
             if canVerify {
                 out += "<td>"
                 if f.verified < f.recorded {
-                    formStart("verify-\(f.formOID)-form", base + "/sdv", cls: "form-inline")
+                    formStart("verify-\(f.key)-form", base + "/sdv", cls: "form-inline")
                     out += "<input type=\"hidden\" name=\"form\" value=\""; e(f.formOID); out += "\">\n"
-                    out += "<button id=\"verify-"; e(f.formOID); out += "\" type=\"submit\" class=\"button\">Mark form verified</button>\n</form>"
+                    if let visit = f.visitID { out += "<input type=\"hidden\" name=\"visit\" value=\""; e(visit); out += "\">\n" }
+                    out += "<button id=\"verify-"; e(f.key); out += "\" type=\"submit\" class=\"button\">Mark form verified</button>\n</form>"
                 } else {
                     out += "Verified"
                 }
