@@ -69,19 +69,30 @@ public final class CartaStore: Sendable {
             let integrity = try loadIntegrity()
             // One writer connection plus a few readers: in WAL mode readers never wait for the writer,
             // so page loads do not queue behind a save (issue 6 scope 7; notes/stack.md pitfall 12).
-            let writer = try await openSQLite(path, logger: logger)
+            // A thread per connection, this store's own: SQLite calls block their thread (a writer waiting out
+            // busy_timeout for another process's write blocks it for up to 10 s), and on the process-wide pool
+            // (2 threads here) such a wait could leave the other connections of the process no thread to finish
+            // the very transaction being waited for — "database is locked" after 10 s.
+            let threads = NIOThreadPool(numberOfThreads: sqliteReaderCount + 1)
+            threads.start()
+            let writer: SQLiteReader
+            do { writer = try await openSQLite(path, logger: logger, threads: threads) } catch {
+                try? await threads.shutdownGracefully()
+                throw error
+            }
             var readers: [SQLiteReader] = []
             for _ in 0..<sqliteReaderCount {
                 do {
-                    readers.append(try await openSQLite(path, logger: logger))
+                    readers.append(try await openSQLite(path, logger: logger, threads: threads))
                 } catch {
                     for r in readers { try? await r.connection.close() }
                     try? await writer.connection.close()
+                    try? await threads.shutdownGracefully()
                     throw error
                 }
             }
             return CartaStore(engine: .sqlite, url: url, logger: logger,
-                              backend: .sqlite(SQLiteBackend(writer: writer, readers: readers)), integrity: integrity)
+                              backend: .sqlite(SQLiteBackend(writer: writer, readers: readers, threads: threads)), integrity: integrity)
         case .postgres(let text, _, _, _, _):
             let configuration: SQLPostgresConfiguration
             do {
@@ -112,10 +123,11 @@ public final class CartaStore: Sendable {
     /// Reader connections beside the SQLite writer (the machine has few cores; more only queue in the thread pool).
     static let sqliteReaderCount = 2
 
-    private static func openSQLite(_ path: String, logger: Logger) async throws -> SQLiteReader {
+    private static func openSQLite(_ path: String, logger: Logger, threads: NIOThreadPool) async throws -> SQLiteReader {
         let connection: SQLiteConnection
         do {
-            connection = try await SQLiteConnection.open(storage: .file(path: path), logger: logger)
+            connection = try await SQLiteConnection.open(storage: .file(path: path), threadPool: threads, logger: logger,
+                                                         on: MultiThreadedEventLoopGroup.singleton.any())
         } catch {
             throw StoreError(.database, "cannot open the SQLite database at \(path): \(error)")
         }
@@ -146,6 +158,7 @@ public final class CartaStore: Sendable {
             for c in b.readers + [b.writer] {
                 _ = try? await c.lock.run { try? await c.connection.close() }
             }
+            try? await b.threads.shutdownGracefully()
         case .postgres(let b): try? await b.pool.shutdownAsync()
         }
     }
@@ -303,6 +316,8 @@ struct SQLiteReader: Sendable {
 struct SQLiteBackend: Sendable {
     let writer: SQLiteReader
     let readers: [SQLiteReader]
+    /// The connections' own threads (shut down by `close`).
+    let threads: NIOThreadPool
     let turn = StatementCounter()
 
     func nextReader() -> SQLiteReader { readers[turn.next() % readers.count] }

@@ -177,6 +177,11 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
             [("term", "Fever"), ("grade", "1"), ("onset", ConductData.siteToday.description), ("causality_ld", "possible"),
              ("causality_cart", "probable"), ("causality_itp", "unrelated"), ("action", "none")] },
         .init(method: .post, template: "/participants/{subjectID}/adverse-events/1/report", permission: .enterData) { _, _ in [] },
+        .init(method: .post, template: "/participants/{subjectID}/adverse-events/1", permission: .enterData) { _, _ in
+            let e = AdverseEventData.serious()
+            return [("term", e.term), ("grade", "4"), ("onset", e.onset), ("serious", "hospitalisation"), ("aware_at", e.awareAt ?? ""),
+                    ("causality_ld", e.causalityLymphodepletion), ("causality_cart", e.causalityCART), ("causality_itp", e.causalityITP),
+                    ("action", e.action ?? "none"), ("outcome", e.outcome ?? ""), ("version", "1"), ("reason", "new_information"), ("reason_text", "worsened")] },
         .init(method: .post, template: "/participants/{subjectID}/alerts/acknowledge", permission: .enterData) { _, _ in
             [("key", "platelets:D0:12"), ("note", "Transfusion ordered.")] },
         .init(method: .post, template: "/participants/{subjectID}/visits/APH", permission: .enterData) { _, p in

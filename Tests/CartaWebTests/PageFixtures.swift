@@ -333,7 +333,8 @@ enum PageFixtures {
             events: [
                 .init(number: 1, term: t ?? "Cytokine release syndrome", grade: 3, onset: t ?? "2026-12-21", resolution: t ?? "ongoing",
                       seriousness: t ?? "hospitalisation", serious: true, causality: t ?? "unlikely / related / unrelated", outcome: t ?? "recovering",
-                      clock: t ?? "open: 21 h left", clockState: "open", canReport: true, reportAction: "/participants/BCRITP-002/adverse-events/1/report"),
+                      clock: t ?? "open: 21 h left", clockState: "open", canReport: true, reportAction: "/participants/BCRITP-002/adverse-events/1/report",
+                      editHref: "/participants/BCRITP-002/adverse-events?edit=1#ae-form"),
                 .init(number: 2, term: t ?? "Fever", grade: 1, onset: t ?? "2026-12-21", resolution: t ?? "2026-12-22", seriousness: t ?? "no",
                       serious: false, causality: t ?? "possible / probable / unrelated", outcome: t ?? "recovered", clock: "", clockState: "none",
                       canReport: false, reportAction: "/participants/BCRITP-002/adverse-events/2/report"),

@@ -58,6 +58,12 @@ enum RenderedPages {
             Case(name: "adverse-events-read-only", model: { let m = PageFixtures.adverseEvents(text: text)
                 return AdverseEventsPage.Model(subjectId: m.subjectId, participantPath: m.participantPath, csrf: m.csrf, events: Array(m.events.dropFirst()),
                                                episodes: m.episodes, canRecord: false, form: m.form, errors: [], terms: []) }(), layout: L(.participants)),
+            Case(name: "adverse-events-editing", model: { let m = PageFixtures.adverseEvents(text: text)
+                return AdverseEventsPage.Model(subjectId: m.subjectId, participantPath: m.participantPath, csrf: m.csrf, events: m.events,
+                                               episodes: m.episodes, canRecord: true, form: m.form, errors: [text ?? "Changing AE-1 needs a reason for change."], terms: m.terms,
+                                               editing: .init(number: 1, version: 2, reasons: [SelectOption(value: "", label: text ?? "— choose —"),
+                                                                                              SelectOption(value: "new_information", label: text ?? "New information", selected: true)],
+                                                              reasonText: text ?? "worsened overnight")) }(), layout: L(.participants)),
             Case(name: "adverse-events-none", model: { let m = PageFixtures.adverseEvents(text: text)
                 return AdverseEventsPage.Model(subjectId: m.subjectId, participantPath: m.participantPath, csrf: m.csrf, events: [],
                                                episodes: m.episodes, canRecord: true, form: m.form, errors: [], terms: m.terms) }(), layout: L(.participants)),

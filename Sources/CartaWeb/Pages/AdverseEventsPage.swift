@@ -7,7 +7,8 @@ import Mustache
 /// Stable ids: #ae-log, #ae-<n> (data-serious, data-clock), #ae-<n>-report (form), #episodes,
 /// #episode-<syndrome>-<n>, #ae-form with #ae-term (list #ctcae-terms), #ae-grade, #ae-onset, #ae-resolution,
 /// #ae-serious-<criterion>, #ae-aware-at, #ae-causality-ld, #ae-causality-cart, #ae-causality-itp, #ae-action,
-/// #ae-outcome, #ae-specify, #save-ae, #ae-errors.
+/// #ae-outcome, #ae-specify, #save-ae, #ae-errors; #ae-<n>-edit (link), and when changing an event #ae-version,
+/// #ae-reason, #ae-reason-text.
 /// Source: issue 8 scope 7.
 public enum AdverseEventsPage {
     public struct Model: PageModel, Equatable {
@@ -26,11 +27,14 @@ public enum AdverseEventsPage {
         public let errors: [String]
         public let hasErrors: Bool
         public let terms: [String]
+        /// The event being changed (the form then saves a new version of it, with a reason for change).
+        public let editing: Editing?
 
         public init(subjectId: String, participantPath: String, csrf: String, events: [Event], episodes: [Episode], canRecord: Bool,
-                    form: Form, errors: [String], terms: [String]) {
+                    form: Form, errors: [String], terms: [String], editing: Editing? = nil) {
             self.title = "\(subjectId) · Adverse events"; self.subjectId = subjectId; self.participantPath = participantPath
-            self.action = participantPath + "/adverse-events"; self.csrf = csrf; self.events = events; self.hasEvents = !events.isEmpty
+            self.editing = editing
+            self.action = participantPath + "/adverse-events" + (editing.map { "/\($0.number)" } ?? ""); self.csrf = csrf; self.events = events; self.hasEvents = !events.isEmpty
             self.episodes = episodes; self.hasEpisodes = !episodes.isEmpty; self.canRecord = canRecord; self.form = form
             self.errors = errors; self.hasErrors = !errors.isEmpty; self.terms = terms
         }
@@ -44,11 +48,24 @@ public enum AdverseEventsPage {
         public let clockState: String
         public let canReport: Bool
         public let reportAction: String
+        /// The page that changes this event (nil for a read-only viewer).
+        public let editHref: String?
         public init(number: Int, term: String, grade: Int, onset: String, resolution: String, seriousness: String, serious: Bool, causality: String,
-                    outcome: String, clock: String, clockState: String, canReport: Bool, reportAction: String) {
+                    outcome: String, clock: String, clockState: String, canReport: Bool, reportAction: String, editHref: String? = nil) {
+            self.editHref = editHref
             self.number = number; self.term = term; self.grade = grade; self.onset = onset; self.resolution = resolution
             self.seriousness = seriousness; self.serious = serious; self.causality = causality; self.outcome = outcome
             self.clock = clock; self.clockState = clockState; self.canReport = canReport; self.reportAction = reportAction
+        }
+    }
+
+    /// Changing a recorded event: its number and version, and the reason for change (R-RC-1).
+    public struct Editing: Sendable, Equatable {
+        public let number: Int, version: Int
+        public let reasons: [SelectOption]
+        public let reasonText: String
+        public init(number: Int, version: Int, reasons: [SelectOption], reasonText: String) {
+            self.number = number; self.version = version; self.reasons = reasons; self.reasonText = reasonText
         }
     }
 
@@ -98,6 +115,7 @@ extension AdverseEventsPage.Model: MustacheParent {
         case "errors": self.errors
         case "hasErrors": self.hasErrors
         case "terms": self.terms
+        case "editing": self.editing
         default: nil
         }
     }
@@ -119,6 +137,7 @@ extension AdverseEventsPage.Event: MustacheParent {
         case "clockState": self.clockState
         case "canReport": self.canReport
         case "reportAction": self.reportAction
+        case "editHref": self.editHref
         default: nil
         }
     }
@@ -165,6 +184,18 @@ extension AdverseEventsPage.Criterion: MustacheParent {
         case "value": self.value
         case "label": self.label
         case "checked": self.checked
+        default: nil
+        }
+    }
+}
+
+extension AdverseEventsPage.Editing: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "number": self.number
+        case "version": self.version
+        case "reasons": self.reasons
+        case "reasonText": self.reasonText
         default: nil
         }
     }
