@@ -70,9 +70,9 @@ public final class CartaStore: Sendable {
             // One writer connection plus a few readers: in WAL mode readers never wait for the writer,
             // so page loads do not queue behind a save (issue 6 scope 7; notes/stack.md pitfall 12).
             // A thread per connection, this store's own: SQLite calls block their thread (a writer waiting out
-            // busy_timeout for another process's write blocks it for up to 10 s), and on the process-wide pool
+            // busy_timeout for another process's write blocks it for up to a minute), and on the process-wide pool
             // (2 threads here) such a wait could leave the other connections of the process no thread to finish
-            // the very transaction being waited for — "database is locked" after 10 s.
+            // the very transaction being waited for.
             let threads = NIOThreadPool(numberOfThreads: sqliteReaderCount + 1)
             threads.start()
             let writer: SQLiteReader
@@ -134,10 +134,13 @@ public final class CartaStore: Sendable {
         let sql = connection.sql(queryLogLevel: nil)
         do {
             // busy_timeout first: setting the journal mode reads the database header, which another process's
-            // write can hold for a moment — without the timeout that open failed with "database is locked"
-            // (seen when a second store opened its connections while the first was writing).
+            // write can hold for a moment — without the timeout that open failed with "database is locked".
+            // 60 s, not 10: a process whose writes queue in-process takes the lock again right after each commit,
+            // while another process's writer only polls for it (SQLite's busy handler sleeps between tries), so
+            // under load the poller waited out 10 s behind a few of the other's saves and failed
+            // (`StoreContractTests.twoProcessesKeepChainLinear`, three full runs of this session).
             // WAL lets readers (this process's pool, `carta audit verify`) run beside the writer.
-            try await sql.raw("PRAGMA busy_timeout = 10000").run()
+            try await sql.raw("PRAGMA busy_timeout = 60000").run()
             try await sql.raw("PRAGMA journal_mode = WAL").run()
             try await sql.raw("PRAGMA foreign_keys = ON").run()
         } catch {

@@ -51,6 +51,11 @@ struct ITPBATTests {
             #expect(summary.assessed == 1 && summary.skinByWorstGrade == [0, 0, 1, 0, 0, 0] && summary.mucosaeByWorstGrade == [0, 1, 0, 0, 0, 0]
                     && summary.organsByWorstGrade == [0, 0, 1, 0, 0, 0])
 
+            // The visit page shows what its bleeding forms give, beside them.
+            let site = try await client.webSignIn(.coordinator, server: server)
+            let visit = try await client.webGet("/participants/\(a.subjectID)/visits/D7", session: site)
+            #expect(visit.text.contains("ITP-BAT S2M1O0 (highest grade per domain") && visit.text.contains("Bleeding score"), "\(visit.status)")
+
             // The report shows the table and the outcome row; the subject-level CSV carries the highest SMOG.
             let session = try await client.webSignIn(.statistician, server: server)
             let report = try await client.webGet("/report", session: session)

@@ -217,8 +217,21 @@ extension CartaServices {
                           canVerify: mayEnter && calc != nil && calc?.verifiedBy == nil && calc?.calculatedBy != viewer.user.username,
                           action: "/participants/\(file.participant.subjectID)/dose-calculation")
         }
+        // Beside the bleeding forms, what is derived from them once saved: the Chinese score (spec §2.1) and the ITP-BAT
+        // SMOG summary (§2.2), never typed.
+        var derived = grades.texts(visitID: visit.id)
+        if visit.forms.contains(ParticipantCourseRecord.bleedingForm) || visit.forms.contains(ParticipantCourseRecord.itpBatForm) {
+            let record = ParticipantCourseRecord(file: file, study: study)
+            if let b = record.bleeding.first(where: { $0.source.visitID == visit.id }) {
+                derived["\(ParticipantCourseRecord.bleedingForm)/BLEED_SKIN"] = b.score.map { "Bleeding score \($0)" + (b.severe ? " — severe" : "") }
+                    ?? (b.present ? "Bleeding (no score: the date of birth is not recorded, or the assessment is incomplete)" : "No bleeding")
+            }
+            if let t = record.itpBat.first(where: { $0.source.visitID == visit.id }) {
+                derived["\(ParticipantCourseRecord.itpBatForm)/BAT_ANY"] = "ITP-BAT \(t.assessment.notation) (highest grade per domain: skin, mucosae, organs)"
+            }
+        }
         return VisitPage.build(.init(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
-                                     submitted: submitted, errors: errors, reasons: reasons, error: error, grades: grades.texts(visitID: visit.id),
+                                     submitted: submitted, errors: errors, reasons: reasons, error: error, grades: derived,
                                      dosePanel: panel))
     }
 
