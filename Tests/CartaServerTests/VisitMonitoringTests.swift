@@ -72,4 +72,19 @@ struct VisitMonitoringTests {
             #expect(after.text.contains("id=\"sdv-D0-F_LAB_HEM\" data-verified=\"1\" data-recorded=\"1\""))
         }
     }
+
+    /// A monitor verifies single values, not only whole forms (issue 7 scope 6: "marks values or forms verified").
+    @Test func singleValuesCanBeVerified() async throws {
+        try await TestServer.run { server, client in
+            let p = try await server.enterEligibleData(try await server.register().subjectID)
+            let monitor = try await client.token(.monitor)
+            let sdv = "/api/v1/participants/\(p.subjectID)/sdv"
+            let one = try await client.api(.post, sdv, token: monitor, json: ["formOID": "F_VITALS", "items": ["WEIGHT"]])
+            #expect(one.status == .ok && one.json?["verifiedNow"]?.number == 1, "\(one.text)")
+            #expect(one.json?["progress"]?["forms"]?["F_VITALS"]?["verified"]?.number == 1)
+            let marks = try await server.store.sourceVerifications(participantIDs: [p.id])
+            #expect(marks.map(\.address.itemOID.rawValue) == ["WEIGHT"])
+            expectErrorShape(try await client.api(.post, sdv, token: monitor, json: ["formOID": "F_VITALS", "items": ["NOPE"]]), .unprocessableContent, field: "items")
+        }
+    }
 }
