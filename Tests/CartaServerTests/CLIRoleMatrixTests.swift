@@ -57,7 +57,7 @@ struct CLIRoleMatrixTests {
             for role in UserRole.allCases {
                 var arguments = command.arguments
                 if let i = arguments.firstIndex(of: dir.appendingPathComponent("out").path) { arguments[i] += "-\(n)-\(role.rawValue).xml" }
-                let r = try CLI.run(arguments + ["--db", url, "--user", "u-\(role.rawValue)"], stdin: password + command.input)
+                let r = try await CLI.runAsync(arguments + ["--db", url, "--user", "u-\(role.rawValue)"], stdin: password + command.input)
                 if command.permission.allows(role) {
                     #expect(!r.stderr.contains("[forbidden]"), "\(command.testDescription) as \(role.rawValue) was refused: \(r.stderr)")
                     allowed += 1

@@ -161,18 +161,18 @@ struct ODMImportTests {
     @Test func theCommandLineRestoresAnArchiveAndKeepsTheSyntheticMark() async throws {
         let (source, sourceDir) = try CLI.tempSQLite(), (target, targetDir) = try CLI.tempSQLite()
         defer { try? FileManager.default.removeItem(at: sourceDir); try? FileManager.default.removeItem(at: targetDir) }
-        let demo = try CLI.run(["demo", "--participants", "1", "--db", source])
+        let demo = try await CLI.runAsync(["demo", "--participants", "1", "--db", source])
         #expect(demo.status == 0, "\(demo.stderr)")
         let dmPassword = "data manager password 1\n", adminPassword = "administrator password 1\n"
-        #expect(try CLI.run(["user", "add", "dm", "--role", "data-manager", "--all-sites", "--db", source], stdin: dmPassword).status == 0)
+        #expect(try await CLI.runAsync(["user", "add", "dm", "--role", "data-manager", "--all-sites", "--db", source], stdin: dmPassword).status == 0)
         let file = sourceDir.appendingPathComponent("archive.xml").path
-        let export = try CLI.run(["export", "odm", "--db", source, "--user", "dm", "--out", file], stdin: dmPassword)
+        let export = try await CLI.runAsync(["export", "odm", "--db", source, "--user", "dm", "--out", file], stdin: dmPassword)
         #expect(export.status == 0, "\(export.stderr)")
-        #expect(try CLI.run(["migrate", "--db", target]).status == 0)
-        #expect(try CLI.run(["user", "add", "root", "--role", "admin", "--all-sites", "--db", target], stdin: adminPassword).status == 0)
-        let refused = try CLI.run(["import", "odm", "--db", target, "--user", "dm", "--in", file], stdin: dmPassword)
+        #expect(try await CLI.runAsync(["migrate", "--db", target]).status == 0)
+        #expect(try await CLI.runAsync(["user", "add", "root", "--role", "admin", "--all-sites", "--db", target], stdin: adminPassword).status == 0)
+        let refused = try await CLI.runAsync(["import", "odm", "--db", target, "--user", "dm", "--in", file], stdin: dmPassword)
         #expect(refused.status != 0)
-        let restored = try CLI.run(["import", "odm", "--db", target, "--user", "root", "--in", file], stdin: adminPassword)
+        let restored = try await CLI.runAsync(["import", "odm", "--db", target, "--user", "root", "--in", file], stdin: adminPassword)
         #expect(restored.status == 0 && restored.stdout.contains("restored: ODM archive") && restored.stdout.contains("1 participant(s)")
                 && restored.stdout.contains("synthetic demonstration data"), "\(restored.stdout)\(restored.stderr)")
         let store = try await CartaStore.open(try DatabaseURL(parsing: target))
@@ -180,7 +180,7 @@ struct ODMImportTests {
         #expect(try await store.participantCount() == 1)
         #expect(try await store.verifyAudit(full: true, replay: true).isIntact)
         await store.close()
-        let again = try CLI.run(["import", "odm", "--db", target, "--user", "root", "--in", file], stdin: adminPassword)
+        let again = try await CLI.runAsync(["import", "odm", "--db", target, "--user", "root", "--in", file], stdin: adminPassword)
         #expect(again.status != 0 && again.stderr.contains("already holds 1 participant"), "\(again.stderr)")
     }
 }

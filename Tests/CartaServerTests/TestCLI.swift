@@ -35,6 +35,17 @@ enum CLI {
                       stderr: String(decoding: errData.wait(), as: UTF8.self))
     }
 
+    /// `run` on a Dispatch thread: waiting for a child process blocks its thread, and an async test that blocks a
+    /// thread of Swift's cooperative pool (two threads on this machine) starves every other test's tasks — a live
+    /// server in a parallel test then missed its 15 s read timeout while a test ran 126 commands in a row.
+    static func runAsync(_ arguments: [String], stdin: String? = nil, environment: [String: String] = [:]) async throws -> Result {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Swift.Result { try run(arguments, stdin: stdin, environment: environment) })
+            }
+        }
+    }
+
     /// A temporary SQLite database URL in a fresh folder.
     static func tempSQLite() throws -> (url: String, dir: URL) {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-cli-\(UUID().uuidString)")
