@@ -95,7 +95,7 @@ public struct ODMArchiveContent: Sendable {
                 throw Problem(message: "\(where_): its AuditRecord names no user of the archive's AdminData")
             }
             let at = element.child("DateTimeStamp")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            guard StoreTimestamp.date(at) != nil, at == StoreTimestamp.string(StoreTimestamp.date(at) ?? Date()) else { throw Problem(message: "\(where_): DateTimeStamp \"\(at)\" is not a UTC time such as 2026-11-25T10:00:00.123Z") }
+            guard let parsed = StoreTimestamp.date(at), StoreTimestamp.string(parsed) == at else { throw Problem(message: "\(where_): DateTimeStamp \"\(at)\" is not a UTC time such as 2026-11-25T10:00:00.123Z") }
             let source = element.child("SourceID")?.text.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             guard source.hasPrefix("audit #"), let sequence = Int(source.dropFirst(7)) else {
                 throw Problem(message: "\(where_): SourceID \"\(source)\" is not a Carta audit record number (\"audit #N\")")
