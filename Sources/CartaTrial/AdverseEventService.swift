@@ -83,6 +83,12 @@ public struct AdverseEventService: Sendable {
         return Log(participant: file.participant, events: events, episodes: episodes(file), clocks: events.compactMap { Self.clock($0, now: screening.clock.now) })
     }
 
+    /// The adverse events of a participant whose file the caller has already read (the read checked the permission
+    /// and the site): one statement.
+    public func events(of file: ParticipantFile) async throws -> [AdverseEvent] {
+        try await screening.store.adverseEvents(participantID: file.participant.id)
+    }
+
     /// The SAE clock of an event (nil for a non-serious one or one without an awareness time).
     public static func clock(_ e: AdverseEvent, now: Date) -> SAEClock? {
         guard e.serious, let aware = e.awareAt else { return nil }

@@ -54,6 +54,13 @@ public struct OutcomeService: Sendable {
         return outcomes
     }
 
+    /// One enrolled participant's figures from an already loaded file and its adverse events (the participant
+    /// page's "outcomes so far"; the same derivation as the report's row, so the two never disagree).
+    public func participant(_ file: ParticipantFile, events: [AdverseEvent]) -> StudyOutcomes.Participant {
+        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: false, scorer: questionnaireScorer)
+        return acc.add(inputs([file], events: [file.participant.id: events])[0])
+    }
+
     /// The derivation inputs of already loaded files.
     public func inputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) -> [OutcomeDerivation.Input] {
         let lookups = ParticipantCourseRecord.Lookups(study: screening.study)

@@ -40,6 +40,8 @@ public struct TodayService: Sendable {
     public struct PlateletCount: Sendable, Hashable, Codable {
         public var date: ClinicalDate
         public var visitID: String
+        /// The item that holds the count (its control on the visit page is `item-<itemOID>`).
+        public var itemOID: String
         /// ×10⁹/L.
         public var value: Double
     }
@@ -50,6 +52,13 @@ public struct TodayService: Sendable {
         public var key: String
         public var severity: String
         public var text: String
+        /// The visit whose data raised it; nil for an SAE clock (it belongs to the adverse-event log).
+        public var visitID: String? = nil
+        /// The control or form on that visit's page the alert is about — `item-<ItemOID>` or `form-<FormOID>` —
+        /// so a person goes from the alert straight to its fields (issue 8 scope 11); nil when it is the whole visit.
+        public var field: String? = nil
+        /// The adverse event an SAE clock is about.
+        public var adverseEvent: Int? = nil
     }
 
     /// One participant's line of the today screen (SAE clocks come first among its alerts).
@@ -112,7 +121,8 @@ public struct TodayService: Sendable {
             let what = "AE-\(e.number) \(e.term) grade \(e.grade) is serious"
             alerts.append(Alert(key: Self.saeKeyPrefix + "AE-\(e.number)", severity: "high",
                                 text: left >= 0 ? "SAE clock: \(what); report it to the sponsor within \(left) h (by \(clock.dueAt.formatted(.iso8601)))."
-                                    : "SAE clock overdue: \(what); the report was due \(-left) h ago (\(clock.dueAt.formatted(.iso8601))). Report it now."))
+                                    : "SAE clock overdue: \(what); the report was due \(-left) h ago (\(clock.dueAt.formatted(.iso8601))). Report it now.",
+                                adverseEvent: e.number))
         }
         alerts += base.alerts
         var row = base
@@ -132,15 +142,18 @@ public struct TodayService: Sendable {
         var alerts: [Alert] = []
         if let crs, let g = crs.grade, g >= 2 {
             alerts.append(Alert(key: "crs:\(crs.visitID):\(g)", severity: g >= 3 ? "high" : "medium",
-                                text: "CRS grade \(g) at \(crs.visitID) (\(crs.date?.description ?? "undated")): \(crs.rule)"))
+                                text: "CRS grade \(g) at \(crs.visitID) (\(crs.date?.description ?? "undated")): \(crs.rule)",
+                                visitID: crs.visitID, field: "form-" + ToxicityCourse.crsForm))
         }
         if let icans, let g = icans.grade, g >= 1 {
             alerts.append(Alert(key: "icans:\(icans.visitID):\(g)", severity: g >= 3 ? "high" : "medium",
-                                text: "ICANS grade \(g) at \(icans.visitID) (\(icans.date?.description ?? "undated")): \(icans.rule)"))
+                                text: "ICANS grade \(g) at \(icans.visitID) (\(icans.date?.description ?? "undated")): \(icans.rule)",
+                                visitID: icans.visitID, field: "form-" + ToxicityCourse.icansForm))
         }
         if let last = platelets.last, last.value < Self.plateletAlertBelow {
             alerts.append(Alert(key: "platelets:\(last.visitID):\(Self.number(last.value))", severity: "high",
-                                text: "Platelets \(Self.number(last.value)) ×10⁹/L at \(last.visitID) (\(last.date)), below \(Self.number(Self.plateletAlertBelow))."))
+                                text: "Platelets \(Self.number(last.value)) ×10⁹/L at \(last.visitID) (\(last.date)), below \(Self.number(Self.plateletAlertBelow)).",
+                                visitID: last.visitID, field: "item-" + last.itemOID))
         }
         // A lab value of CTCAE grade ≥ 3 that is worse than its baseline grade (ITP's low platelets at baseline
         // are the disease, not an alert); only each term's latest graded value counts, so a recovered value ends it.
@@ -151,10 +164,12 @@ public struct TodayService: Sendable {
             guard let grade = g.grade, grade >= Self.labAlertGrade, g.worsening != false, g.visitID != study.schedule.visits.first?.id else { continue }
             alerts.append(Alert(key: "lab:\(g.term.rawValue):\(g.visitID):\(grade)", severity: "high",
                                 text: "\(g.term.ctcaeTerm) grade \(grade) at \(g.visitID) (\(g.date?.description ?? "undated")): \(Self.number(g.value)) \(g.term.analyte.standardUnit)"
-                                    + (g.baselineGrade.map { ", baseline grade \($0)" } ?? ", no baseline grade") + " (CTCAE v5.0)."))
+                                    + (g.baselineGrade.map { ", baseline grade \($0)" } ?? ", no baseline grade") + " (CTCAE v5.0).",
+                                visitID: g.visitID, field: "item-" + g.itemOID))
         }
         for d in course.deviations {
-            alerts.append(Alert(key: "deviation:\(d.rule.rawValue):\(d.visitID)", severity: "medium", text: "Protocol deviation: \(d.description)"))
+            alerts.append(Alert(key: "deviation:\(d.rule.rawValue):\(d.visitID)", severity: "medium", text: "Protocol deviation: \(d.description)",
+                                visitID: d.visitID))
         }
         return Row(participant: file.participant, studyDay: calendar.map { $0.dayZero.days(to: today) }, provisional: calendar?.provisional ?? true,
                    dueToday: open.filter { $0.status == .due }, overdue: open.filter { $0.status == .overdue },
@@ -170,7 +185,7 @@ public struct TodayService: Sendable {
             guard plateletItems.contains(v.address.itemOID.rawValue), let x = v.value?.standardValue else { return nil }
             let visit = v.address.eventOID == .screening ? screeningVisit : v.address.eventOID.rawValue
             guard let date = chain.visitDates[visit] else { return nil }
-            return PlateletCount(date: date, visitID: visit, value: x)
+            return PlateletCount(date: date, visitID: visit, itemOID: v.address.itemOID.rawValue, value: x)
         }.sorted { $0.date < $1.date }
     }
 
@@ -199,6 +214,18 @@ extension TodayService {
         let acknowledged = try await conduct.screening.store.acknowledgedAlerts(participantIDs: enrolled)
         let unreported = try await conduct.screening.store.unreportedSeriousEvents(participantIDs: enrolled)
         return rows(files: files, acknowledged: acknowledged, unreported: unreported, today: conduct.screening.clock.today, now: conduct.screening.clock.now)
+    }
+
+    /// One participant's alerts not yet acknowledged, SAE clocks first (what the visit pages keep beside the form):
+    /// empty unless the participant is enrolled. Two reads (acknowledgements, unreported serious events).
+    public func alerts(of file: ParticipantFile) async throws -> [Alert] {
+        guard file.participant.status == .enrolled else { return [] }
+        let id = file.participant.id, store = conduct.screening.store
+        let acknowledged = try await store.acknowledgedAlerts(participantIDs: [id])[id] ?? []
+        let unreported = try await store.unreportedSeriousEvents(participantIDs: [id])[id] ?? []
+        let today = conduct.screening.clock.today
+        let base = baseRows.row(file, today: today) { baseRow(file, today: today) }
+        return finished(base, acknowledged: acknowledged, unreported: unreported, now: conduct.screening.clock.now).alerts
     }
 
     /// Acknowledges one alert now listed for a participant (a key that is not listed is `notFound`), with

@@ -91,9 +91,11 @@ enum PageFixtures {
             subjectId: subject, status: .screening, site: t ?? "Tianjin Haihe Hospital", registeredOn: t ?? "2026-11-20",
             identity: .init(fullName: t ?? "Li Wei", dateOfBirth: t ?? "1984-03-07", hospitalNumber: t ?? "H-0042"),
             criteria: [
-                .init(id: t ?? "I2", inclusion: true, text: t ?? "Age 18–65 years at consent", outcome: .met(t ?? "Age 42 on 2026-11-20 (18–65)")),
+                .init(id: t ?? "I2", inclusion: true, text: t ?? "Age 18–65 years at consent", outcome: .met(t ?? "Age 42 on 2026-11-20 (18–65)"),
+                      fields: [.init(label: t ?? "Date of informed consent", href: "#item-CONSENT_DATE")]),
                 .init(id: t ?? "E7", inclusion: false, text: t ?? "Hb < 100 g/L or ANC < 1.5 × 10^9/L",
-                      outcome: .notMet(t ?? "Hb 92 g/L < 100 g/L")),
+                      outcome: .notMet(t ?? "Hb 92 g/L < 100 g/L"),
+                      fields: [.init(label: t ?? "Haemoglobin", href: "#item-HGB"), .init(label: t ?? "Neutrophils", href: "#item-ANC")]),
                 .init(id: t ?? "E8", inclusion: false, text: t ?? "ALT or AST > 3 × ULN",
                       outcome: .notEvaluable(missing: t ?? "ALT, AST, ALT ULN")),
             ],
@@ -217,14 +219,21 @@ enum PageFixtures {
             procedures: [.init(label: t ?? "Leukapheresis", value: t ?? "APH")],
             deviations: [ProtocolDeviation(rule: .dailyAssessmentMissed, visitID: t ?? "D5", date: day0.adding(days: 5),
                                            description: t ?? "Day 5 (2026-12-25): no assessment recorded.")],
-            today: day0.adding(days: 21))
+            today: day0.adding(days: 21),
+            dosing: [.init(label: t ?? "Lymphodepletion", value: t ?? "LD1 2026-12-15"), .init(label: t ?? "Infusions", value: t ?? "fraction 1 on 2026-12-20 (bag B1)")],
+            dosingVisitIDs: [t ?? "LD1", t ?? "D0"],
+            safety: [.init(label: t ?? "CRS now", value: t ?? "grade 1 (worst grade 2)"), .init(label: t ?? "Adverse events", value: t ?? "2 recorded, 1 serious")],
+            alerts: [TodayPage.Alert(n: 1, key: t ?? "crs:D7:2", severity: "warning", text: t ?? "CRS grade 2 at D7 (2026-12-27): hypotension.",
+                                     href: "/participants/BCRITP-002/visits/D7#form-F_CRS")],
+            outcomes: [.init(label: t ?? "Best response so far", value: t ?? "R"), .init(label: t ?? "Time to response", value: t ?? "day 14")])
     }
 
     /// The today screen: an alarming participant and a quiet one.
     static func today(text t: String? = nil) -> TodayPage.Model {
         TodayPage.Model(date: "2027-01-10", csrf: "csrf-token-123", rows: [
             TodayPage.Row(subjectId: t ?? "BCRITP-001", day: t ?? "Day 6",
-                          alerts: [TodayPage.Alert(n: 1, key: t ?? "platelets:D0:12", severity: "error", text: t ?? "Platelets 12 ×10⁹/L at D0 (2027-01-04), below 20."),
+                          alerts: [TodayPage.Alert(n: 1, key: t ?? "platelets:D0:12", severity: "error", text: t ?? "Platelets 12 ×10⁹/L at D0 (2027-01-04), below 20.",
+                                                   href: "/participants/BCRITP-001/visits/D0#item-PLT"),
                                    TodayPage.Alert(n: 2, key: t ?? "deviation:schedule.daily_assessment_missed:D5", severity: "warning",
                                                    text: t ?? "Protocol deviation: Day 5 (2027-01-09): no assessment recorded.")],
                           dueToday: [TodayPage.Visit(name: t ?? "Day 6", href: "/participants/BCRITP-001/visits/D6", window: t ?? "today only"),
@@ -356,7 +365,7 @@ enum PageFixtures {
     }
 
     /// A visit's data-entry page with one form.
-    static func visit(text t: String? = nil) -> VisitPage.Model {
+    static func visit(text t: String? = nil, alerts: Bool = true) -> VisitPage.Model {
         let form = ParticipantPage.FormSection(oid: t ?? "F_APHERESIS", name: t ?? "Leukapheresis", items: [
             .init(oid: t ?? "APH_DATE", label: t ?? "Apheresis date", kind: .date, value: t ?? "2026-12-01"),
             .init(oid: t ?? "APH_VOLUME", label: t ?? "Collected product volume", kind: .number, value: t ?? "5000",
@@ -372,7 +381,12 @@ enum PageFixtures {
             sectionsHTML: ParticipantPage.Screening.sectionsHTML([form], readOnly: false),
             calculationHTML: VisitPage.panelHTML(.init(rows: [("Body surface area", t ?? "1.82 m²"), ("fludarabine", t ?? "55 mg/day")], calculatedBy: t ?? "cora",
                                                        verifiedBy: nil, canCalculate: true, canVerify: true, action: "/participants/BCRITP-002/dose-calculation"),
-                                                 csrf: "csrf-token-123", version: t ?? "9"))
+                                                 csrf: "csrf-token-123", version: t ?? "9"),
+            alerts: alerts ? [TodayPage.Alert(n: 1, key: t ?? "platelets:D7:12", severity: "error", text: t ?? "Platelets 12 ×10⁹/L at D7 (2027-01-11), below 20.",
+                                              href: "/participants/BCRITP-002/visits/D7#item-PLT"),
+                              TodayPage.Alert(n: 2, key: t ?? "crs:APH:2", severity: "warning", text: t ?? "CRS grade 2 at APH: hypotension without vasopressors.",
+                                              href: "#form-F_CRS")] : [],
+            hasAlerts: alerts)
     }
 
     static func audit(text: String? = nil) -> AuditPage.Model {

@@ -52,6 +52,7 @@ enum RenderedPages {
                                                                                rows: PageFixtures.accessReview(text: text).rows), layout: L(.access)),
             Case(name: "error", model: PageFixtures.error(text: text), layout: L(nil)),
             Case(name: "visit", model: PageFixtures.visit(text: text), layout: L(.participants)),
+            Case(name: "visit-no-alerts", model: PageFixtures.visit(text: text, alerts: false), layout: L(.participants)),
             Case(name: "today", model: PageFixtures.today(text: text), layout: L(.today)),
             Case(name: "timeline", model: PageFixtures.timeline(text: text), layout: L(.participants)),
             Case(name: "adverse-events", model: PageFixtures.adverseEvents(text: text), layout: L(.participants)),

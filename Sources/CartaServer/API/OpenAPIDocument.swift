@@ -476,7 +476,10 @@ enum OpenAPIDocument {
               "dueToday": {"type": "array", "items": {"type": "object"}}, "overdue": {"type": "array", "items": {"type": "object"}},
               "nextStep": {"type": "string"}, "platelets": {"type": "array", "items": {"type": "object"}}, "plateletTrend": {"type": "string", "enum": ["up", "down", "steady"]},
               "crsGrade": {"type": "integer"}, "icansGrade": {"type": "integer"},
-              "alerts": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "severity": {"type": "string"}, "text": {"type": "string"}}}}}}}}}}}}}
+              "alerts": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "severity": {"type": "string"}, "text": {"type": "string"},
+                "visitID": {"type": "string", "description": "The visit whose data raised the alert (absent for an SAE clock)"},
+                "field": {"type": "string", "description": "The control or form on that visit's page the alert is about: item-<ItemOID> or form-<FormOID>"},
+                "adverseEvent": {"type": "integer", "description": "The adverse event an SAE clock is about"}}}}}}}}}}}}}
       }
     },
     "/api/v1/participants/{subjectID}/alerts/acknowledgement": {

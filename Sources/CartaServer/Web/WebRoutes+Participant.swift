@@ -31,7 +31,7 @@ extension CartaServices {
                 let warned = result.warnings.keys.sorted()
                 let flash = warned.isEmpty ? Flash(.success, "Screening data saved.")
                     : Flash(.warning, "Saved, with values outside the expected range for \(warned.joined(separator: ", ")); please double-check them.")
-                return self.redirect(WebPaths.participant(subjectID.rawValue), flash: flash)
+                return self.redirect(WebPaths.participant(subjectID.rawValue) + "#screening", flash: flash)
             } catch let e as WorkflowError where e.code == .invalidInput {
                 let model = try await self.participantPage(
                     subjectID, viewer: principal, submitted: entries,
@@ -124,7 +124,7 @@ extension CartaServices {
             _ = try await self.screening.sign(
                 subjectID: subjectID, decision: decision, meaning: form["meaning"], expectedVersion: Int(form["version"] ?? "") ?? -1,
                 acknowledgesBinding: form["acknowledge_binding"] == "yes", by: principal)
-            return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.success, "Eligibility decision signed by \(user.displayName)."))
+            return self.redirect(WebPaths.participant(subjectID.rawValue) + "#eligibility", flash: Flash(.success, "Eligibility decision signed by \(user.displayName)."))
         })
         router.post("/participants/:subjectID/enrol", use: page { request, context in
             let principal = try context.principal(.enrol, .web)
@@ -132,7 +132,7 @@ extension CartaServices {
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             let p = try await self.screening.enrol(subjectID: subjectID, expectedVersion: Int(form["version"] ?? "") ?? -1,
                                                    by: principal)
-            return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.success, "\(p.subjectID) is enrolled."))
+            return self.redirect(WebPaths.participant(subjectID.rawValue) + "#course", flash: Flash(.success, "\(p.subjectID) is enrolled."))
         })
         router.post("/participants/:subjectID/screen-fail", use: page { request, context in
             let principal = try context.principal(.enrol, .web)
@@ -167,25 +167,56 @@ extension CartaServices {
         pageInput.queryBadges = monitoring.activeQueriesByItem
         var model = ParticipantPage.build(pageInput)
         model.monitoringHTML = monitoring.html
-        if file.participant.status == .enrolled { model.courseHTML = courseSection(file).html }
+        if file.participant.status == .enrolled { model.courseHTML = try await courseSection(file).html }
         return model
     }
 
-    /// The course section of an enrolled participant's page, from the same file (no extra statement).
-    func courseSection(_ file: ParticipantFile) -> CourseSection {
+    /// The record sections of an enrolled participant's page from the same file, plus three statements: the adverse
+    /// events (safety and outcomes), and the acknowledgements and unreported serious events behind the open alerts.
+    func courseSection(_ file: ParticipantFile) async throws -> CourseSection {
         let course = runtime.conduct.course(of: file)
         let c = course.chain
-        var lines: [CourseSection.ChainLine] = []
-        lines.append(.init(label: "Apheresis", value: c.apheresisDate?.description ?? "not recorded"))
+        let subject = file.participant.subjectID
+        var product: [CourseSection.ChainLine] = []
+        product.append(.init(label: "Apheresis", value: c.apheresisDate?.description ?? "not recorded"))
         let release = c.released.map { $0 ? "released" + (c.releaseDate.map { " on \($0)" } ?? "") : "not released" } ?? "not recorded"
-        lines.append(.init(label: "Product", value: (c.lot.map { "lot \($0), " } ?? "") + release + (c.bags.isEmpty ? "" : "; bags \(c.bags.joined(separator: ", "))")))
-        let ld = ProductChainState.lymphodepletionVisits(study).map { v in c.lymphodepletionDates[v.id].map { "\(v.id) \($0)" } ?? "\(v.id) —" }
-        lines.append(.init(label: "Lymphodepletion", value: ld.joined(separator: ", ")))
-        lines.append(.init(label: "Infusions", value: c.infusions.isEmpty ? "none yet"
-            : c.infusions.map { "fraction \($0.fraction) on \($0.date) (bag \($0.bag))" }.joined(separator: "; ")))
+        product.append(.init(label: "Product", value: (c.lot.map { "lot \($0), " } ?? "") + release + (c.bags.isEmpty ? "" : "; bags \(c.bags.joined(separator: ", "))")))
+        let ldVisits = ProductChainState.lymphodepletionVisits(study)
+        let ld = ldVisits.map { v in c.lymphodepletionDates[v.id].map { "\(v.id) \($0)" } ?? "\(v.id) —" }
+        let dosing: [CourseSection.ChainLine] = [
+            .init(label: "Lymphodepletion", value: ld.joined(separator: ", ")),
+            .init(label: "Infusions", value: c.infusions.isEmpty ? "none yet"
+                : c.infusions.map { "fraction \($0.fraction) on \($0.date) (bag \($0.bag))" }.joined(separator: "; ")),
+        ]
+        let dosingVisitIDs = ldVisits.map(\.id) + study.schedule.visits.filter { $0.forms.contains(ProductChain.infusionForm) }.map(\.id)
         let procedures = study.schedule.visits.filter { $0.kind == .procedure }.map { CourseSection.ChainLine(label: $0.name, value: $0.id) }
-        return CourseSection(subjectId: file.participant.subjectID.rawValue, calendar: course.calendar, chain: lines, procedures: procedures,
-                             deviations: course.deviations, today: runtime.clock.today)
+        let events = try await runtime.outcomes.adverseEvents.events(of: file)
+        let alerts = Self.alertLines(try await runtime.today.alerts(of: file), subjectID: subject, screeningVisitID: study.schedule.visits.first?.id)
+        let o = runtime.outcomes.participant(file, events: events)
+        let tox = ToxicityCourse(values: file.values, study: study, visitDates: c.visitDates)
+        func grade(_ g: Int?) -> String { g.map { $0 == 0 ? "none" : "grade \($0)" } ?? "not assessed" }
+        let openClocks = events.compactMap { AdverseEventService.clock($0, now: runtime.clock.now) }.filter { $0.state == .open || $0.state == .overdue }.count
+        let safety: [CourseSection.ChainLine] = [
+            .init(label: "CRS now", value: grade(tox.crs.last { $0.grade != nil }?.grade) + " (worst \(grade(o.maxCRSGrade)))"),
+            .init(label: "ICANS now", value: grade(tox.icans.last { $0.grade != nil }?.grade) + " (worst \(grade(o.maxICANSGrade)))"),
+            .init(label: "Adverse events", value: "\(events.count) recorded, \(events.filter(\.serious).count) serious"
+                  + (openClocks > 0 ? "; \(openClocks) SAE report(s) not yet made" : "")),
+        ]
+        var outcomes: [CourseSection.ChainLine] = []
+        if o.dayZero != nil {
+            outcomes.append(.init(label: "Baseline platelets", value: o.baseline.map { "\(TodayService.number($0)) ×10⁹/L" } ?? "none (no count before lymphodepletion)"))
+            outcomes.append(.init(label: "Best response so far", value: o.bestOverallResponse ?? "not evaluable yet"))
+            outcomes.append(.init(label: "Time to response", value: o.timeToResponseDays.map { "day \($0)" } ?? "no response yet"))
+            outcomes.append(.init(label: "Month 6", value: o.statusAtMonth6 ?? "not reached"))
+            var bleeding: String = o.maxBleedingScore.map(String.init) ?? "none recorded"
+            if let worst = o.worstITPBAT { bleeding += "; ITP-BAT \(worst)" }
+            if o.severeBleeding { bleeding += " — severe bleeding" }
+            outcomes.append(.init(label: "Worst bleeding score", value: bleeding))
+            outcomes.append(.init(label: "Transfusions / rescue", value: "\(o.plateletTransfusions) platelet transfusion(s), \(o.rescueTherapies) rescue therap\(o.rescueTherapies == 1 ? "y" : "ies")"))
+        }
+        return CourseSection(subjectId: subject.rawValue, calendar: course.calendar, chain: product, procedures: procedures,
+                             deviations: course.deviations, today: runtime.clock.today, dosing: dosing, dosingVisitIDs: dosingVisitIDs,
+                             safety: safety, alerts: alerts, outcomes: outcomes)
     }
 
     /// Loads and builds a visit's data-entry page (one file read).
@@ -232,7 +263,9 @@ extension CartaServices {
         }
         return VisitPage.build(.init(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
                                      submitted: submitted, errors: errors, reasons: reasons, error: error, grades: derived,
-                                     dosePanel: panel))
+                                     dosePanel: panel,
+                                     alerts: Self.alertLines(try await runtime.today.alerts(of: file), subjectID: subjectID,
+                                                             screeningVisitID: study.schedule.visits.first?.id)))
     }
 
     /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.

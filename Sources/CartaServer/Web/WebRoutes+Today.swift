@@ -14,7 +14,7 @@ extension CartaServices {
             let (flashes, clear) = self.takeFlash(request)
             let rows = try await self.runtime.today.today(by: viewer)
             let model = Self.todayPage(rows, today: self.runtime.clock.today, csrf: context.session?.csrfToken ?? "",
-                                       canAcknowledge: viewer.may(.enterData))
+                                       canAcknowledge: viewer.may(.enterData), screeningVisitID: self.study.schedule.visits.first?.id)
             return try self.html(model, self.layout(context, flashes: flashes, current: .today), extraHeaders: clear)
         })
         router.get("/participants/:subjectID/timeline", use: page { request, context in
@@ -61,8 +61,17 @@ extension CartaServices {
         return TimelinePage.build(input)
     }
 
+    /// Alerts as pages list them: numbered, severity as a message style, each with where its data are.
+    static func alertLines(_ alerts: [TodayService.Alert], subjectID: SubjectID, screeningVisitID: String?) -> [TodayPage.Alert] {
+        alerts.enumerated().map { n, a in
+            TodayPage.Alert(n: n + 1, key: a.key, severity: a.severity == "high" ? "error" : "warning", text: a.text,
+                            href: WebPaths.alert(subjectID.rawValue, visitID: a.visitID, field: a.field, adverseEvent: a.adverseEvent,
+                                                 screeningVisitID: screeningVisitID))
+        }
+    }
+
     /// The page model from the service's rows.
-    static func todayPage(_ rows: [TodayService.Row], today: ClinicalDate, csrf: String, canAcknowledge: Bool) -> TodayPage.Model {
+    static func todayPage(_ rows: [TodayService.Row], today: ClinicalDate, csrf: String, canAcknowledge: Bool, screeningVisitID: String?) -> TodayPage.Model {
         func visit(_ v: CalendarVisit, _ subject: SubjectID) -> TodayPage.Visit {
             TodayPage.Visit(name: v.name, href: WebPaths.visit(subject.rawValue, v.id),
                             window: v.earliest == v.latest ? "today only" : "window \(v.earliest) to \(v.latest)")
@@ -76,8 +85,7 @@ extension CartaServices {
             }
             return TodayPage.Row(
                 subjectId: s.rawValue, day: day,
-                alerts: r.alerts.enumerated().map { TodayPage.Alert(n: $0.offset + 1, key: $0.element.key,
-                                                                    severity: $0.element.severity == "high" ? "error" : "warning", text: $0.element.text) },
+                alerts: alertLines(r.alerts, subjectID: s, screeningVisitID: screeningVisitID),
                 dueToday: r.dueToday.map { visit($0, s) }, overdue: r.overdue.map { visit($0, s) },
                 nextStep: r.nextStep.isEmpty ? nil : r.nextStep, platelets: platelets, plateletValues: r.platelets.map(\.value),
                 crs: grade(r.crsGrade), icans: grade(r.icansGrade), canAcknowledge: canAcknowledge)

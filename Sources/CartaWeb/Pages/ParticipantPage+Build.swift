@@ -79,6 +79,23 @@ extension ParticipantPage {
     /// One posted entry as typed (value, unit, reference limits).
     public typealias SubmittedEntry = RawEntry
 
+    /// The screening fields a criterion reads (its rule's items; the consent date for an age rule, the date of birth
+    /// being identifying and outside the forms), each linking to its control on this page.
+    static func criterionFields(_ id: String, study: Study) -> [FieldLink] {
+        guard let rule = study.eligibility.criteria.first(where: { $0.id == id })?.rule else { return [] }
+        func readsAge(_ r: EligibilityRule) -> Bool {
+            switch r {
+            case .age: true
+            case .all(let rs), .any(let rs): rs.contains(where: readsAge)
+            default: false
+            }
+        }
+        let onPage = Set(study.screeningForms.flatMap(\.items).map(\.oid))
+        let keys = (readsAge(rule) ? [study.eligibility.consentDateItem] : []) + rule.itemKeys
+        let labels = study.itemLabels
+        return keys.filter(onPage.contains).map { FieldLink(label: labels[$0] ?? $0, href: "#item-" + $0) }
+    }
+
     /// Builds the participant page: checklist first (what the coordinator needs), then the forms with
     /// each field's audit history, then the actions the viewer's role and the screening state allow.
     public static func build(_ input: Input) -> Model {
@@ -91,7 +108,7 @@ extension ParticipantPage {
             case .notMet: outcome = .notMet(row.reason)
             case .notEvaluable: outcome = .notEvaluable(missing: row.missing.joined(separator: ", "))
             }
-            return .init(id: row.id, inclusion: row.kind == "inclusion", text: row.text, outcome: outcome)
+            return .init(id: row.id, inclusion: row.kind == "inclusion", text: row.text, outcome: outcome, fields: criterionFields(row.id, study: input.study))
         }
         let verdict: Verdict
         switch input.state.overall {

@@ -29,10 +29,14 @@ extension ParticipantPage {
         public let icon: String
         /// Value and threshold that decided it, or what is missing.
         public let reason: String
+        /// The screening fields the criterion reads, each linking to its control (issue 8 scope 11).
+        public let fields: [FieldLink]
+        public let hasFields: Bool
 
         /// Creates a checklist row.
-        public init(id: String, inclusion: Bool, text: String, outcome: Outcome) {
+        public init(id: String, inclusion: Bool, text: String, outcome: Outcome, fields: [FieldLink] = []) {
             self.id = id
+            self.fields = fields; self.hasFields = !fields.isEmpty
             kind = inclusion ? "Inclusion" : "Exclusion"
             self.text = text
             switch outcome {
@@ -41,6 +45,12 @@ extension ParticipantPage {
             case .notEvaluable(let m): (result, word, icon, reason) = ("not_evaluable", "Not evaluable", "?", "Missing: " + m)
             }
         }
+    }
+
+    /// A link from a criterion to a field it reads: the item's label and `#item-<OID>`.
+    public struct FieldLink: Sendable, Equatable {
+        public let label: String, href: String
+        public init(label: String, href: String) { self.label = label; self.href = href }
     }
 
     /// The overall eligibility verdict.

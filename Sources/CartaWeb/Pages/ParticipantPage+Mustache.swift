@@ -49,6 +49,18 @@ extension ParticipantPage.Criterion: MustacheParent {
         case "word": self.word
         case "icon": self.icon
         case "reason": self.reason
+        case "fields": self.fields
+        case "hasFields": self.hasFields
+        default: nil
+        }
+    }
+}
+
+extension ParticipantPage.FieldLink: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "label": self.label
+        case "href": self.href
         default: nil
         }
     }

@@ -50,7 +50,8 @@ extension ParticipantPage.Screening {
                     out += "\">\(badge.count) active quer\(badge.count == 1 ? "y" : "ies")</a>\n"
                 }
                 if item.isYesNo {
-                    out += "        <fieldset class=\"item__choice\""; described(item); out += ">\n"
+                    // The group carries `item-<OID>` (its radios are `item-<OID>-<value>`), so links to the item work for yes/no items too.
+                    out += "        <fieldset id=\"item-"; e(item.oid); out += "\" class=\"item__choice\""; described(item); out += ">\n"
                     out += "          <legend class=\"item__label\">"; e(item.label); loinc(item); out += "</legend>\n"
                     for c in item.choices {
                         out += "          <label class=\"radio\"><input type=\"radio\" id=\"item-"; e(item.oid); out += "-"; e(c.value)

@@ -24,7 +24,11 @@ public enum TodayPage {
 
     public struct Alert: Sendable, Equatable {
         public let n: Int, key: String, severity: String, text: String
-        public init(n: Int, key: String, severity: String, text: String) { self.n = n; self.key = key; self.severity = severity; self.text = text }
+        /// Where its data are (`WebPaths.alert`), or nil.
+        public let href: String?
+        public init(n: Int, key: String, severity: String, text: String, href: String? = nil) {
+            self.n = n; self.key = key; self.severity = severity; self.text = text; self.href = href
+        }
     }
 
     public struct Visit: Sendable, Equatable {
@@ -127,6 +131,7 @@ extension TodayPage.Alert: MustacheParent {
         case "key": self.key
         case "severity": self.severity
         case "text": self.text
+        case "href": self.href
         default: nil
         }
     }

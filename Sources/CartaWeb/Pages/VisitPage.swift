@@ -32,6 +32,9 @@ public enum VisitPage {
         public let sectionsHTML: String
         /// The dose-calculation panel (its own forms, outside the visit form); empty on other visits.
         public let calculationHTML: String
+        /// The participant's open alerts, kept in view beside the form, each linking to its fields (issue 8 scope 11).
+        public let alerts: [TodayPage.Alert]
+        public let hasAlerts: Bool
     }
 
     /// What the page is built from.
@@ -50,12 +53,16 @@ public enum VisitPage {
         public var grades: [String: String]
         /// The lymphodepletion dose calculation, on the visit that holds it.
         public var dosePanel: DosePanel?
+        /// The participant's alerts not yet acknowledged, with where their data are.
+        public var alerts: [TodayPage.Alert]
 
         public init(file: ParticipantFile, study: Study, visit: VisitDefinition, calendarVisit: CalendarVisit?, role: UserRole, csrf: String,
                     submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil, errors: [String: String] = [:],
-                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil, grades: [String: String] = [:], dosePanel: DosePanel? = nil) {
+                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil, grades: [String: String] = [:], dosePanel: DosePanel? = nil,
+                    alerts: [TodayPage.Alert] = []) {
             self.file = file; self.study = study; self.visit = visit; self.calendarVisit = calendarVisit; self.role = role; self.csrf = csrf
             self.submitted = submitted; self.errors = errors; self.reasons = reasons; self.error = error; self.grades = grades; self.dosePanel = dosePanel
+            self.alerts = alerts
         }
     }
 
@@ -145,7 +152,8 @@ public enum VisitPage {
             action: WebPaths.visit(p.subjectID.rawValue, input.visit.id), csrf: input.csrf, version: String(p.version),
             readOnly: !canEdit, error: input.error, errorSummary: summary, hasErrors: !summary.isEmpty,
             sectionsHTML: ParticipantPage.Screening.sectionsHTML(sections, readOnly: !canEdit),
-            calculationHTML: panelHTML(input.dosePanel, csrf: input.csrf, version: String(p.version)))
+            calculationHTML: panelHTML(input.dosePanel, csrf: input.csrf, version: String(p.version)),
+            alerts: input.alerts, hasAlerts: !input.alerts.isEmpty)
     }
 }
 
@@ -168,6 +176,8 @@ extension VisitPage.Model: MustacheParent {
         case "hasErrors": self.hasErrors
         case "sectionsHTML": self.sectionsHTML
         case "calculationHTML": self.calculationHTML
+        case "alerts": self.alerts
+        case "hasAlerts": self.hasAlerts
         default: nil
         }
     }

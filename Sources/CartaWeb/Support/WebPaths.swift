@@ -29,6 +29,17 @@ public enum WebPaths {
         "/participants/" + escapedSegment(subjectId)
     }
 
+    /// Where an alert's data are (issue 8 scope 11: each alert links to its fields): the visit page at the
+    /// control or form (`field`), the participant page's screening form for a screening value, the adverse-event
+    /// log at the event for an SAE clock; nil when the alert names no place.
+    public static func alert(_ subjectId: String, visitID: String?, field: String?, adverseEvent: Int?, screeningVisitID: String?) -> String? {
+        let anchor = field.map { "#" + $0 } ?? ""
+        if let adverseEvent { return participant(subjectId) + "/adverse-events#ae-\(adverseEvent)" }
+        guard let visitID else { return nil }
+        if visitID == screeningVisitID { return participant(subjectId) + (anchor.isEmpty ? "#screening" : anchor) }
+        return visit(subjectId, visitID) + (anchor.isEmpty ? "#visit-form" : anchor)
+    }
+
     /// A visit's data-entry page (GET) and where its form posts (POST).
     public static func visit(_ subjectId: String, _ visitID: String) -> String {
         participant(subjectId) + "/visits/" + escapedSegment(visitID)

@@ -8,6 +8,18 @@
     var invalid = document.querySelector('[aria-invalid="true"]');
     if (summary) { summary.focus(); } else if (invalid) { invalid.focus(); }
 
+    // A link to a field (an error-summary line, a criterion, an alert: "#item-<OID>" or "#form-<OID>") puts the
+    // cursor in that field, not only scrolls to it; on arrival from another page too.
+    function focusField(id) {
+      var target = id && document.getElementById(id);
+      if (!target) { return; }
+      var control = target.matches("input, select, textarea") ? target
+        : target.querySelector("input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
+      if (control) { control.focus(); }
+    }
+    window.addEventListener("hashchange", function () { focusField(decodeURIComponent(location.hash.slice(1))); });
+    if (!summary && /^#(item|form)-/.test(location.hash)) { focusField(decodeURIComponent(location.hash.slice(1))); }
+
     // "Print" links open the browser's print dialog (the print stylesheet hides navigation and forms).
     document.querySelectorAll("[data-print]").forEach(function (link) {
       link.addEventListener("click", function (event) { event.preventDefault(); window.print(); });
