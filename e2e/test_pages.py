@@ -44,6 +44,13 @@ def signed_in_pages(subject_ids):
         ("participant-enrolled", "/participants/" + subject_ids["enrolled"]),
         ("audit", "/audit"),
         ("error-404", "/participants/NO-SUCH-ID"),
+        ("today", "/today"),
+        ("visit", "/participants/" + subject_ids["enrolled"] + "/visits/D1"),
+        ("adverse-events", "/participants/" + subject_ids["enrolled"] + "/adverse-events"),
+        ("timeline", "/participants/" + subject_ids["enrolled"] + "/timeline"),
+        ("queries", "/queries"),
+        ("report", "/report"),
+        ("account", "/account"),
     ]
 
 
@@ -66,6 +73,31 @@ def resources_from_elsewhere(driver, base_url):
     return [n for n in names if not n.startswith(base_url + "/")]
 
 
+SMALL_TAP_TARGETS = """
+    // Every visible link, button, field, summary and choice (a radio or checkbox by its label) whose box is
+    // under 44 x 44 CSS px. Exempt, as WCAG 2.2 2.5.8 exempts them: a link inside a sentence (inline, with
+    // other text beside it in its parent).
+    const out = [];
+    document.querySelectorAll('a, button, input:not([type=hidden]), select, textarea, summary').forEach(e => {
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) return;
+        if (e.closest('.visually-hidden')) return;
+        if (e.tagName === 'A' && getComputedStyle(e).display === 'inline') {
+            const others = Array.from(e.parentElement.childNodes).some(n => n !== e && n.textContent.trim() !== ''
+                && !(n.nodeType === 1 && n.tagName === 'A'));
+            if (others) return;
+        }
+        let target = e;
+        if ((e.type === 'radio' || e.type === 'checkbox') && e.closest('label')) target = e.closest('label');
+        const t = target.getBoundingClientRect();
+        if (t.height < 44 || t.width < 44) {
+            out.push(e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + ' "' + (e.textContent || e.value || '').trim().slice(0, 30)
+                     + '" ' + Math.round(t.width) + 'x' + Math.round(t.height));
+        }
+    });
+    return out;"""
+
+
 def check_page(driver, base_url, name, path, artifacts, width_label):
     driver.get(base_url + path)
     ui.by_id(driver, "main")
@@ -82,6 +114,10 @@ def check_page(driver, base_url, name, path, artifacts, width_label):
             return !(e.id && document.querySelector('label[for="' + CSS.escape(e.id) + '"]'));
         }).map(e => e.id || e.name);""")
     assert unlabelled == [], f"{path}: controls without a label: {unlabelled}"
+    if width_label == "tablet":
+        # Issue 8 scope 11: tap targets at tablet width are at least 44 px.
+        small = driver.execute_script(SMALL_TAP_TARGETS)
+        assert small == [], f"{path}: tap targets under 44 px at tablet width: {small}"
     ui.screenshot(driver, artifacts / f"{name}-{width_label}.png")
 
 

@@ -225,7 +225,8 @@ enum PageFixtures {
             safety: [.init(label: t ?? "CRS now", value: t ?? "grade 1 (worst grade 2)"), .init(label: t ?? "Adverse events", value: t ?? "2 recorded, 1 serious")],
             alerts: [TodayPage.Alert(n: 1, key: t ?? "crs:D7:2", severity: "warning", text: t ?? "CRS grade 2 at D7 (2026-12-27): hypotension.",
                                      href: "/participants/BCRITP-002/visits/D7#form-F_CRS")],
-            outcomes: [.init(label: t ?? "Best response so far", value: t ?? "R"), .init(label: t ?? "Time to response", value: t ?? "day 14")])
+            outcomes: [.init(label: t ?? "Best response so far", value: t ?? "R"), .init(label: t ?? "Time to response", value: t ?? "day 14")],
+            otherSteps: [.init(label: t ?? "Early termination", value: t ?? "ET")])
     }
 
     /// The today screen: an alarming participant and a quiet one.

@@ -189,7 +189,10 @@ extension CartaServices {
                 : c.infusions.map { "fraction \($0.fraction) on \($0.date) (bag \($0.bag))" }.joined(separator: "; ")),
         ]
         let dosingVisitIDs = ldVisits.map(\.id) + study.schedule.visits.filter { $0.forms.contains(ProductChain.infusionForm) }.map(\.id)
-        let procedures = study.schedule.visits.filter { $0.kind == .procedure }.map { CourseSection.ChainLine(label: $0.name, value: $0.id) }
+        let steps = study.schedule.visits.filter { $0.kind == .procedure }
+        let isProduct = { (v: VisitDefinition) in v.forms.contains(ProductChain.apheresisForm) || v.forms.contains(ProductChain.productForm) }
+        let procedures = steps.filter(isProduct).map { CourseSection.ChainLine(label: $0.name, value: $0.id) }
+        let otherSteps = steps.filter { !isProduct($0) }.map { CourseSection.ChainLine(label: $0.name, value: $0.id) }
         let events = try await runtime.outcomes.adverseEvents.events(of: file)
         let alerts = Self.alertLines(try await runtime.today.alerts(of: file), subjectID: subject, screeningVisitID: study.schedule.visits.first?.id)
         let o = runtime.outcomes.participant(file, events: events)
@@ -197,8 +200,8 @@ extension CartaServices {
         func grade(_ g: Int?) -> String { g.map { $0 == 0 ? "none" : "grade \($0)" } ?? "not assessed" }
         let openClocks = events.compactMap { AdverseEventService.clock($0, now: runtime.clock.now) }.filter { $0.state == .open || $0.state == .overdue }.count
         let safety: [CourseSection.ChainLine] = [
-            .init(label: "CRS now", value: grade(tox.crs.last { $0.grade != nil }?.grade) + " (worst \(grade(o.maxCRSGrade)))"),
-            .init(label: "ICANS now", value: grade(tox.icans.last { $0.grade != nil }?.grade) + " (worst \(grade(o.maxICANSGrade)))"),
+            .init(label: "CRS now", value: grade(tox.crs.last { $0.grade != nil }?.grade) + (o.maxCRSGrade.map { " (worst \(grade($0)))" } ?? "")),
+            .init(label: "ICANS now", value: grade(tox.icans.last { $0.grade != nil }?.grade) + (o.maxICANSGrade.map { " (worst \(grade($0)))" } ?? "")),
             .init(label: "Adverse events", value: "\(events.count) recorded, \(events.filter(\.serious).count) serious"
                   + (openClocks > 0 ? "; \(openClocks) SAE report(s) not yet made" : "")),
         ]
@@ -207,7 +210,10 @@ extension CartaServices {
             outcomes.append(.init(label: "Baseline platelets", value: o.baseline.map { "\(TodayService.number($0)) ×10⁹/L" } ?? "none (no count before lymphodepletion)"))
             outcomes.append(.init(label: "Best response so far", value: o.bestOverallResponse ?? "not evaluable yet"))
             outcomes.append(.init(label: "Time to response", value: o.timeToResponseDays.map { "day \($0)" } ?? "no response yet"))
-            outcomes.append(.init(label: "Month 6", value: o.statusAtMonth6 ?? "not reached"))
+            // Before the Month 6 assessment day the engine's "NE" would read as a verdict: say it is not reached yet.
+            let month6 = o.dayZero.map { $0.adding(days: study.settings.response.durableResponseDay) }
+            let reached = month6.map { $0 <= runtime.clock.today } ?? false
+            outcomes.append(.init(label: "Month 6", value: reached ? (o.statusAtMonth6 ?? "not evaluable") : "not reached" + (month6.map { " (Day \(study.settings.response.durableResponseDay), \($0))" } ?? "")))
             var bleeding: String = o.maxBleedingScore.map(String.init) ?? "none recorded"
             if let worst = o.worstITPBAT { bleeding += "; ITP-BAT \(worst)" }
             if o.severeBleeding { bleeding += " — severe bleeding" }
@@ -216,7 +222,7 @@ extension CartaServices {
         }
         return CourseSection(subjectId: subject.rawValue, calendar: course.calendar, chain: product, procedures: procedures,
                              deviations: course.deviations, today: runtime.clock.today, dosing: dosing, dosingVisitIDs: dosingVisitIDs,
-                             safety: safety, alerts: alerts, outcomes: outcomes)
+                             safety: safety, alerts: alerts, outcomes: outcomes, otherSteps: otherSteps)
     }
 
     /// Loads and builds a visit's data-entry page (one file read).

@@ -36,15 +36,17 @@ public struct CourseSection: Sendable, Equatable {
     public let deviations: [ProtocolDeviation]
     /// The outcome measures so far (best response, time to response, …), from the report's derivation.
     public let outcomes: [ChainLine]
+    /// Steps without a window outside the product chain (early termination), linked beside the visits.
+    public let otherSteps: [ChainLine]
     /// Today in the site's calendar, to mark today's visits.
     public let today: ClinicalDate
 
     public init(subjectId: String, calendar: VisitCalendar?, chain: [ChainLine], procedures: [ChainLine],
                 deviations: [ProtocolDeviation], today: ClinicalDate, dosing: [ChainLine] = [], dosingVisitIDs: [String] = [],
-                safety: [ChainLine] = [], alerts: [TodayPage.Alert] = [], outcomes: [ChainLine] = []) {
+                safety: [ChainLine] = [], alerts: [TodayPage.Alert] = [], outcomes: [ChainLine] = [], otherSteps: [ChainLine] = []) {
         self.subjectId = subjectId; self.calendar = calendar; self.chain = chain; self.procedures = procedures
         self.deviations = deviations; self.today = today; self.dosing = dosing; self.dosingVisitIDs = dosingVisitIDs
-        self.safety = safety; self.alerts = alerts; self.outcomes = outcomes
+        self.safety = safety; self.alerts = alerts; self.outcomes = outcomes; self.otherSteps = otherSteps
     }
 
     static func statusText(_ s: VisitStatus) -> String {
@@ -109,8 +111,16 @@ public struct CourseSection: Sendable, Equatable {
             out += "</ul>\n"
         }
         out += "</section>\n"
+        out += "<section id=\"visits-section\" class=\"subsection\" aria-labelledby=\"visits-heading\">\n<h3 id=\"visits-heading\">Visits</h3>\n"
+        if !otherSteps.isEmpty {
+            out += "<p id=\"other-steps\">Recorded when it happens: "
+            for (i, step) in otherSteps.enumerated() {
+                if i > 0 { out += " · " }
+                out += "<a id=\"visit-"; e(step.value); out += "-link\" href=\""; e(WebPaths.visit(subjectId, step.value)); out += "\">"; e(step.label); out += "</a>"
+            }
+            out += "</p>\n"
+        }
         if let calendar {
-            out += "<section id=\"visits-section\" class=\"subsection\" aria-labelledby=\"visits-heading\">\n<h3 id=\"visits-heading\">Visits</h3>\n"
             out += "<div class=\"table-wrap\"><table id=\"visits\" class=\"table table--compact\">\n<caption class=\"visually-hidden\">Visits with their windows and status</caption>\n"
             out += "<thead><tr><th scope=\"col\">Visit</th><th scope=\"col\">Day</th><th scope=\"col\">Date</th><th scope=\"col\">Window</th><th scope=\"col\">Status</th><th scope=\"col\">Done on</th></tr></thead>\n<tbody>\n"
             for v in calendar.visits {
@@ -128,8 +138,9 @@ public struct CourseSection: Sendable, Equatable {
                 out += "</td><td><span class=\"badge badge--visit-"; e(v.status.rawValue); out += "\">"; e(Self.statusText(v.status)); out += "</span></td><td>"
                 e(v.doneOn?.description ?? "—"); out += "</td></tr>\n"
             }
-            out += "</tbody>\n</table></div>\n</section>\n"
+            out += "</tbody>\n</table></div>\n"
         }
+        out += "</section>\n"
         out += "<section id=\"safety\" class=\"subsection\" aria-labelledby=\"safety-heading\">\n<h3 id=\"safety-heading\">Safety</h3>\n"
         lines("safety-lines", safety)
         if !alerts.isEmpty {
