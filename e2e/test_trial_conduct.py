@@ -135,7 +135,18 @@ def test_enrolment_to_three_fractions_with_a_crs_hold(base_url, browser, users, 
 
     # Day 2: hypotension without vasopressors (CRS grade 2) holds the third fraction.
     d2 = day0 + datetime.timedelta(days=2)
-    visit(d, base_url, subject_id, "D2", {"VISIT_DATE": iso(d2), **crs("38.9", hypotension="Y"), **ICANS_NONE})
+    d.get(f"{base_url}/participants/{subject_id}/visits/D2")
+    ui.by_id(d, "visit-heading")
+    fill(d, {"VISIT_DATE": iso(d2), **crs("38.9", hypotension="Y"), **ICANS_NONE})
+    # Graded as the form is filled, before anything is saved (issue 8 scope 6): carta.js asks the preview route.
+    def live_grade(drv):
+        found = drv.find_elements("css selector", "#grade-CRS_TMAX")
+        return found[0].text if found and "CRS grade 2" in found[0].text else False
+    grade = ui.wait(d).until(live_grade)
+    assert grade.startswith("ASTCT 2019 CRS grade 2"), grade
+    ui.screenshot(d, artifacts / "conduct-live-grade.png")
+    ui.submit_and_wait(d, "save-visit")
+    assert ui.path_of(d) == f"/participants/{subject_id}", d.page_source[:2000]
     error = visit(d, base_url, subject_id, "D2", {"INF_DATE": iso(d2), "FRACTION": "3", "INF_BAG": bags[2], "INF_CELLS": "360"},
                   expect_saved=False)
     assert "fraction 3 is held" in error and "CRS grade 2" in error, error

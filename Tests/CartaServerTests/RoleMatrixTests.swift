@@ -28,6 +28,7 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
             .replacingOccurrences(of: "/locks/{id}", with: "/locks/\(lockID ?? "no-lock")")
             .replacingOccurrences(of: "/queries/{id}", with: "/queries/\(queryID ?? "no-query")")
             .replacingOccurrences(of: "{id}", with: token.map(CartaStore.tokenHash) ?? "no-token")
+            .replacingOccurrences(of: "{visitID}/preview", with: "APH/preview")
             .replacingOccurrences(of: "{visitID}/forms/{formOID}", with: "APH/forms/F_APHERESIS")
             .replacingOccurrences(of: "{formOID}", with: "F_VITALS").replacingOccurrences(of: "{name}", with: "bsa")
             .replacingOccurrences(of: "{seq}", with: "1") // the first audit record: an account's creation
@@ -40,7 +41,8 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
     }
 
     /// Whether a successful call changes stored data (calculators are pure).
-    var writes: Bool { method != .get && !template.hasPrefix("/api/v1/compute") }
+    /// Reads posted for their body (calculators, a visit's preview) write nothing.
+    var writes: Bool { method != .get && !template.hasPrefix("/api/v1/compute") && !template.hasSuffix("/preview") }
 
     // Issue 2 §5 ("enforced on the server for every route, tested per role"); Permission.swift is the matrix.
     static let all: [APIRouteCase] = [
@@ -59,6 +61,8 @@ struct APIRouteCase: Sendable, CustomTestStringConvertible {
         .init(method: .put, template: "/api/v1/participants/{subjectID}/visits/{visitID}/forms/{formOID}", permission: .enterData, success: .ok) { _, p in
             ScreeningData.formBody(version: p.version, items: ["APH_DATE": Entry(value: ConductData.siteToday.description),
                                                               "APH_VOLUME": Entry(value: "180", unit: "mL"), "APH_CD3_YIELD": Entry(value: "4.2", unit: "10*9")]) },
+        .init(method: .post, template: "/api/v1/participants/{subjectID}/visits/{visitID}/preview", permission: .enterData, success: .ok) { _, _ in
+            ["forms": ["F_APHERESIS": ["APH_VOLUME": ["value": "180", "unit": "mL"]]]] },
         .init(method: .get, template: "/api/v1/participants/{subjectID}/calendar", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/today", permission: .readStudyData, success: .ok) { _, _ in nil },
         .init(method: .get, template: "/api/v1/outcomes", permission: .readStudyData, success: .ok) { _, _ in nil },
@@ -142,6 +146,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
     let fields: @Sendable (Caller, Participant) -> [(String, String)]
 
     var testDescription: String { "\(method.rawValue) \(template)" }
+    /// A preview is a read posted with its form: it answers 200 with JSON and writes nothing; the rest redirect after writing.
+    var writes: Bool { !template.hasSuffix("/preview") }
     func path(_ p: Participant, queryID: String? = nil) -> String {
         template.replacingOccurrences(of: "{subjectID}", with: p.subjectID.rawValue).replacingOccurrences(of: "{id}", with: queryID ?? "no-query")
     }
@@ -184,6 +190,8 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
                     ("action", e.action ?? "none"), ("outcome", e.outcome ?? ""), ("version", "1"), ("reason", "new_information"), ("reason_text", "worsened")] },
         .init(method: .post, template: "/participants/{subjectID}/alerts/acknowledge", permission: .enterData) { _, _ in
             [("key", "platelets:D0:12"), ("note", "Transfusion ordered.")] },
+        .init(method: .post, template: "/participants/{subjectID}/visits/APH/preview", permission: .enterData) { _, _ in
+            [("item.APH_VOLUME", "180"), ("unit.APH_VOLUME", "mL")] },
         .init(method: .post, template: "/participants/{subjectID}/visits/APH", permission: .enterData) { _, p in
             [("item.APH_DATE", ConductData.siteToday.description), ("item.APH_VOLUME", "180"), ("item.APH_CD3_YIELD", "4.2"), ("version", "\(p.version)")] },
         // Issue 7 scope 2: every signed-in user manages their own password and sessions.
@@ -308,9 +316,11 @@ struct RoleMatrixTests {
             if caller == .anonymous {
                 #expect(r.status == .unauthorized, "\(route): \(r.status)")
             } else if route.allows(caller) {
-                #expect(r.status == .seeOther, "\(caller) \(route): \(r.status) \(r.text.prefix(300))")
-                #expect(try await server.snapshot() != before, "\(caller) \(route) succeeded without writing")
-                return
+                #expect(r.status == (route.writes ? .seeOther : .ok), "\(caller) \(route): \(r.status) \(r.text.prefix(300))")
+                if route.writes {
+                    #expect(try await server.snapshot() != before, "\(caller) \(route) succeeded without writing")
+                    return
+                }
             } else {
                 #expect(r.status == .forbidden, "\(caller) \(route): \(r.status)")
             }

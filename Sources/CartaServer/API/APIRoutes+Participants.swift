@@ -70,6 +70,16 @@ extension CartaServices {
                 expectedVersion: body.version, reason: body.reason, enteredAt: body.enteredAt, by: principal)
             return try JSONResponse.make(SaveOut(participant: ParticipantDTO(result.participant), warnings: result.warnings))
         }
+        struct Preview: Decodable { let forms: [String: [String: ScreeningService.RawEntry]] }
+        struct Previewed: Encodable { let derived: [String: String] }
+        api.on(.post, "/participants/:subjectID/visits/:visitID/preview") { request, context in
+            let principal = try context.principal(.enterData, .api)
+            let body = try await JSONResponse.decode(Preview.self, from: request, context: context)
+            let derived = try await self.runtime.conduct.previewVisit(
+                subjectID: SubjectID(context.parameters.require("subjectID")), visitID: context.parameters.require("visitID"),
+                forms: body.forms, by: principal)
+            return try JSONResponse.make(Previewed(derived: derived))
+        }
         api.on(.get, "/participants/:subjectID/calendar") { _, context in
             let course = try await self.runtime.conduct.course(SubjectID(context.parameters.require("subjectID")),
                                                                by: context.principal(.readStudyData, .api))

@@ -434,6 +434,19 @@ enum OpenAPIDocument {
           "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       }
     },
+    "/api/v1/participants/{subjectID}/visits/{visitID}/preview": {
+      "post": {
+        "summary": "What a visit's forms give as typed, before saving: CTCAE v5.0 lab grades, ASTCT 2019 CRS and ICANS grades from the raw signs (or what is missing to grade them), the bleeding score and the ITP-BAT summary. The entries are checked as a save checks them; one the save would refuse or hold is left out. Nothing is written",
+        "parameters": [{"$ref": "#/components/parameters/subjectID"},
+          {"name": "visitID", "in": "path", "required": true, "schema": {"type": "string"}, "description": "A visit id of the study's schedule after screening"}],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["forms"],
+          "properties": {"forms": {"type": "object", "description": "Entries by form OID, then item OID",
+            "additionalProperties": {"type": "object", "additionalProperties": {"$ref": "#/components/schemas/ItemEntry"}}}}}}}},
+        "responses": {"200": {"description": "The derived texts by \"FORM/ITEM\" (the item each is shown under)", "content": {"application/json": {"schema": {"type": "object", "required": ["derived"],
+            "properties": {"derived": {"type": "object", "additionalProperties": {"type": "string"}}}}}}},
+          "403": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
+      }
+    },
     "/api/v1/participants/{subjectID}/visits/{visitID}/forms/{formOID}": {
       "put": {
         "summary": "Save a visit's form values after enrolment, in the order of events (apheresis → release → lymphodepletion → infusion → visits from Day 0); an out-of-order step is refused with code out_of_order naming the missing step",

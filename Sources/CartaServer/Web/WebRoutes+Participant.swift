@@ -89,6 +89,16 @@ extension CartaServices {
                                        message: e.message)
             }
         })
+        // The visit's derivations as typed, nothing saved (issue 8 scope 6: grades "computed as the form is filled");
+        // carta.js posts the form here (with its CSRF token) as fields change and shows the texts beside the items.
+        router.post("/participants/:subjectID/visits/:visitID/preview", use: page { request, context in
+            let principal = try context.principal(.enterData, .web)
+            let form = try await self.readForm(request, context)
+            let derived = try await self.runtime.conduct.previewVisit(
+                subjectID: SubjectID(try context.parameters.require("subjectID")), visitID: try context.parameters.require("visitID"),
+                forms: self.entries(from: form), by: principal)
+            return try JSONResponse.make(["derived": derived])
+        })
         router.post("/participants/:subjectID/dose-calculation", use: page { request, context in
             let principal = try context.principal(.enterData, .web)
             let form = try await self.readForm(request, context)
@@ -235,7 +245,6 @@ extension CartaServices {
         let file = try await screening.file(subjectID, by: viewer, history: true)
         let course = runtime.conduct.course(of: file)
         let calendarVisit = course.calendar?.visits.first { $0.id == visit.id }
-        let grades = LabGrades(file: file, study: study, visitDates: course.chain.visitDates, baselineBefore: course.chain.lymphodepletionDates.values.min())
         var panel: VisitPage.DosePanel?
         if visit.forms.contains(LymphodepletionDosing.form) {
             let calc = LymphodepletionDosing.calculation(in: file.values, visitID: visit.id)
@@ -254,19 +263,9 @@ extension CartaServices {
                           canVerify: mayEnter && calc != nil && calc?.verifiedBy == nil && calc?.calculatedBy != viewer.user.username,
                           action: "/participants/\(file.participant.subjectID)/dose-calculation")
         }
-        // Beside the bleeding forms, what is derived from them once saved: the Chinese score (spec §2.1) and the ITP-BAT
-        // SMOG summary (§2.2), never typed.
-        var derived = grades.texts(visitID: visit.id)
-        if visit.forms.contains(ParticipantCourseRecord.bleedingForm) || visit.forms.contains(ParticipantCourseRecord.itpBatForm) {
-            let record = ParticipantCourseRecord(file: file, study: study)
-            if let b = record.bleeding.first(where: { $0.source.visitID == visit.id }) {
-                derived["\(ParticipantCourseRecord.bleedingForm)/BLEED_SKIN"] = b.score.map { "Bleeding score \($0)" + (b.severe ? " — severe" : "") }
-                    ?? (b.present ? "Bleeding (no score: the date of birth is not recorded, or the assessment is incomplete)" : "No bleeding")
-            }
-            if let t = record.itpBat.first(where: { $0.source.visitID == visit.id }) {
-                derived["\(ParticipantCourseRecord.itpBatForm)/BAT_ANY"] = "ITP-BAT \(t.assessment.notation) (highest grade per domain: skin, mucosae, organs)"
-            }
-        }
+        // Beside the forms, what is derived from them (lab grades, CRS/ICANS grades, bleeding score, SMOG), never typed;
+        // carta.js refreshes it from the preview route as the forms are filled.
+        let derived = runtime.conduct.visitDerivations(file, visitID: visit.id)
         return VisitPage.build(.init(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
                                      submitted: submitted, errors: errors, reasons: reasons, error: error, grades: derived,
                                      dosePanel: panel,
