@@ -17,11 +17,15 @@ public struct RawEntry: Sendable, Equatable, Decodable {
     public var reason: ChangeReason?
     /// The person confirms a value Carta held as a likely unit slip is right as typed (issue 8 "Bad input").
     public var confirmed: Bool?
+    /// The site laboratory that measured the value (its id in the study file), whose range fills blank limits;
+    /// nil means the site's first laboratory (issue 8 scope 11: ranges held per site and laboratory).
+    public var laboratory: String?
 
     /// Creates an entry.
     public init(value: String, unit: String? = nil, lowerLimitNormal: String? = nil, upperLimitNormal: String? = nil,
-                reason: ChangeReason? = nil, confirmed: Bool? = nil) {
+                reason: ChangeReason? = nil, confirmed: Bool? = nil, laboratory: String? = nil) {
         self.confirmed = confirmed
+        self.laboratory = laboratory
         self.value = value
         self.unit = unit
         self.lowerLimitNormal = lowerLimitNormal

@@ -90,16 +90,16 @@ public struct Site: Hashable, Sendable, Codable {
     ///
     /// Source: issue 6 scope 1 (the site's local date, not the server's UTC date).
     public var timeZone: String = "UTC"
-    /// The site's laboratories with their reference ranges; the first is the one the site's values come from.
+    /// The site's laboratories with their reference ranges; a value names the one that measured it (the first by default).
     ///
     /// Source: issue 8 scope 11 ("laboratory reference ranges are held once per site and laboratory, with the
     /// dates they apply from, and pre-filled with the unit").
     public var laboratories: [Laboratory] = []
 
-    /// The range of `item` the site's laboratory applies on `date` (the newest one in force), or on any date when
-    /// `date` is nil (the newest); nil when the site keeps none.
-    public func referenceRange(item: String, on date: ClinicalDate?) -> (laboratory: Laboratory, range: LabReferenceRange)? {
-        guard let lab = laboratories.first else { return nil }
+    /// The range of `item` the site's laboratory `laboratory` (its id; the first laboratory when nil) applies on
+    /// `date` (the newest one in force), or on any date when `date` is nil (the newest); nil when the site keeps none.
+    public func referenceRange(item: String, on date: ClinicalDate?, laboratory: String? = nil) -> (laboratory: Laboratory, range: LabReferenceRange)? {
+        guard let lab = laboratory.map({ id in laboratories.first { $0.id == id } }) ?? laboratories.first else { return nil }
         let applicable = lab.ranges.filter { r in r.item == item && (date.map { r.from <= $0 } ?? true) }
         return applicable.max { $0.from < $1.from }.map { (lab, $0) }
     }

@@ -226,6 +226,10 @@ public struct ScreeningService: Sendable {
             }
             for item in form.items {
                 guard var entry = entries[item.oid] else { continue }
+                if let lab = entry.laboratory, let problem = laboratoryProblem(lab, item: item, site: p.siteID) {
+                    errors.append(.init(field: "laboratory.\(formOID)", message: problem))
+                    continue
+                }
                 fillReferenceRange(&entry, item: item, site: p.siteID, on: date)
                 let saved = existing.first { $0.address.formOID.rawValue == formOID && $0.address.itemOID.rawValue == item.oid }?.value
                 if let problem = entry.reason?.problem {
@@ -290,10 +294,21 @@ public struct ScreeningService: Sendable {
         guard item.collectsReferenceRange, !entry.value.trimmingCharacters(in: .whitespaces).isEmpty,
               (entry.lowerLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
               (entry.upperLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
-              let found = study.sites.first(where: { $0.id == site.rawValue })?.referenceRange(item: item.oid, on: date),
+              let found = study.sites.first(where: { $0.id == site.rawValue })?.referenceRange(item: item.oid, on: date, laboratory: entry.laboratory),
               let limits = item.limits(of: found.range, in: entry.unit.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? item.unit ?? found.range.unit) else { return }
         entry.lowerLimitNormal = limits.lln
         entry.upperLimitNormal = limits.uln
+    }
+
+    /// Why a value cannot name `laboratory`: it is not one of the site's laboratories, or the item keeps no range.
+    func laboratoryProblem(_ laboratory: String, item: ItemDefinition, site: SiteID) -> String? {
+        let labs = study.sites.first { $0.id == site.rawValue }?.laboratories ?? []
+        guard item.collectsReferenceRange else { return "\(item.label) is not a laboratory value; it takes no laboratory (\"\(laboratory)\")." }
+        guard labs.contains(where: { $0.id == laboratory }) else {
+            return "\(item.label): laboratory \"\(laboratory)\" is not one of the site's laboratories"
+                + (labs.isEmpty ? " (the site keeps none in the study file)." : " (\(labs.map { "\($0.id) — \($0.name)" }.joined(separator: ", "))).")
+        }
+        return nil
     }
 
     /// The date of `eventOID` as this save will have it: a visit-date item posted now, else the one recorded, else today.

@@ -107,7 +107,7 @@ struct ParticipantCommand: AsyncParsableCommand {
 
     struct SetValues: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "set", abstract: "Enter screening or visit values: OID=VALUE, OID=VALUE@UNIT, OID.lln=X, OID.uln=X, OID.confirmed=yes.")
+            commandName: "set", abstract: "Enter screening or visit values: OID=VALUE, OID=VALUE@UNIT, OID.lln=X, OID.uln=X, OID.laboratory=ID, OID.confirmed=yes.")
         @OptionGroup var ctx: Context
         @Argument var subjectID: String
         @Option(help: "A visit after enrolment (APH, PROD, LD1, D0, D7, M1, …); screening when omitted.") var visit: String?
@@ -122,7 +122,13 @@ struct ParticipantCommand: AsyncParsableCommand {
                 for a in assignments {
                     guard let eq = a.firstIndex(of: "=") else { throw CLIFailure("\(a): expected OID=VALUE") }
                     let key = String(a[..<eq]), rhs = String(a[a.index(after: eq)...])
-                    if key.hasSuffix(".confirmed") {
+                    if key.hasSuffix(".laboratory") {
+                        // The site laboratory that measured a lab value: OID.laboratory=ID (its ranges fill blank limits).
+                        let oid = String(key.dropLast(".laboratory".count))
+                        var e = entries[oid] ?? .init(value: "")
+                        e.laboratory = rhs
+                        entries[oid] = e
+                    } else if key.hasSuffix(".confirmed") {
                         // A value held as a likely unit slip, confirmed as typed: OID.confirmed=yes.
                         let oid = String(key.dropLast(".confirmed".count))
                         var e = entries[oid] ?? .init(value: "")

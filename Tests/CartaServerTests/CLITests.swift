@@ -155,6 +155,11 @@ struct CLITests {
         let badValue = try CLI.run(["participant", "set", "BCRITP-001", "HGB=300@g/L", "--db", url, "--user", "cora"], stdin: coordinatorPassword)
         #expect(badValue.status == 1)
         #expect(badValue.stderr.contains("item.HGB"), "\(badValue.stderr)")
+        // A value names the laboratory that measured it (OID.laboratory=ID); one the site does not keep is refused by name.
+        let unknownLab = try CLI.run(["participant", "set", "BCRITP-001", "HGB=96@g/L", "HGB.laboratory=NOWHERE", "--db", url, "--user", "cora"],
+                                     stdin: coordinatorPassword)
+        #expect(unknownLab.status == 1 && unknownLab.stderr.contains("laboratory.F_LAB_HEM")
+                && unknownLab.stderr.contains("\"NOWHERE\" is not one of the site's laboratories"), "\(unknownLab.stderr)")
 
         let anonymous = try CLI.run(["participant", "eligibility", "BCRITP-001", "--db", url])
         #expect(anonymous.status == 1 && anonymous.stderr.contains("--user is required"), "\(anonymous.stderr)")

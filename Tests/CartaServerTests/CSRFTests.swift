@@ -41,7 +41,7 @@ struct CSRFTests {
             #expect(try await server.snapshot() == before)
             // The same form with the right token goes through (the refusal was the token, nothing else).
             let ok = try await client.webPost(route.path(p, queryID: queryID), session: session, fields: route.fields(caller, p))
-            #expect(ok.status == .seeOther, "\(route): \(ok.status)")
+            #expect(ok.status == (route.writes ? .seeOther : .ok), "\(route): \(ok.status)")
         }
     }
 

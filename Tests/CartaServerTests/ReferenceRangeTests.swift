@@ -83,6 +83,63 @@ struct ReferenceRangeTests {
         }
     }
 
+    /// A site with two laboratories: the first by default; a value names the one that measured it (API, web, CLI
+    /// share the entry's `laboratory`), whose range then fills blank limits; an unknown laboratory is refused by
+    /// name with the site's list; the page offers the choice on lab forms only and shows the chosen one's range.
+    static let twoLaboratories = """
+            laboratories:
+              - id: CENTRAL
+                name: Central laboratory
+                ranges:
+                  - {item: HGB, unit: g/L, lln: 115, uln: 150, from: 2020-01-01}
+              - id: EMERGENCY
+                name: Emergency laboratory
+                ranges:
+                  - {item: HGB, unit: g/L, lln: 110, uln: 155, from: 2020-01-01}
+
+        """
+
+    @Test(arguments: TestDatabase.engines)
+    func aValueNamesTheLaboratoryThatMeasuredIt(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine, study: try Self.study(laboratories: Self.twoLaboratories)) { server, client in
+            let coordinator = try await server.principal(.coordinator)
+            var p = try await server.register()
+            func save(_ hgb: RawEntry, reason: ChangeReason? = nil) async throws {
+                p = try await server.services.screening.saveForms(
+                    subjectID: p.subjectID, forms: ["F_CONSENT": ["CONSENT_DATE": .init(value: "2026-11-02")], "F_LAB_HEM": ["HGB": hgb]],
+                    expectedVersion: p.version, reason: reason, by: coordinator).participant
+            }
+            func storedHGB() async throws -> MeasuredValue? {
+                try await server.services.screening.file(p.subjectID, by: coordinator).values.first { $0.address.itemOID.rawValue == "HGB" }?.value
+            }
+            try await save(.init(value: "95", unit: "g/L"))
+            #expect(try await storedHGB()?.lowerLimitNormal == 115)
+            try await save(.init(value: "96", unit: "g/L", laboratory: "EMERGENCY"), reason: ChangeReason(code: .newInformation, text: "repeat"))
+            let emergency = try await storedHGB()
+            #expect(emergency?.lowerLimitNormal == 110 && emergency?.upperLimitNormal == 155)
+            // An unknown laboratory: refused by name, nothing written.
+            let before = try await server.snapshot()
+            let refused = await #expect(throws: WorkflowError.self) {
+                try await save(.init(value: "97", unit: "g/L", laboratory: "NOWHERE"), reason: ChangeReason(code: .newInformation, text: "again"))
+            }
+            let field = try #require(refused?.fields.first)
+            #expect(field.field == "laboratory.F_LAB_HEM" && field.message.contains("\"NOWHERE\" is not one of the site's laboratories (CENTRAL — Central laboratory, EMERGENCY — Emergency laboratory)"), "\(field)")
+            #expect(try await server.snapshot() == before)
+            // The web form: the choice on the lab form only, the chosen laboratory's range shown after a refused save.
+            let session = try await client.webSignIn(.coordinator, server: server)
+            let page = try await client.webGet("/participants/\(p.subjectID)", session: session).text
+            #expect(page.contains("<select id=\"laboratory-F_LAB_HEM\" name=\"laboratory.F_LAB_HEM\""))
+            #expect(page.contains("<option value=\"CENTRAL\" selected>Central laboratory</option><option value=\"EMERGENCY\">Emergency laboratory</option>"))
+            #expect(!page.contains("id=\"laboratory-F_CONSENT\""))
+            let web = try await client.webPost("/participants/\(p.subjectID)/screening", session: session, fields: [
+                ("item.HGB", "99"), ("unit.HGB", "g/L"), ("laboratory.F_LAB_HEM", "EMERGENCY"), ("version", "\(p.version)")])
+            // No reason for change given: refused, and the page keeps the laboratory chosen with its range.
+            #expect(web.status == .unprocessableContent)
+            #expect(web.text.contains("<option value=\"EMERGENCY\" selected>Emergency laboratory</option>"))
+            #expect(web.text.contains("Site laboratory: 110–155 g/L (Emergency laboratory, from 2020-01-01)"))
+        }
+    }
+
     @Test(arguments: [
         ("      - {item: NOPE, unit: g/L, lln: 1, from: 2020-01-01}", "no form has an item \"NOPE\""),
         ("      - {item: WEIGHT, unit: kg, lln: 1, from: 2020-01-01}", "WEIGHT does not collect a reference range"),

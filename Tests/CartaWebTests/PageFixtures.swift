@@ -76,7 +76,8 @@ enum PageFixtures {
                   units: [SelectOption(value: "U/L", label: "U/L", selected: true)],
                   referenceRange: .init(lln: t ?? "", uln: t ?? "", laboratory: t ?? "7–40 U/L (Central laboratory, from 2020-01-01)",
                                         llnPlaceholder: t ?? "7", ulnPlaceholder: t ?? "40"), loinc: t ?? "1742-6"),
-        ])
+        ], laboratories: [SelectOption(value: "CENTRAL", label: t ?? "Central laboratory", selected: true),
+                          SelectOption(value: "EMERGENCY", label: t ?? "Emergency laboratory")])
         let other = ParticipantPage.FormSection(oid: t ?? "F.SCR", name: t ?? "Screening assessments", items: [
             .init(oid: t ?? "ECOG", label: t ?? "ECOG performance status", kind: .select, value: t ?? "1",
                   choices: SelectOption.list([("0", "0 — fully active"), ("1", "1 — restricted strenuous activity"), ("2", "2 — ambulatory")], current: "1")

@@ -105,6 +105,7 @@ enum OpenAPIDocument {
           "lowerLimitNormal": {"type": "string", "description": "The lab's lower limit of normal, in the same unit."},
           "upperLimitNormal": {"type": "string", "description": "The lab's upper limit of normal, in the same unit."},
           "reason": {"$ref": "#/components/schemas/ChangeReason"},
+          "laboratory": {"type": "string", "description": "The id of the site laboratory (study file sites[].laboratories[]) that measured a lab value; its range in force fills limits left blank. Default: the site's first laboratory."},
           "confirmed": {"type": "boolean", "description": "The value is right as typed: send it again with true after a 422 whose field is confirm.<OID> (a likely unit slip: outside the expected range but ordinary in another unit, or the participant's last value read in another unit)."}
         }
       },

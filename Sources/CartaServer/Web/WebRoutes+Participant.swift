@@ -297,6 +297,10 @@ extension CartaServices {
             out[owner, default: [:]][oid] = .init(value: raw, unit: units[oid], lowerLimitNormal: lln[oid], upperLimitNormal: uln[oid],
                                                   reason: reason, confirmed: confirmed[oid] == "1" ? true : nil)
         }
+        // The laboratory chosen for a form (`laboratory.<FormOID>`, offered when the site keeps several) applies to its values.
+        for (formOID, lab) in form.withPrefix("laboratory.") where !lab.isEmpty && out[formOID] != nil {
+            for oid in out[formOID]!.keys { out[formOID]![oid]!.laboratory = lab }
+        }
         return out
     }
 }

@@ -144,6 +144,7 @@ extension ParticipantPage {
         let sections = input.study.screeningForms.map { form in
             // Investigator-only forms (issue 7): shown to everyone, answerable only with `attestEligibility`.
             let locked = canEdit && form.entry == .investigator && !Permission.attestEligibility.allows(input.role)
+            let lab = laboratoryChoice(form, site: site, submitted: input.submitted?[form.oid])
             return FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
                 let saved = stored["\(form.oid)/\(item.oid)"]
                 let posted = input.submitted?[form.oid]?[item.oid]
@@ -162,8 +163,9 @@ extension ParticipantPage {
                 return formItem(item, stored: saved, submitted: input.conflict ? nil : posted, errors: input.errors,
                                 history: history["\(EventOID.screening)/\(form.oid)/\(item.oid)"] ?? [],
                                 changeReason: reason, conflict: conflict,
-                                laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: screeningDate) : nil)
-            }, lockedNote: locked ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
+                                laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: screeningDate, laboratory: lab.chosen) : nil)
+            }, lockedNote: locked ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil,
+               laboratories: lab.options)
         }
         let screening = Screening(
             subjectId: subject, version: version, sections: sections, screeningError: input.screeningError, readOnly: !canEdit,

@@ -161,6 +161,7 @@ extension ParticipantPage.FormSection: MustacheParent {
         case "name": self.name
         case "items": self.items
         case "lockedNote": self.lockedNote
+        case "laboratories": self.laboratories
         default: nil
         }
     }

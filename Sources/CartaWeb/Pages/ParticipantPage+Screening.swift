@@ -1,3 +1,5 @@
+import CartaStudy
+
 extension ParticipantPage {
     /// The screening data form: one `<form>` with a fieldset per study form, saved together.
     ///
@@ -64,14 +66,28 @@ extension ParticipantPage {
         /// Why the viewer cannot answer this section although they may enter data (an investigator-only
         /// form); its controls are disabled and the note says who answers it. Nil otherwise.
         public let lockedNote: String?
+        /// The site's laboratories to choose from, the one in use selected: only when the site keeps more than one
+        /// and the form holds lab values (issue 8 scope 11: ranges held per site and laboratory). Empty otherwise.
+        public let laboratories: [SelectOption]
 
         /// Creates a form section.
-        public init(oid: String, name: String, items: [FormItem], lockedNote: String? = nil) {
+        public init(oid: String, name: String, items: [FormItem], lockedNote: String? = nil, laboratories: [SelectOption] = []) {
+            self.laboratories = laboratories
             self.oid = oid
             self.name = name
             self.items = items
             self.lockedNote = lockedNote
         }
+    }
+
+    /// The laboratory a form's lab values come from: the one posted with the form, else the site's first; and the
+    /// choice to offer (empty unless the site keeps several laboratories and the form holds lab values).
+    static func laboratoryChoice(_ form: FormDefinition, site: Site?, submitted: [String: SubmittedEntry]?) -> (chosen: String?, options: [SelectOption]) {
+        let labs = site?.laboratories ?? []
+        let posted = submitted?.values.compactMap(\.laboratory).first { id in labs.contains { $0.id == id } }
+        let chosen = posted ?? labs.first?.id
+        guard labs.count > 1, form.items.contains(where: \.collectsReferenceRange) else { return (chosen, []) }
+        return (chosen, labs.map { SelectOption(value: $0.id, label: $0.name, selected: $0.id == chosen) })
     }
 
     /// One audit record of an item, for its history disclosure.

@@ -40,6 +40,16 @@ extension ParticipantPage.Screening {
             if let note = section.lockedNote {
                 out += "      <p id=\"locked-"; e(section.oid); out += "\" class=\"field__hint form-section__locked\">"; e(note); out += "</p>\n"
             }
+            if !section.laboratories.isEmpty {
+                out += "      <div class=\"field form-section__laboratory\"><label for=\"laboratory-"; e(section.oid); out += "\">Laboratory that measured these values</label>\n"
+                out += "        <select id=\"laboratory-"; e(section.oid); out += "\" name=\"laboratory."; e(section.oid); out += "\" aria-describedby=\"laboratory-help-"
+                e(section.oid); out += "\"" + disabled + ">"
+                for o in section.laboratories {
+                    out += "<option value=\""; e(o.value); out += "\""; if o.selected { out += " selected" }; out += ">"; e(o.label); out += "</option>"
+                }
+                out += "</select>\n        <p id=\"laboratory-help-"; e(section.oid)
+                out += "\" class=\"field__hint\">Its reference ranges fill the limits left blank; limits typed from the report win.</p></div>\n"
+            }
             for item in section.items {
                 out += "      <div class=\"item"
                 if item.invalid { out += " item--invalid" }

@@ -124,6 +124,7 @@ public enum VisitPage {
                 let computed = form.entry == .computed
                 // Investigator-only forms (the hold-rule decision): shown to everyone, answerable only with `attestEligibility`.
                 let investigatorOnly = canEdit && form.entry == .investigator && !Permission.attestEligibility.allows(input.role)
+                let lab = ParticipantPage.laboratoryChoice(form, site: site, submitted: input.submitted?[form.oid])
                 return ParticipantPage.FormSection(oid: form.oid, name: form.name, items: form.items.map { item in
                     let saved = stored["\(form.oid)/\(item.oid)"]
                     var reason: ParticipantPage.ChangeReasonField?
@@ -134,9 +135,10 @@ public enum VisitPage {
                     return ParticipantPage.formItem(item, stored: saved, submitted: input.submitted?[form.oid]?[item.oid], errors: input.errors,
                                                     history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason,
                                                     grade: input.grades["\(form.oid)/\(item.oid)"],
-                                                    laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: input.calendarVisit?.nominalDate) : nil)
+                                                    laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: input.calendarVisit?.nominalDate, laboratory: lab.chosen) : nil)
                 }, lockedNote: computed ? "Computed by Carta from the latest height, weight and creatinine; use the dose calculation's buttons above, never typed."
-                    : investigatorOnly ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil)
+                    : investigatorOnly ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil,
+                laboratories: lab.options)
             }
         let summary = ParticipantPage.errorLinks(sections)
         var window = "Day \(input.visit.day)"
