@@ -69,6 +69,16 @@ public struct CourseSection: Sendable, Equatable {
             for line in ls { out += "<div><dt>"; e(line.label); out += "</dt><dd>"; e(line.value); out += "</dd></div>\n" }
             out += "</dl>\n"
         }
+        // Steps without a window (label = name, value = visit id), each linked to the page that records it.
+        func steps(_ id: String, _ lead: String, _ list: [ChainLine]) {
+            guard !list.isEmpty else { return }
+            out += "<p id=\"\(id)\">"; e(lead)
+            for (i, step) in list.enumerated() {
+                if i > 0 { out += " · " }
+                out += "<a id=\"visit-"; e(step.value); out += "-link\" href=\""; e(WebPaths.visit(subjectId, step.value)); out += "\">"; e(step.label); out += "</a>"
+            }
+            out += "</p>\n"
+        }
         let participantPath = WebPaths.participant(subjectId)
         out += "<nav id=\"record-sections\" class=\"record-nav\" aria-label=\"Sections of this record\"><ul>"
         for (href, label) in [("#product", "Product"), ("#dosing", "Dosing"), ("#visits-section", "Visits"), ("#safety", "Safety"),
@@ -90,14 +100,7 @@ public struct CourseSection: Sendable, Equatable {
         }
         out += "<section id=\"product\" class=\"subsection\" aria-labelledby=\"product-heading\">\n<h3 id=\"product-heading\">Product</h3>\n"
         lines("chain", chain)
-        if !procedures.isEmpty {
-            out += "<p id=\"procedures\">Recorded on: "
-            for (i, step) in procedures.enumerated() {
-                if i > 0 { out += " · " }
-                out += "<a id=\"visit-"; e(step.value); out += "-link\" href=\""; e(WebPaths.visit(subjectId, step.value)); out += "\">"; e(step.label); out += "</a>"
-            }
-            out += "</p>\n"
-        }
+        steps("procedures", "Recorded on: ", procedures)
         out += "</section>\n"
         out += "<section id=\"dosing\" class=\"subsection\" aria-labelledby=\"dosing-heading\">\n<h3 id=\"dosing-heading\">Dosing</h3>\n"
         lines("dosing-lines", dosing)
@@ -112,14 +115,7 @@ public struct CourseSection: Sendable, Equatable {
         }
         out += "</section>\n"
         out += "<section id=\"visits-section\" class=\"subsection\" aria-labelledby=\"visits-heading\">\n<h3 id=\"visits-heading\">Visits</h3>\n"
-        if !otherSteps.isEmpty {
-            out += "<p id=\"other-steps\">Recorded when it happens: "
-            for (i, step) in otherSteps.enumerated() {
-                if i > 0 { out += " · " }
-                out += "<a id=\"visit-"; e(step.value); out += "-link\" href=\""; e(WebPaths.visit(subjectId, step.value)); out += "\">"; e(step.label); out += "</a>"
-            }
-            out += "</p>\n"
-        }
+        steps("other-steps", "Recorded when it happens: ", otherSteps)
         if let calendar {
             out += "<div class=\"table-wrap\"><table id=\"visits\" class=\"table table--compact\">\n<caption class=\"visually-hidden\">Visits with their windows and status</caption>\n"
             out += "<thead><tr><th scope=\"col\">Visit</th><th scope=\"col\">Day</th><th scope=\"col\">Date</th><th scope=\"col\">Window</th><th scope=\"col\">Status</th><th scope=\"col\">Done on</th></tr></thead>\n<tbody>\n"
