@@ -17,8 +17,12 @@
         : target.querySelector("input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled])");
       if (control) { control.focus(); }
     }
-    window.addEventListener("hashchange", function () { focusField(decodeURIComponent(location.hash.slice(1))); });
-    if (!summary && /^#(item|form)-/.test(location.hash)) { focusField(decodeURIComponent(location.hash.slice(1))); }
+    // Only field links move the cursor: a section link (#safety, #eligibility) just scrolls to its heading.
+    var toField = function () {
+      if (/^#(item|form|reason|lln|uln|unit|confirm)-/.test(location.hash)) { focusField(decodeURIComponent(location.hash.slice(1))); }
+    };
+    window.addEventListener("hashchange", toField);
+    if (!summary) { toField(); }
 
     // Live derivations on visit forms (issue 8 scope 6): as fields change, the form is posted (with its CSRF token)
     // to the preview route, which checks and grades it without saving; each text replaces the one under its item.
