@@ -84,25 +84,88 @@ extension CartaStore {
     public func participantFiles(studyID: StudyID, sites: [SiteID]?, afterSequence after: Int, limit: Int) async throws -> [ParticipantFile] {
         let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
         let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
+        let filesOnly: SQLQueryString = """
+            \(unsafeRaw: Self.fileSelect(includeIdentity: false))
+            WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number > \(bind: after)
+            ORDER BY p.sequence_number LIMIT \(bind: limit)
+            """
+        if let (path, threads) = sqliteFile {
+            // The values through SQLite's C API on a connection of their own (`SQLiteRawReader`); its snapshot is
+            // the files' when both see the same audit head (every change commits with its audit record). A page
+            // that changed in between is read again; one that keeps changing is read the consistent slow way.
+            for _ in 0..<3 {
+                let (files, head) = try await read(snapshot: true) { db in
+                    let rows = try await db.raw(filesOnly).all()
+                    return (try rows.map { try self.file(from: $0, includeIdentity: false) }, try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0)
+                }
+                guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return files }
+                let sites = sites?.map(\.rawValue)
+                let (values, rawHead) = try await threads.runIfActive {
+                    try Self.rawPassValues(path: path, studyID: studyID.rawValue, sites: sites, first: first, last: last)
+                }
+                guard rawHead == head else { continue }
+                return Self.attach(values, to: files)
+            }
+        }
         return try await read(snapshot: true) { db in
-            var files = try await db.raw("""
-                \(unsafeRaw: Self.fileSelect(includeIdentity: false))
-                WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number > \(bind: after)
-                ORDER BY p.sequence_number LIMIT \(bind: limit)
-                """).all().map { try self.file(from: $0, includeIdentity: false) }
+            let files = try await db.raw(filesOnly).all().map { try self.file(from: $0, includeIdentity: false) }
             guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return files }
             // The values only as a whole-study pass reads them: no change stamps (parsing a timestamp per value
             // was most of the read's cost). `updatedAt`/`updatedBy` are left empty.
             let values = try await db.raw("""
-                SELECT v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key, v.value_text, v.unit_entered,
-                       v.value_standard, v.unit_standard, v.lower_limit_normal, v.upper_limit_normal
+                SELECT \(unsafeRaw: Self.passColumns)
                 FROM item_values v JOIN participants p ON p.id = v.participant_id
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number BETWEEN \(bind: first) AND \(bind: last)
                 """).all().map(Self.passValueWithLimits(from:))
-            let byParticipant = Dictionary(grouping: values, by: \.participantID)
-            for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
-            return files
+            return Self.attach(values, to: files)
         }
+    }
+
+    /// The columns a whole-study pass reads of an item value, in `rawPassValues`'s column order.
+    static let passColumns = """
+        v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key, v.value_text, v.unit_entered,
+        v.value_standard, v.unit_standard, v.lower_limit_normal, v.upper_limit_normal
+        """
+
+    static func attach(_ values: [ItemValue], to files: [ParticipantFile]) -> [ParticipantFile] {
+        var files = files
+        let byParticipant = Dictionary(grouping: values, by: \.participantID)
+        for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
+        return files
+    }
+
+    /// The pass values of participants `first…last` (by sequence number) and the audit head the read saw, in one
+    /// read transaction on a fresh read-only connection (blocking: run on the store's thread pool).
+    static func rawPassValues(path: String, studyID: String, sites: [String]?, first: Int, last: Int) throws -> ([ItemValue], Int) {
+        let reader = try SQLiteRawReader(path: path)
+        try reader.execute("BEGIN")
+        defer { try? reader.execute("COMMIT") }
+        var head = 0
+        try reader.query("SELECT COALESCE(MAX(seq), 0) FROM audit_events") { head = $0.integer(0) }
+        let siteFilter = sites.map { $0.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (" + $0.map { _ in "?" }.joined(separator: ", ") + ")" } ?? ""
+        var values: [ItemValue] = []
+        // Consecutive rows mostly share the participant (and often the visit and form): their strings are reused.
+        var participant = ParticipantID(rawValue: ""), participantBytes: [UInt8] = []
+        let epoch = Date(timeIntervalSince1970: 0)
+        try reader.query("""
+            SELECT \(passColumns) FROM item_values v JOIN participants p ON p.id = v.participant_id
+            WHERE p.study_id = ?\(siteFilter) AND p.sequence_number BETWEEN ? AND ?
+            """, [.text(studyID)] + (sites ?? []).map { .text($0) } + [.integer(first), .integer(last)]) { row in
+            if !row.textEquals(0, participantBytes) {
+                let id = row.text(0) ?? ""
+                participant = ParticipantID(rawValue: id); participantBytes = Array(id.utf8)
+            }
+            let measured = row.text(5).map { text in
+                MeasuredValue(text: text, unit: row.text(6), standardValue: row.double(7), standardUnit: row.text(8),
+                              lowerLimitNormal: row.double(9), upperLimitNormal: row.double(10))
+            }
+            values.append(ItemValue(
+                participantID: participant,
+                address: ItemAddress(eventOID: EventOID(row.text(1) ?? ""), formOID: FormOID(row.text(2) ?? ""),
+                                     itemOID: ItemOID(row.text(3) ?? ""), repeatKey: row.text(4) ?? ""),
+                value: measured, updatedAt: epoch, updatedBy: ""))
+        }
+        return (values, head)
     }
 
     /// The participant row joined with the date of birth (and identity) and the latest signed decision, and the

@@ -120,6 +120,12 @@ public final class CartaStore: Sendable {
         }
     }
 
+    /// The SQLite file and the store's thread pool, for reads that step SQLite directly (`SQLiteRawReader`); nil on PostgreSQL.
+    var sqliteFile: (path: String, threads: NIOThreadPool)? {
+        guard case .sqlite(let b) = backend, case .sqlite(let path) = url else { return nil }
+        return (path, b.threads)
+    }
+
     /// Reader connections beside the SQLite writer (the machine has few cores; more only queue in the thread pool).
     static let sqliteReaderCount = 2
 

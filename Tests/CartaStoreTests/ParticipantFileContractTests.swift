@@ -57,4 +57,56 @@ struct ParticipantFileContractTests {
             #expect(snapshot.participant(p.subjectID)?.values.count == 1)
         }
     }
+
+    /// The whole-study pass reads a page at a time (on SQLite through the C API, `SQLiteRawReader`): every page
+    /// holds exactly the values of the whole read, without their change stamps, and honours the site filter.
+    /// Source: issue 9 scope 4.
+    @Test(arguments: TestDatabase.engines)
+    func pagesHoldTheWholeReadsValues(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let (_, actor) = try await Fixtures.user(store, "cora", role: .coordinator)
+            var registered: [Participant] = []
+            for n in 0..<5 {
+                var p = try await store.registerParticipant(studyID: "NCT05315778", siteID: n == 3 ? "S02" : "S01",
+                                                            subjectID: Fixtures.bcritpSubjectID, identity: nil, actor: actor)
+                guard n != 4 else { registered.append(p); continue }  // the last one has no values at all
+                p = try await store.saveItems(participantID: p.id, eventOID: .screening, formOID: "LAB", values: [
+                    ItemValueInput(itemOID: "HGB", value: MeasuredValue(text: "9\(n)", unit: "g/L", standardValue: Double(90 + n), standardUnit: "g/L",
+                                                                        lowerLimitNormal: 115, upperLimitNormal: 150)),
+                    ItemValueInput(itemOID: "NOTE", value: MeasuredValue(text: "é \(n) — ünïcode")),
+                    ItemValueInput(itemOID: "EMPTY", value: MeasuredValue(text: "")),
+                ], expectedVersion: p.version, reason: nil, actor: actor)
+                // A cleared value stays a row without a value.
+                p = try await store.saveItems(participantID: p.id, eventOID: "D1", formOID: "F_VITALS",
+                                              values: [ItemValueInput(itemOID: "TEMP", value: MeasuredValue(text: "38.\(n)", unit: "Cel", standardValue: 38, standardUnit: "Cel"))],
+                                              expectedVersion: p.version, reason: nil, actor: actor)
+                p = try await store.saveItems(participantID: p.id, eventOID: "D1", formOID: "F_VITALS", values: [ItemValueInput(itemOID: "TEMP", value: nil)],
+                                              expectedVersion: p.version, reason: "entered in error", actor: actor)
+                registered.append(p)
+            }
+            func bare(_ v: ItemValue) -> ItemValue { var v = v; v.updatedAt = Date(timeIntervalSince1970: 0); v.updatedBy = ""; return v }
+            func key(_ v: ItemValue) -> String { "\(v.address.eventOID)/\(v.address.formOID)/\(v.address.itemOID)/\(v.address.repeatKey)" }
+            let whole = try await store.participantFiles(studyID: "NCT05315778")
+            #expect(whole.reduce(0) { $0 + $1.values.count } == 16)
+            for sites in [nil, [SiteID("S01")], [SiteID("S02")], []] as [[SiteID]?] {
+                var paged: [ParticipantFile] = []
+                var after = 0
+                while true {
+                    let before = store.readStatementCount
+                    let page = try await store.participantFiles(studyID: "NCT05315778", sites: sites, afterSequence: after, limit: 2)
+                    guard let last = page.last else { break }
+                    // On SQLite the values come straight from SQLite's C API: one statement through SQLKit, not two.
+                    #expect(store.readStatementCount - before == (engine == .sqlite ? 1 : 2))
+                    #expect(page.count <= 2)
+                    paged += page; after = last.participant.sequenceNumber
+                }
+                let expected = whole.filter { sites?.contains($0.participant.siteID) ?? true }
+                #expect(paged.map(\.participant) == expected.map(\.participant), "sites \(String(describing: sites))")
+                for (a, b) in zip(paged, expected) {
+                    #expect(a.values.sorted { key($0) < key($1) } == b.values.map(bare).sorted { key($0) < key($1) })
+                }
+            }
+            #expect(registered.count == 5)
+        }
+    }
 }
