@@ -147,10 +147,12 @@ extension CartaStore {
         // Consecutive rows mostly share the participant (and often the visit and form): their strings are reused.
         var participant = ParticipantID(rawValue: ""), participantBytes: [UInt8] = []
         let epoch = Date(timeIntervalSince1970: 0)
-        try reader.query("""
-            SELECT \(passColumns) FROM item_values v JOIN participants p ON p.id = v.participant_id
-            WHERE p.study_id = ?\(siteFilter) AND p.sequence_number BETWEEN ? AND ?
-            """, [.text(studyID)] + (sites ?? []).map { .text($0) } + [.integer(first), .integer(last)]) { row in
+        var binds: [SQLiteRawReader.Bind] = [.text(studyID)]
+        binds += (sites ?? []).map { SQLiteRawReader.Bind.text($0) }
+        binds += [.integer(first), .integer(last)]
+        let sql = "SELECT \(passColumns) FROM item_values v JOIN participants p ON p.id = v.participant_id "
+            + "WHERE p.study_id = ?\(siteFilter) AND p.sequence_number BETWEEN ? AND ?"
+        try reader.query(sql, binds) { row in
             if !row.textEquals(0, participantBytes) {
                 let id = row.text(0) ?? ""
                 participant = ParticipantID(rawValue: id); participantBytes = Array(id.utf8)

@@ -36,16 +36,24 @@ public struct OutcomeService: Sendable {
               each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, scorer: questionnaireScorer)
-        var after = 0, registered = 0, screenFailed = 0
+        var registered = 0, screenFailed = 0
+        // The next page is read while this one is derived: the read runs on the store's threads, the derivation
+        // here, so a whole-study pass keeps both cores busy (issue 9 scope 4).
+        let store = screening.store, studyID = StudyID(screening.study.id), sites = principal.user.sites.listed
+        @Sendable func fetch(after: Int) async throws -> (files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) {
+            let page = try await store.participantFiles(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize)
+            let enrolled = page.filter { $0.participant.status == .enrolled }.map(\.participant.id)
+            return (page, enrolled.isEmpty ? [:] : try await store.adverseEvents(participantIDs: enrolled))
+        }
+        var next = Task { try await fetch(after: 0) }
+        defer { next.cancel() }
         while true {
-            let page = try await screening.store.participantFiles(studyID: StudyID(screening.study.id), sites: principal.user.sites.listed,
-                                                                   afterSequence: after, limit: pageSize)
+            let (page, events) = try await next.value
             guard let last = page.last else { break }
-            after = last.participant.sequenceNumber
+            next = Task { try await fetch(after: last.participant.sequenceNumber) }
             registered += page.count
             screenFailed += page.filter { $0.participant.status == .screenFailed }.count
             let files = page.filter { $0.participant.status == .enrolled }
-            let events = try await screening.store.adverseEvents(participantIDs: files.map(\.participant.id))
             for input in inputs(files, events: events) { try each(acc.add(input)) }
             progress(registered)
         }

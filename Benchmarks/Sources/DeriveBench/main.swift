@@ -6,7 +6,7 @@
 //      with the values the derivation reads (screening count, lymphodepletion and infusion dates, and at
 //      D1–D14, D21 and M1–M6 the visit date, the platelet count and the bleeding assessment).
 //   3. The report for the 5 demo participants: derivation plus rendering, median of 5 runs.
-// Usage: DeriveBench [participants] (default 100000)
+// Usage: DeriveBench [participants] [--scale-only] (default 100000; --scale-only skips 1 and 3, for profiling the pass)
 @_spi(Testing) import CartaStore
 import CartaCore
 import CartaModel
@@ -37,7 +37,7 @@ func run() async throws {
     let system = AuditActor(userID: nil, username: "bench", source: .cli)
 
     // 1. The demo through the services.
-    do {
+    if !CommandLine.arguments.contains("--scale-only") {
         let demoClock = DemoClock(Date())
         let config = CartaConfig.resolve(database: "sqlite://\(dir.path)/demo.sqlite", studyFile: nil, auditKey: nil, auditWitness: nil)
         let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { demoClock.now })
