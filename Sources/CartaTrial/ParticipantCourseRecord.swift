@@ -127,11 +127,13 @@ public struct ParticipantCourseRecord: Sendable {
         let plateletItems = lookups.plateletItems
         let screeningVisit = study.schedule.visits.first?.id ?? ""
         let questionnaireItems = lookups.questionnaireItems
-        var byAddress: [String: MeasuredValue] = [:]
+        // Visit → form → item: lookups hash the short OIDs without building a key string per lookup (building
+        // "visit/form/item" keys was most of a participant's derivation time, BENCHMARKS.md issue 9).
+        var byVisit: [String: [String: [String: MeasuredValue]]] = [:]
         for v in file.values {
             guard let m = v.value, !m.text.isEmpty else { continue }
             let visit = v.address.eventOID == .screening ? screeningVisit : v.address.eventOID.rawValue
-            byAddress["\(visit)/\(v.address.formOID)/\(v.address.itemOID)"] = m
+            byVisit[visit, default: [:]][v.address.formOID.rawValue, default: [:]][v.address.itemOID.rawValue] = m
             if plateletItems.contains(v.address.itemOID.rawValue), let x = m.standardValue {
                 if let date = chain.visitDates[visit] {
                     counts.append(Count(source: Source(visitID: visit, formOID: v.address.formOID.rawValue, itemOID: v.address.itemOID.rawValue, date: date), value: x))
@@ -140,7 +142,7 @@ public struct ParticipantCourseRecord: Sendable {
                 }
             }
         }
-        let screeningValue = { (form: String, item: String) in byAddress["\(screeningVisit)/\(form)/\(item)"] }
+        let screeningValue = { (form: String, item: String) in byVisit[screeningVisit]?[form]?[item] }
         sex = screeningValue("F_CONSENT", "SEX")?.text
         weightKg = screeningValue("F_VITALS", "WEIGHT")?.standardValue
         if let dob = file.dateOfBirth, let consent = screeningValue("F_CONSENT", "CONSENT_DATE").flatMap({ ClinicalDate(iso: $0.text) }) {
@@ -149,11 +151,13 @@ public struct ParticipantCourseRecord: Sendable {
         counts.sort { ($0.source.date, $0.source.visitID) < ($1.source.date, $1.source.visitID) }
         for visit in study.schedule.visits.dropFirst() {
             guard let visitDate = chain.visitDates[visit.id] else { continue }
-            func text(_ form: String, _ item: String) -> String? { byAddress["\(visit.id)/\(form)/\(item)"]?.text }
+            // A visit without values records nothing any of the readers below would use.
+            guard let forms = byVisit[visit.id] else { continue }
+            func text(_ form: String, _ item: String) -> String? { forms[form]?[item]?.text }
             func date(_ form: String, _ item: String) -> ClinicalDate? { text(form, item).flatMap(ClinicalDate.init(iso:)) }
             if text(ToxicityCourse.crsForm, "CRS_FEVER_MASKED") == "true" { treatedCRSAssessments += 1 }
             if visit.forms.contains(Self.bleedingForm) { readBleeding(text: { text(Self.bleedingForm, $0) }, visit: visit.id, date: visitDate, dateOfBirth: file.dateOfBirth) }
-            if visit.forms.contains(Self.itpBatForm) { readITPBAT(text: { text(Self.itpBatForm, $0) }, visit: visit.id, date: visitDate) }
+            if visit.forms.contains(Self.itpBatForm), forms[Self.itpBatForm] != nil { readITPBAT(text: { text(Self.itpBatForm, $0) }, visit: visit.id, date: visitDate) }
             if visit.forms.contains(Self.transfusionForm), text(Self.transfusionForm, "PLT_TRANSFUSED") == "true" {
                 let d = date(Self.transfusionForm, "PLT_TRANSFUSION_DATE")
                 if d == nil { problems.append("\(visit.id): a platelet transfusion has no date; it is dated on the visit date \(visitDate), the latest it can have been (its 7-day window then covers the most counts).") }
@@ -172,7 +176,7 @@ public struct ParticipantCourseRecord: Sendable {
             }
             if visit.forms.contains(Self.conmedForm), let any = text(Self.conmedForm, "CM_ANY") {
                 let entries = Self.conmedSlots.compactMap { n -> ConmedEntry? in
-                    let drug = text(Self.conmedForm, "CM\(n)_DRUG"), dose = byAddress["\(visit.id)/\(Self.conmedForm)/CM\(n)_DOSE"]
+                    let drug = text(Self.conmedForm, "CM\(n)_DRUG"), dose = forms[Self.conmedForm]?["CM\(n)_DOSE"]
                     let unit = text(Self.conmedForm, "CM\(n)_UNIT")
                     guard drug != nil || dose != nil || unit != nil else { return nil }
                     return ConmedEntry(slot: n, drug: drug, dose: dose.flatMap { $0.standardValue ?? Double($0.text) }, unit: unit)
