@@ -60,14 +60,13 @@ extension CartaStore {
                 """).all()
             guard let head = try rows.first?.decode(column: "audit_head", as: Int.self) else { return [] }
             if let hit = self.cached(head, { $0.lists[cacheKey] }) { return hit }
-            var files = try rows.map { try self.file(from: $0, includeIdentity: false) }
+            let bare = try rows.map { try self.file(from: $0, includeIdentity: false) }
             let values = try await db.raw("""
                 SELECT v.* FROM item_values v JOIN participants p ON p.id = v.participant_id
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter)
                 ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key
                 """).all().map(Self.itemValue(from:))
-            let byParticipant = Dictionary(grouping: values, by: \.participantID)
-            for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
+            let files = Self.attach(values, to: bare)
             if values.count <= FileCache.maxValues {
                 let read = files
                 self.remember(head) { $0.lists[cacheKey] = read }

@@ -43,7 +43,7 @@ public struct OutcomeService: Sendable {
         @Sendable func fetch(after: Int) async throws -> (files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) {
             let page = try await store.participantFiles(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize)
             let enrolled = page.filter { $0.participant.status == .enrolled }.map(\.participant.id)
-            return (page, enrolled.isEmpty ? [:] : try await store.adverseEvents(participantIDs: enrolled))
+            return (page, try await store.adverseEvents(participantIDs: enrolled))
         }
         var next = Task { try await fetch(after: 0) }
         defer { next.cancel() }
