@@ -103,7 +103,7 @@ extension CartaStore {
                     try Self.rawPassValues(path: path, studyID: studyID.rawValue, sites: sites, first: first, last: last)
                 }
                 guard rawHead == head else { continue }
-                return Self.attach(values, to: files)
+                return Self.attach(grouped: values, to: files)
             }
         }
         return try await read(snapshot: true) { db in
@@ -127,24 +127,34 @@ extension CartaStore {
         """
 
     static func attach(_ values: [ItemValue], to files: [ParticipantFile]) -> [ParticipantFile] {
+        attach(grouped: Dictionary(grouping: values, by: \.participantID), to: files)
+    }
+
+    static func attach(grouped byParticipant: [ParticipantID: [ItemValue]], to files: [ParticipantFile]) -> [ParticipantFile] {
         var files = files
-        let byParticipant = Dictionary(grouping: values, by: \.participantID)
         for i in files.indices { files[i].values = byParticipant[files[i].participant.id] ?? [] }
         return files
     }
 
-    /// The pass values of participants `first…last` (by sequence number) and the audit head the read saw, in one
-    /// read transaction on a fresh read-only connection (blocking: run on the store's thread pool).
-    static func rawPassValues(path: String, studyID: String, sites: [String]?, first: Int, last: Int) throws -> ([ItemValue], Int) {
+    /// The pass values of participants `first…last` (by sequence number), by participant, and the audit head the
+    /// read saw, in one read transaction on a fresh read-only connection (blocking: run on the store's thread pool).
+    static func rawPassValues(path: String, studyID: String, sites: [String]?, first: Int, last: Int) throws -> ([ParticipantID: [ItemValue]], Int) {
         let reader = try SQLiteRawReader(path: path)
         try reader.execute("BEGIN")
         defer { try? reader.execute("COMMIT") }
         var head = 0
         try reader.query("SELECT COALESCE(MAX(seq), 0) FROM audit_events") { head = $0.integer(0) }
         let siteFilter = sites.map { $0.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (" + $0.map { _ in "?" }.joined(separator: ", ") + ")" } ?? ""
-        var values: [ItemValue] = []
-        // Consecutive rows mostly share the participant (and often the visit and form): their strings are reused.
-        var participant = ParticipantID(rawValue: ""), participantBytes: [UInt8] = []
+        var byParticipant: [ParticipantID: [ItemValue]] = [:]
+        // Rows come a participant at a time (the join walks participants, then each one's values in key order):
+        // a run is kept until the participant changes, so the id is hashed once per participant, not per value.
+        // Nothing depends on that order for correctness: a participant seen again extends its list.
+        var participant = ParticipantID(rawValue: ""), participantBytes: [UInt8] = [], run: [ItemValue] = []
+        func endRun() {
+            guard !run.isEmpty else { return }
+            byParticipant[participant, default: []].append(contentsOf: run)
+            run.removeAll(keepingCapacity: true)
+        }
         let epoch = Date(timeIntervalSince1970: 0)
         var binds: [SQLiteRawReader.Bind] = [.text(studyID)]
         binds += (sites ?? []).map { SQLiteRawReader.Bind.text($0) }
@@ -153,6 +163,7 @@ extension CartaStore {
             + "WHERE p.study_id = ?\(siteFilter) AND p.sequence_number BETWEEN ? AND ?"
         try reader.query(sql, binds) { row in
             if !row.textEquals(0, participantBytes) {
+                endRun()
                 let id = row.text(0) ?? ""
                 participant = ParticipantID(rawValue: id); participantBytes = Array(id.utf8)
             }
@@ -160,13 +171,14 @@ extension CartaStore {
                 MeasuredValue(text: text, unit: row.text(6), standardValue: row.double(7), standardUnit: row.text(8),
                               lowerLimitNormal: row.double(9), upperLimitNormal: row.double(10))
             }
-            values.append(ItemValue(
+            run.append(ItemValue(
                 participantID: participant,
                 address: ItemAddress(eventOID: EventOID(row.text(1) ?? ""), formOID: FormOID(row.text(2) ?? ""),
                                      itemOID: ItemOID(row.text(3) ?? ""), repeatKey: row.text(4) ?? ""),
                 value: measured, updatedAt: epoch, updatedBy: ""))
         }
-        return (values, head)
+        endRun()
+        return (byParticipant, head)
     }
 
     /// The participant row joined with the date of birth (and identity) and the latest signed decision, and the

@@ -100,8 +100,9 @@ public struct AdverseEventService: Sendable {
 
     /// CRS and ICANS episodes of a participant's assessments.
     public func episodes(_ file: ParticipantFile) -> [Episode] {
-        let chain = ProductChainState(values: file.values, study: screening.study)
-        return episodes(ToxicityCourse(values: file.values, study: screening.study, visitDates: chain.visitDates))
+        let values = VisitValues(file.values)
+        let chain = ProductChainState(values: values, study: screening.study)
+        return episodes(ToxicityCourse(values: values, study: screening.study, visitDates: chain.visitDates))
     }
 
     /// CRS and ICANS episodes of already graded assessments.

@@ -54,7 +54,7 @@ public struct OutcomeService: Sendable {
             registered += page.count
             screenFailed += page.filter { $0.participant.status == .screenFailed }.count
             let files = page.filter { $0.participant.status == .enrolled }
-            for input in inputs(files, events: events) { try each(acc.add(input)) }
+            for input in await concurrentInputs(files, events: events) { try each(acc.add(input)) }
             progress(registered)
         }
         var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)
@@ -67,6 +67,17 @@ public struct OutcomeService: Sendable {
     public func participant(_ file: ParticipantFile, events: [AdverseEvent]) -> StudyOutcomes.Participant {
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: false, scorer: questionnaireScorer)
         return acc.add(inputs([file], events: [file.participant.id: events])[0])
+    }
+
+    /// `inputs` with the page's two halves read on two cores (the course records are most of a participant's
+    /// derivation time; the study-level accumulation after them stays in participant order). Same result as `inputs`.
+    func concurrentInputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) async -> [OutcomeDerivation.Input] {
+        guard files.count >= 32 else { return inputs(files, events: events) }
+        let half = files.count / 2
+        let head = Array(files[..<half]), tail = Array(files[half...])
+        async let first = inputs(head, events: events)
+        let second = inputs(tail, events: events)
+        return await first + second
     }
 
     /// The derivation inputs of already loaded files.

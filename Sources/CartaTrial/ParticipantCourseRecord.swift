@@ -109,7 +109,9 @@ public struct ParticipantCourseRecord: Sendable {
         public let plateletItems: Set<String>
         public let questionnaireItems: [(Int, String)]
         public let gradedItems: [String: Analyte]
+        public let dateItems: ProductChainState.DateItems
         public init(study: Study) {
+            dateItems = ProductChainState.DateItems(study: study)
             plateletItems = Set(study.allItems.filter { $0.analyte == .platelets }.map(\.oid))
             questionnaireItems = ParticipantCourseRecord.questionnaireItems(study)
             gradedItems = LabGrades.gradedItems(study)
@@ -120,29 +122,26 @@ public struct ParticipantCourseRecord: Sendable {
     public init(file: ParticipantFile, study: Study, lookups: Lookups? = nil) {
         let lookups = lookups ?? Lookups(study: study)
         participant = file.participant
-        chain = ProductChainState(values: file.values, study: study)
-        toxicity = ToxicityCourse(values: file.values, study: study, visitDates: chain.visitDates)
+        // One index of the values for every reader of the course (each building its own was most of a
+        // participant's derivation time, BENCHMARKS.md issue 9).
+        let values = VisitValues(file.values)
+        chain = ProductChainState(values: values, study: study, dateItems: lookups.dateItems)
+        toxicity = ToxicityCourse(values: values, study: study, visitDates: chain.visitDates)
         labs = LabGrades(file: file, study: study, visitDates: chain.visitDates, baselineBefore: chain.lymphodepletionDates.values.min(),
                          gradedItems: lookups.gradedItems)
         let plateletItems = lookups.plateletItems
         let screeningVisit = study.schedule.visits.first?.id ?? ""
         let questionnaireItems = lookups.questionnaireItems
-        // Visit → form → item: lookups hash the short OIDs without building a key string per lookup (building
-        // "visit/form/item" keys was most of a participant's derivation time, BENCHMARKS.md issue 9).
-        var byVisit: [String: [String: [String: MeasuredValue]]] = [:]
-        for v in file.values {
-            guard let m = v.value, !m.text.isEmpty else { continue }
+        for v in file.values where plateletItems.contains(v.address.itemOID.rawValue) {
+            guard let m = v.value, !m.text.isEmpty, let x = m.standardValue else { continue }
             let visit = v.address.eventOID == .screening ? screeningVisit : v.address.eventOID.rawValue
-            byVisit[visit, default: [:]][v.address.formOID.rawValue, default: [:]][v.address.itemOID.rawValue] = m
-            if plateletItems.contains(v.address.itemOID.rawValue), let x = m.standardValue {
-                if let date = chain.visitDates[visit] {
-                    counts.append(Count(source: Source(visitID: visit, formOID: v.address.formOID.rawValue, itemOID: v.address.itemOID.rawValue, date: date), value: x))
-                } else {
-                    problems.append("\(visit): a platelet count of \(TodayService.number(x)) has no visit date; it is not used until the visit date is recorded.")
-                }
+            if let date = chain.visitDates[visit] {
+                counts.append(Count(source: Source(visitID: visit, formOID: v.address.formOID.rawValue, itemOID: v.address.itemOID.rawValue, date: date), value: x))
+            } else {
+                problems.append("\(visit): a platelet count of \(TodayService.number(x)) has no visit date; it is not used until the visit date is recorded.")
             }
         }
-        let screeningValue = { (form: String, item: String) in byVisit[screeningVisit]?[form]?[item] }
+        let screeningValue = { (form: String, item: String) in values.value(EventOID.screening.rawValue, form, item) }
         sex = screeningValue("F_CONSENT", "SEX")?.text
         weightKg = screeningValue("F_VITALS", "WEIGHT")?.standardValue
         if let dob = file.dateOfBirth, let consent = screeningValue("F_CONSENT", "CONSENT_DATE").flatMap({ ClinicalDate(iso: $0.text) }) {
@@ -151,19 +150,20 @@ public struct ParticipantCourseRecord: Sendable {
         counts.sort { ($0.source.date, $0.source.visitID) < ($1.source.date, $1.source.visitID) }
         for visit in study.schedule.visits.dropFirst() {
             guard let visitDate = chain.visitDates[visit.id] else { continue }
-            // A visit without values records nothing any of the readers below would use.
-            guard let forms = byVisit[visit.id] else { continue }
+            // A visit (or form) without values records nothing any of the readers below would use; the hash look-up
+            // comes before the scan of the visit's form list.
+            guard let forms = values.forms(of: visit.id) else { continue }
             func text(_ form: String, _ item: String) -> String? { forms[form]?[item]?.text }
             func date(_ form: String, _ item: String) -> ClinicalDate? { text(form, item).flatMap(ClinicalDate.init(iso:)) }
             if text(ToxicityCourse.crsForm, "CRS_FEVER_MASKED") == "true" { treatedCRSAssessments += 1 }
-            if visit.forms.contains(Self.bleedingForm) { readBleeding(text: { text(Self.bleedingForm, $0) }, visit: visit.id, date: visitDate, dateOfBirth: file.dateOfBirth) }
-            if visit.forms.contains(Self.itpBatForm), forms[Self.itpBatForm] != nil { readITPBAT(text: { text(Self.itpBatForm, $0) }, visit: visit.id, date: visitDate) }
-            if visit.forms.contains(Self.transfusionForm), text(Self.transfusionForm, "PLT_TRANSFUSED") == "true" {
+            if forms[Self.bleedingForm] != nil, visit.forms.contains(Self.bleedingForm) { readBleeding(text: { text(Self.bleedingForm, $0) }, visit: visit.id, date: visitDate, dateOfBirth: file.dateOfBirth) }
+            if forms[Self.itpBatForm] != nil, visit.forms.contains(Self.itpBatForm) { readITPBAT(text: { text(Self.itpBatForm, $0) }, visit: visit.id, date: visitDate) }
+            if forms[Self.transfusionForm] != nil, visit.forms.contains(Self.transfusionForm), text(Self.transfusionForm, "PLT_TRANSFUSED") == "true" {
                 let d = date(Self.transfusionForm, "PLT_TRANSFUSION_DATE")
                 if d == nil { problems.append("\(visit.id): a platelet transfusion has no date; it is dated on the visit date \(visitDate), the latest it can have been (its 7-day window then covers the most counts).") }
                 transfusions.append(Source(visitID: visit.id, formOID: Self.transfusionForm, itemOID: "PLT_TRANSFUSION_DATE", date: d ?? visitDate))
             }
-            if visit.forms.contains(Self.rescueForm), text(Self.rescueForm, "RESCUE_GIVEN") == "true" {
+            if forms[Self.rescueForm] != nil, visit.forms.contains(Self.rescueForm), text(Self.rescueForm, "RESCUE_GIVEN") == "true" {
                 let start = date(Self.rescueForm, "RESCUE_START"), end = date(Self.rescueForm, "RESCUE_END")
                 if start == nil || end == nil {
                     problems.append("\(visit.id): rescue therapy without its first or last dose date; both are taken as the visit date \(visitDate).")
@@ -174,7 +174,7 @@ public struct ParticipantCourseRecord: Sendable {
                                       start: start ?? visitDate, lastDose: max(end ?? visitDate, start ?? visitDate),
                                       agent: text(Self.rescueForm, "RESCUE_AGENT") ?? "unspecified", reason: reason ?? .itp))
             }
-            if visit.forms.contains(Self.conmedForm), let any = text(Self.conmedForm, "CM_ANY") {
+            if forms[Self.conmedForm] != nil, visit.forms.contains(Self.conmedForm), let any = text(Self.conmedForm, "CM_ANY") {
                 let entries = Self.conmedSlots.compactMap { n -> ConmedEntry? in
                     let drug = text(Self.conmedForm, "CM\(n)_DRUG"), dose = forms[Self.conmedForm]?["CM\(n)_DOSE"]
                     let unit = text(Self.conmedForm, "CM\(n)_UNIT")
@@ -184,7 +184,7 @@ public struct ParticipantCourseRecord: Sendable {
                 conmedRecords.append(ConmedRecord(source: Source(visitID: visit.id, formOID: Self.conmedForm, itemOID: "CM_ANY", date: visitDate),
                                                   any: any == "true", entries: entries))
             }
-            if visit.forms.contains(Self.questionnaireForm) {
+            if forms[Self.questionnaireForm] != nil, visit.forms.contains(Self.questionnaireForm) {
                 var items: [Int: Int] = [:]
                 for (n, oid) in questionnaireItems { if let x = text(Self.questionnaireForm, oid).flatMap({ Int($0) }) { items[n] = x } }
                 let version = text(Self.questionnaireForm, "PAQ_VERSION"), language = text(Self.questionnaireForm, "PAQ_LANGUAGE")

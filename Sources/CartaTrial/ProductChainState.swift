@@ -42,47 +42,65 @@ public struct ProductChainState: Sendable, Hashable {
     public var dayZero: ClinicalDate? { infusions.first { $0.fraction == 1 }?.date }
 
     /// Reads the chain from `values` (any events) according to `study`'s schedule and forms.
-    public init(values: [ItemValue], study: Study) {
-        var byAddress: [String: MeasuredValue] = [:]
-        for v in values { if let m = v.value { byAddress["\(v.address.eventOID)/\(v.address.formOID)/\(v.address.itemOID)"] = m } }
-        func text(_ event: String, _ form: String, _ item: String) -> String? {
-            byAddress["\(event)/\(form)/\(item)"].flatMap { $0.text.isEmpty ? nil : $0.text }
+    public init(values: [ItemValue], study: Study) { self.init(values: VisitValues(values), study: study) }
+
+    /// The date items the chain dates visits by, found once per study rather than once per participant.
+    public struct DateItems: Sendable {
+        /// Screening's date items (form, item), in file order.
+        let screening: [(form: String, item: String)]
+        /// Per form, its items that date a visit (`ProductChain.visitDateItems`), in the form's order.
+        let visitDate: [String: [String]]
+        public init(study: Study) {
+            screening = study.screeningForms.flatMap { f in f.items.filter { $0.type == .date }.map { (f.oid, $0.oid) } }
+            var byForm: [String: [String]] = [:]
+            for form in study.forms where byForm[form.oid] == nil {
+                byForm[form.oid] = form.items.filter { $0.type == .date && ProductChain.visitDateItems.contains($0.oid) }.map(\.oid)
+            }
+            visitDate = byForm
         }
-        func date(_ event: String, _ form: String, _ item: String) -> ClinicalDate? { text(event, form, item).flatMap(ClinicalDate.init(iso:)) }
-        plannedInfusionDate = date(EventOID.screening.rawValue, "F_CONSENT", ProductChain.plannedInfusionDate)
+    }
+
+    /// Reads the chain from an already built index (a whole-study pass builds one per participant for all readers).
+    /// `dateItems`: `DateItems(study:)`, passed by callers that read many participants.
+    public init(values: VisitValues, study: Study, dateItems: DateItems? = nil) {
+        let dateItems = dateItems ?? DateItems(study: study)
+        let screeningEvent = EventOID.screening.rawValue
+        plannedInfusionDate = values.date(screeningEvent, "F_CONSENT", ProductChain.plannedInfusionDate)
         // Screening (stored under the SCREENING event) is dated by the first date it records: consent.
         if let screening = study.schedule.visits.first,
-           let d = study.screeningForms.lazy.flatMap({ f in f.items.filter { $0.type == .date }.map { (f.oid, $0.oid) } })
-               .compactMap({ date(EventOID.screening.rawValue, $0.0, $0.1) }).first {
+           let d = dateItems.screening.lazy.compactMap({ values.date(screeningEvent, $0.form, $0.item) }).first {
             visitDates[screening.id] = d
         }
         for visit in study.schedule.visits.dropFirst() {
             let id = visit.id
+            // A form without values records nothing below (so a later visit's empty product form does not erase
+            // an earlier visit's record).
+            guard let recorded = values.forms(of: id) else { continue }
             for formOID in visit.forms {
+                guard let items = recorded[formOID] else { continue }
+                func text(_ item: String) -> String? { items[item]?.text }
+                func date(_ item: String) -> ClinicalDate? { text(item).flatMap(ClinicalDate.init(iso:)) }
                 switch formOID {
-                case ProductChain.apheresisForm: apheresisDate = date(id, formOID, ProductChain.apheresisDate)
+                case ProductChain.apheresisForm: apheresisDate = date(ProductChain.apheresisDate)
                 case ProductChain.productForm:
-                    released = text(id, formOID, ProductChain.released).map { $0 == "Y" }
-                    releaseDate = date(id, formOID, ProductChain.releaseDate)
-                    lot = text(id, formOID, ProductChain.lot)
-                    bags = ProductChain.bagItems.compactMap { text(id, formOID, $0) }
+                    released = text(ProductChain.released).map { $0 == "Y" }
+                    releaseDate = date(ProductChain.releaseDate)
+                    lot = text(ProductChain.lot)
+                    bags = ProductChain.bagItems.compactMap { text($0) }
                 case ProductChain.lymphodepletionForm:
-                    if let d = date(id, formOID, ProductChain.lymphodepletionDate) { lymphodepletionDates[id] = d }
+                    if let d = date(ProductChain.lymphodepletionDate) { lymphodepletionDates[id] = d }
                 case ProductChain.dispositionForm:
-                    if let d = date(id, formOID, ProductChain.dispositionDate), d < endOfStudy?.date ?? d.adding(days: 1) {
-                        endOfStudy = EndOfStudy(visitID: id, date: d, status: text(id, formOID, ProductChain.dispositionStatus) ?? "")
+                    if let d = date(ProductChain.dispositionDate), d < endOfStudy?.date ?? d.adding(days: 1) {
+                        endOfStudy = EndOfStudy(visitID: id, date: d, status: text(ProductChain.dispositionStatus) ?? "")
                     }
                 case ProductChain.infusionForm:
-                    if let d = date(id, formOID, ProductChain.infusionDate),
-                       let f = text(id, formOID, ProductChain.fraction).flatMap({ Int($0) }) {
-                        infusions.append(Infusion(visitID: id, fraction: f, date: d, bag: text(id, formOID, ProductChain.infusedBag) ?? "",
-                                                  cellsMillions: byAddress["\(id)/\(formOID)/\(ProductChain.cellsInfused)"]?.number))
+                    if let d = date(ProductChain.infusionDate), let f = text(ProductChain.fraction).flatMap({ Int($0) }) {
+                        infusions.append(Infusion(visitID: id, fraction: f, date: d, bag: text(ProductChain.infusedBag) ?? "",
+                                                  cellsMillions: items[ProductChain.cellsInfused]?.number))
                     }
                 default: break
                 }
-                if visitDates[id] == nil, let form = study.form(formOID),
-                   let d = form.items.lazy.filter({ $0.type == .date && ProductChain.visitDateItems.contains($0.oid) })
-                       .compactMap({ date(id, formOID, $0.oid) }).first {
+                if visitDates[id] == nil, let d = dateItems.visitDate[formOID]?.lazy.compactMap({ date($0) }).first {
                     visitDates[id] = d
                 }
             }

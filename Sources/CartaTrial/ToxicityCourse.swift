@@ -25,23 +25,30 @@ public struct ToxicityCourse: Sendable, Hashable {
     public static let crsForm = "F_CRS", icansForm = "F_ICANS"
     static let iceItems = ["ICE_YEAR", "ICE_MONTH", "ICE_CITY", "ICE_HOSPITAL", "ICE_OBJECT1", "ICE_OBJECT2", "ICE_OBJECT3",
                            "ICE_COMMANDS", "ICE_WRITING", "ICE_ATTENTION"]
+    static let crsItems = ["CRS_TMAX", "CRS_FEVER_MASKED", "CRS_HYPOTENSION", "CRS_VASOPRESSORS", "CRS_O2_DEVICE"]
+    static let icansFindings = ["ICANS_CONSCIOUSNESS", "ICANS_SEIZURE", "ICANS_MOTOR", "ICANS_EDEMA", "ICANS_ICP_SIGNS"]
 
     /// Grades every visit's CRS and ICANS forms; `visitDates` dates them (from `ProductChainState`).
     public init(values: [ItemValue], study: Study, visitDates: [String: ClinicalDate]) {
-        var byAddress: [String: MeasuredValue] = [:]
-        for v in values { if let m = v.value, !m.text.isEmpty { byAddress["\(v.address.eventOID)/\(v.address.formOID)/\(v.address.itemOID)"] = m } }
+        self.init(values: VisitValues(values), study: study, visitDates: visitDates)
+    }
+
+    /// The same from an already built index (a whole-study pass builds one per participant for all readers).
+    public init(values: VisitValues, study: Study, visitDates: [String: ClinicalDate]) {
         var ongoing = false
         for visit in study.schedule.visits.dropFirst() {
             let id = visit.id
-            func value(_ form: String, _ item: String) -> MeasuredValue? { byAddress["\(id)/\(form)/\(item)"] }
-            func flag(_ form: String, _ item: String) -> Bool? { value(form, item).map { $0.text == "true" } }
-            if visit.forms.contains(Self.crsForm), let graded = Self.gradeCRS(value: { value(Self.crsForm, $0) }, flag: { flag(Self.crsForm, $0) }, ongoing: ongoing) {
+            // A form without values grades to nothing (both graders return nil when nothing is recorded).
+            guard let recorded = values.forms(of: id) else { continue }
+            if visit.forms.contains(Self.crsForm), let items = recorded[Self.crsForm],
+               let graded = Self.gradeCRS(value: { items[$0] }, flag: { items[$0].map { $0.text == "true" } }, ongoing: ongoing) {
                 var g = graded
                 g.visitID = id; g.date = visitDates[id]
                 crs.append(g)
                 ongoing = (g.grade ?? 0) >= 1
             }
-            if visit.forms.contains(Self.icansForm), let graded = Self.gradeICANS(value: { value(Self.icansForm, $0) }, flag: { flag(Self.icansForm, $0) }) {
+            if visit.forms.contains(Self.icansForm), let items = recorded[Self.icansForm],
+               let graded = Self.gradeICANS(value: { items[$0] }, flag: { items[$0].map { $0.text == "true" } }) {
                 var g = graded
                 g.visitID = id; g.date = visitDates[id]
                 icans.append(g)
@@ -51,7 +58,7 @@ public struct ToxicityCourse: Sendable, Hashable {
 
     /// The CRS grade from the form's raw signs; nil when nothing of the form is recorded.
     static func gradeCRS(value: (String) -> MeasuredValue?, flag: (String) -> Bool?, ongoing: Bool) -> Graded? {
-        let items = ["CRS_TMAX", "CRS_FEVER_MASKED", "CRS_HYPOTENSION", "CRS_VASOPRESSORS", "CRS_O2_DEVICE"]
+        let items = crsItems
         guard items.contains(where: { value($0) != nil }) else { return nil }
         let missing = items.filter { value($0) == nil }
         guard missing.isEmpty, let t = value("CRS_TMAX")?.standardValue, let masked = flag("CRS_FEVER_MASKED"),
@@ -72,8 +79,8 @@ public struct ToxicityCourse: Sendable, Hashable {
 
     /// The ICANS grade from the ICE items and the other findings; nil when nothing of the form is recorded.
     static func gradeICANS(value: (String) -> MeasuredValue?, flag: (String) -> Bool?) -> Graded? {
-        let findings = ["ICANS_CONSCIOUSNESS", "ICANS_SEIZURE", "ICANS_MOTOR", "ICANS_EDEMA", "ICANS_ICP_SIGNS"]
-        guard (findings + iceItems).contains(where: { value($0) != nil }) else { return nil }
+        let findings = icansFindings
+        guard findings.contains(where: { value($0) != nil }) || iceItems.contains(where: { value($0) != nil }) else { return nil }
         var missing = findings.filter { value($0) == nil }
         guard let consciousness = value("ICANS_CONSCIOUSNESS").flatMap({ ICANSConsciousness(rawValue: $0.text) }) else {
             return Graded(visitID: "", date: nil, grade: nil, rule: "not graded", missing: missing)

@@ -6,7 +6,8 @@
 //      with the values the derivation reads (screening count, lymphodepletion and infusion dates, and at
 //      D1–D14, D21 and M1–M6 the visit date, the platelet count and the bleeding assessment).
 //   3. The report for the 5 demo participants: derivation plus rendering, median of 5 runs.
-// Usage: DeriveBench [participants] [--scale-only] (default 100000; --scale-only skips 1 and 3, for profiling the pass)
+// Usage: DeriveBench [participants] [--scale-only] [--keep] (default 100000; --scale-only skips 1 and 3, for profiling
+// the pass; --keep leaves the databases in place and prints where)
 @_spi(Testing) import CartaStore
 import CartaCore
 import CartaModel
@@ -32,7 +33,9 @@ func run() async throws {
 
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("derivebench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: dir) }
+    // --keep leaves the databases for a look with other tools (the path is printed).
+    let keep = CommandLine.arguments.contains("--keep")
+    defer { if keep { say("kept: \(dir.path)") } else { try? FileManager.default.removeItem(at: dir) } }
     let study = try StudyLoader.builtIn()
     let system = AuditActor(userID: nil, username: "bench", source: .cli)
 
