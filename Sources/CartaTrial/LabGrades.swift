@@ -53,7 +53,9 @@ public struct LabGrades: Sendable {
             let visit = v.address.eventOID == .screening ? screeningVisit : v.address.eventOID.rawValue
             raw.append(Raw(visit: visit, form: v.address.formOID.rawValue, item: v.address.itemOID.rawValue, date: visitDates[visit], value: m, analyte: analyte))
         }
-        raw.sort { ($0.date ?? .init(year: 9999, month: 12, day: 31)!, $0.visit) < ($1.date ?? .init(year: 9999, month: 12, day: 31)!, $1.visit) }
+        // Undated values sort last (their visit date is not recorded yet).
+        let undated = Int.max
+        raw.sort { ($0.date?.dayNumber ?? undated, $0.visit) < ($1.date?.dayNumber ?? undated, $1.visit) }
         var baseline: [Analyte: Double] = [:]
         for r in raw {
             guard let x = r.value.standardValue else { continue }

@@ -10,11 +10,21 @@ public struct VisitValues: Sendable {
     private var byEvent: [String: [String: [String: MeasuredValue]]] = [:]
 
     public init(_ values: [ItemValue]) {
-        byEvent.reserveCapacity(32)
+        // Values mostly come in key order (event, form, item), so one form's items are gathered and stored with
+        // one look-up of their event and form; an address seen again later still replaces the earlier value.
+        var event = "", form = "", items: [String: MeasuredValue] = [:]
+        func store() {
+            guard !items.isEmpty else { return }
+            byEvent[event, default: [:]][form, default: [:]].merge(items) { _, later in later }
+            items.removeAll(keepingCapacity: true)
+        }
         for v in values {
             guard let m = v.value, !m.text.isEmpty else { continue }
-            byEvent[v.address.eventOID.rawValue, default: [:]][v.address.formOID.rawValue, default: [:]][v.address.itemOID.rawValue] = m
+            let e = v.address.eventOID.rawValue, f = v.address.formOID.rawValue
+            if e != event || f != form { store(); event = e; form = f }
+            items[v.address.itemOID.rawValue] = m
         }
+        store()
     }
 
     /// The forms of an event (a visit id, or `SCREENING`) that record at least one value, nil when none does.
