@@ -152,8 +152,10 @@ extension CartaStore {
         var participant = ParticipantID(rawValue: ""), participantBytes: [UInt8] = [], run: [ItemValue] = []
         func endRun() {
             guard !run.isEmpty else { return }
-            byParticipant[participant, default: []].append(contentsOf: run)
-            run.removeAll(keepingCapacity: true)
+            // Moved, not copied (each value holds a dozen strings): the usual first run of a participant is stored as is.
+            if byParticipant[participant] == nil { byParticipant[participant] = run } else { byParticipant[participant]!.append(contentsOf: run) }
+            run = []
+            run.reserveCapacity(128)
         }
         let epoch = Date(timeIntervalSince1970: 0)
         var binds: [SQLiteRawReader.Bind] = [.text(studyID)]

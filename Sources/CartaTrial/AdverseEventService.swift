@@ -16,7 +16,14 @@ public struct AdverseEventService: Sendable {
     var screening: ScreeningService { conduct.screening }
     public let terms: CTCAETermList
 
-    public init(conduct: ConductService, terms: CTCAETermList = .shared) { self.conduct = conduct; self.terms = terms }
+    /// The CTCAE terms CRS and ICANS episodes are coded with, looked up once (a whole-study pass reads every
+    /// participant's episodes).
+    let crsTerm: CTCAETerm?, nervousOtherTerm: CTCAETerm?
+
+    public init(conduct: ConductService, terms: CTCAETermList = .shared) {
+        self.conduct = conduct; self.terms = terms
+        crsTerm = terms.term("Cytokine release syndrome"); nervousOtherTerm = terms.term("Nervous system disorders - Other, specify")
+    }
 
     /// An event as typed (API body, web form, CLI options); every field is checked and refused with its name.
     public struct Input: Sendable, Codable {
@@ -107,7 +114,6 @@ public struct AdverseEventService: Sendable {
 
     /// CRS and ICANS episodes of already graded assessments.
     public func episodes(_ tox: ToxicityCourse) -> [Episode] {
-        let crsTerm = terms.term("Cytokine release syndrome"), nervousOther = terms.term("Nervous system disorders - Other, specify")
         func read(_ list: [ToxicityCourse.Graded], syndrome: String, term: CTCAETerm?) -> [Episode] {
             var out: [Episode] = []
             var current: Episode?
@@ -128,7 +134,7 @@ public struct AdverseEventService: Sendable {
             if let current { out.append(current) }
             return out
         }
-        return read(tox.crs, syndrome: "CRS", term: crsTerm) + read(tox.icans, syndrome: "ICANS", term: nervousOther)
+        return read(tox.crs, syndrome: "CRS", term: crsTerm) + read(tox.icans, syndrome: "ICANS", term: nervousOtherTerm)
     }
 
     // MARK: recording

@@ -21,15 +21,19 @@ public struct LabGrades: Sendable {
         public var baselineGrade: Int?
         /// Grade above the baseline grade (nil when either is not computable or there is no baseline).
         public var worsening: Bool?
-        /// The threshold that decided the grade, or why no grade could be computed.
-        public var threshold: String?
-        public var notComputable: String?
+        /// What the grade was decided with besides the value: the reference limits and the baseline value.
+        public var lowerLimitNormal: Double?
+        public var upperLimitNormal: Double?
+        public var baseline: Double?
 
-        /// "CTCAE v5.0 Neutrophil count decreased: grade 3 (< 1.0 – 0.5)" or why it is not computable (built
-        /// only when shown, so a whole-study derivation writes no text per value).
+        /// "CTCAE v5.0 Neutrophil count decreased: grade 3 (< 1.0 – 0.5)" or why it is not computable: the grader
+        /// asked again with its explanations, only when shown (a whole-study derivation grades every value and
+        /// shows no text; the grader is pure, so the words explain the grade stored).
         public var text: String {
+            let a = CTCAELabGrader.grade(term, value: value, lowerLimitNormal: lowerLimitNormal, upperLimitNormal: upperLimitNormal, baseline: baseline)
             let what = "CTCAE v5.0 \(term.ctcaeTerm): "
-            return grade.map { what + "grade \($0)" + (threshold.map { " (\($0))" } ?? "") } ?? what + "not graded — \(notComputable ?? "not computable")"
+            return grade.map { what + "grade \($0)" + (a.decidingThreshold.map { " (\($0))" } ?? "") }
+                ?? what + "not graded — \(a.grade.notComputableReason ?? a.rule)"
         }
     }
 
@@ -60,14 +64,16 @@ public struct LabGrades: Sendable {
         for r in raw {
             guard let x = r.value.standardValue else { continue }
             let isBaseline = r.visit == screeningVisit || (baselineBefore.map { d in r.date.map { $0 < d } ?? false } ?? false)
-            for term in Self.termsByAnalyte[r.analyte] ?? [] {
-                let a = CTCAELabGrader.grade(term, value: x, lowerLimitNormal: r.value.lowerLimitNormal, upperLimitNormal: r.value.upperLimitNormal,
-                                             baseline: isBaseline ? x : baseline[r.analyte])
+            let terms = Self.termsByAnalyte[r.analyte] ?? []
+            let base = isBaseline ? x : baseline[r.analyte]
+            let lln = r.value.lowerLimitNormal, uln = r.value.upperLimitNormal
+            for term in terms {
+                let a = CTCAELabGrader.grades(term, value: x, lowerLimitNormal: lln, upperLimitNormal: uln, baseline: base)
                 // An increased-direction term that grades 0 for a low value (and vice versa) adds nothing beside its partner.
-                if (Self.termsByAnalyte[r.analyte]?.count ?? 0) > 1, a.grade.value == 0 { continue }
-                values.append(Graded(visitID: r.visit, formOID: r.form, itemOID: r.item, date: r.date, term: term, value: x, grade: a.grade.value,
-                                     baselineGrade: a.baselineGrade?.value, worsening: a.treatmentEmergentWorsening,
-                                     threshold: a.decidingThreshold, notComputable: a.grade.value == nil ? (a.grade.notComputableReason ?? a.rule) : nil))
+                if terms.count > 1, a.grade == 0 { continue }
+                values.append(Graded(visitID: r.visit, formOID: r.form, itemOID: r.item, date: r.date, term: term, value: x, grade: a.grade,
+                                     baselineGrade: a.baselineGrade, worsening: a.worsening,
+                                     lowerLimitNormal: lln, upperLimitNormal: uln, baseline: base))
             }
             if isBaseline { baseline[r.analyte] = x }
         }

@@ -61,10 +61,48 @@ public enum OutcomeDerivation {
             questionnaire = .init(study: study, itemCount: questionnaireItems, scorer: scorer)
         }
 
-        /// Adds one enrolled participant and returns their figures.
-        public mutating func add(_ input: Input) -> StudyOutcomes.Participant {
+        /// One participant's figures before they are added: everything derived from that participant alone, so a
+        /// pass can derive many participants at once (on both cores) and add them in order.
+        public struct Figures: Sendable {
+            var participant: StudyOutcomes.Participant
+            var response: ResponseResult?
+        }
+
+        /// The figures of one participant (pure: reads nothing of the study-level state, so it may run concurrently).
+        public func figures(_ input: Input) -> Figures { figuresOf(input) }
+
+        /// `figures` holding only the study and its settings, not the accumulated state (a pass's concurrent workers
+        /// call it while the accumulator grows).
+        public var figuresOf: @Sendable (Input) -> Figures {
+            let study = study, settings = settings, scorer = scorer, questionnaireItems = questionnaireItems
+            return { Self.figures($0, study: study, settings: settings, scorer: scorer, questionnaireItems: questionnaireItems) }
+        }
+
+        static func figures(_ input: Input, study: Study, settings: ResponseSettings, scorer: (any QuestionnaireScorer)?, questionnaireItems: Int) -> Figures {
             var (p, result) = OutcomeDerivation.participant(input, study: study, settings: settings)
-            addTherapyAndLabs(input.record, to: &p)
+            let r = input.record
+            if let eos = r.chain.endOfStudy {
+                p.endOfStudy = eos.status
+                p.endOfStudyDay = r.chain.dayZero.map { $0.days(to: eos.date) }
+            }
+            let worse = r.labs.worsening(after: r.chain.lymphodepletionDates.values.min())
+            p.labWorsening = worse.map { .init(term: $0.key.ctcaeTerm, baselineGrade: $0.value.baseline, worstGrade: $0.value.worst) }.sorted { $0.term < $1.term }
+            let conmed = ConcomitantTherapyDerivation.derive(r, settings: study.settings.conmed, finalVisit: study.schedule.visits.last(where: { $0.kind == .visit })?.id)
+            let (forms, formProblems) = QuestionnaireDerivation.forms(r, itemCount: questionnaireItems, scorer: scorer, settings: study.settings.questionnaire)
+            p.concomitantTherapy = conmed.outcome
+            p.steroidDose = conmed.steroidDose
+            p.questionnaires = forms
+            p.problems += conmed.problems + formProblems
+            return Figures(participant: p, response: result)
+        }
+
+        /// Adds one enrolled participant and returns their figures.
+        public mutating func add(_ input: Input) -> StudyOutcomes.Participant { add(input, figures(input)) }
+
+        /// Adds one enrolled participant whose figures are already derived (`figures(input)`), and returns them.
+        public mutating func add(_ input: Input, _ figures: Figures) -> StudyOutcomes.Participant {
+            let p = figures.participant, result = figures.response
+            addTherapyAndLabs(input.record, figures)
             enrolled += 1
             if keepParticipants { participants.append(p) }
             if let result {
@@ -94,27 +132,15 @@ public enum OutcomeDerivation {
             return p
         }
 
-        /// Concomitant therapy, the ITP-PAQ and lab worsening of one participant, into their figures and the study's.
-        mutating func addTherapyAndLabs(_ r: ParticipantCourseRecord, to p: inout StudyOutcomes.Participant) {
-            if let eos = r.chain.endOfStudy {
-                p.endOfStudy = eos.status
-                p.endOfStudyDay = r.chain.dayZero.map { $0.days(to: eos.date) }
-                endOfStudy[eos.status, default: 0] += 1
-            }
-            let worse = r.labs.worsening(after: r.chain.lymphodepletionDates.values.min())
-            p.labWorsening = worse.map { .init(term: $0.key.ctcaeTerm, baselineGrade: $0.value.baseline, worstGrade: $0.value.worst) }.sorted { $0.term < $1.term }
-            for w in p.labWorsening {
+        /// Concomitant therapy, the ITP-PAQ and lab worsening of one participant, into the study's figures.
+        mutating func addTherapyAndLabs(_ r: ParticipantCourseRecord, _ figures: Figures) {
+            if let status = figures.participant.endOfStudy { endOfStudy[status, default: 0] += 1 }
+            for w in figures.participant.labWorsening {
                 let old = labWorsening[w.term] ?? (0, 0)
                 labWorsening[w.term] = (old.all + 1, old.severe + (w.worstGrade >= 3 ? 1 : 0))
             }
-            let conmed = ConcomitantTherapyDerivation.derive(r, settings: study.settings.conmed, finalVisit: study.schedule.visits.last(where: { $0.kind == .visit })?.id)
-            let (forms, formProblems) = QuestionnaireDerivation.forms(r, itemCount: questionnaireItems, scorer: scorer, settings: study.settings.questionnaire)
-            p.concomitantTherapy = conmed.outcome
-            p.steroidDose = conmed.steroidDose
-            p.questionnaires = forms
-            p.problems += conmed.problems + formProblems
-            questionnaire.add(forms, raw: r.questionnaires, lymphodepletionStart: r.chain.lymphodepletionDates.values.min())
-            guard let c = conmed.outcome else { return }
+            questionnaire.add(figures.participant.questionnaires, raw: r.questionnaires, lymphodepletionStart: r.chain.lymphodepletionDates.values.min())
+            guard let c = figures.participant.concomitantTherapy else { return }
             conmedDerived += 1
             if c.treatmentFailure { conmedFailed += 1 }
             guard c.drugsAtBaseline > 0 else { return }

@@ -36,6 +36,7 @@ public struct OutcomeService: Sendable {
               each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, scorer: questionnaireScorer)
+        let figuresOf = acc.figuresOf
         var registered = 0, screenFailed = 0
         // The next page is read while this one is derived: the read runs on the store's threads, the derivation
         // here, so a whole-study pass keeps both cores busy (issue 9 scope 4).
@@ -54,7 +55,7 @@ public struct OutcomeService: Sendable {
             registered += page.count
             screenFailed += page.filter { $0.participant.status == .screenFailed }.count
             let files = page.filter { $0.participant.status == .enrolled }
-            for input in await concurrentInputs(files, events: events) { try each(acc.add(input)) }
+            for (input, figures) in await concurrentInputs(files, events: events, figures: figuresOf) { try each(acc.add(input, figures)) }
             progress(registered)
         }
         var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)
@@ -69,14 +70,20 @@ public struct OutcomeService: Sendable {
         return acc.add(inputs([file], events: [file.participant.id: events])[0])
     }
 
-    /// `inputs` with the page's two halves read on two cores (the course records are most of a participant's
-    /// derivation time; the study-level accumulation after them stays in participant order). Same result as `inputs`.
-    func concurrentInputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]]) async -> [OutcomeDerivation.Input] {
-        guard files.count >= 32 else { return inputs(files, events: events) }
+    /// `inputs` and each participant's own figures (`figures`, pure), the page's two halves on two cores (the course
+    /// records and the figures are most of a participant's derivation time; the study-level accumulation after them
+    /// stays in participant order, so the result is `inputs` + `Accumulator.add` one by one).
+    func concurrentInputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]],
+                          figures: @escaping @Sendable (OutcomeDerivation.Input) -> OutcomeDerivation.Accumulator.Figures) async
+        -> [(OutcomeDerivation.Input, OutcomeDerivation.Accumulator.Figures)] {
+        @Sendable func derive(_ files: [ParticipantFile]) -> [(OutcomeDerivation.Input, OutcomeDerivation.Accumulator.Figures)] {
+            inputs(files, events: events).map { ($0, figures($0)) }
+        }
+        guard files.count >= 32 else { return derive(files) }
         let half = files.count / 2
         let head = Array(files[..<half]), tail = Array(files[half...])
-        async let first = inputs(head, events: events)
-        let second = inputs(tail, events: events)
+        async let first = derive(head)
+        let second = derive(tail)
         return await first + second
     }
 

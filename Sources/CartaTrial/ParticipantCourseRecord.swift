@@ -153,44 +153,59 @@ public struct ParticipantCourseRecord: Sendable {
             // A visit (or form) without values records nothing any of the readers below would use; the hash look-up
             // comes before the scan of the visit's form list.
             guard let forms = values.forms(of: visit.id) else { continue }
-            func text(_ form: String, _ item: String) -> String? { forms[form]?[item]?.text }
-            func date(_ form: String, _ item: String) -> ClinicalDate? { text(form, item).flatMap(ClinicalDate.init(iso:)) }
-            if text(ToxicityCourse.crsForm, "CRS_FEVER_MASKED") == "true" { treatedCRSAssessments += 1 }
-            if forms[Self.bleedingForm] != nil, visit.forms.contains(Self.bleedingForm) { readBleeding(text: { text(Self.bleedingForm, $0) }, visit: visit.id, date: visitDate, dateOfBirth: file.dateOfBirth) }
-            if forms[Self.itpBatForm] != nil, visit.forms.contains(Self.itpBatForm) { readITPBAT(text: { text(Self.itpBatForm, $0) }, visit: visit.id, date: visitDate) }
-            if forms[Self.transfusionForm] != nil, visit.forms.contains(Self.transfusionForm), text(Self.transfusionForm, "PLT_TRANSFUSED") == "true" {
-                let d = date(Self.transfusionForm, "PLT_TRANSFUSION_DATE")
+            // The forms this reader uses, picked out of the few the visit recorded (rather than a look-up of each).
+            var crs, bleed, bat, transfusion, rescue, conmed, paq: [String: MeasuredValue]?
+            for (formOID, items) in forms {
+                switch formOID {
+                case ToxicityCourse.crsForm: crs = items
+                case Self.bleedingForm: bleed = items
+                case Self.itpBatForm: bat = items
+                case Self.transfusionForm: transfusion = items
+                case Self.rescueForm: rescue = items
+                case Self.conmedForm: conmed = items
+                case Self.questionnaireForm: paq = items
+                default: break
+                }
+            }
+            func listed(_ items: [String: MeasuredValue]?, _ form: String) -> [String: MeasuredValue]? {
+                items.flatMap { visit.forms.contains(form) ? $0 : nil }
+            }
+            func date(_ items: [String: MeasuredValue], _ item: String) -> ClinicalDate? { items[item].flatMap { ClinicalDate(iso: $0.text) } }
+            if crs?["CRS_FEVER_MASKED"]?.text == "true" { treatedCRSAssessments += 1 }
+            if let bleed = listed(bleed, Self.bleedingForm) { readBleeding(text: { bleed[$0]?.text }, visit: visit.id, date: visitDate, dateOfBirth: file.dateOfBirth) }
+            if let bat = listed(bat, Self.itpBatForm) { readITPBAT(text: { bat[$0]?.text }, visit: visit.id, date: visitDate) }
+            if let transfusion = listed(transfusion, Self.transfusionForm), transfusion["PLT_TRANSFUSED"]?.text == "true" {
+                let d = date(transfusion, "PLT_TRANSFUSION_DATE")
                 if d == nil { problems.append("\(visit.id): a platelet transfusion has no date; it is dated on the visit date \(visitDate), the latest it can have been (its 7-day window then covers the most counts).") }
                 transfusions.append(Source(visitID: visit.id, formOID: Self.transfusionForm, itemOID: "PLT_TRANSFUSION_DATE", date: d ?? visitDate))
             }
-            if forms[Self.rescueForm] != nil, visit.forms.contains(Self.rescueForm), text(Self.rescueForm, "RESCUE_GIVEN") == "true" {
-                let start = date(Self.rescueForm, "RESCUE_START"), end = date(Self.rescueForm, "RESCUE_END")
+            if let rescue = listed(rescue, Self.rescueForm), rescue["RESCUE_GIVEN"]?.text == "true" {
+                let start = date(rescue, "RESCUE_START"), end = date(rescue, "RESCUE_END")
                 if start == nil || end == nil {
                     problems.append("\(visit.id): rescue therapy without its first or last dose date; both are taken as the visit date \(visitDate).")
                 }
-                let reason = text(Self.rescueForm, "RESCUE_REASON").flatMap(RescueReason.init(rawValue:))
+                let reason = rescue["RESCUE_REASON"].flatMap { RescueReason(rawValue: $0.text) }
                 if reason == nil { problems.append("\(visit.id): rescue therapy without its reason; counted as rescue for ITP (it then opens the not-evaluable window and ends a response).") }
                 rescues.append(Rescue(source: Source(visitID: visit.id, formOID: Self.rescueForm, itemOID: "RESCUE_START", date: start ?? visitDate),
                                       start: start ?? visitDate, lastDose: max(end ?? visitDate, start ?? visitDate),
-                                      agent: text(Self.rescueForm, "RESCUE_AGENT") ?? "unspecified", reason: reason ?? .itp))
+                                      agent: rescue["RESCUE_AGENT"]?.text ?? "unspecified", reason: reason ?? .itp))
             }
-            if forms[Self.conmedForm] != nil, visit.forms.contains(Self.conmedForm), let any = text(Self.conmedForm, "CM_ANY") {
+            if let conmed = listed(conmed, Self.conmedForm), let any = conmed["CM_ANY"]?.text {
                 let entries = Self.conmedSlots.compactMap { n -> ConmedEntry? in
-                    let drug = text(Self.conmedForm, "CM\(n)_DRUG"), dose = forms[Self.conmedForm]?["CM\(n)_DOSE"]
-                    let unit = text(Self.conmedForm, "CM\(n)_UNIT")
+                    let drug = conmed["CM\(n)_DRUG"]?.text, dose = conmed["CM\(n)_DOSE"], unit = conmed["CM\(n)_UNIT"]?.text
                     guard drug != nil || dose != nil || unit != nil else { return nil }
                     return ConmedEntry(slot: n, drug: drug, dose: dose.flatMap { $0.standardValue ?? Double($0.text) }, unit: unit)
                 }
                 conmedRecords.append(ConmedRecord(source: Source(visitID: visit.id, formOID: Self.conmedForm, itemOID: "CM_ANY", date: visitDate),
                                                   any: any == "true", entries: entries))
             }
-            if forms[Self.questionnaireForm] != nil, visit.forms.contains(Self.questionnaireForm) {
+            if let paq = listed(paq, Self.questionnaireForm) {
                 var items: [Int: Int] = [:]
-                for (n, oid) in questionnaireItems { if let x = text(Self.questionnaireForm, oid).flatMap({ Int($0) }) { items[n] = x } }
-                let version = text(Self.questionnaireForm, "PAQ_VERSION"), language = text(Self.questionnaireForm, "PAQ_LANGUAGE")
+                for (n, oid) in questionnaireItems { if let x = paq[oid].flatMap({ Int($0.text) }) { items[n] = x } }
+                let version = paq["PAQ_VERSION"]?.text, language = paq["PAQ_LANGUAGE"]?.text
                 if !items.isEmpty || version != nil {
                     questionnaires.append(QuestionnaireRecord(source: Source(visitID: visit.id, formOID: Self.questionnaireForm, itemOID: "PAQ_DATE",
-                                                                             date: date(Self.questionnaireForm, "PAQ_DATE") ?? visitDate),
+                                                                             date: date(paq, "PAQ_DATE") ?? visitDate),
                                                               version: version, language: language, items: items))
                 }
             }

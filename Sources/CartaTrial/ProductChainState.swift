@@ -50,7 +50,15 @@ public struct ProductChainState: Sendable, Hashable {
         let screening: [(form: String, item: String)]
         /// Per form, its items that date a visit (`ProductChain.visitDateItems`), in the form's order.
         let visitDate: [String: [String]]
+        /// Per schedule visit (by index), the position of each of its forms in its list: a participant's recorded
+        /// forms are read in the visit's order without probing every form the visit lists.
+        let formPositions: [[String: Int]]
         public init(study: Study) {
+            formPositions = study.schedule.visits.map { visit in
+                var positions: [String: Int] = [:]
+                for (i, f) in visit.forms.enumerated() where positions[f] == nil { positions[f] = i }
+                return positions
+            }
             screening = study.screeningForms.flatMap { f in f.items.filter { $0.type == .date }.map { (f.oid, $0.oid) } }
             var byForm: [String: [String]] = [:]
             for form in study.forms where byForm[form.oid] == nil {
@@ -71,13 +79,16 @@ public struct ProductChainState: Sendable, Hashable {
            let d = dateItems.screening.lazy.compactMap({ values.date(screeningEvent, $0.form, $0.item) }).first {
             visitDates[screening.id] = d
         }
-        for visit in study.schedule.visits.dropFirst() {
+        for (index, visit) in study.schedule.visits.enumerated().dropFirst() {
             let id = visit.id
             // A form without values records nothing below (so a later visit's empty product form does not erase
-            // an earlier visit's record).
+            // an earlier visit's record). The recorded forms the visit lists, in the visit's order.
             guard let recorded = values.forms(of: id) else { continue }
-            for formOID in visit.forms {
-                guard let items = recorded[formOID] else { continue }
+            let positions = dateItems.formPositions.count == study.schedule.visits.count ? dateItems.formPositions[index]
+                : Dictionary(visit.forms.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            let listed = recorded.compactMap { f, items in positions[f].map { (position: $0, formOID: f, items: items) } }
+                .sorted { $0.position < $1.position }
+            for (_, formOID, items) in listed {
                 func text(_ item: String) -> String? { items[item]?.text }
                 func date(_ item: String) -> ClinicalDate? { text(item).flatMap(ClinicalDate.init(iso:)) }
                 switch formOID {

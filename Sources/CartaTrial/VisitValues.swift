@@ -11,20 +11,32 @@ public struct VisitValues: Sendable {
 
     public init(_ values: [ItemValue]) {
         // Values mostly come in key order (event, form, item), so one form's items are gathered and stored with
-        // one look-up of their event and form; an address seen again later still replaces the earlier value.
-        var event = "", form = "", items: [String: MeasuredValue] = [:]
-        func store() {
+        // one look-up of their form, and one event's forms with one look-up of their event: each OID is hashed
+        // once where it first appears. An address seen again later still replaces the earlier value.
+        var event = "", form = "", items: [String: MeasuredValue] = [:], forms: [String: [String: MeasuredValue]] = [:]
+        func storeForm() {
             guard !items.isEmpty else { return }
-            byEvent[event, default: [:]][form, default: [:]].merge(items) { _, later in later }
-            items.removeAll(keepingCapacity: true)
+            if forms[form] == nil { forms[form] = items } else { forms[form]!.merge(items) { _, later in later } }
+            items = [:]
         }
-        for v in values {
-            guard let m = v.value, !m.text.isEmpty else { continue }
-            let e = v.address.eventOID.rawValue, f = v.address.formOID.rawValue
-            if e != event || f != form { store(); event = e; form = f }
-            items[v.address.itemOID.rawValue] = m
+        func storeEvent() {
+            storeForm()
+            guard !forms.isEmpty else { return }
+            if byEvent[event] == nil {
+                byEvent[event] = forms
+            } else {
+                for (f, its) in forms { byEvent[event]![f, default: [:]].merge(its) { _, later in later } }
+            }
+            forms = [:]
         }
-        store()
+        for i in values.indices {
+            guard let m = values[i].value, !m.text.isEmpty else { continue }
+            let address = values[i].address
+            if address.eventOID.rawValue != event { storeEvent(); event = address.eventOID.rawValue; form = address.formOID.rawValue }
+            else if address.formOID.rawValue != form { storeForm(); form = address.formOID.rawValue }
+            items[address.itemOID.rawValue] = m
+        }
+        storeEvent()
     }
 
     /// The forms of an event (a visit id, or `SCREENING`) that record at least one value, nil when none does.

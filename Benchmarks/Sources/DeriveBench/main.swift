@@ -6,8 +6,9 @@
 //      with the values the derivation reads (screening count, lymphodepletion and infusion dates, and at
 //      D1–D14, D21 and M1–M6 the visit date, the platelet count and the bleeding assessment).
 //   3. The report for the 5 demo participants: derivation plus rendering, median of 5 runs.
-// Usage: DeriveBench [participants] [--scale-only] [--keep] (default 100000; --scale-only skips 1 and 3, for profiling
-// the pass; --keep leaves the databases in place and prints where)
+// Usage: DeriveBench [participants] [--scale-only] [--keep] [--reuse DIR] (default 100000; --scale-only skips 1 and 3,
+// for profiling the pass; --keep leaves the databases in place and prints where; --reuse DIR times the pass on the
+// scale.sqlite a kept run left in DIR instead of writing a new one — implies --scale-only)
 @_spi(Testing) import CartaStore
 import CartaCore
 import CartaModel
@@ -25,22 +26,30 @@ func run() async throws {
     let n = CommandLine.arguments.dropFirst().compactMap { Int($0) }.first ?? 100_000
     let clock = ContinuousClock()
     func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+    /// User + system CPU seconds of the process so far (both cores count).
+    func cpuSeconds() -> Double {
+        var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u)
+        return Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+    }
     func peakRSSMiB() -> Double {
         let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
         let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
         return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
     }
 
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("derivebench-\(UUID().uuidString)")
+    let arguments = CommandLine.arguments
+    let reuse = arguments.firstIndex(of: "--reuse").flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil }
+    let dir = reuse.map { URL(fileURLWithPath: $0) }
+        ?? FileManager.default.temporaryDirectory.appendingPathComponent("derivebench-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    // --keep leaves the databases for a look with other tools (the path is printed).
-    let keep = CommandLine.arguments.contains("--keep")
+    // --keep leaves the databases for a look with other tools (the path is printed); a reused directory is always kept.
+    let keep = reuse != nil || arguments.contains("--keep")
     defer { if keep { say("kept: \(dir.path)") } else { try? FileManager.default.removeItem(at: dir) } }
     let study = try StudyLoader.builtIn()
     let system = AuditActor(userID: nil, username: "bench", source: .cli)
 
     // 1. The demo through the services.
-    if !CommandLine.arguments.contains("--scale-only") {
+    if reuse == nil && !arguments.contains("--scale-only") {
         let demoClock = DemoClock(Date())
         let config = CartaConfig.resolve(database: "sqlite://\(dir.path)/demo.sqlite", studyFile: nil, auditKey: nil, auditWitness: nil)
         let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { demoClock.now })
@@ -67,8 +76,13 @@ func run() async throws {
     let config = CartaConfig.resolve(database: url, studyFile: nil, auditKey: nil, auditWitness: nil)
     let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { Date() })
     let store = runtime.store
-    let reader = try await store.createUser(username: "stat", displayName: "Stat", role: .statistician, passwordHash: "$2b$12$placeholder", actor: system)
+    let reader: User
+    if reuse != nil, let existing = try await store.user(username: "stat") { reader = existing } else {
+        reader = try await store.createUser(username: "stat", displayName: "Stat", role: .statistician, passwordHash: "$2b$12$placeholder", actor: system)
+    }
     let today = runtime.clock.today
+    if reuse == nil { try await fill() }
+    func fill() async throws {
     let fillStart = clock.now
     var rows = 0
     var participantSQL: [String] = [], valueSQL: [String] = []
@@ -118,25 +132,26 @@ func run() async throws {
     try await store.executeRaw("COMMIT")
     let fillSeconds = seconds(clock.now - fillStart)
     say("| bulk fixture: \(n) participants | \(rows) item values | \(String(format: "%.1f", fillSeconds)) s | \(Int(Double(rows) / fillSeconds)) rows/s |")
+    }
 
     // What the pass costs in reading alone: the same pages, no derivation.
-    let readStart = clock.now
+    let readStart = clock.now, readCPU = cpuSeconds()
     var after = 0, read = 0
     while true {
         let page = try await store.participantFiles(studyID: StudyID("NCT05315778"), sites: nil, afterSequence: after, limit: 500)
         guard let last = page.last else { break }
         after = last.participant.sequenceNumber; read += page.reduce(0) { $0 + $1.values.count }
     }
-    say("| read only: the same pages without deriving | \(read) values | \(String(format: "%.2f", seconds(clock.now - readStart))) s | |")
+    say("| read only: the same pages without deriving | \(read) values | \(String(format: "%.2f", seconds(clock.now - readStart))) s | CPU \(String(format: "%.2f", cpuSeconds() - readCPU)) s |")
     let rssBefore = peakRSSMiB()
-    let start = clock.now
+    let start = clock.now, deriveCPU = cpuSeconds()
     var subjects = 0, csvBytes = 0
     let outcomes = try await runtime.outcomes.stream(by: Principal(reader, source: .cli)) { p in
         subjects += 1
         for row in OutcomeTables.rows(.subjects, p) { csvBytes += OutcomeTables.line(row).utf8.count }
     }
-    let deriveSeconds = seconds(clock.now - start)
-    say("| derive (streamed, subjects CSV) over \(subjects) participants | ORR \(outcomes.overallResponse?.percentText ?? "-"), \(outcomes.durationOfResponse?.responders ?? 0) responders, \(csvBytes) CSV bytes | \(String(format: "%.2f", deriveSeconds)) s | peak RSS \(Int(peakRSSMiB())) MiB (before the pass \(Int(rssBefore)) MiB) |")
+    let deriveSeconds = seconds(clock.now - start), deriveCPUSeconds = cpuSeconds() - deriveCPU
+    say("| derive (streamed, subjects CSV) over \(subjects) participants | ORR \(outcomes.overallResponse?.percentText ?? "-"), \(outcomes.durationOfResponse?.responders ?? 0) responders, \(csvBytes) CSV bytes | \(String(format: "%.2f", deriveSeconds)) s | peak RSS \(Int(peakRSSMiB())) MiB (before the pass \(Int(rssBefore)) MiB), CPU \(String(format: "%.2f", deriveCPUSeconds)) s |")
     await store.close()
 
 }

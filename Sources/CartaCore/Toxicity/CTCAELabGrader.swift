@@ -30,6 +30,20 @@ public enum CTCAELabGrader {
             baselineGrade: baselineGrade, treatmentEmergentWorsening: worsening)
     }
 
+    /// The grades alone, as `grade` decides them, without the words that explain them (a whole-study
+    /// derivation grades every lab value and shows none of the texts; `grade` gives them when shown).
+    /// Source: as `grade` (spec/clinical.md §4.1–4.2).
+    public static func grades(
+        _ term: CTCAELabTerm, value: Double,
+        lowerLimitNormal: Double?, upperLimitNormal: Double?,
+        baseline: Double? = nil, onAnticoagulant: Bool = false
+    ) -> (grade: Int?, baselineGrade: Int?, worsening: Bool?) {
+        let now = evaluate(term, value, lowerLimitNormal, upperLimitNormal, baseline, onAnticoagulant, explain: false).grade.value
+        guard let baseline else { return (now, nil, nil) }
+        let then = evaluate(term, baseline, lowerLimitNormal, upperLimitNormal, baseline, onAnticoagulant, explain: false).grade.value
+        return (now, then, now.flatMap { n in then.map { n > $0 } })
+    }
+
     struct Outcome {
         var grade: CTCAEGrade
         var variant: String = ""
@@ -39,9 +53,14 @@ public enum CTCAELabGrader {
     }
 
     static func evaluate(
-        _ term: CTCAELabTerm, _ value: Double, _ lln: Double?, _ uln: Double?, _ baseline: Double?, _ onAnticoagulant: Bool
+        _ term: CTCAELabTerm, _ value: Double, _ lln: Double?, _ uln: Double?, _ baseline: Double?, _ onAnticoagulant: Bool,
+        explain: Bool = true
     ) -> Outcome {
-        func refuse(_ reason: String) -> Outcome { Outcome(grade: .notComputable(reason: reason), rule: reason) }
+        // `explain` false: the same grade, with empty texts (the reasons are only built to be shown).
+        func refuse(_ reason: @autoclosure () -> String) -> Outcome {
+            let why = explain ? reason() : ""
+            return Outcome(grade: .notComputable(reason: why), rule: why)
+        }
         if term == .inrIncreased && onAnticoagulant {
             return refuse("INR on anticoagulation is graded relative to baseline (> 1 – 1.5 × BL for grade 1); spec/clinical.md §4.2 gives only that cell, so grade it clinically")
         }
@@ -81,17 +100,20 @@ public enum CTCAELabGrader {
                 guard let ref = reference(clause.reference) else { missing.append(name(clause.reference)); continue }
                 let threshold = clause.multiple * ref
                 if clause.comparison.holds(value, threshold) {
+                    guard explain else { return Outcome(grade: .grade(criterion.grade), rule: "") }
                     return Outcome(
                         grade: .grade(criterion.grade), variant: set.variant, threshold: clause.text(unit: unit),
                         thresholdValue: threshold, rule: "Grade \(criterion.grade): \(criterion.cellText)")
                 }
             }
             if !missing.isEmpty {
+                guard explain else { return Outcome(grade: .notComputable(reason: ""), rule: "") }
                 let reason = "the \(missing.joined(separator: " and ")) is required to decide grade \(criterion.grade) (\(criterion.cellText))"
                 return Outcome(grade: .notComputable(reason: reason), variant: set.variant, rule: reason)
             }
         }
         // No condition holds: grade 0, decided by the mildest grade's first threshold.
+        guard explain else { return Outcome(grade: .grade(0), rule: "") }
         let mildest = set.criteria[set.criteria.count - 1]
         let clause = mildest.anyOf[0]
         return Outcome(
