@@ -36,6 +36,13 @@ extension StudyFileReader {
             for (i, f) in forms.enumerated() where !formOIDs.contains(f) {
                 log.add("\(formsC.path)[\(i)]", formsC.here, "unknown form \"\(f)\"")
             }
+            // A form is collected once per visit: its values are stored by visit, form and item, so a second listing
+            // would only show the same entries twice (and count a fraction twice).
+            for (i, f) in forms.enumerated() {
+                if let first = forms[..<i].firstIndex(of: f) {
+                    log.add("\(formsC.path)[\(i)]", formsC.here, "form \"\(f)\" is already listed at \(formsC.path)[\(first)]; a visit collects each form once")
+                }
+            }
             guard let id, let day else { return nil }
             return VisitDefinition(id: id, name: name, kind: kind, day: day, windowBefore: before, windowAfter: after, forms: forms)
         }

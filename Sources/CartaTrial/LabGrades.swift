@@ -28,7 +28,8 @@ public struct LabGrades: Sendable {
 
         /// "CTCAE v5.0 Neutrophil count decreased: grade 3 (< 1.0 – 0.5)" or why it is not computable: the grader
         /// asked again with its explanations, only when shown (a whole-study derivation grades every value and
-        /// shows no text; the grader is pure, so the words explain the grade stored).
+        /// shows no text; the grader is pure, so the words explain the grade stored as long as the value, limits and
+        /// baseline are the ones it was graded with, as `LabGrades` leaves them).
         public var text: String {
             let a = CTCAELabGrader.grade(term, value: value, lowerLimitNormal: lowerLimitNormal, upperLimitNormal: upperLimitNormal, baseline: baseline)
             let what = "CTCAE v5.0 \(term.ctcaeTerm): "

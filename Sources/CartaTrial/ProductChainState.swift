@@ -50,14 +50,15 @@ public struct ProductChainState: Sendable, Hashable {
         let screening: [(form: String, item: String)]
         /// Per form, its items that date a visit (`ProductChain.visitDateItems`), in the form's order.
         let visitDate: [String: [String]]
-        /// Per schedule visit (by index), the position of each of its forms in its list: a participant's recorded
-        /// forms are read in the visit's order without probing every form the visit lists.
-        let formPositions: [[String: Int]]
+        /// Per schedule visit (by index), its form list and the position of each form in it: a participant's
+        /// recorded forms are read in the visit's order without probing every form the visit lists. Used only for
+        /// a visit whose form list is the one kept here (DateItems of another study file fall back to the visit's own).
+        let formPositions: [(forms: [String], positions: [String: Int])]
         public init(study: Study) {
             formPositions = study.schedule.visits.map { visit in
                 var positions: [String: Int] = [:]
                 for (i, f) in visit.forms.enumerated() where positions[f] == nil { positions[f] = i }
-                return positions
+                return (visit.forms, positions)
             }
             screening = study.screeningForms.flatMap { f in f.items.filter { $0.type == .date }.map { (f.oid, $0.oid) } }
             var byForm: [String: [String]] = [:]
@@ -84,8 +85,10 @@ public struct ProductChainState: Sendable, Hashable {
             // A form without values records nothing below (so a later visit's empty product form does not erase
             // an earlier visit's record). The recorded forms the visit lists, in the visit's order.
             guard let recorded = values.forms(of: id) else { continue }
-            let positions = dateItems.formPositions.count == study.schedule.visits.count ? dateItems.formPositions[index]
-                : Dictionary(visit.forms.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+            // (Equal lists share their storage when both come from the same study, so the comparison is immediate.)
+            let kept = index < dateItems.formPositions.count ? dateItems.formPositions[index] : nil
+            let positions = kept.flatMap { $0.forms == visit.forms ? $0.positions : nil }
+                ?? Dictionary(visit.forms.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
             let listed = recorded.compactMap { f, items in positions[f].map { (position: $0, formOID: f, items: items) } }
                 .sorted { $0.position < $1.position }
             for (_, formOID, items) in listed {

@@ -10,9 +10,10 @@ public struct VisitValues: Sendable {
     private var byEvent: [String: [String: [String: MeasuredValue]]] = [:]
 
     public init(_ values: [ItemValue]) {
-        // Values mostly come in key order (event, form, item), so one form's items are gathered and stored with
-        // one look-up of their form, and one event's forms with one look-up of their event: each OID is hashed
-        // once where it first appears. An address seen again later still replaces the earlier value.
+        // Values mostly come in key order (event, form, item), so one form's items are gathered in a dictionary of
+        // their own and stored whole, and one event's forms likewise: an event and a form are looked up once per run
+        // of values, not once per value. Out of order (an event or form seen again later), the runs are merged and
+        // an address seen again still replaces the earlier value.
         var event = "", form = "", items: [String: MeasuredValue] = [:], forms: [String: [String: MeasuredValue]] = [:]
         func storeForm() {
             guard !items.isEmpty else { return }

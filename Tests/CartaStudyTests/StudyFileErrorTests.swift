@@ -50,6 +50,8 @@ struct StudyFileErrorTests {
         ("  - compare: {item: HGB", "  - comprae: {item: HGB", "eligibility.exclusion[6].rule.any[0].comprae", "unknown rule kind \"comprae\"; did you mean \"compare\"?"),
         ("{protocolDay: 2, percent: 60}", "{protocolDay: 2, percent: 50}", "settings.carT.fractions", "percentages sum to 90, must sum to 100"),
         ("day: -3, forms: [F_LD_ADMIN]}", "day: -3, forms: [F_LD_ADMIN, F_LAB_HEMX]}", "schedule.visits[5].forms[1]", "unknown form \"F_LAB_HEMX\""),
+        ("day: -3, forms: [F_LD_ADMIN]}", "day: -3, forms: [F_LD_ADMIN, F_LD_ADMIN]}", "schedule.visits[5].forms[1]",
+         "form \"F_LD_ADMIN\" is already listed at schedule.visits[5].forms[0]; a visit collects each form once"),
         ("{age: {minYears: 18, maxYears: 65", "{age: {minYears: 18, maxYears: 70", "eligibility.inclusion[1].rule.age", "differs from study.ageRange 18–65"),
         ("formatVersion: 1", "formatVersion: 2", "formatVersion", "unsupported format version 2"),
         ("  sponsor: The First Affiliated Hospital of Soochow University\n", "", "study.sponsor", "required field is missing"),
