@@ -28,12 +28,12 @@ public struct OutcomeService: Sendable {
     ///
     /// Source: issue 9 scope 4.
     public func stream(by principal: Principal, pageSize: Int = 500, progress: (Int) -> Void = { _ in },
-                       each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
+                       each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         try await pass(by: principal, keepParticipants: false, pageSize: pageSize, progress: progress, each: each)
     }
 
     func pass(by principal: Principal, keepParticipants: Bool, pageSize: Int, progress: (Int) -> Void,
-              each: (StudyOutcomes.Participant) throws -> Void) async throws -> StudyOutcomes {
+              each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, scorer: questionnaireScorer)
         let figuresOf = acc.figuresOf
@@ -55,7 +55,7 @@ public struct OutcomeService: Sendable {
             registered += page.count
             screenFailed += page.filter { $0.participant.status == .screenFailed }.count
             let files = page.filter { $0.participant.status == .enrolled }
-            for (input, figures) in await concurrentInputs(files, events: events, figures: figuresOf) { try each(acc.add(input, figures)) }
+            for (input, figures) in await concurrentInputs(files, events: events, figures: figuresOf) { try await each(acc.add(input, figures)) }
             progress(registered)
         }
         var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)

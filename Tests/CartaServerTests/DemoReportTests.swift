@@ -119,6 +119,14 @@ struct DemoReportTests {
             }
             let csv = try await client.webGet("/report/tables/subjects.csv", session: session)
             #expect(csv.status == .ok && csv.text.hasPrefix("USUBJID,"))
+            // The downloads are streamed a page of participants at a time (the visits table is over 16 KiB here, so it
+            // goes out in several writes): each is byte for byte the table of the whole derivation, synthetic-named.
+            for table in OutcomeTables.Table.allCases {
+                let download = try await client.webGet("/report/tables/\(table.rawValue).csv", session: session)
+                #expect(download.status == .ok && download.text == OutcomeTables.csv(table, o), "\(table)")
+                #expect(download.headers[.contentDisposition] == "attachment; filename=\"SYNTHETIC-carta-NCT05315778-\(table.rawValue).csv\"")
+            }
+            #expect(OutcomeTables.csv(.visits, o).utf8.count > 1 << 14)
             #expect(try await client.webGet("/report/tables/../../etc/passwd", session: session).status != .ok)
             #expect(try await client.webGet("/report/tables/secrets.csv", session: session).status == .notFound)
             // The file `carta report` writes: the same tables and plots, the stylesheet inline, nothing fetched.

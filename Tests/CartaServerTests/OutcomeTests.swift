@@ -105,6 +105,11 @@ struct OutcomeTests {
             #expect(lines.contains { $0.hasPrefix("\(a.subjectID),") && $0.contains(",25,CR,") })
             let tte = try await client.api(.get, "/api/v1/outcomes/tables/tte", token: token)
             #expect(tte.text.contains("\(a.subjectID),DOR,62,0,loss"))
+            // Streamed downloads: every table byte for byte the table of the whole derivation.
+            for table in OutcomeTables.Table.allCases {
+                let download = try await client.api(.get, "/api/v1/outcomes/tables/\(table.rawValue)", token: token)
+                #expect(download.status == .ok && download.text == OutcomeTables.csv(table, o), "\(table)")
+            }
             let unknown = try await client.api(.get, "/api/v1/outcomes/tables/secrets", token: token)
             expectErrorShape(unknown, .notFound)
         }

@@ -16,14 +16,28 @@ extension CartaServices {
             guard let table = OutcomeTables.Table(rawValue: name) else {
                 throw AppError.notFound("There is no outcome table \"\(name)\"; the tables are \(OutcomeTables.Table.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
-            return self.outcomeTableResponse(table, try await self.runtime.outcomes.derive(by: principal))
+            return try await self.outcomeTableResponse(table, by: principal)
         }
     }
 
-    /// One analysis-ready table as a CSV download; a synthetic database's files are named SYNTHETIC-….
-    func outcomeTableResponse(_ table: OutcomeTables.Table, _ outcomes: StudyOutcomes) -> Response {
-        let name = "\(outcomes.synthetic ? "SYNTHETIC-" : "")carta-\(study.id)-\(table.rawValue).csv"
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""],
-                        body: .init(byteBuffer: ByteBuffer(string: OutcomeTables.csv(table, outcomes))))
+    /// One analysis-ready table as a CSV download; a synthetic database's files are named SYNTHETIC-…. Streamed: the
+    /// rows are written as each page of participants is derived (`OutcomeService.stream`), so a large study's table
+    /// never has every participant's figures in the server's memory at once (issue 9 scope 4, as `carta derive`).
+    /// The permission is checked before the response starts; the study-level `ae` table follows the whole pass.
+    func outcomeTableResponse(_ table: OutcomeTables.Table, by principal: Principal) async throws -> Response {
+        try principal.require(.readStudyData)
+        let name = "\(try await runtime.store.isSynthetic() ? "SYNTHETIC-" : "")carta-\(study.id)-\(table.rawValue).csv"
+        let outcomes = runtime.outcomes
+        let body = ResponseBody { writer in
+            var buffer = ByteBuffer(string: OutcomeTables.line(OutcomeTables.header(table)))
+            let study = try await outcomes.stream(by: principal) { p in
+                for row in OutcomeTables.rows(table, p) { buffer.writeString(OutcomeTables.line(row)) }
+                if buffer.readableBytes >= 1 << 14 { try await writer.write(buffer); buffer.clear() }
+            }
+            if table == .ae { for row in OutcomeTables.studyRows(study) { buffer.writeString(OutcomeTables.line(row)) } }
+            try await writer.write(buffer)
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""], body: body)
     }
 }

@@ -18,7 +18,7 @@ extension CartaServices {
             guard file.hasSuffix(".csv"), let table = OutcomeTables.Table(rawValue: String(file.dropLast(4))) else {
                 throw AppError.notFound("There is no report table \"\(file)\"; the tables are \(OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }.joined(separator: ", ")).")
             }
-            return self.outcomeTableResponse(table, try await self.runtime.outcomes.derive(by: viewer))
+            return try await self.outcomeTableResponse(table, by: viewer)
         })
     }
 }
