@@ -99,11 +99,24 @@ extension CartaStore {
                 }
                 guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return files }
                 let sites = sites?.map(\.rawValue)
-                let (values, rawHead) = try await threads.runIfActive {
-                    try Self.rawPassValues(path: path, studyID: studyID.rawValue, sites: sites, first: first, last: last)
+                @Sendable func readValues(_ range: ClosedRange<Int>) async throws -> ([ParticipantID: [ItemValue]], Int) {
+                    try await threads.runIfActive {
+                        try Self.rawPassValues(path: path, studyID: studyID.rawValue, sites: sites, first: range.lowerBound, last: range.upperBound)
+                    }
                 }
-                guard rawHead == head else { continue }
-                return Self.attach(grouped: values, to: files)
+                // A large page is read in two halves on two threads (and connections): the read is a third of a whole-study
+                // pass's work, and one thread reading while both cores derive was what the pass waited for.
+                guard files.count >= 64 else {
+                    let (values, rawHead) = try await readValues(first...last)
+                    guard rawHead == head else { continue }
+                    return Self.attach(grouped: values, to: files)
+                }
+                let split = files[files.count / 2].participant.sequenceNumber
+                async let lower = readValues(first...(split - 1))
+                let (upper, upperHead) = try await readValues(split...last)
+                let (values, lowerHead) = try await lower
+                guard lowerHead == head, upperHead == head else { continue }
+                return Self.attach(grouped: values.merging(upper) { $0 + $1 }, to: files)
             }
         }
         return try await read(snapshot: true) { db in

@@ -109,4 +109,34 @@ struct ParticipantFileContractTests {
             #expect(registered.count == 5)
         }
     }
+
+    /// A page of 64 participants or more is read in two halves on SQLite (two connections at once): the page still holds
+    /// exactly each participant's own values, with or without a site filter that leaves gaps in the sequence numbers.
+    /// Source: issue 9 scope 4.
+    @Test(arguments: TestDatabase.engines)
+    func aLargePageReadInHalvesHoldsEachParticipantsValues(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let (_, actor) = try await Fixtures.user(store, "cora", role: .coordinator)
+            for n in 0..<90 {
+                let p = try await store.registerParticipant(studyID: "NCT05315778", siteID: n % 4 == 0 ? "S02" : "S01",
+                                                            subjectID: Fixtures.bcritpSubjectID, identity: nil, actor: actor)
+                _ = try await store.saveItems(participantID: p.id, eventOID: .screening, formOID: "LAB", values: [
+                    ItemValueInput(itemOID: "HGB", value: MeasuredValue(text: "\(100 + n)", unit: "g/L", standardValue: Double(100 + n), standardUnit: "g/L")),
+                    ItemValueInput(itemOID: "NOTE", value: MeasuredValue(text: "participant \(n)")),
+                ], expectedVersion: p.version, reason: nil, actor: actor)
+            }
+            func bare(_ v: ItemValue) -> ItemValue { var v = v; v.updatedAt = Date(timeIntervalSince1970: 0); v.updatedBy = ""; return v }
+            func key(_ v: ItemValue) -> String { "\(v.address.eventOID)/\(v.address.formOID)/\(v.address.itemOID)/\(v.address.repeatKey)" }
+            let whole = try await store.participantFiles(studyID: "NCT05315778")
+            for sites in [nil, [SiteID("S01")]] as [[SiteID]?] {
+                let page = try await store.participantFiles(studyID: "NCT05315778", sites: sites, afterSequence: 0, limit: 100)
+                let expected = whole.filter { sites?.contains($0.participant.siteID) ?? true }
+                #expect(page.count == (sites == nil ? 90 : 67))  // both at least 64: read in halves
+                #expect(page.map(\.participant) == expected.map(\.participant))
+                for (a, b) in zip(page, expected) {
+                    #expect(a.values.count == 2 && a.values.sorted { key($0) < key($1) } == b.values.map(bare).sorted { key($0) < key($1) })
+                }
+            }
+        }
+    }
 }
