@@ -70,6 +70,17 @@ extension CartaStore {
         }
     }
 
+    /// How many participants a study has at these sites (nil: every site), any status: the number a whole-study
+    /// pass reads, for its progress bar.
+    public func participantCount(studyID: StudyID, sites: [SiteID]?) async throws -> Int {
+        if sites?.isEmpty == true { return 0 }
+        return try await read { db in
+            var query = db.select().column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n").from("participants").where("study_id", .equal, studyID.rawValue)
+            if let sites { query = query.where("site_id", .in, sites.map(\.rawValue)) }
+            return try await query.first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+    }
+
     /// The participant with this subject ID in a study, or `nil`.
     ///
     /// Source: issue 2 scope 6.

@@ -22,6 +22,13 @@ public struct OutcomeService: Sendable {
         try await pass(by: principal, keepParticipants: true, pageSize: pageSize, progress: { _ in }, each: { _ in })
     }
 
+    /// How many participants a pass by this principal reads (every status, the principal's sites): `stream`'s
+    /// progress counts up to it.
+    public func participantTotal(by principal: Principal) async throws -> Int {
+        try principal.require(.readStudyData)
+        return try await screening.store.participantCount(studyID: StudyID(screening.study.id), sites: principal.user.sites.listed)
+    }
+
     /// The same derivation one page of participants at a time: `each` receives every enrolled participant's
     /// figures as they are derived, and the result holds the study-level figures only (no `participants`),
     /// so memory stays bounded by the page size whatever the study's size (three statements per page).

@@ -91,6 +91,8 @@ struct OutcomeTests {
             #expect(streamed.flatMap { OutcomeTables.rows(.visits, $0) } == o.participants.flatMap { OutcomeTables.rows(.visits, $0) })
             #expect(streamed.flatMap { OutcomeTables.rows(.subjects, $0) } == o.participants.flatMap { OutcomeTables.rows(.subjects, $0) })
             #expect(s.participants.isEmpty && s.overallResponse == o.overallResponse && s.registered == o.registered && s.enrolled == 2)
+            // The total its progress bar counts up to (`carta derive --format csv`) is the number of participants the pass reads.
+            #expect(try await server.services.runtime.outcomes.participantTotal(by: try await server.principal(.statistician)) == s.registered)
             #expect(OutcomeTables.csv(.ae, s) == OutcomeTables.csv(.ae, o) && s.durationOfResponse == o.durationOfResponse)
 
             // The API returns the same figures; the CSV tables are analysis-ready.

@@ -128,6 +128,10 @@ struct ParticipantFileContractTests {
             func bare(_ v: ItemValue) -> ItemValue { var v = v; v.updatedAt = Date(timeIntervalSince1970: 0); v.updatedBy = ""; return v }
             func key(_ v: ItemValue) -> String { "\(v.address.eventOID)/\(v.address.formOID)/\(v.address.itemOID)/\(v.address.repeatKey)" }
             let whole = try await store.participantFiles(studyID: "NCT05315778")
+            #expect(try await store.participantCount(studyID: "NCT05315778", sites: nil) == 90)
+            #expect(try await store.participantCount(studyID: "NCT05315778", sites: [SiteID("S01")]) == 67)
+            #expect(try await store.participantCount(studyID: "NCT05315778", sites: []) == 0)
+            #expect(try await store.participantCount(studyID: "NCT00000000", sites: nil) == 0)
             for sites in [nil, [SiteID("S01")]] as [[SiteID]?] {
                 let page = try await store.participantFiles(studyID: "NCT05315778", sites: sites, afterSequence: 0, limit: 100)
                 let expected = whole.filter { sites?.contains($0.participant.siteID) ?? true }
