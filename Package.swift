@@ -15,6 +15,8 @@ let package = Package(
         .library(name: "CartaStore", targets: ["CartaStore"]),
         // For Benchmarks/DeriveBench (the outcome derivation and the demo timed in process, release build).
         .library(name: "CartaTrial", targets: ["CartaTrial"]),
+        // For Benchmarks/DeriveBench (the report page rendered in process, release build).
+        .library(name: "CartaWeb", targets: ["CartaWeb"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),

@@ -20,7 +20,8 @@ let package = Package(
         ),
         .executableTarget(
             name: "DeriveBench",
-            dependencies: [.product(name: "CartaTrial", package: "Carta"), .product(name: "CartaStore", package: "Carta")]
+            dependencies: [.product(name: "CartaTrial", package: "Carta"), .product(name: "CartaStore", package: "Carta"),
+                           .product(name: "CartaWeb", package: "Carta")]
         ),
         .executableTarget(
             name: "KMBench",
