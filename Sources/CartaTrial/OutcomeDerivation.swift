@@ -36,6 +36,9 @@ public enum OutcomeDerivation {
         let study: Study
         let settings: ResponseSettings
         let keepParticipants: Bool
+        /// Whether each participant's `sources` are built (every value's visit, form, item, words and page path): a
+        /// streamed table that shows none of them (all but `visits`) spares building them for every participant.
+        let includeSources: Bool
         var participants: [StudyOutcomes.Participant] = []
         var enrolled = 0, treated = 0, responders = 0, crIWG = 0, crLiteral = 0
         var ttr: [Int] = []
@@ -54,8 +57,9 @@ public enum OutcomeDerivation {
         var endOfStudy: [String: Int] = [:]
         var itpBatAssessed = 0, itpBatSkin = [0, 0, 0, 0, 0, 0], itpBatMucosae = [0, 0, 0, 0, 0, 0], itpBatOrgans = [0, 0, 0, 0, 0, 0]
 
-        public init(study: Study, keepParticipants: Bool, scorer: (any QuestionnaireScorer)? = nil) {
+        public init(study: Study, keepParticipants: Bool, includeSources: Bool = true, scorer: (any QuestionnaireScorer)? = nil) {
             self.study = study; self.settings = study.settings.response; self.keepParticipants = keepParticipants
+            self.includeSources = includeSources
             self.scorer = scorer
             questionnaireItems = ParticipantCourseRecord.questionnaireItems(study).count
             questionnaire = .init(study: study, itemCount: questionnaireItems, scorer: scorer)
@@ -74,12 +78,13 @@ public enum OutcomeDerivation {
         /// `figures` holding only the study and its settings, not the accumulated state (a pass's concurrent workers
         /// call it while the accumulator grows).
         public var figuresOf: @Sendable (Input) -> Figures {
-            let study = study, settings = settings, scorer = scorer, questionnaireItems = questionnaireItems
-            return { Self.figures($0, study: study, settings: settings, scorer: scorer, questionnaireItems: questionnaireItems) }
+            let study = study, settings = settings, scorer = scorer, questionnaireItems = questionnaireItems, includeSources = includeSources
+            return { Self.figures($0, study: study, settings: settings, scorer: scorer, questionnaireItems: questionnaireItems, includeSources: includeSources) }
         }
 
-        static func figures(_ input: Input, study: Study, settings: ResponseSettings, scorer: (any QuestionnaireScorer)?, questionnaireItems: Int) -> Figures {
-            var (p, result) = OutcomeDerivation.participant(input, study: study, settings: settings)
+        static func figures(_ input: Input, study: Study, settings: ResponseSettings, scorer: (any QuestionnaireScorer)?, questionnaireItems: Int,
+                            includeSources: Bool) -> Figures {
+            var (p, result) = OutcomeDerivation.participant(input, study: study, settings: settings, includeSources: includeSources)
             let r = input.record
             if let eos = r.chain.endOfStudy {
                 p.endOfStudy = eos.status
@@ -193,7 +198,7 @@ public enum OutcomeDerivation {
 
     static let emptySyndrome = StudyOutcomes.SyndromeSummary(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0)
 
-    static func participant(_ input: Input, study: Study, settings: ResponseSettings) -> (StudyOutcomes.Participant, ResponseResult?) {
+    static func participant(_ input: Input, study: Study, settings: ResponseSettings, includeSources: Bool = true) -> (StudyOutcomes.Participant, ResponseResult?) {
         let r = input.record
         let subject = r.participant.subjectID.rawValue
         let d0 = r.chain.dayZero
@@ -210,29 +215,29 @@ public enum OutcomeDerivation {
         var sources: [StudyOutcomes.SourceValue] = []
         // Engine records are in count order, one per date; each points at the count it used.
         var recordByCount: [Int: AssessmentRecord] = [:]
-        for rec in result?.records ?? [] { recordByCount[rec.countIndex] = rec }
-        for (i, c) in r.counts.enumerated() {
+        if includeSources { for rec in result?.records ?? [] { recordByCount[rec.countIndex] = rec } }
+        for (i, c) in r.counts.enumerated() where includeSources {
             let rec = recordByCount[i]
             let screening = c.source.visitID == study.schedule.visits.first?.id
             sources.append(.init(visitID: c.source.visitID, formOID: c.source.formOID, itemOID: c.source.itemOID, date: c.source.date, day: day(c.source.date),
                                  value: TodayService.number(c.value) + " ×10⁹/L", number: c.value, status: rec?.status.rawValue, basis: rec?.basis.rawValue,
                                  rules: rec?.rules.ids ?? [], path: screening ? "/participants/\(subject)" : path(c.source.visitID)))
         }
-        for b in r.bleeding {
+        for b in r.bleeding where includeSources {
             sources.append(.init(visitID: b.source.visitID, formOID: b.source.formOID, itemOID: b.source.itemOID, date: b.source.date, day: day(b.source.date),
                                  value: b.present ? "bleeding" + (b.score.map { ", score \($0)" } ?? "") : "no bleeding", number: b.score.map(Double.init), status: nil, basis: nil,
                                  rules: ["S"], path: path(b.source.visitID)))
         }
-        for b in r.itpBat {
+        for b in r.itpBat where includeSources {
             sources.append(.init(visitID: b.source.visitID, formOID: b.source.formOID, itemOID: b.source.itemOID, date: b.source.date, day: day(b.source.date),
                                  value: "ITP-BAT \(b.assessment.notation)", number: Double(max(b.assessment.skin, b.assessment.mucosae, b.assessment.organs)),
                                  status: nil, basis: nil, rules: [], path: path(b.source.visitID)))
         }
-        for t in r.transfusions {
+        for t in r.transfusions where includeSources {
             sources.append(.init(visitID: t.visitID, formOID: t.formOID, itemOID: t.itemOID, date: t.date, day: day(t.date), value: "platelet transfusion", number: nil,
                                  status: nil, basis: nil, rules: ["E"], path: path(t.visitID)))
         }
-        for x in r.rescues {
+        for x in r.rescues where includeSources {
             sources.append(.init(visitID: x.source.visitID, formOID: x.source.formOID, itemOID: x.source.itemOID, date: x.start, day: day(x.start),
                                  value: "rescue \(x.agent) for \(x.reason.rawValue), \(x.start)…\(x.lastDose)", number: nil, status: nil, basis: nil, rules: ["E"], path: path(x.source.visitID)))
         }

@@ -34,15 +34,17 @@ public struct OutcomeService: Sendable {
     /// so memory stays bounded by the page size whatever the study's size (three statements per page).
     ///
     /// Source: issue 9 scope 4.
-    public func stream(by principal: Principal, pageSize: Int = 500, progress: (Int) -> Void = { _ in },
+    /// `includeSources` false leaves every participant's `sources` empty (for tables that show none of them).
+    public func stream(by principal: Principal, pageSize: Int = 500, includeSources: Bool = true, progress: (Int) -> Void = { _ in },
                        each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
-        try await pass(by: principal, keepParticipants: false, pageSize: pageSize, progress: progress, each: each)
+        try await pass(by: principal, keepParticipants: false, includeSources: includeSources, pageSize: pageSize, progress: progress, each: each)
     }
 
-    func pass(by principal: Principal, keepParticipants: Bool, pageSize: Int, progress: (Int) -> Void,
+    func pass(by principal: Principal, keepParticipants: Bool, includeSources: Bool = true, pageSize: Int, progress: (Int) -> Void,
               each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
-        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, scorer: questionnaireScorer)
+        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, includeSources: includeSources,
+                                                scorer: questionnaireScorer)
         let figuresOf = acc.figuresOf
         var registered = 0, screenFailed = 0
         // The next page is read while this one is derived: the read runs on the store's threads, the derivation

@@ -50,7 +50,7 @@ struct DeriveCommand: AsyncParsableCommand {
             let progress = ProgressLine(label: "participants")
             let total = try await s.outcomes.participantTotal(by: principal)
             var buffer = ""
-            let o = try await s.outcomes.stream(by: principal, progress: { progress.update($0, of: total) }) { p in
+            let o = try await s.outcomes.stream(by: principal, includeSources: t == .visits, progress: { progress.update($0, of: total) }) { p in
                 for row in OutcomeTables.rows(t, p) { buffer += OutcomeTables.line(row) }
                 if buffer.utf8.count > 1 << 16 { stdout.write(Data(buffer.utf8)); buffer = "" }
             }

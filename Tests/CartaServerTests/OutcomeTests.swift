@@ -91,6 +91,15 @@ struct OutcomeTests {
             #expect(streamed.flatMap { OutcomeTables.rows(.visits, $0) } == o.participants.flatMap { OutcomeTables.rows(.visits, $0) })
             #expect(streamed.flatMap { OutcomeTables.rows(.subjects, $0) } == o.participants.flatMap { OutcomeTables.rows(.subjects, $0) })
             #expect(s.participants.isEmpty && s.overallResponse == o.overallResponse && s.registered == o.registered && s.enrolled == 2)
+            // Without sources (the tables other than `visits`): the same rows of those tables and the same study-level figures.
+            var bare: [StudyOutcomes.Participant] = []
+            let withoutSources = try await server.services.runtime.outcomes.stream(by: try await server.principal(.statistician), includeSources: false) { bare.append($0) }
+            #expect(bare.allSatisfy(\.sources.isEmpty) && o.participants.contains { !$0.sources.isEmpty })
+            for table in OutcomeTables.Table.allCases where table != .visits {
+                #expect(bare.flatMap { OutcomeTables.rows(table, $0) } == o.participants.flatMap { OutcomeTables.rows(table, $0) }, "\(table)")
+            }
+            #expect(OutcomeTables.csv(.ae, withoutSources) == OutcomeTables.csv(.ae, o) && withoutSources.durationOfResponse == o.durationOfResponse
+                    && withoutSources.overallResponse == o.overallResponse)
             // The total its progress bar counts up to (`carta derive --format csv`) is the number of participants the pass reads.
             #expect(try await server.services.runtime.outcomes.participantTotal(by: try await server.principal(.statistician)) == s.registered)
             #expect(OutcomeTables.csv(.ae, s) == OutcomeTables.csv(.ae, o) && s.durationOfResponse == o.durationOfResponse)

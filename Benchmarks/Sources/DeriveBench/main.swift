@@ -153,7 +153,8 @@ func run() async throws {
     let rssBefore = peakRSSMiB()
     let start = clock.now, deriveCPU = cpuSeconds()
     var subjects = 0, csvBytes = 0
-    let outcomes = try await runtime.outcomes.stream(by: Principal(reader, source: .cli)) { p in
+    // As `carta derive --format csv --table subjects` runs it: that table shows no sources, so none are built.
+    let outcomes = try await runtime.outcomes.stream(by: Principal(reader, source: .cli), includeSources: false) { p in
         subjects += 1
         for row in OutcomeTables.rows(.subjects, p) { csvBytes += OutcomeTables.line(row).utf8.count }
     }

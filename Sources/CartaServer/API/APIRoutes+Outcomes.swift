@@ -30,7 +30,7 @@ extension CartaServices {
         let outcomes = runtime.outcomes
         let body = ResponseBody { writer in
             var buffer = ByteBuffer(string: OutcomeTables.line(OutcomeTables.header(table)))
-            let study = try await outcomes.stream(by: principal) { p in
+            let study = try await outcomes.stream(by: principal, includeSources: table == .visits) { p in
                 for row in OutcomeTables.rows(table, p) { buffer.writeString(OutcomeTables.line(row)) }
                 if buffer.readableBytes >= 1 << 14 { try await writer.write(buffer); buffer.clear() }
             }
