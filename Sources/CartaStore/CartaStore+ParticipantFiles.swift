@@ -81,6 +81,13 @@ extension CartaStore {
     ///
     /// Source: issue 9 scope 4 (`carta derive` on 100,000 participants streams rather than loading everything).
     public func participantFiles(studyID: StudyID, sites: [SiteID]?, afterSequence after: Int, limit: Int) async throws -> [ParticipantFile] {
+        try await participantFilePage(studyID: studyID, sites: sites, afterSequence: after, limit: limit).files
+    }
+
+    /// `participantFiles(studyID:sites:afterSequence:limit:)` with the audit head the files were read at (0 for an
+    /// empty page): figures derived from them may be kept while the head has not moved (`storeOutcomeFigures`).
+    public func participantFilePage(studyID: StudyID, sites: [SiteID]?, afterSequence after: Int, limit: Int) async throws
+        -> (files: [ParticipantFile], head: Int) {
         let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
         let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
         let filesOnly: SQLQueryString = """
@@ -97,7 +104,7 @@ extension CartaStore {
                     let rows = try await db.raw(filesOnly).all()
                     return (try rows.map { try self.file(from: $0, includeIdentity: false) }, try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0)
                 }
-                guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return files }
+                guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return (files, head) }
                 let sites = sites?.map(\.rawValue)
                 @Sendable func readValues(_ range: ClosedRange<Int>) async throws -> ([ParticipantID: [ItemValue]], Int) {
                     try await threads.runIfActive {
@@ -109,19 +116,21 @@ extension CartaStore {
                 guard files.count >= 64 else {
                     let (values, rawHead) = try await readValues(first...last)
                     guard rawHead == head else { continue }
-                    return Self.attach(grouped: values, to: files)
+                    return (Self.attach(grouped: values, to: files), head)
                 }
                 let split = files[files.count / 2].participant.sequenceNumber
                 async let lower = readValues(first...(split - 1))
                 let (upper, upperHead) = try await readValues(split...last)
                 let (values, lowerHead) = try await lower
                 guard lowerHead == head, upperHead == head else { continue }
-                return Self.attach(grouped: values.merging(upper) { $0 + $1 }, to: files)
+                return (Self.attach(grouped: values.merging(upper) { $0 + $1 }, to: files), head)
             }
         }
         return try await read(snapshot: true) { db in
-            let files = try await db.raw(filesOnly).all().map { try self.file(from: $0, includeIdentity: false) }
-            guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return files }
+            let rows = try await db.raw(filesOnly).all()
+            let files = try rows.map { try self.file(from: $0, includeIdentity: false) }
+            let head = try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0
+            guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return (files, head) }
             // The values only as a whole-study pass reads them: no change stamps (parsing a timestamp per value
             // was most of the read's cost). `updatedAt`/`updatedBy` are left empty.
             let values = try await db.raw("""
@@ -129,7 +138,7 @@ extension CartaStore {
                 FROM item_values v JOIN participants p ON p.id = v.participant_id
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number BETWEEN \(bind: first) AND \(bind: last)
                 """).all().map(Self.passValueWithLimits(from:))
-            return Self.attach(values, to: files)
+            return (Self.attach(values, to: files), head)
         }
     }
 

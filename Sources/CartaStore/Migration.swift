@@ -39,6 +39,7 @@ public struct Migration: Sendable {
         Migration("0017_adverse_events", apply: Migration_0017_adverse_events.apply),
         Migration("0018_visit_signatures", apply: Migration_0018_visit_signatures.apply),
         Migration("0019_item_values_clustered", apply: Migration_0019_item_values_clustered.apply),
+        Migration("0020_outcome_figures", apply: Migration_0020_outcome_figures.apply),
     ]
 }
 

@@ -66,10 +66,28 @@ public enum OutcomeDerivation {
         }
 
         /// One participant's figures before they are added: everything derived from that participant alone, so a
-        /// pass can derive many participants at once (on both cores) and add them in order.
-        public struct Figures: Sendable {
+        /// pass can derive many participants at once (on both cores) and add them in order. `add(_:)` reads nothing
+        /// else, so figures kept from an earlier pass (`OutcomeService`'s stored figures) add up to the same study.
+        public struct Figures: Sendable, Codable {
             var participant: StudyOutcomes.Participant
-            var response: ResponseResult?
+            var contribution: Contribution
+        }
+
+        /// What one participant adds to the study-level figures beyond their own row.
+        struct Contribution: Sendable, Codable {
+            struct Response: Sendable, Codable { var responder: Bool, completeIWG: Bool, completeLiteral: Bool }
+            struct Incidence: Sendable, Codable { var key: String, grade: Int, serious: Bool }
+            struct Syndrome: Sendable, Codable { var maxGrade: Int, onsetDay: Int, durationDays: [Int] }
+            /// The response engine's verdict; nil when the participant was not evaluable (no infusion).
+            var response: Response?
+            /// Logged adverse events and CRS/ICANS episodes by "term|code" (`OutcomeDerivation.incidenceKey`).
+            var incidence: [Incidence]
+            /// The participant's CRS and ICANS episodes from Day 0 on (nil: none, or no Day 0).
+            var crs: Syndrome?, icans: Syndrome?
+            var treatedCRSAssessments: Int
+            /// Each ITP-PAQ form's raw codes (item → code), in the order of the record's forms.
+            var questionnaireAnswers: [[Int: Int]]
+            var lymphodepletionStart: ClinicalDate?
         }
 
         /// The figures of one participant (pure: reads nothing of the study-level state, so it may run concurrently).
@@ -90,7 +108,8 @@ public enum OutcomeDerivation {
                 p.endOfStudy = eos.status
                 p.endOfStudyDay = r.chain.dayZero.map { $0.days(to: eos.date) }
             }
-            let worse = r.labs.worsening(after: r.chain.lymphodepletionDates.values.min())
+            let lymphodepletionStart = r.chain.lymphodepletionDates.values.min()
+            let worse = r.labs.worsening(after: lymphodepletionStart)
             p.labWorsening = worse.map { .init(term: $0.key.ctcaeTerm, baselineGrade: $0.value.baseline, worstGrade: $0.value.worst) }.sorted { $0.term < $1.term }
             let conmed = ConcomitantTherapyDerivation.derive(r, settings: study.settings.conmed, finalVisit: study.schedule.visits.last(where: { $0.kind == .visit })?.id)
             let (forms, formProblems) = QuestionnaireDerivation.forms(r, itemCount: questionnaireItems, scorer: scorer, settings: study.settings.questionnaire)
@@ -98,53 +117,63 @@ public enum OutcomeDerivation {
             p.steroidDose = conmed.steroidDose
             p.questionnaires = forms
             p.problems += conmed.problems + formProblems
-            return Figures(participant: p, response: result)
+            let contribution = Contribution(
+                response: result.map { .init(responder: $0.bestOverallResponse.isResponse, completeIWG: $0.completeResponseIWG != nil,
+                                             completeLiteral: $0.completeResponseProtocolLiteral != nil) },
+                incidence: OutcomeDerivation.incidence(of: input), crs: OutcomeDerivation.syndrome(input, "CRS"), icans: OutcomeDerivation.syndrome(input, "ICANS"),
+                treatedCRSAssessments: r.treatedCRSAssessments, questionnaireAnswers: r.questionnaires.map(\.items),
+                lymphodepletionStart: lymphodepletionStart)
+            return Figures(participant: p, contribution: contribution)
         }
 
         /// Adds one enrolled participant and returns their figures.
-        public mutating func add(_ input: Input) -> StudyOutcomes.Participant { add(input, figures(input)) }
+        public mutating func add(_ input: Input) -> StudyOutcomes.Participant { add(figures(input)) }
 
         /// Adds one enrolled participant whose figures are already derived (`figures(input)`), and returns them.
-        public mutating func add(_ input: Input, _ figures: Figures) -> StudyOutcomes.Participant {
-            let p = figures.participant, result = figures.response
-            addTherapyAndLabs(input.record, figures)
+        public mutating func add(_ figures: Figures) -> StudyOutcomes.Participant {
+            let p = figures.participant, c = figures.contribution
+            addTherapyAndLabs(figures)
             enrolled += 1
             if keepParticipants { participants.append(p) }
-            if let result {
+            if let response = c.response {
                 treated += 1
-                if result.bestOverallResponse.isResponse { responders += 1 }
-                if result.completeResponseIWG != nil { crIWG += 1 }
-                if result.completeResponseProtocolLiteral != nil { crLiteral += 1 }
-                if let t = result.timeToResponseDays { ttr.append(t) }
-                if let d = result.durationOfResponse { durations.append(.init(id: p.subjectID, time: Double(d.days), event: d.isEvent)) }
+                if response.responder { responders += 1 }
+                if response.completeIWG { crIWG += 1 }
+                if response.completeLiteral { crLiteral += 1 }
+                if let t = p.timeToResponseDays { ttr.append(t) }
+                if let d = p.durationOfResponse { durations.append(.init(id: p.subjectID, time: Double(d.days), event: d.event)) }
             }
-            OutcomeDerivation.addIncidence(input, into: &worst)
-            OutcomeDerivation.addSyndrome(input, "CRS", into: &crs)
-            OutcomeDerivation.addSyndrome(input, "ICANS", into: &icans)
-            if input.events.contains(where: \.serious) { serious += 1 }
+            for i in c.incidence {
+                let old = worst[i.key, default: [:]][p.subjectID]
+                worst[i.key, default: [:]][p.subjectID] = (max(old?.grade ?? 0, i.grade), (old?.serious ?? false) || i.serious)
+            }
+            crs.treatedAssessments += c.treatedCRSAssessments
+            OutcomeDerivation.add(c.crs, into: &crs)
+            OutcomeDerivation.add(c.icans, into: &icans)
+            if p.seriousAdverseEvents > 0 { serious += 1 }
             if p.bleedingAssessmentsWithBleeding > 0 { bleeding += 1 }
             if p.severeBleeding { severeBleeding += 1 }
             if p.rescueTherapies > 0 { rescue += 1 }
-            if let d0 = input.record.chain.dayZero {
-                let after = input.record.itpBat.filter { $0.source.date >= d0 }.map(\.assessment)
-                if !after.isEmpty {
-                    itpBatAssessed += 1
-                    itpBatSkin[min(5, after.map(\.skin).max() ?? 0)] += 1
-                    itpBatMucosae[min(5, after.map(\.mucosae).max() ?? 0)] += 1
-                    itpBatOrgans[min(5, after.map(\.organs).max() ?? 0)] += 1
-                }
+            // `day` is nil without a Day 0, so this is the ITP-BAT from Day 0 on.
+            let after = p.itpBat.filter { ($0.day ?? -1) >= 0 }
+            if !after.isEmpty {
+                itpBatAssessed += 1
+                itpBatSkin[min(5, after.map(\.skin).max() ?? 0)] += 1
+                itpBatMucosae[min(5, after.map(\.mucosae).max() ?? 0)] += 1
+                itpBatOrgans[min(5, after.map(\.organs).max() ?? 0)] += 1
             }
             return p
         }
 
         /// Concomitant therapy, the ITP-PAQ and lab worsening of one participant, into the study's figures.
-        mutating func addTherapyAndLabs(_ r: ParticipantCourseRecord, _ figures: Figures) {
+        mutating func addTherapyAndLabs(_ figures: Figures) {
             if let status = figures.participant.endOfStudy { endOfStudy[status, default: 0] += 1 }
             for w in figures.participant.labWorsening {
                 let old = labWorsening[w.term] ?? (0, 0)
                 labWorsening[w.term] = (old.all + 1, old.severe + (w.worstGrade >= 3 ? 1 : 0))
             }
-            questionnaire.add(figures.participant.questionnaires, raw: r.questionnaires, lymphodepletionStart: r.chain.lymphodepletionDates.values.min())
+            questionnaire.add(figures.participant.questionnaires, answers: figures.contribution.questionnaireAnswers,
+                              lymphodepletionStart: figures.contribution.lymphodepletionStart)
             guard let c = figures.participant.concomitantTherapy else { return }
             conmedDerived += 1
             if c.treatmentFailure { conmedFailed += 1 }
@@ -294,20 +323,18 @@ public enum OutcomeDerivation {
                      atRisk: km.atRisk.map(\.numberAtRisk))
     }
 
-    /// Participants by CTCAE term and worst grade; logged events and CRS/ICANS episodes from the
-    /// assessments merge by term (a participant counts once per term, at the worst grade of either).
-    static func addIncidence(_ input: Input, into worst: inout [String: [String: (grade: Int, serious: Bool)]]) {
-        let subject = input.record.participant.subjectID.rawValue
+    /// One participant's entries of the incidence table: logged events and CRS/ICANS episodes from the assessments,
+    /// keyed by term so they merge (a participant counts once per term, at the worst grade of either).
+    static func incidence(of input: Input) -> [Accumulator.Contribution.Incidence] {
         // "Other, specify" terms are told apart by what was specified (ICANS is not any other nervous-system event).
         func key(_ term: String, _ code: String, _ specify: String?) -> String {
             "\(term)\(specify.map { ": \($0)" } ?? "")|\(code)"
         }
-        let logged = input.events.map { (key($0.term, $0.meddraCode, $0.term.hasSuffix("specify") ? $0.specify : nil), $0.grade, $0.serious) }
-        let derived = input.episodes.map { (key($0.term, $0.meddraCode, $0.term.hasSuffix("specify") ? $0.syndrome : nil), $0.maxGrade, false) }
-        for (key, grade, serious) in logged + derived {
-            let old = worst[key, default: [:]][subject]
-            worst[key, default: [:]][subject] = (max(old?.grade ?? 0, grade), (old?.serious ?? false) || serious)
-        }
+        let logged = input.events.map { Accumulator.Contribution.Incidence(key: key($0.term, $0.meddraCode, $0.term.hasSuffix("specify") ? $0.specify : nil),
+                                                                           grade: $0.grade, serious: $0.serious) }
+        let derived = input.episodes.map { Accumulator.Contribution.Incidence(key: key($0.term, $0.meddraCode, $0.term.hasSuffix("specify") ? $0.syndrome : nil),
+                                                                              grade: $0.maxGrade, serious: false) }
+        return logged + derived
     }
 
     static func incidence(_ worst: [String: [String: (grade: Int, serious: Bool)]]) -> [StudyOutcomes.TermIncidence] {
@@ -320,14 +347,19 @@ public enum OutcomeDerivation {
         }.sorted { ($0.participants, $1.term) > ($1.participants, $0.term) }
     }
 
-    static func addSyndrome(_ input: Input, _ name: String, into out: inout StudyOutcomes.SyndromeSummary) {
-        if name == "CRS" { out.treatedAssessments += input.record.treatedCRSAssessments }
+    /// One participant's episodes of a syndrome, relative to Day 0 (nil without episodes or without Day 0).
+    static func syndrome(_ input: Input, _ name: String) -> Accumulator.Contribution.Syndrome? {
         let episodes = input.episodes.filter { $0.syndrome == name }
-        guard let first = episodes.first, let d0 = input.record.chain.dayZero else { return }
+        guard let first = episodes.first, let d0 = input.record.chain.dayZero else { return nil }
+        return .init(maxGrade: episodes.map(\.maxGrade).max() ?? 0, onsetDay: d0.days(to: first.onset),
+                     durationDays: episodes.compactMap { e in e.resolution.map { e.onset.days(to: $0) } })
+    }
+
+    static func add(_ syndrome: Accumulator.Contribution.Syndrome?, into out: inout StudyOutcomes.SyndromeSummary) {
+        guard let syndrome else { return }
         out.participants += 1
-        let maxGrade = episodes.map(\.maxGrade).max() ?? 0
-        if (1...5).contains(maxGrade) { out.byMaxGrade[maxGrade - 1] += 1 }
-        out.onsetDays.append(d0.days(to: first.onset))
-        out.durationDays += episodes.compactMap { e in e.resolution.map { e.onset.days(to: $0) } }
+        if (1...5).contains(syndrome.maxGrade) { out.byMaxGrade[syndrome.maxGrade - 1] += 1 }
+        out.onsetDays.append(syndrome.onsetDay)
+        out.durationDays += syndrome.durationDays
     }
 }

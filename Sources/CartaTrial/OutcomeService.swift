@@ -1,6 +1,7 @@
 import CartaModel
 import CartaCore
 import CartaStudy
+import Foundation
 
 /// Reads the enrolled participants of the principal's sites and derives the outcome measures
 /// (`OutcomeDerivation`) — for `carta derive`, the API, the web report and `carta report`.
@@ -10,6 +11,8 @@ public struct OutcomeService: Sendable {
     public let adverseEvents: AdverseEventService
     /// The licensed ITP-PAQ scoring plug-in, when the organisation holding the licence installs one.
     public let questionnaireScorer: (any QuestionnaireScorer)?
+    /// The program build kept figures are filed under (`figuresKey`); nil keeps none and derives every pass afresh.
+    public var keptFiguresBuild: String? = OutcomeService.runningBuild
     var screening: ScreeningService { adverseEvents.conduct.screening }
 
     public init(adverseEvents: AdverseEventService, questionnaireScorer: (any QuestionnaireScorer)? = nil) {
@@ -43,6 +46,9 @@ public struct OutcomeService: Sendable {
     func pass(by principal: Principal, keepParticipants: Bool, includeSources: Bool = true, pageSize: Int, progress: (Int) -> Void,
               each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
+        if !keepParticipants, !includeSources, let key = figuresKey() {
+            return try await keptPass(by: principal, key: key, pageSize: pageSize, progress: progress, each: each)
+        }
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, includeSources: includeSources,
                                                 scorer: questionnaireScorer)
         let figuresOf = acc.figuresOf
@@ -64,7 +70,7 @@ public struct OutcomeService: Sendable {
             registered += page.count
             screenFailed += page.filter { $0.participant.status == .screenFailed }.count
             let files = page.filter { $0.participant.status == .enrolled }
-            for (input, figures) in await concurrentInputs(files, events: events, figures: figuresOf) { try await each(acc.add(input, figures)) }
+            for (figures, _) in await concurrentFigures(files, events: events, figures: figuresOf, encode: false) { try await each(acc.add(figures)) }
             progress(registered)
         }
         var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)
@@ -79,14 +85,19 @@ public struct OutcomeService: Sendable {
         return acc.add(inputs([file], events: [file.participant.id: events])[0])
     }
 
-    /// `inputs` and each participant's own figures (`figures`, pure), the page's two halves on two cores (the course
-    /// records and the figures are most of a participant's derivation time; the study-level accumulation after them
-    /// stays in participant order, so the result is `inputs` + `Accumulator.add` one by one).
-    func concurrentInputs(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]],
-                          figures: @escaping @Sendable (OutcomeDerivation.Input) -> OutcomeDerivation.Accumulator.Figures) async
-        -> [(OutcomeDerivation.Input, OutcomeDerivation.Accumulator.Figures)] {
-        @Sendable func derive(_ files: [ParticipantFile]) -> [(OutcomeDerivation.Input, OutcomeDerivation.Accumulator.Figures)] {
-            inputs(files, events: events).map { ($0, figures($0)) }
+    /// Each participant's figures (`figures`, pure), the page's two halves on two cores (the course records and the
+    /// figures are most of a participant's derivation time; the study-level accumulation after them stays in
+    /// participant order, so the result is `inputs` + `Accumulator.add` one by one). With `encode`, each comes with
+    /// its JSON for keeping (`storeOutcomeFigures`).
+    func concurrentFigures(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]],
+                           figures: @escaping @Sendable (OutcomeDerivation.Input) -> OutcomeDerivation.Accumulator.Figures, encode: Bool) async
+        -> [(OutcomeDerivation.Accumulator.Figures, String?)] {
+        @Sendable func derive(_ files: [ParticipantFile]) -> [(OutcomeDerivation.Accumulator.Figures, String?)] {
+            let encoder = JSONEncoder()
+            return inputs(files, events: events).map {
+                let f = figures($0)
+                return (f, encode ? (try? encoder.encode(f)).map { String(decoding: $0, as: UTF8.self) } : nil)
+            }
         }
         guard files.count >= 32 else { return derive(files) }
         let half = files.count / 2

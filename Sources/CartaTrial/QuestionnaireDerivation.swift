@@ -56,13 +56,14 @@ enum QuestionnaireDerivation {
             visits = Dictionary(uniqueKeysWithValues: visitOrder.map { ($0, Visit(histogram: Array(repeating: Array(repeating: 0, count: QuestionnaireDerivation.codes), count: itemCount))) })
         }
 
-        mutating func add(_ forms: [StudyOutcomes.QuestionnaireForm], raw: [ParticipantCourseRecord.QuestionnaireRecord], lymphodepletionStart: ClinicalDate?) {
+        /// `answers` are each form's raw codes (item → code), in the order of the record's forms.
+        mutating func add(_ forms: [StudyOutcomes.QuestionnaireForm], answers: [[Int: Int]], lymphodepletionStart: ClinicalDate?) {
             let baseline = forms.filter { f in lymphodepletionStart.map { f.date <= $0 } ?? false }.max { $0.date < $1.date }
-            for (form, record) in zip(forms, raw) {
+            for (form, items) in zip(forms, answers) {
                 guard var v = visits[form.visitID] else { continue }
                 v.completed += 1
                 v.answered.append(form.answered)
-                for (item, code) in record.items where item >= 1 && item <= v.histogram.count && (0..<QuestionnaireDerivation.codes).contains(code) {
+                for (item, code) in items where item >= 1 && item <= v.histogram.count && (0..<QuestionnaireDerivation.codes).contains(code) {
                     v.histogram[item - 1][code] += 1
                 }
                 for s in form.scales {

@@ -232,7 +232,7 @@ struct TestServer: Sendable {
         "audit_events": "seq", "audit_chain": "id", "audit_checkpoints": "seq", "participants": "id", "participant_identities": "participant_id",
         "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id", "locks": "id",
         "queries": "id", "query_messages": "query_id, seq", "sdv_marks": "participant_id, event_oid, form_oid, item_oid, repeat_key",
-        "casebook_signatures": "id",
+        "casebook_signatures": "id", "outcome_figures": "participant_id",
     ]
 }
 

@@ -35,7 +35,7 @@ struct ItemValuesClusteredMigrationTests {
             let before = try await store.tableContents("item_values", orderBy: order)
             #expect(before.count == 5)
 
-            #expect(try await store.migrate() == ["0019_item_values_clustered"])
+            #expect(try await store.migrate(through: "0019_item_values_clustered") == ["0019_item_values_clustered"])
 
             #expect(try await store.tableContents("item_values", orderBy: order) == before)
             let report = try await store.verifyAudit(full: true, replay: true)

@@ -11,6 +11,7 @@ let tableOrder: [String: String] = [
     "item_values": "participant_id, event_oid, form_oid, item_oid, repeat_key", "eligibility_decisions": "id", "locks": "id",
     "queries": "id", "query_messages": "query_id, seq", "sdv_marks": "participant_id, event_oid, form_oid, item_oid, repeat_key",
     "casebook_signatures": "id", "audit_reviews": "id", "audit_redactions": "seq", "alert_acknowledgements": "participant_id, alert_key", "adverse_events": "id",
+    "outcome_figures": "participant_id",
 ]
 
 /// Full contents of every table: used to prove a failed operation left the database exactly as it was.

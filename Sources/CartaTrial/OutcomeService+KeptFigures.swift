@@ -1,0 +1,127 @@
+import CartaModel
+import CartaStore
+import CartaStudy
+import Crypto
+import Foundation
+
+extension OutcomeService {
+    /// The running program's build: its executable's path, size and modification time, or nil where they cannot be
+    /// read (then no figures are kept). Why: kept figures are only as right as the code that derived them, and an
+    /// upgrade must derive them again; a build number typed by hand would be forgotten one day.
+    public static let runningBuild: String? = {
+        let fm = FileManager.default
+        guard let path = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first,
+              let attributes = try? fm.attributesOfItem(atPath: path),
+              let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date else { return nil }
+        return "\(path)|\(size)|\(modified.timeIntervalSince1970)"
+    }()
+
+    /// What kept figures depend on besides the participant's own rows (which the database's triggers watch): the
+    /// study file (every setting, schedule and form), the ITP-PAQ scoring plug-in and the program build, as one
+    /// SHA-256. Figures kept under another key are derived again. Nil: keep none.
+    public func figuresKey() -> String? {
+        guard let build = keptFiguresBuild else { return nil }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let study = try? encoder.encode(screening.study) else { return nil }
+        var hasher = SHA256()
+        hasher.update(data: study)
+        hasher.update(data: Data("|\(questionnaireScorer.map { "\($0.instrument) \($0.version)" } ?? "-")|\(build)".utf8))
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// `stream` without sources, reading each participant's kept figures instead of deriving them again.
+    ///
+    /// A page's participants come with the figures kept for them (one statement); only those without (new, changed
+    /// since, or kept under another key) are read in full and derived, on both cores, and their figures kept for
+    /// the next pass, unless anything was audited since they were read. The study-level sums are then added in
+    /// participant order as in `pass`, from the same `Figures`, so a pass gives the same result whichever figures
+    /// were kept. Source: issue 9 scope 4 and "Performance" (`derive` on 100,000 participants).
+    func keptPass(by principal: Principal, key: String, pageSize: Int, progress: (Int) -> Void,
+                  each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
+        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: false, includeSources: false, scorer: questionnaireScorer)
+        let figuresOf = acc.figuresOf
+        let store = screening.store, studyID = StudyID(screening.study.id), sites = principal.user.sites.listed
+        @Sendable func fetch(after: Int) async throws -> OutcomeFiguresPage {
+            try await store.outcomeFiguresPage(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize, key: key)
+        }
+        var registered = 0, screenFailed = 0, after = 0
+        var next = Task { try await fetch(after: 0) }
+        defer { next.cancel() }
+        // Keeping runs behind the pass, one page after another; a failure to keep only means deriving again next time.
+        var keeping: Task<Void, Never>?
+        while true {
+            let page = try await next.value
+            guard let last = page.participants.last else { break }
+            next = Task { try await fetch(after: last.sequenceNumber) }
+            registered += page.participants.count
+            screenFailed += page.participants.filter { $0.status == .screenFailed }.count
+            let enrolled = page.participants.filter { $0.status == .enrolled }
+            var figures = await Self.decode(page.figures)
+            let missing = enrolled.filter { figures[$0.id] == nil }
+            if !missing.isEmpty {
+                let (files, head) = try await files(of: missing, in: page, after: after, studyID: studyID, sites: sites)
+                let events = try await store.adverseEvents(participantIDs: files.map(\.participant.id))
+                let derived = await concurrentFigures(files, events: events, figures: figuresOf, encode: true)
+                var keep: [(ParticipantID, String)] = []
+                for (file, (f, json)) in zip(files, derived) {
+                    figures[file.participant.id] = f
+                    if let json { keep.append((file.participant.id, json)) }
+                }
+                if let head {
+                    keeping = Task { [keeping, keep] in
+                        await keeping?.value
+                        _ = try? await store.storeOutcomeFigures(keep, key: key, readAt: head)
+                    }
+                }
+            }
+            for p in enrolled {
+                guard let f = figures[p.id] else { throw WorkflowError(.conflict, "participant \(p.subjectID) changed during the pass; run it again") }
+                try await each(acc.add(f))
+            }
+            after = last.sequenceNumber
+            progress(registered)
+        }
+        await keeping?.value
+        var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)
+        outcomes.synthetic = try await store.isSynthetic()
+        return outcomes
+    }
+
+    /// The files of a page's participants without kept figures, and the one audit head they were all read at (nil
+    /// when the reads saw different heads: then nothing is kept). Many are read as the page (the fast path of a
+    /// whole-study read), a few one by one.
+    private func files(of missing: [Participant], in page: OutcomeFiguresPage, after: Int, studyID: StudyID, sites: [SiteID]?) async throws
+        -> (files: [ParticipantFile], head: Int?) {
+        let store = screening.store
+        if missing.count > 16 {
+            let (read, head) = try await store.participantFilePage(studyID: studyID, sites: sites, afterSequence: after, limit: page.participants.count)
+            let byID = Dictionary(read.map { ($0.participant.id, $0) }, uniquingKeysWith: { a, _ in a })
+            return (missing.compactMap { byID[$0.id] }, head)
+        }
+        var files: [ParticipantFile] = [], heads: Set<Int> = []
+        for p in missing {
+            let (read, head) = try await store.participantFilePage(studyID: studyID, sites: sites, afterSequence: p.sequenceNumber - 1, limit: 1)
+            if let file = read.first, file.participant.id == p.id { files.append(file); heads.insert(head) }
+        }
+        return (files, heads.count == 1 ? heads.first : nil)
+    }
+
+    /// Kept figures decoded, the page's two halves on two cores; a row that does not decode is left out (derived again).
+    static func decode(_ kept: [ParticipantID: String]) async -> [ParticipantID: OutcomeDerivation.Accumulator.Figures] {
+        @Sendable func decode(_ rows: ArraySlice<(key: ParticipantID, value: String)>) -> [ParticipantID: OutcomeDerivation.Accumulator.Figures] {
+            let decoder = JSONDecoder()
+            var out: [ParticipantID: OutcomeDerivation.Accumulator.Figures] = [:]
+            out.reserveCapacity(rows.count)
+            for (id, json) in rows {
+                if let f = try? decoder.decode(OutcomeDerivation.Accumulator.Figures.self, from: Data(json.utf8)) { out[id] = f }
+            }
+            return out
+        }
+        let rows = Array(kept)
+        guard rows.count >= 32 else { return decode(rows[...]) }
+        async let first = decode(rows[..<(rows.count / 2)])
+        let second = decode(rows[(rows.count / 2)...])
+        return await first.merging(second) { a, _ in a }
+    }
+}
