@@ -142,6 +142,27 @@ extension CartaStore {
         }
     }
 
+    /// A few participants' files by id as a whole-study pass reads them (no change stamps), in one snapshot, with the
+    /// audit head it saw: the participants a pass found without kept outcome figures.
+    public func participantFiles(studyID: StudyID, ids: [ParticipantID]) async throws -> (files: [ParticipantFile], head: Int) {
+        guard !ids.isEmpty else { return ([], try await auditHead()) }
+        let binds: [any Encodable & Sendable] = ids.map(\.rawValue)
+        return try await read(snapshot: true) { db in
+            // By id alone: with `p.study_id = ?` beside it SQLite chose the study index and walked every participant
+            // of the study (EXPLAIN QUERY PLAN), 100,000 rows for a few ids; other studies' ids are dropped below.
+            let rows = try await db.raw("""
+                \(unsafeRaw: Self.fileSelect(includeIdentity: false))
+                WHERE p.id IN (\(binds: binds)) ORDER BY p.sequence_number
+                """).all()
+            let files = try rows.map { try self.file(from: $0, includeIdentity: false) }.filter { $0.participant.studyID == studyID }
+            let head = try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0
+            let values = try await db.raw("""
+                SELECT \(unsafeRaw: Self.passColumns) FROM item_values v WHERE v.participant_id IN (\(binds: binds))
+                """).all().map(Self.passValueWithLimits(from:))
+            return (Self.attach(values, to: files), head)
+        }
+    }
+
     /// The columns a whole-study pass reads of an item value, in `rawPassValues`'s column order.
     static let passColumns = """
         v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key, v.value_text, v.unit_entered,

@@ -68,11 +68,9 @@ extension OutcomeService {
                     figures[file.participant.id] = f
                     if let json { keep.append((file.participant.id, json)) }
                 }
-                if let head {
-                    keeping = Task { [keeping, keep] in
-                        await keeping?.value
-                        _ = try? await store.storeOutcomeFigures(keep, key: key, readAt: head)
-                    }
+                keeping = Task { [keeping, keep] in
+                    await keeping?.value
+                    _ = try? await store.storeOutcomeFigures(keep, key: key, readAt: head)
                 }
             }
             for p in enrolled {
@@ -88,23 +86,17 @@ extension OutcomeService {
         return outcomes
     }
 
-    /// The files of a page's participants without kept figures, and the one audit head they were all read at (nil
-    /// when the reads saw different heads: then nothing is kept). Many are read as the page (the fast path of a
-    /// whole-study read), a few one by one.
+    /// The files of a page's participants without kept figures, and the audit head they were read at. Many are read
+    /// as the page (the fast path of a whole-study read), a few by id.
     private func files(of missing: [Participant], in page: OutcomeFiguresPage, after: Int, studyID: StudyID, sites: [SiteID]?) async throws
-        -> (files: [ParticipantFile], head: Int?) {
+        -> (files: [ParticipantFile], head: Int) {
         let store = screening.store
-        if missing.count > 16 {
+        if missing.count > pageReadAbove {
             let (read, head) = try await store.participantFilePage(studyID: studyID, sites: sites, afterSequence: after, limit: page.participants.count)
             let byID = Dictionary(read.map { ($0.participant.id, $0) }, uniquingKeysWith: { a, _ in a })
             return (missing.compactMap { byID[$0.id] }, head)
         }
-        var files: [ParticipantFile] = [], heads: Set<Int> = []
-        for p in missing {
-            let (read, head) = try await store.participantFilePage(studyID: studyID, sites: sites, afterSequence: p.sequenceNumber - 1, limit: 1)
-            if let file = read.first, file.participant.id == p.id { files.append(file); heads.insert(head) }
-        }
-        return (files, heads.count == 1 ? heads.first : nil)
+        return try await store.participantFiles(studyID: studyID, ids: missing.map(\.id))
     }
 
     /// Kept figures decoded, the page's two halves on two cores; a row that does not decode is left out (derived again).

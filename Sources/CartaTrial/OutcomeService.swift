@@ -13,6 +13,9 @@ public struct OutcomeService: Sendable {
     public let questionnaireScorer: (any QuestionnaireScorer)?
     /// The program build kept figures are filed under (`figuresKey`); nil keeps none and derives every pass afresh.
     public var keptFiguresBuild: String? = OutcomeService.runningBuild
+    /// A page with more participants than this without kept figures reads them with the whole page (the fast
+    /// whole-study read); fewer are read by id.
+    public var pageReadAbove = 16
     var screening: ScreeningService { adverseEvents.conduct.screening }
 
     public init(adverseEvents: AdverseEventService, questionnaireScorer: (any QuestionnaireScorer)? = nil) {

@@ -56,6 +56,13 @@ struct KeptOutcomeFiguresTests {
             #expect(try await store.outcomeFiguresCount(key: key) == 5)
             let warm = try await Self.sourceless(service, statistician)
             #expect(warm == expected)
+            // Participants without kept figures read with their page (as many on a large study's first pass) or by id.
+            try await store.executeRaw("DELETE FROM outcome_figures")
+            var byPage = service
+            byPage.pageReadAbove = 0
+            let paged = try await Self.sourceless(byPage, statistician)
+            #expect(paged == expected)
+            #expect(try await store.outcomeFiguresCount(key: key) == 5)
 
             // The second pass really reads what was kept: a kept row edited behind its back shows in the next pass.
             let subjects = try await store.participantFiles(studyID: StudyID(server.services.runtime.study.id)).map(\.participant)

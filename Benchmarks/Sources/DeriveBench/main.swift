@@ -5,10 +5,13 @@
 //      services and the audit trail (a fixture, not the demo): each participant's course is `DemoCourse`'s,
 //      with the values the derivation reads (screening count, lymphodepletion and infusion dates, and at
 //      D1–D14, D21 and M1–M6 the visit date, the platelet count and the bleeding assessment).
+//      The pass runs three times: first (derives every participant without kept figures and keeps theirs), again
+//      (reads the kept figures), and after 1 % of the participants changed (only they are derived again).
 //   3. The report for the 5 demo participants: derivation plus rendering, median of 5 runs.
-// Usage: DeriveBench [participants] [--scale-only] [--keep] [--reuse DIR] (default 100000; --scale-only skips 1 and 3,
-// for profiling the pass; --keep leaves the databases in place and prints where; --reuse DIR times the pass on the
-// scale.sqlite a kept run left in DIR instead of writing a new one — implies --scale-only)
+// Usage: DeriveBench [participants] [--scale-only] [--keep] [--reuse DIR] [--forget] (default 100000; --scale-only
+// skips 1 and 3, for profiling the pass; --keep leaves the databases in place and prints where; --reuse DIR times the
+// pass on the scale.sqlite a kept run left in DIR instead of writing a new one — implies --scale-only; --forget
+// deletes the figures a reused database kept, so the first pass derives everyone)
 @_spi(Testing) import CartaStore
 import CartaCore
 import CartaModel
@@ -85,6 +88,8 @@ func run() async throws {
     let runtime = try await CartaRuntime.open(config, study: study, migrate: reuse == nil ? .ifEmpty : .never, instant: { Date() })
     let store = runtime.store
     if reuse != nil { _ = try await store.migrate() }
+    // --forget: the first pass starts with no kept figures (a reused database keeps those of its last run).
+    if arguments.contains("--forget") { try await store.executeRaw("DELETE FROM outcome_figures") }
     let reader: User
     if reuse != nil, let existing = try await store.user(username: "stat") { reader = existing } else {
         reader = try await store.createUser(username: "stat", displayName: "Stat", role: .statistician, passwordHash: "$2b$12$placeholder", actor: system)
