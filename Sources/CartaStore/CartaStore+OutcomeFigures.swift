@@ -6,8 +6,8 @@ import SQLKit
 public struct OutcomeFiguresPage: Sendable {
     /// The page's participants in sequence order (every status).
     public var participants: [Participant]
-    /// Kept figures by participant, only where they were kept under the key asked for.
-    public var figures: [ParticipantID: String]
+    /// Kept figures by participant (as `storeOutcomeFigures` was given them), only those kept under the key asked for.
+    public var figures: [ParticipantID: Data]
 }
 
 extension CartaStore {
@@ -31,7 +31,7 @@ extension CartaStore {
             for row in rows {
                 let p = try Self.participant(from: row)
                 page.participants.append(p)
-                if let figures = try row.decode(column: "f_figures", as: String?.self) { page.figures[p.id] = figures }
+                if let figures = try row.decode(column: "f_figures", as: Data?.self) { page.figures[p.id] = figures }
             }
             return page
         }
@@ -45,7 +45,7 @@ extension CartaStore {
     /// next pass derives them again). The check and the writes are one write transaction, which every other
     /// writer waits for, so no change can slip in between.
     @discardableResult
-    public func storeOutcomeFigures(_ figures: [(ParticipantID, String)], key: String, readAt head: Int) async throws -> Bool {
+    public func storeOutcomeFigures(_ figures: [(ParticipantID, Data)], key: String, readAt head: Int) async throws -> Bool {
         guard !figures.isEmpty else { return true }
         return try await write { db in
             guard try await Self.auditHead(db) == head else { return false }

@@ -20,7 +20,7 @@ public final class CartaStore: Sendable {
     public let engine: DatabaseEngine
     /// Where the store is connected (password redacted in `description`).
     public let url: DatabaseURL
-    let logger: Logger
+    public let logger: Logger
     private let backend: Backend
     /// The audit key and head witness, kept outside the database.
     let integrity: AuditIntegrity

@@ -85,8 +85,9 @@ public enum OutcomeDerivation {
             /// The participant's CRS and ICANS episodes from Day 0 on (nil: none, or no Day 0).
             var crs: Syndrome?, icans: Syndrome?
             var treatedCRSAssessments: Int
-            /// Each ITP-PAQ form's raw codes (item → code), in the order of the record's forms.
-            var questionnaireAnswers: [[Int: Int]]
+            struct Answer: Sendable, Codable { var item: Int, code: Int }
+            /// Each ITP-PAQ form's raw codes by item, in the order of the record's forms.
+            var questionnaireAnswers: [[Answer]]
             var lymphodepletionStart: ClinicalDate?
         }
 
@@ -121,7 +122,7 @@ public enum OutcomeDerivation {
                 response: result.map { .init(responder: $0.bestOverallResponse.isResponse, completeIWG: $0.completeResponseIWG != nil,
                                              completeLiteral: $0.completeResponseProtocolLiteral != nil) },
                 incidence: OutcomeDerivation.incidence(of: input), crs: OutcomeDerivation.syndrome(input, "CRS"), icans: OutcomeDerivation.syndrome(input, "ICANS"),
-                treatedCRSAssessments: r.treatedCRSAssessments, questionnaireAnswers: r.questionnaires.map(\.items),
+                treatedCRSAssessments: r.treatedCRSAssessments, questionnaireAnswers: r.questionnaires.map { $0.items.sorted { $0.key < $1.key }.map { .init(item: $0.key, code: $0.value) } },
                 lymphodepletionStart: lymphodepletionStart)
             return Figures(participant: p, contribution: contribution)
         }
@@ -172,7 +173,7 @@ public enum OutcomeDerivation {
                 let old = labWorsening[w.term] ?? (0, 0)
                 labWorsening[w.term] = (old.all + 1, old.severe + (w.worstGrade >= 3 ? 1 : 0))
             }
-            questionnaire.add(figures.participant.questionnaires, answers: figures.contribution.questionnaireAnswers,
+            questionnaire.add(figures.participant.questionnaires, answers: figures.contribution.questionnaireAnswers.map { $0.map { ($0.item, $0.code) } },
                               lymphodepletionStart: figures.contribution.lymphodepletionStart)
             guard let c = figures.participant.concomitantTherapy else { return }
             conmedDerived += 1

@@ -5,20 +5,25 @@ import Crypto
 import Foundation
 
 extension OutcomeService {
-    /// The running program's build: its executable's path, size and modification time, or nil where they cannot be
-    /// read (then no figures are kept). Why: kept figures are only as right as the code that derived them, and an
-    /// upgrade must derive them again; a build number typed by hand would be forgotten one day.
+    /// The running program's build: the SHA-256 of its executable, read once (`/proc/self/exe` is the file the
+    /// process started from, even if it was replaced since), or nil where it cannot be read (then no figures are
+    /// kept). Why: kept figures are only as right as the code that derived them; a build number typed by hand would
+    /// be forgotten one day, and a size or a date can stay the same across builds.
     public static let runningBuild: String? = {
-        let fm = FileManager.default
-        guard let path = (try? fm.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments.first,
-              let attributes = try? fm.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? NSNumber, let modified = attributes[.modificationDate] as? Date else { return nil }
-        return "\(path)|\(size)|\(modified.timeIntervalSince1970)"
+        guard let handle = FileHandle(forReadingAtPath: "/proc/self/exe") else { return nil }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        do {
+            // `read(upToCount:)` gives nil or empty data at the end of the file.
+            while let chunk = try handle.read(upToCount: 1 << 22), !chunk.isEmpty { hasher.update(data: chunk) }
+        } catch { return nil }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }()
 
     /// What kept figures depend on besides the participant's own rows (which the database's triggers watch): the
-    /// study file (every setting, schedule and form), the ITP-PAQ scoring plug-in and the program build, as one
-    /// SHA-256. Figures kept under another key are derived again. Nil: keep none.
+    /// study file (every setting, schedule and form), the ITP-PAQ scoring plug-in, the CTCAE terms episodes are
+    /// coded with and the program build, as one SHA-256. Figures kept under another key are derived again. Nil:
+    /// keep none.
     public func figuresKey() -> String? {
         guard let build = keptFiguresBuild else { return nil }
         let encoder = JSONEncoder()
@@ -26,7 +31,9 @@ extension OutcomeService {
         guard let study = try? encoder.encode(screening.study) else { return nil }
         var hasher = SHA256()
         hasher.update(data: study)
-        hasher.update(data: Data("|\(questionnaireScorer.map { "\($0.instrument) \($0.version)" } ?? "-")|\(build)".utf8))
+        let terms = [adverseEvents.crsTerm, adverseEvents.nervousOtherTerm].map { $0.map { "\($0.meddraCode) \($0.term)" } ?? "-" }
+        let scorer = questionnaireScorer.map { "\($0.instrument) \($0.version)" } ?? "-"
+        hasher.update(data: Data("|\(scorer)|\(terms.joined(separator: "|"))|\(build)".utf8))
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
@@ -48,8 +55,10 @@ extension OutcomeService {
         var registered = 0, screenFailed = 0, after = 0
         var next = Task { try await fetch(after: 0) }
         defer { next.cancel() }
-        // Keeping runs behind the pass, one page after another; a failure to keep only means deriving again next time.
+        // Keeping runs behind the pass, at most one page's write at a time (so memory stays bounded by the page size);
+        // a failure to keep only means deriving again next time, and is logged.
         var keeping: Task<Void, Never>?
+        defer { keeping?.cancel() }
         while true {
             let page = try await next.value
             guard let last = page.participants.last else { break }
@@ -63,14 +72,17 @@ extension OutcomeService {
                 let (files, head) = try await files(of: missing, in: page, after: after, studyID: studyID, sites: sites)
                 let events = try await store.adverseEvents(participantIDs: files.map(\.participant.id))
                 let derived = await concurrentFigures(files, events: events, figures: figuresOf, encode: true)
-                var keep: [(ParticipantID, String)] = []
-                for (file, (f, json)) in zip(files, derived) {
+                var keep: [(ParticipantID, Data)] = []
+                for (file, (f, bytes)) in zip(files, derived) {
                     figures[file.participant.id] = f
-                    if let json { keep.append((file.participant.id, json)) }
+                    if let bytes { keep.append((file.participant.id, bytes)) }
                 }
-                keeping = Task { [keeping, keep] in
-                    await keeping?.value
-                    _ = try? await store.storeOutcomeFigures(keep, key: key, readAt: head)
+                await keeping?.value
+                let logger = store.logger
+                keeping = Task { [keep] in
+                    do { try await store.storeOutcomeFigures(keep, key: key, readAt: head) } catch {
+                        logger.warning("outcome figures not kept; the next pass derives them again", metadata: ["error": "\(error)"])
+                    }
                 }
             }
             for p in enrolled {
@@ -100,13 +112,12 @@ extension OutcomeService {
     }
 
     /// Kept figures decoded, the page's two halves on two cores; a row that does not decode is left out (derived again).
-    static func decode(_ kept: [ParticipantID: String]) async -> [ParticipantID: OutcomeDerivation.Accumulator.Figures] {
-        @Sendable func decode(_ rows: ArraySlice<(key: ParticipantID, value: String)>) -> [ParticipantID: OutcomeDerivation.Accumulator.Figures] {
-            let decoder = JSONDecoder()
+    static func decode(_ kept: [ParticipantID: Data]) async -> [ParticipantID: OutcomeDerivation.Accumulator.Figures] {
+        @Sendable func decode(_ rows: ArraySlice<(key: ParticipantID, value: Data)>) -> [ParticipantID: OutcomeDerivation.Accumulator.Figures] {
             var out: [ParticipantID: OutcomeDerivation.Accumulator.Figures] = [:]
             out.reserveCapacity(rows.count)
-            for (id, json) in rows {
-                if let f = try? decoder.decode(OutcomeDerivation.Accumulator.Figures.self, from: Data(json.utf8)) { out[id] = f }
+            for (id, bytes) in rows {
+                if let f = try? PositionalCoder.decode(OutcomeDerivation.Accumulator.Figures.self, from: [UInt8](bytes)) { out[id] = f }
             }
             return out
         }

@@ -91,15 +91,14 @@ public struct OutcomeService: Sendable {
     /// Each participant's figures (`figures`, pure), the page's two halves on two cores (the course records and the
     /// figures are most of a participant's derivation time; the study-level accumulation after them stays in
     /// participant order, so the result is `inputs` + `Accumulator.add` one by one). With `encode`, each comes with
-    /// its JSON for keeping (`storeOutcomeFigures`).
+    /// its bytes for keeping (`PositionalCoder`, `storeOutcomeFigures`); nil if they cannot be encoded (not kept).
     func concurrentFigures(_ files: [ParticipantFile], events: [ParticipantID: [AdverseEvent]],
                            figures: @escaping @Sendable (OutcomeDerivation.Input) -> OutcomeDerivation.Accumulator.Figures, encode: Bool) async
-        -> [(OutcomeDerivation.Accumulator.Figures, String?)] {
-        @Sendable func derive(_ files: [ParticipantFile]) -> [(OutcomeDerivation.Accumulator.Figures, String?)] {
-            let encoder = JSONEncoder()
-            return inputs(files, events: events).map {
+        -> [(OutcomeDerivation.Accumulator.Figures, Data?)] {
+        @Sendable func derive(_ files: [ParticipantFile]) -> [(OutcomeDerivation.Accumulator.Figures, Data?)] {
+            inputs(files, events: events).map {
                 let f = figures($0)
-                return (f, encode ? (try? encoder.encode(f)).map { String(decoding: $0, as: UTF8.self) } : nil)
+                return (f, encode ? (try? PositionalCoder.encode(f)).map { Data($0) } : nil)
             }
         }
         guard files.count >= 32 else { return derive(files) }

@@ -56,8 +56,8 @@ enum QuestionnaireDerivation {
             visits = Dictionary(uniqueKeysWithValues: visitOrder.map { ($0, Visit(histogram: Array(repeating: Array(repeating: 0, count: QuestionnaireDerivation.codes), count: itemCount))) })
         }
 
-        /// `answers` are each form's raw codes (item → code), in the order of the record's forms.
-        mutating func add(_ forms: [StudyOutcomes.QuestionnaireForm], answers: [[Int: Int]], lymphodepletionStart: ClinicalDate?) {
+        /// `answers` are each form's raw codes by item, in the order of the record's forms.
+        mutating func add(_ forms: [StudyOutcomes.QuestionnaireForm], answers: [[(item: Int, code: Int)]], lymphodepletionStart: ClinicalDate?) {
             let baseline = forms.filter { f in lymphodepletionStart.map { f.date <= $0 } ?? false }.max { $0.date < $1.date }
             for (form, items) in zip(forms, answers) {
                 guard var v = visits[form.visitID] else { continue }

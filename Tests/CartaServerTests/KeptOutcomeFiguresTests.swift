@@ -64,14 +64,29 @@ struct KeptOutcomeFiguresTests {
             #expect(paged == expected)
             #expect(try await store.outcomeFiguresCount(key: key) == 5)
 
-            // The second pass really reads what was kept: a kept row edited behind its back shows in the next pass.
+            // The second pass really reads what was kept: a kept row overwritten behind its back shows in the next pass.
             let subjects = try await store.participantFiles(studyID: StudyID(server.services.runtime.study.id)).map(\.participant)
-            let first = try #require(subjects.first)
-            try await store.executeRaw("UPDATE outcome_figures SET figures = REPLACE(figures, '\"subjectID\":\"\(first.subjectID.rawValue)\"', '\"subjectID\":\"EDITED\"') WHERE participant_id = '\(first.id.rawValue)'")
-            #expect(try await Self.sourceless(service, statistician).rows.contains { $0.hasPrefix("subjects [\"EDITED\",") })
-            // A row that no longer decodes is derived again (and kept again).
-            try await store.executeRaw("UPDATE outcome_figures SET figures = 'not json' WHERE participant_id = '\(first.id.rawValue)'")
+            let first = try #require(subjects.first), second = subjects[1]
+            try await store.executeRaw("""
+                UPDATE outcome_figures SET figures = (SELECT f.figures FROM outcome_figures f WHERE f.participant_id = '\(second.id.rawValue)')
+                WHERE participant_id = '\(first.id.rawValue)'
+                """)
+            let swapped = try await Self.sourceless(service, statistician).rows.filter { $0.hasPrefix("subjects [\"\(second.subjectID.rawValue)\",") }
+            #expect(swapped.count == 2)
+            // A row that does not decode is derived again (and kept again).
+            try await store.executeRaw("UPDATE outcome_figures SET figures = \(engine == .sqlite ? "X'FF'" : "'\\xff'::bytea") WHERE participant_id = '\(first.id.rawValue)'")
             #expect(try await Self.sourceless(service, statistician) == expected)
+            // Every participant's figures come back from their kept bytes exactly as derived.
+            let files = try await store.participantFiles(studyID: StudyID(server.services.runtime.study.id))
+            let allEvents = try await store.adverseEvents(participantIDs: files.map(\.participant.id))
+            let accumulator = OutcomeDerivation.Accumulator(study: server.services.runtime.study, keepParticipants: false, includeSources: false)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            for input in service.inputs(files, events: allEvents) {
+                let figures = accumulator.figures(input)
+                let back = try PositionalCoder.decode(OutcomeDerivation.Accumulator.Figures.self, from: PositionalCoder.encode(figures))
+                #expect(try encoder.encode(back) == encoder.encode(figures))
+            }
 
             // A value saved through the services forgets that participant's figures in the same transaction, and only theirs.
             let file = try #require(try await store.participantFile(subjectID: first.subjectID, studyID: first.studyID, includeIdentity: false, includeHistory: false))
@@ -102,7 +117,7 @@ struct KeptOutcomeFiguresTests {
 
             // Figures derived from files read before the latest audited change are not kept.
             let head = try await store.auditHead()
-            #expect(try await store.storeOutcomeFigures([(first.id, "{}")], key: "stale", readAt: head - 1) == false)
+            #expect(try await store.storeOutcomeFigures([(first.id, Data([1]))], key: "stale", readAt: head - 1) == false)
             #expect(try await store.outcomeFiguresCount(key: "stale") == 0)
 
             // Another build (or study file, or plug-in) derives again and keeps under its own key; without a build, nothing is kept.

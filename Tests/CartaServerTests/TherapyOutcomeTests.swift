@@ -95,8 +95,15 @@ struct TherapyOutcomeTests {
             #expect(report.plotsHTML.contains("id=\"plot-steroid\"") && report.plotsHTML.contains("id=\"steroid-0\""))
 
             // With a plug-in installed: scale scores, change from baseline and the MID count.
-            let scored = try await OutcomeService(adverseEvents: server.services.runtime.adverseEvents, questionnaireScorer: TwoScaleScorer())
-                .derive(by: try await server.principal(.statistician))
+            let scoring = OutcomeService(adverseEvents: server.services.runtime.adverseEvents, questionnaireScorer: TwoScaleScorer())
+            let scored = try await scoring.derive(by: try await server.principal(.statistician))
+            // A sourceless pass gives the same scale figures when it derives and keeps them, and when it reads them back.
+            for _ in 0..<2 {
+                var forms: [StudyOutcomes.QuestionnaireForm] = []
+                let kept = try await scoring.stream(by: try await server.principal(.statistician), includeSources: false) { forms += $0.questionnaires }
+                #expect(kept.questionnaire == scored.questionnaire && forms == scored.participants.flatMap(\.questionnaires))
+            }
+            #expect(try await server.store.outcomeFiguresCount(key: try #require(scoring.figuresKey())) == scored.enrolled)
             let sq = try #require(scored.questionnaire)
             #expect(sq.scoredBy == "ITP-PAQ test-2")
             let symptoms = try #require(sq.visits[1].scales.first { $0.scale == "Symptoms" })

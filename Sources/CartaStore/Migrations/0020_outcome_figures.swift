@@ -26,26 +26,34 @@ enum Migration_0020_outcome_figures {
         try await db.create(table: "outcome_figures")
             .column("participant_id", type: .text, .primaryKey(autoIncrement: false))
             .column("derivation_key", type: .text, .notNull)
-            .column("figures", type: .text, .notNull)
+            .column("figures", type: .blob, .notNull)
             .run()
+        // On UPDATE both the old and the new participant are forgotten (a row moved to another participant by hand).
         switch engine {
         case .sqlite:
             for (table, column) in sources {
                 for op in ["INSERT", "UPDATE", "DELETE"] {
-                    let row = op == "DELETE" ? "OLD" : "NEW"
+                    let rows = op == "INSERT" ? ["NEW"] : op == "DELETE" ? ["OLD"] : ["OLD", "NEW"]
+                    let ids = rows.map { "\($0).\(column)" }.joined(separator: ", ")
                     try await db.raw("""
                         CREATE TRIGGER \(unsafeRaw: table)_\(unsafeRaw: op.lowercased())_forgets_outcome_figures AFTER \(unsafeRaw: op) ON \(unsafeRaw: table)
-                        BEGIN DELETE FROM outcome_figures WHERE participant_id = \(unsafeRaw: row).\(unsafeRaw: column); END
+                        BEGIN DELETE FROM outcome_figures WHERE participant_id IN (\(unsafeRaw: ids)); END
                         """).run()
                 }
             }
         case .postgresql:
+            // SECURITY DEFINER: the forgetting runs with the migrating owner's rights, so an application role granted
+            // before this table existed can still save data (its own rights on the table come below).
+            let schema = try await db.raw("SELECT current_schema() AS s").first()?.decode(column: "s", as: String.self) ?? "public"
             for (table, column) in sources {
                 try await db.raw("""
-                    CREATE FUNCTION carta_\(unsafeRaw: table)_forget_outcome_figures() RETURNS trigger LANGUAGE plpgsql AS $$
+                    CREATE FUNCTION carta_\(unsafeRaw: table)_forget_outcome_figures() RETURNS trigger LANGUAGE plpgsql
+                    SECURITY DEFINER SET search_path = \(ident: schema) AS $$
                     BEGIN
                         IF TG_OP = 'DELETE' THEN
                             DELETE FROM outcome_figures WHERE participant_id = OLD.\(unsafeRaw: column);
+                        ELSIF TG_OP = 'UPDATE' THEN
+                            DELETE FROM outcome_figures WHERE participant_id IN (OLD.\(unsafeRaw: column), NEW.\(unsafeRaw: column));
                         ELSE
                             DELETE FROM outcome_figures WHERE participant_id = NEW.\(unsafeRaw: column);
                         END IF;
@@ -56,6 +64,15 @@ enum Migration_0020_outcome_figures {
                     CREATE TRIGGER \(unsafeRaw: table)_forget_outcome_figures AFTER INSERT OR UPDATE OR DELETE ON \(unsafeRaw: table)
                     FOR EACH ROW EXECUTE FUNCTION carta_\(unsafeRaw: table)_forget_outcome_figures()
                     """).run()
+            }
+            // Roles that already write item values (`carta db grant-app-role`) may read and keep figures without a re-grant.
+            let writers = try await db.raw("""
+                SELECT DISTINCT grantee FROM information_schema.role_table_grants
+                WHERE table_schema = current_schema() AND table_name = 'item_values' AND privilege_type = 'INSERT'
+                  AND grantee <> current_user AND grantee <> 'PUBLIC'
+                """).all().map { try $0.decode(column: "grantee", as: String.self) }
+            for role in writers {
+                try await db.raw("GRANT SELECT, INSERT, UPDATE, DELETE ON outcome_figures TO \(ident: role)").run()
             }
         }
     }
