@@ -10,8 +10,9 @@ import SQLKit
 /// not records: they are never shown as entered data and never audited; a row exists only while the
 /// participant row, date of birth, values and adverse events it was derived from are unchanged, because every
 /// insert, update or delete of those rows deletes it in the same transaction (the triggers below), whichever code
-/// path or process wrote them. `derivation_key` names what else the figures depend on (study file, scoring
-/// plug-in, program build; `OutcomeService`); a row with another key is derived again.
+/// path or process wrote them (on UPDATE both the old and the new participant). `derivation_key` names what else the
+/// figures depend on (study file, scoring plug-in, program build; `OutcomeService.figuresKey`); a row with another
+/// key is derived again. `figures` holds the bytes `OutcomeService` wrote (`PositionalCoder`).
 /// No foreign key: a participant row removed in a test database must not be blocked by its figures (the trigger
 /// removes them). Forward-only; the name is stored in `schema_migrations` and must never change.
 /// Source: issue 9 scope 4 and "Performance"; SQLite "CREATE TRIGGER" (sqlite.org/lang_createtrigger.html);
