@@ -11,13 +11,7 @@ import CartaTestSupport
 @Suite("PostgreSQL application role")
 struct AuditAppRoleTests {
     @Test func applicationRoleCannotRewriteTheAuditTrail() async throws {
-        guard TestDatabase.engines.contains(.postgresql) else { return }
-        let role = "carta_app_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
-        let test = try await TestDatabase.make(.postgresql)
-        let owner = test.store
-        let adminText = try #require(ProcessInfo.processInfo.environment["CARTA_TEST_POSTGRES_URL"])
-        let admin = try await CartaStore.open(try DatabaseURL(parsing: adminText), audit: owner.auditFiles)
-        do {
+        try await withApplicationRole { owner, role in
             let (_, cora) = try await Fixtures.user(owner, "cora", role: .coordinator)
             let granted = try await owner.grantApplicationRole(role, password: nil)
             #expect(granted.contains("audit_events: SELECT, INSERT"), "\(granted)")
@@ -25,9 +19,7 @@ struct AuditAppRoleTests {
             // Granting again is harmless (run after each migration that adds a table).
             _ = try await owner.grantApplicationRole(role, password: nil)
 
-            guard case .postgres(_, let host, let port, _, let database) = owner.url else { Issue.record("not PostgreSQL"); return }
-            let app = try await CartaStore.open(try DatabaseURL(parsing: "postgres://\(role)@\(host):\(port)/\(database)"),
-                                                audit: owner.auditFiles)
+            let app = try await openAs(role, like: owner)
             #expect(try await owner.canBypassAuditProtection(), "the owner (here a superuser) can disable the triggers")
             do {
                 #expect(try await app.canBypassAuditProtection() == false)
@@ -65,15 +57,7 @@ struct AuditAppRoleTests {
                 throw error
             }
             await app.close()
-        } catch {
-            await test.tearDown()
-            try? await admin.executeRaw("DROP ROLE IF EXISTS \(role)")
-            await admin.close()
-            throw error
         }
-        await test.tearDown()
-        try await admin.executeRaw("DROP ROLE IF EXISTS \(role)")
-        await admin.close()
     }
 
     @Test func sqliteHasNoApplicationRole() async throws {

@@ -62,19 +62,12 @@ struct OutcomeFiguresTriggerTests {
     }
 
     @Test func anApplicationRoleGrantedBeforeTheMigrationKeepsWorking() async throws {
-        guard TestDatabase.engines.contains(.postgresql) else { return }
-        let role = "carta_app_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
-        let test = try await TestDatabase.make(.postgresql, migrated: false)
-        let owner = test.store
-        let adminText = try #require(ProcessInfo.processInfo.environment["CARTA_TEST_POSTGRES_URL"])
-        let admin = try await CartaStore.open(try DatabaseURL(parsing: adminText), audit: owner.auditFiles)
-        do {
+        try await withApplicationRole(migrated: false) { owner, role in
             _ = try await owner.migrate(through: "0019_item_values_clustered")
             let (_, cora) = try await Fixtures.user(owner, "cora", role: .coordinator)
             _ = try await owner.grantApplicationRole(role, password: nil)
             #expect(try await owner.migrate() == ["0020_outcome_figures"])
-            guard case .postgres(_, let host, let port, _, let database) = owner.url else { Issue.record("not PostgreSQL"); return }
-            let app = try await CartaStore.open(try DatabaseURL(parsing: "postgres://\(role)@\(host):\(port)/\(database)"), audit: owner.auditFiles)
+            let app = try await openAs(role, like: owner)
             do {
                 let p = try await registerOne(app, cora)
                 #expect(try await app.storeOutcomeFigures([(p.id, Data([1]))], key: "k", readAt: try await app.auditHead()))
@@ -90,16 +83,6 @@ struct OutcomeFiguresTriggerTests {
                 throw error
             }
             await app.close()
-        } catch {
-            await test.tearDown()
-            try? await admin.executeRaw("DROP OWNED BY \(role)")
-            try? await admin.executeRaw("DROP ROLE IF EXISTS \(role)")
-            await admin.close()
-            throw error
         }
-        await test.tearDown()
-        try await admin.executeRaw("DROP OWNED BY \(role)")
-        try await admin.executeRaw("DROP ROLE IF EXISTS \(role)")
-        await admin.close()
     }
 }

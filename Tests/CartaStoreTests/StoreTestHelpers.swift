@@ -64,3 +64,35 @@ func installFailingAuditTrigger(_ store: CartaStore, _ engine: DatabaseEngine) a
         try await store.executeRaw("CREATE TRIGGER test_fail BEFORE INSERT ON audit_events FOR EACH ROW EXECUTE FUNCTION test_fail()")
     }
 }
+
+/// Runs `body` on a fresh PostgreSQL database (migrated or not) with the name of a new login role, then removes the
+/// database and the role (and whatever the role was granted) whether `body` succeeded or not. Returns without
+/// running `body` when PostgreSQL is not configured (`TestDatabase.engines`).
+func withApplicationRole(migrated: Bool = true, _ body: (_ owner: CartaStore, _ role: String) async throws -> Void) async throws {
+    guard TestDatabase.engines.contains(.postgresql) else { return }
+    let role = "carta_app_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(10)
+    let test = try await TestDatabase.make(.postgresql, migrated: migrated)
+    let adminText = try #require(ProcessInfo.processInfo.environment["CARTA_TEST_POSTGRES_URL"])
+    let admin = try await CartaStore.open(try DatabaseURL(parsing: adminText), audit: test.store.auditFiles)
+    func removeRole() async {
+        try? await admin.executeRaw("DROP OWNED BY \(role)")
+        try? await admin.executeRaw("DROP ROLE IF EXISTS \(role)")
+        await admin.close()
+    }
+    do {
+        try await body(test.store, String(role))
+    } catch {
+        await test.tearDown()
+        await removeRole()
+        throw error
+    }
+    await test.tearDown()
+    await removeRole()
+}
+
+/// A store connected to `owner`'s PostgreSQL database as `role` (no password: the test server trusts local roles).
+func openAs(_ role: String, like owner: CartaStore) async throws -> CartaStore {
+    struct NotPostgreSQL: Error {}
+    guard case .postgres(_, let host, let port, _, let database) = owner.url else { throw NotPostgreSQL() }
+    return try await CartaStore.open(try DatabaseURL(parsing: "postgres://\(role)@\(host):\(port)/\(database)"), audit: owner.auditFiles)
+}
