@@ -25,6 +25,7 @@ struct DeriveCommand: AsyncParsableCommand {
 
     func run() async throws {
         if format == .csv, out == nil, let t = OutcomeTables.Table(rawValue: table) { return try await streamCSV(t) }
+        if format == .json, out == nil { return try await streamJSON() }
         try await ParticipantCommand.withServices(ctx) { s in
             let outcomes = try await s.outcomes.derive(by: try await ctx.principal(s, needs: .readStudyData))
             let json = try Self.json(outcomes)
@@ -58,6 +59,54 @@ struct DeriveCommand: AsyncParsableCommand {
             if o.synthetic { Self.warnSynthetic() }
             if t == .ae { buffer += OutcomeTables.studyRows(o).map(OutcomeTables.line).joined() }
             stdout.write(Data(buffer.utf8))
+        }
+    }
+
+    /// The JSON of `json(_:)`, byte for byte, without holding every participant: each participant's figures (with
+    /// their sources) are encoded as they are derived into a temporary file, and spliced into the study-level JSON
+    /// once the pass is over (its `participants` array is the only part that grows with the study).
+    ///
+    /// Source: issue 9 scope 4 (`carta derive` on a 100,000-participant database streams).
+    func streamJSON() async throws {
+        try await ParticipantCommand.withServices(ctx) { s in
+            let principal = try await ctx.principal(s, needs: .readStudyData)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-derive-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let participantsFile = dir.appendingPathComponent("participants.json")
+            FileManager.default.createFile(atPath: participantsFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
+            let file = try FileHandle(forWritingTo: participantsFile)
+            defer { try? file.close() }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let progress = ProgressLine(label: "participants")
+            let total = try await s.outcomes.participantTotal(by: principal)
+            var buffer = Data(), count = 0
+            let o = try await s.outcomes.stream(by: principal, includeSources: true, progress: { progress.update($0, of: total) }) { p in
+                // Nested two levels deep in the study's JSON: every line indented by four more spaces (an empty array's
+                // blank line stays blank, as the encoder writes it).
+                let lines = String(decoding: try encoder.encode(p), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+                buffer.append(Data(((count == 0 ? "" : ",\n") + lines.map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")).utf8))
+                count += 1
+                if buffer.count > 1 << 16 { try file.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+            }
+            try file.write(contentsOf: buffer)
+            progress.finish()
+            if o.synthetic { Self.warnSynthetic() }
+            let study = String(decoding: try Self.json(o), as: UTF8.self)
+            let stdout = FileHandle.standardOutput
+            guard count > 0 else { stdout.write(Data(study.utf8)); print(""); return }
+            // The study-level JSON has "participants" : [ ] (empty) at the top level: the streamed array goes there.
+            guard let member = study.range(of: "\n  \"participants\" : ["), let close = study[member.upperBound...].firstIndex(of: "]") else {
+                throw ValidationError("internal: no participants array in the derived JSON")
+            }
+            stdout.write(Data((study[..<member.upperBound] + "\n").utf8))
+            try file.close()
+            let reader = try FileHandle(forReadingFrom: participantsFile)
+            defer { try? reader.close() }
+            while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { stdout.write(chunk) }
+            stdout.write(Data(("\n  " + study[close...]).utf8))
+            print("")
         }
     }
 
