@@ -109,6 +109,14 @@ struct OutcomeTests {
             let json = try await client.api(.get, "/api/v1/outcomes", token: token)
             #expect(json.status == .ok && json.json?["treated"] == 2)
             #expect(json.json?["overallResponse"]?["percentText"] == "50.0%")
+            // Streamed, yet the same object as the whole derivation encoded at once (members in another order).
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            encoder.dateEncodingStrategy = .iso8601
+            let streamedObject = try JSONSerialization.jsonObject(with: Data(json.text.utf8)) as? NSDictionary
+            let wholeObject = try JSONSerialization.jsonObject(with: encoder.encode(o)) as? NSDictionary
+            #expect(streamedObject != nil && streamedObject == wholeObject)
+            #expect((streamedObject?["participants"] as? [Any])?.count == 2)
             let subjects = try await client.api(.get, "/api/v1/outcomes/tables/subjects", token: token)
             #expect(subjects.status == .ok && subjects.headers[.contentType]?.hasPrefix("text/csv") == true)
             let lines = subjects.text.split(separator: "\r\n").map(String.init)

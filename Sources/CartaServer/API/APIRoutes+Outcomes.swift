@@ -8,7 +8,7 @@ extension CartaServices {
     /// one analysis-ready table as CSV (issue 9 scope 1).
     func addOutcomeAPIRoutes(to api: APIRouter) {
         api.on(.get, "/outcomes") { _, context in
-            try JSONResponse.make(try await self.runtime.outcomes.derive(by: context.principal(.readStudyData, .api)))
+            try await self.outcomesResponse(by: context.principal(.readStudyData, .api))
         }
         api.on(.get, "/outcomes/tables/:table") { _, context in
             let principal = try context.principal(.readStudyData, .api)
@@ -18,6 +18,34 @@ extension CartaServices {
             }
             return try await self.outcomeTableResponse(table, by: principal)
         }
+    }
+
+    /// The derived outcome measures as JSON, streamed like the tables: `{"participants":[…]` first, each participant
+    /// (with the sources behind their figures) written as it is derived, then the study-level members — the object
+    /// the whole derivation encodes to, with its members in another order — so a large study is never in the
+    /// server's memory at once (issue 9 scope 4). The permission is checked before the response starts; a failure
+    /// mid-pass drops the connection, so a client never takes a cut-off body for a whole one.
+    func outcomesResponse(by principal: Principal) async throws -> Response {
+        try principal.require(.readStudyData)
+        let outcomes = runtime.outcomes
+        let body = ResponseBody { writer in
+            var buffer = ByteBuffer(string: "{\"participants\":[")
+            var first = true
+            let study = try await outcomes.stream(by: principal) { p in
+                if !first { buffer.writeString(",") }
+                first = false
+                buffer.writeBytes(try JSONResponse.encoder.encode(p))
+                if buffer.readableBytes >= 1 << 14 { try await writer.write(buffer); buffer.clear() }
+            }
+            // The study-level object with its (empty) participants member dropped: keys are sorted and "participants"
+            // is never the first, so the member is written exactly as `,"participants":[]`.
+            let members = String(decoding: try JSONResponse.encoder.encode(study), as: UTF8.self)
+                .replacingOccurrences(of: ",\"participants\":[]", with: "").dropFirst()
+            buffer.writeString("]" + (members == "}" ? "}" : "," + members))
+            try await writer.write(buffer)
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: body)
     }
 
     /// One analysis-ready table as a CSV download; a synthetic database's files are named SYNTHETIC-…. Streamed: the
