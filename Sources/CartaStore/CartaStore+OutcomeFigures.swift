@@ -69,7 +69,7 @@ extension CartaStore {
         try await db.raw("SELECT COALESCE(MAX(seq), 0) AS h FROM audit_events").first()?.decode(column: "h", as: Int.self) ?? 0
     }
 
-    /// How many participants have figures kept under `key` (tests and `carta derive`'s summary).
+    /// How many participants have figures kept under `key` (tests and DeriveBench).
     public func outcomeFiguresCount(key: String) async throws -> Int {
         try await read { db in
             try await db.raw("SELECT COUNT(*) AS n FROM outcome_figures WHERE derivation_key = \(bind: key)").first()?.decode(column: "n", as: Int.self) ?? 0
