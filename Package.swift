@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.0.0"),
         .package(url: "https://github.com/vapor/sql-kit.git", from: "3.36.0"),
         .package(url: "https://github.com/vapor/sqlite-kit.git", from: "4.5.0"),
+        .package(url: "https://github.com/vapor/sqlite-nio.git", from: "1.13.0"),
         .package(url: "https://github.com/vapor/postgres-kit.git", from: "2.17.0"),
         .package(url: "https://github.com/vapor/async-kit.git", from: "1.22.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.0.0"..<"5.0.0"),
@@ -43,10 +44,12 @@ let package = Package(
             resources: [.copy("Resources/NCT05315778.yaml"), .copy("Resources/ctcae5")],
             swiftSettings: strict
         ),
+        // One C function: SQLite's variadic `sqlite3_db_config`, which Swift cannot call (CartaStore's bulk load).
+        .target(name: "CSQLiteConfig", dependencies: [.product(name: "SQLiteNIO", package: "sqlite-nio")]),
         .target(
             name: "CartaStore",
             dependencies: [
-                "CartaCore", "CartaModel",
+                "CartaCore", "CartaModel", "CSQLiteConfig",
                 .product(name: "SQLKit", package: "sql-kit"),
                 .product(name: "SQLiteKit", package: "sqlite-kit"),
                 .product(name: "PostgresKit", package: "postgres-kit"),

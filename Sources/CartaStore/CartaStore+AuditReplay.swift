@@ -108,8 +108,12 @@ extension CartaStore {
         }
 
         var differences: [AuditDataDifference] = []
+        let loaded = try await syntheticLoadDifferences(db, stored: stored, labels: labels)
+        differences += loaded.differences
         for key in Set(stored.keys).union(audited.keys) {
             let last = audited[key]
+            // A bulk-loaded value that was never changed is covered by its participant's load digest (above).
+            if key.entity == .itemValue, last == nil, loaded.participants.contains(key.entityID) { continue }
             // Identity details: only presence is audited.
             let auditedValue = key.entity == .participantIdentity ? last?.value.map { _ in "(recorded)" } : last?.value
             let storedValue = stored[key]
@@ -124,6 +128,57 @@ extension CartaStore {
         return differences.sorted {
             ($0.entity.rawValue, $0.label, $0.field) < ($1.entity.rawValue, $1.label, $1.field)
         }
+    }
+
+    /// The participants loaded in bulk (`loadSynthetic`), and a difference for each whose values, as they were
+    /// when loaded, no longer give the digest its load record names. The values as loaded are the stored ones, except
+    /// that a value part changed since (with its audit record) counts as that change's old value.
+    ///
+    /// Source: issue 9 scope 3 (the scale cohort's load is audited once per participant); issue 7 scope 8 (the replay
+    /// reports data changed without an audit record).
+    private static func syntheticLoadDifferences(_ db: any SQLDatabase, stored: [FieldKey: String], labels: [String: String]) async throws
+        -> (participants: Set<String>, differences: [AuditDataDifference]) {
+        var loads: [String: (seq: Int, summary: String?)] = [:]
+        for row in try await db.select().column("seq").column("entity_id").column("new_value").from("audit_events")
+            .where("entity", .equal, AuditEntity.participant.rawValue).where("field", .equal, syntheticLoadField).all() {
+            loads[try row.decode(column: "entity_id", as: String.self)] = (try row.decode(column: "seq", as: Int.self),
+                                                                            try row.decode(column: "new_value", as: String?.self))
+        }
+        guard !loads.isEmpty else { return ([], []) }
+        // Each loaded participant's value parts as loaded: path → the seven fields of the digest's line.
+        let parts: [ItemValuePart?] = [nil, .unit, .standard, .standardUnit, .lln, .uln]
+        func split(_ field: String) -> (path: String, index: Int)? {
+            for (i, part) in parts.enumerated().reversed() {
+                guard let part else { return (field, 0) }
+                if field.hasSuffix(":" + part.rawValue) { return (String(field.dropLast(part.rawValue.count + 1)), i) }
+            }
+            return nil
+        }
+        var asLoaded: [String: [String: [String?]]] = [:]
+        func set(_ pid: String, _ field: String, _ value: String?) {
+            guard let (path, i) = split(field) else { return }
+            asLoaded[pid, default: [:]][path, default: Array(repeating: nil, count: parts.count)][i] = value
+        }
+        for (key, value) in stored where key.entity == .itemValue && loads[key.entityID] != nil { set(key.entityID, key.field, value) }
+        // The first audited change of each part since the load holds the loaded value as its old value.
+        let firstChanges = try await db.raw("""
+            SELECT a.entity_id, a.field, a.old_value FROM audit_events a
+            JOIN (SELECT MIN(seq) AS m FROM audit_events WHERE entity = \(bind: AuditEntity.itemValue.rawValue) GROUP BY entity_id, field) b ON a.seq = b.m
+            """).all()
+        for row in firstChanges {
+            let pid = try row.decode(column: "entity_id", as: String.self)
+            guard loads[pid] != nil else { continue }
+            set(pid, try row.decode(column: "field", as: String.self), try row.decode(column: "old_value", as: String?.self))
+        }
+        var differences: [AuditDataDifference] = []
+        for (pid, load) in loads {
+            let values = (asLoaded[pid] ?? [:]).filter { $0.value[0] != nil }.map { [$0.key] + $0.value }
+            let found = loadSummary(count: values.count, digest: SyntheticParticipant.digest(lines: values))
+            guard found != load.summary else { continue }
+            differences.append(AuditDataDifference(entity: .participant, entityID: pid, label: labels[pid] ?? pid, field: syntheticLoadField,
+                                                   audited: load.summary, stored: found, auditedSeq: load.seq))
+        }
+        return (Set(loads.keys), differences)
     }
 
     private static func isCompared(_ key: FieldKey) -> Bool {

@@ -96,7 +96,7 @@ extension CartaStore {
             ORDER BY p.sequence_number LIMIT \(bind: limit)
             """
         if let (path, threads) = sqliteFile {
-            // The values through SQLite's C API on a connection of their own (`SQLiteRawReader`); its snapshot is
+            // The values through SQLite's C API on a connection of their own (`SQLiteRawConnection`); its snapshot is
             // the files' when both see the same audit head (every change commits with its audit record). A page
             // that changed in between is read again; one that keeps changing is read the consistent slow way.
             for _ in 0..<3 {
@@ -182,7 +182,7 @@ extension CartaStore {
     /// The pass values of participants `first…last` (by sequence number), by participant, and the audit head the
     /// read saw, in one read transaction on a fresh read-only connection (blocking: run on the store's thread pool).
     static func rawPassValues(path: String, studyID: String, sites: [String]?, first: Int, last: Int) throws -> ([ParticipantID: [ItemValue]], Int) {
-        let reader = try SQLiteRawReader(path: path)
+        let reader = try SQLiteRawConnection(path: path)
         try reader.execute("BEGIN")
         defer { try? reader.execute("COMMIT") }
         var head = 0
@@ -201,8 +201,8 @@ extension CartaStore {
             run.reserveCapacity(128)
         }
         let epoch = Date(timeIntervalSince1970: 0)
-        var binds: [SQLiteRawReader.Bind] = [.text(studyID)]
-        binds += (sites ?? []).map { SQLiteRawReader.Bind.text($0) }
+        var binds: [SQLiteRawConnection.Bind] = [.text(studyID)]
+        binds += (sites ?? []).map { SQLiteRawConnection.Bind.text($0) }
         binds += [.integer(first), .integer(last)]
         let sql = "SELECT \(passColumns) FROM item_values v JOIN participants p ON p.id = v.participant_id "
             + "WHERE p.study_id = ?\(siteFilter) AND p.sequence_number BETWEEN ? AND ?"

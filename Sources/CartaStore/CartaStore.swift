@@ -120,10 +120,17 @@ public final class CartaStore: Sendable {
         }
     }
 
-    /// The SQLite file and the store's thread pool, for reads that step SQLite directly (`SQLiteRawReader`); nil on PostgreSQL.
+    /// The SQLite file and the store's thread pool, for reads that step SQLite directly (`SQLiteRawConnection`); nil on PostgreSQL.
     var sqliteFile: (path: String, threads: NIOThreadPool)? {
         guard case .sqlite(let b) = backend, case .sqlite(let path) = url else { return nil }
         return (path, b.threads)
+    }
+
+    /// Runs `body` with the SQLite file and thread pool while the store's writer is held, so no other writer of
+    /// this process interleaves with a connection of the caller's own (`loadSynthetic`); nil on PostgreSQL.
+    func holdingSQLiteWriter<T: Sendable>(_ body: @escaping @Sendable (_ path: String, _ threads: NIOThreadPool) async throws -> T) async throws -> T? {
+        guard case .sqlite(let b) = backend, case .sqlite(let path) = url else { return nil }
+        return try await b.writer.lock.run { try await body(path, b.threads) }
     }
 
     /// Reader connections beside the SQLite writer (the machine has few cores; more only queue in the thread pool).

@@ -20,8 +20,8 @@ extension ItemDefinition {
     /// A blank value is invalid when the item is required, otherwise valid with empty text.
     /// Source: issue 2 scope item 2 ("item value checking"); spec/clinical.md §10.3.
     public func check(raw: String, unit enteredUnit: String?) -> ItemCheck {
-        let s = raw.trimmingCharacters(in: .whitespacesAndNewlines)
-        let u = enteredUnit?.trimmingCharacters(in: .whitespaces).nilIfEmpty
+        let s = raw.trimmedOfWhitespace()
+        let u = enteredUnit?.trimmedOfWhitespace(newlines: false).nilIfEmpty
         if s.isEmpty {
             return required ? .invalid("\(label) is required")
                 : .valid(MeasuredValue(text: ""), warnings: [])
@@ -90,20 +90,22 @@ extension ItemDefinition {
             return .invalid("\(label): unit \"\(entered)\" is not accepted; use \(self.unit ?? "no unit")")
         }
         let stdUnit = standardUnit ?? ""
-        let shown: String = {
+        // The texts below are built only for a value outside a range: most values are inside, and building them
+        // (formatting, and trying every other unit for the hint) cost more than the check itself.
+        func shown() -> String {
             let asEntered = EligibilityFormat.quantity(number, unit ?? "")
             guard let analyte, let unit, !Self.sameUnit(unit, analyte.standardUnit, analyte) else { return asEntered }
             return "\(asEntered) (\(EligibilityFormat.quantity(standard, stdUnit)))"
-        }()
+        }
         // A number impossible or unusual in its unit but ordinary in another names that unit (issue 8 "Bad input").
-        let hint = unit.flatMap { likelyUnitHint(for: number, entered: $0) }
+        func hint() -> String? { unit.flatMap { likelyUnitHint(for: number, entered: $0) } }
         if let hard = hardRange, !hard.contains(standard) {
-            return .invalid("\(label) \(shown) is outside the accepted range \(hard.text(unit: stdUnit))"
-                            + (hint.map { "; \($0) Choose the unit the lab reported." } ?? ""))
+            return .invalid("\(label) \(shown()) is outside the accepted range \(hard.text(unit: stdUnit))"
+                            + (hint().map { "; \($0) Choose the unit the lab reported." } ?? ""))
         }
         var warnings: [String] = []
         if let soft = softRange, !soft.contains(standard) {
-            warnings.append("\(label) \(shown) is outside the expected range \(soft.text(unit: stdUnit)); please confirm" + (hint.map { ". \($0)" } ?? ""))
+            warnings.append("\(label) \(shown()) is outside the expected range \(soft.text(unit: stdUnit)); please confirm" + (hint().map { ". \($0)" } ?? ""))
         }
         let text = type == .integer ? String(Int(number)) : s
         return .valid(MeasuredValue(text: text, unit: unit, standardValue: standard, standardUnit: standardUnit),
@@ -144,17 +146,20 @@ extension ItemDefinition {
     /// True when `u` is a spelling of one of the accepted units.
     func acceptsUnit(_ u: String) -> Bool {
         guard let analyte else { return acceptedUnits.contains(u) }
-        guard UnitConversion.accepts(u, for: analyte) else { return false }
-        return acceptedUnits.contains { Self.sameUnit($0, u, analyte) }
+        guard let rule = try? UnitConversion.rule(unit: u, analyte: analyte, field: "unit") else { return false }
+        return acceptedUnits.contains { (try? UnitConversion.rule(unit: $0, analyte: analyte, field: "unit")).map { Self.sameConversion($0, rule) } == true }
     }
 
     /// Two spellings denote the same unit of `analyte` when they map to the standard unit identically.
     static func sameUnit(_ a: String, _ b: String, _ analyte: Analyte) -> Bool {
-        guard let a0 = try? UnitConversion.toStandard(0, unit: a, analyte: analyte),
-              let a1 = try? UnitConversion.toStandard(1, unit: a, analyte: analyte),
-              let b0 = try? UnitConversion.toStandard(0, unit: b, analyte: analyte),
-              let b1 = try? UnitConversion.toStandard(1, unit: b, analyte: analyte) else { return false }
-        return a0 == b0 && a1 == b1
+        guard let ra = try? UnitConversion.rule(unit: a, analyte: analyte, field: "unit"),
+              let rb = try? UnitConversion.rule(unit: b, analyte: analyte, field: "unit") else { return false }
+        return sameConversion(ra, rb)
+    }
+
+    /// Whether two rules map 0 and 1 to the same standard values (`toStandard` is `value × factor + offset`).
+    static func sameConversion(_ a: UnitConversion.Rule, _ b: UnitConversion.Rule) -> Bool {
+        a.offset == b.offset && 1 * a.factor + a.offset == 1 * b.factor + b.offset
     }
 
     /// The eligibility observation for a checked value; reference limits are in the entered unit

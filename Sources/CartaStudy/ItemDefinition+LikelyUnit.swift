@@ -59,9 +59,10 @@ extension ItemDefinition {
     public func unitHold(_ value: MeasuredValue, previous: MeasuredValue?, previousWhere: String? = nil) -> String? {
         guard analyte != nil, let number = value.number, let standard = value.standardValue, let std = standardUnit else { return nil }
         let unit = value.unit ?? self.unit ?? std
-        let shown = EligibilityFormat.quantity(number, unit)
+        // Formatted only when a message is made: most values are held for nothing.
+        func shown() -> String { EligibilityFormat.quantity(number, unit) }
         if let soft = softRange, !soft.contains(standard), let hint = likelyUnitHint(for: number, entered: unit) {
-            return "\(label) \(shown) is outside the expected range \(soft.text(unit: std)); \(hint)"
+            return "\(label) \(shown()) is outside the expected range \(soft.text(unit: std)); \(hint)"
         }
         guard let analyte, Self.stableAnalytes.contains(analyte),
               let before = previous?.standardValue, before > 0, abs(standard / before - 1) > 0.25 else { return nil }
@@ -69,7 +70,7 @@ extension ItemDefinition {
         guard let slip = matches.first else { return nil }
         let last = Self.rounded(before, std) + (previousWhere.map { " (\($0))" } ?? "")
         let inOther = EligibilityFormat.quantity(number, slip.unit)
-        return "\(label) \(shown) is far from the last value \(last), but \(inOther) = \(Self.rounded(slip.standardValue, std)): was the unit \(EligibilityFormat.displayUnit(slip.unit))?"
+        return "\(label) \(shown()) is far from the last value \(last), but \(inOther) = \(Self.rounded(slip.standardValue, std)): was the unit \(EligibilityFormat.displayUnit(slip.unit))?"
     }
 
     /// Quantities that do not change by a unit factor between visits (body measurements), so a jump that one

@@ -20,8 +20,8 @@ enum EntryCheck {
     static func check(_ item: ItemDefinition, _ entry: ScreeningService.RawEntry, saved: MeasuredValue?,
                       previous: (value: MeasuredValue, where: String)? = nil) -> EntryCheck {
         let hadValue = saved != nil
-        let raw = entry.value.trimmingCharacters(in: .whitespacesAndNewlines)
-        let unit = entry.unit?.trimmingCharacters(in: .whitespaces)
+        let raw = entry.value.trimmedOfWhitespace()
+        let unit = entry.unit?.trimmedOfWhitespace(newlines: false)
         if raw.isEmpty {
             if item.required && hadValue {
                 return .failed([.init(field: "item.\(item.oid)", message: "\(item.label) is required and cannot be cleared; enter the corrected value.")])
@@ -37,7 +37,7 @@ enum EntryCheck {
             var lln: Double?, uln: Double?
             if item.collectsReferenceRange {
                 for (name, text) in [("lln", entry.lowerLimitNormal), ("uln", entry.upperLimitNormal)] {
-                    let t = (text ?? "").trimmingCharacters(in: .whitespaces)
+                    let t = (text ?? "").trimmedOfWhitespace(newlines: false)
                     guard !t.isEmpty else { continue }
                     guard let x = Double(t), x.isFinite, x >= 0 else {
                         errors.append(.init(field: "\(name).\(item.oid)", message: "\(item.label): the \(name == "lln" ? "lower" : "upper") limit of normal must be a non-negative number (got \"\(t)\")."))

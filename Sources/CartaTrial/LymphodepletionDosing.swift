@@ -92,18 +92,8 @@ public struct LymphodepletionDosing: Sendable {
         let today = conduct.screening.clock.today
         let age = dob.age(on: today)
         let settings = study.settings
-        let crcl: CrClCalculator.Output
-        let plan: LymphodepletionPlan
-        do {
-            crcl = try CrClCalculator.compute(.init(ageYears: Double(age), sex: sex, weightKg: weight.value, heightCm: height.value,
-                                                    serumCreatinine: .init(value: creatinine.value, unit: "umol/L"), weightBasis: settings.crcl.weightBasis,
-                                                    limits: settings.dosingLimits))
-            var regimen = settings.lymphodepletion
-            regimen.limits = settings.dosingLimits
-            plan = try LymphodepletionPlan(weightKg: weight.value, heightCm: height.value, crClMlMin: crcl.crClMlMin, regimen: regimen)
-        } catch let e as CalculatorError {
-            throw WorkflowError.invalid(e.field ?? "calculation", "The doses cannot be calculated: \(e.message). Nothing was saved.")
-        }
+        let (crcl, plan) = try Self.plan(ageYears: age, sex: sex, weightKg: weight.value, heightCm: height.value,
+                                         creatinineUmolL: creatinine.value, settings: settings)
         var entries: [String: ScreeningService.RawEntry] = [
             "CALC_WEIGHT": .init(value: Self.text(weight.value), unit: "kg"), "CALC_HEIGHT": .init(value: Self.text(height.value), unit: "cm"),
             "CALC_CREAT": .init(value: Self.text(creatinine.value), unit: "umol/L"), "CALC_AGE": .init(value: String(age)),
@@ -125,6 +115,25 @@ public struct LymphodepletionDosing: Sendable {
             enteredAt: nil, by: principal, computedWrite: true) { file, writes in
             try conduct.admit(visit: visit, file: file, writes: writes, by: principal)
         }.participant
+    }
+
+    /// Creatinine clearance (Cockcroft–Gault with the study's weight basis) and the regimen's plan from the
+    /// inputs the calculation form records; a refusal names the field (`WorkflowError.invalid`).
+    ///
+    /// Source: spec/clinical.md §6.2 (Cockcroft–Gault 1976; the study's `crcl.weightBasis`), §6.5 (the regimen and
+    /// its renal adjustment, from the study file's `lymphodepletion` settings).
+    static func plan(ageYears: Int, sex: CockcroftGault.Sex, weightKg: Double, heightCm: Double, creatinineUmolL: Double,
+                     settings: StudySettings) throws -> (CrClCalculator.Output, LymphodepletionPlan) {
+        do {
+            let crcl = try CrClCalculator.compute(.init(ageYears: Double(ageYears), sex: sex, weightKg: weightKg, heightCm: heightCm,
+                                                        serumCreatinine: .init(value: creatinineUmolL, unit: "umol/L"), weightBasis: settings.crcl.weightBasis,
+                                                        limits: settings.dosingLimits))
+            var regimen = settings.lymphodepletion
+            regimen.limits = settings.dosingLimits
+            return (crcl, try LymphodepletionPlan(weightKg: weightKg, heightCm: heightCm, crClMlMin: crcl.crClMlMin, regimen: regimen))
+        } catch let e as CalculatorError {
+            throw WorkflowError.invalid(e.field ?? "calculation", "The doses cannot be calculated: \(e.message). Nothing was saved.")
+        }
     }
 
     /// The second person's verification of the stored calculation: never by the person who calculated it.

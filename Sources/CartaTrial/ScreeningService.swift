@@ -291,11 +291,11 @@ public struct ScreeningService: Sendable {
     /// date (converted to the unit the value is entered in); limits typed from the report always win.
     /// Source: issue 8 scope 11 (reference ranges held once per site and laboratory, with the dates they apply from).
     func fillReferenceRange(_ entry: inout RawEntry, item: ItemDefinition, site: SiteID, on date: ClinicalDate) {
-        guard item.collectsReferenceRange, !entry.value.trimmingCharacters(in: .whitespaces).isEmpty,
-              (entry.lowerLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
-              (entry.upperLimitNormal ?? "").trimmingCharacters(in: .whitespaces).isEmpty,
+        guard item.collectsReferenceRange, !entry.value.trimmedOfWhitespace(newlines: false).isEmpty,
+              (entry.lowerLimitNormal ?? "").trimmedOfWhitespace(newlines: false).isEmpty,
+              (entry.upperLimitNormal ?? "").trimmedOfWhitespace(newlines: false).isEmpty,
               let found = study.sites.first(where: { $0.id == site.rawValue })?.referenceRange(item: item.oid, on: date, laboratory: entry.laboratory),
-              let limits = item.limits(of: found.range, in: entry.unit.flatMap { $0.trimmingCharacters(in: .whitespaces).isEmpty ? nil : $0 } ?? item.unit ?? found.range.unit) else { return }
+              let limits = item.limits(of: found.range, in: entry.unit.flatMap { $0.trimmedOfWhitespace(newlines: false).isEmpty ? nil : $0 } ?? item.unit ?? found.range.unit) else { return }
         entry.lowerLimitNormal = limits.lln
         entry.upperLimitNormal = limits.uln
     }

@@ -6,7 +6,8 @@ import Foundation
 
 /// `carta demo`: fills an empty database with clearly labelled synthetic participants, entered through
 /// the same services and audit trail as real data (issue 9 scope 3). Default database: ./carta-demo.sqlite,
-/// beside (never inside) the real one.
+/// beside (never inside) the real one. `--scale N` instead loads a large cohort in bulk (`DemoService.runScale`):
+/// the same courses and entry checks, one audit record per participant.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Fill an empty database with a synthetic cohort (labelled synthetic on every page).")
@@ -15,14 +16,28 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var studyFile: StudyOptions
     @Option(help: "Number of synthetic participants.") var participants: Int = 5
     @Option(help: "Random seed: the same seed gives the same cohort.") var seed: UInt64 = 20_260_315
+    @Option(help: ArgumentHelp("Load a scale cohort of this many participants in bulk instead (up to 1000000): the same courses and entry checks, one audit record per participant rather than per field; for trying Carta at sizes the study never reaches.", valueName: "N"))
+    var scale: Int?
 
     static let defaultDatabase = "sqlite://carta-demo.sqlite"
 
     func validate() throws {
         guard (1...10_000).contains(participants) else { throw ValidationError("--participants must be between 1 and 10000 (got \(participants)).") }
+        if let scale, !(1...1_000_000).contains(scale) { throw ValidationError("--scale must be between 1 and 1000000 (got \(scale)).") }
     }
 
     func run() async throws {
+        if let scale {
+            let summary = try await Self.load(database: db, studyFile: studyFile.study, participants: scale, seed: seed)
+            print("""
+                Synthetic scale cohort (not a real trial) in \(db):
+                  \(summary.participants) participants, \(summary.values) values (\(summary.labValues) laboratory values) in \(String(format: "%.1f", summary.loadSeconds)) s — \(Int(Double(summary.labValues) / max(summary.loadSeconds, 1e-9))) laboratory values/s, \(Int(Double(summary.values) / max(summary.loadSeconds, 1e-9))) values/s.
+                  Loaded in bulk: one audit record per participant (what was loaded and its SHA-256), no adverse-event log entries.
+                Demo accounts (passwords shown once):
+                """)
+            for a in summary.accounts { print("  \(a.username)\t\(a.role.rawValue)\t\(a.password)") }
+            return
+        }
         let summary = try await Self.fill(database: db, studyFile: studyFile.study, participants: participants, seed: seed)
         Self.printSummary(summary, database: db)
     }
@@ -36,6 +51,27 @@ struct DemoCommand: AsyncParsableCommand {
         let progress = ProgressLine(label: "synthetic trial steps")
         do {
             let summary = try await DemoService(runtime: runtime, clock: clock).run(participants: participants, seed: seed, today: today, now: Date()) { done, total in
+                progress.update(done, of: total)
+            }
+            progress.finish()
+            await runtime.store.close()
+            return summary
+        } catch {
+            progress.finish()
+            await runtime.store.close()
+            throw error
+        }
+    }
+
+    /// Opens the database and loads a scale cohort with a progress line.
+    static func load(database: String, studyFile: String?, participants: Int, seed: UInt64) async throws -> DemoService.ScaleSummary {
+        let clock = DemoClock(Date())
+        let runtime = try await CartaRuntime.open(CartaConfig.resolve(database: database, studyFile: studyFile, auditKey: nil, auditWitness: nil),
+                                                  migrate: .ifEmpty, instant: { clock.now }, logger: quietLogger())
+        let today = SiteClock.localDate(of: Date(), in: runtime.clock.timeZone)
+        let progress = ProgressLine(label: "synthetic participants")
+        do {
+            let summary = try await DemoService(runtime: runtime, clock: clock).runScale(participants: participants, seed: seed, today: today, now: Date()) { done, total in
                 progress.update(done, of: total)
             }
             progress.finish()

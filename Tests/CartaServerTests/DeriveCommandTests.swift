@@ -36,4 +36,24 @@ struct DeriveCommandTests {
         await store.close()
         #expect(kept.count == 3)
     }
+
+    /// `carta demo --scale N` loads a scale cohort a statistician derives like any other (one CSV row per
+    /// participant), `carta audit verify` finds the chain intact and the data as audited, and a bad size is refused
+    /// before anything is opened.
+    @Test func theScaleCohortLoadsFromTheCommandLine() async throws {
+        let (url, dir) = try CLI.tempSQLite()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let refused = try await CLI.runAsync(["demo", "--db", url, "--scale", "0"])
+        #expect(refused.status != 0 && refused.stderr.contains("--scale must be between 1 and 1000000"), "\(refused.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("carta.sqlite").path))
+        let load = try await CLI.runAsync(["demo", "--db", url, "--scale", "25", "--seed", "5"])
+        #expect(load.status == 0, "\(load.stderr)")
+        #expect(load.stdout.contains("Synthetic scale cohort (not a real trial)") && load.stdout.contains("25 participants"), "\(load.stdout)")
+        let password = try #require(load.stdout.split(separator: "\n").first { $0.contains("demo-statistician\t") }?.split(separator: "\t").last.map(String.init))
+        let csv = try await CLI.runAsync(["derive", "--db", url, "--user", "demo-statistician", "--format", "csv", "--table", "subjects"], stdin: password + "\n")
+        #expect(csv.status == 0 && csv.stderr.contains("SYNTHETIC"), "\(csv.stderr)")
+        #expect(csv.stdout.split(separator: "\n").count == 26, "\(csv.stdout.prefix(400))")
+        let verify = try await CLI.runAsync(["audit", "verify", "--db", url])
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+    }
 }

@@ -58,7 +58,7 @@ struct ParticipantFileContractTests {
         }
     }
 
-    /// The whole-study pass reads a page at a time (on SQLite through the C API, `SQLiteRawReader`): every page
+    /// The whole-study pass reads a page at a time (on SQLite through the C API, `SQLiteRawConnection`): every page
     /// holds exactly the values of the whole read, without their change stamps, and honours the site filter.
     /// Source: issue 9 scope 4.
     @Test(arguments: TestDatabase.engines)

@@ -8,7 +8,8 @@
 //      The pass runs three times: first (derives every participant without kept figures and keeps theirs), again
 //      (reads the kept figures), and after 1 % of the participants changed (only they are derived again).
 //   3. The report for the 5 demo participants: derivation plus rendering, median of 5 runs.
-// Usage: DeriveBench [participants] [--scale-only] [--keep] [--reuse DIR] [--forget] (default 100000; --scale-only
+//   4. With --demo-scale N: `carta demo --scale N`'s bulk load of N synthetic participants (values/s, laboratory values/s).
+// Usage: DeriveBench [participants] [--scale-only] [--keep] [--reuse DIR] [--forget] [--demo-scale N] (default 100000; --scale-only
 // skips 1 and 3, for profiling the pass; --keep leaves the databases in place and prints where; --reuse DIR times the
 // pass on the scale.sqlite a kept run left in DIR instead of writing a new one — implies --scale-only; --forget
 // deletes the figures a reused database kept, so the first pass derives everyone)
@@ -52,6 +53,17 @@ func run() async throws {
     let study = try StudyLoader.builtIn()
     let system = AuditActor(userID: nil, username: "bench", source: .cli)
 
+    // 4. The scale cohort, loaded in bulk (then nothing else runs).
+    if let at = arguments.firstIndex(of: "--demo-scale"), arguments.indices.contains(at + 1), let count = Int(arguments[at + 1]) {
+        let demoClock = DemoClock(Date())
+        let config = CartaConfig.resolve(database: "sqlite://\(dir.path)/demo-scale.sqlite", studyFile: nil, auditKey: nil, auditWitness: nil)
+        let runtime = try await CartaRuntime.open(config, study: study, migrate: .ifEmpty, instant: { demoClock.now })
+        let cpu = cpuSeconds()
+        let s = try await DemoService(runtime: runtime, clock: demoClock).runScale(participants: count, seed: 20_260_315, today: runtime.clock.today, now: Date())
+        say("| demo --scale \(count) (bulk load, after the accounts) | \(s.values) values, \(s.labValues) laboratory values | \(String(format: "%.2f", s.loadSeconds)) s | \(Int(Double(s.values) / s.loadSeconds)) values/s, \(Int(Double(s.labValues) / s.loadSeconds)) laboratory values/s; CPU \(String(format: "%.1f", cpuSeconds() - cpu)) s; peak RSS \(Int(peakRSSMiB())) MiB |")
+        await runtime.store.close()
+        return
+    }
     // 1. The demo through the services.
     if reuse == nil && !arguments.contains("--scale-only") {
         let demoClock = DemoClock(Date())

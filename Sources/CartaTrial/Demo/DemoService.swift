@@ -92,16 +92,7 @@ public struct DemoService: Sendable {
 
     func replay(participants count: Int, seed: UInt64, today: ClinicalDate, system: AuditActor,
                 progress: @Sendable (Int, Int) -> Void) async throws -> Summary {
-        var accounts: [Account] = []
-        var users: [UserRole: User] = [:]
-        for role in [UserRole.investigator, .coordinator, .dataManager, .monitor, .statistician, .admin] {
-            let name = "demo-\(role.rawValue)"
-            let password = Self.password()
-            let user = try await runtime.accounts.createUser(username: name, displayName: "Demo \(role.rawValue)", role: role, sites: .all,
-                                                             password: password, actor: system)
-            users[role] = user
-            accounts.append(Account(username: name, role: role, password: password))
-        }
+        let (accounts, users) = try await createAccounts(system: system)
         guard let inv = users[.investigator], let coord = users[.coordinator] else { throw WorkflowError(.notFound, "demo accounts were not created") }
         var state = DemoState(coordinator: Principal(coord, source: .cli), investigator: Principal(inv, source: .cli))
         let courses = (0..<count).map { DemoCourse(index: $0, of: count, seed: seed, today: today, settings: settings) }
@@ -112,6 +103,21 @@ public struct DemoService: Sendable {
             progress(i + 1, plan.count)
         }
         return Summary(participants: count, saves: state.saves, values: state.values, adverseEvents: state.adverseEvents, accounts: accounts)
+    }
+
+    /// One demo account for each role, with a strong random password (printed once by the CLI).
+    func createAccounts(system: AuditActor) async throws -> ([Account], [UserRole: User]) {
+        var accounts: [Account] = []
+        var users: [UserRole: User] = [:]
+        for role in [UserRole.investigator, .coordinator, .dataManager, .monitor, .statistician, .admin] {
+            let name = "demo-\(role.rawValue)"
+            let password = Self.password()
+            let user = try await runtime.accounts.createUser(username: name, displayName: "Demo \(role.rawValue)", role: role, sites: .all,
+                                                             password: password, actor: system)
+            users[role] = user
+            accounts.append(Account(username: name, role: role, password: password))
+        }
+        return (accounts, users)
     }
 
     /// Noon at the site on a date (the site's zone), when the demo's records are stamped.
@@ -152,7 +158,7 @@ public struct DemoService: Sendable {
             s.saves += 1
             s.values += forms.values.map(\.count).reduce(0, +)
         }
-        let birthYear = consent.year - 25 - Int(c.chance(day: -99, 1) * 35)
+        let birthYear = Self.birthYear(c)
         // Screening: registration, the measured data, the investigator's attestations and signature, enrolment.
         at(-40, 0) { s in
             let p = try await screening.register(fullName: "Synthetic Participant \(i + 1)", dateOfBirth: "\(birthYear)-06-15",
@@ -173,17 +179,11 @@ public struct DemoService: Sendable {
         }
         let prefix: @Sendable (DemoState) -> String = { s in s.subjects[i]?.rawValue ?? "SYN" }
         at(-30, 0) { s in
-            try await save("APH", ["F_APHERESIS": ["APH_DATE": e(d0.adding(days: -30).description, nil, nil, nil), "APH_VOLUME": e("180", "mL", nil, nil),
-                                                   "APH_CD3_YIELD": e("4.2", "10*9", nil, nil)]], &s)
+            try await save("APH", Self.apheresisForms(c), &s)
         }
-        let totalCells = Int(c.weightKg * 1.5e7 / 1e6)   // 1.5 × 10⁷ cells/kg, in 10⁶ cells
+        let totalCells = Self.totalCells(c)
         at(-8, 0) { s in
-            let bag = prefix(s)
-            try await save("PROD", ["F_PRODUCT": [
-                "LOT_ID": e("LOT-\(bag)", nil, nil, nil), "VIABILITY": e("92", "%", nil, nil), "CAR_POSITIVE": e("41", "%", nil, nil),
-                "TOTAL_CELLS": e(String(totalCells + 200), "10*6", nil, nil), "STERILITY": e("NEG", nil, nil, nil), "ENDOTOXIN": e("0.5", "[EU]/mL", nil, nil),
-                "RELEASE_DATE": e(d0.adding(days: -8).description, nil, nil, nil), "RELEASED": e("Y", nil, nil, nil),
-                "BAG_1": e("\(bag)-B1", nil, nil, nil), "BAG_2": e("\(bag)-B2", nil, nil, nil), "BAG_3": e("\(bag)-B3", nil, nil, nil)]], &s)
+            try await save("PROD", Self.productForms(c, bag: prefix(s), totalCells: totalCells), &s)
         }
         for (k, visit) in ["LD1", "LD2", "LD3"].enumerated() {
             at(-5 + k, 0) { s in
@@ -198,59 +198,12 @@ public struct DemoService: Sendable {
                     let calc = LymphodepletionDosing.calculation(in: file.values, visitID: visit)
                     s.doses[i] = (calc?.dosesMg ?? [:]).compactMapValues { $0 }
                 }
-                let flu = LymphodepletionDosing.text(s.doses[i]?["fludarabine"] ?? 0), cy = LymphodepletionDosing.text(s.doses[i]?["cyclophosphamide"] ?? 0)
-                var forms: [String: [String: ScreeningService.RawEntry]] = ["F_LD_ADMIN": [
-                    "LD_DATE": e(d0.adding(days: -5 + k).description, nil, nil, nil), "FLU_PRESCRIBED": e(flu, "mg", nil, nil), "FLU_GIVEN": e(flu, "mg", nil, nil),
-                    "CY_PRESCRIBED": e(cy, "mg", nil, nil), "CY_GIVEN": e(cy, "mg", nil, nil)]]
-                if k == 0 {
-                    forms["F_LAB_HEM"] = Self.blood(c, day: -5)
-                    forms["F_CONMED"] = Self.conmed(c, day: -5)
-                    forms["F_ITPPAQ"] = Self.questionnaire(c, day: -5, date: d0.adding(days: -5))
-                }
-                try await save(visit, forms, &s)
+                try await save(visit, Self.lymphodepletionForms(c, day: k + 1, doses: s.doses[i] ?? [:]), &s)
             }
         }
-        let fractions = [10, 30, 60]
         var rescued = false
         for visit in runtime.study.schedule.visits where visit.day >= 0 && visit.kind == .visit {
-            let jitter = visit.windowAfter > 0 ? Int(c.chance(day: visit.day, 2) * Double(min(visit.windowBefore, visit.windowAfter) + 1)) - min(visit.windowBefore, visit.windowAfter) / 2 : 0
-            let day = visit.day + jitter
-            let date = d0.adding(days: day)
-            var forms: [String: [String: ScreeningService.RawEntry]] = [:]
-            let plt = c.platelets(day: day)
-            for form in visit.forms {
-                switch form {
-                case "F_VISIT": forms[form] = ["VISIT_DATE": e(date.description, nil, nil, nil)]
-                case "F_INFUSION" where day <= 2:
-                    forms[form] = ["INF_DATE": e(date.description, nil, nil, nil), "FRACTION": e("\(day + 1)", nil, nil, nil),
-                                   "INF_BAG": e("{BAG}-B\(day + 1)", nil, nil, nil), "INF_CELLS": e("\(totalCells * fractions[day] / 100)", "10*6", nil, nil)]
-                case "F_LAB_HEM": forms[form] = Self.blood(c, day: day)
-                case "F_VITALS": forms[form] = Self.vitals(c)
-                case "F_CRS": forms[form] = Self.crs(grade: c.crs(day: day))
-                case "F_ICANS": forms[form] = Self.icans(grade: c.icans(day: day))
-                case "F_BLEED": forms[form] = Self.bleeding(c, day: day, platelets: plt)
-                case "F_ITPBAT": forms[form] = Self.bleedingTool(c, day: day, platelets: plt)
-                case "F_CONMED": forms[form] = Self.conmed(c, day: day)
-                case "F_DISPOSITION": forms[form] = ["DISP_STATUS": e("completed", nil, nil, nil), "DISP_DATE": e(date.description, nil, nil, nil)]
-                case "F_LAB_INFLAM": forms[form] = Self.inflammation(c, day: day)
-                case "F_LAB_IG": forms[form] = Self.immunoglobulins(c, day: day)
-                case "F_CART_PK": forms[form] = ["CART_QPCR": e(String(Int(c.carT(day: day).rounded())), "{copies}/ug", nil, nil)]
-                case "F_ITPPAQ": forms[form] = Self.questionnaire(c, day: day, date: date)
-                case "F_TRANSFUSION":
-                    forms[form] = day <= 14 && plt < 10 && c.chance(day: day, 8) < 0.35
-                        ? ["PLT_TRANSFUSED": e("true", nil, nil, nil), "PLT_TRANSFUSION_DATE": e(date.description, nil, nil, nil)]
-                        : ["PLT_TRANSFUSED": e("false", nil, nil, nil)]
-                case "F_RESCUE":
-                    if !rescued, day >= 55, plt < 20, c.chance(day: day, 3) < 0.7 {
-                        rescued = true
-                        forms[form] = ["RESCUE_GIVEN": e("true", nil, nil, nil), "RESCUE_AGENT": e("ivig", nil, nil, nil), "RESCUE_REASON": e("itp", nil, nil, nil),
-                                       "RESCUE_START": e(date.adding(days: -4).description, nil, nil, nil), "RESCUE_END": e(date.adding(days: -3).description, nil, nil, nil)]
-                    } else {
-                        forms[form] = ["RESCUE_GIVEN": e("false", nil, nil, nil)]
-                    }
-                default: break
-                }
-            }
+            let (day, forms) = Self.visitForms(c, visit, totalCells: totalCells, rescued: &rescued)
             let fixed = forms
             at(day, 1) { s in
                 var forms = fixed
@@ -294,6 +247,87 @@ public struct DemoService: Sendable {
                   ld: "unlikely", cart: "related", recordOn: c.crsOnsetDay + 1)
         }
         return out
+    }
+
+    /// The forms of one scheduled visit on or after Day 0 of a course, and the day it is done (the visit's day moved
+    /// within its window); `rescued` carries whether the course already had its rescue therapy. The bag of an
+    /// infusion is written `{BAG}-B<n>`, the subject's ID replacing `{BAG}` once it is known.
+    static func visitForms(_ c: DemoCourse, _ visit: VisitDefinition, totalCells: Int, rescued: inout Bool)
+        -> (day: Int, forms: [String: [String: ScreeningService.RawEntry]]) {
+        let fractions = [10, 30, 60]
+        let jitter = visit.windowAfter > 0 ? Int(c.chance(day: visit.day, 2) * Double(min(visit.windowBefore, visit.windowAfter) + 1)) - min(visit.windowBefore, visit.windowAfter) / 2 : 0
+        let day = visit.day + jitter
+        let date = c.dayZero.adding(days: day)
+        var forms: [String: [String: ScreeningService.RawEntry]] = [:]
+        let plt = c.platelets(day: day)
+        for form in visit.forms {
+            switch form {
+            case "F_VISIT": forms[form] = ["VISIT_DATE": e(date.description, nil, nil, nil)]
+            case "F_INFUSION" where day <= 2:
+                forms[form] = ["INF_DATE": e(date.description, nil, nil, nil), "FRACTION": e("\(day + 1)", nil, nil, nil),
+                               "INF_BAG": e("{BAG}-B\(day + 1)", nil, nil, nil), "INF_CELLS": e("\(totalCells * fractions[day] / 100)", "10*6", nil, nil)]
+            case "F_LAB_HEM": forms[form] = Self.blood(c, day: day)
+            case "F_VITALS": forms[form] = Self.vitals(c)
+            case "F_CRS": forms[form] = Self.crs(grade: c.crs(day: day))
+            case "F_ICANS": forms[form] = Self.icans(grade: c.icans(day: day))
+            case "F_BLEED": forms[form] = Self.bleeding(c, day: day, platelets: plt)
+            case "F_ITPBAT": forms[form] = Self.bleedingTool(c, day: day, platelets: plt)
+            case "F_CONMED": forms[form] = Self.conmed(c, day: day)
+            case "F_DISPOSITION": forms[form] = ["DISP_STATUS": e("completed", nil, nil, nil), "DISP_DATE": e(date.description, nil, nil, nil)]
+            case "F_LAB_INFLAM": forms[form] = Self.inflammation(c, day: day)
+            case "F_LAB_IG": forms[form] = Self.immunoglobulins(c, day: day)
+            case "F_CART_PK": forms[form] = ["CART_QPCR": e(String(Int(c.carT(day: day).rounded())), "{copies}/ug", nil, nil)]
+            case "F_ITPPAQ": forms[form] = Self.questionnaire(c, day: day, date: date)
+            case "F_TRANSFUSION":
+                forms[form] = day <= 14 && plt < 10 && c.chance(day: day, 8) < 0.35
+                    ? ["PLT_TRANSFUSED": e("true", nil, nil, nil), "PLT_TRANSFUSION_DATE": e(date.description, nil, nil, nil)]
+                    : ["PLT_TRANSFUSED": e("false", nil, nil, nil)]
+            case "F_RESCUE":
+                if !rescued, day >= 55, plt < 20, c.chance(day: day, 3) < 0.7 {
+                    rescued = true
+                    forms[form] = ["RESCUE_GIVEN": e("true", nil, nil, nil), "RESCUE_AGENT": e("ivig", nil, nil, nil), "RESCUE_REASON": e("itp", nil, nil, nil),
+                                   "RESCUE_START": e(date.adding(days: -4).description, nil, nil, nil), "RESCUE_END": e(date.adding(days: -3).description, nil, nil, nil)]
+                } else {
+                    forms[form] = ["RESCUE_GIVEN": e("false", nil, nil, nil)]
+                }
+            default: break
+            }
+        }
+        return (day, forms)
+    }
+
+    /// The product's viable CAR-T cells: 1.5 × 10⁷ cells/kg, in 10⁶ cells (the middle of the registry's 1.0–2.0 × 10⁷/kg).
+    static func totalCells(_ c: DemoCourse) -> Int { Int(c.weightKg * 1.5e7 / 1e6) }
+
+    /// The participant's year of birth: 25 to 60 years before consent (40 days before Day 0).
+    static func birthYear(_ c: DemoCourse) -> Int { c.dayZero.adding(days: -40).year - 25 - Int(c.chance(day: -99, 1) * 35) }
+
+    static func apheresisForms(_ c: DemoCourse) -> [String: [String: ScreeningService.RawEntry]] {
+        ["F_APHERESIS": ["APH_DATE": e(c.dayZero.adding(days: -30).description), "APH_VOLUME": e("180", "mL"), "APH_CD3_YIELD": e("4.2", "10*9")]]
+    }
+
+    /// The released product: its lot and three bags named after the subject (`bag`).
+    static func productForms(_ c: DemoCourse, bag: String, totalCells: Int) -> [String: [String: ScreeningService.RawEntry]] {
+        ["F_PRODUCT": [
+            "LOT_ID": e("LOT-\(bag)"), "VIABILITY": e("92", "%"), "CAR_POSITIVE": e("41", "%"),
+            "TOTAL_CELLS": e(String(totalCells + 200), "10*6"), "STERILITY": e("NEG"), "ENDOTOXIN": e("0.5", "[EU]/mL"),
+            "RELEASE_DATE": e(c.dayZero.adding(days: -8).description), "RELEASED": e("Y"),
+            "BAG_1": e("\(bag)-B1"), "BAG_2": e("\(bag)-B2"), "BAG_3": e("\(bag)-B3")]]
+    }
+
+    /// Lymphodepletion day `day` (1…3) given as calculated (`doses`, mg/day by drug); the first day also records
+    /// the blood count, the ITP regimen and the baseline questionnaire.
+    static func lymphodepletionForms(_ c: DemoCourse, day: Int, doses: [String: Double]) -> [String: [String: ScreeningService.RawEntry]] {
+        let flu = LymphodepletionDosing.text(doses["fludarabine"] ?? 0), cy = LymphodepletionDosing.text(doses["cyclophosphamide"] ?? 0)
+        var forms: [String: [String: ScreeningService.RawEntry]] = ["F_LD_ADMIN": [
+            "LD_DATE": e(c.dayZero.adding(days: -6 + day).description), "FLU_PRESCRIBED": e(flu, "mg"), "FLU_GIVEN": e(flu, "mg"),
+            "CY_PRESCRIBED": e(cy, "mg"), "CY_GIVEN": e(cy, "mg")]]
+        if day == 1 {
+            forms["F_LAB_HEM"] = blood(c, day: -5)
+            forms["F_CONMED"] = conmed(c, day: -5)
+            forms["F_ITPPAQ"] = questionnaire(c, day: -5, date: c.dayZero.adding(days: -5))
+        }
+        return forms
     }
 
     // MARK: form contents
@@ -363,7 +397,7 @@ public struct DemoService: Sendable {
         var out: [String: ScreeningService.RawEntry] = ["PAQ_DATE": e(date.description), "PAQ_VERSION": e("synthetic-1"), "PAQ_LANGUAGE": e("zh-CN")]
         for item in 1...44 where c.chance(day: day * 100 + item, 12) > 0.03 {
             let code = 1 + Int((4 * quality + 1.6 * (c.chance(day: day * 100 + item, 13) - 0.5)).rounded())
-            out[String(format: "PAQ_%02d", item)] = e(String(min(5, max(1, code))))
+            out["PAQ_" + (item < 10 ? "0" : "") + String(item)] = e(String(min(5, max(1, code))))
         }
         return out
     }

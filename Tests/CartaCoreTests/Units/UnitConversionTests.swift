@@ -99,3 +99,28 @@ struct UnitConversionTests {
         #expect(throws: CalculatorError.self) { try UnitConversion.fromStandard(1, unit: "furlongs", analyte: .weight, field: "w") }
     }
 }
+
+/// The byte-by-byte fold of plain ASCII unit codes gives what the general fold (Foundation's lower-casing and
+/// replacing) gives, for every code the tables accept and for spellings people type.
+@Suite("Unit spelling fold")
+struct UnitNormaliseTests {
+    /// The general fold, as `normalise` did it for every spelling before the ASCII path was made byte by byte.
+    static func general(_ unit: String) -> String {
+        var s = unit.trimmingCharacters(in: .whitespaces).lowercased()
+        s = s.replacingOccurrences(of: "µ", with: "u").replacingOccurrences(of: "μ", with: "u")
+        s = s.replacingOccurrences(of: "^", with: "*").replacingOccurrences(of: " ", with: "")
+        s = s.replacingOccurrences(of: "10⁹", with: "10*9").replacingOccurrences(of: "10³", with: "10*3")
+        s = s.replacingOccurrences(of: "³", with: "3").replacingOccurrences(of: "×", with: "")
+        if s.hasPrefix("x10") { s.removeFirst() }
+        s = s.replacingOccurrences(of: "°c", with: "cel").replacingOccurrences(of: "°f", with: "[degf]")
+        return s.replacingOccurrences(of: "iu/", with: "u/")
+    }
+
+    @Test func theASCIIFoldIsTheGeneralOne() {
+        let typed = ["IU/L", "mIU/mL", "iu/iu/l", "IU/", "xiu/L", "G/L", "10*9/L", "UMOL/L", "mg/dL", "[EU]/mL", "{copies}/ug", "iu", "I/U", "a/iu/b"]
+        let spellings = Analyte.allCases.flatMap { UnitConversion.acceptedUnits(for: $0) } + typed
+        for unit in spellings where unit.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7f && $0 != UInt8(ascii: "^") }) && !unit.lowercased().hasPrefix("x10") {
+            #expect(UnitConversion.normalise(unit) == Self.general(unit), "\(unit)")
+        }
+    }
+}
