@@ -7,7 +7,7 @@ import Foundation
 /// `carta demo`: fills an empty database with clearly labelled synthetic participants, entered through
 /// the same services and audit trail as real data (issue 9 scope 3). Default database: ./carta-demo.sqlite,
 /// beside (never inside) the real one. `--scale N` instead loads a large cohort in bulk (`DemoService.runScale`):
-/// the same courses and entry checks, one audit record per participant.
+/// the same courses and entry checks, audited per participant rather than per field.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo", abstract: "Fill an empty database with a synthetic cohort (labelled synthetic on every page).")
@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var studyFile: StudyOptions
     @Option(help: "Number of synthetic participants.") var participants: Int = 5
     @Option(help: "Random seed: the same seed gives the same cohort.") var seed: UInt64 = 20_260_315
-    @Option(help: ArgumentHelp("Load a scale cohort of this many participants in bulk instead (up to 1000000): the same courses and entry checks, one audit record per participant rather than per field; for trying Carta at sizes the study never reaches.", valueName: "N"))
+    @Option(help: ArgumentHelp("Load a scale cohort of this many participants in bulk instead (up to 1000000): the same courses and entry checks, audited per participant (with the SHA-256 of its values) rather than per field; for trying Carta at sizes the study never reaches.", valueName: "N"))
     var scale: Int?
 
     static let defaultDatabase = "sqlite://carta-demo.sqlite"
@@ -32,7 +32,7 @@ struct DemoCommand: AsyncParsableCommand {
             print("""
                 Synthetic scale cohort (not a real trial) in \(db):
                   \(summary.participants) participants, \(summary.values) values (\(summary.labValues) laboratory values) in \(String(format: "%.1f", summary.loadSeconds)) s — \(Int(Double(summary.labValues) / max(summary.loadSeconds, 1e-9))) laboratory values/s, \(Int(Double(summary.values) / max(summary.loadSeconds, 1e-9))) values/s.
-                  Loaded in bulk: one audit record per participant (what was loaded and its SHA-256), no adverse-event log entries.
+                  Loaded in bulk: audited per participant (registration, and the number and SHA-256 of its values), not per field; no adverse-event log entries.
                 Demo accounts (passwords shown once):
                 """)
             for a in summary.accounts { print("  \(a.username)\t\(a.role.rawValue)\t\(a.password)") }

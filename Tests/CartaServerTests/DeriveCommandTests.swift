@@ -52,7 +52,7 @@ struct DeriveCommandTests {
         let password = try #require(load.stdout.split(separator: "\n").first { $0.contains("demo-statistician\t") }?.split(separator: "\t").last.map(String.init))
         let csv = try await CLI.runAsync(["derive", "--db", url, "--user", "demo-statistician", "--format", "csv", "--table", "subjects"], stdin: password + "\n")
         #expect(csv.status == 0 && csv.stderr.contains("SYNTHETIC"), "\(csv.stderr)")
-        #expect(csv.stdout.split(separator: "\n").count == 26, "\(csv.stdout.prefix(400))")
+        #expect(csv.stdout.split(whereSeparator: \.isNewline).count == 26, "\(csv.stdout.prefix(400))")
         let verify = try await CLI.runAsync(["audit", "verify", "--db", url])
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
     }

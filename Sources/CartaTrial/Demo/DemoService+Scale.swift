@@ -21,8 +21,8 @@ extension DemoService {
     /// Each participant has the same course (`DemoCourse`) and the same forms as the demo's — screening, product
     /// chain, lymphodepletion at the calculated doses, every scheduled visit up to today — each value checked and
     /// standardised by the same entry checks as typed data (`EntryCheck`: units, ranges, codes). What differs
-    /// from `run`: the values reach the database through `CartaStore.loadSynthetic`, with one audit record per
-    /// participant (what was loaded and its digest) instead of one per field and save; there is no screening
+    /// from `run`: the values reach the database through `CartaStore.loadSynthetic`, audited per participant (the
+    /// registration records and one record of how many values and their digest) instead of per field and save; there is no screening
     /// workflow (no signed eligibility decision), no adverse-event log entries (CRS and ICANS are still derived
     /// from the daily assessments) and no edit-check queries; the target enrolment does not apply. Batches of
     /// `batchSize` participants are built on one core while the previous batch is written on the other.
