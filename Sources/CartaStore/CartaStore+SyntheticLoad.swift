@@ -92,7 +92,6 @@ extension CartaStore {
                               at date: Date) async throws -> Int {
         guard !batch.isEmpty else { return 0 }
         let atText = StoreTimestamp.string(StoreTimestamp.truncated(date))
-        let rows = batch.map { p in (p, p.values) }
         let key = identityKey
         var sealed: [(String?, String?, String?)] = []
         for p in batch {
@@ -105,7 +104,7 @@ extension CartaStore {
         // steps prepared statements; BEGIN IMMEDIATE orders it against other processes as the writer's own does.
         if let head = try await holdingSQLiteWriter({ path, threads in
             try await threads.runIfActive {
-                try Self.rawLoad(path: path, studyID: studyID, rows: rows, identities: identities, reason: reason, actor: actor,
+                try Self.rawLoad(path: path, studyID: studyID, batch: batch, identities: identities, reason: reason, actor: actor,
                                  at: atText, integrity: integrity, date: date)
             }
         }) {
@@ -118,7 +117,8 @@ extension CartaStore {
             try await Self.refuseIfLocked(db, participant: nil)
             var changes: [AuditChange] = []
             var ids = OrderedIDs(at: date)
-            for ((p, values), identity) in zip(rows, identities) {
+            for (p, identity) in zip(batch, identities) {
+                let values = p.values
                 let pid = ids.next(sequence: p.sequenceNumber)
                 try await db.insert(into: "participants")
                     .columns("id", "study_id", "subject_id", "sequence_number", "site_id", "status", "version",
@@ -194,7 +194,7 @@ extension CartaStore {
     }
 
     /// The SQLite side of `loadSynthetic`: everything on one connection between BEGIN IMMEDIATE and COMMIT.
-    private static func rawLoad(path: String, studyID: StudyID, rows: [(SyntheticParticipant, [SyntheticValue])],
+    private static func rawLoad(path: String, studyID: StudyID, batch: [SyntheticParticipant],
                                 identities: [(String?, String?, String?)], reason: String, actor: AuditActor, at atText: String,
                                 integrity: AuditIntegrity, date: Date) throws -> AuditHead {
         let c = try SQLiteRawConnection(path: path, writable: true)
@@ -234,14 +234,14 @@ extension CartaStore {
             let encoder = AuditHasher.makeEncoder()
             var ids = OrderedIDs(at: date)
             let by = SQLiteRawConnection.Bind.text(actor.username), at = SQLiteRawConnection.Bind.text(atText)
-            for ((p, values), sealed) in zip(rows, identities) {
+            for (p, sealed) in zip(batch, identities) {
                 let pid = ids.next(sequence: p.sequenceNumber)
                 let id = SQLiteRawConnection.Bind.text(pid)
                 try participant.run([id, .text(studyID.rawValue), .text(p.subjectID.rawValue), .integer(p.sequenceNumber), .text(p.siteID.rawValue),
                                      at, at, by, .text(StoreTimestamp.string(p.enrolledAt))])
                 try identity.run([id, .text(sealed.0), .text(sealed.1), .text(sealed.2)])
                 if forgetters { try forget.run([id]) }
-                for v in values {
+                for v in p.values {
                     let m = v.value
                     try value.run([id, .text(v.address.eventOID.rawValue), .text(v.address.formOID.rawValue), .text(v.address.itemOID.rawValue),
                                    .text(v.address.repeatKey), .text(m.text), .text(m.unit), .double(m.standardValue), .text(m.standardUnit),

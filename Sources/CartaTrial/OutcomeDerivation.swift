@@ -85,7 +85,27 @@ public enum OutcomeDerivation {
             /// The participant's CRS and ICANS episodes from Day 0 on (nil: none, or no Day 0).
             var crs: Syndrome?, icans: Syndrome?
             var treatedCRSAssessments: Int
-            struct Answer: Sendable, Codable { var item: Int, code: Int }
+            struct Answer: Sendable, Codable {
+                var item: Int, code: Int
+
+                init(item: Int, code: Int) { self.item = item; self.code = code }
+
+                // One integer (item in the high 32 bits, code in the low): a participant keeps about 180 answers, and
+                // decoding each as a keyed pair was a third of reading kept figures back (BENCHMARKS.md, scale cohort).
+                func encode(to encoder: any Encoder) throws {
+                    guard let item = Int32(exactly: item), let code = Int32(exactly: code) else {
+                        throw EncodingError.invalidValue(self, .init(codingPath: encoder.codingPath, debugDescription: "an ITP-PAQ item or code beyond 32 bits"))
+                    }
+                    var c = encoder.singleValueContainer()
+                    try c.encode(Int64(item) << 32 | Int64(UInt32(bitPattern: code)))
+                }
+
+                init(from decoder: any Decoder) throws {
+                    let packed = try decoder.singleValueContainer().decode(Int64.self)
+                    item = Int(Int32(truncatingIfNeeded: packed >> 32))
+                    code = Int(Int32(truncatingIfNeeded: packed))
+                }
+            }
             /// Each ITP-PAQ form's raw codes by item, in the order of the record's forms.
             var questionnaireAnswers: [[Answer]]
             var lymphodepletionStart: ClinicalDate?

@@ -1,8 +1,10 @@
+import CartaCore
 import Foundation
 
 /// A compact binary form of a `Codable` value for derived data kept between passes (`outcome_figures`): the
 /// fields in declaration order without their names, integers as zig-zag varints, doubles as their 8 bytes, strings
-/// as length and UTF-8, an optional field as a presence byte, an array as its count and elements.
+/// as length and UTF-8, a `ClinicalDate` as its day number (not its ISO text, which `Codable` would parse back
+/// for every date of every participant), an optional field as a presence byte, an array as its count and elements.
 ///
 /// Why: reading back 100,000 participants' figures as JSON spent most of a pass parsing JSON and matching keys
 /// (BENCHMARKS.md, issue 9 "Performance"). Positional means the reader must be the writer's build, which the kept
@@ -109,6 +111,7 @@ public enum PositionalCoder {
         case let v as Double: w.double(v)
         case let v as Bool: w.bytes.append(v ? 1 : 0)
         case let v as Float: w.double(Double(v))
+        case let v as ClinicalDate: w.signed(Int64(v.dayNumber))
         case let v as any FixedWidthInteger:
             guard let i = Int64(exactly: v) else { throw Unsupported(description: "\(v) does not fit 64 bits") }
             w.signed(i)
@@ -122,6 +125,7 @@ public enum PositionalCoder {
         if T.self == Double.self { return try r.double() as! T }
         if T.self == Bool.self { return (try r.byte() != 0) as! T }
         if T.self == Float.self { return Float(try r.double()) as! T }
+        if T.self == ClinicalDate.self { return ClinicalDate(dayNumber: try r.integer(Int.self)) as! T }
         if let integer = T.self as? any FixedWidthInteger.Type { return try r.integer(integer) as! T }
         return try T(from: PositionalDecoder(reader: r))
     }

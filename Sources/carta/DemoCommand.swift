@@ -1,4 +1,5 @@
 import ArgumentParser
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaTrial
@@ -44,39 +45,32 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Opens the database on the demo's clock, replays the cohort with a progress line, and closes it.
     static func fill(database: String, studyFile: String?, participants: Int, seed: UInt64) async throws -> DemoService.Summary {
-        let clock = DemoClock(Date())
-        let runtime = try await CartaRuntime.open(CartaConfig.resolve(database: database, studyFile: studyFile, auditKey: nil, auditWitness: nil),
-                                                  migrate: .ifEmpty, instant: { clock.now }, logger: quietLogger())
-        let today = SiteClock.localDate(of: Date(), in: runtime.clock.timeZone)
-        let progress = ProgressLine(label: "synthetic trial steps")
-        do {
-            let summary = try await DemoService(runtime: runtime, clock: clock).run(participants: participants, seed: seed, today: today, now: Date()) { done, total in
-                progress.update(done, of: total)
-            }
-            progress.finish()
-            await runtime.store.close()
-            return summary
-        } catch {
-            progress.finish()
-            await runtime.store.close()
-            throw error
+        try await withDemo(database: database, studyFile: studyFile, progressLabel: "synthetic trial steps") { demo, today, progress in
+            try await demo.run(participants: participants, seed: seed, today: today, now: Date(), progress: progress)
         }
     }
 
     /// Opens the database and loads a scale cohort with a progress line.
     static func load(database: String, studyFile: String?, participants: Int, seed: UInt64) async throws -> DemoService.ScaleSummary {
+        try await withDemo(database: database, studyFile: studyFile, progressLabel: "synthetic participants") { demo, today, progress in
+            try await demo.runScale(participants: participants, seed: seed, today: today, now: Date(), progress: progress)
+        }
+    }
+
+    /// Runs `body` with a demo service on the database (opened on the demo's clock), the site's today and a
+    /// progress line, and closes the database whatever happens.
+    static func withDemo<T: Sendable>(database: String, studyFile: String?, progressLabel: String,
+                                      _ body: (DemoService, ClinicalDate, @escaping @Sendable (Int, Int) -> Void) async throws -> T) async throws -> T {
         let clock = DemoClock(Date())
         let runtime = try await CartaRuntime.open(CartaConfig.resolve(database: database, studyFile: studyFile, auditKey: nil, auditWitness: nil),
                                                   migrate: .ifEmpty, instant: { clock.now }, logger: quietLogger())
         let today = SiteClock.localDate(of: Date(), in: runtime.clock.timeZone)
-        let progress = ProgressLine(label: "synthetic participants")
+        let progress = ProgressLine(label: progressLabel)
         do {
-            let summary = try await DemoService(runtime: runtime, clock: clock).runScale(participants: participants, seed: seed, today: today, now: Date()) { done, total in
-                progress.update(done, of: total)
-            }
+            let result = try await body(DemoService(runtime: runtime, clock: clock), today) { done, total in progress.update(done, of: total) }
             progress.finish()
             await runtime.store.close()
-            return summary
+            return result
         } catch {
             progress.finish()
             await runtime.store.close()

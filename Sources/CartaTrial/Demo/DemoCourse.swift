@@ -13,6 +13,10 @@ public struct DemoSettings: Sendable, Hashable, Codable {
     /// log10 of the CAR-T peak (copies/µg DNA): mean and standard deviation between participants.
     public var log10PeakMean = 4.6
     public var log10PeakSD = 0.6
+    /// The highest log10 peak drawn (a draw above is set to it): 10^6.5 copies/µg is above the published peaks of
+    /// anti-BCMA CAR-T and below the study's accepted qPCR range (10⁷), which the tail of the log-normal reached about
+    /// once in 30,000 participants — and the entry checks then refused the value.
+    public var log10PeakMax = 6.5
     /// Fraction of antibody-producing plasma cells depleted = 1 − exp(−depletionRate × peak / 10⁴).
     public var depletionRate = 0.9
     /// Below this depletion the platelets hardly recover (a non-responder).
@@ -70,7 +74,7 @@ public struct DemoCourse: Sendable, Hashable {
         dayZero = today.adding(days: -(settings.latestDayZeroDaysAgo + spread))
         baseline = Double(8 + rng.below(20))
         weightKg = Double(52 + rng.below(30))
-        log10Peak = settings.log10PeakMean + settings.log10PeakSD * Self.normal(&rng)
+        log10Peak = min(settings.log10PeakMax, settings.log10PeakMean + settings.log10PeakSD * Self.normal(&rng))
         peakDay = 8 + rng.below(6)
         depletion = 1 - exp(-settings.depletionRate * pow(10, log10Peak - 4))
         let responder = depletion >= settings.responseDepletionThreshold

@@ -33,12 +33,7 @@ extension DemoService {
                          progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ScaleSummary {
         guard (1...1_000_000).contains(count) else { throw WorkflowError.invalid("participants", "between 1 and 1000000 (got \(count))") }
         let store = runtime.store
-        let system = AuditActor(userID: nil, username: "carta demo", source: .cli)
-        do {
-            try await store.claimForSynthetic(detail: "synthetic scale cohort, seed \(seed), \(count) participants", actor: system, at: now)
-        } catch let e as StoreError {
-            throw WorkflowError(e) ?? e
-        }
+        let system = try await claim(detail: "synthetic scale cohort, seed \(seed), \(count) participants", now: now)
         let (accounts, _) = try await createAccounts(system: system)
         let start = ContinuousClock.now
         let plan = try ScalePlan(study: runtime.study, screening: runtime.screening)

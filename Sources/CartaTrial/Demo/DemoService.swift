@@ -71,13 +71,8 @@ public struct DemoService: Sendable {
             throw WorkflowError.invalid("participants", "the study enrols at most \(runtime.study.targetEnrolment) participants (got \(count))")
         }
         let store = runtime.store
-        let system = AuditActor(userID: nil, username: "carta demo", source: .cli)
         // The mark comes first, stamped with the real time; only then does the replay clock take over.
-        do {
-            try await store.claimForSynthetic(detail: "synthetic demonstration data, seed \(seed), \(count) participants", actor: system, at: now)
-        } catch let e as StoreError {
-            throw WorkflowError(e) ?? e
-        }
+        let system = try await claim(detail: "synthetic demonstration data, seed \(seed), \(count) participants", now: now)
         clock.set(noon(today.adding(days: -(settings.latestDayZeroDaysAgo + settings.enrolmentSpreadDays + 60))))
         try await store.replayClock { [clock] in clock.now }
         do {
@@ -103,6 +98,18 @@ public struct DemoService: Sendable {
             progress(i + 1, plan.count)
         }
         return Summary(participants: count, saves: state.saves, values: state.values, adverseEvents: state.adverseEvents, accounts: accounts)
+    }
+
+    /// Claims the database for synthetic data (`CartaStore.claimForSynthetic`: refused unless it holds no participants
+    /// and no accounts or is already marked) and returns the actor the demo records as.
+    func claim(detail: String, now: Date) async throws -> AuditActor {
+        let system = AuditActor(userID: nil, username: "carta demo", source: .cli)
+        do {
+            try await runtime.store.claimForSynthetic(detail: detail, actor: system, at: now)
+        } catch let e as StoreError {
+            throw WorkflowError(e) ?? e
+        }
+        return system
     }
 
     /// One demo account for each role, with a strong random password (printed once by the CLI).
