@@ -32,6 +32,7 @@ extension DemoService {
     public func runScale(participants count: Int, seed: UInt64, today: ClinicalDate, now: Date, batchSize: Int = 500,
                          progress: @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> ScaleSummary {
         guard (1...1_000_000).contains(count) else { throw WorkflowError.invalid("participants", "between 1 and 1000000 (got \(count))") }
+        guard batchSize >= 1 else { throw WorkflowError.invalid("batchSize", "at least 1 participant a batch (got \(batchSize))") }
         let store = runtime.store
         let system = try await claim(detail: "synthetic scale cohort, seed \(seed), \(count) participants", now: now)
         let (accounts, _) = try await createAccounts(system: system)
