@@ -13,6 +13,14 @@ struct AuditChange: Sendable {
     var newValue: String?
     /// This change's own reason; nil uses the reason of the whole save.
     var reason: String? = nil
+
+    /// What the record's hash covers, by `actor` at `at`, with the save's `reason` unless the change has its own
+    /// (every writer of audit records builds it here, so the hashed form has one definition).
+    func content(actor: AuditActor, at: String, reason saveReason: String?) -> AuditHasher.Content {
+        AuditHasher.Content(at: at, userID: actor.userID?.rawValue, username: actor.username, source: actor.source.rawValue,
+                            entity: entity.rawValue, entityID: entityID, field: field,
+                            oldValue: oldValue, newValue: newValue, reason: reason ?? saveReason)
+    }
 }
 
 extension CartaStore {
@@ -43,10 +51,7 @@ extension CartaStore {
         let encoder = AuditHasher.makeEncoder()
         var seq = 0
         for change in changes {
-            let content = AuditHasher.Content(
-                at: at, userID: actor.userID?.rawValue, username: actor.username, source: actor.source.rawValue,
-                entity: change.entity.rawValue, entityID: change.entityID, field: change.field,
-                oldValue: change.oldValue, newValue: change.newValue, reason: change.reason ?? reason)
+            let content = change.content(actor: actor, at: at, reason: reason)
             let hash = AuditHasher.mac(content, prevHash: prev, key: integrity.key, encoder: encoder)
             let row = try await db.insert(into: "audit_events")
                 .columns("at", "user_id", "username", "source", "entity", "entity_id", "field",

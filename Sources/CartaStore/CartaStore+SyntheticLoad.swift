@@ -202,16 +202,16 @@ extension CartaStore {
         // writes many of them twice.
         try c.execute("PRAGMA cache_size = -65536")
         try c.execute("BEGIN IMMEDIATE")
-        // The only INSERT triggers on the tables loaded here forget a participant's kept outcome figures (migration
-        // 0020), one sub-program per row: 40 % of the load's time (BENCHMARKS.md). When they are all the INSERT
-        // triggers there are, they are switched off on this connection and their effect is had once per participant
-        // below; any other INSERT trigger (a later migration's) keeps every trigger firing.
-        let forgetters = try forgetOnlyTriggers(c)
-        defer { if forgetters { _ = try? c.enableTriggers(true) } }
-        if forgetters, try c.enableTriggers(false) {
-            throw StoreError(.database, "SQLite did not switch off triggers on the bulk-load connection; nothing was loaded")
-        }
         do {
+            // The only INSERT triggers on the tables loaded here forget a participant's kept outcome figures (migration
+            // 0020), one sub-program per row: 40 % of the load's time (BENCHMARKS.md). When they are all the INSERT
+            // triggers there are, they are switched off on this connection — which is the load's own and closed when it
+            // returns — and their effect is had once per participant below; any other INSERT trigger (a later
+            // migration's) keeps every trigger firing.
+            let forgetters = try forgetOnlyTriggers(c)
+            if forgetters, try c.enableTriggers(false) {
+                throw StoreError(.database, "SQLite did not switch off triggers on the bulk-load connection; nothing was loaded")
+            }
             var marked = false, locked = false, keyedFrom = 1
             var prev = AuditHasher.genesis
             try c.query("SELECT 1 FROM audit_events WHERE entity = ? AND entity_id = 'synthetic' LIMIT 1", [.text(AuditEntity.database.rawValue)]) { _ in marked = true }
@@ -248,9 +248,7 @@ extension CartaStore {
                                    .double(m.lowerLimitNormal), .double(m.upperLimitNormal), at, by])
                 }
                 for change in loadRecords(pid: pid, participant: p, studyID: studyID) {
-                    let content = AuditHasher.Content(at: atText, userID: actor.userID?.rawValue, username: actor.username, source: actor.source.rawValue,
-                                                      entity: change.entity.rawValue, entityID: change.entityID, field: change.field,
-                                                      oldValue: change.oldValue, newValue: change.newValue, reason: reason)
+                    let content = change.content(actor: actor, at: atText, reason: reason)
                     let hash = AuditHasher.mac(content, prevHash: prev, key: integrity.key, encoder: encoder)
                     try audit.run([at, .text(content.userID), by, .text(content.source), .text(content.entity), .text(content.entityID),
                                    .text(content.field), .text(content.oldValue), .text(content.newValue), .text(content.reason), .text(prev), .text(hash)])
