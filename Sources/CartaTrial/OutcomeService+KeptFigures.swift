@@ -117,7 +117,7 @@ extension OutcomeService {
             var out: [ParticipantID: OutcomeDerivation.Accumulator.Figures] = [:]
             out.reserveCapacity(rows.count)
             for (id, bytes) in rows {
-                if let f = try? PositionalCoder.decode(OutcomeDerivation.Accumulator.Figures.self, from: [UInt8](bytes)) { out[id] = f }
+                if let f = try? OutcomeDerivation.Accumulator.Figures(kept: bytes) { out[id] = f }
             }
             return out
         }

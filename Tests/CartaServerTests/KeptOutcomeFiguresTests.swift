@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaServer
 @_spi(Testing) import CartaStore
@@ -134,6 +135,125 @@ struct KeptOutcomeFiguresTests {
             #expect(try await Self.sourceless(unbuilt, statistician) == changed)
             #expect(try await store.outcomeFiguresCount(key: otherKey) == 5)
             #expect(try await store.outcomeFiguresCount(key: key) == 0)
+        }
+    }
+
+    /// Each type's stored properties in declaration order, as `KeptFiguresReader` reads them. A property added,
+    /// removed or moved in any of these types fails `theKeptFiguresReaderReadsWhatPositionalCoderWrote` here: then
+    /// update the reader (and this table) in the same change.
+    static let readerLayout: [String: [String]] = [
+        "Figures": ["participant", "contribution"],
+        "Participant": ["subjectID", "siteID", "ageYears", "sex", "weightKg", "dayZero", "baseline", "bestOverallResponse", "statusAtMonth6",
+                        "timeToResponseDays", "completeResponseIWGDay", "completeResponseProtocolLiteralDay", "crDiscordant", "durationOfResponse",
+                        "daysInResponse", "daysObserved", "lossOfResponseDay", "maxCRSGrade", "maxICANSGrade", "crsOnsetDay", "icansOnsetDay",
+                        "seriousEventDays", "adverseEvents", "seriousAdverseEvents", "worstAdverseEventGrade", "maxBleedingScore",
+                        "bleedingAssessmentsWithBleeding", "severeBleeding", "plateletTransfusions", "rescueTherapies", "concomitantTherapy",
+                        "steroidDose", "questionnaires", "endOfStudy", "endOfStudyDay", "labWorsening", "itpBat", "worstITPBAT", "sources", "problems"],
+        "Duration": ["days", "event", "end"],
+        "ConcomitantTherapy": ["drugs", "anyReduction", "anySecondaryReduction", "anyDiscontinuation", "treatmentFailure", "drugsAtBaseline",
+                               "drugsAtMonth6", "steroidBaselineMgPerDay", "steroidPercentChangeMonth3", "steroidPercentChangeMonth6", "equivalenceTable"],
+        "DrugOutcome": ["drug", "drugClass", "intensityUnit", "baselineIntensity", "reductionDay", "secondaryReductionDay", "discontinuationDay",
+                        "daysOff", "daysReduced", "percentChangeMonth3", "percentChangeMonth6", "increased", "newDrug"],
+        "DosePoint": ["day", "mgPerDay"],
+        "QuestionnaireForm": ["visitID", "date", "day", "version", "language", "answered", "items", "scales"],
+        "ScaleScore": ["scale", "score", "answered", "items", "status", "minimalImportantDifference"],
+        "LabWorsening": ["term", "baselineGrade", "worstGrade"],
+        "BleedingToolPoint": ["visitID", "date", "day", "skin", "mucosae", "organs"],
+        "SourceValue": ["visitID", "formOID", "itemOID", "date", "day", "value", "number", "status", "basis", "rules", "path"],
+        "Contribution": ["response", "incidence", "crs", "icans", "treatedCRSAssessments", "questionnaireAnswers", "lymphodepletionStart"],
+        "Response": ["responder", "completeIWG", "completeLiteral"],
+        "Incidence": ["key", "grade", "serious"],
+        "Syndrome": ["maxGrade", "onsetDay", "durationDays"],
+        "Answer": ["item", "code"],
+    ]
+
+    /// The stored properties of every struct inside `value` (through optionals and arrays), by type name; the
+    /// primitives `PositionalCoder` writes directly are leaves.
+    static func layouts(of value: Any, into seen: inout [String: [String]]) {
+        if value is String || value is Int || value is Double || value is Bool || value is ClinicalDate { return }
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional?, .collection?:
+            for child in mirror.children { layouts(of: child.value, into: &seen) }
+        case .struct?:
+            seen["\(mirror.subjectType)"] = mirror.children.map { $0.label ?? "?" }
+            for child in mirror.children { layouts(of: child.value, into: &seen) }
+        default:
+            seen["\(mirror.subjectType)"] = ["not a struct, an array, an optional or a primitive"]
+        }
+    }
+
+    /// A participant with every optional part present and every list filled, so each branch of the reader runs.
+    static let everyPart: StudyOutcomes.Participant = {
+        let date = ClinicalDate(iso: "2026-05-15")!
+        var p = StudyOutcomes.Participant(
+            subjectID: "BCRITP-9 · 苏州", siteID: "SUZHOU", ageYears: 41, sex: "F", weightKg: 63.5, dayZero: date, baseline: 12, bestOverallResponse: "CR",
+            statusAtMonth6: "R", timeToResponseDays: 14, completeResponseIWGDay: 21, completeResponseProtocolLiteralDay: 28, crDiscordant: true,
+            durationOfResponse: .init(days: 160, event: false, end: "lastEvaluableAssessment"), daysInResponse: 150, daysObserved: 183,
+            lossOfResponseDay: 170, maxCRSGrade: 2, maxICANSGrade: 1, crsOnsetDay: 1, icansOnsetDay: 5, seriousEventDays: [3, -2],
+            adverseEvents: 4, seriousAdverseEvents: 2, worstAdverseEventGrade: 3, maxBleedingScore: 7, bleedingAssessmentsWithBleeding: 2,
+            severeBleeding: true, plateletTransfusions: 1, rescueTherapies: 1,
+            sources: [.init(visitID: "D7", formOID: "F_LAB_HEM", itemOID: "PLT", date: date.adding(days: 7), day: 7, value: "35", number: 35,
+                            status: "NR", basis: "below 30", rules: ["B", "E"], path: "/participants/x/visits/D7")],
+            problems: ["no baseline count"])
+        p.concomitantTherapy = .init(
+            drugs: [.init(drug: "prednisone", drugClass: "corticosteroid", intensityUnit: "mg/day", baselineIntensity: 20, reductionDay: 30,
+                          secondaryReductionDay: 60, discontinuationDay: 90, daysOff: 93, daysReduced: 153, percentChangeMonth3: -100,
+                          percentChangeMonth6: -100, increased: true, newDrug: true)],
+            anyReduction: true, anySecondaryReduction: true, anyDiscontinuation: true, treatmentFailure: true, drugsAtBaseline: 1, drugsAtMonth6: 0,
+            steroidBaselineMgPerDay: 20, steroidPercentChangeMonth3: -100, steroidPercentChangeMonth6: -100.0, equivalenceTable: "v1")
+        p.steroidDose = [.init(day: -28, mgPerDay: 20), .init(day: 90, mgPerDay: 0)]
+        p.questionnaires = [.init(visitID: "M3", date: date.adding(days: 91), day: 91, version: "1.0", language: "zh", answered: 44, items: 44,
+                                  scales: [ScaleScore(scale: "Symptoms", score: 62.5, answered: 6, items: 6, status: "scored", minimalImportantDifference: 8)])]
+        p.endOfStudy = "completed"
+        p.endOfStudyDay = 183
+        p.labWorsening = [.init(term: "Neutrophil count decreased", baselineGrade: 0, worstGrade: 4)]
+        p.itpBat = [.init(visitID: "D1", date: date.adding(days: 1), day: 1, skin: 2, mucosae: 1, organs: 0)]
+        p.worstITPBAT = "S2M1O0"
+        return p
+    }()
+
+    /// The hand-written reader of kept figures (`Figures(kept:)`, which every pass from kept figures uses) reads
+    /// exactly what `PositionalCoder` wrote, as `Codable` reads it back: every demo participant's figures with and
+    /// without sources, and a participant with every part present; any shortened or lengthened bytes are refused;
+    /// and every type's stored properties are still those the reader reads, in its order.
+    @Test func theKeptFiguresReaderReadsWhatPositionalCoderWrote() async throws {
+        try await DemoReportTests.demo(.sqlite, participants: 5, seed: 11) { server, _, _, _ in
+            let runtime = server.services.runtime, store = server.store
+            let files = try await store.participantFiles(studyID: StudyID(runtime.study.id))
+            let events = try await store.adverseEvents(participantIDs: files.map(\.participant.id))
+            let inputs = runtime.outcomes.inputs(files, events: events)
+            var kept: [[UInt8]] = []
+            for includeSources in [false, true] {
+                var accumulator = OutcomeDerivation.Accumulator(study: runtime.study, keepParticipants: false, includeSources: includeSources)
+                for input in inputs {
+                    let figures = accumulator.figures(input)
+                    let bytes = try PositionalCoder.encode(figures)
+                    kept.append(bytes)
+                    // The figures are the participant then the contribution: the same contribution after a participant with every part.
+                    let participant = try PositionalCoder.encode(accumulator.add(figures))
+                    #expect(bytes.starts(with: participant))
+                    kept.append(try PositionalCoder.encode(Self.everyPart) + bytes.dropFirst(participant.count))
+                }
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            var seen: [String: [String]] = [:]
+            for bytes in kept {
+                let byCodable = try PositionalCoder.decode(OutcomeDerivation.Accumulator.Figures.self, from: bytes)
+                let byReader = try OutcomeDerivation.Accumulator.Figures(kept: Data(bytes))
+                #expect(try encoder.encode(byReader) == encoder.encode(byCodable))
+                #expect(try PositionalCoder.encode(byReader) == bytes)
+                Self.layouts(of: byReader, into: &seen)
+                let readPrefixes = (0..<bytes.count).filter { (try? OutcomeDerivation.Accumulator.Figures(kept: Data(bytes[..<$0]))) != nil }
+                #expect(readPrefixes.isEmpty)
+                #expect(throws: PositionalCoder.Unsupported.self) { try OutcomeDerivation.Accumulator.Figures(kept: Data(bytes + [0])) }
+            }
+            // The participant with every part comes back as built.
+            func canonical(_ json: Any) throws -> Data { try JSONSerialization.data(withJSONObject: json, options: [.sortedKeys]) }
+            let read = try #require(try JSONSerialization.jsonObject(with: encoder.encode(OutcomeDerivation.Accumulator.Figures(kept: Data(kept[1])))) as? [String: Any])
+            #expect(try canonical(try #require(read["participant"])) == canonical(JSONSerialization.jsonObject(with: encoder.encode(Self.everyPart))))
+            #expect(seen == Self.readerLayout)
         }
     }
 }
