@@ -89,13 +89,15 @@ extension CartaStore {
 
     func hasTable(_ name: String) async throws -> Bool {
         let engine = self.engine
-        return try await read { db in
-            switch engine {
-            case .sqlite:
-                return try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = \(bind: name)").first() != nil
-            case .postgresql:
-                return try await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(bind: name)").first() != nil
-            }
+        return try await read { db in try await Self.hasTable(name, in: db, engine: engine) }
+    }
+
+    static func hasTable(_ name: String, in db: any SQLDatabase, engine: DatabaseEngine) async throws -> Bool {
+        switch engine {
+        case .sqlite:
+            return try await db.raw("SELECT name FROM sqlite_master WHERE type = 'table' AND name = \(bind: name)").first() != nil
+        case .postgresql:
+            return try await db.raw("SELECT tablename FROM pg_tables WHERE schemaname = current_schema() AND tablename = \(bind: name)").first() != nil
         }
     }
 }

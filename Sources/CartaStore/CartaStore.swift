@@ -49,15 +49,21 @@ public final class CartaStore: Sendable {
         self.identityKey = Self.identityKey(integrity)
     }
 
-    /// Opens (and for SQLite, creates) the database; does not migrate. Loads the audit key named by `audit`
-    /// (creating it with mode 0600 when missing) before touching the database.
+    /// Opens (and for SQLite, creates) the database; does not migrate. Loads the audit key named by `audit`,
+    /// creating it with mode 0600 when missing — but only for a database that holds no record sealed with a key:
+    /// there a missing key file is a wrong `--audit-key` or a key left behind in a move or restore, and a new key
+    /// would leave every later record unverifiable, so the open is refused and no key is created.
     ///
-    /// Source: DESIGN.md §3; notes/stack.md pitfall 7; issue 7 scope 8 (key kept outside the database).
-    /// Errors are `StoreError(.database)` or `.invalidConfiguration` without secrets.
+    /// Source: DESIGN.md §3; notes/stack.md pitfall 7; issue 7 scope 8 (key kept outside the database);
+    /// 21 CFR 11.10(e). Errors are `StoreError(.database)` or `.invalidConfiguration` without secrets.
     public static func open(_ url: DatabaseURL, audit: AuditFiles = AuditFiles(),
                             logger: Logger = Logger(label: "carta.store")) async throws -> CartaStore {
-        func loadIntegrity() throws -> AuditIntegrity {
-            let paths = try audit.resolved(for: url)
+        let paths = try audit.resolved(for: url)
+        let keyWasMissing = !FileManager.default.fileExists(atPath: paths.key)
+        func loadIntegrity(_ db: any SQLDatabase, _ engine: DatabaseEngine) async throws -> AuditIntegrity {
+            if keyWasMissing, let sealed = try await keyedAuditRecords(db, engine: engine), sealed > 0 {
+                throw StoreError(.invalidConfiguration, "the audit key file \(paths.key) does not exist, but this database holds \(sealed) audit records sealed with an audit key: give that key's file with --audit-key (CARTA_AUDIT_KEY_FILE), or restore it from where the database came from. No new key was created: records sealed with one could never be verified against the old ones")
+            }
             return AuditIntegrity(key: try AuditKey.loadOrCreate(paths.key), witness: AuditWitnessFile(path: paths.witness))
         }
         switch url {
@@ -66,7 +72,6 @@ public final class CartaStore: Sendable {
             if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
                 throw StoreError(.invalidConfiguration, "cannot open the SQLite database: folder \(dir) does not exist (--db / CARTA_DATABASE_URL)")
             }
-            let integrity = try loadIntegrity()
             // One writer connection plus a few readers: in WAL mode readers never wait for the writer,
             // so page loads do not queue behind a save (issue 6 scope 7; notes/stack.md pitfall 12).
             // A thread per connection, this store's own: SQLite calls block their thread (a writer waiting out
@@ -90,6 +95,13 @@ public final class CartaStore: Sendable {
                     try? await threads.shutdownGracefully()
                     throw error
                 }
+            }
+            let integrity: AuditIntegrity
+            do { integrity = try await loadIntegrity(writer.sql, .sqlite) } catch {
+                for r in readers { try? await r.connection.close() }
+                try? await writer.connection.close()
+                try? await threads.shutdownGracefully()
+                throw error
             }
             return CartaStore(engine: .sqlite, url: url, logger: logger,
                               backend: .sqlite(SQLiteBackend(writer: writer, readers: readers, threads: threads)), integrity: integrity)
@@ -115,9 +127,16 @@ public final class CartaStore: Sendable {
                 throw StoreError(.database, "cannot connect to PostgreSQL at \(url): \(Self.describe(error))")
             }
             let integrity: AuditIntegrity
-            do { integrity = try loadIntegrity() } catch { try? await pool.shutdownAsync(); throw error }
+            do { integrity = try await loadIntegrity(backend.sql, .postgresql) } catch { try? await pool.shutdownAsync(); throw error }
             return CartaStore(engine: .postgresql, url: url, logger: logger, backend: .postgres(backend), integrity: integrity)
         }
+    }
+
+    /// How many audit records are sealed with an audit key (HMAC), or nil for a database without an audit trail yet.
+    private static func keyedAuditRecords(_ db: any SQLDatabase, engine: DatabaseEngine) async throws -> Int? {
+        guard try await hasTable("audit_events", in: db, engine: engine), try await hasTable("audit_chain", in: db, engine: engine) else { return nil }
+        return try await db.raw("SELECT COUNT(*) AS n FROM audit_events WHERE seq >= (SELECT keyed_from_seq FROM audit_chain)")
+            .first()?.decode(column: "n", as: Int.self)
     }
 
     /// The SQLite file and the store's thread pool, for reads that step SQLite directly (`SQLiteRawConnection`); nil on PostgreSQL.

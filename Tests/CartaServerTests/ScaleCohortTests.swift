@@ -101,6 +101,10 @@ struct ScaleCohortTests {
             let differences = try await store.replayAuditTrail()
             #expect(differences.map(\.field) == [CartaStore.syntheticLoadField], "\(differences)")
             #expect(differences.first?.entityID == p.id.rawValue && differences.first?.label == p.subjectID.rawValue)
+            // Compared a page of participants at a time, whatever the page size: the same difference.
+            for participantsPerPage in [1, 2, 4] {
+                #expect(try await store.replayAuditTrail(participantsPerPage: participantsPerPage) == differences)
+            }
         }
     }
 

@@ -77,6 +77,7 @@ struct AuditIntegrityTests {
             let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-otherkey-\(UUID().uuidString)")
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: dir) }
+            try TestDatabase.writeAuditKey(at: dir.appendingPathComponent("k").path)
             let other = try await CartaStore.open(store.url, audit: AuditFiles(keyFile: dir.appendingPathComponent("k").path,
                                                                               witnessFile: store.auditFiles.witnessFile))
             let result = try await other.verifyAuditChain()
@@ -84,6 +85,29 @@ struct AuditIntegrityTests {
             guard case .broken(let seq, let reason) = result else { Issue.record("wrong key not noticed"); return }
             #expect(seq == trail.last?.seq, "the witness is checked first: \(reason)")
             #expect(reason.contains("does not match the audit key"))
+        }
+    }
+
+    /// A key file that does not exist, for a database whose records are sealed with a key (a mistyped `--audit-key`,
+    /// a key left behind in a move): the open is refused by name, no key is created and nothing is written, so the
+    /// next open with the right key finds the chain intact.
+    @Test(arguments: TestDatabase.engines)
+    func aMissingKeyFileForAnAuditedDatabaseIsRefused(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let trail = try await auditedHistory(store)
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-nokey-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let missing = dir.appendingPathComponent("typo.key").path
+            let refused = await expectStoreError(.invalidConfiguration) {
+                let other = try await CartaStore.open(store.url, audit: AuditFiles(keyFile: missing, witnessFile: dir.appendingPathComponent("h").path))
+                await other.close()
+            }
+            #expect(refused?.message.contains(missing) == true && refused?.message.contains("--audit-key") == true, "\(String(describing: refused))")
+            #expect(refused?.message.contains("\(trail.count) audit records") == true, "\(String(describing: refused))")
+            #expect(!FileManager.default.fileExists(atPath: missing), "no key was created")
+            #expect(try await store.auditCount() == trail.count)
+            #expect(try await store.verifyAuditChain() == .intact(count: trail.count))
         }
     }
 

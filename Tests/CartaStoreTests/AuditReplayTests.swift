@@ -61,6 +61,10 @@ struct AuditReplayTests {
                 INSERT INTO participants (id, study_id, subject_id, sequence_number, site_id, status, version, created_at, updated_at, updated_by)
                 VALUES ('ghost', 'NCT05315778', 'BCRITP-099', 99, 'S01', 'enrolled', 1, '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z', 'mallory')
                 """)
+            try await store.executeRaw("""
+                INSERT INTO item_values (participant_id, event_oid, form_oid, item_oid, repeat_key, value_text, updated_at, updated_by)
+                VALUES ('ghost', 'SCR', 'LAB', 'PLT', '', '12', '2026-01-01T00:00:00.000Z', 'mallory')
+                """)
             let found = try await store.replayAuditTrail()
             func diff(_ entity: AuditEntity, _ id: String, _ field: String) -> AuditDataDifference? {
                 found.first { $0.entity == entity && $0.entityID == id && $0.field == field }
@@ -79,8 +83,13 @@ struct AuditReplayTests {
             #expect(diff(.participant, "ghost", "status").map { [$0.audited, $0.stored] } == [nil, "enrolled"])
             #expect(diff(.participant, "ghost", "status")?.auditedSeq == nil)
             #expect(diff(.participant, "ghost", "status")?.description.contains("never audited") == true)
+            #expect(diff(.itemValue, "ghost", "SCR/LAB/PLT").map { [$0.label, $0.audited, $0.stored] } == ["BCRITP-099", nil, "12"])
             #expect(!found.contains { $0.entityID == q.id.rawValue }, "the untouched participant has no difference")
-            #expect(found.count == 15, "\(found.map(\.description).joined(separator: "\n"))")
+            #expect(found.count == 16, "\(found.map(\.description).joined(separator: "\n"))")
+            // Item values are compared a page of participants at a time: any page size finds the same.
+            for participantsPerPage in [1, 2] {
+                #expect(try await store.replayAuditTrail(participantsPerPage: participantsPerPage) == found)
+            }
             // The chain itself is intact: the data, not the trail, was changed.
             let report = try await store.verifyAudit(full: true, replay: true)
             #expect(report.chain == .intact(count: try await store.auditCount()))

@@ -619,6 +619,7 @@ struct SealedIdentityTests {
         let (_, cora) = try await Fixtures.user(store, "cora", role: .coordinator)
         let p = try await registerOne(store, cora, identity: ParticipantIdentity(fullName: "Zofia Q", dateOfBirth: ClinicalDate(iso: "1961-04-09"), hospitalNumber: "MRN-1"))
         await store.close()
+        try TestDatabase.writeAuditKey(at: dir.appendingPathComponent("other.key").path)
         let copy = try await CartaStore.open(url, audit: AuditFiles(keyFile: dir.appendingPathComponent("other.key").path,
                                                                    witnessFile: dir.appendingPathComponent("other.head").path))
         let error = await #expect(throws: StoreError.self) { _ = try await copy.identity(of: p.id) }
