@@ -2,10 +2,13 @@ import ArgumentParser
 import CartaModel
 import CartaTrial
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `carta derive`: the registry's outcome measures derived from the captured data, as JSON (everything,
 /// with the source values behind each figure) or as one of the analysis-ready CSV tables; `--out DIR`
-/// writes all of them (issue 9 scope 1).
+/// writes all of them (issue 9 scope 1). Every form streams: memory is bounded by a page of participants.
 struct DeriveCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "derive", abstract: "Derive the outcome measures (response, time to and duration of response, AEs, CRS/ICANS, bleeding).")
@@ -24,21 +27,12 @@ struct DeriveCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        if format == .csv, out == nil, let t = OutcomeTables.Table(rawValue: table) { return try await streamCSV(t) }
-        if format == .json, out == nil { return try await streamJSON() }
-        try await ParticipantCommand.withServices(ctx) { s in
-            let outcomes = try await s.outcomes.derive(by: try await ctx.principal(s, needs: .readStudyData))
-            let json = try Self.json(outcomes)
-            if outcomes.synthetic { Self.warnSynthetic() }
-            if let out {
-                let dir = try Self.writeFiles(outcomes, into: out)
-                print("wrote\t\(dir.path)\toutcomes.json, \(OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }.joined(separator: ", "))")
-                return
-            }
-            switch format {
-            case .json: FileHandle.standardOutput.write(json); print("")
-            case .csv: print(OutcomeTables.csv(OutcomeTables.Table(rawValue: table) ?? .subjects, outcomes), terminator: "")
-            }
+        if let out { return try await streamFiles(into: out) }
+        switch format {
+        case .json: try await streamJSON()
+        case .csv:
+            guard let t = OutcomeTables.Table(rawValue: table) else { throw ValidationError("--table: unknown table \(table)") }
+            try await streamCSV(t)
         }
     }
 
@@ -62,61 +56,141 @@ struct DeriveCommand: AsyncParsableCommand {
         }
     }
 
-    /// The JSON of `json(_:)`, byte for byte, without holding every participant: each participant's figures (with
-    /// their sources) are encoded as they are derived into a temporary file, and spliced into the study-level JSON
-    /// once the pass is over (its `participants` array is the only part that grows with the study).
+    /// The JSON of `json(_:)` on standard output, byte for byte, without holding every participant (`streamPass`).
     ///
     /// Source: issue 9 scope 4 (`carta derive` on a 100,000-participant database streams).
     func streamJSON() async throws {
         try await ParticipantCommand.withServices(ctx) { s in
-            let principal = try await ctx.principal(s, needs: .readStudyData)
-            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-derive-\(UUID().uuidString)")
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            defer { try? FileManager.default.removeItem(at: dir) }
-            let participantsFile = dir.appendingPathComponent("participants.json")
-            FileManager.default.createFile(atPath: participantsFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
-            let file = try FileHandle(forWritingTo: participantsFile)
-            defer { try? file.close() }
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            let progress = ProgressLine(label: "participants")
-            let total = try await s.outcomes.participantTotal(by: principal)
-            var buffer = Data(), count = 0
-            let o = try await s.outcomes.stream(by: principal, includeSources: true, progress: { progress.update($0, of: total) }) { p in
-                // Nested two levels deep in the study's JSON: every line indented by four more spaces (an empty array's
-                // blank line stays blank, as the encoder writes it).
-                let lines = String(decoding: try encoder.encode(p), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
-                buffer.append(Data(((count == 0 ? "" : ",\n") + lines.map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")).utf8))
-                count += 1
-                if buffer.count > 1 << 16 { try file.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
-            }
-            try file.write(contentsOf: buffer)
-            progress.finish()
-            if o.synthetic { Self.warnSynthetic() }
-            let study = String(decoding: try Self.json(o), as: UTF8.self)
             let stdout = FileHandle.standardOutput
-            guard count > 0 else { stdout.write(Data(study.utf8)); print(""); return }
-            // The study-level JSON has "participants" : [ ] (empty) at the top level: the streamed array goes there.
-            guard let member = study.range(of: "\n  \"participants\" : ["), let close = study[member.upperBound...].firstIndex(of: "]") else {
-                throw ValidationError("internal: no participants array in the derived JSON")
-            }
-            stdout.write(Data((study[..<member.upperBound] + "\n").utf8))
-            try file.close()
-            let reader = try FileHandle(forReadingFrom: participantsFile)
-            defer { try? reader.close() }
-            while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { stdout.write(chunk) }
-            stdout.write(Data(("\n  " + study[close...]).utf8))
-            print("")
+            try await streamPass(s, tables: []) { try $0.writeJSON(to: stdout) }
+            stdout.write(Data("\n".utf8))
         }
     }
 
-    /// Writes outcomes.json and every CSV table into `path` (created when missing); returns the directory.
+    /// `--out DIR`: outcomes.json and every CSV table from one pass, each byte for byte what the whole derivation gives
+    /// (`writeFiles`), with memory bounded by a page of participants. Each file is written under a temporary name in
+    /// `DIR` and renamed into place only when the pass has succeeded, so a failed run leaves no half-written table.
+    ///
+    /// Source: issue 9 scope 1 (`--out` writes every table) and scope 4 (`carta derive` streams).
+    func streamFiles(into path: String) async throws {
+        let dir = try Self.outputFolder(path)
+        let names = ["outcomes.json"] + OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }
+        let partial = "partial-\(UUID().uuidString)-"
+        defer { for name in names { try? FileManager.default.removeItem(at: dir.appendingPathComponent(partial + name)) } }
+        func create(_ name: String) throws -> FileHandle {
+            let url = dir.appendingPathComponent(partial + name)
+            guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+                throw ValidationError("cannot write \(url.path) (--out)")
+            }
+            return try FileHandle(forWritingTo: url)
+        }
+        try await ParticipantCommand.withServices(ctx) { s in
+            var tables: [(OutcomeTables.Table, FileHandle)] = []
+            defer { for (_, handle) in tables { try? handle.close() } }
+            for t in OutcomeTables.Table.allCases {
+                let handle = try create("\(t.rawValue).csv")
+                tables.append((t, handle))
+                try handle.write(contentsOf: Data(OutcomeTables.line(OutcomeTables.header(t)).utf8))
+            }
+            let json = try create("outcomes.json")
+            defer { try? json.close() }
+            try await streamPass(s, tables: tables) { try $0.writeJSON(to: json) }
+        }
+        // rename(2) replaces an older file of the same name in one step.
+        for name in names where rename(dir.appendingPathComponent(partial + name).path, dir.appendingPathComponent(name).path) != 0 {
+            throw ValidationError("cannot move \(name) into place in \(dir.path): \(String(cString: strerror(errno))) (--out)")
+        }
+        print("wrote\t\(dir.path)\t\(names.joined(separator: ", "))")
+    }
+
+    /// The JSON of a streamed pass: the study-level figures with the participants' figures, encoded as they were
+    /// derived, spliced into their array.
+    struct StreamedJSON {
+        let study: StudyOutcomes
+        let participants: URL
+        let count: Int
+
+        /// `json(study)` with the streamed participants in place of its empty array (no newline at the end).
+        func writeJSON(to out: FileHandle) throws {
+            let json = String(decoding: try DeriveCommand.json(study), as: UTF8.self)
+            guard count > 0 else { try out.write(contentsOf: Data(json.utf8)); return }
+            // The study-level JSON has "participants" : [ ] (empty) at the top level: the streamed array goes there.
+            guard let member = json.range(of: "\n  \"participants\" : ["), let close = json[member.upperBound...].firstIndex(of: "]") else {
+                throw ValidationError("internal: no participants array in the derived JSON")
+            }
+            try out.write(contentsOf: Data((json[..<member.upperBound] + "\n").utf8))
+            let reader = try FileHandle(forReadingFrom: participants)
+            defer { try? reader.close() }
+            while let chunk = try reader.read(upToCount: 1 << 20), !chunk.isEmpty { try out.write(contentsOf: chunk) }
+            try out.write(contentsOf: Data(("\n  " + json[close...]).utf8))
+        }
+    }
+
+    /// One pass with sources: each participant's figures are encoded as they are derived into a private temporary
+    /// file (mode 0600 in a 0700 folder, removed afterwards) and their rows appended to each of `tables`; `finish`
+    /// gets the study-level figures with that file while it still exists. The participants' array is the only part
+    /// of the JSON that grows with the study, so nothing holds every participant.
+    func streamPass(_ s: CartaRuntime, tables: [(OutcomeTables.Table, FileHandle)], finish: (StreamedJSON) throws -> Void) async throws {
+        let principal = try await ctx.principal(s, needs: .readStudyData)
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-derive-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let participantsFile = dir.appendingPathComponent("participants.json")
+        FileManager.default.createFile(atPath: participantsFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        let file = try FileHandle(forWritingTo: participantsFile)
+        defer { try? file.close() }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let progress = ProgressLine(label: "participants")
+        let total = try await s.outcomes.participantTotal(by: principal)
+        var buffer = Data(), rows = Array(repeating: "", count: tables.count), count = 0
+        func flush(above limit: Int) throws {
+            if buffer.count > limit { try file.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
+            for i in tables.indices where rows[i].utf8.count > limit {
+                try tables[i].1.write(contentsOf: Data(rows[i].utf8))
+                rows[i] = ""
+            }
+        }
+        let o = try await s.outcomes.stream(by: principal, includeSources: true, progress: { progress.update($0, of: total) }) { p in
+            // Nested two levels deep in the study's JSON: every line indented by four more spaces (an empty array's
+            // blank line stays blank, as the encoder writes it).
+            let lines = String(decoding: try encoder.encode(p), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            buffer.append(Data(((count == 0 ? "" : ",\n") + lines.map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")).utf8))
+            count += 1
+            for (i, (t, _)) in tables.enumerated() where t != .ae {
+                for row in OutcomeTables.rows(t, p) { rows[i] += OutcomeTables.line(row) }
+            }
+            try flush(above: 1 << 16)
+        }
+        progress.finish()
+        if o.synthetic { Self.warnSynthetic() }
+        // The adverse-event table is the study's incidence by term (`OutcomeTables.csv`), known once the pass is over.
+        for (i, (t, _)) in tables.enumerated() where t == .ae { rows[i] += OutcomeTables.studyRows(o).map(OutcomeTables.line).joined() }
+        try flush(above: 0)
+        try file.close()
+        try finish(StreamedJSON(study: o, participants: participantsFile, count: count))
+    }
+
+    /// Writes outcomes.json and every CSV table of a whole derivation into `path` (created when missing); returns the
+    /// directory. For `carta report`, which holds the whole derivation anyway for its plots.
     static func writeFiles(_ outcomes: StudyOutcomes, into path: String) throws -> URL {
-        let dir = URL(fileURLWithPath: path, isDirectory: true)
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try outputFolder(path)
         try json(outcomes).write(to: dir.appendingPathComponent("outcomes.json"))
         for t in OutcomeTables.Table.allCases {
             try Data(OutcomeTables.csv(t, outcomes).utf8).write(to: dir.appendingPathComponent("\(t.rawValue).csv"))
+        }
+        return dir
+    }
+
+    /// The `--out` folder, created when missing; a path that is a file, or a folder that cannot be made, is refused by name.
+    static func outputFolder(_ path: String) throws -> URL {
+        var isFolder: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+            throw ValidationError("--out \(path) is a file, not a folder: give a folder (new or existing) to write the outcomes and tables into.")
+        }
+        let dir = URL(fileURLWithPath: path, isDirectory: true)
+        do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
+            throw ValidationError("--out: cannot create the folder \(path) (\((error as NSError).localizedDescription)); give a folder you can write to.")
         }
         return dir
     }

@@ -1,10 +1,12 @@
 @_spi(Testing) import CartaStore
+import CartaTrial
 import Foundation
 import Testing
 
 /// `carta derive` end to end on a demo database: the JSON on standard output streams (one page of participants
-/// at a time) yet is byte for byte the `outcomes.json` that `--out` writes from the whole derivation; the
-/// subject-level CSV is the same when derived and kept, and when read back from kept figures by a second process.
+/// at a time) yet is byte for byte the `outcomes.json` that `carta report --out` writes from the whole derivation, and
+/// so is every file `derive --out` streams; the subject-level CSV is the same when derived and kept, and when read back
+/// from kept figures by a second process.
 @Suite("carta derive from the command line")
 struct DeriveCommandTests {
     @Test func streamedJSONAndCSVAreTheWholeDerivations() async throws {
@@ -16,9 +18,28 @@ struct DeriveCommandTests {
         func derive(_ arguments: [String]) async throws -> CLI.Result {
             try await CLI.runAsync(["derive", "--db", url, "--user", "demo-statistician"] + arguments, stdin: password + "\n")
         }
+        // The whole derivation in memory (`carta report` holds it for its plots) is the reference for every streamed form.
         let out = dir.appendingPathComponent("whole").path
-        let whole = try await derive(["--out", out])
-        #expect(whole.status == 0, "\(whole.stderr)")
+        let report = try await CLI.runAsync(["report", "--db", url, "--user", "demo-statistician", "--out", out], stdin: password + "\n")
+        #expect(report.status == 0, "\(report.stderr)")
+        let names = ["outcomes.json"] + OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }
+        // `derive --out` streams into the same files, byte for byte, twice into one folder (the second replaces the first),
+        // and leaves nothing but them.
+        let streamedOut = dir.appendingPathComponent("streamed").path
+        for _ in 0..<2 {
+            let files = try await derive(["--out", streamedOut])
+            #expect(files.status == 0 && files.stdout.contains("wrote"), "\(files.stderr)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: streamedOut).sorted() == names.sorted())
+            for name in names {
+                let streamedFile = try Data(contentsOf: URL(fileURLWithPath: streamedOut + "/" + name))
+                #expect(streamedFile == (try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))), "\(name)")
+                #expect(name == "outcomes.json" || String(decoding: streamedFile, as: UTF8.self).components(separatedBy: "\r\n").count > 2,
+                        "\(name) holds rows, not only its header")
+            }
+        }
+        // A file where the folder should be is refused by name, and left as it was.
+        let notAFolder = try await derive(["--out", out + "/outcomes.json"])
+        #expect(notAFolder.status != 0 && notAFolder.stderr.contains("is a file, not a folder"), "\(notAFolder.stderr)")
         let streamed = try await derive([])
         #expect(streamed.status == 0 && streamed.stderr.contains("SYNTHETIC"), "\(streamed.stderr)")
         let file = try String(contentsOfFile: out + "/outcomes.json", encoding: .utf8)
