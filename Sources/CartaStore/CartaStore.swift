@@ -58,10 +58,18 @@ public final class CartaStore: Sendable {
     /// 21 CFR 11.10(e). Errors are `StoreError(.database)` or `.invalidConfiguration` without secrets.
     public static func open(_ url: DatabaseURL, audit: AuditFiles = AuditFiles(),
                             logger: Logger = Logger(label: "carta.store")) async throws -> CartaStore {
-        let paths = try audit.resolved(for: url)
-        let keyWasMissing = !FileManager.default.fileExists(atPath: paths.key)
-        func loadIntegrity(_ db: any SQLDatabase, _ engine: DatabaseEngine) async throws -> AuditIntegrity {
-            if keyWasMissing, let sealed = try await keyedAuditRecords(db, engine: engine), sealed > 0 {
+        /// The key of an existing key file (checked before the database is touched), or nil when there is none yet.
+        func existingIntegrity(_ paths: (key: String, witness: String)) throws -> AuditIntegrity? {
+            guard FileManager.default.fileExists(atPath: paths.key) else { return nil }
+            return AuditIntegrity(key: try AuditKey.loadOrCreate(paths.key), witness: AuditWitnessFile(path: paths.witness))
+        }
+        /// A new key, for a database that holds no record sealed with one.
+        func newIntegrity(_ paths: (key: String, witness: String), _ db: any SQLDatabase, _ engine: DatabaseEngine) async throws -> AuditIntegrity {
+            let sealed: Int?
+            do { sealed = try await keyedAuditRecords(db, engine: engine) } catch {
+                throw StoreError(.database, "cannot read the audit trail to check it has no key yet: \(Self.describe(error))")
+            }
+            if let sealed, sealed > 0 {
                 throw StoreError(.invalidConfiguration, "the audit key file \(paths.key) does not exist, but this database holds \(sealed) audit records sealed with an audit key: give that key's file with --audit-key (CARTA_AUDIT_KEY_FILE), or restore it from where the database came from. No new key was created: records sealed with one could never be verified against the old ones")
             }
             return AuditIntegrity(key: try AuditKey.loadOrCreate(paths.key), witness: AuditWitnessFile(path: paths.witness))
@@ -72,6 +80,8 @@ public final class CartaStore: Sendable {
             if !dir.isEmpty, !FileManager.default.fileExists(atPath: dir) {
                 throw StoreError(.invalidConfiguration, "cannot open the SQLite database: folder \(dir) does not exist (--db / CARTA_DATABASE_URL)")
             }
+            let paths = try audit.resolved(for: url)
+            let existing = try existingIntegrity(paths)
             // One writer connection plus a few readers: in WAL mode readers never wait for the writer,
             // so page loads do not queue behind a save (issue 6 scope 7; notes/stack.md pitfall 12).
             // A thread per connection, this store's own: SQLite calls block their thread (a writer waiting out
@@ -97,7 +107,9 @@ public final class CartaStore: Sendable {
                 }
             }
             let integrity: AuditIntegrity
-            do { integrity = try await loadIntegrity(writer.sql, .sqlite) } catch {
+            do {
+                if let existing { integrity = existing } else { integrity = try await newIntegrity(paths, writer.sql, .sqlite) }
+            } catch {
                 for r in readers { try? await r.connection.close() }
                 try? await writer.connection.close()
                 try? await threads.shutdownGracefully()
@@ -127,7 +139,10 @@ public final class CartaStore: Sendable {
                 throw StoreError(.database, "cannot connect to PostgreSQL at \(url): \(Self.describe(error))")
             }
             let integrity: AuditIntegrity
-            do { integrity = try await loadIntegrity(backend.sql, .postgresql) } catch { try? await pool.shutdownAsync(); throw error }
+            do {
+                let paths = try audit.resolved(for: url)
+                if let existing = try existingIntegrity(paths) { integrity = existing } else { integrity = try await newIntegrity(paths, backend.sql, .postgresql) }
+            } catch { try? await pool.shutdownAsync(); throw error }
             return CartaStore(engine: .postgresql, url: url, logger: logger, backend: .postgres(backend), integrity: integrity)
         }
     }

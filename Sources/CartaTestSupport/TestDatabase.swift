@@ -96,19 +96,21 @@ public struct TestDatabase: Sendable {
     public func tearDown() async { await cleanup() }
 }
 
-/// A harness misconfiguration, with a message that says how to fix it.
-///
-/// Source: DESIGN.md §4.
 extension TestDatabase {
     /// Writes a new random audit key file at `path` (mode 0600), as an operator would keep one for a copy of a
     /// database; opening an audited database with a key file that does not exist is refused instead.
     public static func writeAuditKey(at path: String) throws {
         let hex = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        try Data((hex + "\n").utf8).write(to: URL(fileURLWithPath: path))
-        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path)
+        // Created private in one step, as Carta creates its own key files.
+        guard FileManager.default.createFile(atPath: path, contents: Data((hex + "\n").utf8), attributes: [.posixPermissions: 0o600]) else {
+            throw TestDatabaseError("cannot write the audit key file \(path)")
+        }
     }
 }
 
+/// A harness misconfiguration, with a message that says how to fix it.
+///
+/// Source: DESIGN.md §4.
 public struct TestDatabaseError: Error, CustomStringConvertible {
     /// What is wrong and how to fix it.
     public let description: String

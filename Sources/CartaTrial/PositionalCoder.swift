@@ -60,7 +60,8 @@ public enum PositionalCoder {
             var v: UInt64 = 0, shift: UInt64 = 0
             while true {
                 let b = try byte()
-                guard shift < 64 else { throw Unsupported(description: "an integer is too long") }
+                // Ten 7-bit groups hold 64 bits; the tenth may only carry bit 63.
+                guard shift < 63 || (shift == 63 && b <= 1) else { throw Unsupported(description: "an integer is too long") }
                 v |= UInt64(b & 0x7F) << shift
                 if b < 0x80 { return v }
                 shift += 7
@@ -75,8 +76,10 @@ public enum PositionalCoder {
             return Double(bitPattern: bits)
         }
         func string() throws -> String {
-            let n = Int(try unsigned())
-            guard n <= bytes.count - index else { throw Unsupported(description: "the data ends early") }
+            let u = try unsigned()
+            // Compared as UInt64 first: a corrupt length ≥ 2⁶³ would trap in Int(_:).
+            guard u <= UInt64(bytes.count - index) else { throw Unsupported(description: "the data ends early") }
+            let n = Int(u)
             defer { index += n }
             return String(decoding: bytes[index..<(index + n)], as: UTF8.self)
         }

@@ -44,8 +44,8 @@ struct DemoCommand: AsyncParsableCommand {
     }
 
     /// Opens the database on the demo's clock, replays the cohort with a progress line, and closes it.
-    static func fill(database: String, studyFile: String?, participants: Int, seed: UInt64) async throws -> DemoService.Summary {
-        try await withDemo(database: database, studyFile: studyFile, progressLabel: "synthetic trial steps") { demo, today, progress in
+    static func fill(database: String, studyFile: String?, audit: AuditFiles = AuditFiles(), participants: Int, seed: UInt64) async throws -> DemoService.Summary {
+        try await withDemo(database: database, studyFile: studyFile, audit: audit, progressLabel: "synthetic trial steps") { demo, today, progress in
             try await demo.run(participants: participants, seed: seed, today: today, now: Date(), progress: progress)
         }
     }
@@ -59,10 +59,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Runs `body` with a demo service on the database (opened on the demo's clock), the site's today and a
     /// progress line, and closes the database whatever happens.
-    static func withDemo<T: Sendable>(database: String, studyFile: String?, progressLabel: String,
+    static func withDemo<T: Sendable>(database: String, studyFile: String?, audit: AuditFiles = AuditFiles(), progressLabel: String,
                                       _ body: (DemoService, ClinicalDate, @escaping @Sendable (Int, Int) -> Void) async throws -> T) async throws -> T {
         let clock = DemoClock(Date())
-        let runtime = try await CartaRuntime.open(CartaConfig.resolve(database: database, studyFile: studyFile, auditKey: nil, auditWitness: nil),
+        let config = CartaConfig.resolve(database: database, studyFile: studyFile, auditKey: audit.keyFile, auditWitness: audit.witnessFile)
+        let runtime = try await CartaRuntime.open(config,
                                                   migrate: .ifEmpty, instant: { clock.now }, logger: quietLogger())
         let today = SiteClock.localDate(of: Date(), in: runtime.clock.timeZone)
         let progress = ProgressLine(label: progressLabel)

@@ -60,9 +60,12 @@ struct DeriveCommand: AsyncParsableCommand {
     ///
     /// Source: issue 9 scope 4 (`carta derive` on a 100,000-participant database streams).
     func streamJSON() async throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-derive-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: dir) }
         try await ParticipantCommand.withServices(ctx) { s in
             let stdout = FileHandle.standardOutput
-            try await streamPass(s, tables: []) { try $0.writeJSON(to: stdout) }
+            try await streamPass(s, tables: [], spool: dir.appendingPathComponent("participants.json")) { try $0.writeJSON(to: stdout) }
             stdout.write(Data("\n".utf8))
         }
     }
@@ -76,11 +79,13 @@ struct DeriveCommand: AsyncParsableCommand {
         let dir = try Self.outputFolder(path)
         let names = ["outcomes.json"] + OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }
         let partial = "partial-\(UUID().uuidString)-"
-        defer { for name in names { try? FileManager.default.removeItem(at: dir.appendingPathComponent(partial + name)) } }
+        // The participants' JSON is spooled beside the files it becomes part of (not in $TMPDIR, which may be memory).
+        let spool = dir.appendingPathComponent(partial + "participants.json")
+        defer { for name in names + ["participants.json"] { try? FileManager.default.removeItem(at: dir.appendingPathComponent(partial + name)) } }
         func create(_ name: String) throws -> FileHandle {
             let url = dir.appendingPathComponent(partial + name)
             guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
-                throw ValidationError("cannot write \(url.path) (--out)")
+                throw CLIFailure("--out: cannot write \(url.path): \(String(cString: strerror(errno))); give a folder you can write to.")
             }
             return try FileHandle(forWritingTo: url)
         }
@@ -94,11 +99,11 @@ struct DeriveCommand: AsyncParsableCommand {
             }
             let json = try create("outcomes.json")
             defer { try? json.close() }
-            try await streamPass(s, tables: tables) { try $0.writeJSON(to: json) }
+            try await streamPass(s, tables: tables, spool: spool) { try $0.writeJSON(to: json) }
         }
         // rename(2) replaces an older file of the same name in one step.
         for name in names where rename(dir.appendingPathComponent(partial + name).path, dir.appendingPathComponent(name).path) != 0 {
-            throw ValidationError("cannot move \(name) into place in \(dir.path): \(String(cString: strerror(errno))) (--out)")
+            throw CLIFailure("--out: cannot move \(name) into place in \(dir.path): \(String(cString: strerror(errno)))")
         }
         print("wrote\t\(dir.path)\t\(names.joined(separator: ", "))")
     }
@@ -116,7 +121,7 @@ struct DeriveCommand: AsyncParsableCommand {
             guard count > 0 else { try out.write(contentsOf: Data(json.utf8)); return }
             // The study-level JSON has "participants" : [ ] (empty) at the top level: the streamed array goes there.
             guard let member = json.range(of: "\n  \"participants\" : ["), let close = json[member.upperBound...].firstIndex(of: "]") else {
-                throw ValidationError("internal: no participants array in the derived JSON")
+                throw CLIFailure("internal: no participants array in the derived JSON")
             }
             try out.write(contentsOf: Data((json[..<member.upperBound] + "\n").utf8))
             let reader = try FileHandle(forReadingFrom: participants)
@@ -126,17 +131,16 @@ struct DeriveCommand: AsyncParsableCommand {
         }
     }
 
-    /// One pass with sources: each participant's figures are encoded as they are derived into a private temporary
-    /// file (mode 0600 in a 0700 folder, removed afterwards) and their rows appended to each of `tables`; `finish`
-    /// gets the study-level figures with that file while it still exists. The participants' array is the only part
-    /// of the JSON that grows with the study, so nothing holds every participant.
-    func streamPass(_ s: CartaRuntime, tables: [(OutcomeTables.Table, FileHandle)], finish: (StreamedJSON) throws -> Void) async throws {
+    /// One pass with sources: each participant's figures are encoded as they are derived into `spool` (created mode
+    /// 0600; the caller removes it) and their rows appended to each of `tables`; `finish` gets the study-level figures
+    /// with the spool. The participants' array is the only part of the JSON that grows with the study, so nothing holds
+    /// every participant.
+    func streamPass(_ s: CartaRuntime, tables: [(OutcomeTables.Table, FileHandle)], spool participantsFile: URL,
+                    finish: (StreamedJSON) throws -> Void) async throws {
         let principal = try await ctx.principal(s, needs: .readStudyData)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("carta-derive-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let participantsFile = dir.appendingPathComponent("participants.json")
-        FileManager.default.createFile(atPath: participantsFile.path, contents: nil, attributes: [.posixPermissions: 0o600])
+        guard FileManager.default.createFile(atPath: participantsFile.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+            throw CLIFailure("cannot write \(participantsFile.path): \(String(cString: strerror(errno)))")
+        }
         let file = try FileHandle(forWritingTo: participantsFile)
         defer { try? file.close() }
         let encoder = JSONEncoder()
@@ -186,11 +190,11 @@ struct DeriveCommand: AsyncParsableCommand {
     static func outputFolder(_ path: String) throws -> URL {
         var isFolder: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
-            throw ValidationError("--out \(path) is a file, not a folder: give a folder (new or existing) to write the outcomes and tables into.")
+            throw CLIFailure("--out \(path) is a file, not a folder: give a folder (new or existing) to write the outcomes and tables into.")
         }
         let dir = URL(fileURLWithPath: path, isDirectory: true)
         do { try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true) } catch {
-            throw ValidationError("--out: cannot create the folder \(path) (\((error as NSError).localizedDescription)); give a folder you can write to.")
+            throw CLIFailure("--out: cannot create the folder \(path) (\((error as NSError).localizedDescription)); give a folder you can write to.")
         }
         return dir
     }

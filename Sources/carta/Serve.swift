@@ -22,7 +22,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
-        let databaseURL = demo ? try await Self.prepareDemo(database.db ?? DemoCommand.defaultDatabase, studyFile: studyFile.study) : database.db
+        // The demo is filled with the audit key and witness it will be served with (else the serve would find its
+        // records sealed with another key, and refuse).
+        let audit = AuditFiles(keyFile: database.auditKey, witnessFile: database.auditWitness)
+        let databaseURL = demo ? try await Self.prepareDemo(database.db ?? DemoCommand.defaultDatabase, studyFile: studyFile.study, audit: audit) : database.db
         let trial = CartaConfig.resolve(database: databaseURL, studyFile: studyFile.study, auditKey: database.auditKey,
                                         auditWitness: database.auditWitness, environment: env)
         let config = ServerConfig(
@@ -56,11 +59,11 @@ struct Serve: AsyncParsableCommand {
 
     /// `--demo`: fills an empty database with the synthetic cohort (accounts written once beside an SQLite
     /// file, mode 0600, and shown at every start) and refuses a database that holds real participants.
-    static func prepareDemo(_ url: String, studyFile: String?) async throws -> String {
+    static func prepareDemo(_ url: String, studyFile: String?, audit: AuditFiles) async throws -> String {
         let parsed = try DatabaseURL(parsing: url)
         var accountsFile: String?
         if case .sqlite(let path) = parsed { accountsFile = path + ".accounts" }
-        let config = CartaConfig.resolve(database: url, studyFile: studyFile, auditKey: nil, auditWitness: nil)
+        let config = CartaConfig.resolve(database: url, studyFile: studyFile, auditKey: audit.keyFile, auditWitness: audit.witnessFile)
         let store = try await CartaStore.open(parsed, audit: config.auditFiles, logger: quietLogger())
         let fresh = try await store.isEmpty()
         let empty = fresh ? true : try await store.participantCount() == 0
@@ -68,7 +71,7 @@ struct Serve: AsyncParsableCommand {
         await store.close()
         if empty {
             print("Filling \(parsed) with a synthetic cohort (carta demo)…")
-            let summary = try await DemoCommand.fill(database: url, studyFile: studyFile, participants: 5, seed: 20_260_315)
+            let summary = try await DemoCommand.fill(database: url, studyFile: studyFile, audit: audit, participants: 5, seed: 20_260_315)
             DemoCommand.printSummary(summary, database: url)
             if let accountsFile {
                 let text = "# Demo accounts of \(url) (synthetic data only)\n" + summary.accounts.map { "\($0.username)\t\($0.role.rawValue)\t\($0.password)" }.joined(separator: "\n") + "\n"

@@ -254,6 +254,10 @@ struct KeptOutcomeFiguresTests {
             let read = try #require(try JSONSerialization.jsonObject(with: encoder.encode(OutcomeDerivation.Accumulator.Figures(kept: Data(kept[1])))) as? [String: Any])
             #expect(try canonical(try #require(read["participant"])) == canonical(JSONSerialization.jsonObject(with: encoder.encode(Self.everyPart))))
             #expect(seen == Self.readerLayout)
+            // A corrupt string length of 2⁶³ or more (the subject ID comes first) is refused, not trapped on.
+            #expect(throws: PositionalCoder.Unsupported.self) {
+                try OutcomeDerivation.Accumulator.Figures(kept: Data(repeating: 0xFF, count: 9) + Data([0x01]))
+            }
         }
     }
 }

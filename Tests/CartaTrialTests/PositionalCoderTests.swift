@@ -55,6 +55,13 @@ import Testing
         #expect(throws: PositionalCoder.Unsupported.self) { try PositionalCoder.decode(Sample.self, from: Array(bytes.dropLast())) }
         #expect(throws: PositionalCoder.Unsupported.self) { try PositionalCoder.decode(Sample.self, from: bytes + [0]) }
         #expect(throws: (any Error).self) { try PositionalCoder.decode(Sample.self, from: [0xFF]) }
+        // A corrupt length of 2⁶³ or more, and a varint carrying more than 64 bits, are refused, not trapped on.
+        #expect(throws: PositionalCoder.Unsupported.self) { try PositionalCoder.decode(String.self, from: Array(repeating: 0xFF, count: 9) + [0x01]) }
+        #expect(throws: PositionalCoder.Unsupported.self) { try PositionalCoder.decode(Int.self, from: Array(repeating: 0xFF, count: 9) + [0x02]) }
+        #expect(throws: PositionalCoder.Unsupported.self) { try PositionalCoder.decode(Int.self, from: Array(repeating: 0xFF, count: 10) + [0x01]) }
+        for extreme in [Int.min, Int.max, 0, -1] {
+            #expect(try PositionalCoder.decode(Int.self, from: PositionalCoder.encode(extreme)) == extreme)
+        }
         // A value written for another type does not pass as this one.
         #expect(throws: (any Error).self) { try PositionalCoder.decode(Sample.self, from: PositionalCoder.encode(Inner(name: "x", score: 2, days: [1]))) }
     }
