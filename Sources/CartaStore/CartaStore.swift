@@ -58,7 +58,8 @@ public final class CartaStore: Sendable {
     /// 21 CFR 11.10(e). Errors are `StoreError(.database)` or `.invalidConfiguration` without secrets.
     public static func open(_ url: DatabaseURL, audit: AuditFiles = AuditFiles(),
                             logger: Logger = Logger(label: "carta.store")) async throws -> CartaStore {
-        /// The key of an existing key file (checked before the database is touched), or nil when there is none yet.
+        /// The key of an existing key file (on SQLite loaded before the database file is opened, so a bad key leaves no
+        /// file behind), or nil when there is none yet.
         func existingIntegrity(_ paths: (key: String, witness: String)) throws -> AuditIntegrity? {
             guard FileManager.default.fileExists(atPath: paths.key) else { return nil }
             return AuditIntegrity(key: try AuditKey.loadOrCreate(paths.key), witness: AuditWitnessFile(path: paths.witness))

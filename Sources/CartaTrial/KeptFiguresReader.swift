@@ -8,7 +8,7 @@ import Foundation
 /// Why: a pass from kept figures over 100,000 whole courses spent about half its time in `Codable`'s generic
 /// decoding machinery (a boxed container, a dynamic cast and a type comparison per field), well over the issue's
 /// 10 s (issue 9 "Performance"; BENCHMARKS.md, "Synthetic scale cohort"). Writing stays with `PositionalCoder`, so
-/// the layout has one definition; this reader must follow it. `KeptFiguresReaderTests` decodes rich figures both
+/// the layout has one definition; this reader must follow it. `KeptOutcomeFiguresTests.theKeptFiguresReaderReadsWhatPositionalCoderWrote` decodes rich figures both
 /// ways and compares them, and checks every type's stored properties against the order read here, so a property
 /// added to any of these types fails a test instead of misreading kept bytes. Bytes that do not read exactly (too
 /// short, left over, a presence byte other than 0 or 1) throw, and the caller derives that participant again.
