@@ -28,6 +28,38 @@ public struct OutcomeService: Sendable {
         try await pass(by: principal, keepParticipants: true, pageSize: pageSize, progress: { _ in }, each: { _ in })
     }
 
+    /// What the study report shows (`StudyReport`): the study-level figures over every enrolled participant the
+    /// principal may read, and the first `drawnAtMost` of them in enrolment order with their sources for the
+    /// per-participant tables and plots. A study of at most `drawnAtMost` participants is derived whole, in one pass;
+    /// a larger one streams without sources (from kept figures where they are current), then derives the drawn
+    /// participants again with theirs, so memory is bounded by a page and the drawn participants whatever the
+    /// study's size.
+    ///
+    /// Source: issue 9 scope 2 (the report) and scope 4 (a 100,000-participant study streams).
+    public func report(by principal: Principal, drawnAtMost: Int = StudyReport.drawnAtMost, pageSize: Int = 500) async throws -> StudyReport {
+        if try await participantTotal(by: principal) <= drawnAtMost {
+            return StudyReport(everyone: try await derive(by: principal, pageSize: pageSize))
+        }
+        var collector = StudyReport.Collector(drawnAtMost: 0)
+        let study = try await stream(by: principal, pageSize: pageSize, includeSources: false) { collector.add($0) }
+        return collector.report(study, drawn: try await firstEnrolled(drawnAtMost, by: principal, pageSize: pageSize))
+    }
+
+    /// The first `count` enrolled participants the principal may read, in enrolment order, derived with their sources.
+    func firstEnrolled(_ count: Int, by principal: Principal, pageSize: Int) async throws -> [StudyOutcomes.Participant] {
+        let store = screening.store, studyID = StudyID(screening.study.id), sites = principal.user.sites.listed
+        var files: [ParticipantFile] = [], after = 0
+        while files.count < count {
+            let page = try await store.participantFiles(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize)
+            guard let last = page.last else { break }
+            files += page.filter { $0.participant.status == .enrolled }.prefix(count - files.count)
+            after = last.participant.sequenceNumber
+        }
+        let events = try await store.adverseEvents(participantIDs: files.map(\.participant.id))
+        var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: false, scorer: questionnaireScorer)
+        return inputs(files, events: events).map { acc.add($0) }
+    }
+
     /// How many participants a pass by this principal reads (every status, the principal's sites): `stream`'s
     /// progress counts up to it.
     public func participantTotal(by principal: Principal) async throws -> Int {

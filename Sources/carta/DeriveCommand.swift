@@ -65,7 +65,8 @@ struct DeriveCommand: AsyncParsableCommand {
         defer { try? FileManager.default.removeItem(at: dir) }
         try await ParticipantCommand.withServices(ctx) { s in
             let stdout = FileHandle.standardOutput
-            try await streamPass(s, tables: [], spool: dir.appendingPathComponent("participants.json")) { try $0.writeJSON(to: stdout) }
+            let principal = try await ctx.principal(s, needs: .readStudyData)
+            _ = try await Self.streamPass(s, by: principal, tables: [], spool: dir.appendingPathComponent("participants.json")) { try $0.writeJSON(to: stdout) }
             stdout.write(Data("\n".utf8))
         }
     }
@@ -77,6 +78,15 @@ struct DeriveCommand: AsyncParsableCommand {
     /// Source: issue 9 scope 1 (`--out` writes every table) and scope 4 (`carta derive` streams).
     func streamFiles(into path: String) async throws {
         let dir = try Self.outputFolder(path)
+        try await ParticipantCommand.withServices(ctx) { s in
+            _ = try await Self.streamFiles(s, by: try await ctx.principal(s, needs: .readStudyData), into: dir)
+        }
+    }
+
+    /// The files of `--out` written into `dir` (made by `outputFolder`) from one pass, which also hands each participant
+    /// (with sources) to `each`; returns the study-level figures. `carta report` draws its plots from the same pass.
+    static func streamFiles(_ s: CartaRuntime, by principal: Principal, into dir: URL,
+                            each: (StudyOutcomes.Participant) -> Void = { _ in }) async throws -> StudyOutcomes {
         let names = ["outcomes.json"] + OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }
         let partial = "partial-\(UUID().uuidString)-"
         // The participants' JSON is spooled beside the files it becomes part of (not in $TMPDIR, which may be memory).
@@ -89,23 +99,22 @@ struct DeriveCommand: AsyncParsableCommand {
             }
             return try FileHandle(forWritingTo: url)
         }
-        try await ParticipantCommand.withServices(ctx) { s in
-            var tables: [(OutcomeTables.Table, FileHandle)] = []
-            defer { for (_, handle) in tables { try? handle.close() } }
-            for t in OutcomeTables.Table.allCases {
-                let handle = try create("\(t.rawValue).csv")
-                tables.append((t, handle))
-                try handle.write(contentsOf: Data(OutcomeTables.line(OutcomeTables.header(t)).utf8))
-            }
-            let json = try create("outcomes.json")
-            defer { try? json.close() }
-            try await streamPass(s, tables: tables, spool: spool) { try $0.writeJSON(to: json) }
+        var tables: [(OutcomeTables.Table, FileHandle)] = []
+        defer { for (_, handle) in tables { try? handle.close() } }
+        for t in OutcomeTables.Table.allCases {
+            let handle = try create("\(t.rawValue).csv")
+            tables.append((t, handle))
+            try handle.write(contentsOf: Data(OutcomeTables.line(OutcomeTables.header(t)).utf8))
         }
+        let json = try create("outcomes.json")
+        defer { try? json.close() }
+        let study = try await streamPass(s, by: principal, tables: tables, spool: spool, each: each) { try $0.writeJSON(to: json) }
         // rename(2) replaces an older file of the same name in one step.
         for name in names where rename(dir.appendingPathComponent(partial + name).path, dir.appendingPathComponent(name).path) != 0 {
             throw CLIFailure("--out: cannot move \(name) into place in \(dir.path): \(String(cString: strerror(errno)))")
         }
         print("wrote\t\(dir.path)\t\(names.joined(separator: ", "))")
+        return study
     }
 
     /// The JSON of a streamed pass: the study-level figures with the participants' figures, encoded as they were
@@ -135,9 +144,8 @@ struct DeriveCommand: AsyncParsableCommand {
     /// 0600; the caller removes it) and their rows appended to each of `tables`; `finish` gets the study-level figures
     /// with the spool. The participants' array is the only part of the JSON that grows with the study, so nothing holds
     /// every participant.
-    func streamPass(_ s: CartaRuntime, tables: [(OutcomeTables.Table, FileHandle)], spool participantsFile: URL,
-                    finish: (StreamedJSON) throws -> Void) async throws {
-        let principal = try await ctx.principal(s, needs: .readStudyData)
+    static func streamPass(_ s: CartaRuntime, by principal: Principal, tables: [(OutcomeTables.Table, FileHandle)], spool participantsFile: URL,
+                           each: (StudyOutcomes.Participant) -> Void = { _ in }, finish: (StreamedJSON) throws -> Void) async throws -> StudyOutcomes {
         guard FileManager.default.createFile(atPath: participantsFile.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
             throw CLIFailure("cannot write \(participantsFile.path): \(String(cString: strerror(errno)))")
         }
@@ -156,6 +164,7 @@ struct DeriveCommand: AsyncParsableCommand {
             }
         }
         let o = try await s.outcomes.stream(by: principal, includeSources: true, progress: { progress.update($0, of: total) }) { p in
+            each(p)
             // Nested two levels deep in the study's JSON: every line indented by four more spaces (an empty array's
             // blank line stays blank, as the encoder writes it).
             let lines = String(decoding: try encoder.encode(p), as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
@@ -173,10 +182,11 @@ struct DeriveCommand: AsyncParsableCommand {
         try flush(above: 0)
         try file.close()
         try finish(StreamedJSON(study: o, participants: participantsFile, count: count))
+        return o
     }
 
     /// Writes outcomes.json and every CSV table of a whole derivation into `path` (created when missing); returns the
-    /// directory. For `carta report`, which holds the whole derivation anyway for its plots.
+    /// directory. For `carta report` on a study small enough to draw every participant, which holds the whole derivation.
     static func writeFiles(_ outcomes: StudyOutcomes, into path: String) throws -> URL {
         let dir = try outputFolder(path)
         try json(outcomes).write(to: dir.appendingPathComponent("outcomes.json"))

@@ -136,6 +136,57 @@ struct DemoReportTests {
             #expect(file.contains("id=\"synthetic-banner\"") && file.contains("id=\"plot-swimmer\""))
         }
     }
+
+    /// A study larger than the report draws: the study-level figures and the baseline table count everyone (the same
+    /// as the whole derivation), the per-participant tables and plots draw the first participants in enrolment order,
+    /// with their sources, and the page says which; a study within the limit is the whole derivation.
+    @Test func aLargeStudysReportCountsEveryoneAndDrawsTheFirstParticipants() async throws {
+        try await Self.demo(.sqlite, participants: 5, seed: 20_260_315) { server, o, _, _ in
+            let statistician = try await server.principal(.statistician)
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            func studyLevel(_ o: StudyOutcomes) throws -> Data {
+                var study = o
+                study.participants = []
+                return try encoder.encode(study)
+            }
+            let whole = StudyReport(everyone: o)
+            let all = try await server.services.runtime.outcomes.report(by: statistician, drawnAtMost: 5)
+            #expect(!all.isExcerpt && all.enrolled == 5 && all.baseline == whole.baseline)
+            #expect(try encoder.encode(all.outcomes) == encoder.encode(o))
+
+            let excerpt = try await server.services.runtime.outcomes.report(by: statistician, drawnAtMost: 2)
+            #expect(excerpt.isExcerpt && excerpt.enrolled == 5 && excerpt.baseline == whole.baseline)
+            #expect(whole.baseline.participants == 5 && whole.baseline.ages.count == 5)
+            #expect(try studyLevel(excerpt.outcomes) == studyLevel(o))
+            #expect(try encoder.encode(excerpt.outcomes.participants) == encoder.encode(Array(o.participants.prefix(2))))
+            #expect(excerpt.outcomes.participants.allSatisfy { !$0.sources.isEmpty })
+
+            let page = ReportPage.build(excerpt), full = ReportPage.build(o)
+            #expect(page.tablesHTML.contains("id=\"report-excerpt\"") && !full.tablesHTML.contains("id=\"report-excerpt\""))
+            #expect(page.tablesHTML.contains("draw the first 2 in enrolment order"))
+            /// The element of `html` that starts at `open` and ends at the first `close` after it.
+            func element(_ html: String, _ open: String, _ close: String) -> String? {
+                guard let start = html.range(of: open), let end = html[start.upperBound...].range(of: close) else { return nil }
+                return String(html[start.lowerBound..<end.upperBound])
+            }
+            for id in ["report-flow", "report-baseline", "report-outcomes"] {
+                let table = element(page.tablesHTML, "<table id=\"\(id)\"", "</table>")
+                #expect(table != nil && table == element(full.tablesHTML, "<table id=\"\(id)\"", "</table>"), "\(id) counts everyone")
+            }
+            for id in ["plot-km", "plot-ae-heatmap"] {
+                let plot = element(page.plotsHTML, "<svg id=\"\(id)\"", "</figure>")
+                #expect(plot != nil && plot == element(full.plotsHTML, "<svg id=\"\(id)\"", "</figure>"), "\(id) counts everyone")
+            }
+            let rows = page.tablesHTML.components(separatedBy: "<tr id=\"report-row-").count - 1
+            #expect(rows == 2)
+            for id in ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-bleeding", "plot-steroid"] {
+                let plot = try #require(element(page.plotsHTML, "<svg id=\"\(id)\"", "</figure>"))
+                #expect(plot.contains("Drawn for the first 2 of 5 enrolled participants (enrolment order)."), "\(id) says what it draws")
+                for p in o.participants.dropFirst(2) { #expect(!plot.contains(p.subjectID), "\(id) draws \(p.subjectID)") }
+            }
+        }
+    }
 }
 
 /// Issue 8 scope 11: an unknown web address gets Carta's own 404 page; the API keeps its JSON error.

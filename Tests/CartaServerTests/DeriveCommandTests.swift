@@ -37,6 +37,20 @@ struct DeriveCommandTests {
                         "\(name) holds rows, not only its header")
             }
         }
+        // `report --draw` below the study's size streams the same files in one pass and draws only the first participants.
+        let drawnOut = dir.appendingPathComponent("drawn").path
+        let drawn = try await CLI.runAsync(["report", "--db", url, "--user", "demo-statistician", "--out", drawnOut, "--draw", "2"], stdin: password + "\n")
+        #expect(drawn.status == 0 && drawn.stdout.contains("3 enrolled, 3 treated, 2 drawn"), "\(drawn.stdout) \(drawn.stderr)")
+        for name in names {
+            #expect(try Data(contentsOf: URL(fileURLWithPath: drawnOut + "/" + name)) == (try Data(contentsOf: URL(fileURLWithPath: out + "/" + name))), "\(name)")
+        }
+        let drawnHTML = try String(contentsOfFile: drawnOut + "/report.html", encoding: .utf8)
+        let wholeHTML = try String(contentsOfFile: out + "/report.html", encoding: .utf8)
+        #expect(drawnHTML.contains("id=\"report-excerpt\"") && drawnHTML.contains("This study has 3 enrolled participants"))
+        #expect(!wholeHTML.contains("id=\"report-excerpt\""))
+        #expect(drawnHTML.components(separatedBy: "<tr id=\"report-row-").count == 3 && wholeHTML.components(separatedBy: "<tr id=\"report-row-").count == 4)
+        let noDraw = try await CLI.runAsync(["report", "--db", url, "--user", "demo-statistician", "--out", drawnOut, "--draw", "0"], stdin: password + "\n")
+        #expect(noDraw.status != 0 && noDraw.stderr.contains("--draw must be at least 1"), "\(noDraw.stderr)")
         // A file where the folder should be is refused by name, and left as it was.
         let notAFolder = try await derive(["--out", out + "/outcomes.json"])
         #expect(notAFolder.status != 0 && notAFolder.stderr.contains("is a file, not a folder"), "\(notAFolder.stderr)")

@@ -9,8 +9,8 @@ extension CartaServices {
     func addReportRoutes(to router: Router<AppRequestContext>) {
         router.get("/report", use: page { _, context in
             let viewer = try context.principal(.readStudyData, .web)
-            let outcomes = try await self.runtime.outcomes.derive(by: viewer)
-            return try self.html(ReportPage.build(outcomes), self.layout(context, current: .report))
+            let report = try await self.runtime.outcomes.report(by: viewer)
+            return try self.html(ReportPage.build(report), self.layout(context, current: .report))
         })
         router.get("/report/tables/:file", use: page { _, context in
             let viewer = try context.principal(.readStudyData, .web)

@@ -21,7 +21,7 @@ extension ReportPage {
         return "Scored by \(by); completed forms \(completed)."
     }
 
-    static func concomitantTherapy(_ o: StudyOutcomes, _ out: inout String) {
+    static func concomitantTherapy(_ o: StudyOutcomes, drawn: String, _ out: inout String) {
         let rows = o.participants.filter { $0.dayZero != nil }.map { p -> [String] in
             guard let c = p.concomitantTherapy else { return [p.subjectID, "not derived (see the participant's problems)", "—", "—", "—", "—", "—"] }
             let regimen = c.drugs.filter { $0.baselineIntensity > 0 }.map { "\($0.drug) \(ReportPlots.num($0.baselineIntensity)) \($0.intensityUnit)" }
@@ -38,7 +38,7 @@ extension ReportPage {
                     events.isEmpty ? "no change" : events.joined(separator: "; "), pct(c.steroidPercentChangeMonth3), pct(c.steroidPercentChangeMonth6),
                     c.treatmentFailure ? "yes" : "no"]
         }
-        table("report-conmed", caption: "Concomitant ITP therapy against the baseline regimen (4 weeks before lymphodepletion; reduction = ≥ 25 % fall sustained ≥ 28 days)",
+        table("report-conmed", caption: captioned("Concomitant ITP therapy against the baseline regimen (4 weeks before lymphodepletion; reduction = ≥ 25 % fall sustained ≥ 28 days)", drawn),
               head: ["Subject", "Baseline regimen", "Steroid at baseline (prednisone-eq. mg/day)", "Changes", "Steroid % change month 3", "Month 6", "Treatment failure"],
               rows: rows, &out)
     }
@@ -70,7 +70,7 @@ extension ReportPage {
     }
 
     /// Each treated participant's ITP-BAT over time (spec §2.2: SMOG, the highest grade per domain at each assessment).
-    static func bleedingTool(_ o: StudyOutcomes, _ out: inout String) {
+    static func bleedingTool(_ o: StudyOutcomes, drawn: String, _ out: inout String) {
         let rows = o.participants.filter { !$0.itpBat.isEmpty }.map { p -> [String] in
             let bleeding = p.itpBat.filter { $0.skin + $0.mucosae + $0.organs > 0 }
             let course = bleeding.isEmpty ? "no bleeding graded"
@@ -78,7 +78,7 @@ extension ReportPage {
             return [p.subjectID, "\(p.itpBat.count)", p.worstITPBAT ?? "—", course]
         }
         guard !rows.isEmpty else { return }
-        table("report-itpbat", caption: "ITP-BAT (IWG 2013) by participant: assessments, highest grade per domain from Day 0 (SMOG), and each assessment that graded bleeding",
+        table("report-itpbat", caption: captioned("ITP-BAT (IWG 2013) by participant: assessments, highest grade per domain from Day 0 (SMOG), and each assessment that graded bleeding", drawn),
               head: ["Subject", "Assessments", "Highest from Day 0", "Assessments with bleeding (protocol day, SMOG)"], rows: rows, &out)
     }
 }

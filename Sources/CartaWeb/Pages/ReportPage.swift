@@ -30,18 +30,28 @@ public enum ReportPage {
 
     /// `standalone` leaves out the links that only work inside the web app.
     public static func build(_ o: StudyOutcomes, standalone: Bool = false) -> Model {
+        build(StudyReport(everyone: o), standalone: standalone)
+    }
+
+    /// The report of `r`: study-level tables and plots over every enrolled participant; per-participant tables and
+    /// plots over the drawn ones, each saying so when they are not all (`StudyReport.isExcerpt`).
+    public static func build(_ r: StudyReport, standalone: Bool = false) -> Model {
+        let o = r.outcomes
         let orr = o.overallResponse.map { "\($0.successes)/\($0.total) (\($0.percentText))" } ?? "no participant treated yet"
         let summary = "\(o.registered) registered, \(o.enrolled) enrolled, \(o.treated) treated with CAR-T. Overall response \(orr)."
+        // Appended to each per-participant caption when only some participants are drawn.
+        let drawn = r.isExcerpt ? " Drawn for the first \(o.participants.count) of \(r.enrolled) enrolled participants (enrolment order)." : ""
         var tables = ""
+        if r.isExcerpt { excerptNotice(r, &tables) }
         flow(o, &tables)
-        baseline(o, &tables)
+        baseline(r.baseline, &tables)
         outcomes(o, &tables)
-        participants(o, standalone: standalone, &tables)
-        concomitantTherapy(o, &tables)
+        participants(o, standalone: standalone, drawn: drawn, &tables)
+        concomitantTherapy(o, drawn: drawn, &tables)
         questionnaire(o, &tables)
-        bleedingTool(o, &tables)
-        let plots = ReportPlots.trajectories(o) + ReportPlots.spider(o) + ReportPlots.swimmer(o) + ReportPlots.kaplanMeier(o)
-            + ReportPlots.heatMap(o) + ReportPlots.bleeding(o) + ReportPlots.steroid(o)
+        bleedingTool(o, drawn: drawn, &tables)
+        let plots = ReportPlots.trajectories(o, drawn: drawn) + ReportPlots.spider(o, drawn: drawn) + ReportPlots.swimmer(o, drawn: drawn)
+            + ReportPlots.kaplanMeier(o) + ReportPlots.heatMap(o) + ReportPlots.bleeding(o, drawn: drawn) + ReportPlots.steroid(o, drawn: drawn)
         let downloads = standalone ? [] : ["subjects", "visits", "tte", "ae", "conmed", "qs"].map {
             Download(label: "\($0).csv", href: "/report/tables/\($0).csv")
         }
@@ -49,7 +59,19 @@ public enum ReportPage {
                      tablesHTML: tables, plotsHTML: plots, downloads: downloads, hasDownloads: !downloads.isEmpty)
     }
 
+    /// What a large study's report draws and where the rest is.
+    static func excerptNotice(_ r: StudyReport, _ out: inout String) {
+        out += "<p id=\"report-excerpt\" class=\"notice\">"
+        esc("This study has \(r.enrolled) enrolled participants. The enrolment flow, the baseline table, the outcome measures, the "
+            + "Kaplan–Meier curve and the adverse-event heat map count every one of them; the per-participant tables and plots draw the "
+            + "first \(r.outcomes.participants.count) in enrolment order. Every participant's figures are in the subjects and visits tables (CSV).", &out)
+        out += "</p>\n"
+    }
+
     static func esc(_ s: String, _ out: inout String) { HTMLText.escape(s, into: &out) }
+
+    /// A table caption (no full stop of its own) followed by the drawn-participants sentence, when there is one.
+    static func captioned(_ caption: String, _ drawn: String) -> String { drawn.isEmpty ? caption : caption + "." + drawn }
 
     static func table(_ id: String, caption: String, head: [String], rows: [[String]], _ out: inout String) {
         out += "<div class=\"table-wrap\"><table id=\"\(id)\" class=\"report-table\"><caption>"; esc(caption, &out); out += "</caption><thead><tr>"
@@ -74,21 +96,19 @@ public enum ReportPage {
         ], &out)
     }
 
-    static func baseline(_ o: StudyOutcomes, _ out: inout String) {
+    static func baseline(_ b: StudyReport.BaselineTally, _ out: inout String) {
         func spread(_ xs: [Double], unit: String) -> String {
             guard !xs.isEmpty else { return "—" }
             let s = xs.sorted()
             let median = StudyOutcomes.median(s) ?? 0
             return "\(ReportPlots.num(median)) \(unit) (\(ReportPlots.num(s.first ?? 0))–\(ReportPlots.num(s.last ?? 0)))"
         }
-        let ps = o.participants
-        let female = ps.filter { $0.sex == "F" }.count
         table("report-baseline", caption: "Baseline characteristics (enrolled; median and range)", head: ["Characteristic", "Value"], rows: [
-            ["Participants", "\(ps.count)"],
-            ["Age at consent", spread(ps.compactMap(\.ageYears).map(Double.init), unit: "years")],
-            ["Female", ps.isEmpty ? "—" : "\(female)/\(ps.count)"],
-            ["Weight", spread(ps.compactMap(\.weightKg), unit: "kg")],
-            ["Baseline platelets", spread(ps.compactMap(\.baseline), unit: "×10⁹/L")],
+            ["Participants", "\(b.participants)"],
+            ["Age at consent", spread(b.ages, unit: "years")],
+            ["Female", b.participants == 0 ? "—" : "\(b.female)/\(b.participants)"],
+            ["Weight", spread(b.weights, unit: "kg")],
+            ["Baseline platelets", spread(b.platelets, unit: "×10⁹/L")],
         ], &out)
     }
 
@@ -129,8 +149,10 @@ public enum ReportPage {
         ], &out)
     }
 
-    static func participants(_ o: StudyOutcomes, standalone: Bool, _ out: inout String) {
-        out += "<div class=\"table-wrap\"><table id=\"report-participants\" class=\"report-table\"><caption>Each participant's figures and where they come from</caption><thead><tr>"
+    static func participants(_ o: StudyOutcomes, standalone: Bool, drawn: String, _ out: inout String) {
+        out += "<div class=\"table-wrap\"><table id=\"report-participants\" class=\"report-table\"><caption>Each participant's figures and where they come from"
+        if !drawn.isEmpty { esc("." + drawn, &out) }
+        out += "</caption><thead><tr>"
         for h in ["Subject", "Day 0", "Baseline", "Best response", "Month 6", "Time to response", "Duration of response", "CRS / ICANS", "AEs (serious)", "Sources"] {
             out += "<th scope=\"col\">"; esc(h, &out); out += "</th>"
         }

@@ -15,7 +15,8 @@ enum ReportPlots {
     /// A plot area: maps days and values to pixels and writes the frame, axes and their labels.
     struct Frame {
         let id: String, title: String, description: String
-        let width = 760.0, height = 320.0
+        let width = 760.0
+        var height = 320.0
         var left = 64.0
         let right = 96.0, top = 40.0, bottom = 48.0
         let xMin: Double, xMax: Double, yMin: Double, yMax: Double
@@ -87,7 +88,7 @@ enum ReportPlots {
 
     // MARK: the plots
 
-    static func trajectories(_ o: StudyOutcomes) -> String {
+    static func trajectories(_ o: StudyOutcomes, drawn: String = "") -> String {
         let all = o.participants.flatMap { counts($0) }
         let yMax = max(150, (all.map(\.value).max() ?? 100) * 1.1)
         let frame = Frame(id: "plot-trajectories", title: "Platelet counts by participant",
@@ -106,11 +107,11 @@ enum ReportPlots {
         for (i, p) in o.participants.enumerated() {
             series(counts(p).map { (Double($0.day), $0.value) }, frame: frame, index: i, id: "trajectory-\(i)", label: p.subjectID, &out)
         }
-        frame.close(&out, caption: "Each line is one participant (told apart by dash pattern and end label); shaded: the confirmed response period. Dashed: 30 and 100 ×10⁹/L.")
+        frame.close(&out, caption: "Each line is one participant (told apart by dash pattern and end label); shaded: the confirmed response period. Dashed: 30 and 100 ×10⁹/L." + drawn)
         return out
     }
 
-    static func spider(_ o: StudyOutcomes) -> String {
+    static func spider(_ o: StudyOutcomes, drawn: String = "") -> String {
         let frame = Frame(id: "plot-spider", title: "Platelet fold-change from baseline",
                           description: "Each participant's platelet count divided by their baseline, on a logarithmic scale, after the first CAR-T infusion; the dashed line is a doubling.",
                           xMin: 0, xMax: 200, yMin: 0.125, yMax: 64, xLabel: "Day since first CAR-T infusion", yLabel: "Fold-change from baseline (log scale)", logY: true)
@@ -121,17 +122,19 @@ enum ReportPlots {
             guard let b = p.baseline, b > 0 else { continue }
             series(counts(p).filter { $0.day >= 0 }.map { (Double($0.day), $0.value / b) }, frame: frame, index: i, id: "spider-\(i)", label: p.subjectID, &out)
         }
-        frame.close(&out, caption: "Participants without a baseline count are left out (a fold-change needs one).")
+        frame.close(&out, caption: "Participants without a baseline count are left out (a fold-change needs one)." + drawn)
         return out
     }
 
-    static func swimmer(_ o: StudyOutcomes) -> String {
+    static func swimmer(_ o: StudyOutcomes, drawn: String = "") -> String {
         let rows = o.participants.filter { $0.dayZero != nil }
         let rowH = 28.0
         var frame = Frame(id: "plot-swimmer", title: "Time on study and events",
                           description: "One bar per treated participant from the first infusion to the last observation, with the response start (R), its loss (L), CRS (C), ICANS (I), serious adverse events (S) and rescue therapy (X) marked.",
                           xMin: 0, xMax: 200, yMin: 0, yMax: Double(max(rows.count, 1)), xLabel: "Day since first CAR-T infusion", yLabel: "")
         frame.left = 104
+        // Taller with many participants, so each bar keeps its row and label.
+        frame.height = max(frame.height, frame.top + frame.bottom + Double(rows.count) * rowH)
         var out = ""
         frame.open(&out, xTicks: [0, 30, 60, 90, 120, 150, 180], yTicks: [])
         let h = frame.plotH / Double(max(rows.count, 1))
@@ -153,7 +156,7 @@ enum ReportPlots {
             for d in p.seriousEventDays { mark(d, "S", "serious adverse event") }
             for r in p.sources where r.formOID == "F_RESCUE" { mark(r.day, "X", "rescue therapy") }
         }
-        frame.close(&out, caption: "R response start · L loss of response · C CRS · I ICANS · S serious adverse event · X rescue therapy.")
+        frame.close(&out, caption: "R response start · L loss of response · C CRS · I ICANS · S serious adverse event · X rescue therapy." + drawn)
         return out
     }
 
@@ -217,7 +220,7 @@ enum ReportPlots {
         return out
     }
 
-    static func bleeding(_ o: StudyOutcomes) -> String {
+    static func bleeding(_ o: StudyOutcomes, drawn: String = "") -> String {
         let frame = Frame(id: "plot-bleeding", title: "Bleeding score over time",
                           description: "Chinese 2020 ITP bleeding score (age points plus the worst site) at each assessment after the first CAR-T infusion, per participant.",
                           xMin: 0, xMax: 200, yMin: 0, yMax: 10, xLabel: "Day since first CAR-T infusion", yLabel: "Bleeding score")
@@ -231,12 +234,12 @@ enum ReportPlots {
             }
             series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, &out)
         }
-        frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1).")
+        frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1)." + drawn)
         return out
     }
 
     /// Corticosteroid dose (prednisone equivalents) as steps from the baseline window to the last visit.
-    static func steroid(_ o: StudyOutcomes) -> String {
+    static func steroid(_ o: StudyOutcomes, drawn: String = "") -> String {
         let yMax = max(20, (o.participants.flatMap { $0.steroidDose.map(\.mgPerDay) }.max() ?? 20) * 1.15)
         let frame = Frame(id: "plot-steroid", title: "Corticosteroid dose over time",
                           description: "Daily corticosteroid dose in prednisone-equivalent mg per participant, from the baseline regimen of the 4 weeks before lymphodepletion to the last visit; each step is a recorded regimen.",
@@ -251,7 +254,7 @@ enum ReportPlots {
             }
             series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, &out)
         }
-        frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems).")
+        frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems)." + drawn)
         return out
     }
 }
