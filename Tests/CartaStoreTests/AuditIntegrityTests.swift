@@ -190,4 +190,38 @@ struct AuditIntegrityTests {
             #expect(cp == now.last?.seq && reason.contains("after it was verified"), "\(reason)")
         }
     }
+
+    /// The chain is walked a page of records at a time in one snapshot: whatever the page size — one record, a few, a
+    /// page ending exactly at the head — an intact trail gives the same count, and an altered or removed record is
+    /// reported at the same place, in the middle of a page or on its edge.
+    @Test(arguments: TestDatabase.engines)
+    func theChainIsWalkedAPageAtATime(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let trail = try await auditedHistory(store)
+            #expect(trail.count >= 6, "a trail long enough to span pages")
+            let sizes = [1, 2, 3, trail.count, trail.count + 1]
+            for size in sizes {
+                let report = try await store.verifyAudit(full: true, replay: false, recordsPerPage: size)
+                #expect(report.chain == .intact(count: trail.count) && report.checkedCount == trail.count, "page size \(size)")
+            }
+            try await disableAuditTriggers(store, engine)
+            let altered = trail[trail.count / 2]
+            try await store.executeRaw("UPDATE audit_events SET new_value = 'forged' WHERE seq = \(altered.seq)")
+            for size in sizes {
+                let report = try await store.verifyAudit(full: true, replay: false, recordsPerPage: size)
+                guard case .broken(let seq, let reason) = report.chain else { Issue.record("page size \(size): altered record missed"); continue }
+                #expect(seq == altered.seq && reason.contains("was altered"), "page size \(size): \(reason)")
+                #expect(report.checkedCount == trail.count / 2 + 1, "page size \(size): stops at the first break")
+            }
+            try await store.executeRaw("UPDATE audit_events SET new_value = \(sqlText(altered.newValue)) WHERE seq = \(altered.seq)")
+            let removed = trail[2]
+            try await store.executeRaw("DELETE FROM audit_events WHERE seq = \(removed.seq)")
+            for size in sizes {
+                guard case .broken(let seq, let reason) = try await store.verifyAudit(full: true, replay: false, recordsPerPage: size).chain else {
+                    Issue.record("page size \(size): removed record missed"); continue
+                }
+                #expect(seq == trail[3].seq && reason.contains("does not link"), "page size \(size): \(reason)")
+            }
+        }
+    }
 }
