@@ -158,6 +158,7 @@ extension CartaStore {
             let head = try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0
             let values = try await db.raw("""
                 SELECT \(unsafeRaw: Self.passColumns) FROM item_values v WHERE v.participant_id IN (\(binds: binds))
+                ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key
                 """).all().map(Self.passValueWithLimits(from:))
             return (Self.attach(values, to: files), head)
         }

@@ -358,7 +358,10 @@ public struct ScreeningService: Sendable {
     /// Evaluates every eligibility criterion from a participant's stored screening data and date of birth. Pure.
     public func evaluate(_ file: ParticipantFile) -> EligibilityEvaluation {
         var observations: [String: Observation] = [:]
-        for v in file.values {
+        // Screening values only: the same items are measured again after enrolment (haemoglobin, ANC, creatinine at
+        // lymphodepletion and every visit), and eligibility is judged on the screening results, whatever order the
+        // values come in (ClinicalTrials.gov NCT05315778: the criteria are met at screening, before enrolment).
+        for v in file.values where v.address.eventOID == Self.screeningEvent {
             guard let item = itemsByOID[v.address.itemOID.rawValue], let value = v.value else { continue }
             if let o = item.observation(of: value) {
                 observations[item.oid] = o

@@ -20,6 +20,8 @@ public struct TodayService: Sendable {
     /// reloaded all day; recomputing every course, grade and deviation per request made it slow (issue 8
     /// "Performance": < 10 ms at p99).
     let baseRows = BaseRowCache()
+    /// Above this many participants to read again, the today screen reads the study's pages; at most this many, by id.
+    public var pageReadAbove = 16
 
     public init(conduct: ConductService) { self.conduct = conduct }
 
@@ -33,6 +35,12 @@ public struct TodayService: Sendable {
             let row = compute()
             rows.withLock { $0[id] = (version, today, row) }
             return row
+        }
+
+        /// The line kept for a participant at this version (or a later one) on `today`, if any.
+        func current(_ p: Participant, today: ClinicalDate) -> Row? {
+            guard let hit = rows.withLock({ $0[p.id] }), hit.version >= p.version, hit.today == today else { return nil }
+            return hit.row
         }
     }
 
@@ -103,7 +111,12 @@ public struct TodayService: Sendable {
             let base = baseRows.row(file, today: today) { baseRow(file, today: today) }
             return finished(base, acknowledged: acknowledged[file.participant.id] ?? [], unreported: unreported[file.participant.id] ?? [], now: now)
         }
-        return rows.sorted { a, b in
+        return Self.alarmingFirst(rows)
+    }
+
+    /// Alerts, then overdue, then due today; subject order among equals.
+    static func alarmingFirst(_ rows: [Row]) -> [Row] {
+        rows.sorted { a, b in
             let ka = (a.alerts.count, a.overdue.count, a.dueToday.count), kb = (b.alerts.count, b.overdue.count, b.dueToday.count)
             return ka != kb ? ka > kb : a.participant.subjectID.rawValue < b.participant.subjectID.rawValue
         }
@@ -207,13 +220,42 @@ public struct TodayService: Sendable {
 }
 
 extension TodayService {
-    /// The today screen of the principal's sites on the site's today (two statements plus one for acknowledgements).
-    public func today(by principal: Principal) async throws -> [Row] {
-        let files = try await conduct.screening.files(by: principal)
-        let enrolled = files.filter { $0.participant.status == .enrolled }.map(\.participant.id)
-        let acknowledged = try await conduct.screening.store.acknowledgedAlerts(participantIDs: enrolled)
-        let unreported = try await conduct.screening.store.unreportedSeriousEvents(participantIDs: enrolled)
-        return rows(files: files, acknowledged: acknowledged, unreported: unreported, today: conduct.screening.clock.today, now: conduct.screening.clock.now)
+    /// The today screen of the principal's sites on the site's today: the participants (one statement), the files of
+    /// those whose line is not kept for their version and today, then acknowledgements and unreported serious events
+    /// (one statement each).
+    ///
+    /// Only participants changed since their line was computed are read again, and a large set a page of participants
+    /// at a time (`pageSize`), so a study of thousands of participants neither holds every file in memory nor reads them
+    /// all on every request (issue 8 scope 9; issue 9 scope 4: a scale cohort is served like a study of five).
+    public func today(by principal: Principal, pageSize: Int = 500) async throws -> [Row] {
+        let screening = conduct.screening, store = screening.store
+        let today = screening.clock.today
+        let enrolled = try await screening.participants(by: principal).filter { $0.status == .enrolled }
+        let stale = enrolled.filter { baseRows.current($0, today: today) == nil }
+        func keep(_ files: [ParticipantFile], of ids: Set<ParticipantID>) {
+            for file in files where ids.contains(file.participant.id) { _ = baseRows.row(file, today: today) { baseRow(file, today: today) } }
+        }
+        if stale.count > pageReadAbove {
+            // Many to read: the study's pages (the fast whole-study read), keeping the lines of the stale ones.
+            let ids = Set(stale.map(\.id)), studyID = StudyID(screening.study.id), sites = principal.user.sites.listed
+            var after = 0
+            while true {
+                let page = try await store.participantFilePage(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize).files
+                guard let last = page.last else { break }
+                keep(page, of: ids)
+                after = last.participant.sequenceNumber
+            }
+        } else if !stale.isEmpty {
+            keep(try await store.participantFiles(studyID: StudyID(screening.study.id), ids: stale.map(\.id)).files, of: Set(stale.map(\.id)))
+        }
+        let ids = enrolled.map(\.id)
+        let acknowledged = try await store.acknowledgedAlerts(participantIDs: ids)
+        let unreported = try await store.unreportedSeriousEvents(participantIDs: ids)
+        let now = screening.clock.now
+        // A participant whose file was not found (moved to another site since the list) has no line.
+        return Self.alarmingFirst(enrolled.compactMap { p in
+            baseRows.current(p, today: today).map { finished($0, acknowledged: acknowledged[p.id] ?? [], unreported: unreported[p.id] ?? [], now: now) }
+        })
     }
 
     /// One participant's alerts not yet acknowledged, SAE clocks first (what the visit pages keep beside the form):
