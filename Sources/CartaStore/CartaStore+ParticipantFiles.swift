@@ -48,11 +48,13 @@ extension CartaStore {
     /// whatever the number of participants (no identity, no history): what lists and dashboards need.
     ///
     /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
-    public func participantFiles(studyID: StudyID, sites: [SiteID]? = nil) async throws -> [ParticipantFile] {
+    /// `event` keeps only that event's values (the roster's screening state needs the screening values alone).
+    public func participantFiles(studyID: StudyID, sites: [SiteID]? = nil, event: EventOID? = nil) async throws -> [ParticipantFile] {
         // `sites == nil` means every site; an explicit list restricts both statements to those sites.
         let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
         let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
-        let cacheKey = "\(studyID.rawValue)|" + (sites.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*")
+        let eventFilter: SQLQueryString = event.map { " AND v.event_oid = \(bind: $0.rawValue)" } ?? ""
+        let cacheKey = "\(studyID.rawValue)|" + (sites.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*") + "|" + (event?.rawValue ?? "*")
         return try await read(snapshot: true) { db in
             let rows = try await db.raw("""
                 \(unsafeRaw: Self.fileSelect(includeIdentity: false))
@@ -63,7 +65,7 @@ extension CartaStore {
             let bare = try rows.map { try self.file(from: $0, includeIdentity: false) }
             let values = try await db.raw("""
                 SELECT v.* FROM item_values v JOIN participants p ON p.id = v.participant_id
-                WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter)
+                WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter)\(eventFilter)
                 ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key
                 """).all().map(Self.itemValue(from:))
             let files = Self.attach(values, to: bare)

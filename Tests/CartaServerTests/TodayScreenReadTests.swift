@@ -81,6 +81,11 @@ struct EligibilityScreeningValuesTests {
             #expect(screening.evaluate(file).overall == .eligible)
             file.values.reverse()
             #expect(screening.evaluate(file).overall == .eligible, "the screening haemoglobin and ANC decide, not the Day 5 ones")
+            // The roster reads the screening values alone, and gives the states of the whole files.
+            _ = try await server.register("Grace Hopper")
+            let full = try await screening.files(by: coordinator).map { ScreeningRosterEntry(participant: $0.participant, state: screening.state($0)) }
+            let roster = try await screening.roster(by: coordinator)
+            #expect(roster.count == 2 && "\(roster)" == "\(full)")
         }
     }
 }
