@@ -185,6 +185,17 @@ struct DemoReportTests {
                 #expect(plot.contains("Drawn for the first 2 of 5 enrolled participants (enrolment order)."), "\(id) says what it draws")
                 for p in o.participants.dropFirst(2) { #expect(!plot.contains(p.subjectID), "\(id) draws \(p.subjectID)") }
             }
+            // Lines of more participants than can be labelled name them in tooltips; the few are labelled at their ends.
+            var many = o
+            many.participants = Array(repeating: o.participants, count: 5).joined().enumerated().map { i, p in
+                var copy = p
+                copy.subjectID = "S-\(i)"
+                return copy
+            }
+            let crowded = ReportPage.build(many).plotsHTML
+            #expect(!crowded.contains("class=\"plot-label\"") && !crowded.contains("class=\"plot-response\""))
+            #expect(crowded.contains("<title>S-24</title></polyline>") && crowded.contains("Too many lines to label"))
+            #expect(full.plotsHTML.contains("class=\"plot-label\"") && !full.plotsHTML.contains("Too many lines to label"))
         }
     }
 }

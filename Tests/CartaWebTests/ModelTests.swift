@@ -136,4 +136,18 @@ import Testing
         #expect(WebPaths.participant(subjectId) == path)
         #expect(WebPaths.screening(subjectId) == path + "/screening")
     }
+
+    /// Swimmer marks on the same day (CRS and ICANS starting together) stand side by side, each still readable.
+    @Test func swimmerMarksOnOneDayDoNotOverlap() throws {
+        var o = PageFixtures.outcomes()
+        o.participants[0].crsOnsetDay = 3
+        o.participants[0].icansOnsetDay = 3
+        let svg = ReportPlots.swimmer(o)
+        func x(of letter: String) throws -> String {
+            let mark = try #require(svg.components(separatedBy: "<text class=\"swim-mark\" x=\"").dropFirst().first { $0.contains("</title>\(letter)</text>") })
+            return String(mark.prefix { $0 != "\"" })
+        }
+        let c = try x(of: "C"), i = try x(of: "I")
+        #expect(abs(Double(i)! - Double(c)! - 9) < 0.01, "C at \(c), I at \(i)")
+    }
 }

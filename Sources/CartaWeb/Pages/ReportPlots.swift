@@ -77,12 +77,23 @@ enum ReportPlots {
         }
     }
 
-    static func series(_ points: [(Double, Double)], frame: Frame, index: Int, id: String, label: String, _ out: inout String) {
+    /// Lines a plot labels at their ends (and shades response periods for); above it end labels would pile up into
+    /// an unreadable block, so each line names its participant in its tooltip instead.
+    static let labelledAtMost = 20
+
+    /// The sentence a caption adds when its lines are too many to label.
+    static func unlabelledNote(_ o: StudyOutcomes) -> String {
+        o.participants.count > labelledAtMost ? " Too many lines to label: each line names its participant when pointed at." : ""
+    }
+
+    static func series(_ points: [(Double, Double)], frame: Frame, index: Int, id: String, label: String, labelled: Bool = true, _ out: inout String) {
         guard let last = points.last else { return }
         let path = points.map { "\(f(frame.x($0.0))),\(f(frame.y($0.1)))" }.joined(separator: " ")
         let dash = dashes[index % dashes.count]
         out += "<polyline id=\"\(id)\" class=\"plot-series\" points=\"\(path)\" fill=\"none\" stroke=\"\(colours[index % colours.count])\" stroke-width=\"2\""
-        out += dash.isEmpty ? "/>" : " stroke-dasharray=\"\(dash)\"/>"
+        out += dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
+        guard labelled else { out += "><title>"; esc(label, &out); out += "</title></polyline>"; return }
+        out += "/>"
         out += "<text class=\"plot-label\" x=\"\(f(frame.x(last.0) + 4))\" y=\"\(f(frame.y(last.1) + 4))\" fill=\"\(colours[index % colours.count])\">"; esc(label, &out); out += "</text>"
     }
 
@@ -96,7 +107,9 @@ enum ReportPlots {
                           xMin: -45, xMax: 200, yMin: 0, yMax: yMax, xLabel: "Day since first CAR-T infusion", yLabel: "Platelets ×10⁹/L")
         var out = ""
         frame.open(&out, xTicks: [-30, 0, 30, 60, 90, 120, 150, 180], yTicks: stride(from: 0, through: yMax, by: yMax > 300 ? 100 : 50).map { $0 })
-        for (i, p) in o.participants.enumerated() {
+        let labelled = o.participants.count <= labelledAtMost
+        // Shading every response period of many participants would cover the plot; their periods are in the participant table.
+        for (i, p) in o.participants.enumerated() where labelled {
             guard let start = p.timeToResponseDays else { continue }
             let end = p.durationOfResponse.map { start + $0.days } ?? 183
             out += "<rect class=\"plot-response\" id=\"response-\(i)\" x=\"\(f(frame.x(Double(start))))\" y=\"\(f(frame.top))\" width=\"\(f(frame.x(Double(end)) - frame.x(Double(start))))\" height=\"\(f(frame.plotH))\" fill=\"#2f7d32\" fill-opacity=\"0.06\"><title>"
@@ -105,9 +118,11 @@ enum ReportPlots {
         frame.threshold(30, "30", id: "plot-trajectories-30", &out)
         frame.threshold(100, "100", id: "plot-trajectories-100", &out)
         for (i, p) in o.participants.enumerated() {
-            series(counts(p).map { (Double($0.day), $0.value) }, frame: frame, index: i, id: "trajectory-\(i)", label: p.subjectID, &out)
+            series(counts(p).map { (Double($0.day), $0.value) }, frame: frame, index: i, id: "trajectory-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
         }
-        frame.close(&out, caption: "Each line is one participant (told apart by dash pattern and end label); shaded: the confirmed response period. Dashed: 30 and 100 ×10⁹/L." + drawn)
+        frame.close(&out, caption: (labelled
+            ? "Each line is one participant (told apart by dash pattern and end label); shaded: the confirmed response period. Dashed: 30 and 100 ×10⁹/L."
+            : "Each line is one participant; each response period is in the participant table. Dashed: 30 and 100 ×10⁹/L.") + drawn + unlabelledNote(o))
         return out
     }
 
@@ -120,9 +135,9 @@ enum ReportPlots {
         frame.threshold(2, "2×", id: "plot-spider-2x", &out)
         for (i, p) in o.participants.enumerated() {
             guard let b = p.baseline, b > 0 else { continue }
-            series(counts(p).filter { $0.day >= 0 }.map { (Double($0.day), $0.value / b) }, frame: frame, index: i, id: "spider-\(i)", label: p.subjectID, &out)
+            series(counts(p).filter { $0.day >= 0 }.map { (Double($0.day), $0.value / b) }, frame: frame, index: i, id: "spider-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
         }
-        frame.close(&out, caption: "Participants without a baseline count are left out (a fold-change needs one)." + drawn)
+        frame.close(&out, caption: "Participants without a baseline count are left out (a fold-change needs one)." + drawn + unlabelledNote(o))
         return out
     }
 
@@ -144,9 +159,13 @@ enum ReportPlots {
             out += "<text class=\"plot-tick\" x=\"\(f(frame.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">"; esc(p.subjectID, &out); out += "</text>"
             out += "<rect id=\"swim-\(i)\" class=\"swim-bar\" x=\"\(f(frame.x(0)))\" y=\"\(f(y - min(rowH, h) / 4))\" width=\"\(f(max(0, frame.x(last) - frame.x(0))))\" height=\"\(f(min(rowH, h) / 2))\" fill=\"#c9d6e3\" stroke=\"#4d6b7a\"><title>"
             esc("\(p.subjectID): followed to day \(Int(last)); best response \(p.bestOverallResponse ?? "—")", &out); out += "</title></rect>"
+            // Marks on the same day (CRS and ICANS often start together) stand side by side, not on top of each other.
+            var marksOnDay: [Int: Int] = [:]
             func mark(_ day: Int?, _ letter: String, _ what: String) {
                 guard let day else { return }
-                out += "<text class=\"swim-mark\" x=\"\(f(frame.x(Double(day))))\" y=\"\(f(y - min(rowH, h) / 4 - 2))\" text-anchor=\"middle\"><title>"
+                let beside = marksOnDay[day, default: 0]
+                marksOnDay[day] = beside + 1
+                out += "<text class=\"swim-mark\" x=\"\(f(frame.x(Double(day)) + Double(beside) * 9))\" y=\"\(f(y - min(rowH, h) / 4 - 2))\" text-anchor=\"middle\"><title>"
                 esc("\(p.subjectID): \(what) on day \(day)", &out); out += "</title>\(letter)</text>"
             }
             mark(p.timeToResponseDays, "R", "response")
@@ -232,9 +251,9 @@ enum ReportPlots {
                 guard s.formOID == "F_BLEED", let d = s.day, let v = s.number else { return nil }
                 return (Double(d), v)
             }
-            series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, &out)
+            series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
         }
-        frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1)." + drawn)
+        frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1)." + drawn + unlabelledNote(o))
         return out
     }
 
@@ -252,9 +271,9 @@ enum ReportPlots {
                 if k > 0 { points.append((Double(step.day), p.steroidDose[k - 1].mgPerDay)) }
                 points.append((Double(step.day), step.mgPerDay))
             }
-            series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, &out)
+            series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
         }
-        frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems)." + drawn)
+        frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems)." + drawn + unlabelledNote(o))
         return out
     }
 }
