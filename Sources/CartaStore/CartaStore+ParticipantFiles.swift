@@ -88,7 +88,10 @@ extension CartaStore {
 
     /// `participantFiles(studyID:sites:afterSequence:limit:)` with the audit head the files were read at (0 for an
     /// empty page): figures derived from them may be kept while the head has not moved (`storeOutcomeFigures`).
-    public func participantFilePage(studyID: StudyID, sites: [SiteID]?, afterSequence after: Int, limit: Int) async throws
+    ///
+    /// `stamped` reads every value whole, with its change stamp (for source verification, which compares them), through
+    /// the slower generic read; otherwise values come as a derivation reads them.
+    public func participantFilePage(studyID: StudyID, sites: [SiteID]?, afterSequence after: Int, limit: Int, stamped: Bool = false) async throws
         -> (files: [ParticipantFile], head: Int) {
         let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
         let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
@@ -97,7 +100,7 @@ extension CartaStore {
             WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number > \(bind: after)
             ORDER BY p.sequence_number LIMIT \(bind: limit)
             """
-        if let (path, threads) = sqliteFile {
+        if !stamped, let (path, threads) = sqliteFile {
             // The values through SQLite's C API on a connection of their own (`SQLiteRawConnection`); its snapshot is
             // the files' when both see the same audit head (every change commits with its audit record). A page
             // that changed in between is read again; one that keeps changing is read the consistent slow way.
@@ -133,13 +136,18 @@ extension CartaStore {
             let files = try rows.map { try self.file(from: $0, includeIdentity: false) }
             let head = try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0
             guard let first = files.first?.participant.sequenceNumber, let last = files.last?.participant.sequenceNumber else { return (files, head) }
-            // The values only as a whole-study pass reads them: no change stamps (parsing a timestamp per value
-            // was most of the read's cost). `updatedAt`/`updatedBy` are left empty.
-            let values = try await db.raw("""
-                SELECT \(unsafeRaw: Self.passColumns)
+            let range: SQLQueryString = """
                 FROM item_values v JOIN participants p ON p.id = v.participant_id
                 WHERE p.study_id = \(bind: studyID.rawValue)\(siteFilter) AND p.sequence_number BETWEEN \(bind: first) AND \(bind: last)
-                """).all().map(Self.passValueWithLimits(from:))
+                """
+            if stamped {
+                let values = try await db.raw("SELECT v.* \(range) ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key")
+                    .all().map(Self.itemValue(from:))
+                return (Self.attach(values, to: files), head)
+            }
+            // The values only as a whole-study pass reads them: no change stamps (parsing a timestamp per value
+            // was most of the read's cost). `updatedAt`/`updatedBy` are left empty.
+            let values = try await db.raw("SELECT \(unsafeRaw: Self.passColumns) \(range)").all().map(Self.passValueWithLimits(from:))
             return (Self.attach(values, to: files), head)
         }
     }

@@ -56,12 +56,19 @@ public struct SourceVerificationService: Sendable {
         return progress(file, marks: marks)
     }
 
-    /// Every participant's progress at the principal's sites, and each site's total (three statements).
-    public func progress(by principal: Principal) async throws -> (participants: [ParticipantProgress], sites: [(siteID: SiteID, progress: SourceVerificationProgress)]) {
-        let files = try await screening.files(by: principal)
-        let marks = try await store.sourceVerifications(participantIDs: principal.user.sites == .all ? nil : files.map(\.participant.id))
-        let byParticipant = Dictionary(grouping: marks, by: \.participantID)
-        let rows = files.map { progress($0, marks: byParticipant[$0.participant.id] ?? []) }
+    /// Every participant's progress at the principal's sites, and each site's total: files read a page of participants
+    /// at a time (three statements a page), so a study of thousands is never in memory at once.
+    public func progress(by principal: Principal, pageSize: Int = 500) async throws -> (participants: [ParticipantProgress], sites: [(siteID: SiteID, progress: SourceVerificationProgress)]) {
+        try principal.require(.readStudyData)
+        let studyID = StudyID(screening.study.id), reached = principal.user.sites.listed
+        var rows: [ParticipantProgress] = [], after = 0
+        while true {
+            let page = try await store.participantFilePage(studyID: studyID, sites: reached, afterSequence: after, limit: pageSize, stamped: true).files
+            guard let last = page.last else { break }
+            let byParticipant = Dictionary(grouping: try await store.sourceVerifications(participantIDs: page.map(\.participant.id)), by: \.participantID)
+            rows += page.map { progress($0, marks: byParticipant[$0.participant.id] ?? []) }
+            after = last.participant.sequenceNumber
+        }
         var sites: [SiteID: SourceVerificationProgress] = [:]
         for r in rows { sites[r.siteID] = (sites[r.siteID] ?? SourceVerificationProgress()) + r.overall }
         return (rows, sites.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })

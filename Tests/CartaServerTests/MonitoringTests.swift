@@ -153,6 +153,13 @@ struct MonitoringTests {
             // Site progress adds up the participants.
             let all = try await client.api(.get, "/api/v1/sdv", token: monitor)
             #expect(all.json?["sites"]?.array?.first?["progress"]?["verified"]?.number == 4, "\(all.text)")
+            // Read a participant at a time, the progress is the same as read in one page.
+            _ = try await server.enterEligibleData(try await server.register("Grace Hopper").subjectID)
+            let reader = try await server.principal(.monitor)
+            let whole = try await server.services.runtime.sourceVerification.progress(by: reader)
+            let paged = try await server.services.runtime.sourceVerification.progress(by: reader, pageSize: 1)
+            #expect(whole.participants.count == 2 && "\(paged.participants)" == "\(whole.participants)" && "\(paged.sites)" == "\(whole.sites)")
+            #expect(whole.sites.first?.progress.verified == 4)
             // Marks are audited; the replay agrees with the data.
             let trail = try await server.store.auditTrail(entity: .sourceVerification, entityID: p.id.rawValue)
             #expect(trail.count == 5 && trail.allSatisfy { $0.reason == "source data verified" })
