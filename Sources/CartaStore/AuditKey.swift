@@ -33,7 +33,7 @@ public struct AuditFiles: Sendable, Equatable {
             return (keyFile ?? path + ".audit-key", witnessFile ?? path + ".audit-head")
         case .postgres(_, _, _, _, let database):
             guard let keyFile, !keyFile.isEmpty else {
-                throw StoreError(.invalidConfiguration, "PostgreSQL needs an audit key file kept outside the database: give --audit-key FILE or CARTA_AUDIT_KEY_FILE (created with mode 0600 if missing)")
+                throw StoreError(.invalidConfiguration, "PostgreSQL needs an audit key file kept outside the database: give --audit-key FILE or CARTA_AUDIT_KEY_FILE (created with mode 0600 for a database with no sealed audit records)")
             }
             return (keyFile, witnessFile ?? "\(keyFile).\(database).head")
         }

@@ -10,7 +10,7 @@ import Logging
 struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Database URL: sqlite://file.sqlite, sqlite:///abs/path.sqlite or postgres://user:pass@host:port/db. Env: CARTA_DATABASE_URL. Default: ./carta.sqlite.")
     var db: String?
-    @Option(name: .long, help: "Audit key file, kept outside the database (created with mode 0600 if missing). Env: CARTA_AUDIT_KEY_FILE. Default: <db>.audit-key beside an SQLite file; required for PostgreSQL.")
+    @Option(name: .long, help: "Audit key file, kept outside the database (created with mode 0600 for a database with no audit records sealed yet; a missing key of an audited database is refused). Env: CARTA_AUDIT_KEY_FILE. Default: <db>.audit-key beside an SQLite file; required for PostgreSQL.")
     var auditKey: String?
     @Option(name: .long, help: "Audit head witness file (last record's seq and hash with a MAC). Env: CARTA_AUDIT_WITNESS_FILE. Default: <db>.audit-head for SQLite, <audit key>.<database>.head for PostgreSQL.")
     var auditWitness: String?

@@ -9,6 +9,7 @@
 //      (reads the kept figures), and after 1 % of the participants changed (only they are derived again).
 //   3. The report for the 5 demo participants: derivation plus rendering, median of 5 runs.
 //   4. With --demo-scale N: `carta demo --scale N`'s bulk load of N synthetic participants (values/s, laboratory values/s).
+//   5. The study report of the whole scale cohort (`OutcomeService.report`: kept figures, the first 100 drawn), rendered.
 // Usage: DeriveBench [participants] [--scale-only] [--keep] [--reuse DIR] [--forget] [--demo-scale N] (default 100000; --scale-only
 // skips 1 and 3, for profiling the pass; --keep leaves the databases in place and prints where; --reuse DIR times the
 // pass on the scale.sqlite a kept run left in DIR instead of writing a new one — implies --scale-only; --forget
@@ -188,6 +189,13 @@ func run() async throws {
     // A day of data entry: 1 % of the participants changed since the last pass (any write to their rows forgets their figures).
     try await store.executeRaw("UPDATE participants SET updated_by = 'bench-change' WHERE sequence_number % 100 = 0")
     try await pass("1 % changed")
+    // 5. The study report of the whole cohort, as the web app's /report and `carta report` build it: the study-level
+    // figures from the kept pass, the first participants drawn with their sources, and the self-contained page.
+    let reportStart = clock.now, reportCPU = cpuSeconds()
+    let report = try await runtime.outcomes.report(by: Principal(reader, source: .cli))
+    let reportLayout = LayoutModel(studyId: study.id, studyTitle: study.title, user: nil, csrf: "", sections: [], synthetic: false)
+    let reportHTML = try PageRenderer().renderStandalone(ReportPage.build(report, standalone: true), layout: reportLayout)
+    say("| report of \(report.enrolled) participants (\(report.outcomes.participants.count) drawn) | \(reportHTML.utf8.count) bytes | \(String(format: "%.2f", seconds(clock.now - reportStart))) s | peak RSS \(Int(peakRSSMiB())) MiB, CPU \(String(format: "%.2f", cpuSeconds() - reportCPU)) s |")
     await store.close()
 
 }
