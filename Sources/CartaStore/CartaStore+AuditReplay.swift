@@ -12,10 +12,10 @@ extension CartaStore {
     /// role or decision that differs from its last audited value"); 21 CFR 11.10(e). Field names are those the
     /// writers pass to `appendAudit` (`CartaStore+Participants`, `+Forms` via `diff`, `+Users`, `+Eligibility`).
     ///
-    /// Item values, the bulk of a study, are compared a page of participants at a time (`participantsPerPage`), so
-    /// memory grows with the participants' few fields, not with their values: one map of every value part would need
-    /// tens of GB on the 100,000-participant scale cohort (87 million values, six audited parts each); paged, a
-    /// 10,000-participant cohort verifies in 365 MiB (BENCHMARKS.md).
+    /// Everything keyed by a participant — their fields, identity details, marks and item values, the bulk of a study —
+    /// is compared a page of participants at a time (`participantsPerPage`), so memory grows only with the users,
+    /// eligibility decisions and queries: one map of every value part would need tens of GB on the
+    /// 100,000-participant scale cohort (87 million values, six audited parts each) (BENCHMARKS.md).
     public func replayAuditTrail() async throws -> [AuditDataDifference] {
         try await replayAuditTrail(participantsPerPage: 64)
     }
@@ -37,27 +37,14 @@ extension CartaStore {
     static let decisionFields: Set<String> = ["participant_id", "decision", "signed_by", "criteria_snapshot_sha256", "content_sha256"]
 
     private static func replay(_ db: any SQLDatabase, participantsPerPage: Int) async throws -> [AuditDataDifference] {
-        // Everything but item values: small (a field or a few per participant, user, decision, query, mark), kept whole.
-        let others: [AuditEntity] = [.participant, .participantIdentity, .user, .eligibilityDecision, .query, .sourceVerification]
-        let entities = others.map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ")
-        let audited = try await lastAudited(db, "entity IN (" + entities + ")")
+        // Users, eligibility decisions and queries: few (a decision or two per participant), kept whole.
+        let whole: [AuditEntity] = [.user, .eligibilityDecision, .query]
+        let audited = try await lastAudited(db, "entity IN (" + whole.map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ") + ")")
 
         var stored: [FieldKey: String] = [:]
         var labels: [String: String] = [:]
         func put(_ entity: AuditEntity, _ id: String, _ field: String, _ value: String?) {
             if let value { stored[FieldKey(entity: entity, entityID: id, field: field)] = value }
-        }
-        for row in try await db.select().column("*").from("participants").all() {
-            let id = try row.decode(column: "id", as: String.self)
-            labels[id] = try row.decode(column: "subject_id", as: String.self)
-            for field in participantFields { put(.participant, id, field, try row.decode(column: field, as: String?.self)) }
-        }
-        for row in try await db.select().column("*").from("participant_identities").all() {
-            let id = try row.decode(column: "participant_id", as: String.self)
-            // Identifying details are audited as "(recorded)", never their value.
-            for field in identityFields where try row.decode(column: field, as: String?.self) != nil {
-                put(.participantIdentity, id, field, "(recorded)")
-            }
         }
         for row in try await db.select().column("*").from("users").all() {
             let id = try row.decode(column: "id", as: String.self)
@@ -70,10 +57,12 @@ extension CartaStore {
             put(.user, id, "sites", try row.decode(column: "sites", as: String.self))
             put(.user, id, "signature_attested_at", try row.decode(column: "signature_attested_at", as: String?.self))
         }
-        for row in try await db.select().column("*").from("eligibility_decisions").all() {
+        for row in try await db.raw("""
+            SELECT d.*, p.subject_id AS participant_subject_id FROM eligibility_decisions d LEFT JOIN participants p ON p.id = d.participant_id
+            """).all() {
             let id = try row.decode(column: "id", as: String.self)
             let participantID = try row.decode(column: "participant_id", as: String.self)
-            labels[id] = labels[participantID].map { "\($0) decision \(id.prefix(8))" } ?? id
+            labels[id] = try row.decode(column: "participant_subject_id", as: String?.self).map { "\($0) decision \(id.prefix(8))" } ?? id
             put(.eligibilityDecision, id, "participant_id", participantID)
             put(.eligibilityDecision, id, "decision", try row.decode(column: "decision", as: String.self))
             put(.eligibilityDecision, id, "signed_by",
@@ -82,20 +71,18 @@ extension CartaStore {
                 tokenHash(try row.decode(column: "criteria_snapshot", as: String.self)))
             put(.eligibilityDecision, id, "content_sha256", try row.decode(column: "content_sha256", as: String?.self))
         }
-
         for row in try await db.select().column("id").column("status").from("queries").all() {
             put(.query, try row.decode(column: "id", as: String.self), "status", try row.decode(column: "status", as: String.self))
         }
-        for mark in try await db.select().column("*").from("sdv_marks").all().map(sourceVerification(from:)) {
-            put(.sourceVerification, mark.participantID.rawValue, mark.address.path, StoreTimestamp.string(mark.valueUpdatedAt))
-        }
-
         var differences = compare(stored: stored, audited: audited, labels: labels)
 
-        // Item values, a page of participant IDs at a time. The pages are ranges of IDs in the database's own order
-        // (so its collation decides, as it does for the range conditions), and together they cover every ID: a
-        // value row whose participant is in no table still falls in some range and is reported.
+        // Everything keyed by participant — their fields, identity details, source-verification marks and item values —
+        // a page of participant IDs at a time. The pages are ranges of IDs in the database's own order (so its collation
+        // decides, as it does for the range conditions), and together they cover every ID: a row whose participant is in
+        // no table still falls in some range and is reported.
         let itemValue = AuditEntity.itemValue.rawValue
+        let participantKeyed: SQLQueryString = "entity IN (" + [AuditEntity.participant, .participantIdentity, .sourceVerification]
+            .map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ") + ")"
         let ids = try await db.raw("""
             SELECT id AS pid FROM participants UNION SELECT entity_id AS pid FROM audit_events WHERE entity = \(bind: itemValue) ORDER BY 1
             """).all().map { try $0.decode(column: "pid", as: String.self) }
@@ -108,6 +95,28 @@ extension CartaStore {
                 if let upper { condition += " AND \(ident: column) <= \(bind: upper)" }
                 return condition
             }
+            var fields: [FieldKey: String] = [:]
+            var labels: [String: String] = [:]
+            func put(_ entity: AuditEntity, _ id: String, _ field: String, _ value: String?) {
+                if let value { fields[FieldKey(entity: entity, entityID: id, field: field)] = value }
+            }
+            for row in try await db.raw("SELECT * FROM participants WHERE 1 = 1" + range("id")).all() {
+                let id = try row.decode(column: "id", as: String.self)
+                labels[id] = try row.decode(column: "subject_id", as: String.self)
+                for field in participantFields { put(.participant, id, field, try row.decode(column: field, as: String?.self)) }
+            }
+            for row in try await db.raw("SELECT * FROM participant_identities WHERE 1 = 1" + range("participant_id")).all() {
+                let id = try row.decode(column: "participant_id", as: String.self)
+                // Identifying details are audited as "(recorded)", never their value.
+                for field in identityFields where try row.decode(column: field, as: String?.self) != nil {
+                    put(.participantIdentity, id, field, "(recorded)")
+                }
+            }
+            for mark in try await db.raw("SELECT * FROM sdv_marks WHERE 1 = 1" + range("participant_id")).all().map(sourceVerification(from:)) {
+                put(.sourceVerification, mark.participantID.rawValue, mark.address.path, StoreTimestamp.string(mark.valueUpdatedAt))
+            }
+            differences += compare(stored: fields, audited: try await lastAudited(db, participantKeyed + range("entity_id")), labels: labels)
+
             var page: [FieldKey: String] = [:]
             for row in try await db.raw("SELECT * FROM item_values WHERE 1 = 1" + range("participant_id")).all() {
                 let id = try row.decode(column: "participant_id", as: String.self)

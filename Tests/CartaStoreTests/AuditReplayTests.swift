@@ -78,7 +78,7 @@ struct AuditReplayTests {
             #expect(diff(.itemValue, pid, "SCR/LAB/NOTE").map { [$0.audited, $0.stored] } == ["fasting", nil])
             #expect(diff(.user, ines.id.rawValue, "role").map { [$0.label, $0.audited, $0.stored] } == ["ines", "investigator", "admin"])
             #expect(diff(.user, ines.id.rawValue, "active").map { [$0.audited, $0.stored] } == ["true", "false"])
-            #expect(diff(.eligibilityDecision, d.id, "decision").map { [$0.audited, $0.stored] } == ["eligible", "not_eligible"])
+            #expect(diff(.eligibilityDecision, d.id, "decision").map { [$0.label, $0.audited, $0.stored] } == ["\(subject) decision \(d.id.prefix(8))", "eligible", "not_eligible"])
             #expect(diff(.participantIdentity, pid, "full_name").map { [$0.audited, $0.stored] } == ["(recorded)", nil])
             #expect(diff(.participant, "ghost", "status").map { [$0.audited, $0.stored] } == [nil, "enrolled"])
             #expect(diff(.participant, "ghost", "status")?.auditedSeq == nil)
@@ -86,7 +86,8 @@ struct AuditReplayTests {
             #expect(diff(.itemValue, "ghost", "SCR/LAB/PLT").map { [$0.label, $0.audited, $0.stored] } == ["BCRITP-099", nil, "12"])
             #expect(!found.contains { $0.entityID == q.id.rawValue }, "the untouched participant has no difference")
             #expect(found.count == 16, "\(found.map(\.description).joined(separator: "\n"))")
-            // Item values are compared a page of participants at a time: any page size finds the same.
+            // Participants' fields, identities and item values are compared a page of participants at a time: any page
+            // size finds the same.
             for participantsPerPage in [1, 2] {
                 #expect(try await store.replayAuditTrail(participantsPerPage: participantsPerPage) == found)
             }
