@@ -157,15 +157,34 @@ extension CartaStore {
     public func participantFiles(studyID: StudyID, ids: [ParticipantID]) async throws -> (files: [ParticipantFile], head: Int) {
         guard !ids.isEmpty else { return ([], try await auditHead()) }
         let binds: [any Encodable & Sendable] = ids.map(\.rawValue)
+        // By id alone: with `p.study_id = ?` beside it SQLite chose the study index and walked every participant
+        // of the study (EXPLAIN QUERY PLAN), 100,000 rows for a few ids; other studies' ids are dropped below.
+        let filesOnly: SQLQueryString = """
+            \(unsafeRaw: Self.fileSelect(includeIdentity: false))
+            WHERE p.id IN (\(binds: binds)) ORDER BY p.sequence_number
+            """
+        @Sendable func files(_ db: any SQLDatabase) async throws -> (files: [ParticipantFile], head: Int) {
+            let rows = try await db.raw(filesOnly).all()
+            return (try rows.map { try self.file(from: $0, includeIdentity: false) }.filter { $0.participant.studyID == studyID },
+                    try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0)
+        }
+        if let (path, threads) = sqliteFile {
+            // The values through SQLite's C API, as the pages of a whole-study pass are read (the generic row decoder was
+            // most of a changed participant's cost): consistent with the files when both saw the same audit head.
+            let raw = ids.map(\.rawValue)
+            for _ in 0..<3 {
+                let (read, head) = try await self.read(snapshot: true) { db in try await files(db) }
+                guard !read.isEmpty else { return (read, head) }
+                let (values, rawHead) = try await threads.runIfActive {
+                    try Self.rawPassValues(path: path, where: "v.participant_id IN (" + raw.map { _ in "?" }.joined(separator: ", ") + ")"
+                                               + " ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key",
+                                           binds: raw.map { .text($0) })
+                }
+                if rawHead == head { return (Self.attach(grouped: values, to: read), head) }
+            }
+        }
         return try await read(snapshot: true) { db in
-            // By id alone: with `p.study_id = ?` beside it SQLite chose the study index and walked every participant
-            // of the study (EXPLAIN QUERY PLAN), 100,000 rows for a few ids; other studies' ids are dropped below.
-            let rows = try await db.raw("""
-                \(unsafeRaw: Self.fileSelect(includeIdentity: false))
-                WHERE p.id IN (\(binds: binds)) ORDER BY p.sequence_number
-                """).all()
-            let files = try rows.map { try self.file(from: $0, includeIdentity: false) }.filter { $0.participant.studyID == studyID }
-            let head = try rows.first?.decode(column: "audit_head", as: Int.self) ?? 0
+            let (files, head) = try await files(db)
             let values = try await db.raw("""
                 SELECT \(unsafeRaw: Self.passColumns) FROM item_values v WHERE v.participant_id IN (\(binds: binds))
                 ORDER BY v.participant_id, v.event_oid, v.form_oid, v.item_oid, v.repeat_key
@@ -193,12 +212,21 @@ extension CartaStore {
     /// The pass values of participants `first…last` (by sequence number), by participant, and the audit head the
     /// read saw, in one read transaction on a fresh read-only connection (blocking: run on the store's thread pool).
     static func rawPassValues(path: String, studyID: String, sites: [String]?, first: Int, last: Int) throws -> ([ParticipantID: [ItemValue]], Int) {
+        let siteFilter = sites.map { $0.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (" + $0.map { _ in "?" }.joined(separator: ", ") + ")" } ?? ""
+        var binds: [SQLiteRawConnection.Bind] = [.text(studyID)]
+        binds += (sites ?? []).map { SQLiteRawConnection.Bind.text($0) }
+        binds += [.integer(first), .integer(last)]
+        return try rawPassValues(path: path, where: "p.study_id = ?\(siteFilter) AND p.sequence_number BETWEEN ? AND ?", binds: binds)
+    }
+
+    /// The pass values of the item values `condition` selects (over `item_values v` joined with `participants p`), by
+    /// participant, and the audit head the read saw, as `rawPassValues(path:studyID:sites:first:last:)`.
+    static func rawPassValues(path: String, where condition: String, binds: [SQLiteRawConnection.Bind]) throws -> ([ParticipantID: [ItemValue]], Int) {
         let reader = try SQLiteRawConnection(path: path)
         try reader.execute("BEGIN")
         defer { try? reader.execute("COMMIT") }
         var head = 0
         try reader.query("SELECT COALESCE(MAX(seq), 0) FROM audit_events") { head = $0.integer(0) }
-        let siteFilter = sites.map { $0.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (" + $0.map { _ in "?" }.joined(separator: ", ") + ")" } ?? ""
         var byParticipant: [ParticipantID: [ItemValue]] = [:]
         // Rows come a participant at a time (the join walks participants, then each one's values in key order):
         // a run is kept until the participant changes, so the id is hashed once per participant, not per value.
@@ -212,11 +240,7 @@ extension CartaStore {
             run.reserveCapacity(128)
         }
         let epoch = Date(timeIntervalSince1970: 0)
-        var binds: [SQLiteRawConnection.Bind] = [.text(studyID)]
-        binds += (sites ?? []).map { SQLiteRawConnection.Bind.text($0) }
-        binds += [.integer(first), .integer(last)]
-        let sql = "SELECT \(passColumns) FROM item_values v JOIN participants p ON p.id = v.participant_id "
-            + "WHERE p.study_id = ?\(siteFilter) AND p.sequence_number BETWEEN ? AND ?"
+        let sql = "SELECT \(passColumns) FROM item_values v JOIN participants p ON p.id = v.participant_id WHERE " + condition
         try reader.query(sql, binds) { row in
             if !row.textEquals(0, participantBytes) {
                 endRun()

@@ -66,6 +66,16 @@ struct ScaleCohortTests {
                 #expect(try await store.auditTrail(entity: .participantIdentity, entityID: p.id.rawValue).count == 3)
             }
             #expect(total == summary.values)
+            // A few participants read by id (those a pass finds changed) hold exactly what the page read gives them.
+            let page = try await store.participantFilePage(studyID: study, sites: nil, afterSequence: 0, limit: 12).files
+            let picked = [participants[1], participants[5], participants[11]].map(\.id)
+            let byID = try await store.participantFiles(studyID: study, ids: picked).files
+            #expect(byID.map(\.participant.id) == picked)
+            for file in byID {
+                let paged = try #require(page.first { $0.participant.id == file.participant.id })
+                #expect(file.values.count > 300 && file.values.map { "\($0)" }.sorted() == paged.values.map { "\($0)" }.sorted())
+                #expect("\(file.participant)" == "\(paged.participant)")
+            }
             let report = try await store.verifyAudit(full: true, replay: true)
             #expect(report.isIntact, "\(report)")
             // Derived like typed data: everyone treated, responses and CRS from the daily assessments.
