@@ -81,9 +81,12 @@ enum ReportPlots {
     /// an unreadable block, so each line names its participant in its tooltip instead.
     static let labelledAtMost = 20
 
+    /// Whether a per-participant plot of `o` labels each line at its end.
+    static func labelsLines(_ o: StudyOutcomes) -> Bool { o.participants.count <= labelledAtMost }
+
     /// The sentence a caption adds when its lines are too many to label.
     static func unlabelledNote(_ o: StudyOutcomes) -> String {
-        o.participants.count > labelledAtMost ? " Too many lines to label: each line names its participant when pointed at." : ""
+        labelsLines(o) ? "" : " Too many lines to label: each line names its participant when pointed at."
     }
 
     static func series(_ points: [(Double, Double)], frame: Frame, index: Int, id: String, label: String, labelled: Bool = true, _ out: inout String) {
@@ -107,7 +110,7 @@ enum ReportPlots {
                           xMin: -45, xMax: 200, yMin: 0, yMax: yMax, xLabel: "Day since first CAR-T infusion", yLabel: "Platelets ×10⁹/L")
         var out = ""
         frame.open(&out, xTicks: [-30, 0, 30, 60, 90, 120, 150, 180], yTicks: stride(from: 0, through: yMax, by: yMax > 300 ? 100 : 50).map { $0 })
-        let labelled = o.participants.count <= labelledAtMost
+        let labelled = labelsLines(o)
         // Shading every response period of many participants would cover the plot; their periods are in the participant table.
         for (i, p) in o.participants.enumerated() where labelled {
             guard let start = p.timeToResponseDays else { continue }
@@ -118,7 +121,7 @@ enum ReportPlots {
         frame.threshold(30, "30", id: "plot-trajectories-30", &out)
         frame.threshold(100, "100", id: "plot-trajectories-100", &out)
         for (i, p) in o.participants.enumerated() {
-            series(counts(p).map { (Double($0.day), $0.value) }, frame: frame, index: i, id: "trajectory-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
+            series(counts(p).map { (Double($0.day), $0.value) }, frame: frame, index: i, id: "trajectory-\(i)", label: p.subjectID, labelled: labelled, &out)
         }
         frame.close(&out, caption: (labelled
             ? "Each line is one participant (told apart by dash pattern and end label); shaded: the confirmed response period. Dashed: 30 and 100 ×10⁹/L."
@@ -135,7 +138,7 @@ enum ReportPlots {
         frame.threshold(2, "2×", id: "plot-spider-2x", &out)
         for (i, p) in o.participants.enumerated() {
             guard let b = p.baseline, b > 0 else { continue }
-            series(counts(p).filter { $0.day >= 0 }.map { (Double($0.day), $0.value / b) }, frame: frame, index: i, id: "spider-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
+            series(counts(p).filter { $0.day >= 0 }.map { (Double($0.day), $0.value / b) }, frame: frame, index: i, id: "spider-\(i)", label: p.subjectID, labelled: labelsLines(o), &out)
         }
         frame.close(&out, caption: "Participants without a baseline count are left out (a fold-change needs one)." + drawn + unlabelledNote(o))
         return out
@@ -251,7 +254,7 @@ enum ReportPlots {
                 guard s.formOID == "F_BLEED", let d = s.day, let v = s.number else { return nil }
                 return (Double(d), v)
             }
-            series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
+            series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, labelled: labelsLines(o), &out)
         }
         frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1)." + drawn + unlabelledNote(o))
         return out
@@ -271,7 +274,7 @@ enum ReportPlots {
                 if k > 0 { points.append((Double(step.day), p.steroidDose[k - 1].mgPerDay)) }
                 points.append((Double(step.day), step.mgPerDay))
             }
-            series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, labelled: o.participants.count <= labelledAtMost, &out)
+            series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, labelled: labelsLines(o), &out)
         }
         frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems)." + drawn + unlabelledNote(o))
         return out
