@@ -1,17 +1,23 @@
 """The README's first command, `carta serve --demo`, in a real browser: a newcomer sees a living synthetic
 study, labelled synthetic on every page, and its report with every plot present and labelled (issue 9)."""
+import base64
+import io
 import os
 import pathlib
+import re
 import socket
 import subprocess
 import tempfile
 import time
 
+import pypdf
 import pytest
 import requests
 from selenium.webdriver.common.by import By
+from selenium.webdriver.common.print_page_options import PrintOptions
 
 from carta_ui import by_id, screenshot, sign_in
+from conftest import _chrome
 
 PLOTS = ["plot-trajectories", "plot-spider", "plot-swimmer", "plot-km", "plot-ae-heatmap", "plot-bleeding", "plot-steroid"]
 
@@ -96,3 +102,43 @@ def test_the_demo_is_labelled_synthetic_and_its_report_shows_every_plot(demo_ser
     cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
     csv = requests.get(url + "/report/tables/subjects.csv", cookies=cookies, timeout=10)
     assert csv.status_code == 200 and csv.text.startswith("USUBJID,") and csv.text.count("\n") == 6
+
+
+def test_the_report_prints_cleanly_to_pdf(demo_server, artifacts):
+    """The print stylesheet (issue 9 scope 2). Laid out for print at A4 portrait's printable width (190 mm, about
+    718 CSS px; 700 here), nothing of the report is wider than the paper or hidden behind a scroll bar that paper
+    cannot scroll, the navigation is left out and the synthetic banner kept. Chromium's own print-to-PDF then holds,
+    read back with pypdf, the banner, every participant and every plot's title, and no navigation."""
+    url, accounts, _ = demo_server
+    driver = _chrome(width=700, height=1000)
+    try:
+        sign_in(driver, url, accounts["statistician"])
+        driver.get(url + "/report")
+        by_id(driver, "report-outcomes")
+        titles = {plot: driver.find_element(By.ID, plot + "-title").get_attribute("textContent").strip() for plot in PLOTS}
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+        cut = driver.execute_script("""
+            return [...document.querySelectorAll('.table-wrap, .report-plot')]
+              .filter(e => e.scrollWidth > e.clientWidth + 1)
+              .map(e => (e.querySelector('table[id], svg[id]') || e).id + ' ' + e.scrollWidth + '>' + e.clientWidth);""")
+        assert cut == [], f"printed tables or plots wider than the paper: {cut}"
+        assert driver.execute_script("return document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+        assert not driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed()
+        assert not by_id(driver, "report-downloads").is_displayed()
+        assert by_id(driver, "synthetic-banner").is_displayed()
+
+        options = PrintOptions()
+        options.page_width, options.page_height = 21.0, 29.7  # A4, cm
+        pdf = base64.b64decode(driver.print_page(options))
+        (artifacts / "report-print.pdf").write_bytes(pdf)
+        reader = pypdf.PdfReader(io.BytesIO(pdf))
+        text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+        assert "Syntheticdemonstrationdata" in text
+        for n in range(1, 6):
+            assert f"BCRITP-00{n}" in text
+        for plot, title in titles.items():
+            assert re.sub(r"\s+", "", title) in text, f"{plot} ({title}) is not in the printed report"
+        assert "Signout" not in text and accounts["statistician"]["username"] not in text, "the navigation was printed"
+        assert 3 <= len(reader.pages) <= 12, f"{len(reader.pages)} pages"
+    finally:
+        driver.quit()
