@@ -74,6 +74,7 @@ def test_the_demo_is_labelled_synthetic_and_its_report_shows_every_plot(demo_ser
     assert "Synthetic demonstration data" in by_id(browser, "synthetic-banner").text
     summary = by_id(browser, "report-summary").text
     assert "5 enrolled" in summary and "Overall response" in summary
+    assert re.match(r"Data as of audit record \d+; built \d{4}-\d\d-\d\d \d\d:\d\d UTC", by_id(browser, "report-data-cut").text)
     for plot in PLOTS:
         svg = by_id(browser, plot)
         assert svg.get_attribute("role") == "img", plot

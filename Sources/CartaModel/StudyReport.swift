@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the study report shows: the study-level figures over every enrolled participant, the baseline
 /// characteristics of every one of them, and — for the per-participant tables and plots — the first
 /// participants in enrolment order with the source values behind their figures, at most `drawnAtMost`.
@@ -17,6 +19,23 @@ public struct StudyReport: Sendable {
     /// Enrolled participants counted in the study-level figures.
     public var enrolled: Int
     public var baseline: BaselineTally
+    /// The state of the data the report was built from; nil for a report made from figures alone.
+    public var dataCut: DataCut?
+
+    /// A report's data cut: the audit trail's last record when its build began and when it ended, and when it was
+    /// built. Every saved change writes its audit record in the same transaction, so equal records mean nothing was
+    /// saved during the build and every figure comes from one state of the data; a printed or filed report says
+    /// which (standards.md R-CP-1, 21 CFR 11.10(b): accurate and complete copies, here traceable to the audit record
+    /// they were made at).
+    public struct DataCut: Sendable, Equatable {
+        public var firstAuditRecord: Int
+        public var lastAuditRecord: Int
+        public var builtAt: Date
+        public var isConsistent: Bool { firstAuditRecord == lastAuditRecord }
+        public init(firstAuditRecord: Int, lastAuditRecord: Int, builtAt: Date) {
+            self.firstAuditRecord = firstAuditRecord; self.lastAuditRecord = lastAuditRecord; self.builtAt = builtAt
+        }
+    }
 
     /// The per-participant parts show some of the enrolled participants, not all.
     public var isExcerpt: Bool { outcomes.participants.count < enrolled }

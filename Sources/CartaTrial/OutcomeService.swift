@@ -36,13 +36,36 @@ public struct OutcomeService: Sendable {
     /// study's size.
     ///
     /// Source: issue 9 scope 2 (the report) and scope 4 (a 100,000-participant study streams).
+    ///
+    /// The report carries its data cut (`StudyReport.DataCut`); one during which a change was saved is built once
+    /// more, so it comes from one state of the data unless saves keep landing, and then it says so.
     public func report(by principal: Principal, drawnAtMost: Int = StudyReport.drawnAtMost, pageSize: Int = 500) async throws -> StudyReport {
-        if try await participantTotal(by: principal) <= drawnAtMost {
-            return StudyReport(everyone: try await derive(by: principal, pageSize: pageSize))
+        let store = screening.store, clock = screening.clock
+        return try await Self.cut(head: { try await store.auditHead() }, now: { clock.now }) {
+            if try await participantTotal(by: principal) <= drawnAtMost {
+                return StudyReport(everyone: try await derive(by: principal, pageSize: pageSize))
+            }
+            var collector = StudyReport.Collector(drawnAtMost: 0)
+            let study = try await stream(by: principal, pageSize: pageSize, includeSources: false) { collector.add($0) }
+            return collector.report(study, drawn: try await firstEnrolled(drawnAtMost, by: principal, pageSize: pageSize))
         }
-        var collector = StudyReport.Collector(drawnAtMost: 0)
-        let study = try await stream(by: principal, pageSize: pageSize, includeSources: false) { collector.add($0) }
-        return collector.report(study, drawn: try await firstEnrolled(drawnAtMost, by: principal, pageSize: pageSize))
+    }
+
+    /// `build` stamped with the audit records before and after it (`head`: the trail's last record); built at most
+    /// `tries` times while a change lands during the build. The last build is returned either way, its cut saying
+    /// whether it is consistent: a busy study still gets its report, marked, rather than none. `carta report` writes its
+    /// files inside `build`, so the files left are the last build's.
+    public static func cut(tries: Int = 2, head: () async throws -> Int, now: () -> Date,
+                    build: () async throws -> StudyReport) async throws -> StudyReport {
+        var attempt = 1
+        while true {
+            let first = try await head()
+            var report = try await build()
+            let cut = StudyReport.DataCut(firstAuditRecord: first, lastAuditRecord: try await head(), builtAt: now())
+            report.dataCut = cut
+            if cut.isConsistent || attempt >= tries { return report }
+            attempt += 1
+        }
     }
 
     /// The first `count` enrolled participants the principal may read, in enrolment order, derived with their sources.

@@ -27,15 +27,15 @@ struct ReportCommand: AsyncParsableCommand {
         let dir = try DeriveCommand.outputFolder(out)
         try await ParticipantCommand.withServices(ctx) { s in
             let principal = try await ctx.principal(s, needs: .readStudyData)
-            let report: StudyReport
-            if try await s.outcomes.participantTotal(by: principal) <= draw {
-                let outcomes = try await s.outcomes.derive(by: principal)
-                _ = try DeriveCommand.writeFiles(outcomes, into: dir.path)
-                report = StudyReport(everyone: outcomes)
-            } else {
+            let report = try await OutcomeService.cut(head: { try await s.store.auditHead() }, now: { s.clock.now }) {
+                if try await s.outcomes.participantTotal(by: principal) <= draw {
+                    let outcomes = try await s.outcomes.derive(by: principal)
+                    _ = try DeriveCommand.writeFiles(outcomes, into: dir.path)
+                    return StudyReport(everyone: outcomes)
+                }
                 var collector = StudyReport.Collector(drawnAtMost: draw)
                 let study = try await DeriveCommand.streamFiles(s, by: principal, into: dir) { collector.add($0) }
-                report = collector.report(study)
+                return collector.report(study)
             }
             let o = report.outcomes
             let layout = LayoutModel(studyId: s.study.id, studyTitle: s.study.title, user: nil, csrf: "", sections: [], synthetic: o.synthetic)
@@ -43,6 +43,10 @@ struct ReportCommand: AsyncParsableCommand {
             try Data(html.utf8).write(to: dir.appendingPathComponent("report.html"))
             print("wrote\t\(dir.appendingPathComponent("report.html").path)\t\(o.enrolled) enrolled, \(o.treated) treated"
                   + (report.isExcerpt ? ", \(o.participants.count) drawn" : "") + (o.synthetic ? "\tSYNTHETIC DATA" : ""))
+            if let cut = report.dataCut {
+                if cut.isConsistent { print("data as of audit record \(cut.lastAuditRecord)") }
+                else { FileHandle.standardError.write(Data("carta: \(ReportPage.dataCutText(cut))\n".utf8)) }
+            }
         }
     }
 }

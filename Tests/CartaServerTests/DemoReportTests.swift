@@ -198,6 +198,52 @@ struct DemoReportTests {
             #expect(full.plotsHTML.contains("class=\"plot-label\"") && !full.plotsHTML.contains("Too many lines to label"))
         }
     }
+
+    /// A report states its data cut: the audit record it was built at, on the page. Building one writes no audit
+    /// record, so a quiet study's report is consistent; a change saved during a build builds it once more, and changes
+    /// saved during every build leave the last build marked, with a warning that names the records.
+    @Test func aReportStatesItsDataCutAndIsBuiltAgainWhenDataChangesDuringIt() async throws {
+        try await Self.demo(.sqlite, participants: 2, seed: 7) { server, _, _, _ in
+            let statistician = try await server.principal(.statistician), store = server.store
+            let head = try await store.auditHead()
+            let report = try await server.services.runtime.outcomes.report(by: statistician)
+            let cut = try #require(report.dataCut)
+            #expect(cut.isConsistent && cut.firstAuditRecord == head && cut.lastAuditRecord == head)
+            #expect(try await store.auditHead() == head, "building a report writes no audit record")
+            let page = ReportPage.build(report)
+            #expect(page.dataCut == "Data as of audit record \(head); built \(WebFormat.dateTime(cut.builtAt)).")
+            #expect(page.dataCutClass == "muted")
+            let html = try PageRenderer().render(page, layout: LayoutModel(studyId: "S", studyTitle: "T", user: nil, csrf: "", sections: [], synthetic: true))
+            #expect(html.contains("<p id=\"report-data-cut\" class=\"muted\">Data as of audit record \(head); built "))
+
+            let system = AuditActor(userID: nil, username: "test", source: .cli)
+            func saveSomething(_ name: String) async throws {
+                _ = try await store.createUser(username: name, displayName: name, role: .monitor, passwordHash: "$2b$12$placeholder", actor: system)
+            }
+            var builds = 0
+            let again = try await OutcomeService.cut(head: { try await store.auditHead() }, now: { Date() }) {
+                builds += 1
+                let built = try await server.services.runtime.outcomes.report(by: statistician)
+                if builds == 1 { try await saveSomething("saved-during-a-build") }
+                return built
+            }
+            let afterOne = try await store.auditHead()
+            #expect(builds == 2 && afterOne > head)
+            #expect(again.dataCut?.isConsistent == true && again.dataCut?.lastAuditRecord == afterOne)
+
+            builds = 0
+            let busy = try await OutcomeService.cut(head: { try await store.auditHead() }, now: { Date() }) {
+                builds += 1
+                try await saveSomething("busy-\(builds)")
+                return report
+            }
+            let last = try #require(busy.dataCut), headNow = try await store.auditHead()
+            #expect(builds == 2 && !last.isConsistent && last.lastAuditRecord == headNow && last.firstAuditRecord > afterOne)
+            let warned = ReportPage.build(busy)
+            #expect(warned.dataCutClass == "message message--warning")
+            #expect(warned.dataCut?.hasPrefix("Warning: changes were saved while this report was built (audit records \(last.firstAuditRecord + 1) to \(last.lastAuditRecord))") == true)
+        }
+    }
 }
 
 /// Issue 8 scope 11: an unknown web address gets Carta's own 404 page; the API keeps its JSON error.

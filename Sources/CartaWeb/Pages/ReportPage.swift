@@ -15,6 +15,10 @@ public enum ReportPage {
         public static let template = "report"
         public let title: String
         public let summary: String
+        /// The data cut in words (`StudyReport.DataCut`), nil for a report made from figures alone; a warning when a
+        /// change was saved during the build.
+        public let dataCut: String?
+        public let dataCutClass: String
         public let method: String
         /// Tables and plots as escaped HTML (`build`).
         public let tablesHTML: String
@@ -55,8 +59,21 @@ public enum ReportPage {
         let downloads = standalone ? [] : ["subjects", "visits", "tte", "ae", "conmed", "qs"].map {
             Download(label: "\($0).csv", href: "/report/tables/\($0).csv")
         }
-        return Model(title: "Study report", summary: summary, method: o.method + " Response settings SHA-256 \(o.settingsDigest.prefix(16))….",
+        let cut = r.dataCut.map(dataCutText)
+        return Model(title: "Study report", summary: summary, dataCut: cut,
+                     dataCutClass: r.dataCut?.isConsistent == false ? "message message--warning" : "muted", method: o.method + " Response settings SHA-256 \(o.settingsDigest.prefix(16))….",
                      tablesHTML: tables, plotsHTML: plots, downloads: downloads, hasDownloads: !downloads.isEmpty)
+    }
+
+    /// Which data the figures come from: the audit record they were built at, and when; or, when changes were saved
+    /// during the build (twice running), which records and what to do.
+    public static func dataCutText(_ cut: StudyReport.DataCut) -> String {
+        let built = WebFormat.dateTime(cut.builtAt)
+        guard cut.isConsistent else {
+            return "Warning: changes were saved while this report was built (audit records \(cut.firstAuditRecord + 1) to "
+                + "\(cut.lastAuditRecord)), so its figures may mix the data before and after them. Build it again when data entry pauses. Built \(built)."
+        }
+        return "Data as of audit record \(cut.lastAuditRecord); built \(built)."
     }
 
     /// What a large study's report draws and where the rest is.
@@ -189,6 +206,8 @@ extension ReportPage.Model: MustacheParent {
         switch name {
         case "title": title
         case "summary": summary
+        case "dataCut": dataCut
+        case "dataCutClass": dataCutClass
         case "method": method
         case "tablesHTML": tablesHTML
         case "plotsHTML": plotsHTML
