@@ -155,7 +155,10 @@ struct DemoReportTests {
             #expect(!all.isExcerpt && all.enrolled == 5 && all.baseline == whole.baseline)
             #expect(try encoder.encode(all.outcomes) == encoder.encode(o))
 
+            let headBefore = try await server.store.auditHead()
             let excerpt = try await server.services.runtime.outcomes.report(by: statistician, drawnAtMost: 2)
+            // The streamed pass keeps figures, which is no audited change: built once, consistent.
+            #expect(excerpt.dataCut?.firstAuditRecord == headBefore && excerpt.dataCut?.isConsistent == true)
             #expect(excerpt.isExcerpt && excerpt.enrolled == 5 && excerpt.baseline == whole.baseline)
             #expect(whole.baseline.participants == 5 && whole.baseline.ages.count == 5)
             #expect(try studyLevel(excerpt.outcomes) == studyLevel(o))
