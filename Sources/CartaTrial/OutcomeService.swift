@@ -16,6 +16,8 @@ public struct OutcomeService: Sendable {
     /// A page with more participants than this without kept figures reads them with the whole page (the fast
     /// whole-study read); fewer are read by id.
     public var pageReadAbove = 16
+    /// The last report of each reading scope, reused while the data are unchanged (`report`).
+    let reports = StudyReportCache()
     var screening: ScreeningService { adverseEvents.conduct.screening }
 
     public init(adverseEvents: AdverseEventService, questionnaireScorer: (any QuestionnaireScorer)? = nil) {
@@ -39,16 +41,26 @@ public struct OutcomeService: Sendable {
     ///
     /// The report carries its data cut (`StudyReport.DataCut`); one during which a change was saved is built once
     /// more, so it comes from one state of the data unless saves keep landing, and then it says so.
+    ///
+    /// Asked again for the same sites and drawing before anything is saved, it is the same build (`StudyReportCache`).
     public func report(by principal: Principal, drawnAtMost: Int = StudyReport.drawnAtMost, pageSize: Int = 500) async throws -> StudyReport {
+        try principal.require(.readStudyData)
         let store = screening.store, clock = screening.clock
-        return try await Self.cut(head: { try await store.auditHead() }, now: { clock.now }) {
-            if try await participantTotal(by: principal) <= drawnAtMost {
-                return StudyReport(everyone: try await derive(by: principal, pageSize: pageSize))
+        let scope = StudyReportCache.Scope(sites: principal.user.sites.listed, drawnAtMost: drawnAtMost)
+        return try await reports.report(scope, head: try await store.auditHead()) {
+            try await Self.cut(head: { try await store.auditHead() }, now: { clock.now }) {
+                try await buildReport(by: principal, drawnAtMost: drawnAtMost, pageSize: pageSize)
             }
-            var collector = StudyReport.Collector(drawnAtMost: 0)
-            let study = try await stream(by: principal, pageSize: pageSize, includeSources: false) { collector.add($0) }
-            return collector.report(study, drawn: try await firstEnrolled(drawnAtMost, by: principal, pageSize: pageSize))
         }
+    }
+
+    func buildReport(by principal: Principal, drawnAtMost: Int, pageSize: Int) async throws -> StudyReport {
+        if try await participantTotal(by: principal) <= drawnAtMost {
+            return StudyReport(everyone: try await derive(by: principal, pageSize: pageSize))
+        }
+        var collector = StudyReport.Collector(drawnAtMost: 0)
+        let study = try await stream(by: principal, pageSize: pageSize, includeSources: false) { collector.add($0) }
+        return collector.report(study, drawn: try await firstEnrolled(drawnAtMost, by: principal, pageSize: pageSize))
     }
 
     /// `build` stamped with the audit records before and after it (`head`: the trail's last record); built at most

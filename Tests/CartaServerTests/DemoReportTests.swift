@@ -247,6 +247,36 @@ struct DemoReportTests {
             #expect(warned.dataCut?.hasPrefix("Warning: changes were saved while this report was built (audit records \(last.firstAuditRecord + 1) to \(last.lastAuditRecord))") == true)
         }
     }
+
+    /// Asked again before anything is saved, the report is the same build, and requests at the same time share one;
+    /// a save, fewer participants drawn, or another reader's sites each get a build of their own. Each build is told
+    /// apart by its time: the clock moves on every reading.
+    @Test(arguments: TestDatabase.engines)
+    func anUnchangedStudysReportIsTheSameBuild(engine: DatabaseEngine) async throws {
+        let ticks = Mutex(0.0)
+        try await TestServer.run(engine, instant: { Date(timeIntervalSince1970: 1_800_000_000 + ticks.withLock { $0 += 1; return $0 }) }) { server, _ in
+            _ = try await server.register()
+            let outcomes = server.services.runtime.outcomes, statistician = try await server.principal(.statistician)
+            async let a = outcomes.report(by: statistician)
+            async let b = outcomes.report(by: statistician)
+            let (first, second) = try await (a, b)
+            let built = try #require(first.dataCut?.builtAt)
+            #expect(first.outcomes.registered == 1)
+            #expect(second.dataCut?.builtAt == built, "requests at the same time share one build")
+            #expect(try await outcomes.report(by: statistician).dataCut?.builtAt == built, "asked again, unchanged: the same build")
+            #expect(try await outcomes.report(by: statistician, drawnAtMost: 1).dataCut?.builtAt != built, "another drawing is another build")
+
+            // A save (here an account, audited like any change) makes the next report a new build of the new data.
+            let elsewhere = try await server.store.createUser(username: "stat-elsewhere", displayName: "Elsewhere", role: .statistician,
+                                                             sites: .only([SiteID("ELSEWHERE")]), passwordHash: "$2b$12$placeholder", actor: Fixtures.cliActor)
+            let head = try await server.store.auditHead()
+            let afterSave = try await outcomes.report(by: statistician)
+            #expect(afterSave.dataCut?.builtAt != built && afterSave.dataCut?.lastAuditRecord == head)
+            // A reader of another site is never given the all-sites report, though the data are the same.
+            let theirs = try await outcomes.report(by: Principal(elsewhere, source: .api))
+            #expect(theirs.outcomes.registered == 0 && theirs.dataCut?.builtAt != afterSave.dataCut?.builtAt)
+        }
+    }
 }
 
 /// Issue 8 scope 11: an unknown web address gets Carta's own 404 page; the API keeps its JSON error.
