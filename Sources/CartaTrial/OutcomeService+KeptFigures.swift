@@ -44,11 +44,12 @@ extension OutcomeService {
     /// the next pass, unless anything was audited since they were read. The study-level sums are then added in
     /// participant order as in `pass`, from the same `Figures`, so a pass gives the same result whichever figures
     /// were kept. Source: issue 9 scope 4 and "Performance" (`derive` on 100,000 participants).
-    func keptPass(by principal: Principal, key: String, pageSize: Int, progress: (Int) -> Void,
+    /// `sites`: the reader's (nil: every site); the caller has checked the reader may read study data.
+    func keptPass(sites: [SiteID]?, key: String, pageSize: Int, progress: (Int) -> Void,
                   each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: false, includeSources: false, scorer: questionnaireScorer)
         let figuresOf = acc.figuresOf
-        let store = screening.store, studyID = StudyID(screening.study.id), sites = principal.user.sites.listed
+        let store = screening.store, studyID = StudyID(screening.study.id)
         @Sendable func fetch(after: Int) async throws -> OutcomeFiguresPage {
             try await store.outcomeFiguresPage(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize, key: key)
         }
@@ -60,6 +61,7 @@ extension OutcomeService {
         var keeping: Task<Void, Never>?
         defer { keeping?.cancel() }
         while true {
+            try Task.checkCancellation()
             let page = try await next.value
             guard let last = page.participants.last else { break }
             next = Task { try await fetch(after: last.sequenceNumber) }
@@ -96,6 +98,20 @@ extension OutcomeService {
         var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)
         outcomes.synthetic = try await store.isSynthetic()
         return outcomes
+    }
+
+    /// Derives and keeps the figures of every enrolled participant (all sites) that has none under the current key:
+    /// the work of the first pass after a new build, study file or scoring plug-in (70 s on 100,000 whole courses,
+    /// BENCHMARKS.md), done ahead so that the first reader of `/report` or `/api/v1/outcomes` does not wait for it.
+    /// `carta serve` runs it in the background at start; it stops at a page boundary when cancelled. Returns how
+    /// many participants' figures it kept (0 when all were current, after reading each page's kept figures once).
+    public func keepMissingFigures(pageSize: Int = 500) async throws -> Int {
+        try Task.checkCancellation()
+        guard let key = figuresKey() else { return 0 }
+        let store = screening.store
+        let before = try await store.outcomeFiguresCount(key: key)
+        _ = try await keptPass(sites: nil, key: key, pageSize: pageSize, progress: { _ in }, each: { _ in })
+        return try await store.outcomeFiguresCount(key: key) - before
     }
 
     /// The files of a page's participants without kept figures, and the audit head they were read at. Many are read

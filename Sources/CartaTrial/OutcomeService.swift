@@ -117,7 +117,7 @@ public struct OutcomeService: Sendable {
               each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
         if !keepParticipants, !includeSources, let key = figuresKey() {
-            return try await keptPass(by: principal, key: key, pageSize: pageSize, progress: progress, each: each)
+            return try await keptPass(sites: principal.user.sites.listed, key: key, pageSize: pageSize, progress: progress, each: each)
         }
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, includeSources: includeSources,
                                                 scorer: questionnaireScorer)

@@ -105,6 +105,32 @@ struct Serve: AsyncParsableCommand {
         print("Carta \(study.id) on http://\(host):\(port) — database \(try DatabaseURL(parsing: config.databaseURL))")
         fflush(nil) // all C streams: visible at once when stdout is a pipe or a log file, not only at exit
         let built = CartaApplication.build(services: services)
-        try await built.application.runService()
+        let keeping = Self.keepOutcomeFigures(services)
+        var failure: (any Error)?
+        do { try await built.application.runService() } catch { failure = error }
+        // The background pass stops at a page boundary before the caller closes the database.
+        keeping.cancel()
+        _ = await keeping.result
+        if let failure { throw failure }
+    }
+
+    /// After a new build, study file or scoring plug-in no participant's outcome figures are current, and the first
+    /// reader of the report would wait for all of them to be derived (70 s on 100,000 participants): they are derived
+    /// and kept in the background from the start instead. Logs counts only, never participants.
+    static func keepOutcomeFigures(_ services: CartaServices) -> Task<Void, Never> {
+        let logger = services.logger, outcomes = services.runtime.outcomes
+        return Task.detached(priority: .background) {
+            let start = ContinuousClock.now
+            do {
+                let kept = try await outcomes.keepMissingFigures()
+                let took = (ContinuousClock.now - start).components
+                let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
+                if kept > 0 { logger.info("outcome figures derived and kept for \(kept) participants in \(String(format: "%.1f", seconds)) s") }
+            } catch where Task.isCancelled {
+                // The server is stopping; the store may report the cancellation wrapped in its own error.
+            } catch {
+                logger.warning("outcome figures were not kept ahead; the first report derives them", metadata: ["error": "\(error)"])
+            }
+        }
     }
 }

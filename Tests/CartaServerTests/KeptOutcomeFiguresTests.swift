@@ -260,4 +260,30 @@ struct KeptOutcomeFiguresTests {
             }
         }
     }
+
+    /// What `carta serve` runs in the background at start: every enrolled participant without figures under the current
+    /// key gets them, whatever the sites; a second run finds nothing to do; the next reader's pass reads them and
+    /// gives what deriving afresh gives. A cancelled run stops before its first page.
+    @Test(arguments: TestDatabase.engines)
+    func missingFiguresAreKeptAheadOfTheFirstReader(engine: DatabaseEngine) async throws {
+        try await DemoReportTests.demo(engine, participants: 3, seed: 5) { server, _, _, _ in
+            let service = server.services.runtime.outcomes, store = server.store
+            let key = try #require(service.figuresKey())
+            let cancelled = Task {
+                withUnsafeCurrentTask { $0?.cancel() }
+                return try await service.keepMissingFigures()
+            }
+            await #expect(throws: CancellationError.self) { try await cancelled.value }
+            #expect(try await store.outcomeFiguresCount(key: key) == 0)
+
+            #expect(try await service.keepMissingFigures(pageSize: 2) == 3)
+            #expect(try await store.outcomeFiguresCount(key: key) == 3)
+            #expect(try await service.keepMissingFigures() == 0)
+            let statistician = try await server.principal(.statistician)
+            #expect(try await Self.sourceless(service, statistician) == Self.afresh(service, statistician))
+            // A changed participant loses its figures (trigger) and is the only one kept again.
+            try await store.executeRaw("UPDATE participants SET updated_by = 'changed' WHERE sequence_number = 1")
+            #expect(try await service.keepMissingFigures() == 1)
+        }
+    }
 }
