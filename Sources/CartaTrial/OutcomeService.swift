@@ -48,7 +48,7 @@ public struct OutcomeService: Sendable {
         let store = screening.store, clock = screening.clock
         let scope = StudyReportCache.Scope(sites: principal.user.sites.listed, drawnAtMost: drawnAtMost)
         return try await reports.report(scope, head: try await store.auditHead()) {
-            try await Self.cut(head: { try await store.auditHead() }, now: { clock.now }) {
+            try await Self.withDataCut(head: { try await store.auditHead() }, now: { clock.now }) {
                 try await buildReport(by: principal, drawnAtMost: drawnAtMost, pageSize: pageSize)
             }
         }
@@ -67,8 +67,8 @@ public struct OutcomeService: Sendable {
     /// `tries` times while a change lands during the build. The last build is returned either way, its cut saying
     /// whether it is consistent: a busy study still gets its report, marked, rather than none. `carta report` writes its
     /// files inside `build`, so the files left are the last build's.
-    public static func cut(tries: Int = 2, head: () async throws -> Int, now: () -> Date,
-                    build: () async throws -> StudyReport) async throws -> StudyReport {
+    public static func withDataCut(tries: Int = 2, head: () async throws -> Int, now: () -> Date,
+                                   build: () async throws -> StudyReport) async throws -> StudyReport {
         var attempt = 1
         while true {
             let first = try await head()

@@ -27,7 +27,7 @@ struct ReportCommand: AsyncParsableCommand {
         let dir = try DeriveCommand.outputFolder(out)
         try await ParticipantCommand.withServices(ctx) { s in
             let principal = try await ctx.principal(s, needs: .readStudyData)
-            let report = try await OutcomeService.cut(head: { try await s.store.auditHead() }, now: { s.clock.now }) {
+            let report = try await OutcomeService.withDataCut(head: { try await s.store.auditHead() }, now: { s.clock.now }) {
                 if try await s.outcomes.participantTotal(by: principal) <= draw {
                     let outcomes = try await s.outcomes.derive(by: principal)
                     _ = try DeriveCommand.writeFiles(outcomes, into: dir.path)

@@ -224,7 +224,7 @@ struct DemoReportTests {
                 _ = try await store.createUser(username: name, displayName: name, role: .monitor, passwordHash: "$2b$12$placeholder", actor: system)
             }
             var builds = 0
-            let again = try await OutcomeService.cut(head: { try await store.auditHead() }, now: { Date() }) {
+            let again = try await OutcomeService.withDataCut(head: { try await store.auditHead() }, now: { Date() }) {
                 builds += 1
                 let built = try await server.services.runtime.outcomes.report(by: statistician)
                 if builds == 1 { try await saveSomething("saved-during-a-build") }
@@ -235,7 +235,7 @@ struct DemoReportTests {
             #expect(again.dataCut?.isConsistent == true && again.dataCut?.lastAuditRecord == afterOne)
 
             builds = 0
-            let busy = try await OutcomeService.cut(head: { try await store.auditHead() }, now: { Date() }) {
+            let busy = try await OutcomeService.withDataCut(head: { try await store.auditHead() }, now: { Date() }) {
                 builds += 1
                 try await saveSomething("busy-\(builds)")
                 return report
