@@ -1,4 +1,5 @@
 import CartaModel
+import Foundation
 @testable import CartaWeb
 
 /// Every page rendered from a fixture, by snapshot name. `text` puts one string into every user-data field.
@@ -69,18 +70,28 @@ enum RenderedPages {
                 return AdverseEventsPage.Model(subjectId: m.subjectId, participantPath: m.participantPath, csrf: m.csrf, events: [],
                                                episodes: m.episodes, canRecord: true, form: m.form, errors: [], terms: m.terms) }(), layout: L(.participants)),
             Case(name: "report", model: ReportPage.build(PageFixtures.outcomes(text: text)), layout: L(.report)),
-            Case(name: "report-empty", model: ReportPage.build(StudyOutcomes(
-                studyID: "NCT05315778", settingsDigest: "fedcba9876543210", method: "Response engine.", participants: [], registered: 0, screenFailed: 0,
-                enrolled: 0, treated: 0, overallResponse: nil, completeResponseIWG: nil, completeResponseProtocolLiteral: nil,
-                timeToResponse: .init(n: 0, median: nil, minimum: nil, maximum: nil), durationOfResponse: nil, adverseEventsByTerm: [],
-                participantsWithSeriousEvents: 0, crs: .init(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0),
-                icans: .init(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0),
-                participantsWithBleeding: 0, participantsWithSevereBleeding: 0, participantsWithRescue: 0)), layout: L(.report)),
+            Case(name: "report-empty", model: ReportPage.build(emptyStudy), layout: L(.report)),
+            // Built while changes were saved (the warning), and when none were (the data cut line).
+            Case(name: "report-data-cut", model: { var r = StudyReport(everyone: emptyStudy)
+                r.dataCut = .init(firstAuditRecord: 4_070, lastAuditRecord: 4_075, builtAt: Date(timeIntervalSince1970: 1_800_000_000))
+                return ReportPage.build(r) }(), layout: L(.report)),
+            Case(name: "report-data-cut-consistent", model: { var r = StudyReport(everyone: emptyStudy)
+                r.dataCut = .init(firstAuditRecord: 4_075, lastAuditRecord: 4_075, builtAt: Date(timeIntervalSince1970: 1_800_000_060))
+                return ReportPage.build(r) }(), layout: L(.report)),
             Case(name: "today-empty", model: TodayPage.Model(date: "2027-01-10", csrf: "csrf-token-123", rows: []), layout: L(.today)),
             Case(name: "participant-enrolled", model: { var m = PageFixtures.participant(text: text); m.courseHTML = PageFixtures.course(text: text).html; return m }(),
                  layout: L(.participants)),
         ]
     }
+
+    /// A study with nobody registered yet.
+    static let emptyStudy = StudyOutcomes(
+        studyID: "NCT05315778", settingsDigest: "fedcba9876543210", method: "Response engine.", participants: [], registered: 0, screenFailed: 0,
+        enrolled: 0, treated: 0, overallResponse: nil, completeResponseIWG: nil, completeResponseProtocolLiteral: nil,
+        timeToResponse: .init(n: 0, median: nil, minimum: nil, maximum: nil), durationOfResponse: nil, adverseEventsByTerm: [],
+        participantsWithSeriousEvents: 0, crs: .init(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0),
+        icans: .init(participants: 0, byMaxGrade: [0, 0, 0, 0, 0], onsetDays: [], durationDays: [], treatedAssessments: 0),
+        participantsWithBleeding: 0, participantsWithSevereBleeding: 0, participantsWithRescue: 0)
 
     static func all(_ renderer: PageRenderer, text: String? = nil) throws -> [(name: String, html: String)] {
         try cases(text: text).map { ($0.name, try renderer.render($0.model, layout: $0.layout)) }
