@@ -244,6 +244,34 @@ public struct StudyOutcomes: Sendable, Codable {
     public var endOfStudy: [String: Int] = [:]
     /// The database holds synthetic demonstration data (`carta demo`), never real participants.
     public var synthetic = false
+    /// The audit records the derivation read the data at (`DataCut`); nil for figures not read from a store.
+    public var dataCut: DataCut? = nil
+
+    /// The data a derivation came from, named by the audit trail: every saved change writes its audit record in its own
+    /// transaction and deriving writes none, so the trail's last record before and after the pass identifies the state
+    /// of the data it read — and says when a change was saved while it read (then some participants may have been
+    /// read before the change and some after). No clock: the same data derive to the same bytes.
+    ///
+    /// Source: issue 9 scope 1 (every derived value traceable to its source records); ICH E6(R3) 4.2 (data
+    /// traceability) — the data cut of an analysis is stated with the analysis.
+    public struct DataCut: Sendable, Codable, Equatable {
+        /// The trail's last record when the pass began (0: an empty trail).
+        public var firstAuditRecord: Int
+        /// The trail's last record when the pass ended.
+        public var lastAuditRecord: Int
+        public var isConsistent: Bool { firstAuditRecord == lastAuditRecord }
+        public init(firstAuditRecord: Int, lastAuditRecord: Int) {
+            self.firstAuditRecord = firstAuditRecord; self.lastAuditRecord = lastAuditRecord
+        }
+
+        /// One line for people, as `carta derive` and `carta report` print it.
+        public var text: String {
+            isConsistent
+                ? "Data as of audit record \(lastAuditRecord)."
+                : "Warning: changes were saved while these figures were derived (audit records \(firstAuditRecord + 1) to \(lastAuditRecord)), "
+                    + "so they may mix the data before and after them. Derive again when data entry pauses."
+        }
+    }
     public init(studyID: String, settingsDigest: String, method: String, participants: [Participant], registered: Int, screenFailed: Int, enrolled: Int, treated: Int, overallResponse: Proportion?, completeResponseIWG: Proportion?, completeResponseProtocolLiteral: Proportion?, timeToResponse: Spread, durationOfResponse: DurationSummary?, adverseEventsByTerm: [TermIncidence], participantsWithSeriousEvents: Int, crs: SyndromeSummary, icans: SyndromeSummary, participantsWithBleeding: Int, participantsWithSevereBleeding: Int, participantsWithRescue: Int) {
         self.studyID = studyID; self.settingsDigest = settingsDigest; self.method = method; self.participants = participants; self.registered = registered; self.screenFailed = screenFailed; self.enrolled = enrolled; self.treated = treated; self.overallResponse = overallResponse; self.completeResponseIWG = completeResponseIWG; self.completeResponseProtocolLiteral = completeResponseProtocolLiteral; self.timeToResponse = timeToResponse; self.durationOfResponse = durationOfResponse; self.adverseEventsByTerm = adverseEventsByTerm; self.participantsWithSeriousEvents = participantsWithSeriousEvents; self.crs = crs; self.icans = icans; self.participantsWithBleeding = participantsWithBleeding; self.participantsWithSevereBleeding = participantsWithSevereBleeding; self.participantsWithRescue = participantsWithRescue
     }

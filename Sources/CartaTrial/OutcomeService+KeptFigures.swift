@@ -37,6 +37,30 @@ extension OutcomeService {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
+    /// A weak HTTP entity tag (RFC 9110 §8.8.3) for one representation of the outcomes the principal reads: a SHA-256 of
+    /// what a pass depends on (`figuresKey`), the principal's sites and the audit trail's head. Deriving is pure and every
+    /// saved change moves the head, so an unchanged tag means the same figures; a client that sends it back in
+    /// `If-None-Match` is answered `304 Not Modified` without a pass. The head is read before the pass, so a tag never
+    /// names newer data than its body. Nil when no build digest is known (then no tag is given).
+    public func entityTag(of representation: String, by principal: Principal) async throws -> String? {
+        try principal.require(.readStudyData)
+        guard let key = figuresKey() else { return nil }
+        let head = try await screening.store.auditHead()
+        let sites = principal.user.sites.listed.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*"
+        let digest = SHA256.hash(data: Data("\(key)|\(representation)|\(sites)|\(head)".utf8))
+        return "W/\"" + digest.prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+    }
+
+    /// Whether an `If-None-Match` field value names `tag` (weak comparison, RFC 9110 §13.1.2: a list of tags, or `*`).
+    public static func entityTag(_ tag: String, matches ifNoneMatch: String?) -> Bool {
+        guard let ifNoneMatch else { return false }
+        func opaque(_ t: Substring) -> Substring {
+            let t = t.trimmingCharacters(in: .whitespaces)[...]
+            return t.hasPrefix("W/") ? t.dropFirst(2) : t
+        }
+        return ifNoneMatch.split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == "*" || opaque($0) == opaque(tag[...]) }
+    }
+
     /// `stream` without sources, reading each participant's kept figures instead of deriving them again.
     ///
     /// A page's participants come with the figures kept for them (one statement); only those without (new, changed

@@ -113,12 +113,25 @@ public struct OutcomeService: Sendable {
         try await pass(by: principal, keepParticipants: false, includeSources: includeSources, pageSize: pageSize, progress: progress, each: each)
     }
 
+    /// Every pass carries its data cut (`StudyOutcomes.DataCut`): the audit trail's head before and after it.
     func pass(by principal: Principal, keepParticipants: Bool, includeSources: Bool = true, pageSize: Int, progress: (Int) -> Void,
               each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         try principal.require(.readStudyData)
+        let store = screening.store
+        let first = try await store.auditHead()
+        var outcomes: StudyOutcomes
         if !keepParticipants, !includeSources, let key = figuresKey() {
-            return try await keptPass(sites: principal.user.sites.listed, key: key, pageSize: pageSize, progress: progress, each: each)
+            outcomes = try await keptPass(sites: principal.user.sites.listed, key: key, pageSize: pageSize, progress: progress, each: each)
+        } else {
+            outcomes = try await derivingPass(by: principal, keepParticipants: keepParticipants, includeSources: includeSources,
+                                              pageSize: pageSize, progress: progress, each: each)
         }
+        outcomes.dataCut = StudyOutcomes.DataCut(firstAuditRecord: first, lastAuditRecord: try await store.auditHead())
+        return outcomes
+    }
+
+    func derivingPass(by principal: Principal, keepParticipants: Bool, includeSources: Bool, pageSize: Int, progress: (Int) -> Void,
+                      each: (StudyOutcomes.Participant) async throws -> Void) async throws -> StudyOutcomes {
         var acc = OutcomeDerivation.Accumulator(study: screening.study, keepParticipants: keepParticipants, includeSources: includeSources,
                                                 scorer: questionnaireScorer)
         let figuresOf = acc.figuresOf

@@ -51,6 +51,7 @@ struct DeriveCommand: AsyncParsableCommand {
             }
             progress.finish()
             if o.synthetic { Self.warnSynthetic() }
+            Self.noteDataCut(o, dataOnStandardOutput: true)
             if t == .ae { buffer += OutcomeTables.studyRows(o).map(OutcomeTables.line).joined() }
             stdout.write(Data(buffer.utf8))
         }
@@ -66,8 +67,9 @@ struct DeriveCommand: AsyncParsableCommand {
         try await ParticipantCommand.withServices(ctx) { s in
             let stdout = FileHandle.standardOutput
             let principal = try await ctx.principal(s, needs: .readStudyData)
-            _ = try await Self.streamPass(s, by: principal, tables: [], spool: dir.appendingPathComponent("participants.json")) { try $0.writeJSON(to: stdout) }
+            let o = try await Self.streamPass(s, by: principal, tables: [], spool: dir.appendingPathComponent("participants.json")) { try $0.writeJSON(to: stdout) }
             stdout.write(Data("\n".utf8))
+            Self.noteDataCut(o, dataOnStandardOutput: true)
         }
     }
 
@@ -79,7 +81,7 @@ struct DeriveCommand: AsyncParsableCommand {
     func streamFiles(into path: String) async throws {
         let dir = try Self.outputFolder(path)
         try await ParticipantCommand.withServices(ctx) { s in
-            _ = try await Self.streamFiles(s, by: try await ctx.principal(s, needs: .readStudyData), into: dir)
+            Self.noteDataCut(try await Self.streamFiles(s, by: try await ctx.principal(s, needs: .readStudyData), into: dir), dataOnStandardOutput: false)
         }
     }
 
@@ -207,6 +209,14 @@ struct DeriveCommand: AsyncParsableCommand {
             throw CLIFailure("--out: cannot create the folder \(path) (\((error as NSError).localizedDescription)); give a folder you can write to.")
         }
         return dir
+    }
+
+    /// The data cut of a pass (`StudyOutcomes.DataCut`, also in the JSON): on standard error when standard output carries the
+    /// data itself; a warning, always on standard error, when changes were saved during the pass.
+    static func noteDataCut(_ o: StudyOutcomes, dataOnStandardOutput: Bool) {
+        guard let cut = o.dataCut else { return }
+        if cut.isConsistent, !dataOnStandardOutput { print("data as of audit record \(cut.lastAuditRecord)"); return }
+        FileHandle.standardError.write(Data("carta: \(cut.isConsistent ? "data as of audit record \(cut.lastAuditRecord)" : cut.text)\n".utf8))
     }
 
     static func warnSynthetic() {

@@ -248,6 +248,73 @@ struct DemoReportTests {
         }
     }
 
+    /// Every derivation states the audit records it read the data at (`StudyOutcomes.DataCut`, in the JSON of `carta derive`
+    /// and the API), and says so when a change was saved while it read. The API tags each representation with the head it
+    /// was derived at (`ETag`): sent back in `If-None-Match`, an unchanged study answers 304 without a body; a save, another
+    /// table or another site's reader gets another tag.
+    @Test(arguments: TestDatabase.engines)
+    func derivedFiguresStateTheirDataCutAndTheAPITagsThem(engine: DatabaseEngine) async throws {
+        try await Self.demo(engine, participants: 2, seed: 7) { server, o, _, client in
+            let store = server.store, outcomes = server.services.runtime.outcomes, statistician = try await server.principal(.statistician)
+            let head = try await store.auditHead()
+            #expect(o.dataCut == StudyOutcomes.DataCut(firstAuditRecord: head, lastAuditRecord: head))
+            #expect(o.dataCut?.text == "Data as of audit record \(head).")
+            var kept = try await outcomes.stream(by: statistician, includeSources: false) { _ in }
+            #expect(kept.dataCut == o.dataCut, "the pass from kept figures states its cut too")
+            #expect(try await store.auditHead() == head, "deriving writes no audit record")
+
+            // A change saved while the pass reads: the cut names the records saved during it.
+            var saved = 0
+            let busy = try await outcomes.stream(by: statistician, pageSize: 1) { _ in
+                saved += 1
+                if saved == 1 {
+                    _ = try await store.createUser(username: "saved-mid-pass", displayName: "Mid", role: .monitor, passwordHash: "$2b$12$placeholder",
+                                                   actor: Fixtures.cliActor)
+                }
+            }
+            let moved = try await store.auditHead()
+            #expect(moved > head && busy.dataCut == StudyOutcomes.DataCut(firstAuditRecord: head, lastAuditRecord: moved))
+            #expect(busy.dataCut?.isConsistent == false
+                    && busy.dataCut?.text.hasPrefix("Warning: changes were saved while these figures were derived (audit records \(head + 1) to \(moved))") == true)
+            kept = try await outcomes.stream(by: statistician, includeSources: false) { _ in }
+            #expect(kept.dataCut == StudyOutcomes.DataCut(firstAuditRecord: moved, lastAuditRecord: moved))
+
+            // The API: the cut in the JSON, the tag in the headers.
+            let token = try await client.token(.statistician)
+            let signedIn = try await store.auditHead()   // the sign-in is audited too
+            let json = try await client.api(.get, "/api/v1/outcomes", token: token)
+            let tag = try #require(json.headers[.eTag])
+            #expect(json.status == .ok && tag.hasPrefix("W/\"") && tag.count == 36)
+            #expect(json.json?["dataCut"]?["firstAuditRecord"]?.number == Double(signedIn) && json.json?["dataCut"]?["lastAuditRecord"]?.number == Double(signedIn))
+            for ifNoneMatch in [tag, "\"other\", \(tag)", String(tag.dropFirst(2)), "*"] {
+                let again = try await client.api(.get, "/api/v1/outcomes", token: token, headers: [.ifNoneMatch: ifNoneMatch])
+                #expect(again.status == .notModified && again.body.readableBytes == 0 && again.headers[.eTag] == tag, "\(ifNoneMatch)")
+            }
+            let other = try await client.api(.get, "/api/v1/outcomes", token: token, headers: [.ifNoneMatch: "W/\"0123\""])
+            #expect(other.status == .ok && other.text == json.text, "another tag: the whole body, the same as before")
+            let subjects = try await client.api(.get, "/api/v1/outcomes/tables/subjects", token: token)
+            let tableTag = try #require(subjects.headers[.eTag])
+            #expect(subjects.status == .ok && tableTag != tag, "each representation has its own tag")
+            #expect(try await client.api(.get, "/api/v1/outcomes/tables/subjects", token: token, headers: [.ifNoneMatch: tableTag]).status == .notModified)
+            #expect(try await client.api(.get, "/api/v1/outcomes/tables/visits", token: token, headers: [.ifNoneMatch: tableTag]).status == .ok)
+            // Refused before any tag is compared: no 304 without signing in.
+            #expect(try await client.api(.get, "/api/v1/outcomes", headers: [.ifNoneMatch: tag]).status == .unauthorized)
+
+            // Another site's reader: another tag for the same data.
+            let elsewhere = Principal(try await store.createUser(username: "stat-elsewhere", displayName: "Elsewhere", role: .statistician,
+                                                                  sites: .only([SiteID("ELSEWHERE")]), passwordHash: "$2b$12$placeholder",
+                                                                  actor: Fixtures.cliActor), source: .api)
+            let afterAccount = try #require(try await outcomes.entityTag(of: "outcomes.json", by: statistician))
+            let theirs = try #require(try await outcomes.entityTag(of: "outcomes.json", by: elsewhere))
+            #expect(theirs != afterAccount)
+            // A save moves the head: the old tag no longer matches, and the body states the new cut.
+            #expect(afterAccount != tag)
+            let fresh = try await client.api(.get, "/api/v1/outcomes", token: token, headers: [.ifNoneMatch: tag])
+            #expect(fresh.status == .ok && fresh.headers[.eTag] == afterAccount)
+            #expect(fresh.json?["dataCut"]?["lastAuditRecord"]?.number == Double(try await store.auditHead()))
+        }
+    }
+
     /// Asked again before anything is saved, the report is the same build, and requests at the same time share one;
     /// a save, fewer participants drawn, or another reader's sites each get a build of their own. Each build is told
     /// apart by its time: the clock moves on every reading.

@@ -48,8 +48,10 @@ func expectErrorShape(_ response: TestResponse, _ status: HTTPResponse.Status, c
 
 extension TestClientProtocol {
     /// Sends a JSON API request with an optional bearer token and a JSON or raw body.
-    func api(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSON? = nil, raw: String? = nil) async throws -> TestResponse {
+    func api(_ method: HTTPRequest.Method, _ path: String, token: String? = nil, json: JSON? = nil, raw: String? = nil,
+             headers extra: HTTPFields = [:]) async throws -> TestResponse {
         var headers: HTTPFields = [.accept: "application/json"]
+        headers.append(contentsOf: extra)
         if let token { headers[.authorization] = "Bearer \(token)" }
         var body: ByteBuffer?
         if let json { body = ByteBuffer(string: json.text) } else if let raw { body = ByteBuffer(string: raw) }

@@ -7,17 +7,25 @@ extension CartaServices {
     /// `GET /outcomes`: the derived outcome measures with their sources; `GET /outcomes/tables/{table}`:
     /// one analysis-ready table as CSV (issue 9 scope 1).
     func addOutcomeAPIRoutes(to api: APIRouter) {
-        api.on(.get, "/outcomes") { _, context in
-            try await self.outcomesResponse(by: context.principal(.readStudyData, .api))
+        api.on(.get, "/outcomes") { request, context in
+            try await self.outcomesResponse(by: context.principal(.readStudyData, .api), ifNoneMatch: request.headers[.ifNoneMatch])
         }
-        api.on(.get, "/outcomes/tables/:table") { _, context in
+        api.on(.get, "/outcomes/tables/:table") { request, context in
             let principal = try context.principal(.readStudyData, .api)
             let name = try context.parameters.require("table")
             guard let table = OutcomeTables.Table(rawValue: name) else {
                 throw AppError.notFound("There is no outcome table \"\(name)\"; the tables are \(OutcomeTables.Table.allCases.map(\.rawValue).joined(separator: ", ")).")
             }
-            return try await self.outcomeTableResponse(table, by: principal)
+            return try await self.outcomeTableResponse(table, by: principal, ifNoneMatch: request.headers[.ifNoneMatch])
         }
+    }
+
+    /// `304 Not Modified` when the client's `If-None-Match` names the current tag (no pass is run); otherwise the
+    /// headers the full response carries its tag in (`OutcomeService.entityTag`).
+    func conditional(_ representation: String, by principal: Principal, ifNoneMatch: String?) async throws -> (notModified: Response?, headers: HTTPFields) {
+        guard let tag = try await runtime.outcomes.entityTag(of: representation, by: principal) else { return (nil, [:]) }
+        if OutcomeService.entityTag(tag, matches: ifNoneMatch) { return (Response(status: .notModified, headers: [.eTag: tag]), [:]) }
+        return (nil, [.eTag: tag])
     }
 
     /// The derived outcome measures as JSON, streamed like the tables: `{"participants":[…]` first, each participant
@@ -25,8 +33,12 @@ extension CartaServices {
     /// the whole derivation encodes to, with its members in another order — so a large study is never in the
     /// server's memory at once (issue 9 scope 4). The permission is checked before the response starts; a failure
     /// mid-pass drops the connection, so a client never takes a cut-off body for a whole one.
-    func outcomesResponse(by principal: Principal) async throws -> Response {
+    ///
+    /// Tagged (`ETag`, `If-None-Match` → 304): a client polling for new figures gets them only when data were saved.
+    func outcomesResponse(by principal: Principal, ifNoneMatch: String? = nil) async throws -> Response {
         try principal.require(.readStudyData)
+        let (notModified, tagged) = try await conditional("outcomes.json", by: principal, ifNoneMatch: ifNoneMatch)
+        if let notModified { return notModified }
         let outcomes = runtime.outcomes
         let body = ResponseBody { writer in
             var buffer = ByteBuffer(string: "{\"participants\":[")
@@ -45,15 +57,19 @@ extension CartaServices {
             try await writer.write(buffer)
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"], body: body)
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        headers.append(contentsOf: tagged)
+        return Response(status: .ok, headers: headers, body: body)
     }
 
     /// One analysis-ready table as a CSV download; a synthetic database's files are named SYNTHETIC-…. Streamed: the
     /// rows are written as each page of participants is derived (`OutcomeService.stream`), so a large study's table
     /// never has every participant's figures in the server's memory at once (issue 9 scope 4, as `carta derive`).
     /// The permission is checked before the response starts; the study-level `ae` table follows the whole pass.
-    func outcomeTableResponse(_ table: OutcomeTables.Table, by principal: Principal) async throws -> Response {
+    func outcomeTableResponse(_ table: OutcomeTables.Table, by principal: Principal, ifNoneMatch: String? = nil) async throws -> Response {
         try principal.require(.readStudyData)
+        let (notModified, tagged) = try await conditional("\(table.rawValue).csv", by: principal, ifNoneMatch: ifNoneMatch)
+        if let notModified { return notModified }
         let name = "\(try await runtime.store.isSynthetic() ? "SYNTHETIC-" : "")carta-\(study.id)-\(table.rawValue).csv"
         let outcomes = runtime.outcomes
         let body = ResponseBody { writer in
@@ -66,6 +82,8 @@ extension CartaServices {
             try await writer.write(buffer)
             try await writer.finish(nil)
         }
-        return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""], body: body)
+        var headers: HTTPFields = [.contentType: "text/csv; charset=utf-8", .contentDisposition: "attachment; filename=\"\(name)\""]
+        headers.append(contentsOf: tagged)
+        return Response(status: .ok, headers: headers, body: body)
     }
 }

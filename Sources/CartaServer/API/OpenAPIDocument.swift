@@ -194,7 +194,9 @@ enum OpenAPIDocument {
       "Error": {"description": "Error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
     },
     "parameters": {
-      "subjectID": {"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}
+      "subjectID": {"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}},
+      "ifNoneMatch": {"name": "If-None-Match", "in": "header", "required": false, "schema": {"type": "string"},
+        "description": "The ETag of an earlier response (RFC 9110 §13.1.2): 304 while nothing has been saved since"}
     }
   },
   "paths": {
@@ -510,22 +512,27 @@ enum OpenAPIDocument {
     },
     "/api/v1/outcomes": {
       "get": {
-        "summary": "The registry's outcome measures derived from the captured data over the enrolled participants at your sites: overall response with Clopper–Pearson 95 % CI (IWG and protocol-literal CR side by side), time to response, Kaplan–Meier duration of response with numbers at risk, adverse events by CTCAE term and worst grade, CRS/ICANS, bleeding and rescue therapy; each participant's figures list the source values (visit, form, item, the engine's status and rules) they came from",
-        "responses": {"200": {"description": "Outcomes", "content": {"application/json": {"schema": {"type": "object",
+        "summary": "The registry's outcome measures derived from the captured data over the enrolled participants at your sites: overall response with Clopper–Pearson 95 % CI (IWG and protocol-literal CR side by side), time to response, Kaplan–Meier duration of response with numbers at risk, adverse events by CTCAE term and worst grade, CRS/ICANS, bleeding and rescue therapy; each participant's figures list the source values (visit, form, item, the engine's status and rules) they came from. dataCut names the audit records the data were read at (first and last differ when changes were saved during the derivation). The response carries a weak ETag; send it back in If-None-Match and an unchanged study answers 304 without deriving",
+        "parameters": [{"$ref": "#/components/parameters/ifNoneMatch"}],
+        "responses": {"304": {"description": "Not modified: nothing was saved since the tag was given", "headers": {"ETag": {"schema": {"type": "string"}}}},
+          "200": {"description": "Outcomes", "headers": {"ETag": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"type": "object",
           "required": ["studyID", "settingsDigest", "method", "participants", "treated", "timeToResponse", "adverseEventsByTerm", "crs", "icans"],
           "properties": {"studyID": {"type": "string"}, "settingsDigest": {"type": "string"}, "method": {"type": "string"}, "treated": {"type": "integer"},
             "participants": {"type": "array", "items": {"type": "object", "properties": {"subjectID": {"type": "string"}, "bestOverallResponse": {"type": "string", "enum": ["CR", "R", "NR", "NE"]},
               "timeToResponseDays": {"type": "integer"}, "sources": {"type": "array", "items": {"type": "object"}}, "problems": {"type": "array", "items": {"type": "string"}}}}},
             "overallResponse": {"type": "object"}, "completeResponseIWG": {"type": "object"}, "completeResponseProtocolLiteral": {"type": "object"},
             "timeToResponse": {"type": "object"}, "durationOfResponse": {"type": "object"}, "adverseEventsByTerm": {"type": "array", "items": {"type": "object"}},
-            "participantsWithSeriousEvents": {"type": "integer"}, "crs": {"type": "object"}, "icans": {"type": "object"}}}}}}}
+            "participantsWithSeriousEvents": {"type": "integer"}, "crs": {"type": "object"}, "icans": {"type": "object"},
+            "dataCut": {"type": "object", "properties": {"firstAuditRecord": {"type": "integer"}, "lastAuditRecord": {"type": "integer"}}}}}}}}}
       }
     },
     "/api/v1/outcomes/tables/{table}": {
       "get": {
         "summary": "One analysis-ready table of the derivation as CSV: subjects (one row per participant), visits (every source value with the engine's status), tte (time-to-event: DOR, TTR) or ae (participants by CTCAE term and worst grade)",
-        "parameters": [{"name": "table", "in": "path", "required": true, "schema": {"type": "string", "enum": ["subjects", "visits", "tte", "ae", "conmed", "qs"]}}],
-        "responses": {"200": {"description": "CSV (RFC 4180)", "content": {"text/csv": {"schema": {"type": "string"}}}},
+        "parameters": [{"name": "table", "in": "path", "required": true, "schema": {"type": "string", "enum": ["subjects", "visits", "tte", "ae", "conmed", "qs"]}},
+          {"$ref": "#/components/parameters/ifNoneMatch"}],
+        "responses": {"200": {"description": "CSV (RFC 4180)", "headers": {"ETag": {"schema": {"type": "string"}}}, "content": {"text/csv": {"schema": {"type": "string"}}}},
+          "304": {"description": "Not modified: nothing was saved since the tag was given"},
           "404": {"$ref": "#/components/responses/Error"}}
       }
     },
