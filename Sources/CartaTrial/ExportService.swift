@@ -25,12 +25,22 @@ public struct ExportService: Sendable {
         self.screening = screening
     }
 
-    /// The ODM archive of every participant at the principal's sites (`exportArchive`). `progress` is told
-    /// after each participant, for long command-line exports.
-    /// `mode` other than the archive needs `exportDeidentified` (statisticians and the sponsor too); a limited
-    /// data set names its data use agreement (45 CFR 164.514(e)(4)).
+    /// The ODM archive of every participant at the principal's sites (`exportArchive`), as one string. It holds the
+    /// whole document: for tests and small studies; downloads and `carta export odm` use `spooledODMArchive`.
     public func odmArchive(by principal: Principal, mode: ODMArchive.Mode = .archive, dataUseAgreement: String? = nil,
                            progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> String {
+        try await spooledODMArchive(by: principal, mode: mode, dataUseAgreement: dataUseAgreement, progress: progress).text()
+    }
+
+    /// The ODM archive of every participant at the principal's sites (`exportArchive`), built one participant at a time
+    /// into a spool in `directory` (`SpooledODMArchive`), so memory is bounded by one participant's records whatever the
+    /// study's size. Everything is read and checked before the first byte is given out: a failure is an error, never
+    /// a cut-off file. `progress` is told after each participant, for long command-line exports.
+    /// `mode` other than the archive needs `exportDeidentified` (statisticians and the sponsor too); a limited
+    /// data set names its data use agreement (45 CFR 164.514(e)(4)).
+    public func spooledODMArchive(by principal: Principal, mode: ODMArchive.Mode = .archive, dataUseAgreement: String? = nil,
+                                  spoolIn directory: URL = FileManager.default.temporaryDirectory,
+                                  progress: (@Sendable (Int, Int) -> Void)? = nil) async throws -> SpooledODMArchive {
         try principal.require(mode == .archive ? .exportArchive : .exportDeidentified)
         let dua = dataUseAgreement?.trimmingCharacters(in: .whitespacesAndNewlines)
         if mode == .limited {
@@ -39,8 +49,12 @@ public struct ExportService: Sendable {
             }
         }
         let participants = try await screening.participants(by: principal)
-        var subjects: [ODMArchive.Subject] = []
+        var archive = ODMArchive(study: study, users: try await store.users(), subjects: [], createdAt: clock.now,
+                                 sourceSystemVersion: Self.sourceSystemVersion, mode: mode, dataUseAgreement: dua)
+        let spool = try SpooledODMArchive.spool(in: directory)
+        var buffer = Data(), written = 0
         for (n, p) in participants.enumerated() {
+            try Task.checkCancellation()
             var history: [AuditEvent] = []
             var after = 0
             // Every record of the participant (entity id = participant id), read as reviewers see it (redactions applied).
@@ -50,14 +64,20 @@ public struct ExportService: Sendable {
                 guard let next = page.nextAfter else { break }
                 after = next
             }
-            subjects.append(ODMArchive.Subject(participant: p, history: history,
-                                               decisions: try await store.eligibilityDecisions(participantID: p.id),
-                                               casebookSignatures: try await store.casebookSignatures(participantID: p.id)))
+            let subject = ODMArchive.Subject(participant: p, history: history,
+                                             decisions: try await store.eligibilityDecisions(participantID: p.id),
+                                             casebookSignatures: try await store.casebookSignatures(participantID: p.id))
+            archive.facts.add(subject)
+            buffer.append(Data(archive.subjectXML(subject).utf8))
+            if buffer.count >= 1 << 20 { try spool.write(contentsOf: buffer); written += buffer.count; buffer.removeAll(keepingCapacity: true) }
             progress?(n + 1, participants.count)
         }
-        var archive = ODMArchive(study: study, users: try await store.users(), subjects: subjects, createdAt: clock.now,
-                                 sourceSystemVersion: Self.sourceSystemVersion, mode: mode, dataUseAgreement: dua)
+        try spool.write(contentsOf: buffer)
+        written += buffer.count
+        // The file is written as of now (CreationDateTime, AsOfDateTime): after the last participant was read.
+        archive = ODMArchive(study: study, users: archive.users, subjects: [], createdAt: clock.now, sourceSystemVersion: Self.sourceSystemVersion,
+                             mode: mode, dataUseAgreement: dua, facts: archive.facts)
         archive.synthetic = try await store.isSynthetic()
-        return archive.xml()
+        return SpooledODMArchive(opening: archive.opening(), body: spool, bodyBytes: written)
     }
 }

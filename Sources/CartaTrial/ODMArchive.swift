@@ -45,9 +45,41 @@ public struct ODMArchive: Sendable {
         case safeHarbor = "safe-harbor"
     }
 
+    /// What the file's metadata and administrative data need from the participants' records, gathered one participant
+    /// at a time (`add`), so that an archive can be written one participant at a time (`subjectXML`) and its opening
+    /// (`opening`, which lists them) after the last: the units recorded in the trail, the user names recorded in it, and
+    /// the signature meanings in order of first use (their OIDs `SD.n` follow that order, so a meaning keeps the OID it
+    /// was first given while later participants are added).
+    public struct TrailFacts: Sendable, Equatable {
+        public private(set) var units = Set<String>()
+        public private(set) var usernames = Set<String>()
+        public private(set) var meanings: [String] = []
+        public private(set) var meaningOIDs: [String: String] = [:]
+
+        public init() {}
+
+        public mutating func add(_ s: Subject) {
+            for e in s.history {
+                usernames.insert(e.username)
+                if e.field.hasSuffix(":unit"), e.redaction == nil, let u = e.newValue { units.insert(u) }
+            }
+            for meaning in s.decisions.map(\.meaning) + s.casebookSignatures.map(\.meaning) where meaningOIDs[meaning] == nil {
+                meanings.append(meaning)
+                meaningOIDs[meaning] = "SD.\(meanings.count)"
+            }
+        }
+    }
+
     public let study: Study
     public let users: [User]
+    /// The participants written by `xml()`; empty for an archive written one participant at a time (`subjectXML`).
     public let subjects: [Subject]
+    /// What the opening lists from the participants' records (`TrailFacts`): from `subjects`, or added as each
+    /// participant is written.
+    public var facts: TrailFacts
+    /// Each event's and form's place in the metadata, for ordering a participant's data the same way.
+    let eventRanks: [String: Int]
+    let formRanks: [String: Int]
     /// When the file is written (CreationDateTime and AsOfDateTime).
     public let createdAt: Date
     public let sourceSystemVersion: String
@@ -58,8 +90,9 @@ public struct ODMArchive: Sendable {
     /// new database synthetic too (issue 9: synthetic data is never mixed with real data).
     public var synthetic = false
 
+    /// `facts`: what the participants' records use, when they are written apart (`subjectXML`); nil gathers them from `subjects`.
     public init(study: Study, users: [User], subjects: [Subject], createdAt: Date, sourceSystemVersion: String,
-                mode: Mode = .archive, dataUseAgreement: String? = nil) {
+                mode: Mode = .archive, dataUseAgreement: String? = nil, facts given: TrailFacts? = nil) {
         self.study = study
         self.users = users
         self.subjects = subjects
@@ -67,6 +100,12 @@ public struct ODMArchive: Sendable {
         self.sourceSystemVersion = sourceSystemVersion
         self.mode = mode
         self.dataUseAgreement = dataUseAgreement
+        var facts = given ?? TrailFacts()
+        if given == nil { for s in subjects { facts.add(s) } }
+        self.facts = facts
+        let events = [EventOID.screening.rawValue] + study.schedule.visits.map(\.id)
+        eventRanks = Dictionary(events.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        formRanks = Dictionary(study.forms.enumerated().map { ($0.element.oid, $0.offset) }, uniquingKeysWith: { a, _ in a })
     }
 
     static let metaDataVersionOID = "MDV.1"
@@ -92,8 +131,15 @@ public struct ODMArchive: Sendable {
             + study.schedule.visits.map { ($0.id, $0.name, $0.kind == .visit, $0.forms) }
     }
 
-    /// The XML document.
+    /// The XML document: `opening`, each participant's `subjectXML`, `closing`.
     public func xml() -> String {
+        opening() + subjects.map(subjectXML).joined() + Self.closing
+    }
+
+    /// Everything before the first participant: the document's root, the study's metadata, the administrative data,
+    /// and the opening of the clinical data (it lists what `facts` gathered, so it is written after the last participant
+    /// has been added).
+    public func opening() -> String {
         var w = XMLWriter()
         let now = Self.timestamp(createdAt)
         w.raw("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n")
@@ -111,8 +157,18 @@ public struct ODMArchive: Sendable {
                        ("SourceSystemVersion", sourceSystemVersion), ("Description", described)])
         writeStudy(&w)
         writeAdminData(&w)
-        writeClinicalData(&w)
-        w.close("ODM")
+        w.open("ClinicalData", [("StudyOID", study.id), ("MetaDataVersionOID", Self.metaDataVersionOID)])
+        return w.text
+    }
+
+    /// Everything after the last participant.
+    public static let closing = "  </ClinicalData>\n</ODM>\n"
+
+    /// One participant's part of the clinical data (in `opening`'s indentation). Its signatures refer to the meanings
+    /// `facts` holds, so the participant must have been added to them first.
+    public func subjectXML(_ s: Subject) -> String {
+        var w = XMLWriter(depth: 2)
+        if mode == .archive { writeSubject(&w, s) } else { writeSnapshot(&w, s) }
         return w.text
     }
 
@@ -125,9 +181,7 @@ public struct ODMArchive: Sendable {
             if let u = item.standardUnit { all.insert(u) }
             all.formUnion(item.allowedUnits)
         }
-        for s in subjects {
-            for e in s.history where e.field.hasSuffix(":unit") && e.redaction == nil { if let u = e.newValue { all.insert(u) } }
-        }
+        all.formUnion(facts.units)
         return all.sorted()
     }
 
@@ -249,12 +303,7 @@ public struct ODMArchive: Sendable {
 
     /// Each distinct signature meaning, by kind, with its OID.
     var signatureDefinitions: [(oid: String, meaning: String)] {
-        var meanings: [String] = []
-        for s in subjects {
-            for d in s.decisions where !meanings.contains(d.meaning) { meanings.append(d.meaning) }
-            for c in s.casebookSignatures where !meanings.contains(c.meaning) { meanings.append(c.meaning) }
-        }
-        return meanings.enumerated().map { ("SD.\($0.offset + 1)", $0.element) }
+        facts.meanings.enumerated().map { ("SD.\($0.offset + 1)", $0.element) }
     }
 
     func writeAdminData(_ w: inout XMLWriter) {
@@ -279,9 +328,7 @@ public struct ODMArchive: Sendable {
         }
         // Users recorded in the trail under a name that is no account (the system, the first administrator's set-up).
         let known = Set(users.map(\.username))
-        var others = Set<String>()
-        for s in subjects { for e in s.history where !known.contains(e.username) { others.insert(e.username) } }
-        for name in others.sorted() {
+        for name in facts.usernames.subtracting(known).sorted() {
             w.open("User", [("OID", Self.userOID(name))]); w.element("LoginName", name); w.close("User")
         }
         let effective = String(Self.timestamp(createdAt).prefix(10))
@@ -372,14 +419,6 @@ public struct ODMArchive: Sendable {
         }
     }
 
-    func writeClinicalData(_ w: inout XMLWriter) {
-        w.open("ClinicalData", [("StudyOID", study.id), ("MetaDataVersionOID", Self.metaDataVersionOID)])
-        for s in subjects {
-            if mode == .archive { writeSubject(&w, s) } else { writeSnapshot(&w, s) }
-        }
-        w.close("ClinicalData")
-    }
-
     /// The value an item has now, as a de-identified snapshot writes it: nil to leave it out (free text, which
     /// may name people; a withheld or cleared value); dates reduced to the year under Safe Harbor.
     func snapshotValue(_ t: Transaction, item: ItemDefinition?) -> String? {
@@ -391,14 +430,13 @@ public struct ODMArchive: Sendable {
 
     /// Events in metadata order (screening, the schedule, the subject record last), then any other by name.
     func eventOrder(_ a: String, _ b: String) -> Bool {
-        let order = Dictionary(events.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        let rank = { (e: String) in order[e] ?? (e == Self.subjectRecord ? events.count : events.count + 1) }
+        let count = eventRanks.count
+        let rank = { (e: String) in eventRanks[e] ?? (e == Self.subjectRecord ? count : count + 1) }
         return (rank(a), a) < (rank(b), b)
     }
 
     func formOrder(_ a: String, _ b: String) -> Bool {
-        let order = Dictionary(study.forms.enumerated().map { ($0.element.oid, $0.offset) }, uniquingKeysWith: { a, _ in a })
-        return (order[a] ?? .max, a) < (order[b] ?? .max, b)
+        (formRanks[a] ?? .max, a) < (formRanks[b] ?? .max, b)
     }
 
     func writeSnapshot(_ w: inout XMLWriter, _ s: Subject) {
@@ -475,7 +513,7 @@ public struct ODMArchive: Sendable {
         }
         w.close("SubjectData")
         // Each signature as its own transaction on the subject, in the order signed.
-        let defs = Dictionary(signatureDefinitions.map { ($0.meaning, $0.oid) }, uniquingKeysWith: { a, _ in a })
+        let defs = facts.meaningOIDs
         let names = Dictionary(users.map { ($0.id, $0.username) }, uniquingKeysWith: { a, _ in a })
         var signatures: [(at: Date, signer: UserID, meaning: String, note: String)] = []
         for d in s.decisions {
@@ -553,7 +591,10 @@ public struct ODMArchive: Sendable {
 /// breaks as character references so attribute normalisation does not change them).
 struct XMLWriter {
     private(set) var text = ""
-    private var depth = 0
+    private var depth: Int
+
+    /// `depth`: the nesting the text is written at (two spaces a level), for a part of a document written apart.
+    init(depth: Int = 0) { self.depth = depth }
 
     static func escape(_ s: String, attribute: Bool) -> String {
         var out = ""

@@ -7,6 +7,7 @@ import CartaTrial
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import Synchronization
 import Testing
 #if canImport(FoundationXML)
 import FoundationXML
@@ -130,6 +131,60 @@ struct ODMExportTests {
             let signed = reader.signatures.filter { $0.subject == p.subjectID.rawValue }
             #expect(signed.count == 2 && signed.allSatisfy { $0.user == "USR.investigator" && reader.signatureMeanings[$0.signatureOID] != nil })
             #expect(reader.signatureMeanings.values.contains(CasebookService.meaning))
+        }
+    }
+
+    /// The archive is built one participant at a time (`SpooledODMArchive`): the same bytes as the whole archive built in
+    /// memory from every participant at once, though the opening — units, user names, signature meanings with their
+    /// OIDs — is made after the last participant. The spool is never a file anyone can find, and the document can be
+    /// read more than once. Source: R-CP-1 (an accurate and complete copy, whatever the study's size).
+    @Test(arguments: TestDatabase.engines)
+    func theArchiveIsBuiltOneParticipantAtATimeAsTheWholeWouldBe(engine: DatabaseEngine) async throws {
+        try await DemoReportTests.demo(engine, participants: 3, seed: 5) { server, _, _, client in
+            let store = server.store, exports = server.services.runtime.exports, dataManager = try await server.principal(.dataManager)
+            // The second participant's casebook signed: a meaning first used after the first participant, so its OID is
+            // given while the archive is being written.
+            let second = try await server.services.screening.participants(by: dataManager)[1]
+            let file = try await server.services.screening.file(second.subjectID, by: dataManager)
+            _ = try await server.services.runtime.casebook.sign(subjectID: second.subjectID, password: Caller.investigator.password,
+                                                                expectedVersion: file.participant.version, acknowledgesBinding: true,
+                                                                by: try await server.principal(.investigator))
+            let spoolDir = FileManager.default.temporaryDirectory.appendingPathComponent("odm-spool-test-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: spoolDir, withIntermediateDirectories: false)
+            defer { try? FileManager.default.removeItem(at: spoolDir) }
+            let counted = Mutex<[Int]>([])
+            let spooled = try await exports.spooledODMArchive(by: dataManager, spoolIn: spoolDir) { done, _ in counted.withLock { $0.append(done) } }
+            #expect(try FileManager.default.contentsOfDirectory(atPath: spoolDir.path).isEmpty, "the spool was unlinked as soon as it was opened")
+            #expect(counted.withLock { $0 } == [1, 2, 3])
+            let text = try await spooled.text()
+            #expect(text.utf8.count == spooled.byteCount && spooled.bodyBytes > 0)
+            #expect(try await spooled.text() == text, "read again from the start")
+
+            // The whole archive in memory, every participant's records gathered first.
+            var subjects: [ODMArchive.Subject] = []
+            for p in try await server.services.screening.participants(by: dataManager) {
+                var history: [AuditEvent] = [], after = 0
+                while true {
+                    let page = try await store.auditSearch(AuditFilter(entityID: p.id.rawValue), after: after, limit: 1_000)
+                    history += page.events
+                    guard let next = page.nextAfter else { break }
+                    after = next
+                }
+                subjects.append(ODMArchive.Subject(participant: p, history: history, decisions: try await store.eligibilityDecisions(participantID: p.id),
+                                                   casebookSignatures: try await store.casebookSignatures(participantID: p.id)))
+            }
+            var whole = ODMArchive(study: exports.study, users: try await store.users(), subjects: subjects,
+                                   createdAt: server.services.runtime.clock.now, sourceSystemVersion: ExportService.sourceSystemVersion)
+            whole.synthetic = true
+            #expect(text == whole.xml())
+            // The opening's lists had something to gather: units recorded in the trail, more than one signature meaning.
+            #expect(!whole.facts.units.isEmpty && whole.facts.meanings.count >= 2 && whole.facts.meaningOIDs[CasebookService.meaning] != nil,
+                    "\(whole.facts.meanings)")
+            #expect(try Self.validate(text).ok)
+            // The download streams the same document, with its length.
+            let r = try await client.api(.get, "/api/v1/export/odm", token: try await client.token(.dataManager))
+            #expect(r.status == .ok && r.headers[.contentLength] == String(r.body.readableBytes))
+            #expect(try DeidentifiedExportTests.clinicalData(r.text) == (try DeidentifiedExportTests.clinicalData(text)))
         }
     }
 

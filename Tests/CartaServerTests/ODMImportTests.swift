@@ -168,6 +168,18 @@ struct ODMImportTests {
         let file = sourceDir.appendingPathComponent("archive.xml").path
         let export = try await CLI.runAsync(["export", "odm", "--db", source, "--user", "dm", "--out", file], stdin: dmPassword)
         #expect(export.status == 0, "\(export.stderr)")
+        // Written under a temporary name and linked into place: only the archive is left, readable by its owner alone,
+        // and its size is the one reported.
+        let written = try FileManager.default.attributesOfItem(atPath: file)
+        #expect((written[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+        #expect(export.stdout.contains("(\((written[.size] as? NSNumber)?.intValue ?? -1) bytes)"), "\(export.stdout)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: sourceDir.path).filter { $0.contains("partial") || $0.hasPrefix("carta-odm-") }.isEmpty)
+        // An existing file is never overwritten; a folder that does not exist is named.
+        let twice = try await CLI.runAsync(["export", "odm", "--db", source, "--user", "dm", "--out", file], stdin: dmPassword)
+        let afterTwice = try FileManager.default.attributesOfItem(atPath: file)[.size] as? NSNumber
+        #expect(twice.status != 0 && twice.stderr.contains("exists") && afterTwice == (written[.size] as? NSNumber))
+        let nowhere = try await CLI.runAsync(["export", "odm", "--db", source, "--user", "dm", "--out", sourceDir.path + "/no-such-folder/a.xml"], stdin: dmPassword)
+        #expect(nowhere.status != 0 && nowhere.stderr.contains("no-such-folder"), "\(nowhere.stderr)")
         #expect(try await CLI.runAsync(["migrate", "--db", target]).status == 0)
         #expect(try await CLI.runAsync(["user", "add", "root", "--role", "admin", "--all-sites", "--db", target], stdin: adminPassword).status == 0)
         let refused = try await CLI.runAsync(["import", "odm", "--db", target, "--user", "dm", "--in", file], stdin: dmPassword)

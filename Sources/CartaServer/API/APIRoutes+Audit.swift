@@ -75,7 +75,7 @@ extension CartaServices {
         api.on(.get, "/export/odm") { request, context in
             let (mode, dua) = try Self.exportMode(request)
             let principal = try context.principal(mode == .archive ? .exportArchive : .exportDeidentified, .api)
-            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal, mode: mode, dataUseAgreement: dua),
+            return Self.odmResponse(try await self.runtime.exports.spooledODMArchive(by: principal, mode: mode, dataUseAgreement: dua),
                                     study: self.study.id, now: self.runtime.clock.now, mode: mode)
         }
         api.on(.get, "/audit/verify") { request, context in
@@ -89,12 +89,18 @@ extension CartaServices {
     }
 
     /// An ODM archive as a download (`application/xml`, named after the study and the time).
-    static func odmResponse(_ xml: String, study: String, now: Date, mode: ODMArchive.Mode) -> Response {
+    /// The archive as a download, streamed from its spool (`SpooledODMArchive`: built whole before the response starts,
+    /// so a failure is an error answer, never a cut-off file), with its length for the browser's progress.
+    static func odmResponse(_ archive: SpooledODMArchive, study: String, now: Date, mode: ODMArchive.Mode) -> Response {
         let stamp = ODMArchive.compactTimestamp(now)
         let kind = mode == .archive ? "odm" : "odm-\(mode.rawValue)"
+        let body = ResponseBody(contentLength: archive.byteCount) { writer in
+            try await archive.write { try await writer.write(ByteBuffer(data: $0)) }
+            try await writer.finish(nil)
+        }
         return Response(status: .ok, headers: [.contentType: "application/xml; charset=utf-8",
                                                .contentDisposition: "attachment; filename=\"carta-\(study)-\(kind)-\(stamp).xml\""],
-                        body: .init(byteBuffer: ByteBuffer(string: xml)))
+                        body: body)
     }
 
     /// `mode` (archive, limited, safe-harbor; default archive) and `dua` of an export request.

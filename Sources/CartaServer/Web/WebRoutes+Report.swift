@@ -12,13 +12,13 @@ extension CartaServices {
             let report = try await self.runtime.outcomes.report(by: viewer)
             return try self.html(ReportPage.build(report), self.layout(context, current: .report))
         })
-        router.get("/report/tables/:file", use: page { _, context in
+        router.get("/report/tables/:file", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
             let file = try context.parameters.require("file")
             guard file.hasSuffix(".csv"), let table = OutcomeTables.Table(rawValue: String(file.dropLast(4))) else {
                 throw AppError.notFound("There is no report table \"\(file)\"; the tables are \(OutcomeTables.Table.allCases.map { "\($0.rawValue).csv" }.joined(separator: ", ")).")
             }
-            return try await self.outcomeTableResponse(table, by: viewer)
+            return try await self.outcomeTableResponse(table, by: viewer, ifNoneMatch: request.headers[.ifNoneMatch])
         })
     }
 }

@@ -148,7 +148,7 @@ extension CartaServices {
         router.get("/export/odm", use: page { request, context in
             let (mode, dua) = try Self.exportMode(request)
             let principal = try context.principal(mode == .archive ? .exportArchive : .exportDeidentified, .web)
-            return Self.odmResponse(try await self.runtime.exports.odmArchive(by: principal, mode: mode, dataUseAgreement: dua),
+            return Self.odmResponse(try await self.runtime.exports.spooledODMArchive(by: principal, mode: mode, dataUseAgreement: dua),
                                     study: self.study.id, now: self.runtime.clock.now, mode: mode)
         })
         router.get("/audit.csv", use: page { request, context in
