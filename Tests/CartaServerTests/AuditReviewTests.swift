@@ -43,6 +43,24 @@ struct AuditReviewTests {
         }
     }
 
+    /// The trail's CSV streams a page of 1,000 records at a time: a trail longer than a page comes whole, each record
+    /// once and in order, and matches the trail in the store.
+    @Test func aLongTrailsCSVComesWholeAcrossPages() async throws {
+        try await DemoReportTests.demo(.sqlite, participants: 2, seed: 7) { server, o, _, client in
+            let session = try await client.webSignIn(.dataManager, server: server)
+            let csv = try await client.webGet("/audit.csv", session: session)
+            #expect(csv.status == .ok && csv.headers[.contentType] == "text/csv; charset=utf-8")
+            let lines = csv.text.components(separatedBy: "\r\n")
+            #expect(lines.first.map { $0 + "\r\n" } == AuditCSV.header && lines.last == "")
+            let seqs = lines.dropFirst().compactMap { Int($0.prefix { $0 != "," }) }
+            #expect(seqs.count > 1_000, "more than one page: \(seqs.count)")
+            #expect(zip(seqs, seqs.dropFirst()).allSatisfy { $0 < $1 }, "each record once, in order")
+            let stored = try await server.store.auditSearch(AuditFilter(), after: 0, limit: 100_000).events.map(\.seq)
+            #expect(Set(seqs).isSubset(of: Set(stored)) && seqs.last == stored.filter { $0 <= seqs.last ?? 0 }.last)
+            for p in o.participants { #expect(csv.text.contains(p.subjectID), "\(p.subjectID)") }
+        }
+    }
+
     @Test func filtersLabelsAndCSV() async throws {
         try await TestServer.run { server, client in
             let p = try await server.enterEligibleData(try await server.register().subjectID)

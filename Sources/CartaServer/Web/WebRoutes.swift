@@ -155,20 +155,26 @@ extension CartaServices {
             let principal = try context.principal(.readAudit, .web)
             let filter = try await self.runtime.audit.filter(Self.auditCriteria(request), by: principal)
             let subjectOf = try await self.subjectIDs(by: principal)
-            var csv = AuditCSV.header
-            var after = 0
-            // Page through the selection so an export of a long trail never loads it whole.
-            while true {
-                let page = try await self.store.auditSearch(filter, after: after, limit: 1_000)
-                for e in page.events {
-                    csv += AuditCSV.row(e, subject: subjectOf[e.entityID] ?? "", fieldLabel: self.runtime.audit.fieldLabel(e))
+            let store = self.store, audit = self.runtime.audit
+            // Streamed a page of 1,000 records at a time, so an export of a long trail is never in memory whole; the access
+            // and the selection are checked before the response starts, and a failure mid-way drops the connection, so a
+            // cut-off file is never taken for a whole one.
+            let body = ResponseBody { writer in
+                try await writer.write(ByteBuffer(string: AuditCSV.header))
+                var after = 0
+                while true {
+                    let page = try await store.auditSearch(filter, after: after, limit: 1_000)
+                    var rows = ""
+                    for e in page.events { rows += AuditCSV.row(e, subject: subjectOf[e.entityID] ?? "", fieldLabel: audit.fieldLabel(e)) }
+                    if !rows.isEmpty { try await writer.write(ByteBuffer(string: rows)) }
+                    guard let next = page.nextAfter else { break }
+                    after = next
                 }
-                guard let next = page.nextAfter else { break }
-                after = next
+                try await writer.finish(nil)
             }
             return Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8",
                                                    .contentDisposition: "attachment; filename=\"carta-audit-\(self.study.id).csv\""],
-                            body: .init(byteBuffer: ByteBuffer(string: csv)))
+                            body: body)
         })
         addParticipantPageRoutes(to: router)
         addTodayRoutes(to: router)
