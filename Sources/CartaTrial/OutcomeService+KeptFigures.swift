@@ -3,6 +3,7 @@ import CartaStore
 import CartaStudy
 import Crypto
 import Foundation
+import Synchronization
 
 extension OutcomeService {
     /// The running program's build: the SHA-256 of its executable, read once (`/proc/self/exe` is the file the
@@ -122,6 +123,25 @@ extension OutcomeService {
         var outcomes = acc.finish(registered: registered, screenFailed: screenFailed)
         outcomes.synthetic = try await store.isSynthetic()
         return outcomes
+    }
+
+    /// The pass that keeps missing figures in the background (`keepMissingFiguresInBackground`, `carta serve`). A
+    /// whole-study pass from kept figures waits for it rather than deriving the same participants beside it on the other
+    /// core: after an upgrade the first `/report` would otherwise repeat the background's work page by page.
+    final class BackgroundKeeping: Sendable {
+        let task = Mutex<Task<Int, any Error>?>(nil)
+
+        /// Waits for the background pass, if one runs; its failure or cancellation is its own (the caller then derives
+        /// what it needs itself).
+        func wait() async { if let running = task.withLock({ $0 }) { _ = try? await running.value } }
+    }
+
+    /// Starts `keepMissingFigures` in the background and registers it, so that whole-study passes wait for it
+    /// (`BackgroundKeeping`). Cancel the task to stop it at a page boundary.
+    public func keepMissingFiguresInBackground(pageSize: Int = 500) -> Task<Int, any Error> {
+        let task = Task.detached(priority: .background) { [self] in try await keepMissingFigures(pageSize: pageSize) }
+        background.task.withLock { $0 = task }
+        return task
     }
 
     /// Derives and keeps the figures of every enrolled participant (all sites) that has none under the current key:

@@ -18,6 +18,8 @@ public struct OutcomeService: Sendable {
     public var pageReadAbove = 16
     /// The last report of each reading scope, reused while the data are unchanged (`report`).
     let reports = StudyReportCache()
+    /// `carta serve`'s background pass of missing figures, which whole-study passes wait for.
+    let background = BackgroundKeeping()
     var screening: ScreeningService { adverseEvents.conduct.screening }
 
     public init(adverseEvents: AdverseEventService, questionnaireScorer: (any QuestionnaireScorer)? = nil) {
@@ -121,6 +123,8 @@ public struct OutcomeService: Sendable {
         let first = try await store.auditHead()
         var outcomes: StudyOutcomes
         if !keepParticipants, !includeSources, let key = figuresKey() {
+            // A reader of every site needs what the background pass is keeping; a site-bound reader derives its own few.
+            if principal.user.sites.listed == nil { await background.wait() }
             outcomes = try await keptPass(sites: principal.user.sites.listed, key: key, pageSize: pageSize, progress: progress, each: each)
         } else {
             outcomes = try await derivingPass(by: principal, keepParticipants: keepParticipants, includeSources: includeSources,

@@ -121,8 +121,9 @@ struct Serve: AsyncParsableCommand {
         let logger = services.logger, outcomes = services.runtime.outcomes
         return Task.detached(priority: .background) {
             let start = ContinuousClock.now
+            let pass = outcomes.keepMissingFiguresInBackground()
             do {
-                let kept = try await outcomes.keepMissingFigures()
+                let kept = try await withTaskCancellationHandler { try await pass.value } onCancel: { pass.cancel() }
                 let took = (ContinuousClock.now - start).components
                 let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
                 if kept > 0 { logger.info("outcome figures derived and kept for \(kept) participants in \(String(format: "%.1f", seconds)) s") }

@@ -4,8 +4,9 @@ import CartaServer
 @_spi(Testing) import CartaStore
 import CartaStudy
 import CartaTestSupport
-import CartaTrial
+@testable import CartaTrial
 import Foundation
+import Synchronization
 import Testing
 
 /// Each participant's outcome figures kept between whole-study passes (migration `0020_outcome_figures`,
@@ -284,6 +285,48 @@ struct KeptOutcomeFiguresTests {
             // A changed participant loses its figures (trigger) and is the only one kept again.
             try await store.executeRaw("UPDATE participants SET updated_by = 'changed' WHERE sequence_number = 1")
             #expect(try await service.keepMissingFigures() == 1)
+        }
+    }
+
+    /// A whole-study pass from kept figures waits for `carta serve`'s background pass (`BackgroundKeeping`) instead of
+    /// deriving the same participants beside it; a site-bound reader does not wait for the whole study's, and a
+    /// cancelled background pass holds no one.
+    @Test func aWholeStudyPassWaitsForTheBackgroundPass() async throws {
+        try await DemoReportTests.demo(.sqlite, participants: 2, seed: 5) { server, _, _, _ in
+            let service = server.services.runtime.outcomes, statistician = try await server.principal(.statistician)
+            let released = Mutex(false)
+            let slow = Task<Int, any Error> {
+                try await Task.sleep(for: .milliseconds(300))
+                released.withLock { $0 = true }
+                return 0
+            }
+            service.background.task.withLock { $0 = slow }
+            var read = 0
+            _ = try await service.stream(by: statistician, includeSources: false) { _ in
+                read += 1
+                #expect(released.withLock { $0 }, "a participant was read before the background pass ended")
+            }
+            #expect(read == 2)
+
+            let never = Task<Int, any Error> { try await Task.sleep(for: .seconds(3_600)); return 0 }
+            service.background.task.withLock { $0 = never }
+            let siteBound = Principal(try await server.store.createUser(username: "stat-suzhou", displayName: "Suzhou", role: .statistician,
+                                                                         sites: .only([SiteID("SUZHOU")]), passwordHash: "$2b$12$placeholder",
+                                                                         actor: Fixtures.cliActor), source: .api)
+            read = 0
+            _ = try await service.stream(by: siteBound, includeSources: false) { _ in read += 1 }
+            #expect(read == 2, "the site-bound reader did not wait")
+            never.cancel()
+            read = 0
+            _ = try await service.stream(by: statistician, includeSources: false) { _ in read += 1 }
+            #expect(read == 2, "a cancelled background pass holds no one")
+
+            // The real one: registered, waited for, and what it kept is what the reader then reads.
+            try await server.store.executeRaw("DELETE FROM outcome_figures")
+            let pass = service.keepMissingFiguresInBackground()
+            let afterIt = try await Self.sourceless(service, statistician)
+            #expect(try await pass.value == 2)
+            #expect(afterIt == (try await Self.afresh(service, statistician)))
         }
     }
 }
