@@ -30,6 +30,16 @@ public struct SiteClock: Sendable {
     /// The site's calendar date now.
     public var today: ClinicalDate { Self.localDate(of: now, in: timeZone) }
 
+    /// The first instant of the site's next calendar day after `instant` (its midnight; where a clock change skips
+    /// midnight, the first instant that exists), for work done once a site day.
+    public static func nextDayStart(after instant: Date, in zone: TimeZone) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = zone
+        let start = calendar.startOfDay(for: instant)
+        // A day is 23 to 25 hours long: the start of the day 36 hours after this one's start is the next day's.
+        return calendar.startOfDay(for: start.addingTimeInterval(36 * 3_600))
+    }
+
     /// The calendar date of `instant` in `zone`: the UTC day number shifted by the zone's offset at that instant.
     public static func localDate(of instant: Date, in zone: TimeZone) -> ClinicalDate {
         let local = instant.timeIntervalSince1970 + Double(zone.secondsFromGMT(for: instant))

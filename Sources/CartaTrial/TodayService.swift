@@ -231,23 +231,7 @@ extension TodayService {
         let screening = conduct.screening, store = screening.store
         let today = screening.clock.today
         let enrolled = try await screening.participants(by: principal).filter { $0.status == .enrolled }
-        let stale = enrolled.filter { baseRows.current($0, today: today) == nil }
-        func keep(_ files: [ParticipantFile], of ids: Set<ParticipantID>) {
-            for file in files where ids.contains(file.participant.id) { _ = baseRows.row(file, today: today) { baseRow(file, today: today) } }
-        }
-        if stale.count > pageReadAbove {
-            // Many to read: the study's pages (the fast whole-study read), keeping the lines of the stale ones.
-            let ids = Set(stale.map(\.id)), studyID = StudyID(screening.study.id), sites = principal.user.sites.listed
-            var after = 0
-            while true {
-                let page = try await store.participantFilePage(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize).files
-                guard let last = page.last else { break }
-                keep(page, of: ids)
-                after = last.participant.sequenceNumber
-            }
-        } else if !stale.isEmpty {
-            keep(try await store.participantFiles(studyID: StudyID(screening.study.id), ids: stale.map(\.id)).files, of: Set(stale.map(\.id)))
-        }
+        _ = try await keepLines(of: enrolled, sites: principal.user.sites.listed, today: today, pageSize: pageSize)
         let ids = enrolled.map(\.id)
         let acknowledged = try await store.acknowledgedAlerts(participantIDs: ids)
         let unreported = try await store.unreportedSeriousEvents(participantIDs: ids)
@@ -256,6 +240,43 @@ extension TodayService {
         return Self.alarmingFirst(enrolled.compactMap { p in
             baseRows.current(p, today: today).map { finished($0, acknowledged: acknowledged[p.id] ?? [], unreported: unreported[p.id] ?? [], now: now) }
         })
+    }
+
+    /// Computes and keeps the lines of `enrolled` (at `sites`) not current for `today`; returns how many it computed.
+    func keepLines(of enrolled: [Participant], sites: [SiteID]?, today: ClinicalDate, pageSize: Int) async throws -> Int {
+        let screening = conduct.screening, store = screening.store
+        let stale = enrolled.filter { baseRows.current($0, today: today) == nil }
+        var kept = 0
+        func keep(_ files: [ParticipantFile], of ids: Set<ParticipantID>) {
+            for file in files where ids.contains(file.participant.id) {
+                _ = baseRows.row(file, today: today) { kept += 1; return baseRow(file, today: today) }
+            }
+        }
+        if stale.count > pageReadAbove {
+            // Many to read: the study's pages (the fast whole-study read), keeping the lines of the stale ones.
+            let ids = Set(stale.map(\.id)), studyID = StudyID(screening.study.id)
+            var after = 0
+            while true {
+                try Task.checkCancellation()
+                let page = try await store.participantFilePage(studyID: studyID, sites: sites, afterSequence: after, limit: pageSize).files
+                guard let last = page.last else { break }
+                keep(page, of: ids)
+                after = last.participant.sequenceNumber
+            }
+        } else if !stale.isEmpty {
+            keep(try await store.participantFiles(studyID: StudyID(screening.study.id), ids: stale.map(\.id)).files, of: Set(stale.map(\.id)))
+        }
+        return kept
+    }
+
+    /// Computes the today lines of every enrolled participant (all sites) not yet current for the site's day, so that
+    /// the first reader of the day's today screen finds them kept: on a large study the first request of each site day
+    /// otherwise recomputes every line (every course, grade and deviation) inside the request. `carta serve` runs it
+    /// at its start and after each site midnight. Returns how many lines it computed; stops at a page when cancelled.
+    public func keepTodaysLines(pageSize: Int = 500) async throws -> Int {
+        let screening = conduct.screening
+        let enrolled = try await screening.store.participants(studyID: StudyID(screening.study.id), sites: nil).filter { $0.status == .enrolled }
+        return try await keepLines(of: enrolled, sites: nil, today: screening.clock.today, pageSize: pageSize)
     }
 
     /// One participant's alerts not yet acknowledged, SAE clocks first (what the visit pages keep beside the form):

@@ -105,13 +105,40 @@ struct Serve: AsyncParsableCommand {
         print("Carta \(study.id) on http://\(host):\(port) — database \(try DatabaseURL(parsing: config.databaseURL))")
         fflush(nil) // all C streams: visible at once when stdout is a pipe or a log file, not only at exit
         let built = CartaApplication.build(services: services)
-        let keeping = Self.keepOutcomeFigures(services)
+        let background = [Self.keepOutcomeFigures(services), Self.keepTodaysLines(services)]
         var failure: (any Error)?
         do { try await built.application.runService() } catch { failure = error }
-        // The background pass stops at a page boundary before the caller closes the database.
-        keeping.cancel()
-        _ = await keeping.result
+        // The background passes stop at a page boundary before the caller closes the database.
+        for task in background { task.cancel() }
+        for task in background { _ = await task.result }
         if let failure { throw failure }
+    }
+
+    /// Every site day the today screen's first reader would wait for every participant's line to be computed (their
+    /// courses, grades and deviations for the new day): they are computed in the background at the start and just after
+    /// each site midnight instead. Logs counts only, never participants.
+    static func keepTodaysLines(_ services: CartaServices) -> Task<Void, Never> {
+        let logger = services.logger, today = services.runtime.today, clock = services.runtime.clock
+        return Task.detached(priority: .background) {
+            while !Task.isCancelled {
+                let start = ContinuousClock.now
+                do {
+                    let kept = try await today.keepTodaysLines()
+                    if kept > 0 { logger.info("today's lines computed ahead for \(kept) participants in \(Self.seconds(since: start)) s") }
+                } catch where Task.isCancelled {
+                    return
+                } catch {
+                    logger.warning("today's lines were not computed ahead; the first reader computes them", metadata: ["error": "\(error)"])
+                }
+                let wake = SiteClock.nextDayStart(after: clock.now, in: clock.timeZone).addingTimeInterval(1)
+                do { try await Task.sleep(for: .seconds(max(1, wake.timeIntervalSince(clock.now)))) } catch { return }
+            }
+        }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> String {
+        let took = (ContinuousClock.now - start).components
+        return String(format: "%.1f", Double(took.seconds) + Double(took.attoseconds) / 1e18)
     }
 
     /// After a new build, study file or scoring plug-in no participant's outcome figures are current, and the first
@@ -124,9 +151,7 @@ struct Serve: AsyncParsableCommand {
             let pass = outcomes.keepMissingFiguresInBackground()
             do {
                 let kept = try await withTaskCancellationHandler { try await pass.value } onCancel: { pass.cancel() }
-                let took = (ContinuousClock.now - start).components
-                let seconds = Double(took.seconds) + Double(took.attoseconds) / 1e18
-                if kept > 0 { logger.info("outcome figures derived and kept for \(kept) participants in \(String(format: "%.1f", seconds)) s") }
+                if kept > 0 { logger.info("outcome figures derived and kept for \(kept) participants in \(Self.seconds(since: start)) s") }
             } catch where Task.isCancelled {
                 // The server is stopping; the store may report the cancellation wrapped in its own error.
             } catch {

@@ -60,6 +60,37 @@ struct TodayScreenReadTests {
     }
 }
 
+/// `carta serve` computes the day's lines ahead of the first reader (at its start and after each site midnight):
+/// every enrolled participant's line at every site, once a day and again only for a changed participant; the first
+/// request of the day then reads no file and gives the lines computed afresh.
+@Suite("Today screen: lines computed ahead")
+struct TodayLinesAheadTests {
+    @Test(arguments: TestDatabase.engines)
+    func theDaysLinesAreComputedAheadOfTheFirstReader(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, _ in
+            let coordinator = try await server.principal(.coordinator)
+            var ada = try await server.infusedParticipant("Ada Lovelace", platelets: "40")
+            _ = try await server.infusedParticipant("Grace Hopper", platelets: "25")
+            _ = try await server.enrol(try await server.signedEligibleParticipant("Mary Somerville"))
+            _ = try await server.register("Screening Only")
+            let runtime = server.services.runtime
+            var paged = TodayService(conduct: runtime.conduct)
+            paged.pageReadAbove = 0
+            for service in [runtime.today, paged] {
+                #expect(try await service.keepTodaysLines(pageSize: 2) == 3, "the enrolled participants, not the one in screening")
+                #expect(try await service.keepTodaysLines() == 0, "kept: nothing to compute again the same day")
+                let before = server.store.readStatementCount
+                let rows = try await service.today(by: coordinator)
+                #expect(rows.count == 3 && server.store.readStatementCount - before == 3, "the first reader reads no participant's file")
+                #expect("\(rows)" == "\(try await TodayService(conduct: runtime.conduct).today(by: coordinator))", "the lines computed afresh")
+            }
+            let d0 = ConductData.siteToday.adding(days: 15)
+            ada = try await server.saveVisit(ada, "D5", ["F_VISIT": ["VISIT_DATE": Entry(value: d0.adding(days: 5).description)]], by: coordinator)
+            #expect(try await runtime.today.keepTodaysLines() == 1, "only the changed participant")
+        }
+    }
+}
+
 /// Eligibility is judged on the screening values: the same items measured after enrolment do not change the
 /// verdict, whatever order a file's values come in (a PostgreSQL read without ORDER BY, another study's visit names).
 @Suite("Eligibility from screening values only")
