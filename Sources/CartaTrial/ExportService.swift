@@ -55,18 +55,7 @@ public struct ExportService: Sendable {
         var buffer = Data(), written = 0
         for (n, p) in participants.enumerated() {
             try Task.checkCancellation()
-            var history: [AuditEvent] = []
-            var after = 0
-            // Every record of the participant (entity id = participant id), read as reviewers see it (redactions applied).
-            while true {
-                let page = try await store.auditSearch(AuditFilter(entityID: p.id.rawValue), after: after, limit: 1_000)
-                history += page.events
-                guard let next = page.nextAfter else { break }
-                after = next
-            }
-            let subject = ODMArchive.Subject(participant: p, history: history,
-                                             decisions: try await store.eligibilityDecisions(participantID: p.id),
-                                             casebookSignatures: try await store.casebookSignatures(participantID: p.id))
+            let subject = try await subject(p)
             archive.facts.add(subject)
             buffer.append(Data(archive.subjectXML(subject).utf8))
             if buffer.count >= 1 << 20 { try spool.write(contentsOf: buffer); written += buffer.count; buffer.removeAll(keepingCapacity: true) }
@@ -79,5 +68,20 @@ public struct ExportService: Sendable {
                              mode: mode, dataUseAgreement: dua, facts: archive.facts)
         archive.synthetic = try await store.isSynthetic()
         return SpooledODMArchive(opening: archive.opening(), body: spool, bodyBytes: written)
+    }
+
+    /// What the archive writes of one participant: every record of theirs (entity id = participant id), read as
+    /// reviewers see it (redactions applied), their signed eligibility decisions and casebook signatures.
+    public func subject(_ p: Participant) async throws -> ODMArchive.Subject {
+        var history: [AuditEvent] = []
+        var after = 0
+        while true {
+            let page = try await store.auditSearch(AuditFilter(entityID: p.id.rawValue), after: after, limit: 1_000)
+            history += page.events
+            guard let next = page.nextAfter else { break }
+            after = next
+        }
+        return ODMArchive.Subject(participant: p, history: history, decisions: try await store.eligibilityDecisions(participantID: p.id),
+                                  casebookSignatures: try await store.casebookSignatures(participantID: p.id))
     }
 }

@@ -297,6 +297,18 @@ struct DemoReportTests {
             #expect(subjects.status == .ok && tableTag != tag, "each representation has its own tag")
             #expect(try await client.api(.get, "/api/v1/outcomes/tables/subjects", token: token, headers: [.ifNoneMatch: tableTag]).status == .notModified)
             #expect(try await client.api(.get, "/api/v1/outcomes/tables/visits", token: token, headers: [.ifNoneMatch: tableTag]).status == .ok)
+            // Without sources: the same figures from the kept ones, every sources list empty, a tag of its own.
+            let bare = try await client.api(.get, "/api/v1/outcomes?sources=false", token: token)
+            let bareTag = try #require(bare.headers[.eTag])
+            #expect(bare.status == .ok && bareTag != tag)
+            let withSources = try #require(json.json?["participants"]?.array), withoutSources = try #require(bare.json?["participants"]?.array)
+            #expect(withSources.count == 2 && withoutSources.count == 2)
+            #expect(withoutSources.allSatisfy { $0["sources"]?.array?.isEmpty == true } && withSources.allSatisfy { $0["sources"]?.array?.isEmpty == false })
+            func strip(_ p: JSON) -> JSON { guard case .object(var o) = p else { return p }; o["sources"] = nil; return .object(o) }
+            #expect(withSources.map(strip) == withoutSources.map(strip))
+            #expect(bare.json?["overallResponse"] == json.json?["overallResponse"] && bare.json?["dataCut"] == json.json?["dataCut"])
+            #expect(try await client.api(.get, "/api/v1/outcomes?sources=false", token: token, headers: [.ifNoneMatch: bareTag]).status == .notModified)
+            expectErrorShape(try await client.api(.get, "/api/v1/outcomes?sources=maybe", token: token), .unprocessableContent, field: "sources")
             // Refused before any tag is compared: no 304 without signing in.
             #expect(try await client.api(.get, "/api/v1/outcomes", headers: [.ifNoneMatch: tag]).status == .unauthorized)
 

@@ -162,17 +162,7 @@ struct ODMExportTests {
 
             // The whole archive in memory, every participant's records gathered first.
             var subjects: [ODMArchive.Subject] = []
-            for p in try await server.services.screening.participants(by: dataManager) {
-                var history: [AuditEvent] = [], after = 0
-                while true {
-                    let page = try await store.auditSearch(AuditFilter(entityID: p.id.rawValue), after: after, limit: 1_000)
-                    history += page.events
-                    guard let next = page.nextAfter else { break }
-                    after = next
-                }
-                subjects.append(ODMArchive.Subject(participant: p, history: history, decisions: try await store.eligibilityDecisions(participantID: p.id),
-                                                   casebookSignatures: try await store.casebookSignatures(participantID: p.id)))
-            }
+            for p in try await server.services.screening.participants(by: dataManager) { subjects.append(try await exports.subject(p)) }
             var whole = ODMArchive(study: exports.study, users: try await store.users(), subjects: subjects,
                                    createdAt: server.services.runtime.clock.now, sourceSystemVersion: ExportService.sourceSystemVersion)
             whole.synthetic = true

@@ -8,7 +8,11 @@ extension CartaServices {
     /// one analysis-ready table as CSV (issue 9 scope 1).
     func addOutcomeAPIRoutes(to api: APIRouter) {
         api.on(.get, "/outcomes") { request, context in
-            try await self.outcomesResponse(by: context.principal(.readStudyData, .api), ifNoneMatch: request.headers[.ifNoneMatch])
+            let principal = try context.principal(.readStudyData, .api)
+            // `sources=false`: the figures without the values behind them, from each participant's kept figures (a whole
+            // study in seconds); by default every participant's sources, derived afresh.
+            let includeSources = try request.uri.queryParameters["sources"].map { try Self.boolParameter(String($0), name: "sources") } ?? true
+            return try await self.outcomesResponse(by: principal, includeSources: includeSources, ifNoneMatch: request.headers[.ifNoneMatch])
         }
         api.on(.get, "/outcomes/tables/:table") { request, context in
             let principal = try context.principal(.readStudyData, .api)
@@ -35,15 +39,15 @@ extension CartaServices {
     /// mid-pass drops the connection, so a client never takes a cut-off body for a whole one.
     ///
     /// Tagged (`ETag`, `If-None-Match` → 304): a client polling for new figures gets them only when data were saved.
-    func outcomesResponse(by principal: Principal, ifNoneMatch: String? = nil) async throws -> Response {
+    func outcomesResponse(by principal: Principal, includeSources: Bool = true, ifNoneMatch: String? = nil) async throws -> Response {
         try principal.require(.readStudyData)
-        let (notModified, tagged) = try await conditional("outcomes.json", by: principal, ifNoneMatch: ifNoneMatch)
+        let (notModified, tagged) = try await conditional(includeSources ? "outcomes.json" : "outcomes-without-sources.json", by: principal, ifNoneMatch: ifNoneMatch)
         if let notModified { return notModified }
         let outcomes = runtime.outcomes
         let body = ResponseBody { writer in
             var buffer = ByteBuffer(string: "{\"participants\":[")
             var first = true
-            let study = try await outcomes.stream(by: principal) { p in
+            let study = try await outcomes.stream(by: principal, includeSources: includeSources) { p in
                 if !first { buffer.writeString(",") }
                 first = false
                 buffer.writeBytes(try JSONResponse.encoder.encode(p))

@@ -513,7 +513,9 @@ enum OpenAPIDocument {
     "/api/v1/outcomes": {
       "get": {
         "summary": "The registry's outcome measures derived from the captured data over the enrolled participants at your sites: overall response with Clopper–Pearson 95 % CI (IWG and protocol-literal CR side by side), time to response, Kaplan–Meier duration of response with numbers at risk, adverse events by CTCAE term and worst grade, CRS/ICANS, bleeding and rescue therapy; each participant's figures list the source values (visit, form, item, the engine's status and rules) they came from. dataCut names the audit records the data were read at (first and last differ when changes were saved during the derivation). The response carries a weak ETag; send it back in If-None-Match and an unchanged study answers 304 without deriving",
-        "parameters": [{"$ref": "#/components/parameters/ifNoneMatch"}],
+        "parameters": [{"$ref": "#/components/parameters/ifNoneMatch"},
+          {"name": "sources", "in": "query", "required": false, "schema": {"type": "boolean", "default": true},
+           "description": "false: every participant's figures without the source values behind them, read from the figures kept between passes (a whole study in seconds); each participant's sources list is then empty"}],
         "responses": {"304": {"description": "Not modified: nothing was saved since the tag was given", "headers": {"ETag": {"schema": {"type": "string"}}}},
           "200": {"description": "Outcomes", "headers": {"ETag": {"schema": {"type": "string"}}}, "content": {"application/json": {"schema": {"type": "object",
           "required": ["studyID", "settingsDigest", "method", "participants", "treated", "timeToResponse", "adverseEventsByTerm", "crs", "icans"],
