@@ -88,8 +88,7 @@ extension CartaServices {
         }
     }
 
-    /// An ODM archive as a download (`application/xml`, named after the study and the time).
-    /// The archive as a download, streamed from its spool (`SpooledODMArchive`: built whole before the response starts,
+    /// An ODM archive as a download (`application/xml`, named after the study and the time), streamed from its spool (`SpooledODMArchive`: built whole before the response starts,
     /// so a failure is an error answer, never a cut-off file), with its length for the browser's progress.
     static func odmResponse(_ archive: SpooledODMArchive, study: String, now: Date, mode: ODMArchive.Mode) -> Response {
         let stamp = ODMArchive.compactTimestamp(now)
