@@ -53,7 +53,7 @@ public struct ChangeReason: Sendable, Equatable, Hashable, Codable {
         let raw = try c.decode(String.self, forKey: .code)
         guard let code = Code(rawValue: raw) else {
             throw DecodingError.dataCorruptedError(forKey: .code, in: c,
-                debugDescription: "reason code must be one of \(Self.codeList) (got \"\(raw)\")")
+                debugDescription: "reason code must be one of \(Self.codeList) (got \(raw.quotedForMessage))")
         }
         self.init(code: code, text: try c.decodeIfPresent(String.self, forKey: .text))
     }

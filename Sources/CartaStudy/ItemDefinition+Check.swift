@@ -17,6 +17,11 @@ public enum ItemCheck: Hashable, Sendable {
 extension ItemDefinition {
     /// Checks a raw entered value (and optional unit; nil or empty means the item's default unit).
     ///
+    /// The longest free-text value kept, in characters. A free-text item is a note beside coded data, not a document;
+    /// without a limit a 1 MiB request body was stored as one value and repeated in every export and audit record.
+    /// 4,000 is the usual ceiling of an EDC text field (a database VARCHAR), far above any note this study's forms ask for.
+    public static let maxTextLength = 4_000
+
     /// A blank value is invalid when the item is required, otherwise valid with empty text.
     /// Source: issue 2 scope item 2 ("item value checking"); spec/clinical.md §10.3.
     public func check(raw: String, unit enteredUnit: String?) -> ItemCheck {
@@ -27,7 +32,7 @@ extension ItemDefinition {
                 : .valid(MeasuredValue(text: ""), warnings: [])
         }
         if !type.isNumeric, let u {
-            return .invalid("\(label) takes no unit (got \"\(u)\")")
+            return .invalid("\(label) takes no unit (got \(u.quotedForMessage))")
         }
         func plain(_ text: String) -> ItemCheck {
             .valid(MeasuredValue(text: text), warnings: [])
@@ -39,16 +44,20 @@ extension ItemDefinition {
             if s.hasControlOrInvisibleCharacters(allowingLineBreaks: true) {
                 return .invalid("\(label) contains control or invisible characters; retype it")
             }
+            guard s.count <= Self.maxTextLength else {
+                return .invalid("\(label) is \(s.count) characters long; at most \(Self.maxTextLength) are kept: shorten it, "
+                                + "and keep a longer document in the source record it comes from")
+            }
             return plain(s)
         case .boolean:
             switch s.lowercased() {
             case "true", "yes", "y", "1": return plain("true")
             case "false", "no", "n", "0": return plain("false")
-            default: return .invalid("\(label) must be yes or no (got \"\(s)\")")
+            default: return .invalid("\(label) must be yes or no (got \(s.quotedForMessage))")
             }
         case .date:
             guard let d = ClinicalDate(iso: s) else {
-                return .invalid("\(label) must be a calendar date YYYY-MM-DD (got \"\(s)\")")
+                return .invalid("\(label) must be a calendar date YYYY-MM-DD (got \(s.quotedForMessage))")
             }
             // A clinical-trial date before 1900 or after 2100 is a typing error (issue 7: a consent date
             // of 1800-01-01 gave an "age of −181 years"; 9999-12-31 was accepted).
@@ -61,7 +70,7 @@ extension ItemDefinition {
                 return plain(e.code)
             }
             let allowed = codeList.map { "\($0.code) (\($0.label))" }.joined(separator: ", ")
-            return .invalid("\(label) \"\(s)\" is not one of \(allowed)")
+            return .invalid("\(label) \(s.quotedForMessage) is not one of \(allowed)")
         case .decimal, .integer:
             return checkNumber(s, unit: u)
         }
@@ -70,11 +79,11 @@ extension ItemDefinition {
     private func checkNumber(_ s: String, unit entered: String?) -> ItemCheck {
         let number: Double
         if type == .integer {
-            guard let i = Int(s) else { return .invalid("\(label) must be a whole number (got \"\(s)\")") }
+            guard let i = Int(s) else { return .invalid("\(label) must be a whole number (got \(s.quotedForMessage))") }
             number = Double(i)
         } else {
             guard Self.isDecimalLiteral(s), let d = Double(s), d.isFinite else {
-                return .invalid("\(label) must be a number such as 12.5 (got \"\(s)\")")
+                return .invalid("\(label) must be a number such as 12.5 (got \(s.quotedForMessage))")
             }
             number = d
         }
@@ -83,11 +92,11 @@ extension ItemDefinition {
         if let analyte {
             guard let unit else { return .invalid("\(label) needs a unit; use one of \(acceptedUnits.joined(separator: ", "))") }
             guard acceptsUnit(unit), let v = try? UnitConversion.toStandard(number, unit: unit, analyte: analyte, field: oid) else {
-                return .invalid("\(label): unit \"\(unit)\" is not accepted; use one of \(acceptedUnits.joined(separator: ", "))")
+                return .invalid("\(label): unit \(unit.quotedForMessage) is not accepted; use one of \(acceptedUnits.joined(separator: ", "))")
             }
             standard = v
         } else if let entered, entered != self.unit, !allowedUnits.contains(entered) {
-            return .invalid("\(label): unit \"\(entered)\" is not accepted; use \(self.unit ?? "no unit")")
+            return .invalid("\(label): unit \(entered.quotedForMessage) is not accepted; use \(self.unit ?? "no unit")")
         }
         let stdUnit = standardUnit ?? ""
         // The texts below are built only for a value outside a range: most values are inside, and building them

@@ -30,7 +30,7 @@ extension StudyFileReader {
                 let opC = e.child("op"), otherC = e.child("other")
                 let op = opC.string().flatMap { text in
                     let op = EditCheck.Comparison(rawValue: text)
-                    if op == nil { opC.problem("must be one of \(EditCheck.Comparison.allCases.map(\.rawValue).joined(separator: " ")) (got \"\(text)\")") }
+                    if op == nil { opC.problem("must be one of \(EditCheck.Comparison.allCases.map(\.rawValue).joined(separator: " ")) (got \(text.quotedForMessage))") }
                     return op
                 }
                 let otherOID = otherC.string()

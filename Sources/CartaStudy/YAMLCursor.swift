@@ -75,7 +75,7 @@ struct YAMLCursor {
     func choice<E: RawRepresentable & CaseIterable>(_ type: E.Type, required: Bool = true) -> E? where E.RawValue == String {
         guard let text = string(required: required) else { return nil }
         if let e = E(rawValue: text) { return e }
-        problem("must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\")")
+        problem("must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text.quotedForMessage))")
         return nil
     }
 

@@ -190,7 +190,7 @@ public struct AdverseEventService: Sendable {
 
     func instant(_ text: String, field: String) throws -> Date {
         guard let d = try? Date(text, strategy: .iso8601) else {
-            throw WorkflowError.invalid(field, "\(field) must be a date and time with its UTC offset, e.g. 2026-12-05T14:30:00+08:00 (got \"\(text)\").")
+            throw WorkflowError.invalid(field, "\(field) must be a date and time with its UTC offset, e.g. 2026-12-05T14:30:00+08:00 (got \(text.quotedForMessage)).")
         }
         return d
     }
@@ -200,7 +200,7 @@ public struct AdverseEventService: Sendable {
         func problem(_ field: String, _ message: String) { problems.append(.init(field: field, message: message)) }
         func code<E: RawRepresentable & CaseIterable>(_ text: String?, _ field: String, _ t: E.Type) -> E? where E.RawValue == String {
             guard let text, !text.isEmpty else { return nil }
-            guard let e = E(rawValue: text) else { problem(field, "\(field) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\")."); return nil }
+            guard let e = E(rawValue: text) else { problem(field, "\(field) must be one of \(E.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text.quotedForMessage))."); return nil }
             return e
         }
         let term = terms.term(i.term)
@@ -216,10 +216,10 @@ public struct AdverseEventService: Sendable {
         if let specify, specify.hasControlOrInvisibleCharacters() { problem("specify", "specify contains control or invisible characters.") }
         let today = screening.clock.today
         let onset = ClinicalDate(iso: i.onset)
-        if onset == nil { problem("onset", "onset must be a date YYYY-MM-DD (got \"\(i.onset)\").") }
+        if onset == nil { problem("onset", "onset must be a date YYYY-MM-DD (got \(i.onset.quotedForMessage)).") }
         if let onset, onset > today { problem("onset", "onset \(onset) is after today (\(today)); record events that have begun.") }
         let resolution = i.resolution.flatMap { $0.isEmpty ? nil : $0 }.map { ClinicalDate(iso: $0) }
-        if case .some(.none) = resolution { problem("resolution", "resolution must be a date YYYY-MM-DD (got \"\(i.resolution ?? "")\").") }
+        if case .some(.none) = resolution { problem("resolution", "resolution must be a date YYYY-MM-DD (got \((i.resolution ?? "").quotedForMessage)).") }
         if let r = resolution ?? nil, let onset, r < onset { problem("resolution", "resolution \(r) is before the onset \(onset).") }
         if let r = resolution ?? nil, r > today { problem("resolution", "resolution \(r) is after today (\(today)).") }
         var criteria: [SeriousnessCriterion] = []

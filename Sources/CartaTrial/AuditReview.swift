@@ -99,7 +99,7 @@ public struct AuditReview: Sendable {
         for (field, text, isEnd) in [("from", criteria.from, false), ("to", criteria.to, true)] {
             guard let text else { continue }
             guard let day = ClinicalDate(iso: text) else {
-                problems.append(.init(field: field, message: "\(field) must be a date YYYY-MM-DD (got \"\(text)\").")); continue
+                problems.append(.init(field: field, message: "\(field) must be a date YYYY-MM-DD (got \(text.quotedForMessage)).")); continue
             }
             // Site-calendar days: from the start of `from` to the end of `to`, as UTC instants.
             let start = startOfDay(isEnd ? day.adding(days: 1) : day)

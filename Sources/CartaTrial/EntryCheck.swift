@@ -40,7 +40,7 @@ enum EntryCheck {
                     let t = (text ?? "").trimmedOfWhitespace(newlines: false)
                     guard !t.isEmpty else { continue }
                     guard let x = Double(t), x.isFinite, x >= 0 else {
-                        errors.append(.init(field: "\(name).\(item.oid)", message: "\(item.label): the \(name == "lln" ? "lower" : "upper") limit of normal must be a non-negative number (got \"\(t)\")."))
+                        errors.append(.init(field: "\(name).\(item.oid)", message: "\(item.label): the \(name == "lln" ? "lower" : "upper") limit of normal must be a non-negative number (got \(t.quotedForMessage))."))
                         continue
                     }
                     if name == "lln" { lln = x } else { uln = x }

@@ -65,7 +65,7 @@ public struct ScreeningService: Sendable {
             }
         } else {
             problem("date_of_birth", dobText.isEmpty ? "Date of birth is required (YYYY-MM-DD)."
-                    : "Date of birth must be a calendar date YYYY-MM-DD (got \"\(dobText)\").")
+                    : "Date of birth must be a calendar date YYYY-MM-DD (got \(dobText.quotedForMessage)).")
         }
         let hospital = hospitalNumber.trimmingCharacters(in: .whitespacesAndNewlines)
         if hospital.isEmpty { problem("hospital_number", "Hospital number is required.") }
@@ -341,7 +341,7 @@ public struct ScreeningService: Sendable {
         fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         guard t.count <= 40, t.contains("T"), t.hasSuffix("Z") || t.suffix(6).first == "+" || t.suffix(6).first == "-",
               let date = plain.date(from: t) ?? fractional.date(from: t) else {
-            throw WorkflowError.invalid("enteredAt", "enteredAt must be the device's date and time with its UTC offset, e.g. 2026-12-05T14:30:00+08:00 (got \"\(text)\").")
+            throw WorkflowError.invalid("enteredAt", "enteredAt must be the device's date and time with its UTC offset, e.g. 2026-12-05T14:30:00+08:00 (got \(text.quotedForMessage)).")
         }
         let now = clock.now
         if date.timeIntervalSince(now) > Self.deviceClockTolerance {

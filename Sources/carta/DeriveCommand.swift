@@ -1,4 +1,5 @@
 import ArgumentParser
+import CartaCore
 import CartaModel
 import CartaTrial
 import Foundation
@@ -22,7 +23,7 @@ struct DeriveCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard OutcomeTables.Table(rawValue: table) != nil else {
-            throw ValidationError("--table must be one of \(OutcomeTables.Table.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(table)\").")
+            throw ValidationError("--table must be one of \(OutcomeTables.Table.allCases.map(\.rawValue).joined(separator: ", ")) (got \(table.quotedForMessage)).")
         }
     }
 

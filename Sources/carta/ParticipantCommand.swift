@@ -163,7 +163,7 @@ struct ParticipantCommand: AsyncParsableCommand {
                 var changeReason: ChangeReason?
                 if let reason {
                     guard let parsed = ChangeReason(stored: reason) else {
-                        throw CLIFailure("reason: --reason must start with one of \(ChangeReason.codeList), e.g. transcription_error:the lab report says 120 (got \"\(reason)\")", code: "invalid_input")
+                        throw CLIFailure("reason: --reason must start with one of \(ChangeReason.codeList), e.g. transcription_error:the lab report says 120 (got \(reason.quotedForMessage))", code: "invalid_input")
                     }
                     changeReason = parsed
                 }

@@ -128,6 +128,29 @@ struct ItemCheckTests {
         guard case .invalid(let m) = try Self.textItem().check(raw: text, unit: nil) else { Issue.record("accepted \(text.debugDescription)"); return }
         #expect(m.contains("control or invisible"))
     }
+
+    /// At most `maxTextLength` characters are kept (a 1 MiB request body was stored as one value before); a line break
+    /// counts as a character.
+    @Test func refusesTextLongerThanTheLimit() throws {
+        let item = try Self.textItem()
+        let longest = String(repeating: "a", count: ItemDefinition.maxTextLength - 2) + "\nb"
+        guard case .valid(let kept, _) = item.check(raw: longest + "  ", unit: nil) else { Issue.record("refused the longest text"); return }
+        #expect(kept.text.count == ItemDefinition.maxTextLength)
+        guard case .invalid(let m) = item.check(raw: "x" + longest, unit: nil) else { Issue.record("accepted a text over the limit"); return }
+        #expect(m == "Note is 4001 characters long; at most 4000 are kept: shorten it, and keep a longer document in the source record it comes from")
+    }
+}
+
+/// An error message repeats at most 60 characters of what was typed, with its length: a 200,000-digit weight gave a
+/// 200 KB error before.
+@Suite struct EchoedInputTests {
+    @Test func longInputIsCutInTheMessage() throws {
+        let weight = try #require(ItemCheckTests.study.item("WEIGHT"))
+        guard case .invalid(let m) = weight.check(raw: String(repeating: "9", count: 200_000) + "x", unit: "kg") else { Issue.record("accepted"); return }
+        #expect(m == "Body weight must be a number such as 12.5 (got \"" + String(repeating: "9", count: 60) + "…\" (200001 characters))")
+        #expect("abc".quotedForMessage == "\"abc\"" && String(repeating: "é", count: 60).quotedForMessage.count == 62)
+        #expect(String(repeating: "é", count: 61)[...].quotedForMessage == "\"" + String(repeating: "é", count: 60) + "…\" (61 characters)")
+    }
 }
 
 /// Dates outside 1900–2100 are refused as typing errors. Source: issue 7 (consent date 1800-01-01 and

@@ -50,14 +50,14 @@ public enum KaplanMeierCalculator: Calculator {
     /// Source: R survival `survfit`, `summary.survfit`, `quantile.survfit`.
     public static func compute(_ input: Input) throws -> Output {
         guard timeUnits.contains(input.timeUnit) else {
-            throw CalculatorError.invalid("timeUnit", "must be one of \(timeUnits.joined(separator: ", ")) (got \"\(input.timeUnit)\")")
+            throw CalculatorError.invalid("timeUnit", "must be one of \(timeUnits.joined(separator: ", ")) (got \(input.timeUnit.quotedForMessage))")
         }
         let level = input.confidenceLevel ?? 0.95
         try BinomialConfidence.validate(confidenceLevel: level)
         let transform: SurvivalConfidenceTransform
         if let raw = input.transform {
             guard let t = SurvivalConfidenceTransform(rawValue: raw) else {
-                throw CalculatorError.invalid("transform", "must be one of log, log-log, plain (got \"\(raw)\")")
+                throw CalculatorError.invalid("transform", "must be one of log, log-log, plain (got \(raw.quotedForMessage))")
             }
             transform = t
         } else {

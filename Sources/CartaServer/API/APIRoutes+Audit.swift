@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaTrial
@@ -30,7 +31,7 @@ extension CartaServices {
             var entity: AuditEntity?
             if let text = q["entity"] {
                 guard let e = AuditEntity(rawValue: String(text)) else {
-                    throw AppError.invalid("entity", "entity must be one of \(AuditEntity.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\").")
+                    throw AppError.invalid("entity", "entity must be one of \(AuditEntity.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text.quotedForMessage)).")
                 }
                 entity = e
             }
@@ -107,7 +108,7 @@ extension CartaServices {
         let q = request.uri.queryParameters
         let text = q["mode"].map(String.init) ?? "archive"
         guard let mode = ODMArchive.Mode(rawValue: text) else {
-            throw AppError.invalid("mode", "mode must be one of \(ODMArchive.Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(text)\").")
+            throw AppError.invalid("mode", "mode must be one of \(ODMArchive.Mode.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text.quotedForMessage)).")
         }
         return (mode, q["dua"].map(String.init))
     }
@@ -116,7 +117,7 @@ extension CartaServices {
         guard let text else { return value }
         guard let n = Int(text), range.contains(n) else {
             let upper = range.upperBound == Int.max ? "" : " and \(range.upperBound)"
-            throw AppError.invalid(name, "\(name) must be a whole number\(upper.isEmpty ? " ≥ \(range.lowerBound)" : " between \(range.lowerBound)\(upper)") (got \"\(text)\").")
+            throw AppError.invalid(name, "\(name) must be a whole number\(upper.isEmpty ? " ≥ \(range.lowerBound)" : " between \(range.lowerBound)\(upper)") (got \(text.quotedForMessage)).")
         }
         return n
     }
@@ -125,7 +126,7 @@ extension CartaServices {
         switch text {
         case nil, "false": return false
         case "true": return true
-        default: throw AppError.invalid(name, "\(name) must be true or false (got \"\(text ?? "")\").")
+        default: throw AppError.invalid(name, "\(name) must be true or false (got \((text ?? "").quotedForMessage)).")
         }
     }
 }

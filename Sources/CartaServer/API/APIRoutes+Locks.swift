@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaTrial
@@ -29,7 +30,7 @@ extension CartaServices {
             let principal = try context.principal(.lockData, .api)
             let body = try await JSONResponse.decode(LockIn.self, from: request, context: context)
             guard let scope = DataLock.Scope(rawValue: body.scope) else {
-                throw AppError.invalid("scope", "scope must be one of \(DataLock.Scope.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(body.scope)\").")
+                throw AppError.invalid("scope", "scope must be one of \(DataLock.Scope.allCases.map(\.rawValue).joined(separator: ", ")) (got \(body.scope.quotedForMessage)).")
             }
             let lock = try await self.runtime.locks.lock(scope, subjectID: body.subjectID.map { SubjectID($0) }, formOID: body.formOID,
                                                          reason: body.reason, password: body.password, code: body.code, by: principal)

@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaTrial
@@ -138,7 +139,7 @@ extension CartaServices {
         if let s = q("status"), !s.isEmpty {
             for part in s.split(separator: ",") {
                 guard let status = DataQuery.Status(rawValue: String(part)) else {
-                    throw AppError.invalid("status", "status must be among \(DataQuery.Status.allCases.map(\.rawValue).joined(separator: ", ")) (got \"\(part)\").")
+                    throw AppError.invalid("status", "status must be among \(DataQuery.Status.allCases.map(\.rawValue).joined(separator: ", ")) (got \(part.quotedForMessage)).")
                 }
                 filter.statuses.insert(status)
             }
@@ -146,7 +147,7 @@ extension CartaServices {
         if let s = q("subject"), !s.isEmpty { filter.subjectID = SubjectID(s) }
         if let f = q("form"), !f.isEmpty { filter.formOID = FormOID(f) }
         if let a = q("minAgeDays"), !a.isEmpty {
-            guard let n = Int(a), n >= 0 else { throw AppError.invalid("minAgeDays", "minAgeDays must be a whole number of days, 0 or more (got \"\(a)\").") }
+            guard let n = Int(a), n >= 0 else { throw AppError.invalid("minAgeDays", "minAgeDays must be a whole number of days, 0 or more (got \(a.quotedForMessage)).") }
             filter.minAgeDays = n
         }
         return filter

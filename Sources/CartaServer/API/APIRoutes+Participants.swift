@@ -141,7 +141,7 @@ extension CartaServices {
             switch a.action {
             case "calculate": p = try await self.runtime.dosing.calculate(subjectID: subjectID, expectedVersion: a.version, by: principal)
             case "verify": p = try await self.runtime.dosing.verify(subjectID: subjectID, expectedVersion: a.version, by: principal)
-            default: throw AppError.invalid("action", "must be calculate or verify (got \"\(a.action)\")")
+            default: throw AppError.invalid("action", "must be calculate or verify (got \(a.action.quotedForMessage))")
             }
             return try JSONResponse.make(ParticipantDTO(p))
         }
