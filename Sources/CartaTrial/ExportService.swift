@@ -64,8 +64,7 @@ public struct ExportService: Sendable {
         try spool.write(contentsOf: buffer)
         written += buffer.count
         // The file is written as of now (CreationDateTime, AsOfDateTime): after the last participant was read.
-        archive = ODMArchive(study: study, users: archive.users, subjects: [], createdAt: clock.now, sourceSystemVersion: Self.sourceSystemVersion,
-                             mode: mode, dataUseAgreement: dua, facts: archive.facts)
+        archive.createdAt = clock.now
         archive.synthetic = try await store.isSynthetic()
         return SpooledODMArchive(opening: archive.opening(), body: spool, bodyBytes: written)
     }

@@ -81,7 +81,7 @@ public struct ODMArchive: Sendable {
     let eventRanks: [String: Int]
     let formRanks: [String: Int]
     /// When the file is written (CreationDateTime and AsOfDateTime).
-    public let createdAt: Date
+    public var createdAt: Date
     public let sourceSystemVersion: String
     public let mode: Mode
     /// The data use agreement a limited data set is released under.
@@ -90,9 +90,8 @@ public struct ODMArchive: Sendable {
     /// new database synthetic too (issue 9: synthetic data is never mixed with real data).
     public var synthetic = false
 
-    /// `facts`: what the participants' records use, when they are written apart (`subjectXML`); nil gathers them from `subjects`.
     public init(study: Study, users: [User], subjects: [Subject], createdAt: Date, sourceSystemVersion: String,
-                mode: Mode = .archive, dataUseAgreement: String? = nil, facts given: TrailFacts? = nil) {
+                mode: Mode = .archive, dataUseAgreement: String? = nil) {
         self.study = study
         self.users = users
         self.subjects = subjects
@@ -100,8 +99,8 @@ public struct ODMArchive: Sendable {
         self.sourceSystemVersion = sourceSystemVersion
         self.mode = mode
         self.dataUseAgreement = dataUseAgreement
-        var facts = given ?? TrailFacts()
-        if given == nil { for s in subjects { facts.add(s) } }
+        var facts = TrailFacts()
+        for s in subjects { facts.add(s) }
         self.facts = facts
         let events = [EventOID.screening.rawValue] + study.schedule.visits.map(\.id)
         eventRanks = Dictionary(events.enumerated().map { ($0.element, $0.offset) }, uniquingKeysWith: { a, _ in a })
