@@ -26,10 +26,7 @@ extension OutcomeService {
     /// coded with and the program build, as one SHA-256. Figures kept under another key are derived again. Nil:
     /// keep none.
     public func figuresKey() -> String? {
-        guard let build = keptFiguresBuild else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let study = try? encoder.encode(screening.study) else { return nil }
+        guard let build = keptFiguresBuild, let study = studyEncoding else { return nil }
         var hasher = SHA256()
         hasher.update(data: study)
         let terms = [adverseEvents.crsTerm, adverseEvents.nervousOtherTerm].map { $0.map { "\($0.meddraCode) \($0.term)" } ?? "-" }

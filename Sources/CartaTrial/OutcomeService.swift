@@ -20,10 +20,15 @@ public struct OutcomeService: Sendable {
     let reports = StudyReportCache()
     /// `carta serve`'s background pass of missing figures, which whole-study passes wait for.
     let background = BackgroundKeeping()
+    /// The study file as `figuresKey` hashes it, encoded once: the key is asked on every pass and every tagged API request.
+    let studyEncoding: Data?
     var screening: ScreeningService { adverseEvents.conduct.screening }
 
     public init(adverseEvents: AdverseEventService, questionnaireScorer: (any QuestionnaireScorer)? = nil) {
         self.adverseEvents = adverseEvents; self.questionnaireScorer = questionnaireScorer
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        studyEncoding = try? encoder.encode(adverseEvents.conduct.screening.study)
     }
 
     /// The outcome measures over the enrolled participants the principal may read, every participant's
