@@ -176,7 +176,7 @@ public struct TodayService: Sendable {
         for g in latest.values.sorted(by: { $0.term.rawValue < $1.term.rawValue }) {
             guard let grade = g.grade, grade >= Self.labAlertGrade, g.worsening != false, g.visitID != study.schedule.visits.first?.id else { continue }
             alerts.append(Alert(key: "lab:\(g.term.rawValue):\(g.visitID):\(grade)", severity: "high",
-                                text: "\(g.term.ctcaeTerm) grade \(grade) at \(g.visitID) (\(g.date?.description ?? "undated")): \(Self.number(g.value)) \(g.term.analyte.standardUnit)"
+                                text: "\(g.term.ctcaeTerm) grade \(grade) at \(g.visitID) (\(g.date?.description ?? "undated")): \(EligibilityFormat.quantity(g.value, g.term.analyte.standardUnit))"
                                     + (g.baselineGrade.map { ", baseline grade \($0)" } ?? ", no baseline grade") + " (CTCAE v5.0).",
                                 visitID: g.visitID, field: "item-" + g.itemOID))
         }

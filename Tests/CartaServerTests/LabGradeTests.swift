@@ -36,7 +36,8 @@ struct LabGradeTests {
             let rows = try await server.services.runtime.today.today(by: coordinator)
             let alerts = try #require(rows.first { $0.participant.subjectID == p.subjectID }).alerts
             let anc = try #require(alerts.first { $0.key == "lab:neutrophilCountDecreased:D5:4" })
-            #expect(anc.severity == "high" && anc.text.contains("grade 4 at D5") && anc.text.contains("baseline grade 0"))
+            #expect(anc.severity == "high" && anc.text.contains("grade 4 at D5") && anc.text.contains("baseline grade 0")
+                    && anc.text.contains(": 0.3 ×10⁹/L,"), "the unit as printed, not its UCUM code: \(anc.text)")
             #expect(!alerts.contains { $0.key.hasPrefix("lab:plateletCountDecreased") }, "platelets no worse than at baseline are the disease, not an alert")
 
             let o = try await server.services.runtime.outcomes.derive(by: try await server.principal(.statistician))

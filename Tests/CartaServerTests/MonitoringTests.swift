@@ -250,7 +250,7 @@ struct MonitoringTests {
             let page = try await client.webGet("/participants/\(p.subjectID)/casebook", session: try await client.webSignIn(.monitor, server: server))
             #expect(page.status == .ok)
             let html = page.text
-            #expect(html.contains(#"<tr id="cb-PLT"><th scope="row">Platelet count</th><td>25 10*9/L</td><td>150.0–400.0</td>"#), "\(html)")
+            #expect(html.contains(#"<tr id="cb-PLT"><th scope="row">Platelet count</th><td>25 ×10⁹/L</td><td>150–400</td>"#), "\(html)")
             #expect(html.contains("Lab sheet says 25?") && html.contains(signature.contentHash) && html.contains(">Casebook</strong>"))
             #expect(html.contains(#"id="casebook-audit""#) && html.contains("Screening haematology"))
             #expect(html.contains("Monitor") && !html.contains("Identifiable Person"), "pseudonymised")

@@ -150,4 +150,39 @@ import Testing
         let c = try x(of: "C"), i = try x(of: "I")
         #expect(abs(Double(i)! - Double(c)! - 9) < 0.01, "C at \(c), I at \(i)")
     }
+
+    /// Lines ending at the same day and value (two participants' last bleeding scores of 1 on day 7) get end labels
+    /// that do not print over each other; a label with room stays at its line's end.
+    @Test func endLabelsOfLinesEndingTogetherDoNotOverlap() throws {
+        var o = PageFixtures.outcomes()
+        let bleed = try #require(o.participants[0].sources.first { $0.formOID == "F_BLEED" })
+        o.participants[1].sources.append(bleed)
+        let svg = ReportPlots.bleeding(o)
+        let labels: [ReportPlots.EndLabel] = svg.components(separatedBy: "<text class=\"plot-label\" x=\"").dropFirst().map { part in
+            let x = Double(part.prefix { $0 != "\"" })!
+            let y = Double(part.components(separatedBy: "y=\"")[1].prefix { $0 != "\"" })!
+            let text = String(part.components(separatedBy: "\">")[1].prefix { $0 != "<" })
+            return ReportPlots.EndLabel(x: x, y: y, text: text, colour: "")
+        }
+        #expect(labels.map(\.text) == ["BCRITP-001", "BCRITP-002"])
+        #expect(labels[0].x == labels[1].x, "both lines end on day 7")
+        #expect(!labels[0].overlaps(labels[1]), "\(labels)")
+        #expect(abs(labels[0].y - labels[1].y) == ReportPlots.EndLabel.lineHeight, "moved by one line, no further")
+
+        let frame = ReportPlots.Frame(id: "p", title: "", description: "", xMin: 0, xMax: 100, yMin: 0, yMax: 10, xLabel: "", yLabel: "")
+        let apart = [ReportPlots.EndLabel(x: 100, y: 100, text: "A", colour: ""), ReportPlots.EndLabel(x: 100, y: 200, text: "B", colour: "")]
+        #expect(ReportPlots.placed(apart, frame: frame) == apart)
+        // At the bottom of the plot a crowded label goes up, never below the axis.
+        let bottom = frame.top + frame.plotH + 4
+        let low = ReportPlots.placed([.init(x: 100, y: bottom, text: "A", colour: ""), .init(x: 100, y: bottom, text: "B", colour: "")], frame: frame)
+        #expect(low.map(\.y) == [bottom, bottom - ReportPlots.EndLabel.lineHeight])
+    }
+
+    /// The report says in words what ended a duration of response; the engine's code stays in the CSV tables.
+    @Test(arguments: [("loss", true, "event: loss of response"), ("death", true, "event: death"),
+                      ("lastEvaluableAssessment", false, "censored: last evaluable assessment"),
+                      ("newITPTherapy", false, "censored: new ITP therapy")])
+    func durationEndIsWritten(end: String, event: Bool, words: String) {
+        #expect(ReportPage.durationEnd(.init(days: 10, event: event, end: end)) == words)
+    }
 }

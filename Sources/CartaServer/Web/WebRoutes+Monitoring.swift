@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaStudy
@@ -131,10 +132,10 @@ extension CartaServices {
             let rows: [CasebookPage.Row] = form.items.compactMap { item in
                 guard let v = file.values.first(where: { $0.address.formOID.rawValue == form.oid && $0.address.itemOID.rawValue == item.oid }),
                       let value = v.value, !value.text.isEmpty else { return nil }
-                let shown = value.text + (value.unit.map { " \($0)" } ?? "")
-                    + (value.standardValue.map { s in value.unit == value.standardUnit ? "" : " (\(s) \(value.standardUnit ?? ""))" } ?? "")
+                let shown = value.text + (value.unit.map { " " + EligibilityFormat.displayUnit($0) } ?? "")
+                    + (value.standardValue.map { s in value.unit == value.standardUnit ? "" : " (\(EligibilityFormat.quantity(s, value.standardUnit ?? "")))" } ?? "")
                 let range = [value.lowerLimitNormal, value.upperLimitNormal].contains { $0 != nil }
-                    ? "\(value.lowerLimitNormal.map { "\($0)" } ?? "…")–\(value.upperLimitNormal.map { "\($0)" } ?? "…")" : "—"
+                    ? "\(value.lowerLimitNormal.map(EligibilityFormat.number) ?? "…")–\(value.upperLimitNormal.map(EligibilityFormat.number) ?? "…")" : "—"
                 let verified: String = {
                     guard let mark = markByAddress[v.address] else { return item.critical ? "not yet (critical)" : "not yet" }
                     return mark.covers(v) ? "\(mark.verifiedByName), \(WebFormat.dateTime(mark.verifiedAt))" : "changed since verification"

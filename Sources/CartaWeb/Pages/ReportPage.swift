@@ -166,6 +166,19 @@ public enum ReportPage {
         ], &out)
     }
 
+    /// What ended a duration of response, in words: the derivation keeps the engine's code (`DurationEnd`, spec
+    /// §1.6 DoR method a), which the CSV tables carry as is; a reader of the report gets a phrase.
+    static func durationEnd(_ d: StudyOutcomes.Duration) -> String {
+        let reason = switch d.end {
+        case "loss": "loss of response"
+        case "death": "death"
+        case "lastEvaluableAssessment": "last evaluable assessment"
+        case "newITPTherapy": "new ITP therapy"
+        default: d.end
+        }
+        return (d.event ? "event: " : "censored: ") + reason
+    }
+
     static func participants(_ o: StudyOutcomes, standalone: Bool, drawn: String, _ out: inout String) {
         out += "<div class=\"table-wrap\"><table id=\"report-participants\" class=\"report-table\"><caption>Each participant's figures and where they come from"
         if !drawn.isEmpty { esc("." + drawn, &out) }
@@ -175,7 +188,7 @@ public enum ReportPage {
         }
         out += "</tr></thead><tbody>"
         for p in o.participants {
-            let dor = p.durationOfResponse.map { "\($0.days) d" + ($0.event ? " (lost)" : " (censored: \($0.end))") } ?? "—"
+            let dor = p.durationOfResponse.map { "\($0.days) d (" + durationEnd($0) + ")" } ?? "—"
             let cells = [p.dayZero?.description ?? "not infused", p.baseline.map { ReportPlots.num($0) } ?? "—", p.bestOverallResponse ?? "—", p.statusAtMonth6 ?? "—",
                          p.timeToResponseDays.map { "day \($0)" } ?? "—", dor,
                          "\(p.maxCRSGrade.map(String.init) ?? "0") / \(p.maxICANSGrade.map(String.init) ?? "0")", "\(p.adverseEvents) (\(p.seriousAdverseEvents))"]

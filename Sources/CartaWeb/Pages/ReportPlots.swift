@@ -53,7 +53,10 @@ enum ReportPlots {
             out += "<text class=\"plot-note\" x=\"\(f(left + plotW + 4))\" y=\"\(f(y(v) + 4))\">"; esc(label, &out); out += "</text>"
         }
 
-        func close(_ out: inout String, caption: String) {
+        func close(_ out: inout String, caption: String, labels: [EndLabel] = []) {
+            for l in ReportPlots.placed(labels, frame: self) {
+                out += "<text class=\"plot-label\" x=\"\(f(l.x))\" y=\"\(f(l.y))\" fill=\"\(l.colour)\">"; esc(l.text, &out); out += "</text>"
+            }
             out += "</svg><figcaption>"; esc(caption, &out); out += "</figcaption></figure>\n"
         }
     }
@@ -89,7 +92,42 @@ enum ReportPlots {
         labelsLines(o) ? "" : " Too many lines to label: each line names its participant when pointed at."
     }
 
-    static func series(_ points: [(Double, Double)], frame: Frame, index: Int, id: String, label: String, labelled: Bool = true, _ out: inout String) {
+    /// A line's end label, placed once every line of the plot is drawn (`Frame.close`), so labels that would
+    /// overlap can be moved apart.
+    struct EndLabel: Equatable {
+        var x: Double, y: Double
+        let text: String, colour: String
+        /// Approximate extent at the plots' 11 px label font (≈ 0.6 em a character): enough to tell overlapping
+        /// labels apart without measuring text, which SVG written on the server cannot do.
+        var width: Double { Double(text.count) * 6.6 }
+        static let lineHeight = 12.0
+        func overlaps(_ other: EndLabel) -> Bool {
+            abs(y - other.y) < Self.lineHeight && x < other.x + other.width && other.x < x + width
+        }
+    }
+
+    /// End labels where they would overlap an earlier one move up or down by whole lines, nearest first, within the
+    /// plot's height — lines ending at the same value ("BCRITP-004" and "BCRITP-005" both at a score of 0) would
+    /// otherwise print one label over the other. Deterministic: labels are placed in the order of their lines.
+    static func placed(_ labels: [EndLabel], frame: Frame) -> [EndLabel] {
+        let lowest = frame.top + frame.plotH + 4, highest = frame.top + 8
+        var done: [EndLabel] = []
+        for label in labels {
+            var best = label
+            search: for step in 0...(2 * Int(frame.plotH / EndLabel.lineHeight)) {
+                let shift = Double((step + 1) / 2) * (step % 2 == 1 ? EndLabel.lineHeight : -EndLabel.lineHeight)
+                var moved = label
+                moved.y = label.y + shift
+                guard moved.y <= lowest, moved.y >= highest else { continue }
+                if !done.contains(where: moved.overlaps) { best = moved; break search }
+            }
+            done.append(best)
+        }
+        return done
+    }
+
+    static func series(_ points: [(Double, Double)], frame: Frame, index: Int, id: String, label: String, labelled: Bool = true,
+                       labels: inout [EndLabel], _ out: inout String) {
         guard let last = points.last else { return }
         let path = points.map { "\(f(frame.x($0.0))),\(f(frame.y($0.1)))" }.joined(separator: " ")
         let dash = dashes[index % dashes.count]
@@ -97,7 +135,7 @@ enum ReportPlots {
         out += dash.isEmpty ? "" : " stroke-dasharray=\"\(dash)\""
         guard labelled else { out += "><title>"; esc(label, &out); out += "</title></polyline>"; return }
         out += "/>"
-        out += "<text class=\"plot-label\" x=\"\(f(frame.x(last.0) + 4))\" y=\"\(f(frame.y(last.1) + 4))\" fill=\"\(colours[index % colours.count])\">"; esc(label, &out); out += "</text>"
+        labels.append(EndLabel(x: frame.x(last.0) + 4, y: frame.y(last.1) + 4, text: label, colour: colours[index % colours.count]))
     }
 
     // MARK: the plots
@@ -108,7 +146,7 @@ enum ReportPlots {
         let frame = Frame(id: "plot-trajectories", title: "Platelet counts by participant",
                           description: "Platelet count (×10⁹/L) against the day since the first CAR-T infusion for each participant, with the response thresholds 30 and 100 and each participant's response period shaded.",
                           xMin: -45, xMax: 200, yMin: 0, yMax: yMax, xLabel: "Day since first CAR-T infusion", yLabel: "Platelets ×10⁹/L")
-        var out = ""
+        var out = "", labels: [EndLabel] = []
         frame.open(&out, xTicks: [-30, 0, 30, 60, 90, 120, 150, 180], yTicks: stride(from: 0, through: yMax, by: yMax > 300 ? 100 : 50).map { $0 })
         let labelled = labelsLines(o)
         // Shading every response period of many participants would cover the plot; their periods are in the participant table.
@@ -121,11 +159,11 @@ enum ReportPlots {
         frame.threshold(30, "30", id: "plot-trajectories-30", &out)
         frame.threshold(100, "100", id: "plot-trajectories-100", &out)
         for (i, p) in o.participants.enumerated() {
-            series(counts(p).map { (Double($0.day), $0.value) }, frame: frame, index: i, id: "trajectory-\(i)", label: p.subjectID, labelled: labelled, &out)
+            series(counts(p).map { (Double($0.day), $0.value) }, frame: frame, index: i, id: "trajectory-\(i)", label: p.subjectID, labelled: labelled, labels: &labels, &out)
         }
         frame.close(&out, caption: (labelled
             ? "Each line is one participant (told apart by dash pattern and end label); shaded: the confirmed response period. Dashed: 30 and 100 ×10⁹/L."
-            : "Each line is one participant; each response period is in the participant table. Dashed: 30 and 100 ×10⁹/L.") + drawn + unlabelledNote(o))
+            : "Each line is one participant; each response period is in the participant table. Dashed: 30 and 100 ×10⁹/L.") + drawn + unlabelledNote(o), labels: labels)
         return out
     }
 
@@ -133,14 +171,14 @@ enum ReportPlots {
         let frame = Frame(id: "plot-spider", title: "Platelet fold-change from baseline",
                           description: "Each participant's platelet count divided by their baseline, on a logarithmic scale, after the first CAR-T infusion; the dashed line is a doubling.",
                           xMin: 0, xMax: 200, yMin: 0.125, yMax: 64, xLabel: "Day since first CAR-T infusion", yLabel: "Fold-change from baseline (log scale)", logY: true)
-        var out = ""
+        var out = "", labels: [EndLabel] = []
         frame.open(&out, xTicks: [0, 30, 60, 90, 120, 150, 180], yTicks: [0.125, 0.5, 1, 2, 4, 16, 64])
         frame.threshold(2, "2×", id: "plot-spider-2x", &out)
         for (i, p) in o.participants.enumerated() {
             guard let b = p.baseline, b > 0 else { continue }
-            series(counts(p).filter { $0.day >= 0 }.map { (Double($0.day), $0.value / b) }, frame: frame, index: i, id: "spider-\(i)", label: p.subjectID, labelled: labelsLines(o), &out)
+            series(counts(p).filter { $0.day >= 0 }.map { (Double($0.day), $0.value / b) }, frame: frame, index: i, id: "spider-\(i)", label: p.subjectID, labelled: labelsLines(o), labels: &labels, &out)
         }
-        frame.close(&out, caption: "Participants without a baseline count are left out (a fold-change needs one)." + drawn + unlabelledNote(o))
+        frame.close(&out, caption: "Participants without a baseline count are left out (a fold-change needs one)." + drawn + unlabelledNote(o), labels: labels)
         return out
     }
 
@@ -246,7 +284,7 @@ enum ReportPlots {
         let frame = Frame(id: "plot-bleeding", title: "Bleeding score over time",
                           description: "Chinese 2020 ITP bleeding score (age points plus the worst site) at each assessment after the first CAR-T infusion, per participant.",
                           xMin: 0, xMax: 200, yMin: 0, yMax: 10, xLabel: "Day since first CAR-T infusion", yLabel: "Bleeding score")
-        var out = ""
+        var out = "", labels: [EndLabel] = []
         frame.open(&out, xTicks: [0, 30, 60, 90, 120, 150, 180], yTicks: [0, 2, 4, 5, 6, 8, 10])
         frame.threshold(5, "severe ≥ 5", id: "plot-bleeding-5", &out)
         for (i, p) in o.participants.enumerated() {
@@ -254,9 +292,9 @@ enum ReportPlots {
                 guard s.formOID == "F_BLEED", let d = s.day, let v = s.number else { return nil }
                 return (Double(d), v)
             }
-            series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, labelled: labelsLines(o), &out)
+            series(points, frame: frame, index: i, id: "bleeding-\(i)", label: p.subjectID, labelled: labelsLines(o), labels: &labels, &out)
         }
-        frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1)." + drawn + unlabelledNote(o))
+        frame.close(&out, caption: "A score of 5 or more, or visceral or CNS bleeding, is severe bleeding (spec §2.1)." + drawn + unlabelledNote(o), labels: labels)
         return out
     }
 
@@ -266,7 +304,7 @@ enum ReportPlots {
         let frame = Frame(id: "plot-steroid", title: "Corticosteroid dose over time",
                           description: "Daily corticosteroid dose in prednisone-equivalent mg per participant, from the baseline regimen of the 4 weeks before lymphodepletion to the last visit; each step is a recorded regimen.",
                           xMin: -45, xMax: 200, yMin: 0, yMax: yMax, xLabel: "Day since first CAR-T infusion", yLabel: "Prednisone-equivalent mg/day")
-        var out = ""
+        var out = "", labels: [EndLabel] = []
         frame.open(&out, xTicks: [-30, 0, 30, 60, 90, 120, 150, 180], yTicks: stride(from: 0, through: yMax, by: yMax > 60 ? 20 : 5).map { $0 })
         for (i, p) in o.participants.enumerated() where !p.steroidDose.isEmpty {
             var points: [(Double, Double)] = []
@@ -274,9 +312,9 @@ enum ReportPlots {
                 if k > 0 { points.append((Double(step.day), p.steroidDose[k - 1].mgPerDay)) }
                 points.append((Double(step.day), step.mgPerDay))
             }
-            series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, labelled: labelsLines(o), &out)
+            series(points, frame: frame, index: i, id: "steroid-\(i)", label: p.subjectID, labelled: labelsLines(o), labels: &labels, &out)
         }
-        frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems)." + drawn + unlabelledNote(o))
+        frame.close(&out, caption: "Prednisone equivalents from the study's equivalence table (spec §9.2); participants without a derivable regimen are left out (see their problems)." + drawn + unlabelledNote(o), labels: labels)
         return out
     }
 }
