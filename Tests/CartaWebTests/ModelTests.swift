@@ -1,3 +1,4 @@
+import CartaCore
 import Foundation
 import Testing
 @testable import CartaWeb
@@ -184,5 +185,27 @@ import Testing
                       ("newITPTherapy", false, "censored: new ITP therapy")])
     func durationEndIsWritten(end: String, event: Bool, words: String) {
         #expect(ReportPage.durationEnd(.init(days: 10, event: event, end: end)) == words)
+    }
+
+    /// Twice a baseline of 13 (26) lies next to the 30 line: its label moves a line down instead of printing over
+    /// "30 (partial response)"; a label with room stays just above its line.
+    @Test func timelineThresholdLabelsDoNotOverlap() throws {
+        let d0 = ClinicalDate(iso: "2026-12-20")!
+        let chart = TimelinePage.build(.init(
+            subjectId: "BCRITP-002", dayZero: d0, provisional: false, visits: [], doses: [],
+            platelets: [.init(date: d0.adding(days: 7), value: 12, label: "12 at D7")], baselinePlatelets: 13, crs: [], icans: [],
+            today: d0.adding(days: 21))).chartHTML
+        func labelY(_ text: String) throws -> Double {
+            let before = try #require(chart.components(separatedBy: "\" text-anchor=\"end\">\(text)</text>").first)
+            return try #require(Double(before.components(separatedBy: "y=\"").last!))
+        }
+        func lineY(_ id: String) throws -> Double {
+            let after = try #require(chart.components(separatedBy: "<line id=\"\(id)\"").dropFirst().first)
+            return try #require(Double(after.components(separatedBy: "y1=\"")[1].prefix { $0 != "\"" }))
+        }
+        let thirty = try labelY("30 (partial response)"), twice = try labelY("2 × baseline (26)")
+        #expect(thirty == (try lineY("threshold-30")) - 3)
+        #expect(twice - thirty >= TimelinePage.thresholdLabelHeight, "30 at \(thirty), 2 × baseline at \(twice)")
+        #expect(try labelY("100 (complete response)") == (try lineY("threshold-100")) - 3)
     }
 }

@@ -12,6 +12,9 @@ import Mustache
 /// #timeline-table (the same data as a table, for screen readers and print).
 /// Source: issue 8 scope 10; spec/clinical.md §1.1 (CR ≥ 100, PR ≥ 30 and ≥ 2 × baseline).
 public enum TimelinePage {
+    /// A threshold label's line at the 11 px label font: closer labels would print over each other.
+    static let thresholdLabelHeight = 12.0
+
     /// One dated event.
     public struct Mark: Sendable, Equatable {
         public let date: ClinicalDate, label: String
@@ -82,12 +85,20 @@ public enum TimelinePage {
         }
         // Platelets on a linear scale from 0 to the larger of the highest count and 110.
         let top = max(110, (input.platelets.map(\.value) + [input.baselinePlatelets.map { $0 * 2 } ?? 0]).max() ?? 0) * 1.05
-        func py(_ v: Double) -> String { fmt(290 - v / top * 180) }
+        func yOf(_ v: Double) -> Double { 290 - v / top * 180 }
+        func py(_ v: Double) -> String { fmt(yOf(v)) }
         var thresholds: [(String, Double, String)] = [("threshold-30", 30, "30 (partial response)"), ("threshold-100", 100, "100 (complete response)")]
         if let b = input.baselinePlatelets { thresholds.append(("threshold-baseline", 2 * b, "2 × baseline (\(fmtNumber(2 * b)))")) }
+        // Each label sits just above its line, or a line lower when the label above would cover it (twice a baseline
+        // of 13 is 26, next to the 30 line).
+        var labelY: [String: Double] = [:], lowest = -Double.infinity
+        for (id, value, _) in thresholds.sorted(by: { $0.1 > $1.1 }) {
+            lowest = max(yOf(value) - 3, lowest + Self.thresholdLabelHeight)
+            labelY[id] = lowest
+        }
         for (id, value, label) in thresholds {
             out += "<line id=\"\(id)\" class=\"timeline__threshold\" x1=\"\(fmt(left))\" x2=\"\(fmt(width - 20))\" y1=\"\(py(value))\" y2=\"\(py(value))\"/>"
-            out += "<text class=\"timeline__threshold-label\" x=\"\(fmt(width - 22))\" y=\"\(fmt(Double(py(value))! - 3))\" text-anchor=\"end\">\(label)</text>\n"
+            out += "<text class=\"timeline__threshold-label\" x=\"\(fmt(width - 22))\" y=\"\(fmt(labelY[id]!))\" text-anchor=\"end\">\(label)</text>\n"
         }
         if !input.platelets.isEmpty {
             out += "<polyline id=\"timeline-platelets\" class=\"timeline__platelets\" points=\""
