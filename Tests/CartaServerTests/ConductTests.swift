@@ -372,7 +372,6 @@ struct TodayTests {
             #expect(!left.contains("platelets:D0:12") && left.count == keys.count - 1)
             let trail = try await server.store.auditTrail(entity: .alert, entityID: nil)
             #expect(trail.count == 1 && trail[0].field == "platelets:D0:12" && trail[0].reason == "Transfused, recount tomorrow.")
-
         }
     }
 
@@ -395,6 +394,18 @@ struct TodayTests {
             #expect(posted.status == .seeOther && posted.headers[.location] == "/today")
             let after = try await client.webGet("/today", session: session)
             #expect(after.status == .ok && !after.text.contains("data-key=\"platelets:D0:12\""))
+
+            // The dashboard a coordinator lands on counts what the today screen and the query inbox show.
+            let alertsLeft = after.text.components(separatedBy: "data-key=\"").count - 1, due = after.text.components(separatedBy: "data-due=\"").dropFirst().reduce(0) { $0 + Int($1.prefix { $0 != "\"" })! }
+            let dashboard = try await client.webGet("/", session: session)
+            #expect(dashboard.status == .ok && alertsLeft > 0)
+            #expect(dashboard.text.contains(#"<li id="conduct-alerts" data-count="\#(alertsLeft)" class="conduct--urgent">"#), "\(dashboard.text)")
+            #expect(dashboard.text.contains(">\(alertsLeft) alert\(alertsLeft == 1 ? "" : "s") to acknowledge for 1 participant</a>"))
+            #expect(dashboard.text.contains(#"<li id="conduct-due" data-count="\#(due)">"#))
+            var open = QueryFilter()
+            open.statuses = [.open, .answered]
+            let queries = try await server.services.runtime.queries.inbox(open, by: try await server.principal(.coordinator)).count
+            #expect(dashboard.text.contains(#"<li id="conduct-queries" data-count="\#(queries)">"#), "\(dashboard.text)")
             let monitor = try await client.webSignIn(.monitor, server: server)
             let read = try await client.webGet("/today", session: monitor)
             #expect(read.status == .ok && read.text.contains("id=\"today-\(infused.subjectID)\"") && !read.text.contains("id=\"ack-"))

@@ -208,4 +208,21 @@ import Testing
         #expect(twice - thirty >= TimelinePage.thresholdLabelHeight, "30 at \(thirty), 2 × baseline at \(twice)")
         #expect(try labelY("100 (complete response)") == (try lineY("threshold-100")) - 3)
     }
+
+    /// The dashboard's conduct summary in words, singular and plural, with the urgent lines marked.
+    @Test func conductSummaryReadsAsSentences() {
+        let none = DashboardPage.conductItems(alerts: 0, participantsWithAlerts: 0, dueToday: 0, overdue: 0, openQueries: 0, answeredQueries: 0)
+        #expect(none.map(\.text) == ["No alerts to acknowledge", "No overdue visits", "No visit due today", "No open queries"])
+        #expect(none.allSatisfy { !$0.urgent })
+        let one = DashboardPage.conductItems(alerts: 1, participantsWithAlerts: 1, dueToday: 1, overdue: 1, openQueries: 1, answeredQueries: 1)
+        #expect(one.map(\.text) == ["1 alert to acknowledge for 1 participant", "1 overdue visit", "1 visit due today",
+                                    "1 open query, 1 answer awaiting review"])
+        #expect(one.map(\.urgent) == [true, true, false, false])
+        let many = DashboardPage.conductItems(alerts: 4, participantsWithAlerts: 2, dueToday: 3, overdue: 2, openQueries: 0, answeredQueries: 2)
+        #expect(many.map(\.text) == ["4 alerts to acknowledge for 2 participants", "2 overdue visits", "3 visits due today",
+                                     "0 open queries, 2 answers awaiting review"])
+        #expect(many.map(\.href) == ["/today", "/today", "/today", "/queries"])
+        // Before anyone is enrolled there is nothing to conduct: the summary is left out.
+        #expect(!DashboardPage.build(roster: [], target: 5, conduct: many).hasConduct)
+    }
 }

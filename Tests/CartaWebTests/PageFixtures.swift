@@ -25,6 +25,9 @@ enum PageFixtures {
         DashboardPage.Model(screening: 3, enrolled: 2, screenFailed: 1, target: 5, waiting: [
             .init(subjectId: text ?? "BCRITP-003", reason: text ?? "screening data incomplete: Hb, ANC"),
             .init(subjectId: text ?? "BCRITP-002", reason: text ?? "awaiting investigator signature"),
+        ], conduct: [
+            .init(id: "conduct-alerts", count: 2, text: text ?? "2 alerts to acknowledge for 1 participant", href: "/today", urgent: true),
+            .init(id: "conduct-queries", count: 0, text: text ?? "No open queries", href: "/queries", urgent: false),
         ])
     }
 

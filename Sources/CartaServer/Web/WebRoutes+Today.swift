@@ -35,6 +35,18 @@ extension CartaServices {
         })
     }
 
+    /// The dashboard's conduct summary, counted from what the today screen and the query inbox show this reader.
+    func conductSummary(by viewer: Principal) async throws -> [DashboardPage.ConductItem] {
+        let rows = try await runtime.today.today(by: viewer)
+        var filter = QueryFilter()
+        filter.statuses = [.open, .answered]
+        let queries = try await runtime.queries.inbox(filter, by: viewer)
+        return DashboardPage.conductItems(
+            alerts: rows.reduce(0) { $0 + $1.alerts.count }, participantsWithAlerts: rows.filter { !$0.alerts.isEmpty }.count,
+            dueToday: rows.reduce(0) { $0 + $1.dueToday.count }, overdue: rows.reduce(0) { $0 + $1.overdue.count },
+            openQueries: queries.filter { $0.query.status == .open }.count, answeredQueries: queries.filter { $0.query.status == .answered }.count)
+    }
+
     /// The timeline page: the participant's course on one axis, from one file read.
     public func timelinePage(_ subjectID: SubjectID, viewer: Principal) async throws -> TimelinePage.Model {
         let file = try await screening.file(subjectID, by: viewer)

@@ -18,7 +18,10 @@ extension CartaServices {
         }
         addSignInRoutes(to: router)
         router.get("/", use: page { request, context in
-            let model = DashboardPage.build(roster: try await self.screening.roster(by: context.principal(.readStudyData, .web)), target: self.study.targetEnrolment)
+            let viewer = try context.principal(.readStudyData, .web)
+            let roster = try await self.screening.roster(by: viewer)
+            let conduct = roster.contains { $0.participant.status == .enrolled } ? try await self.conductSummary(by: viewer) : []
+            let model = DashboardPage.build(roster: roster, target: self.study.targetEnrolment, conduct: conduct)
             let (flashes, clear) = self.takeFlash(request)
             return try self.html(model, self.layout(context, flashes: flashes, current: .dashboard), extraHeaders: clear)
         })

@@ -22,9 +22,13 @@ public enum DashboardPage {
         public let waiting: [WaitingItem]
         /// Whether anyone is waiting (the list is shown only then).
         public let hasWaiting: Bool
+        /// What trial conduct needs today (alerts, visits, queries), once someone is enrolled; empty before.
+        public let conduct: [ConductItem]
+        /// Whether the conduct summary is shown.
+        public let hasConduct: Bool
 
-        /// Creates the dashboard model from the counts and the waiting list.
-        public init(screening: Int, enrolled: Int, screenFailed: Int, target: Int, waiting: [WaitingItem]) {
+        /// Creates the dashboard model from the counts, the waiting list and the conduct summary.
+        public init(screening: Int, enrolled: Int, screenFailed: Int, target: Int, waiting: [WaitingItem], conduct: [ConductItem] = []) {
             counts = [
                 StatusCount(.screening, count: screening),
                 StatusCount(.enrolled, count: enrolled),
@@ -36,7 +40,49 @@ public enum DashboardPage {
             targetReached = enrolled >= target
             self.waiting = waiting
             hasWaiting = !waiting.isEmpty
+            self.conduct = conduct
+            hasConduct = !conduct.isEmpty
         }
+    }
+
+    /// One line of the conduct summary: a count in words, linking to the page where it is dealt with.
+    public struct ConductItem: Sendable, Equatable {
+        /// Stable element id, e.g. "conduct-alerts".
+        public let id: String
+        public let count: Int
+        /// E.g. "3 alerts to acknowledge for 2 participants".
+        public let text: String
+        public let href: String
+        /// Marked for the eye (and by the words) when it needs someone now: alerts and overdue visits.
+        public let urgent: Bool
+
+        public init(id: String, count: Int, text: String, href: String, urgent: Bool) {
+            self.id = id; self.count = count; self.text = text; self.href = href; self.urgent = urgent
+        }
+    }
+
+    /// The conduct summary a coordinator, investigator or monitor lands on after signing in: before, a study whose
+    /// enrolment had closed showed "Nobody is waiting for anything" beside a grade 4 neutropenia alert on the today
+    /// screen. Counts come from the today screen (alerts not yet acknowledged, visits due and overdue) and the query
+    /// inbox, so each line agrees with the page it links to.
+    public static func conductItems(alerts: Int, participantsWithAlerts: Int, dueToday: Int, overdue: Int,
+                                    openQueries: Int, answeredQueries: Int) -> [ConductItem] {
+        func n(_ k: Int, _ one: String, _ many: String) -> String { "\(k) \(k == 1 ? one : many)" }
+        let queries = openQueries + answeredQueries
+        return [
+            ConductItem(id: "conduct-alerts", count: alerts,
+                        text: alerts == 0 ? "No alerts to acknowledge"
+                            : n(alerts, "alert", "alerts") + " to acknowledge for " + n(participantsWithAlerts, "participant", "participants"),
+                        href: WebPaths.today, urgent: alerts > 0),
+            ConductItem(id: "conduct-overdue", count: overdue, text: overdue == 0 ? "No overdue visits" : n(overdue, "overdue visit", "overdue visits"),
+                        href: WebPaths.today, urgent: overdue > 0),
+            ConductItem(id: "conduct-due", count: dueToday, text: dueToday == 0 ? "No visit due today" : n(dueToday, "visit", "visits") + " due today",
+                        href: WebPaths.today, urgent: false),
+            ConductItem(id: "conduct-queries", count: queries,
+                        text: queries == 0 ? "No open queries"
+                            : n(openQueries, "open query", "open queries") + ", " + n(answeredQueries, "answer", "answers") + " awaiting review",
+                        href: WebPaths.queries, urgent: false),
+        ]
     }
 
     /// The number of participants in one status.

@@ -12,6 +12,8 @@ extension DashboardPage.Model: MustacheParent {
         case "targetReached": self.targetReached
         case "waiting": self.waiting
         case "hasWaiting": self.hasWaiting
+        case "conduct": self.conduct
+        case "hasConduct": self.hasConduct
         default: nil
         }
     }
@@ -36,6 +38,20 @@ extension DashboardPage.WaitingItem: MustacheParent {
         case "subjectId": self.subjectId
         case "href": self.href
         case "reason": self.reason
+        default: nil
+        }
+    }
+}
+
+/// Gives the templates their values without reflection (swift-mustache MustacheParent).
+extension DashboardPage.ConductItem: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "id": self.id
+        case "count": self.count
+        case "text": self.text
+        case "href": self.href
+        case "urgent": self.urgent
         default: nil
         }
     }

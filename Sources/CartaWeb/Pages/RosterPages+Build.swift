@@ -4,12 +4,12 @@ extension DashboardPage {
     /// Counts by status and who is waiting for what — what a coordinator needs first.
     ///
     /// Source: issue 2 scope 7 (dashboard); issue 6 scope 4.
-    public static func build(roster: [ScreeningRosterEntry], target: Int) -> Model {
+    public static func build(roster: [ScreeningRosterEntry], target: Int, conduct: [ConductItem] = []) -> Model {
         let waiting = roster.filter { $0.participant.status == .screening }
             .map { WaitingItem(subjectId: $0.participant.subjectID.rawValue, reason: $0.state.nextStepText) }
         func count(_ s: ParticipantStatus) -> Int { roster.filter { $0.participant.status == s }.count }
         return Model(screening: count(.screening), enrolled: count(.enrolled), screenFailed: count(.screenFailed),
-                     target: target, waiting: waiting)
+                     target: target, waiting: waiting, conduct: count(.enrolled) > 0 ? conduct : [])
     }
 }
 
