@@ -208,7 +208,10 @@ public struct AdverseEventService: Sendable {
             let near = terms.search(i.term, limit: 3).map(\.term)
             problem("term", "\"\(i.term)\" is not a CTCAE v5.0 term or MedDRA code" + (near.isEmpty ? "." : "; did you mean \(near.joined(separator: ", "))?"))
         }
-        if let term, !term.has(grade: i.grade) {
+        if i.grade == 0 {
+            problem("grade", "grade is missing: choose the event's CTCAE v5.0 grade"
+                + (term.map { " (\($0.term) has grades \($0.definedGrades.map(String.init).joined(separator: ", ")))." } ?? " (1 to 5)."))
+        } else if let term, !term.has(grade: i.grade) {
             problem("grade", "\(term.term) has no grade \(i.grade) in CTCAE v5.0; its grades are \(term.definedGrades.map(String.init).joined(separator: ", ")).")
         }
         let specify = i.specify?.trimmingCharacters(in: .whitespacesAndNewlines)

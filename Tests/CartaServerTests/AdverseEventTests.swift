@@ -135,6 +135,15 @@ struct AdverseEventTests {
             #expect(bad.status == .unprocessableContent && bad.text.contains("id=\"ae-errors\"") && bad.text.contains("onset must be a date")
                     && bad.text.contains("causalityCART is required"), "\(bad.text.prefix(3000))")
             #expect(bad.text.contains("value=\"Fever\""), "what was typed stays")
+            // The empty form preselects no grade, and a form sent without one is refused rather than saved as grade 1.
+            #expect(empty.text.contains(#"<select id="ae-grade" name="grade"><option value="" selected>— choose —</option><option value="1">Grade 1</option>"#),
+                    "\(empty.text)")
+            let ungraded = try await client.webPost(path, session: session, fields: [
+                ("term", "Fever"), ("grade", ""), ("onset", ConductData.siteToday.description), ("causality_ld", "unlikely"),
+                ("causality_cart", "possible"), ("causality_itp", "unrelated")])
+            #expect(ungraded.status == .unprocessableContent && ungraded.text.contains("grade is missing: choose the event&#39;s CTCAE v5.0 grade (Fever has grades 1, 2, 3, 4, 5)."),
+                    "\(ungraded.text.prefix(3000))")
+            #expect(ungraded.text.contains(#"<option value="" selected>— choose —</option><option value="1">Grade 1</option>"#))
             let aware = Date().addingTimeInterval(-3600).formatted(.iso8601)
             let ok = try await client.webPost(path, session: session, fields: [
                 ("term", "Cytokine release syndrome"), ("grade", "3"), ("onset", ConductData.siteToday.description), ("serious", "hospitalisation"),

@@ -127,7 +127,9 @@ extension CartaServices {
         let form = AdverseEventsPage.Form(
             term: s?.term ?? "", specify: s?.specify ?? "", onset: s?.onset ?? runtime.clock.today.description, resolution: s?.resolution ?? "",
             awareAt: s?.awareAt ?? "",
-            grades: (1...5).map { SelectOption(value: String($0), label: "Grade \($0)", selected: $0 == (s?.grade ?? 1)) },
+            // No grade is preselected: an event saved without a grade chosen would otherwise be grade 1 by default.
+            grades: [SelectOption(value: "", label: "— choose —", selected: (s?.grade ?? 0) == 0)]
+                + (1...5).map { SelectOption(value: String($0), label: "Grade \($0)", selected: $0 == s?.grade) },
             criteria: SeriousnessCriterion.allCases.map { .init(value: $0.rawValue, label: $0.rawValue.replacingOccurrences(of: "_", with: " "),
                                                                 checked: s?.seriousCriteria?.contains($0.rawValue) ?? false) },
             causalityLD: options(Causality.self, s?.causalityLymphodepletion, blank: "— choose —"),
