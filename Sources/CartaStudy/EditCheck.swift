@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import Foundation
 
@@ -76,7 +77,7 @@ extension Study {
             for v in present {
                 guard let item = item(v.address.itemOID.rawValue), let soft = item.softRange,
                       let x = v.value?.standardValue, !soft.contains(x) else { continue }
-                let shown = v.value.map { $0.text + ($0.unit.map { " \($0)" } ?? "") } ?? ""
+                let shown = v.value.map { $0.text + ($0.unit.map { " " + EligibilityFormat.displayUnit($0) } ?? "") } ?? ""
                 findings.append(EditCheckFinding(
                     checkID: EditChecks.softRangeID(item.oid), address: v.address,
                     message: "\(item.label) \(shown) is outside the expected range \(soft.text(unit: item.standardUnit ?? "")); please confirm against the source or correct it.",

@@ -33,7 +33,7 @@ struct EditCheckTests {
         #expect(Self.findings([Self.value("F_LAB_HEM", "PLT", "601", standard: 601, unit: "10*9/L")]) == ["RANGE_PLT PLT"])
         #expect(Self.findings([Self.value("F_LAB_HEM", "PLT", "0.5", standard: 0.5, unit: "10*9/L")]) == ["RANGE_PLT PLT"])
         let message = Self.study.editCheckFindings([Self.value("F_LAB_HEM", "PLT", "601", standard: 601, unit: "10*9/L")], eventOrder: []).first?.message
-        #expect(message?.contains("Platelet count 601 10*9/L is outside the expected range") == true, "\(message ?? "")")
+        #expect(message?.contains("Platelet count 601 ×10⁹/L is outside the expected range") == true, "\(message ?? "")")
     }
 
     @Test func crossFieldDatesCompareAsDates() {

@@ -225,4 +225,12 @@ import Testing
         // Before anyone is enrolled there is nothing to conduct: the summary is left out.
         #expect(!DashboardPage.build(roster: [], target: 5, conduct: many).hasConduct)
     }
+
+    /// The trail shortens generated UUIDs only; user names and other IDs are shown whole.
+    @Test func auditEntityIDsAreShortenedOnlyWhenGenerated() {
+        #expect(AuditPage.shortEntityID("d7189208-9863-4c5e-a1b2-0e146085f960") == "d7189208…")
+        #expect(AuditPage.shortEntityID("demo-coordinator") == "demo-coordinator")
+        #expect(AuditPage.shortEntityID("NCT05315778") == "NCT05315778")
+        #expect(AuditPage.shortEntityID("not-a-uuid-but-thirty-six-characters") == "not-a-uuid-but-thirty-six-characters")
+    }
 }

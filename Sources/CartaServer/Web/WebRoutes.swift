@@ -108,7 +108,7 @@ extension CartaServices {
                     return AuditPage.Event(seq: e.seq, seqThrough: line.records.count > 1 ? line.lastSeq : nil, time: WebFormat.auditTime(e.at),
                                            user: e.username, source: e.source.rawValue,
                                            entity: subjectOf[e.entityID].map { "\($0) · \(e.entity.rawValue.replacingOccurrences(of: "_", with: " "))" }
-                                               ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(e.entityID.prefix(12))",
+                                               ?? "\(e.entity.rawValue.replacingOccurrences(of: "_", with: " ")) \(AuditPage.shortEntityID(e.entityID))",
                                            field: line.field, fieldPath: line.fieldPath, oldValue: line.oldValue, newValue: line.newValue,
                                            reason: e.reason.map(ChangeReason.display(stored:)) ?? "", redaction: e.redaction)
                 }, pageRecords: events.count, chain: chain, page: pageNumber, pageSize: pageSize, total: total, filters: filters, signOff: signOff, reviews: reviews,

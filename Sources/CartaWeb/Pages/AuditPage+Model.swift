@@ -4,6 +4,13 @@ import Foundation
 ///
 /// Source: issue 2 §4 (who, when, what, why, source; SHA-256 chain; `carta audit verify`).
 public enum AuditPage {
+    /// How the trail names a record's entity when it has no subject: a generated UUID by its first 8 characters
+    /// (enough to tell records apart on a page; the CSV and the archive carry it whole), any other ID (a user name,
+    /// a study ID) whole — cutting "demo-coordinator" to "demo-coordin" read as a different name.
+    public static func shortEntityID(_ id: String) -> String {
+        id.count == 36 && UUID(uuidString: id) != nil ? String(id.prefix(8)) + "…" : id
+    }
+
     /// What the audit page shows.
     public struct Model: PageModel, Equatable {
         /// Template `audit.mustache`.
