@@ -207,7 +207,9 @@ public struct ConductService: Sendable {
         let onlyComputed = written.allSatisfy { study.form($0)?.entry == .computed }
         if visit.kind == .visit, after.visitDates[visit.id] == nil, !onlyComputed {
             let dated = visit.forms.compactMap { study.form($0) }.first { $0.items.contains { $0.type == .date } }
-            throw refuse("the visit has no date yet; record \(dated.map { "\($0.name) (\($0.oid))" } ?? "its date") first or with these data.")
+            let dateItem = dated?.items.first { $0.type == .date }
+            throw refuse("the visit has no date yet; enter " + (dated.flatMap { form in dateItem.map { "\($0.label) (form \(form.name), \(form.oid).\($0.oid))" } } ?? "its date")
+                         + " first or with these data.")
         }
         // Visits after Day 0 are counted from the first infusion (Day 0 itself may hold pre-infusion data).
         if visit.day > 0, visit.kind == .visit {

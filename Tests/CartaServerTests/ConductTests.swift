@@ -122,6 +122,9 @@ struct ConductTests {
             _ = try await saved("D1", "F_CRS", ConductData.crs(temperature: "37.1"))
             _ = try await saved("D1", "F_ICANS", ConductData.icans())
             _ = try await saved("D1", "F_INFUSION", ConductData.infusion(base.adding(days: 16), fraction: 2, bag: "BCRITP-001-B2"))
+            // Visit data before the visit's date name the item to enter, not only its form.
+            try await refused("D2", "F_CRS", ConductData.crs(temperature: "37.0"),
+                              "the visit has no date yet; enter Visit date (form Visit, F_VISIT.VISIT_DATE) first or with these data.")
             // A form the visit does not collect names the ones it does.
             let wrong = try await Self.put(client, token, id, "D3", "F_PRODUCT", ConductData.product(base), version: p.version)
             expectErrorShape(wrong, .unprocessableContent, code: "invalid_input", field: "form")
