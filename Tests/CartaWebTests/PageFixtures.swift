@@ -155,9 +155,12 @@ enum PageFixtures {
         CasebookPage.Model(
             subjectId: "BCRITP-001", study: t ?? "NCT05315778 — Anti-BCMA CAR-T for ITP", site: t ?? "Suzhou", status: t ?? "enrolled",
             printedAt: t ?? "2026-12-05 06:00 UTC+00:00", printedBy: t ?? "Mo Monitor", eligibility: t ?? "eligible, signed by Dr Ines Investigator",
-            forms: [.init(oid: "F_LAB_HEM", name: t ?? "Screening haematology", rows: [
-                .init(oid: "PLT", label: t ?? "Platelet count", value: t ?? "25 10*9/L", range: t ?? "150–400", changed: t ?? "cora, 2026-11-25 10:02 UTC+00:00",
-                      verified: t ?? "Mo Monitor, 2026-11-26 09:00 UTC+00:00")])],
+            forms: [.init(visitID: "SCR", visit: t ?? "Screening", oid: "F_LAB_HEM", name: t ?? "Screening haematology", rows: [
+                        .init(id: "cb-SCR-PLT", label: t ?? "Platelet count", value: t ?? "25 ×10⁹/L", range: t ?? "150–400",
+                              changed: t ?? "cora, 2026-11-25 10:02 UTC+00:00", verified: t ?? "Mo Monitor, 2026-11-26 09:00 UTC+00:00")]),
+                    .init(visitID: "D7", visit: t ?? "Day 7", oid: "F_LAB_HEM", name: t ?? "Screening haematology", rows: [
+                        .init(id: "cb-D7-PLT", label: t ?? "Platelet count", value: t ?? "9 ×10⁹/L", range: t ?? "150–400",
+                              changed: t ?? "cora, 2026-12-09 09:40 UTC+00:00", verified: t ?? "not yet (critical)")])],
             signatures: [.init(kind: t ?? "Casebook", signer: t ?? "Dr Ines Investigator", at: t ?? "2026-11-29 08:00 UTC+00:00",
                                meaning: t ?? "Complete and accurate.", contentHash: t ?? String(repeating: "ab", count: 32), standing: t ?? "valid")],
             queries: [.init(item: t ?? "Platelet count (F_LAB_HEM)", status: t ?? "closed",

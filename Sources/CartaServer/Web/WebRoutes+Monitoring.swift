@@ -128,22 +128,33 @@ extension CartaServices {
         let file = try await screening.file(subjectID, by: viewer, history: false)
         let marks = try await store.sourceVerifications(participantIDs: [file.participant.id])
         let markByAddress = Dictionary(marks.map { ($0.address, $0) }, uniquingKeysWith: { a, _ in a })
-        let forms: [CasebookPage.Form] = study.forms.compactMap { form in
-            let rows: [CasebookPage.Row] = form.items.compactMap { item in
-                guard let v = file.values.first(where: { $0.address.formOID.rawValue == form.oid && $0.address.itemOID.rawValue == item.oid }),
-                      let value = v.value, !value.text.isEmpty else { return nil }
-                let shown = value.text + (value.unit.map { " " + EligibilityFormat.displayUnit($0) } ?? "")
-                    + (value.standardValue.map { s in value.unit == value.standardUnit ? "" : " (\(EligibilityFormat.quantity(s, value.standardUnit ?? "")))" } ?? "")
-                let range = [value.lowerLimitNormal, value.upperLimitNormal].contains { $0 != nil }
-                    ? "\(value.lowerLimitNormal.map(EligibilityFormat.number) ?? "…")–\(value.upperLimitNormal.map(EligibilityFormat.number) ?? "…")" : "—"
-                let verified: String = {
-                    guard let mark = markByAddress[v.address] else { return item.critical ? "not yet (critical)" : "not yet" }
-                    return mark.covers(v) ? "\(mark.verifiedByName), \(WebFormat.dateTime(mark.verifiedAt))" : "changed since verification"
-                }()
-                return CasebookPage.Row(oid: item.oid, label: item.label, value: shown, range: range,
-                                        changed: "\(v.updatedBy), \(WebFormat.dateTime(v.updatedAt))", verified: verified)
+        // Every recorded value, visit by visit in the schedule's order (screening first; events outside the schedule,
+        // such as an early termination, after it), then form by form: a form recorded at fifteen visits is printed
+        // fifteen times, each under its visit.
+        let order = Dictionary(study.schedule.eventOrder.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let recorded = Dictionary(grouping: file.values.filter { $0.value.map { !$0.text.isEmpty } == true }, by: \.address.eventOID)
+        let events = recorded.keys.sorted { (order[$0] ?? Int.max, $0.rawValue) < (order[$1] ?? Int.max, $1.rawValue) }
+        let forms: [CasebookPage.Form] = events.flatMap { event -> [CasebookPage.Form] in
+            let values = recorded[event] ?? []
+            let visitID = event == .screening ? (study.schedule.visits.first?.id ?? event.rawValue) : event.rawValue
+            let visitName = study.schedule.visits.first { $0.id == visitID }?.name ?? visitID
+            return study.forms.compactMap { form in
+                let rows: [CasebookPage.Row] = form.items.compactMap { item in
+                    guard let v = values.first(where: { $0.address.formOID.rawValue == form.oid && $0.address.itemOID.rawValue == item.oid }),
+                          let value = v.value else { return nil }
+                    let shown = value.text + (value.unit.map { " " + EligibilityFormat.displayUnit($0) } ?? "")
+                        + (value.standardValue.map { s in value.unit == value.standardUnit ? "" : " (\(EligibilityFormat.quantity(s, value.standardUnit ?? "")))" } ?? "")
+                    let range = [value.lowerLimitNormal, value.upperLimitNormal].contains { $0 != nil }
+                        ? "\(value.lowerLimitNormal.map(EligibilityFormat.number) ?? "…")–\(value.upperLimitNormal.map(EligibilityFormat.number) ?? "…")" : "—"
+                    let verified: String = {
+                        guard let mark = markByAddress[v.address] else { return item.critical ? "not yet (critical)" : "not yet" }
+                        return mark.covers(v) ? "\(mark.verifiedByName), \(WebFormat.dateTime(mark.verifiedAt))" : "changed since verification"
+                    }()
+                    return CasebookPage.Row(id: "cb-\(visitID)-\(item.oid)", label: item.label, value: shown, range: range,
+                                            changed: "\(v.updatedBy), \(WebFormat.dateTime(v.updatedAt))", verified: verified)
+                }
+                return rows.isEmpty ? nil : CasebookPage.Form(visitID: visitID, visit: visitName, oid: form.oid, name: form.name, rows: rows)
             }
-            return rows.isEmpty ? nil : CasebookPage.Form(oid: form.oid, name: form.name, rows: rows)
         }
         var signatures: [CasebookPage.Signature] = []
         if let d = file.latestDecision {

@@ -46,16 +46,21 @@ public enum CasebookPage {
         }
     }
 
+    /// One form as recorded at one visit.
     public struct Form: Sendable, Equatable {
-        public let oid: String, name: String
+        public let visitID: String, visit: String, oid: String, name: String
         public let rows: [Row]
-        public init(oid: String, name: String, rows: [Row]) { self.oid = oid; self.name = name; self.rows = rows }
+        public init(visitID: String, visit: String, oid: String, name: String, rows: [Row]) {
+            self.visitID = visitID; self.visit = visit; self.oid = oid; self.name = name; self.rows = rows
+        }
     }
 
     public struct Row: Sendable, Equatable {
-        public let oid: String, label: String, value: String, range: String, changed: String, verified: String
-        public init(oid: String, label: String, value: String, range: String, changed: String, verified: String) {
-            self.oid = oid; self.label = label; self.value = value; self.range = range; self.changed = changed; self.verified = verified
+        /// Element id, "cb-<VisitID>-<ItemOID>".
+        public let id: String
+        public let label: String, value: String, range: String, changed: String, verified: String
+        public init(id: String, label: String, value: String, range: String, changed: String, verified: String) {
+            self.id = id; self.label = label; self.value = value; self.range = range; self.changed = changed; self.verified = verified
         }
     }
 
@@ -119,6 +124,8 @@ extension CasebookPage.Model: MustacheParent {
 extension CasebookPage.Form: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
+        case "visitID": self.visitID
+        case "visit": self.visit
         case "oid": self.oid
         case "name": self.name
         case "rows": self.rows
@@ -130,7 +137,7 @@ extension CasebookPage.Form: MustacheParent {
 extension CasebookPage.Row: MustacheParent {
     public func child(named name: String) -> Any? {
         switch name {
-        case "oid": self.oid
+        case "id": self.id
         case "label": self.label
         case "value": self.value
         case "range": self.range
