@@ -392,6 +392,23 @@ struct TodayTests {
             #expect(a.lowerBound < b.lowerBound)
             #expect(html.contains("id=\"ack-\(infused.subjectID)-1\"") && html.contains("class=\"sparkline\""))
             #expect(html.contains("data-key=\"platelets:D0:12\""))
+            // The attention view keeps participants with alerts or visits due or overdue; both views name their counts.
+            let attention = try await client.webGet("/today?show=attention", session: session)
+            #expect(attention.status == .ok && attention.text.contains("id=\"today-\(infused.subjectID)\"")
+                    && !attention.text.contains("id=\"today-\(waiting.subjectID)\""), "\(attention.text)")
+            #expect(attention.text.contains(#"<a id="today-view-attention" href="/today?show=attention" aria-current="page">Needs attention (1)</a>"#))
+            #expect(attention.text.contains(#"<a id="today-view-all" href="/today">All participants (2)</a>"#))
+            #expect(attention.text.contains(#"<input type="hidden" name="show" value="attention">"#) && !attention.text.contains("id=\"today-range\""))
+            let stale = try await client.webPost("/participants/\(infused.subjectID)/alerts/acknowledge", session: session,
+                                                 fields: [("key", "platelets:D0:999"), ("note", ""), ("show", "attention"), ("page", "1")])
+            #expect(stale.status == .seeOther && stale.headers[.location] == "/today?show=attention", "back to the view the form was on")
+            let forged = try await client.webPost("/participants/\(infused.subjectID)/alerts/acknowledge", session: session,
+                                                  fields: [("key", "platelets:D0:999"), ("show", "https://evil.example/"), ("page", "1")])
+            #expect(forged.headers[.location] == "/today", "an unknown view is never echoed into the redirect")
+            for (query, field) in [("show=everyone", "show"), ("page=0", "page"), ("page=x", "page"), ("page=99999999999", "page")] {
+                let refused = try await client.webGet("/today?\(query)", session: session)
+                #expect(refused.status == .unprocessableContent && refused.text.contains("\(field) must be"), "\(query): \(refused.status)")
+            }
             let posted = try await client.webPost("/participants/\(infused.subjectID)/alerts/acknowledge", session: session,
                                                   fields: [("key", "platelets:D0:12"), ("note", "")])
             #expect(posted.status == .seeOther && posted.headers[.location] == "/today")

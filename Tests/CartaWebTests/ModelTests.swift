@@ -221,7 +221,7 @@ import Testing
         let many = DashboardPage.conductItems(alerts: 4, participantsWithAlerts: 2, dueToday: 3, overdue: 2, openQueries: 0, answeredQueries: 2)
         #expect(many.map(\.text) == ["4 alerts to acknowledge for 2 participants", "2 overdue visits", "3 visits due today",
                                      "0 open queries, 2 answers awaiting review"])
-        #expect(many.map(\.href) == ["/today", "/today", "/today", "/queries"])
+        #expect(many.map(\.href) == ["/today?show=attention", "/today?show=attention", "/today?show=attention", "/queries"])
         // Before anyone is enrolled there is nothing to conduct: the summary is left out.
         #expect(!DashboardPage.build(roster: [], target: 5, conduct: many).hasConduct)
     }
@@ -232,5 +232,22 @@ import Testing
         #expect(AuditPage.shortEntityID("demo-coordinator") == "demo-coordinator")
         #expect(AuditPage.shortEntityID("NCT05315778") == "NCT05315778")
         #expect(AuditPage.shortEntityID("not-a-uuid-but-thirty-six-characters") == "not-a-uuid-but-thirty-six-characters")
+    }
+
+    /// The today screen pages its cards by 100 and counts both views; a page past the last shows the last.
+    @Test func todayPagesAndCountsItsViews() {
+        let rows = Array(0..<250)
+        let first = TodayPage.paged(rows, show: .all, page: 1) { $0 % 2 == 0 }
+        #expect(first.rows == rows[0..<100] && first.rangeText == "Participants 1–100 of 250")
+        #expect(first.previousHref == nil && first.nextHref == "/today?page=2")
+        #expect(first.views.map(\.count) == [250, 125] && first.views.map(\.current) == [true, false])
+        let last = TodayPage.paged(rows, show: .all, page: 7) { $0 % 2 == 0 }
+        #expect(last.page == 3 && Array(last.rows) == Array(200..<250) && last.nextHref == nil && last.previousHref == "/today?page=2")
+        let attention = TodayPage.paged(rows, show: .attention, page: 2) { $0 % 2 == 0 }
+        #expect(Array(attention.rows) == Array(stride(from: 200, to: 250, by: 2)) && attention.rangeText == "Participants 101–125 of 125")
+        #expect(attention.previousHref == "/today?show=attention" && attention.nextHref == nil)
+        let few = TodayPage.paged(Array(0..<5), show: .attention, page: 1) { _ in false }
+        #expect(few.rows.isEmpty && few.rangeText == nil && few.page == 1)
+        #expect(TodayPage.Model(date: "d", csrf: "c", rows: [], show: "attention").emptyText.hasPrefix("Nobody needs attention today"))
     }
 }

@@ -258,7 +258,10 @@ enum PageFixtures {
                           overdue: [TodayPage.Visit(name: t ?? "Month 2", href: "/participants/BCRITP-003/visits/M2", window: t ?? "window 2027-02-01 to 2027-02-15")],
                           nextStep: nil, platelets: t ?? "160 ×10⁹/L on 2027-01-30 (up)", plateletValues: [20, 60, 160], crs: t ?? "none", icans: t ?? "none",
                           canAcknowledge: true),
-        ])
+        ], views: [.init(id: "today-view-all", label: t ?? "All participants", href: "/today?page=1", count: 203, current: false),
+                   .init(id: "today-view-attention", label: t ?? "Needs attention", href: "/today?show=attention", count: 103, current: true)],
+           rangeText: t ?? "Participants 101–103 of 103", previousHref: "/today?show=attention", nextHref: "/today?show=attention&page=3",
+           show: "attention", page: 2)
     }
 
     /// Derived outcomes of two treated participants: a responder with a censored duration and a non-responder

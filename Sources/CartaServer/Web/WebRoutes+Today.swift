@@ -12,9 +12,12 @@ extension CartaServices {
         router.get("/today", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
             let (flashes, clear) = self.takeFlash(request)
+            let (show, pageNumber) = try Self.todayView(show: request.uri.queryParameters["show"].map(String.init),
+                                                        page: request.uri.queryParameters["page"].map(String.init))
             let rows = try await self.runtime.today.today(by: viewer)
             let model = Self.todayPage(rows, today: self.runtime.clock.today, csrf: context.session?.csrfToken ?? "",
-                                       canAcknowledge: viewer.may(.enterData), screeningVisitID: self.study.schedule.visits.first?.id)
+                                       canAcknowledge: viewer.may(.enterData), screeningVisitID: self.study.schedule.visits.first?.id,
+                                       show: show, page: pageNumber)
             return try self.html(model, self.layout(context, flashes: flashes, current: .today), extraHeaders: clear)
         })
         router.get("/participants/:subjectID/timeline", use: page { request, context in
@@ -26,11 +29,13 @@ extension CartaServices {
             let principal = try context.principal(.enterData, .web)
             let form = try await self.readForm(request, context)
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
+            // Back to the view and page the form was on (only a valid one: the address is built, never echoed).
+            let back = (try? Self.todayView(show: form["show"], page: form["page"])).map { TodayPage.href(show: $0.show, page: $0.page) } ?? WebPaths.today
             do {
                 let alert = try await self.runtime.today.acknowledge(subjectID: subjectID, key: form["key"] ?? "", note: form["note"], by: principal)
-                return self.redirect(WebPaths.today, flash: Flash(.success, "Acknowledged for \(subjectID): \(alert.text)"))
+                return self.redirect(back, flash: Flash(.success, "Acknowledged for \(subjectID): \(alert.text)"))
             } catch let e as WorkflowError where e.code == .notFound || e.code == .conflict || e.code == .invalidInput {
-                return self.redirect(WebPaths.today, flash: Flash(.error, e.message))
+                return self.redirect(back, flash: Flash(.error, e.message))
             }
         })
     }
@@ -83,13 +88,32 @@ extension CartaServices {
     }
 
     /// The page model from the service's rows.
-    static func todayPage(_ rows: [TodayService.Row], today: ClinicalDate, csrf: String, canAcknowledge: Bool, screeningVisitID: String?) -> TodayPage.Model {
+    /// The today screen's `show` (all, attention) and `page` (a whole number from 1) parameters; absent ones take their
+    /// defaults, others are refused naming the parameter.
+    static func todayView(show: String?, page: String?) throws -> (show: TodayPage.Show, page: Int) {
+        let view: TodayPage.Show
+        if let show, !show.isEmpty {
+            guard let v = TodayPage.Show(rawValue: show) else {
+                throw AppError.invalid("show", "show must be all or attention (got \(show.quotedForMessage)).")
+            }
+            view = v
+        } else { view = .all }
+        guard let page, !page.isEmpty else { return (view, 1) }
+        guard page.utf8.count <= 9, let n = Int(page), n >= 1 else {
+            throw AppError.invalid("page", "page must be a whole number from 1 (got \(page.quotedForMessage)).")
+        }
+        return (view, n)
+    }
+
+    static func todayPage(_ rows: [TodayService.Row], today: ClinicalDate, csrf: String, canAcknowledge: Bool, screeningVisitID: String?,
+                          show: TodayPage.Show = .all, page: Int = 1) -> TodayPage.Model {
         func visit(_ v: CalendarVisit, _ subject: SubjectID) -> TodayPage.Visit {
             TodayPage.Visit(name: v.name, href: WebPaths.visit(subject.rawValue, v.id),
                             window: v.earliest == v.latest ? "today only" : "window \(v.earliest) to \(v.latest)")
         }
         func grade(_ g: Int?) -> String { g.map { $0 == 0 ? "none" : "grade \($0)" } ?? "not assessed" }
-        return TodayPage.Model(date: today.description, csrf: csrf, rows: rows.map { r in
+        let listed = TodayPage.paged(rows, show: show, page: page) { !$0.alerts.isEmpty || !$0.overdue.isEmpty || !$0.dueToday.isEmpty }
+        return TodayPage.Model(date: today.description, csrf: csrf, rows: listed.rows.map { r in
             let s = r.participant.subjectID
             let day = r.studyDay.map { "Day \($0 < 0 ? "−\(-$0)" : "\($0)")" + (r.provisional ? " (provisional)" : "") } ?? "No calendar yet"
             let platelets = r.platelets.last.map { last in
@@ -101,6 +125,7 @@ extension CartaServices {
                 dueToday: r.dueToday.map { visit($0, s) }, overdue: r.overdue.map { visit($0, s) },
                 nextStep: r.nextStep.isEmpty ? nil : r.nextStep, platelets: platelets, plateletValues: r.platelets.map(\.value),
                 crs: grade(r.crsGrade), icans: grade(r.icansGrade), canAcknowledge: canAcknowledge)
-        })
+        }, views: listed.views, rangeText: listed.rangeText, previousHref: listed.previousHref, nextHref: listed.nextHref,
+           show: show.rawValue, page: listed.page)
     }
 }

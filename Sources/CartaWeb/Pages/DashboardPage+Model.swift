@@ -73,11 +73,11 @@ public enum DashboardPage {
             ConductItem(id: "conduct-alerts", count: alerts,
                         text: alerts == 0 ? "No alerts to acknowledge"
                             : n(alerts, "alert", "alerts") + " to acknowledge for " + n(participantsWithAlerts, "participant", "participants"),
-                        href: WebPaths.today, urgent: alerts > 0),
+                        href: TodayPage.href(show: .attention), urgent: alerts > 0),
             ConductItem(id: "conduct-overdue", count: overdue, text: overdue == 0 ? "No overdue visits" : n(overdue, "overdue visit", "overdue visits"),
-                        href: WebPaths.today, urgent: overdue > 0),
+                        href: TodayPage.href(show: .attention), urgent: overdue > 0),
             ConductItem(id: "conduct-due", count: dueToday, text: dueToday == 0 ? "No visit due today" : n(dueToday, "visit", "visits") + " due today",
-                        href: WebPaths.today, urgent: false),
+                        href: TodayPage.href(show: .attention), urgent: false),
             ConductItem(id: "conduct-queries", count: queries,
                         text: queries == 0 ? "No open queries"
                             : n(openQueries, "open query", "open queries") + ", " + n(answeredQueries, "answer", "answers") + " awaiting review",

@@ -17,9 +17,62 @@ public enum TodayPage {
         public let csrf: String
         public let rows: [Row]
         public let hasRows: Bool
-        public init(date: String, csrf: String, rows: [Row]) {
+        /// The two views — every participant, or those needing attention today — each with its count.
+        public let views: [View]
+        /// "Participants 1–100 of 3,000", or nil when everything fits one page.
+        public let rangeText: String?
+        public let previousHref: String?, nextHref: String?
+        /// The view and page the acknowledge forms return to.
+        public let show: String, page: Int
+        /// What an empty list means in this view.
+        public let emptyText: String
+        public init(date: String, csrf: String, rows: [Row], views: [View] = [], rangeText: String? = nil,
+                    previousHref: String? = nil, nextHref: String? = nil, show: String = TodayPage.Show.all.rawValue, page: Int = 1) {
             self.date = date; self.csrf = csrf; self.rows = rows; self.hasRows = !rows.isEmpty
+            self.views = views; self.rangeText = rangeText; self.previousHref = previousHref; self.nextHref = nextHref
+            self.show = show; self.page = page
+            emptyText = show == TodayPage.Show.attention.rawValue ? "Nobody needs attention today: no alert to acknowledge, no visit due or overdue."
+                : "No enrolled participants at your sites yet."
         }
+    }
+
+    /// Which participants the page lists: with thousands enrolled, the ones with alerts, overdue or due visits
+    /// are what a coordinator works through; the full list is paged.
+    public enum Show: String, Sendable, CaseIterable {
+        case all, attention
+        public var label: String { self == .all ? "All participants" : "Needs attention" }
+    }
+
+    /// Participant cards a page holds (a card is ≈ 1 KB; 3,000 on one page made a 3.6 MB page).
+    public static let pageSize = 100
+
+    public struct View: Sendable, Equatable {
+        public let id: String, label: String, href: String, count: Int, current: Bool
+        public init(id: String, label: String, href: String, count: Int, current: Bool) {
+            self.id = id; self.label = label; self.href = href; self.count = count; self.current = current
+        }
+    }
+
+    /// The address of a view's page (page 1 has no page parameter).
+    public static func href(show: Show, page: Int = 1) -> String {
+        WebPaths.today + (show == .all ? (page > 1 ? "?page=\(page)" : "") : "?show=\(show.rawValue)" + (page > 1 ? "&page=\(page)" : ""))
+    }
+
+    /// The page of `rows` (already in the screen's order) for `show` and `page`, with the views' counts and the pager.
+    /// `needsAttention` tells which rows the attention view keeps. A page past the last is clamped to the last.
+    public static func paged<R>(_ rows: [R], show: Show, page: Int, needsAttention: (R) -> Bool) -> (rows: ArraySlice<R>, views: [View], rangeText: String?,
+                                                                                                    previousHref: String?, nextHref: String?, page: Int) {
+        let attention = rows.filter(needsAttention)
+        let listed = show == .all ? rows : attention
+        let pages = max(1, (listed.count + pageSize - 1) / pageSize)
+        let page = min(max(page, 1), pages)
+        let start = (page - 1) * pageSize, end = min(listed.count, start + pageSize)
+        let views = [View(id: "today-view-all", label: Show.all.label, href: href(show: .all), count: rows.count, current: show == .all),
+                     View(id: "today-view-attention", label: Show.attention.label, href: href(show: .attention), count: attention.count,
+                          current: show == .attention)]
+        let range: String? = pages == 1 ? nil : "Participants \(start + 1)–\(end) of \(listed.count)"
+        return (listed[start..<end], views, range, page > 1 ? href(show: show, page: page - 1) : nil,
+                page < pages ? href(show: show, page: page + 1) : nil, page)
     }
 
     public struct Alert: Sendable, Equatable {
@@ -92,6 +145,13 @@ extension TodayPage.Model: MustacheParent {
         case "csrf": self.csrf
         case "rows": self.rows
         case "hasRows": self.hasRows
+        case "views": self.views
+        case "rangeText": self.rangeText
+        case "previousHref": self.previousHref
+        case "nextHref": self.nextHref
+        case "show": self.show
+        case "page": self.page
+        case "emptyText": self.emptyText
         default: nil
         }
     }
@@ -143,6 +203,19 @@ extension TodayPage.Visit: MustacheParent {
         case "name": self.name
         case "href": self.href
         case "window": self.window
+        default: nil
+        }
+    }
+}
+
+extension TodayPage.View: MustacheParent {
+    public func child(named name: String) -> Any? {
+        switch name {
+        case "id": self.id
+        case "label": self.label
+        case "href": self.href
+        case "count": self.count
+        case "current": self.current
         default: nil
         }
     }
