@@ -48,13 +48,17 @@ extension CartaStore {
     /// whatever the number of participants (no identity, no history): what lists and dashboards need.
     ///
     /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
-    /// `event` keeps only that event's values (the roster's screening state needs the screening values alone).
-    public func participantFiles(studyID: StudyID, sites: [SiteID]? = nil, event: EventOID? = nil) async throws -> [ParticipantFile] {
+    /// `event` keeps only that event's values (the roster's screening state needs the screening values alone);
+    /// `status` only participants in that status (the dashboard's waiting list reads those in screening alone).
+    public func participantFiles(studyID: StudyID, sites: [SiteID]? = nil, event: EventOID? = nil,
+                                 status: ParticipantStatus? = nil) async throws -> [ParticipantFile] {
         // `sites == nil` means every site; an explicit list restricts both statements to those sites.
         let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
-        let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
+        let onlySites: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
+        let siteFilter: SQLQueryString = status.map { onlySites + " AND p.status = \(bind: $0.rawValue)" } ?? onlySites
         let eventFilter: SQLQueryString = event.map { " AND v.event_oid = \(bind: $0.rawValue)" } ?? ""
         let cacheKey = "\(studyID.rawValue)|" + (sites.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*") + "|" + (event?.rawValue ?? "*")
+            + "|" + (status?.rawValue ?? "*")
         return try await read(snapshot: true) { db in
             let rows = try await db.raw("""
                 \(unsafeRaw: Self.fileSelect(includeIdentity: false))

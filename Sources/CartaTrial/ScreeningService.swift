@@ -402,9 +402,10 @@ extension ScreeningService {
     /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
     /// Only screening values are read: the state depends on nothing else (`evaluate`), and a study's later visits hold
     /// nearly all of its values (a 3,000-participant cohort read 2.6 million values and 2 GB for this list).
-    public func roster(by principal: Principal) async throws -> [ScreeningRosterEntry] {
+    /// `status` keeps only participants in that status (nil: all).
+    public func roster(by principal: Principal, status: ParticipantStatus? = nil) async throws -> [ScreeningRosterEntry] {
         try principal.require(.readStudyData)
-        return try await store.participantFiles(studyID: StudyID(study.id), sites: principal.user.sites.listed, event: Self.screeningEvent)
+        return try await store.participantFiles(studyID: StudyID(study.id), sites: principal.user.sites.listed, event: Self.screeningEvent, status: status)
             .map { ScreeningRosterEntry(participant: $0.participant, state: state($0)) }
     }
 }

@@ -55,6 +55,8 @@ struct SiteScopeTests {
             // Application layer: lists, files and writes.
             #expect(try await screening.participants(by: wuxi).map(\.subjectID) == [b.subjectID])
             #expect(try await screening.roster(by: wuxiMonitor).map(\.participant.subjectID) == [b.subjectID])
+            #expect(try await screening.roster(by: wuxiMonitor, status: .screening).map(\.participant.subjectID) == [b.subjectID])
+            #expect(try await screening.roster(by: wuxiMonitor, status: .enrolled).isEmpty)
             await #expect(throws: WorkflowError(.notFound, "No participant \(a.subjectID) in study NCT05315778 at your sites.")) {
                 _ = try await screening.file(a.subjectID, by: wuxi)
             }
@@ -101,6 +103,7 @@ struct SiteScopeTests {
             #expect(roster.status == .ok && roster.text.contains(b.subjectID.rawValue) && !roster.text.contains(a.subjectID.rawValue))
             let dashboard = try await client.webGet("/", session: session)
             #expect(!dashboard.text.contains(a.subjectID.rawValue))
+            #expect(dashboard.text.contains(#"<li id="waiting-\#(b.subjectID)">"#) && dashboard.text.contains(#"<li id="count-screening""#), "\(dashboard.text)")
             let register = try await client.webGet("/participants/new", session: session)
             #expect(register.text.contains("value=\"WUXI\"") && !register.text.contains("value=\"SUZHOU\""), "only the user's sites are offered")
 

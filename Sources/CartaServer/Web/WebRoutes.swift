@@ -19,9 +19,10 @@ extension CartaServices {
         addSignInRoutes(to: router)
         router.get("/", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
-            let roster = try await self.screening.roster(by: viewer)
-            let conduct = roster.contains { $0.participant.status == .enrolled } ? try await self.conductSummary(by: viewer) : []
-            let model = DashboardPage.build(roster: roster, target: self.study.targetEnrolment, conduct: conduct)
+            let participants = try await self.screening.participants(by: viewer)
+            let inScreening = try await self.screening.roster(by: viewer, status: .screening)
+            let conduct = participants.contains { $0.status == .enrolled } ? try await self.conductSummary(by: viewer) : []
+            let model = DashboardPage.build(participants: participants, inScreening: inScreening, target: self.study.targetEnrolment, conduct: conduct)
             let (flashes, clear) = self.takeFlash(request)
             return try self.html(model, self.layout(context, flashes: flashes, current: .dashboard), extraHeaders: clear)
         })
