@@ -72,19 +72,25 @@ public struct ScreeningState: Sendable, Equatable {
         self.missing = Array(Set(missing)).sorted()
     }
 
+    /// The next step of a participant no longer in screening: it follows from the status alone (nil in screening,
+    /// where it needs the checklist), so lists need no screening data for such participants.
+    public static func step(after status: ParticipantStatus) -> Step? {
+        switch status {
+        case .enrolled: .followSchedule
+        case .screenFailed: Step.none
+        case .screening: nil
+        }
+    }
+
     /// The next step.
     public var next: Step {
-        switch status {
-        case .enrolled: return .followSchedule
-        case .screenFailed: return .none
-        case .screening:
-            switch overall {
-            case .incomplete(let open): return .completeData(open: open, missing: missing)
-            case .notEligible(let failed):
-                return currentDecision?.decision == .notEligible ? .recordScreenFailure : .reviewNotEligible(failed: failed)
-            case .eligible:
-                return currentDecision?.decision == .eligible ? .enrol : .signEligible
-            }
+        if let settled = Self.step(after: status) { return settled }
+        switch overall {
+        case .incomplete(let open): return .completeData(open: open, missing: missing)
+        case .notEligible(let failed):
+            return currentDecision?.decision == .notEligible ? .recordScreenFailure : .reviewNotEligible(failed: failed)
+        case .eligible:
+            return currentDecision?.decision == .eligible ? .enrol : .signEligible
         }
     }
 
@@ -122,8 +128,13 @@ public struct ScreeningState: Sendable, Equatable {
     public var mayEnterScreeningData: Bool { status == .screening }
 
     /// The next step in a coordinator's words, as lists and dashboards show it.
-    public var nextStepText: String {
-        switch next {
+    public var nextStepText: String { next.text }
+}
+
+extension ScreeningState.Step {
+    /// The step in a coordinator's words.
+    public var text: String {
+        switch self {
         case .followSchedule: return "Enrolled — follow the visit schedule"
         case .none: return "Screen failed"
         case .completeData(let open, let missing):

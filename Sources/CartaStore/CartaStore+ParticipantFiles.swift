@@ -49,14 +49,15 @@ extension CartaStore {
     ///
     /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
     /// `event` keeps only that event's values (the roster's screening state needs the screening values alone);
-    /// `status` only participants in that status (the dashboard's waiting list reads those in screening alone).
+    /// `valuesOf` reads values only for participants in that status — the others come without values (lists need the
+    /// screening values of those still in screening alone: an enrolled participant's next step follows from the status).
     public func participantFiles(studyID: StudyID, sites: [SiteID]? = nil, event: EventOID? = nil,
-                                 status: ParticipantStatus? = nil) async throws -> [ParticipantFile] {
+                                 valuesOf status: ParticipantStatus? = nil) async throws -> [ParticipantFile] {
         // `sites == nil` means every site; an explicit list restricts both statements to those sites.
         let siteIDs: [any Encodable & Sendable] = (sites ?? []).map(\.rawValue)
-        let onlySites: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
-        let siteFilter: SQLQueryString = status.map { onlySites + " AND p.status = \(bind: $0.rawValue)" } ?? onlySites
-        let eventFilter: SQLQueryString = event.map { " AND v.event_oid = \(bind: $0.rawValue)" } ?? ""
+        let siteFilter: SQLQueryString = sites == nil ? "" : (siteIDs.isEmpty ? " AND 1 = 0" : " AND p.site_id IN (\(binds: siteIDs))")
+        let eventFilter: SQLQueryString = (event.map { " AND v.event_oid = \(bind: $0.rawValue)" } ?? "")
+            + (status.map { " AND p.status = \(bind: $0.rawValue)" } ?? "")
         let cacheKey = "\(studyID.rawValue)|" + (sites.map { $0.map(\.rawValue).sorted().joined(separator: ",") } ?? "*") + "|" + (event?.rawValue ?? "*")
             + "|" + (status?.rawValue ?? "*")
         return try await read(snapshot: true) { db in

@@ -402,10 +402,20 @@ extension ScreeningService {
     /// Source: issue 6 "Done when" (the participant list makes a constant number of store reads).
     /// Only screening values are read: the state depends on nothing else (`evaluate`), and a study's later visits hold
     /// nearly all of its values (a 3,000-participant cohort read 2.6 million values and 2 GB for this list).
-    /// `status` keeps only participants in that status (nil: all).
-    public func roster(by principal: Principal, status: ParticipantStatus? = nil) async throws -> [ScreeningRosterEntry] {
+    public func roster(by principal: Principal) async throws -> [ScreeningRosterEntry] {
         try principal.require(.readStudyData)
-        return try await store.participantFiles(studyID: StudyID(study.id), sites: principal.user.sites.listed, event: Self.screeningEvent, status: status)
+        return try await store.participantFiles(studyID: StudyID(study.id), sites: principal.user.sites.listed, event: Self.screeningEvent)
             .map { ScreeningRosterEntry(participant: $0.participant, state: state($0)) }
+    }
+
+    /// Every participant at the principal's sites and the roster of those still in screening, in the same two
+    /// statements as `roster` but reading only the screening participants' values: what the dashboard and the
+    /// participant list need (the next step of anyone enrolled or screen-failed follows from the status alone).
+    public func rosterOverview(by principal: Principal) async throws -> (participants: [Participant], inScreening: [ScreeningRosterEntry]) {
+        try principal.require(.readStudyData)
+        let files = try await store.participantFiles(studyID: StudyID(study.id), sites: principal.user.sites.listed, event: Self.screeningEvent,
+                                                     valuesOf: .screening)
+        return (files.map(\.participant),
+                files.filter { $0.participant.status == .screening }.map { ScreeningRosterEntry(participant: $0.participant, state: state($0)) })
     }
 }

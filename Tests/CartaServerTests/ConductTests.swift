@@ -415,6 +415,15 @@ struct TodayTests {
             let after = try await client.webGet("/today", session: session)
             #expect(after.status == .ok && !after.text.contains("data-key=\"platelets:D0:12\""))
 
+            // The list gives each participant's next step: enrolled ones from their status, one in screening from its checklist.
+            let inScreening = try await server.register("Mary Somerville")
+            let list = try await client.webGet("/participants", session: session).text
+            #expect(list.contains("<tr id=\"row-\(infused.subjectID)\" data-status=\"enrolled\">"), "\(list)")
+            let enrolledRow = try #require(list.components(separatedBy: "<tr id=\"row-\(infused.subjectID)\"").dropFirst().first?.components(separatedBy: "</tr>").first)
+            #expect(enrolledRow.contains("<td>Enrolled — follow the visit schedule</td>"), "\(enrolledRow)")
+            let screeningRow = try #require(list.components(separatedBy: "<tr id=\"row-\(inScreening.subjectID)\"").dropFirst().first?.components(separatedBy: "</tr>").first)
+            #expect(screeningRow.contains("<td>Screening data incomplete ("), "\(screeningRow)")
+
             // The dashboard a coordinator lands on counts what the today screen and the query inbox show.
             let alertsLeft = after.text.components(separatedBy: "data-key=\"").count - 1, due = after.text.components(separatedBy: "data-due=\"").dropFirst().reduce(0) { $0 + Int($1.prefix { $0 != "\"" })! }
             let dashboard = try await client.webGet("/", session: session)
@@ -426,6 +435,7 @@ struct TodayTests {
             open.statuses = [.open, .answered]
             let queries = try await server.services.runtime.queries.inbox(open, by: try await server.principal(.coordinator)).count
             #expect(dashboard.text.contains(#"<li id="conduct-queries" data-count="\#(queries)">"#), "\(dashboard.text)")
+            #expect(dashboard.text.contains(#"<li id="waiting-\#(inScreening.subjectID)">"#) && !dashboard.text.contains("waiting-\(infused.subjectID)"))
             let monitor = try await client.webSignIn(.monitor, server: server)
             let read = try await client.webGet("/today", session: monitor)
             #expect(read.status == .ok && read.text.contains("id=\"today-\(infused.subjectID)\"") && !read.text.contains("id=\"ack-"))

@@ -55,8 +55,8 @@ struct SiteScopeTests {
             // Application layer: lists, files and writes.
             #expect(try await screening.participants(by: wuxi).map(\.subjectID) == [b.subjectID])
             #expect(try await screening.roster(by: wuxiMonitor).map(\.participant.subjectID) == [b.subjectID])
-            #expect(try await screening.roster(by: wuxiMonitor, status: .screening).map(\.participant.subjectID) == [b.subjectID])
-            #expect(try await screening.roster(by: wuxiMonitor, status: .enrolled).isEmpty)
+            let overview = try await screening.rosterOverview(by: wuxiMonitor)
+            #expect(overview.participants.map(\.subjectID) == [b.subjectID] && overview.inScreening.map(\.participant.subjectID) == [b.subjectID])
             await #expect(throws: WorkflowError(.notFound, "No participant \(a.subjectID) in study NCT05315778 at your sites.")) {
                 _ = try await screening.file(a.subjectID, by: wuxi)
             }

@@ -223,7 +223,7 @@ import Testing
                                      "0 open queries, 2 answers awaiting review"])
         #expect(many.map(\.href) == ["/today?show=attention", "/today?show=attention", "/today?show=attention", "/queries"])
         // Before anyone is enrolled there is nothing to conduct: the summary is left out.
-        #expect(!DashboardPage.build(roster: [], target: 5, conduct: many).hasConduct)
+        #expect(!DashboardPage.build(participants: [], inScreening: [], target: 5, conduct: many).hasConduct)
     }
 
     /// The trail shortens generated UUIDs only; user names and other IDs are shown whole.

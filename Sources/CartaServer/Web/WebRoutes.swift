@@ -19,8 +19,7 @@ extension CartaServices {
         addSignInRoutes(to: router)
         router.get("/", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
-            let participants = try await self.screening.participants(by: viewer)
-            let inScreening = try await self.screening.roster(by: viewer, status: .screening)
+            let (participants, inScreening) = try await self.screening.rosterOverview(by: viewer)
             let conduct = participants.contains { $0.status == .enrolled } ? try await self.conductSummary(by: viewer) : []
             let model = DashboardPage.build(participants: participants, inScreening: inScreening, target: self.study.targetEnrolment, conduct: conduct)
             let (flashes, clear) = self.takeFlash(request)
@@ -29,8 +28,9 @@ extension CartaServices {
         router.get("/participants", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
             let status = request.uri.queryParameters["status"].flatMap { ParticipantStatus(rawValue: String($0)) }
-            let model = ParticipantsPage.build(roster: try await self.screening.roster(by: viewer), status: status,
-                                               siteName: self.siteName, role: viewer.user.role)
+            let (participants, inScreening) = try await self.screening.rosterOverview(by: viewer)
+            let model = ParticipantsPage.build(participants: participants, inScreening: inScreening,
+                                               status: status, siteName: self.siteName, role: viewer.user.role)
             let (flashes, clear) = self.takeFlash(request)
             return try self.html(model, self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
         })

@@ -1,17 +1,12 @@
 import CartaModel
 
 extension DashboardPage {
-    /// Counts by status and who is waiting for what — what a coordinator needs first.
+    /// Counts by status and who is waiting for what — what a coordinator needs first — from every participant and the
+    /// roster of those in screening alone (`ScreeningService.rosterOverview`): the screening state needs screening
+    /// values, which only the waiting list uses — at 3,000 enrolled participants reading everyone's was a second of
+    /// every sign-in's first page.
     ///
     /// Source: issue 2 scope 7 (dashboard); issue 6 scope 4.
-    public static func build(roster: [ScreeningRosterEntry], target: Int, conduct: [ConductItem] = []) -> Model {
-        build(participants: roster.map(\.participant), inScreening: roster.filter { $0.participant.status == .screening }, target: target,
-              conduct: conduct)
-    }
-
-    /// The same from every participant (their statuses, one cheap read) and the roster of those in screening alone: the
-    /// screening state reads each participant's screening values, which only the waiting list needs — at 3,000
-    /// enrolled participants that read was a second of every sign-in's first page.
     public static func build(participants: [Participant], inScreening: [ScreeningRosterEntry], target: Int, conduct: [ConductItem] = []) -> Model {
         let waiting = inScreening.filter { $0.participant.status == .screening }
             .map { WaitingItem(subjectId: $0.participant.subjectID.rawValue, reason: $0.state.nextStepText) }
@@ -22,14 +17,18 @@ extension DashboardPage {
 }
 
 extension ParticipantsPage {
-    /// The participant list, optionally filtered by status, with each participant's next step.
+    /// The participant list, optionally filtered by status, with each participant's next step, from the participants
+    /// and the roster of those in screening: an enrolled or screen-failed participant's next step follows from the
+    /// status (`ScreeningState.step(after:)`), so their screening values are not read — with 3,000 enrolled that read
+    /// was most of the list's time.
     ///
     /// Source: issue 2 scope 7 (participant list); issue 6 scope 4.
-    public static func build(roster: [ScreeningRosterEntry], status: ParticipantStatus?, siteName: (SiteID) -> String,
-                             role: UserRole) -> Model {
-        let rows = roster.filter { status == nil || $0.participant.status == status }.map { e in
-            Row(subjectId: e.participant.subjectID.rawValue, status: e.participant.status, site: siteName(e.participant.siteID),
-                registeredOn: WebFormat.date(e.participant.createdAt), nextAction: e.state.nextStepText)
+    public static func build(participants: [Participant], inScreening: [ScreeningRosterEntry], status: ParticipantStatus?,
+                             siteName: (SiteID) -> String, role: UserRole) -> Model {
+        let screeningText = Dictionary(inScreening.map { ($0.participant.id, $0.state.nextStepText) }, uniquingKeysWith: { a, _ in a })
+        let rows = participants.filter { status == nil || $0.status == status }.map { p in
+            Row(subjectId: p.subjectID.rawValue, status: p.status, site: siteName(p.siteID), registeredOn: WebFormat.date(p.createdAt),
+                nextAction: ScreeningState.step(after: p.status)?.text ?? screeningText[p.id] ?? "")
         }
         return Model(rows: rows, status: status, canRegister: Permission.registerParticipant.allows(role))
     }
