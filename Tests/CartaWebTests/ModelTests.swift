@@ -250,4 +250,14 @@ import Testing
         #expect(few.rows.isEmpty && few.rangeText == nil && few.page == 1)
         #expect(TodayPage.Model(date: "d", csrf: "c", rows: [], show: "attention").emptyText.hasPrefix("Nobody needs attention today"))
     }
+
+    /// The swimmer bar shows the time in response: from the response day to the end of the duration of response.
+    @Test func swimmerShowsTheTimeInResponse() throws {
+        let o = PageFixtures.outcomes()
+        let svg = ReportPlots.swimmer(o)
+        // The responder: response on day 28, a censored duration of 152 days → in response to day 180.
+        let segment = try #require(svg.components(separatedBy: "<rect id=\"swim-response-0\"").dropFirst().first)
+        #expect(segment.contains("BCRITP-001: in response from day 28 to day 180"), "\(segment)")
+        #expect(!svg.contains("swim-response-1"), "the non-responder has none")
+    }
 }

@@ -186,7 +186,7 @@ enum ReportPlots {
         let rows = o.participants.filter { $0.dayZero != nil }
         let rowH = 28.0
         var frame = Frame(id: "plot-swimmer", title: "Time on study and events",
-                          description: "One bar per treated participant from the first infusion to the last observation, with the response start (R), its loss (L), CRS (C), ICANS (I), serious adverse events (S) and rescue therapy (X) marked.",
+                          description: "One bar per treated participant from the first infusion to the last observation, with the time in response as a dark segment and the response start (R), its loss (L), CRS (C), ICANS (I), serious adverse events (S) and rescue therapy (X) marked.",
                           xMin: 0, xMax: 200, yMin: 0, yMax: Double(max(rows.count, 1)), xLabel: "Day since first CAR-T infusion", yLabel: "")
         frame.left = 104
         // Taller with many participants, so each bar keeps its row and label.
@@ -200,6 +200,12 @@ enum ReportPlots {
             out += "<text class=\"plot-tick\" x=\"\(f(frame.left - 6))\" y=\"\(f(y + 4))\" text-anchor=\"end\">"; esc(p.subjectID, &out); out += "</text>"
             out += "<rect id=\"swim-\(i)\" class=\"swim-bar\" x=\"\(f(frame.x(0)))\" y=\"\(f(y - min(rowH, h) / 4))\" width=\"\(f(max(0, frame.x(last) - frame.x(0))))\" height=\"\(f(min(rowH, h) / 2))\" fill=\"#c9d6e3\" stroke=\"#4d6b7a\"><title>"
             esc("\(p.subjectID): followed to day \(Int(last)); best response \(p.bestOverallResponse ?? "—")", &out); out += "</title></rect>"
+            // The time in response as a darker segment of the bar (read without colour too: it is darker and narrower).
+            if let start = p.timeToResponseDays {
+                let end = p.durationOfResponse.map { start + $0.days } ?? p.lossOfResponseDay ?? Int(last)
+                out += "<rect id=\"swim-response-\(i)\" class=\"swim-response\" x=\"\(f(frame.x(Double(start))))\" y=\"\(f(y - min(rowH, h) / 8))\" width=\"\(f(max(0, frame.x(Double(end)) - frame.x(Double(start)))))\" height=\"\(f(min(rowH, h) / 4))\" fill=\"#2f7d32\" fill-opacity=\"0.75\"><title>"
+                esc("\(p.subjectID): in response from day \(start) to day \(end)", &out); out += "</title></rect>"
+            }
             // Marks on the same day (CRS and ICANS often start together) stand side by side, not on top of each other.
             var marksOnDay: [Int: Int] = [:]
             func mark(_ day: Int?, _ letter: String, _ what: String) {
@@ -216,7 +222,7 @@ enum ReportPlots {
             for d in p.seriousEventDays { mark(d, "S", "serious adverse event") }
             for r in p.sources where r.formOID == "F_RESCUE" { mark(r.day, "X", "rescue therapy") }
         }
-        frame.close(&out, caption: "R response start · L loss of response · C CRS · I ICANS · S serious adverse event · X rescue therapy." + drawn)
+        frame.close(&out, caption: "Dark segment: time in response. R response start · L loss of response · C CRS · I ICANS · S serious adverse event · X rescue therapy." + drawn)
         return out
     }
 
