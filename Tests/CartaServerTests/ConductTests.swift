@@ -405,10 +405,14 @@ struct TodayTests {
             let forged = try await client.webPost("/participants/\(infused.subjectID)/alerts/acknowledge", session: session,
                                                   fields: [("key", "platelets:D0:999"), ("show", "https://evil.example/"), ("page", "1")])
             #expect(forged.headers[.location] == "/today", "an unknown view is never echoed into the redirect")
-            for (query, field) in [("show=everyone", "show"), ("page=0", "page"), ("page=x", "page"), ("page=99999999999", "page")] {
-                let refused = try await client.webGet("/today?\(query)", session: session)
-                #expect(refused.status == .unprocessableContent && refused.text.contains("\(field) must be"), "\(query): \(refused.status)")
+            for (path, field) in [("/today?show=everyone", "show"), ("/today?page=0", "page"), ("/today?page=x", "page"),
+                                  ("/today?page=99999999999", "page"), ("/participants?page=0", "page"), ("/participants?page=-1", "page")] {
+                let refused = try await client.webGet(path, session: session)
+                #expect(refused.status == .unprocessableContent && refused.text.contains("\(field) must be"), "\(path): \(refused.status)")
             }
+            let pastTheEnd = try await client.webGet("/participants?page=7", session: session)
+            #expect(pastTheEnd.status == .ok && pastTheEnd.text.contains("id=\"row-\(infused.subjectID)\"") && !pastTheEnd.text.contains("participants-range"),
+                    "a page past the last shows the last")
             let posted = try await client.webPost("/participants/\(infused.subjectID)/alerts/acknowledge", session: session,
                                                   fields: [("key", "platelets:D0:12"), ("note", "")])
             #expect(posted.status == .seeOther && posted.headers[.location] == "/today")

@@ -1,4 +1,5 @@
 import CartaCore
+import CartaModel
 import Foundation
 import Testing
 @testable import CartaWeb
@@ -259,5 +260,41 @@ import Testing
         let segment = try #require(svg.components(separatedBy: "<rect id=\"swim-response-0\"").dropFirst().first)
         #expect(segment.contains("BCRITP-001: in response from day 28 to day 180"), "\(segment)")
         #expect(!svg.contains("swim-response-1"), "the non-responder has none")
+    }
+
+    /// Pages of a list: the slice, the clamping past either end, the range text and the neighbours' addresses.
+    @Test(arguments: [
+        (0, 1, 1, 0..<0, nil as String?),
+        (5, 1, 1, 0..<5, nil),
+        (100, 1, 1, 0..<100, nil),
+        (101, 2, 2, 100..<101, "Participants 101–101 of 101"),
+        (250, 2, 2, 100..<200, "Participants 101–200 of 250"),
+        (250, 9, 3, 200..<250, "Participants 201–250 of 250"),
+        (250, 0, 1, 0..<100, "Participants 1–100 of 250"),
+    ])
+    func pagerSlicesAndClamps(total: Int, asked: Int, shown: Int, range: Range<Int>, text: String?) {
+        let pager = Pager(total: total, page: asked, size: 100)
+        #expect(pager.page == shown && pager.range == range && pager.rangeText("Participants") == text)
+        let around = pager.neighbours { "p\($0)" }
+        #expect(around.previous == (shown > 1 ? "p\(shown - 1)" : nil) && around.next == (shown < pager.pages ? "p\(shown + 1)" : nil))
+    }
+
+    /// The participant list shows 100 rows a page, filtered first, with links that keep the filter.
+    @Test func participantListIsPaged() {
+        let now = Date(timeIntervalSince1970: 1_800_000_000)
+        let participants = (1...250).map { n in
+            Participant(id: ParticipantID(rawValue: "p\(n)"), studyID: "NCT05315778", subjectID: SubjectID(rawValue: String(format: "BCRITP-%03d", n)),
+                        sequenceNumber: n, siteID: "SUZHOU", status: n % 2 == 0 ? .enrolled : .screenFailed, version: 1, createdAt: now,
+                        updatedAt: now, updatedBy: "cora", enrolledAt: nil, screenFailureReasons: [])
+        }
+        let all = ParticipantsPage.build(participants: participants, inScreening: [], status: nil, siteName: { $0.rawValue }, role: .coordinator, page: 2)
+        #expect(all.rows.map(\.subjectId).first == "BCRITP-101" && all.rows.count == 100)
+        #expect(all.rangeText == "Participants 101–200 of 250" && all.previousHref == "/participants" && all.nextHref == "/participants?page=3")
+        #expect(all.rows.first?.nextAction == "Screen failed" && all.rows.dropFirst().first?.nextAction == "Enrolled — follow the visit schedule")
+        let enrolled = ParticipantsPage.build(participants: participants, inScreening: [], status: .enrolled, siteName: { $0.rawValue }, role: .coordinator, page: 2)
+        #expect(enrolled.rows.map(\.subjectId) == (101...125).map { String(format: "BCRITP-%03d", $0 * 2) })
+        #expect(enrolled.previousHref == "/participants?status=enrolled" && enrolled.nextHref == nil)
+        let one = ParticipantsPage.build(participants: Array(participants.prefix(3)), inScreening: [], status: nil, siteName: { $0.rawValue }, role: .coordinator)
+        #expect(one.rangeText == nil && one.previousHref == nil && one.nextHref == nil && one.rows.count == 3)
     }
 }

@@ -87,7 +87,6 @@ extension CartaServices {
         }
     }
 
-    /// The page model from the service's rows.
     /// The today screen's `show` (all, attention) and `page` (a whole number from 1) parameters; absent ones take their
     /// defaults, others are refused naming the parameter.
     static func todayView(show: String?, page: String?) throws -> (show: TodayPage.Show, page: Int) {
@@ -98,13 +97,19 @@ extension CartaServices {
             }
             view = v
         } else { view = .all }
-        guard let page, !page.isEmpty else { return (view, 1) }
+        return (view, try pageParameter(page))
+    }
+
+    /// A list's `page` parameter: a whole number from 1 (1 when absent), refused by name otherwise.
+    static func pageParameter(_ page: String?) throws -> Int {
+        guard let page, !page.isEmpty else { return 1 }
         guard page.utf8.count <= 9, let n = Int(page), n >= 1 else {
             throw AppError.invalid("page", "page must be a whole number from 1 (got \(page.quotedForMessage)).")
         }
-        return (view, n)
+        return n
     }
 
+    /// The page model from the service's rows: the page of `show`'s participants numbered `page`.
     static func todayPage(_ rows: [TodayService.Row], today: ClinicalDate, csrf: String, canAcknowledge: Bool, screeningVisitID: String?,
                           show: TodayPage.Show = .all, page: Int = 1) -> TodayPage.Model {
         func visit(_ v: CalendarVisit, _ subject: SubjectID) -> TodayPage.Visit {

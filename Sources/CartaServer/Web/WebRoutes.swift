@@ -28,9 +28,10 @@ extension CartaServices {
         router.get("/participants", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
             let status = request.uri.queryParameters["status"].flatMap { ParticipantStatus(rawValue: String($0)) }
+            let pageNumber = try Self.pageParameter(request.uri.queryParameters["page"].map(String.init))
             let (participants, inScreening) = try await self.screening.rosterOverview(by: viewer)
             let model = ParticipantsPage.build(participants: participants, inScreening: inScreening,
-                                               status: status, siteName: self.siteName, role: viewer.user.role)
+                                               status: status, siteName: self.siteName, role: viewer.user.role, page: pageNumber)
             let (flashes, clear) = self.takeFlash(request)
             return try self.html(model, self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
         })

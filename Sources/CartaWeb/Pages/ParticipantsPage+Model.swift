@@ -1,7 +1,10 @@
-/// The participant list, filterable by status.
+/// The participant list, filterable by status, 100 rows a page.
 ///
 /// Source: issue 2 §6 (participant list).
 public enum ParticipantsPage {
+    /// Rows a page holds: 3,000 participants on one page made a 1.3 MB page.
+    public static let pageSize = 100
+
     /// What the participant list shows.
     public struct Model: PageModel, Equatable {
         /// Template `participants.mustache`.
@@ -18,10 +21,16 @@ public enum ParticipantsPage {
         public let hasRows: Bool
         /// Link to the registration form; `nil` when the viewer's role cannot register.
         public let registerHref: String?
+        /// "Participants 1–100 of 3,000", or nil when the list fits one page.
+        public let rangeText: String?
+        public let previousHref: String?, nextHref: String?
 
         /// Creates the list model; `status` is the active filter (`nil` = all); `canRegister` shows
-        /// the registration link.
-        public init(rows: [Row], status: StatusBadge.Status?, canRegister: Bool = true) {
+        /// the registration link; `rows` are the page's, `pager` where it lies in the whole list.
+        public init(rows: [Row], status: StatusBadge.Status?, canRegister: Bool = true, pager: Pager? = nil) {
+            rangeText = pager?.rangeText("Participants")
+            let around = pager?.neighbours { WebPaths.participants(status: status?.rawValue, page: $0) }
+            previousHref = around?.previous; nextHref = around?.next
             var filters = [FilterLink(key: "all", label: "All", href: WebPaths.participants(status: nil), current: status == nil)]
             for s in StatusBadge.Status.allCases {
                 filters.append(FilterLink(

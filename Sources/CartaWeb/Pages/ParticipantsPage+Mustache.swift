@@ -10,6 +10,9 @@ extension ParticipantsPage.Model: MustacheParent {
         case "rows": self.rows
         case "hasRows": self.hasRows
         case "registerHref": self.registerHref
+        case "rangeText": self.rangeText
+        case "previousHref": self.previousHref
+        case "nextHref": self.nextHref
         default: nil
         }
     }

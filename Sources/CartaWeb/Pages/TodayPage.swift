@@ -64,15 +64,12 @@ public enum TodayPage {
                                                                                                     previousHref: String?, nextHref: String?, page: Int) {
         let attention = rows.filter(needsAttention)
         let listed = show == .all ? rows : attention
-        let pages = max(1, (listed.count + pageSize - 1) / pageSize)
-        let page = min(max(page, 1), pages)
-        let start = (page - 1) * pageSize, end = min(listed.count, start + pageSize)
+        let pager = Pager(total: listed.count, page: page, size: pageSize)
         let views = [View(id: "today-view-all", label: Show.all.label, href: href(show: .all), count: rows.count, current: show == .all),
                      View(id: "today-view-attention", label: Show.attention.label, href: href(show: .attention), count: attention.count,
                           current: show == .attention)]
-        let range: String? = pages == 1 ? nil : "Participants \(start + 1)–\(end) of \(listed.count)"
-        return (listed[start..<end], views, range, page > 1 ? href(show: show, page: page - 1) : nil,
-                page < pages ? href(show: show, page: page + 1) : nil, page)
+        let around = pager.neighbours { href(show: show, page: $0) }
+        return (listed[pager.range], views, pager.rangeText("Participants"), around.previous, around.next, pager.page)
     }
 
     public struct Alert: Sendable, Equatable {

@@ -71,6 +71,12 @@ public enum WebPaths {
         return participants + "?status=" + escapedSegment(status)
     }
 
+    /// One page (1-based) of the participant list, filtered as `participants(status:)`.
+    public static func participants(status: String?, page: Int) -> String {
+        let base = participants(status: status)
+        return page <= 1 ? base : base + (status == nil ? "?" : "&") + "page=\(page)"
+    }
+
     /// One page of the audit trail (1-based).
     public static func audit(page: Int) -> String {
         audit + "?page=\(page)"
