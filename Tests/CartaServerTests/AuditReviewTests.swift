@@ -88,6 +88,10 @@ struct AuditReviewTests {
             #expect(page.text.contains(#"href="/audit.csv?subject=\#(p.subjectID)&amp;form=F_VITALS&amp;item=WEIGHT""#))
             let refused = try await client.webGet("/audit?from=yesterday", session: session)
             #expect(refused.status == .unprocessableContent && refused.text.contains("audit-filter-error"))
+            for page in ["0", "x", "99999999999"] {
+                let badPage = try await client.webGet("/audit?page=\(page)", session: session)
+                #expect(badPage.status == .unprocessableContent && badPage.text.contains("page must be a whole number from 1"), "page=\(page)")
+            }
 
             let csv = try await client.webGet("/audit.csv?subject=\(p.subjectID)&form=F_VITALS&item=WEIGHT", session: session)
             #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)

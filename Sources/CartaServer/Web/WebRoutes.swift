@@ -72,8 +72,10 @@ extension CartaServices {
             let criteria = Self.auditCriteria(request)
             // One page from the database, and the chain checked from the last verified checkpoint only
             // (issue 7: every view recomputed the whole chain); `carta audit verify --full` re-checks it all.
-            let pageNumber = max(1, min(q["page"].flatMap { Int(String($0)) } ?? 1, Int.max / pageSize))
             var filterError: String?
+            // A malformed page is said beside the filters, like a malformed date, rather than read as page 1.
+            var pageNumber = 1
+            do { pageNumber = try Self.pageParameter(q["page"].map(String.init)) } catch let e as AppError { filterError = e.message }
             var events: [AuditEvent] = [], total = 0
             do {
                 let filter = try await self.runtime.audit.filter(criteria, by: principal)
