@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import ArgumentParser
 import CartaStore
@@ -37,7 +38,7 @@ struct AuditCommand: AsyncParsableCommand {
             if let differences = report.differences {
                 guard differences.isEmpty else {
                     let lines = differences.map { "  " + $0.description }.joined(separator: "\n")
-                    throw CLIFailure("\(differences.count) stored value(s) differ from the audit trail (changed without an audit record):\n\(lines)")
+                    throw CLIFailure("\(differences.count.counted("stored value")) \(differences.count == 1 ? "differs" : "differ") from the audit trail (changed without an audit record):\n\(lines)")
                 }
                 print("Data matches the audit trail: every participant field, item value, user and eligibility decision equals its last audited value.")
             }

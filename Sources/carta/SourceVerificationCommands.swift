@@ -1,3 +1,4 @@
+import CartaCore
 import ArgumentParser
 import CartaModel
 import CartaStore
@@ -49,7 +50,7 @@ struct SourceVerificationCommand: AsyncParsableCommand {
                 let principal = try await ctx.principal(s, needs: .verifySource)
                 let marks = try await s.sourceVerification.verify(subjectID: SubjectID(subject), formOID: form, visitID: visit,
                                                                   itemOIDs: items.isEmpty ? nil : items, by: principal)
-                print("\(subject) \(visit.map { "\($0) " } ?? "")\(form): \(marks.count) value(s) marked verified")
+                print("\(subject) \(visit.map { "\($0) " } ?? "")\(form): \(marks.count.counted("value")) marked verified")
             }
         }
     }

@@ -264,6 +264,8 @@ struct HoldRuleTests {
                 #expect(svg.contains("id=\"\(id)\""), "\(id) missing from the timeline")
             }
             #expect(svg.contains("2 × baseline (50)"), "baseline is the screening count 25")
+            // Lymphodepletion days are bars, CAR-T fractions diamonds (three LD days, then the fractions).
+            #expect(svg.contains(#"<rect id="dose-1" class="timeline__dose""#) && svg.contains(#"<polygon id="dose-4" class="timeline__dose timeline__dose--cells""#))
             #expect(svg.contains("CRS grade 2 at D2"))
             // The assessments make a CRS episode (D1 grade 1 → D2 grade 2, resolved at D3 grade 0) and an ICANS one
             // (D3, ongoing), coded with CTCAE v5.0.

@@ -34,7 +34,7 @@ struct ReasonForChangeTests {
             #expect(refused.status == .unprocessableContent)
             #expect(refused.text.contains(#"id="error-reason-WEIGHT""#) && refused.text.contains("was 70 kg"), "\(refused.text.prefix(200))")
             #expect(refused.text.contains(#"<details id="reason-box-WEIGHT" class="item__reason" open>"#))
-            #expect(refused.text.contains("need a reason for change"))
+            #expect(refused.text.contains("Nothing was saved: 1 changed value needs a reason for change, given beside each value."), "one value, one verb")
             #expect(try await server.snapshot() == before)
 
             // Two values, two reasons: each audit record carries its own.

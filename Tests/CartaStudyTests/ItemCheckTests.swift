@@ -141,6 +141,18 @@ struct ItemCheckTests {
     }
 }
 
+/// Counts read as sentences in messages (issue 9 walk: "1 value(s) need correcting").
+@Suite struct CountedNounTests {
+    @Test(arguments: [(0, "0 values"), (1, "1 value"), (2, "2 values")])
+    func countsTakeTheirNounsNumber(n: Int, text: String) {
+        #expect(n.counted("value") == text)
+    }
+
+    @Test func anIrregularPluralIsGiven() {
+        #expect(3.counted("query", plural: "queries") == "3 queries" && 1.counted("query", plural: "queries") == "1 query")
+    }
+}
+
 /// An error message repeats at most 60 characters of what was typed, with its length: a 200,000-digit weight gave a
 /// 200 KB error before.
 @Suite struct EchoedInputTests {

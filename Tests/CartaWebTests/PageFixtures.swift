@@ -338,7 +338,7 @@ enum PageFixtures {
         let course = course(text: t)
         return TimelinePage.build(.init(
             subjectId: t ?? "BCRITP-002", dayZero: d0, provisional: false, visits: course.calendar?.visits ?? [],
-            doses: [.init(date: d0.adding(days: -5), label: t ?? "Lymphodepletion day −5"), .init(date: d0, label: t ?? "CAR-T fraction 1, bag B1")],
+            doses: [.init(date: d0.adding(days: -5), label: t ?? "Lymphodepletion day −5"), .init(date: d0, label: t ?? "CAR-T fraction 1, bag B1", cells: true)],
             platelets: [.init(date: d0.adding(days: -30), value: 25, label: t ?? "25 ×10⁹/L at SCR"), .init(date: d0.adding(days: 7), value: 12, label: t ?? "12 ×10⁹/L at D7"),
                         .init(date: d0.adding(days: 21), value: 64, label: t ?? "64 ×10⁹/L at D21")],
             baselinePlatelets: 25, crs: [.init(date: d0.adding(days: 1), value: 1, label: t ?? "D1"), .init(date: d0.adding(days: 2), value: 2, label: t ?? "D2")],

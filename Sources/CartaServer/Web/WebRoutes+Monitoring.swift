@@ -61,7 +61,7 @@ extension CartaServices {
                 let formOID = form["form"] ?? ""
                 let visit = (form["visit"] ?? "").isEmpty ? nil : form["visit"]
                 let n = try await self.runtime.sourceVerification.verify(subjectID: subjectID, formOID: formOID, visitID: visit, by: principal).count
-                return "\(visit.map { "\($0): " } ?? "")\(self.study.form(formOID)?.name ?? formOID): \(n) value(s) marked verified against source."
+                return "\(visit.map { "\($0): " } ?? "")\(self.study.form(formOID)?.name ?? formOID): \(n.counted("value")) marked verified against source."
             }
         })
         router.post("/participants/:subjectID/casebook/sign", use: page { request, context in

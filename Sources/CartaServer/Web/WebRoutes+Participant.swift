@@ -39,8 +39,8 @@ extension CartaServices {
                     reasons: reasons, csrf: context.session?.csrfToken ?? "")
                 let missingReasons = e.fields.filter { $0.field.hasPrefix("reason.") }.count
                 let message = missingReasons == e.fields.count
-                    ? "Nothing was saved: \(missingReasons) changed value(s) need a reason for change, given beside each value."
-                    : "Nothing was saved: \(e.fields.count) value(s) need correcting."
+                    ? "Nothing was saved: \(missingReasons.counted("changed value")) \(missingReasons == 1 ? "needs" : "need") a reason for change, given beside each value."
+                    : "Nothing was saved: \(e.fields.count.counted("value")) \(e.fields.count == 1 ? "needs" : "need") correcting."
                 return try self.html(model, self.layout(context, flashes: [Flash(.error, message)], current: .participants), status: .unprocessableContent)
             } catch let e as WorkflowError where e.code == .conflict {
                 // Never re-offer the stale entries under the new version (issue 7: lost update): the
@@ -81,7 +81,7 @@ extension CartaServices {
                 let flash = Flash(warned.isEmpty && order.isEmpty ? .success : .warning, text)
                 return self.redirect(WebPaths.participant(subjectID.rawValue) + "#visit-" + visitID, flash: flash)
             } catch let e as WorkflowError where e.code == .invalidInput {
-                return try await again(.unprocessableContent, Flash(.error, "Nothing was saved: \(e.fields.count) value(s) need correcting."),
+                return try await again(.unprocessableContent, Flash(.error, "Nothing was saved: \(e.fields.count.counted("value")) \(e.fields.count == 1 ? "needs" : "need") correcting."),
                                        errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }))
             } catch let e as WorkflowError where e.code == .outOfOrder || e.code == .conflict || e.code == .invalidState {
                 return try await again(.conflict, Flash(.error, "Nothing was saved."),

@@ -63,7 +63,8 @@ extension CartaServices {
         for v in ProductChainState.lymphodepletionVisits(study) {
             if let d = chain.lymphodepletionDates[v.id] { doses.append(.init(date: d, label: v.name)) }
         }
-        doses += chain.infusions.map { .init(date: $0.date, label: "CAR-T fraction \($0.fraction), bag \($0.bag)" + ($0.cellsMillions.map { ", \(TodayService.number($0)) ×10⁶ cells" } ?? "")) }
+        doses += chain.infusions.map { .init(date: $0.date, label: "CAR-T fraction \($0.fraction), bag \($0.bag)" + ($0.cellsMillions.map { ", \(TodayService.number($0)) ×10⁶ cells" } ?? ""),
+                                             cells: true) }
         // Baseline: the last count before lymphodepletion (or Day 0) — the reference of "2 × baseline" (spec §1.1).
         let start = chain.lymphodepletionDates.values.min() ?? chain.dayZero
         let baseline = counts.last { c in start.map { c.date < $0 } ?? true }?.value

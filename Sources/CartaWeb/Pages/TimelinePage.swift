@@ -18,7 +18,9 @@ public enum TimelinePage {
     /// One dated event.
     public struct Mark: Sendable, Equatable {
         public let date: ClinicalDate, label: String
-        public init(date: ClinicalDate, label: String) { self.date = date; self.label = label }
+        /// A CAR-T cell dose (drawn as a diamond) rather than a lymphodepletion day (a bar).
+        public let cells: Bool
+        public init(date: ClinicalDate, label: String, cells: Bool = false) { self.date = date; self.label = label; self.cells = cells }
     }
     /// One dated number (a count, a grade).
     public struct Point: Sendable, Equatable {
@@ -60,7 +62,8 @@ public enum TimelinePage {
         let first = dates.min() ?? input.today, last = dates.max() ?? input.today
         let span = max(1, first.days(to: last))
         let left = 110.0, width = 1000.0, plotWidth = width - left - 20
-        func x(_ d: ClinicalDate) -> String { fmt(left + Double(first.days(to: d)) / Double(span) * plotWidth) }
+        func xAt(_ d: ClinicalDate) -> Double { left + Double(first.days(to: d)) / Double(span) * plotWidth }
+        func x(_ d: ClinicalDate) -> String { fmt(xAt(d)) }
         var out = ""
         func e(_ s: String) { HTMLText.escape(s, into: &out) }
         // Rows: schedule 20–60, doses 70–100, platelets 110–290, CRS 300–350, ICANS 360–410.
@@ -80,8 +83,15 @@ public enum TimelinePage {
             out += "<circle id=\"visit-mark-"; e(v.id); out += "\" class=\"timeline__visit timeline__visit--\(v.status.rawValue)\" data-status=\"\(v.status.rawValue)\" cx=\"\(x(v.doneOn ?? v.nominalDate))\" cy=\"40\" r=\"5\"><title>"
             e(v.name); out += " — \(v.status.rawValue.replacingOccurrences(of: "_", with: " ")) (\(v.doneOn ?? v.nominalDate))</title></circle>\n"
         }
+        // Lymphodepletion days as bars, CAR-T fractions as diamonds: told apart by shape, not colour alone.
         for (n, dose) in input.doses.enumerated() {
-            out += "<rect id=\"dose-\(n + 1)\" class=\"timeline__dose\" x=\"\(x(dose.date))\" y=\"75\" width=\"6\" height=\"22\"><title>"; e(dose.label); out += " (\(dose.date))</title></rect>\n"
+            if dose.cells {
+                let cx = xAt(dose.date) + 3
+                out += "<polygon id=\"dose-\(n + 1)\" class=\"timeline__dose timeline__dose--cells\" points=\"\(fmt(cx)),73 \(fmt(cx + 8)),86 \(fmt(cx)),99 \(fmt(cx - 8)),86\"><title>"
+                e(dose.label); out += " (\(dose.date))</title></polygon>\n"
+            } else {
+                out += "<rect id=\"dose-\(n + 1)\" class=\"timeline__dose\" x=\"\(x(dose.date))\" y=\"75\" width=\"6\" height=\"22\"><title>"; e(dose.label); out += " (\(dose.date))</title></rect>\n"
+            }
         }
         // Platelets on a linear scale from 0 to the larger of the highest count and 110.
         let top = max(110, (input.platelets.map(\.value) + [input.baselinePlatelets.map { $0 * 2 } ?? 0]).max() ?? 0) * 1.05
