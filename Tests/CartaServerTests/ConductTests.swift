@@ -412,6 +412,13 @@ struct TodayTests {
                 let refused = try await client.webGet(path, session: session)
                 #expect(refused.status == .unprocessableContent && refused.text.contains("\(field) must be"), "\(path): \(refused.status)")
             }
+            let searched = try await client.webGet("/participants?subject=\(infused.subjectID.rawValue.suffix(3))", session: session)
+            #expect(searched.status == .ok && searched.text.contains("id=\"row-\(infused.subjectID)\"") && !searched.text.contains("id=\"row-\(waiting.subjectID)\""),
+                    "\(searched.text)")
+            for bad in [String(repeating: "1", count: 41), "0%E2%80%8B1", "0%001"] {
+                let refused = try await client.webGet("/participants?subject=\(bad)", session: session)
+                #expect(refused.status == .unprocessableContent && refused.text.contains("subject must be at most 40 visible characters"), "\(bad)")
+            }
             let pastTheEnd = try await client.webGet("/participants?page=7", session: session)
             #expect(pastTheEnd.status == .ok && pastTheEnd.text.contains("id=\"row-\(infused.subjectID)\"") && !pastTheEnd.text.contains("participants-range"),
                     "a page past the last shows the last")

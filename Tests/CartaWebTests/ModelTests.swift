@@ -294,6 +294,17 @@ import Testing
         let enrolled = ParticipantsPage.build(participants: participants, inScreening: [], status: .enrolled, siteName: { $0.rawValue }, role: .coordinator, page: 2)
         #expect(enrolled.rows.map(\.subjectId) == (101...125).map { String(format: "BCRITP-%03d", $0 * 2) })
         #expect(enrolled.previousHref == "/participants?status=enrolled" && enrolled.nextHref == nil)
+        // A subject ID fragment narrows the list (any case), and the pager's links keep it.
+        let found = ParticipantsPage.build(participants: participants, inScreening: [], status: nil, siteName: { $0.rawValue }, role: .coordinator,
+                                           subject: "itp-2")
+        #expect(found.rows.map(\.subjectId) == (200...250).map { String(format: "BCRITP-%03d", $0) } && found.nextHref == nil)
+        #expect(found.filterDescription == "All participants · subject ID contains “itp-2”")
+        let paged = ParticipantsPage.build(participants: participants, inScreening: [], status: nil, siteName: { $0.rawValue }, role: .coordinator,
+                                           subject: "bcritp")
+        #expect(paged.rows.count == 100 && paged.nextHref == "/participants?subject=bcritp&page=2", "any case; the pager keeps the search")
+        let exact = ParticipantsPage.build(participants: participants, inScreening: [], status: .enrolled, siteName: { $0.rawValue }, role: .coordinator,
+                                           subject: "017")
+        #expect(exact.rows.isEmpty && exact.statusCode == "enrolled", "BCRITP-017 is screen-failed, so not among the enrolled")
         let one = ParticipantsPage.build(participants: Array(participants.prefix(3)), inScreening: [], status: nil, siteName: { $0.rawValue }, role: .coordinator)
         #expect(one.rangeText == nil && one.previousHref == nil && one.nextHref == nil && one.rows.count == 3)
     }

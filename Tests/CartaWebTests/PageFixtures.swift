@@ -39,7 +39,7 @@ enum PageFixtures {
                   registeredOn: text ?? "2026-11-20", nextAction: text ?? "Awaiting investigator signature"),
             .init(subjectId: text ?? "BCRITP-004", status: .screenFailed, site: text ?? "Tianjin Haihe",
                   registeredOn: text ?? "2026-11-21", nextAction: text ?? "None"),
-        ], status: nil, pager: Pager(total: 203, page: 2, size: 100))
+        ], status: .enrolled, pager: Pager(total: 203, page: 2, size: 100), subject: text ?? "00")
     }
 
     static func register(text: String? = nil) -> RegisterPage.Model {

@@ -46,10 +46,13 @@ import Testing
         for page in try RenderedPages.all(renderer) {
             for form in HTMLInspection.forms(in: page.html) {
                 let opening = String(form.prefix { $0 != ">" })
-                // The audit and query filters are searches (GET, change nothing); only they may skip the token.
+                // The audit and query filters and the participant search are searches (GET, change nothing); only they
+                // may skip the token.
                 if opening.contains("method=\"get\"") {
                     #expect((opening.contains("id=\"audit-filters\"") && opening.contains("action=\"/audit\""))
-                            || (opening.contains("id=\"query-filters\"") && opening.contains("action=\"/queries\"")), "unexpected GET form: \(opening)")
+                            || (opening.contains("id=\"query-filters\"") && opening.contains("action=\"/queries\""))
+                            || (opening.contains("id=\"participant-search\"") && opening.contains("action=\"/participants\"")),
+                            "unexpected GET form: \(opening)")
                     continue
                 }
                 #expect(opening.contains("method=\"post\""), "form without method=post in \(page.name): \(opening)")

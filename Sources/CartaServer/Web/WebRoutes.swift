@@ -29,9 +29,13 @@ extension CartaServices {
             let viewer = try context.principal(.readStudyData, .web)
             let status = request.uri.queryParameters["status"].flatMap { ParticipantStatus(rawValue: String($0)) }
             let pageNumber = try Self.pageParameter(request.uri.queryParameters["page"].map(String.init))
+            let subject = (request.uri.queryParameters["subject"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
+            guard subject.count <= 40, !subject.hasControlOrInvisibleCharacters() else {
+                throw AppError.invalid("subject", "subject must be at most 40 visible characters of a subject ID (got \(subject.quotedForMessage)).")
+            }
             let (participants, inScreening) = try await self.screening.rosterOverview(by: viewer)
-            let model = ParticipantsPage.build(participants: participants, inScreening: inScreening,
-                                               status: status, siteName: self.siteName, role: viewer.user.role, page: pageNumber)
+            let model = ParticipantsPage.build(participants: participants, inScreening: inScreening, status: status, siteName: self.siteName,
+                                               role: viewer.user.role, page: pageNumber, subject: subject)
             let (flashes, clear) = self.takeFlash(request)
             return try self.html(model, self.layout(context, flashes: flashes, current: .participants), extraHeaders: clear)
         })

@@ -24,13 +24,17 @@ public enum ParticipantsPage {
         /// "Participants 1–100 of 3,000", or nil when the list fits one page.
         public let rangeText: String?
         public let previousHref: String?, nextHref: String?
+        /// The subject ID fragment searched for ("" when none), and the status the search form keeps.
+        public let subject: String, statusCode: String?
 
         /// Creates the list model; `status` is the active filter (`nil` = all); `canRegister` shows
-        /// the registration link; `rows` are the page's, `pager` where it lies in the whole list.
-        public init(rows: [Row], status: StatusBadge.Status?, canRegister: Bool = true, pager: Pager? = nil) {
+        /// the registration link; `rows` are the page's, `pager` where it lies in the whole list; `subject` the
+        /// subject ID fragment the rows were searched by.
+        public init(rows: [Row], status: StatusBadge.Status?, canRegister: Bool = true, pager: Pager? = nil, subject: String = "") {
             rangeText = pager?.rangeText("Participants")
-            let around = pager?.neighbours { WebPaths.participants(status: status?.rawValue, page: $0) }
+            let around = pager?.neighbours { WebPaths.participants(status: status?.rawValue, page: $0, subject: subject) }
             previousHref = around?.previous; nextHref = around?.next
+            self.subject = subject; statusCode = status?.rawValue
             var filters = [FilterLink(key: "all", label: "All", href: WebPaths.participants(status: nil), current: status == nil)]
             for s in StatusBadge.Status.allCases {
                 filters.append(FilterLink(
@@ -39,7 +43,8 @@ public enum ParticipantsPage {
                 ))
             }
             self.filters = filters
-            filterDescription = status.map { "Status: " + StatusBadge($0).label } ?? "All participants"
+            filterDescription = (status.map { "Status: " + StatusBadge($0).label } ?? "All participants")
+                + (subject.isEmpty ? "" : " · subject ID contains “\(subject)”")
             self.rows = rows
             hasRows = !rows.isEmpty
             registerHref = canRegister ? WebPaths.register : nil

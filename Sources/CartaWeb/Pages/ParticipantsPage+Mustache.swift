@@ -7,6 +7,8 @@ extension ParticipantsPage.Model: MustacheParent {
         case "title": self.title
         case "filters": self.filters
         case "filterDescription": self.filterDescription
+        case "subject": self.subject
+        case "statusCode": self.statusCode
         case "rows": self.rows
         case "hasRows": self.hasRows
         case "registerHref": self.registerHref

@@ -1,3 +1,4 @@
+import Foundation
 import CartaModel
 
 extension DashboardPage {
@@ -24,14 +25,16 @@ extension ParticipantsPage {
     ///
     /// Source: issue 2 scope 7 (participant list); issue 6 scope 4.
     public static func build(participants: [Participant], inScreening: [ScreeningRosterEntry], status: ParticipantStatus?,
-                             siteName: (SiteID) -> String, role: UserRole, page: Int = 1) -> Model {
+                             siteName: (SiteID) -> String, role: UserRole, page: Int = 1, subject: String = "") -> Model {
         let screeningText = Dictionary(inScreening.map { ($0.participant.id, $0.state.nextStepText) }, uniquingKeysWith: { a, _ in a })
-        let listed = participants.filter { status == nil || $0.status == status }
+        let listed = participants.filter {
+            (status == nil || $0.status == status) && (subject.isEmpty || $0.subjectID.rawValue.localizedCaseInsensitiveContains(subject))
+        }
         let pager = Pager(total: listed.count, page: page, size: pageSize)
         let rows = listed[pager.range].map { p in
             Row(subjectId: p.subjectID.rawValue, status: p.status, site: siteName(p.siteID), registeredOn: WebFormat.date(p.createdAt),
                 nextAction: ScreeningState.step(after: p.status)?.text ?? screeningText[p.id] ?? "")
         }
-        return Model(rows: rows, status: status, canRegister: Permission.registerParticipant.allows(role), pager: pager)
+        return Model(rows: rows, status: status, canRegister: Permission.registerParticipant.allows(role), pager: pager, subject: subject)
     }
 }

@@ -71,10 +71,13 @@ public enum WebPaths {
         return participants + "?status=" + escapedSegment(status)
     }
 
-    /// One page (1-based) of the participant list, filtered as `participants(status:)`.
-    public static func participants(status: String?, page: Int) -> String {
-        let base = participants(status: status)
-        return page <= 1 ? base : base + (status == nil ? "?" : "&") + "page=\(page)"
+    /// One page (1-based) of the participant list, filtered as `participants(status:)` and by a subject ID fragment.
+    public static func participants(status: String?, page: Int, subject: String = "") -> String {
+        var query: [String] = []
+        if let status { query.append("status=" + escapedSegment(status)) }
+        if !subject.isEmpty { query.append("subject=" + escapedSegment(subject)) }
+        if page > 1 { query.append("page=\(page)") }
+        return participants + (query.isEmpty ? "" : "?" + query.joined(separator: "&"))
     }
 
     /// One page of the audit trail (1-based).
