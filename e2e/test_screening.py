@@ -180,13 +180,14 @@ def test_monitor_sees_no_writing_forms_and_no_identity(base_url, browser, users)
                    if (f.get_attribute("method") or "get").lower() == "post"]
         monitoring = ("/signout", "/queries", "/sdv", "/audit/reviews")
         assert all(a.endswith(monitoring) or "/queries/" in a for a in actions), f"{path}: monitor sees forms {actions}"
-        # Controls outside the audit search (which only reads), the audit-review sign-off (the monitor's own
-        # signature) and the monitoring section must all be disabled.
+        # Controls outside the searches (the audit filter and the participant search, method get: they only read), the
+        # audit-review sign-off (the monitor's own signature) and the monitoring section must all be disabled.
         enabled = [e.get_attribute("id") or e.get_attribute("name")
                    for e in d.find_elements(By.CSS_SELECTOR, "main input, main select, main textarea, main button")
                    if e.is_enabled() and e.get_attribute("type") != "hidden"
                    and not (e.get_attribute("id") or "").startswith("audit-")
                    and not e.find_elements(By.XPATH, "ancestor::form[@id='audit-sign-off']")
+                   and not e.find_elements(By.XPATH, "ancestor::form[@id='participant-search' and @method='get']")
                    and not e.find_elements(By.XPATH, "ancestor::section[@id='monitoring']")]
         assert enabled == [], f"{path}: monitor sees enabled inputs {enabled}"
         assert not ui.exists(d, "#register-link, #nav-register"), f"{path}: monitor is offered registration"
