@@ -10,12 +10,38 @@ import Foundation
 public struct EditChecks: Hashable, Sendable, Codable {
     /// Whether a value outside its item's `softRange` raises a query (the "range" edit check of every item).
     public var softRangeQueries: Bool
+    /// Items whose soft-range query is not raised from a visit on, because a value outside the range is the
+    /// expected course there (neutropenia after lymphodepletion), graded elsewhere rather than queried.
+    public var softRangeSkips: [SoftRangeSkip]
     /// The declared checks.
     public var checks: [EditCheck]
 
-    public init(softRangeQueries: Bool = false, checks: [EditCheck] = []) {
+    public init(softRangeQueries: Bool = false, softRangeSkips: [SoftRangeSkip] = [], checks: [EditCheck] = []) {
         self.softRangeQueries = softRangeQueries
+        self.softRangeSkips = softRangeSkips
         self.checks = checks
+    }
+
+    /// No soft-range query on `item` at `fromVisit` and every later scheduled visit (schedule order); the study
+    /// file says why. An event outside the schedule has no place in that order, so its values are still queried.
+    ///
+    /// Source: ICH E6(R3) 4.2.2 (data validation checks are specified and documented): the exception is declared
+    /// with its reason in the study file, not decided by the program.
+    public struct SoftRangeSkip: Hashable, Sendable, Codable {
+        public var item: String
+        public var fromVisit: String
+        public var reason: String
+        public init(item: String, fromVisit: String, reason: String) {
+            self.item = item; self.fromVisit = fromVisit; self.reason = reason
+        }
+    }
+
+    /// Whether the soft-range query of `itemOID` is skipped at `event` (`eventOrder`: the schedule's order).
+    func skipsSoftRange(_ itemOID: String, at event: EventOID, eventOrder: [EventOID]) -> Bool {
+        guard let position = eventOrder.firstIndex(of: event) else { return false }
+        return softRangeSkips.contains { skip in
+            skip.item == itemOID && eventOrder.firstIndex(of: EventOID(rawValue: skip.fromVisit)).map { $0 <= position } == true
+        }
     }
 
     /// The id of the implicit soft-range check of `itemOID`.
@@ -76,7 +102,8 @@ extension Study {
         if editChecks.softRangeQueries {
             for v in present {
                 guard let item = item(v.address.itemOID.rawValue), let soft = item.softRange,
-                      let x = v.value?.standardValue, !soft.contains(x) else { continue }
+                      let x = v.value?.standardValue, !soft.contains(x),
+                      !editChecks.skipsSoftRange(item.oid, at: v.address.eventOID, eventOrder: eventOrder) else { continue }
                 let shown = v.value.map { $0.text + ($0.unit.map { " " + EligibilityFormat.displayUnit($0) } ?? "") } ?? ""
                 findings.append(EditCheckFinding(
                     checkID: EditChecks.softRangeID(item.oid), address: v.address,

@@ -2,13 +2,14 @@ import CartaCore
 import Foundation
 
 extension StudyFileReader {
-    /// Reads `editChecks` (optional): `softRangeQueries` and the list of declared checks, each naming an
-    /// existing item of a type the check can read.
+    /// Reads `editChecks` (optional): `softRangeQueries`, the items whose soft-range query stops from a visit on
+    /// (`softRangeSkips`), and the list of declared checks, each naming an existing item of a type the check can read.
     ///
     /// Source: issue 7 scope 5 (range, cross-field and cross-visit edit checks declared in the study file).
-    func readEditChecks(_ c: YAMLCursor, items: [String: ItemDefinition]) -> EditChecks {
-        guard c.isPresent, c.mapping(known: ["softRangeQueries", "checks"]) else { return EditChecks() }
+    func readEditChecks(_ c: YAMLCursor, items: [String: ItemDefinition], schedule: StudySchedule) -> EditChecks {
+        guard c.isPresent, c.mapping(known: ["softRangeQueries", "softRangeSkips", "checks"]) else { return EditChecks() }
         let softRange = c.child("softRangeQueries").bool(default: false) ?? false
+        let skips = readSoftRangeSkips(c.child("softRangeSkips"), items: items, schedule: schedule, softRangeQueries: softRange)
         var ids = Set<String>()
         let checks: [EditCheck] = c.child("checks").sequence(required: false).compactMap { e in
             guard e.mapping(known: ["id", "item", "kind", "range", "op", "other", "maxFraction", "message"]) else { return nil }
@@ -60,6 +61,38 @@ extension StudyFileReader {
             guard let id, let itemOID, item != nil, let kind else { return nil }
             return EditCheck(id: id, item: itemOID, kind: kind, message: message)
         }
-        return EditChecks(softRangeQueries: softRange, checks: checks)
+        return EditChecks(softRangeQueries: softRange, softRangeSkips: skips, checks: checks)
+    }
+
+    /// `softRangeSkips`: each names an item with a `softRange`, a scheduled visit after screening (from which on
+    /// the item's soft-range query is not raised) and the reason, which a data manager reads in the study file.
+    func readSoftRangeSkips(_ c: YAMLCursor, items: [String: ItemDefinition], schedule: StudySchedule,
+                            softRangeQueries: Bool) -> [EditChecks.SoftRangeSkip] {
+        guard c.isPresent else { return [] }
+        if !softRangeQueries { c.problem("softRangeSkips needs softRangeQueries: true (there are no soft-range queries to skip)") }
+        var seen = Set<String>()
+        return c.sequence().compactMap { e in
+            guard e.mapping(known: ["item", "fromVisit", "reason"]) else { return nil }
+            let itemC = e.child("item"), visitC = e.child("fromVisit"), reasonC = e.child("reason")
+            let itemOID = itemC.string(), visit = visitC.string(), reason = reasonC.string()  // a missing or empty reason is a problem
+            if let itemOID {
+                if let item = items[itemOID] {
+                    if item.softRange == nil { itemC.problem("\(itemOID) has no softRange, so it raises no soft-range query to skip") }
+                } else {
+                    itemC.problem("no form has an item \"\(itemOID)\"")
+                }
+                if !seen.insert(itemOID).inserted { itemC.problem("\(itemOID) is skipped twice; give one fromVisit") }
+            }
+            if let visit {
+                let visits = schedule.visits
+                if visits.first?.id == visit {
+                    visitC.problem("\(visit) is the screening visit: skipping from there means never querying the item; remove its softRange instead")
+                } else if !visits.contains(where: { $0.id == visit }) {
+                    visitC.problem("no scheduled visit \"\(visit)\"; use one of \(visits.dropFirst().map(\.id).joined(separator: ", "))")
+                }
+            }
+            guard let itemOID, let visit, let reason else { return nil }
+            return EditChecks.SoftRangeSkip(item: itemOID, fromVisit: visit, reason: reason)
+        }
     }
 }

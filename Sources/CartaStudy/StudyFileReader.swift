@@ -26,7 +26,7 @@ struct StudyFileReader {
             root.child("dosing").problem("the dosing regimens are settings now: use settings.lymphodepletion, settings.carT and settings.dosingLimits")
         }
         let endpoints = readEndpoints(root.child("endpoints"))
-        let editChecks = readEditChecks(root.child("editChecks"), items: items)
+        let editChecks = readEditChecks(root.child("editChecks"), items: items, schedule: schedule)
         guard let pattern = header.pattern else { return nil }
         var study = Study(id: header.id, otherIDs: header.otherIDs, title: header.title, officialTitle: header.officialTitle,
                      sponsor: header.sponsor, phase: header.phase, design: header.design,

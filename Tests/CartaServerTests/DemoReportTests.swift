@@ -50,6 +50,17 @@ struct DemoReportTests {
             let audited = try await server.store.auditTrail(entity: .itemValue, entityID: nil)
             #expect(audited.count >= summary.values)
             #expect(try await server.store.auditTrail(entity: .database, entityID: "synthetic").count == 1)
+            // The monitor's part: a question on each Day 3 temperature, answered and closed at the Day 17 visit, except for
+            // the participant whose Day 0 was 6 days ago (still open); screening values verified against source. The low
+            // neutrophil counts after lymphodepletion raise no query (the study file's softRangeSkips).
+            let monitor = try await server.principal(.monitor)
+            let queries = try await server.services.runtime.queries.inbox(QueryFilter(), by: monitor)
+            #expect(queries.map { "\($0.query.address.eventOID) \($0.query.address.itemOID)" } == Array(repeating: "D3 CRS_TMAX", count: 5),
+                    "\(queries.map { "\($0.query.checkID ?? "") \($0.query.address.path)" })")
+            #expect(queries.map(\.query.status.rawValue).sorted() == ["closed", "closed", "closed", "closed", "open"])
+            #expect(!queries.contains { $0.query.checkID == "RANGE_ANC" })
+            let progress = try await server.services.runtime.sourceVerification.progress(by: monitor).participants
+            #expect(progress.count == 5 && progress.filter { $0.overall.verified > 0 }.count == 4, "\(progress.map(\.overall))")
             // The replay clock is handed back after the run: a later write is stamped with the real time.
             let later = try await server.store.createUser(username: "after-demo", displayName: "After", role: .monitor, passwordHash: "$2b$12$x",
                                                           actor: AuditActor(userID: nil, username: "test", source: .cli))

@@ -36,6 +36,27 @@ struct EditCheckTests {
         #expect(message?.contains("Platelet count 601 ×10⁹/L is outside the expected range") == true, "\(message ?? "")")
     }
 
+    /// The built-in study queries a low ANC or WBC at screening and LD1 (before the first lymphodepletion dose), not from
+    /// Day 0 on, where cytopenia is the expected course (graded and alerted instead); an event outside the schedule is still queried.
+    @Test(arguments: [
+        ("SCREENING", "ANC", ["RANGE_ANC ANC"]), ("LD1", "ANC", ["RANGE_ANC ANC"]), ("D0", "ANC", []), ("D4", "ANC", []),
+        ("M6", "ANC", []), ("UNS-1", "ANC", ["RANGE_ANC ANC"]), ("LD1", "WBC", ["RANGE_WBC WBC"]), ("D7", "WBC", []),
+        // Other items keep their query at every visit.
+        ("D4", "HGB", ["RANGE_HGB HGB"]),
+    ])
+    func lowCountsAfterLymphodepletionAreNotQueried(event: String, item: String, expected: [String]) {
+        let low = Self.value("F_LAB_HEM", item, "0.2", standard: item == "HGB" ? 20 : 0.2, unit: item == "HGB" ? "g/L" : "10*9/L",
+                             event: EventOID(rawValue: event))
+        #expect(Self.findings([low]) == expected)
+    }
+
+    @Test func theSkipNeedsTheScheduleOrder() {
+        // Without the schedule's order no visit is known to follow D0: the value is queried.
+        let low = Self.value("F_LAB_HEM", "ANC", "0.2", standard: 0.2, unit: "10*9/L", event: "D4")
+        #expect(Self.study.editCheckFindings([low], eventOrder: []).map(\.checkID) == ["RANGE_ANC"])
+        #expect(Self.study.editChecks.softRangeSkips.map(\.item) == ["ANC", "WBC"])
+    }
+
     @Test func crossFieldDatesCompareAsDates() {
         let consent = Self.value("F_CONSENT", "CONSENT_DATE", "2026-03-10")
         #expect(Self.findings([consent, Self.value("F_CONSENT", "PLANNED_INFUSION_DATE", "2026-04-01")]) == [])
@@ -88,6 +109,15 @@ struct EditCheckTests {
         ("      item: WEIGHT\n      kind: change", "      item: SEX\n      kind: change", "editChecks.checks[1].item", "a change check needs a numeric item"),
         ("    - id: EC_WEIGHT_CHANGE", "    - id: EC_INFUSION_AFTER_CONSENT", "editChecks.checks[1].id", "duplicate edit check id"),
         ("  softRangeQueries: true ", "  softRangeQuery: true ", "editChecks.softRangeQuery", "unknown key \"softRangeQuery\""),
+        ("    - item: ANC\n      fromVisit: D0", "    - item: ANCX\n      fromVisit: D0", "editChecks.softRangeSkips[0].item", "no form has an item \"ANCX\""),
+        ("    - item: ANC\n      fromVisit: D0", "    - item: SEX\n      fromVisit: D0", "editChecks.softRangeSkips[0].item", "SEX has no softRange"),
+        ("    - item: WBC\n      fromVisit: D0", "    - item: ANC\n      fromVisit: D0", "editChecks.softRangeSkips[1].item", "ANC is skipped twice"),
+        ("    - item: ANC\n      fromVisit: D0", "    - item: ANC\n      fromVisit: D99", "editChecks.softRangeSkips[0].fromVisit", "no scheduled visit \"D99\"; use one of APH, PROD, LD1"),
+        ("    - item: ANC\n      fromVisit: D0", "    - item: ANC\n      fromVisit: SCR", "editChecks.softRangeSkips[0].fromVisit", "SCR is the screening visit"),
+        ("      reason: Neutropenia after", "      why: Neutropenia after", "editChecks.softRangeSkips[0].why", "unknown key \"why\""),
+        ("      reason: Neutropenia after lymphodepletion is expected; it is graded by CTCAE v5.0 and ICAHT and alerted, not queried.", "      reason: \"\"",
+         "editChecks.softRangeSkips[0].reason", "must not be empty"),
+        ("  softRangeQueries: true ", "  softRangeQueries: false ", "editChecks.softRangeSkips", "softRangeSkips needs softRangeQueries: true"),
     ])
     func brokenChecksAreReportedWithTheirPath(old: String, new: String, path: String, fragment: String) throws {
         let problems = StudyFileErrorTests.problems(try StudyFileErrorTests.mutated([(old, new)]))

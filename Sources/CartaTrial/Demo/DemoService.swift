@@ -60,6 +60,9 @@ public struct DemoService: Sendable {
         var doses: [Int: [String: Double]] = [:]
         var coordinator: Principal
         var investigator: Principal
+        var monitor: Principal
+        /// Each participant's monitoring query (`monitoringVisits`).
+        var queries: [Int: String] = [:]
     }
 
     /// Runs the demo for `count` participants with `seed`, up to `today`; `progress(done, total)` after each step.
@@ -88,8 +91,10 @@ public struct DemoService: Sendable {
     func replay(participants count: Int, seed: UInt64, today: ClinicalDate, system: AuditActor,
                 progress: @Sendable (Int, Int) -> Void) async throws -> Summary {
         let (accounts, users) = try await createAccounts(system: system)
-        guard let inv = users[.investigator], let coord = users[.coordinator] else { throw WorkflowError(.notFound, "demo accounts were not created") }
-        var state = DemoState(coordinator: Principal(coord, source: .cli), investigator: Principal(inv, source: .cli))
+        guard let inv = users[.investigator], let coord = users[.coordinator], let mon = users[.monitor] else {
+            throw WorkflowError(.notFound, "demo accounts were not created")
+        }
+        var state = DemoState(coordinator: Principal(coord, source: .cli), investigator: Principal(inv, source: .cli), monitor: Principal(mon, source: .cli))
         let courses = (0..<count).map { DemoCourse(index: $0, of: count, seed: seed, today: today, settings: settings) }
         let plan = courses.flatMap { self.steps(for: $0, today: today) }.sorted { ($0.date, $0.order, $0.participant) < ($1.date, $1.order, $1.participant) }
         for (i, step) in plan.enumerated() {
@@ -253,7 +258,37 @@ public struct DemoService: Sendable {
             event(term: "Cytokine release syndrome", grade: c.crsGrade, onset: c.crsOnsetDay, end: c.crsOnsetDay + c.crsDays, serious: c.crsGrade >= 3,
                   ld: "unlikely", cart: "related", recordOn: c.crsOnsetDay + 1)
         }
+        monitoringVisits(participant: i, at: at)
         return out
+    }
+
+    /// The monitor's part, so the query inbox and source-verification pages of a new demo are not empty: on Day 5 a
+    /// question about Day 3's highest temperature (the CRS grade rests on it), answered by the coordinator on Day 7; on
+    /// Day 17 the screening values and the Day 0 infusion verified against source, and the answered query closed. The
+    /// participant whose Day 0 was less than a week ago therefore still has the query open.
+    func monitoringVisits(participant i: Int, at: (Int, Int, @escaping @Sendable (inout DemoState) async throws -> Void) -> Void) {
+        let queries = runtime.queries, verification = runtime.sourceVerification
+        at(5, 3) { s in
+            guard let subject = s.subjects[i] else { return }
+            s.queries[i] = try await queries.raise(
+                subjectID: subject, itemOID: "CRS_TMAX", visitID: "D3",
+                text: "The nursing chart for Day 3 shows the highest temperature at 22:00; please confirm it is the value entered.",
+                by: s.monitor).id
+        }
+        at(7, 3) { s in
+            guard let id = s.queries[i] else { return }
+            _ = try await queries.answer(id: id, text: "Confirmed against the nursing chart: the value entered is the 22:00 reading.", by: s.coordinator)
+        }
+        at(17, 3) { s in
+            guard let subject = s.subjects[i] else { return }
+            for form in ["F_CONSENT", "F_VITALS", "F_LAB_HEM"] {
+                _ = try await verification.verify(subjectID: subject, formOID: form, by: s.monitor)
+            }
+            _ = try await verification.verify(subjectID: subject, formOID: "F_INFUSION", visitID: "D0", by: s.monitor)
+            if let id = s.queries[i] {
+                _ = try await queries.close(id: id, text: "Checked at the monitoring visit against the chart.", by: s.monitor)
+            }
+        }
     }
 
     /// The forms of one scheduled visit on or after Day 0 of a course, and the day it is done (the visit's day moved
