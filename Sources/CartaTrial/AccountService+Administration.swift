@@ -78,8 +78,10 @@ extension AccountService {
         let why = try requiredReason(reason)
         if let listed = sites.listed {
             let unknown = listed.filter { !studySites.contains($0) }
-            guard !listed.isEmpty, unknown.isEmpty else {
-                throw WorkflowError.invalid("sites", "unknown site(s) \(unknown.map(\.rawValue).joined(separator: ", ")); the study's sites are \(studySites.map(\.rawValue).joined(separator: ", "))")
+            let known = "the study's sites are \(studySites.map(\.rawValue).joined(separator: ", "))"
+            guard !listed.isEmpty else { throw WorkflowError.invalid("sites", "name at least one site (or all sites); \(known)") }
+            guard unknown.isEmpty else {
+                throw WorkflowError.invalid("sites", "unknown \(unknown.count == 1 ? "site" : "sites") \(unknown.map(\.rawValue).joined(separator: ", ")); \(known)")
             }
         }
         return try await mapped { try await store.changeAccount(user.id, .access(role, sites), reason: why, actor: principal.actor, at: clock.now) }

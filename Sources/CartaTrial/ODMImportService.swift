@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaStudy
@@ -128,7 +129,7 @@ public struct ODMImportService: Sendable {
                 registered: .init(username: s.registered.username, at: registered, reason: nil), changes: changes))
         }
         guard problems.isEmpty else {
-            throw WorkflowError(.invalidInput, "Nothing was imported: \(problems.count == 50 ? "at least " : "")\(problems.count) problem(s) in the archive. "
+            throw WorkflowError(.invalidInput, "Nothing was imported: \(problems.count == 50 ? "at least " : "")\(problems.count.counted("problem")) in the archive. "
                                 + problems.prefix(5).map(\.message).joined(separator: " "), fields: problems)
         }
         let sha = SHA256.hash(data: Data(xml.utf8)).map { String(format: "%02x", $0) }.joined()
@@ -153,7 +154,7 @@ extension ODMImportService.Summary {
     /// One line for the audit record and the command line.
     public var text: String {
         "ODM archive \(fileOID) (SHA-256 \(sha256)): \(participants) participant(s), \(valueChanges) value change(s), "
-            + "\(recordChanges) status change(s) restored; \(signaturesNotRestored) signature(s) in the file not re-created"
+            + "\(recordChanges.counted("status change")) restored; \(signaturesNotRestored.counted("signature")) in the file not re-created"
             + (synthetic ? "; synthetic demonstration data" : "")
     }
 }

@@ -101,7 +101,7 @@ public struct ScreeningService: Sendable {
         guard !matches.isEmpty else { return nil }
         let named = matches.filter { principal.reaches($0.siteID) }.map(\.subjectID.rawValue)
         let hidden = matches.count - named.count
-        let whom = (named + (hidden > 0 ? ["\(hidden) participant(s) at another site"] : [])).joined(separator: ", ")
+        let whom = (named + (hidden > 0 ? ["\(hidden.counted("participant")) at another site"] : [])).joined(separator: ", ")
         // The number itself is not repeated: the warning travels in a flash cookie and a response header.
         return "This hospital number is already registered in this study for \(whom); check that this is not the same person before screening goes on."
     }

@@ -108,6 +108,14 @@ struct AccountSecurityTests {
             let moved = try await accounts.setAccess(username: "monitor", role: .dataManager, sites: .only(["SUZHOU"]),
                                                      studySites: ["SUZHOU"], reason: "new role", by: admin)
             #expect(moved.role == .dataManager && moved.sites == .only(["SUZHOU"]))
+            // No site, or sites the study does not have, are refused by what is wrong, naming the study's sites.
+            for (sites, message) in [(Set<SiteID>(), "name at least one site (or all sites); the study's sites are SUZHOU"),
+                                     (["NOWHERE", "ELSEWHERE"], "unknown sites ELSEWHERE, NOWHERE; the study's sites are SUZHOU")] {
+                await #expect { _ = try await accounts.setAccess(username: "monitor", role: .dataManager, sites: .only(sites), studySites: ["SUZHOU"],
+                                                                  reason: "r", by: admin) } throws: { error in
+                    (error as? WorkflowError)?.fields.first.map { "\($0.field): \($0.message)" } == "sites: \(message)"
+                }
+            }
             let trail = try await server.store.auditTrail(entity: .user, entityID: moved.id.rawValue).filter { $0.username == "admin" }
             #expect(trail.map { "\($0.field):\($0.oldValue ?? "-")→\($0.newValue ?? "-") (\($0.reason ?? ""))" } == [
                 "active:true→false (left the study team)", "active:false→true (back on the team)", "password:(set)→(changed) (forgotten)",

@@ -21,7 +21,7 @@ extension AssessmentRecord {
         case .bleeding:
             parts.append("S: bleeding recorded on day \(causeDay ?? day) → NR (count \(p))")
         case .missingBleeding:
-            parts.append("S: count \(p) but no bleeding assessment within ±\(settings.bleedingMatchToleranceDays) day(s) → not evaluable")
+            parts.append("S: count \(p) but no bleeding assessment within ±\(settings.bleedingMatchToleranceDays.counted("day")) → not evaluable")
         case .atLeast100:
             parts.append("S: \(p) ≥ 100 and no bleeding → CR")
         case .atLeast30AndDoubling:

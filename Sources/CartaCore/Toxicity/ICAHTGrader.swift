@@ -40,7 +40,7 @@ public enum ICAHTGrader {
         } else {
             let g = d05 >= 30 || d01 >= 7 ? 4 : d05 >= 14 ? 3 : d05 >= 7 ? 2 : d05 >= 1 ? 1 : 0
             earlyGrade = .grade(g)
-            earlyRule = "Early grade \(g): \(d05) day(s) with ANC ≤ 0.5 and \(d01) day(s) with ANC ≤ 0.1 ×10^9/L in Days 0–30 (G1 < 7, G2 7–13, G3 14–29, G4 ≥ 30 days ≤ 0.5 or ≥ 7 days ≤ 0.1)"
+            earlyRule = "Early grade \(g): \(d05.counted("day")) with ANC ≤ 0.5 and \(d01.counted("day")) with ANC ≤ 0.1 ×10^9/L in Days 0–30 (G1 < 7, G2 7–13, G3 14–29, G4 ≥ 30 days ≤ 0.5 or ≥ 7 days ≤ 0.1)"
         }
         let thresholds: [(Int, Double)] = [(4, 0.1), (3, 0.5), (2, 1.0), (1, 1.5)]
         let lateGrade: ICAHTGrade
@@ -79,7 +79,7 @@ public enum ICAHTGrader {
         } else {
             let g = e20 >= 14 ? 4 : e20 >= 1 ? 3 : e50 >= 7 ? 2 : e50 >= 1 ? 1 : 0
             earlyGrade = .grade(g)
-            earlyRule = "Early grade \(g): \(e50) day(s) with PLT < 50 and \(e20) day(s) with PLT < 20 ×10^9/L in Days 0–30 (G1 1–6 d < 50, G2 ≥ 7 d < 50, G3 1–13 d < 20, G4 ≥ 14 d < 20)"
+            earlyRule = "Early grade \(g): \(e50.counted("day")) with PLT < 50 and \(e20.counted("day")) with PLT < 20 ×10^9/L in Days 0–30 (G1 1–6 d < 50, G2 ≥ 7 d < 50, G3 1–13 d < 20, G4 ≥ 14 d < 20)"
         }
         let l100 = late.filter { $0.per10e9L < 100 }.count
         let l50 = late.filter { $0.per10e9L < 50 }.count
@@ -92,7 +92,7 @@ public enum ICAHTGrader {
         } else {
             let g = l20 >= 14 ? 4 : l20 >= 1 ? 3 : l50 >= 1 ? 2 : l100 >= 1 ? 1 : 0
             lateGrade = .grade(g)
-            lateRule = "Late grade \(g): \(l100) day(s) < 100, \(l50) < 50, \(l20) < 20 ×10^9/L in Days 31–100 (G1 ≥ 1 d < 100, G2 ≥ 1 d < 50, G3 1–13 d < 20, G4 ≥ 14 d < 20)"
+            lateRule = "Late grade \(g): \(l100.counted("day")) < 100, \(l50) < 50, \(l20) < 20 ×10^9/L in Days 31–100 (G1 ≥ 1 d < 100, G2 ≥ 1 d < 50, G3 1–13 d < 20, G4 ≥ 14 d < 20)"
         }
         return ICAHTAssessment(
             early: earlyGrade, late: lateGrade, earlyMeasuredDays: early.count, lateMeasuredDays: late.count,

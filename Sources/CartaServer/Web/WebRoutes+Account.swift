@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaTrial
@@ -63,7 +64,7 @@ extension CartaServices {
             let principal = Principal(try context.requireUser(), source: .web)
             _ = try await self.readForm(request, context)
             let ended = try await self.auth.signOutEverywhere(by: principal)
-            var response = self.redirect(WebPaths.signIn, flash: Flash(.success, "Signed out everywhere: \(ended) session(s) and token(s) ended."))
+            var response = self.redirect(WebPaths.signIn, flash: Flash(.success, "Signed out everywhere: \(ended.counted("session or token", plural: "sessions and tokens")) ended."))
             response.setCookie(self.cookie(AuthMiddleware.sessionCookie, "", maxAge: 0))
             return response
         })

@@ -213,7 +213,7 @@ extension CartaServices {
             .init(label: "CRS now", value: grade(tox.crs.last { $0.grade != nil }?.grade) + (o.maxCRSGrade.map { " (worst \(grade($0)))" } ?? "")),
             .init(label: "ICANS now", value: grade(tox.icans.last { $0.grade != nil }?.grade) + (o.maxICANSGrade.map { " (worst \(grade($0)))" } ?? "")),
             .init(label: "Adverse events", value: "\(events.count) recorded, \(events.filter(\.serious).count) serious"
-                  + (openClocks > 0 ? "; \(openClocks) SAE report(s) not yet made" : "")),
+                  + (openClocks > 0 ? "; \(openClocks.counted("SAE report")) not yet made" : "")),
         ]
         var outcomes: [CourseSection.ChainLine] = []
         if o.dayZero != nil {
@@ -228,7 +228,7 @@ extension CartaServices {
             if let worst = o.worstITPBAT { bleeding += "; ITP-BAT \(worst)" }
             if o.severeBleeding { bleeding += " — severe bleeding" }
             outcomes.append(.init(label: "Worst bleeding score", value: bleeding))
-            outcomes.append(.init(label: "Transfusions / rescue", value: "\(o.plateletTransfusions) platelet transfusion(s), \(o.rescueTherapies) rescue therap\(o.rescueTherapies == 1 ? "y" : "ies")"))
+            outcomes.append(.init(label: "Transfusions / rescue", value: "\(o.plateletTransfusions.counted("platelet transfusion")), \(o.rescueTherapies) rescue therap\(o.rescueTherapies == 1 ? "y" : "ies")"))
         }
         return CourseSection(subjectId: subject.rawValue, calendar: course.calendar, chain: product, procedures: procedures,
                              deviations: course.deviations, today: runtime.clock.today, dosing: dosing, dosingVisitIDs: dosingVisitIDs,

@@ -1,3 +1,4 @@
+import CartaCore
 import CartaModel
 import CartaStore
 import CartaWeb
@@ -44,7 +45,7 @@ extension CartaServices {
                 if Permission.reviewAccess.allows(user.role) {
                     let lockouts = try await self.auth.securityAlerts(by: Principal(user, source: .web))
                     if !lockouts.isEmpty {
-                        alert = Flash(.error, "Security alert: \(lockouts.count) account lockout(s) after repeated failed sign-ins in the last \(Int(AccountService.securityAlertWindow / 86_400)) days (latest: \(lockouts[0].username), \(WebFormat.dateTime(lockouts[0].at))). See Access review.")
+                        alert = Flash(.error, "Security alert: \(lockouts.count.counted("account lockout")) after repeated failed sign-ins in the last \(Int(AccountService.securityAlertWindow / 86_400)) days (latest: \(lockouts[0].username), \(WebFormat.dateTime(lockouts[0].at))). See Access review.")
                     }
                 }
                 var response = self.redirect(Self.safeNext(form["next"]) ?? WebPaths.dashboard, flash: alert)

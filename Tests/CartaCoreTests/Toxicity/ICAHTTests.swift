@@ -24,6 +24,9 @@ struct ICAHTTests {
         let a = ICAHTGrader.neutrophil(Self.earlySeries(low: 16, lowValue: 0.3, veryLow: 7, normal: 2.0))
         #expect(a.early == .grade(4))
         #expect(a.earlyDaysBelow["anc<=0.1"] == 7)
+        #expect(a.earlyRule.hasPrefix("Early grade 4: 16 days with ANC ≤ 0.5 and 7 days with ANC ≤ 0.1"), "\(a.earlyRule)")
+        let one = ICAHTGrader.neutrophil(Self.earlySeries(low: 1, lowValue: 0.3, veryLow: 1, normal: 2.0))
+        #expect(one.earlyRule.hasPrefix("Early grade 1: 1 day with ANC ≤ 0.5 and 1 day with ANC ≤ 0.1"), "\(one.earlyRule)")
     }
 
     @Test func anc0_9OnDays45And52IsLateGrade2() throws {
