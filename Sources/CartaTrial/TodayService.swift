@@ -86,6 +86,8 @@ public struct TodayService: Sendable {
         public var deviations: [ProtocolDeviation]
 
         /// Latest count and the one before it: "up", "down", "steady" or nil with fewer than two.
+        /// What the "Needs attention" view keeps (web and API): an alert to acknowledge, or a visit due today or overdue.
+        public var needsAttention: Bool { !alerts.isEmpty || !overdue.isEmpty || !dueToday.isEmpty }
         public var plateletTrend: String? {
             guard platelets.count >= 2 else { return nil }
             let a = platelets[platelets.count - 2].value, b = platelets[platelets.count - 1].value

@@ -364,6 +364,16 @@ struct TodayTests {
             #expect(first["nextStep"]?.string == "CAR-T fraction 2")
             #expect(rows[1]["provisional"] == .bool(true) && rows[1]["nextStep"]?.string == "Leukapheresis")
             #expect(rows[1]["alerts"]?.array?.isEmpty == true)
+            #expect(r.json?["show"]?.string == "all" && r.json?["page"]?.number == 1 && r.json?["pages"]?.number == 1 && r.json?["total"]?.number == 2)
+            #expect(r.json?["counts"]?["all"]?.number == 2 && r.json?["counts"]?["attention"]?.number == 2, "\(rows[1])")
+            let second = try await client.api(.get, "/api/v1/today?limit=1&page=2", token: token)
+            #expect(second.json?["participants"]?.array?.compactMap { $0["subjectID"]?.string } == [waiting.subjectID.rawValue], "\(second.text)")
+            #expect(second.json?["page"]?.number == 2 && second.json?["pages"]?.number == 2)
+            let past = try await client.api(.get, "/api/v1/today?limit=1&page=9", token: token)
+            #expect(past.json?["page"]?.number == 2, "a page past the last returns the last, and says which")
+            for (query, field) in [("show=everyone", "show"), ("page=0", "page"), ("page=x", "page"), ("limit=0", "limit"), ("limit=501", "limit")] {
+                expectErrorShape(try await client.api(.get, "/api/v1/today?\(query)", token: token), .unprocessableContent, field: field)
+            }
 
             let path = "/api/v1/participants/\(infused.subjectID)/alerts/acknowledgement"
             let ack = try await client.api(.post, path, token: token, json: ["key": "platelets:D0:12", "note": "Transfused, recount tomorrow."])
@@ -400,6 +410,11 @@ struct TodayTests {
                     && !attention.text.contains("id=\"today-\(waiting.subjectID)\""), "\(attention.text)")
             #expect(attention.text.contains(#"<a id="today-view-attention" href="/today?show=attention" aria-current="page">Needs attention (1)</a>"#))
             #expect(attention.text.contains(#"<a id="today-view-all" href="/today">All participants (2)</a>"#))
+            // The API's attention view keeps the same participant, with the same counts.
+            let token = try await client.token(.coordinator)
+            let api = try await client.api(.get, "/api/v1/today?show=attention", token: token)
+            #expect(api.json?["participants"]?.array?.compactMap { $0["subjectID"]?.string } == [infused.subjectID.rawValue], "\(api.text)")
+            #expect(api.json?["total"]?.number == 1 && api.json?["counts"]?["all"]?.number == 2 && api.json?["counts"]?["attention"]?.number == 1)
             #expect(attention.text.contains(#"<input type="hidden" name="show" value="attention">"#) && !attention.text.contains("id=\"today-range\""))
             let stale = try await client.webPost("/participants/\(infused.subjectID)/alerts/acknowledge", session: session,
                                                  fields: [("key", "platelets:D0:999"), ("note", ""), ("show", "attention"), ("page", "1")])

@@ -7,6 +7,9 @@ import Foundation
 import Hummingbird
 
 extension CartaServices {
+    /// The default and largest page of `GET /today`.
+    static let todayPageLimit = 500
+
     /// Participant and screening routes of the JSON API (issue 2 §6–7).
     func addParticipantRoutes(to api: APIRouter) {
         api.on(.get, "/study") { _, context in
@@ -85,9 +88,15 @@ extension CartaServices {
                                                                by: context.principal(.readStudyData, .api))
             return try JSONResponse.make(CourseDTO(course))
         }
-        api.on(.get, "/today") { _, context in
-            let rows = try await self.runtime.today.today(by: context.principal(.readStudyData, .api))
-            return try JSONResponse.make(TodayDTO(date: self.runtime.clock.today, participants: rows.map(TodayDTO.Row.init)))
+        // Paged like the web screen, with the same two views: a whole study's rows in one answer were megabytes.
+        api.on(.get, "/today") { request, context in
+            let principal = try context.principal(.readStudyData, .api)
+            let q = request.uri.queryParameters
+            let show = try Self.todayView(show: q["show"].map(String.init), page: nil).show
+            let page = try Self.intParameter(q["page"].map(String.init), name: "page", default: 1, range: 1...999_999_999)
+            let limit = try Self.intParameter(q["limit"].map(String.init), name: "limit", default: Self.todayPageLimit, range: 1...Self.todayPageLimit)
+            let rows = try await self.runtime.today.today(by: principal)
+            return try JSONResponse.make(TodayDTO(rows, show: show, page: page, limit: limit, date: self.runtime.clock.today))
         }
         struct Acknowledge: Decodable { let key: String; let note: String? }
         struct Acknowledged: Encodable { let subjectID: String; let acknowledged: TodayService.Alert }

@@ -1,6 +1,7 @@
 import CartaCore
 import CartaStudy
 import CartaTrial
+import CartaWeb
 
 /// `GET /participants/{id}/calendar`: the product chain as recorded, the visit calendar with statuses
 /// (provisional until the first infusion) and the protocol deviations it shows.
@@ -54,5 +55,18 @@ struct TodayDTO: Encodable {
         }
     }
     let date: ClinicalDate
+    /// The view (`all` or `attention`), the 1-based page shown (a page past the last shows the last) and how many there are.
+    let show: String, page: Int, pages: Int
+    /// Participants in the view, and in each view.
+    let total: Int, counts: [String: Int]
     let participants: [Row]
+
+    init(_ rows: [TodayService.Row], show: TodayPage.Show, page: Int, limit: Int, date: ClinicalDate) {
+        let attention = rows.filter(\.needsAttention)
+        let listed = show == .all ? rows : attention
+        let pager = Pager(total: listed.count, page: page, size: limit)
+        self.date = date; self.show = show.rawValue; self.page = pager.page; pages = pager.pages
+        total = listed.count; counts = [TodayPage.Show.all.rawValue: rows.count, TodayPage.Show.attention.rawValue: attention.count]
+        participants = listed[pager.range].map(Row.init)
+    }
 }

@@ -485,9 +485,19 @@ enum OpenAPIDocument {
     },
     "/api/v1/today": {
       "get": {
-        "summary": "The today screen: per enrolled participant at your sites, visits due today and overdue, the product-chain step waiting, platelet counts with their trend, current CRS/ICANS grades and the alerts not yet acknowledged (alarming participants first)",
-        "responses": {"200": {"description": "Today", "content": {"application/json": {"schema": {"type": "object", "required": ["date", "participants"],
-          "properties": {"date": {"type": "string", "format": "date"}, "participants": {"type": "array", "items": {"type": "object",
+        "summary": "The today screen: per enrolled participant at your sites, visits due today and overdue, the product-chain step waiting, platelet counts with their trend, current CRS/ICANS grades and the alerts not yet acknowledged (alarming participants first), one page at a time",
+        "parameters": [
+          {"name": "show", "in": "query", "schema": {"type": "string", "enum": ["all", "attention"], "default": "all"},
+            "description": "all: every enrolled participant; attention: those with an alert to acknowledge or a visit due today or overdue."},
+          {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1, "default": 1},
+            "description": "The 1-based page; a page past the last returns the last (see page and pages)."},
+          {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 500}}],
+        "responses": {"200": {"description": "Today", "content": {"application/json": {"schema": {"type": "object", "required": ["date", "show", "page", "pages", "total", "counts", "participants"],
+          "properties": {"date": {"type": "string", "format": "date"},
+            "show": {"type": "string", "enum": ["all", "attention"]}, "page": {"type": "integer", "description": "The page returned."},
+            "pages": {"type": "integer"}, "total": {"type": "integer", "description": "Participants in this view, on every page."},
+            "counts": {"type": "object", "description": "Participants in each view.", "properties": {"all": {"type": "integer"}, "attention": {"type": "integer"}}},
+            "participants": {"type": "array", "items": {"type": "object",
             "properties": {"subjectID": {"type": "string"}, "siteID": {"type": "string"}, "studyDay": {"type": "integer"}, "provisional": {"type": "boolean"},
               "dueToday": {"type": "array", "items": {"type": "object"}}, "overdue": {"type": "array", "items": {"type": "object"}},
               "nextStep": {"type": "string"}, "platelets": {"type": "array", "items": {"type": "object"}}, "plateletTrend": {"type": "string", "enum": ["up", "down", "steady"]},
@@ -495,7 +505,8 @@ enum OpenAPIDocument {
               "alerts": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "severity": {"type": "string"}, "text": {"type": "string"},
                 "visitID": {"type": "string", "description": "The visit whose data raised the alert (absent for an SAE clock)"},
                 "field": {"type": "string", "description": "The control or form on that visit's page the alert is about: item-<ItemOID> or form-<FormOID>"},
-                "adverseEvent": {"type": "integer", "description": "The adverse event an SAE clock is about"}}}}}}}}}}}}}
+                "adverseEvent": {"type": "integer", "description": "The adverse event an SAE clock is about"}}}}}}}}}}}},
+          "422": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/api/v1/participants/{subjectID}/alerts/acknowledgement": {

@@ -118,7 +118,7 @@ extension CartaServices {
                             window: v.earliest == v.latest ? "today only" : "window \(v.earliest) to \(v.latest)")
         }
         func grade(_ g: Int?) -> String { g.map { $0 == 0 ? "none" : "grade \($0)" } ?? "not assessed" }
-        let listed = TodayPage.paged(rows, show: show, page: page) { !$0.alerts.isEmpty || !$0.overdue.isEmpty || !$0.dueToday.isEmpty }
+        let listed = TodayPage.paged(rows, show: show, page: page) { $0.needsAttention }
         return TodayPage.Model(date: today.description, csrf: csrf, rows: listed.rows.map { r in
             let s = r.participant.subjectID
             let day = r.studyDay.map { "Day \($0 < 0 ? "−\(-$0)" : "\($0)")" + (r.provisional ? " (provisional)" : "") } ?? "No calendar yet"
