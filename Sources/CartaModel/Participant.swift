@@ -45,4 +45,10 @@ public struct Participant: Sendable, Equatable, Codable {
         self.enrolledAt = enrolledAt
         self.screenFailureReasons = screenFailureReasons
     }
+
+    /// Whether the subject ID contains `part`, ignoring case ("2661" finds BCRITP-2661); an empty part matches everyone.
+    /// The participant lists' search, on the web and through the API.
+    public func subjectIDContains(_ part: String) -> Bool {
+        part.isEmpty || subjectID.rawValue.localizedCaseInsensitiveContains(part)
+    }
 }

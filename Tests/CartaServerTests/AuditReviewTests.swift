@@ -92,6 +92,13 @@ struct AuditReviewTests {
                 let badPage = try await client.webGet("/audit?page=\(page)", session: session)
                 #expect(badPage.status == .unprocessableContent && badPage.text.contains("page must be a whole number from 1"), "page=\(page)")
             }
+            // A page past the last shows the last, with its true range and no link onwards.
+            let first = try await client.webGet("/audit?subject=\(p.subjectID)", session: session)
+            let total = try #require(first.text.firstMatch(of: /Events 1–\d+ of (\d+)/).flatMap { Int($0.1) }, "\(first.text)")
+            let lastPage = (total + 99) / 100
+            let past = try await client.webGet("/audit?subject=\(p.subjectID)&page=99", session: session)
+            #expect(past.status == .ok && past.text.contains("Events \((lastPage - 1) * 100 + 1)–\(total) of \(total)")
+                    && !past.text.contains("page=\(lastPage + 1)"), "\(past.text.firstMatch(of: /Events[^<]*/)?.0 ?? "")")
 
             let csv = try await client.webGet("/audit.csv?subject=\(p.subjectID)&form=F_VITALS&item=WEIGHT", session: session)
             #expect(csv.status == .ok && csv.headers[.contentType]?.hasPrefix("text/csv") == true)

@@ -423,14 +423,20 @@ struct TodayTests {
                                                   fields: [("key", "platelets:D0:999"), ("show", "https://evil.example/"), ("page", "1")])
             #expect(forged.headers[.location] == "/today", "an unknown view is never echoed into the redirect")
             for (path, field) in [("/today?show=everyone", "show"), ("/today?page=0", "page"), ("/today?page=x", "page"),
-                                  ("/today?page=99999999999", "page"), ("/participants?page=0", "page"), ("/participants?page=-1", "page")] {
+                                  ("/today?page=99999999999", "page"), ("/participants?page=0", "page"), ("/participants?page=-1", "page"),
+                                  ("/participants?status=withdrawn", "status")] {
                 let refused = try await client.webGet(path, session: session)
                 #expect(refused.status == .unprocessableContent && refused.text.contains("\(field) must be"), "\(path): \(refused.status)")
             }
             let searched = try await client.webGet("/participants?subject=\(infused.subjectID.rawValue.suffix(3))", session: session)
             #expect(searched.status == .ok && searched.text.contains("id=\"row-\(infused.subjectID)\"") && !searched.text.contains("id=\"row-\(waiting.subjectID)\""),
                     "\(searched.text)")
+            // The API's list searches and refuses alike.
+            let found = try await client.api(.get, "/api/v1/participants?subject=\(infused.subjectID.rawValue.suffix(3).lowercased())", token: token)
+            #expect(found.json?["participants"]?.array?.compactMap { $0["subjectID"]?.string } == [infused.subjectID.rawValue], "\(found.text)")
+            expectErrorShape(try await client.api(.get, "/api/v1/participants?status=withdrawn", token: token), .unprocessableContent, field: "status")
             for bad in [String(repeating: "1", count: 41), "0%E2%80%8B1", "0%001"] {
+                expectErrorShape(try await client.api(.get, "/api/v1/participants?subject=\(bad)", token: token), .unprocessableContent, field: "subject")
                 let refused = try await client.webGet("/participants?subject=\(bad)", session: session)
                 #expect(refused.status == .unprocessableContent && refused.text.contains("subject must be at most 40 visible characters"), "\(bad)")
             }

@@ -17,13 +17,11 @@ extension CartaServices {
             return try JSONResponse.make(self.study)
         }
         api.on(.get, "/participants") { request, context in
-            var list = try await self.screening.participants(by: context.principal(.readStudyData, .api))
-            if let status = request.uri.queryParameters["status"] {
-                guard let s = ParticipantStatus(rawValue: String(status)) else {
-                    throw AppError.invalid("status", "status must be one of \(ParticipantStatus.allCases.map(\.rawValue).joined(separator: ", ")).")
-                }
-                list = list.filter { $0.status == s }
-            }
+            let principal = try context.principal(.readStudyData, .api)
+            let status = try Self.statusParameter(request.uri.queryParameters["status"].map(String.init))
+            let subject = try Self.subjectSearch(request.uri.queryParameters["subject"].map(String.init))
+            let list = try await self.screening.participants(by: principal)
+                .filter { (status == nil || $0.status == status) && $0.subjectIDContains(subject) }
             return try JSONResponse.make(["participants": list.map(ParticipantDTO.init)])
         }
         struct Registration: Decodable { let fullName: String; let dateOfBirth: String; let hospitalNumber: String; let siteID: String? }

@@ -400,10 +400,11 @@ enum OpenAPIDocument {
     "/api/v1/participants": {
       "get": {
         "summary": "List participants (pseudonymous)",
-        "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["screening", "enrolled", "screen_failed"]}}],
+        "parameters": [{"name": "status", "in": "query", "schema": {"type": "string", "enum": ["screening", "enrolled", "screen_failed"]}},
+          {"name": "subject", "in": "query", "schema": {"type": "string", "maxLength": 40}, "description": "Part of a subject ID, any case (\"2661\" finds BCRITP-2661)."}],
         "responses": {"200": {"description": "Participants", "content": {"application/json": {"schema": {"type": "object",
           "properties": {"participants": {"type": "array", "items": {"$ref": "#/components/schemas/Participant"}}}}}}},
-          "401": {"$ref": "#/components/responses/Error"}}
+          "401": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}
       },
       "post": {
         "summary": "Register a person for screening",

@@ -27,12 +27,9 @@ extension CartaServices {
         })
         router.get("/participants", use: page { request, context in
             let viewer = try context.principal(.readStudyData, .web)
-            let status = request.uri.queryParameters["status"].flatMap { ParticipantStatus(rawValue: String($0)) }
+            let status = try Self.statusParameter(request.uri.queryParameters["status"].map(String.init))
             let pageNumber = try Self.pageParameter(request.uri.queryParameters["page"].map(String.init))
-            let subject = (request.uri.queryParameters["subject"].map(String.init) ?? "").trimmingCharacters(in: .whitespaces)
-            guard subject.count <= 40, !subject.hasControlOrInvisibleCharacters() else {
-                throw AppError.invalid("subject", "subject must be at most 40 visible characters of a subject ID (got \(subject.quotedForMessage)).")
-            }
+            let subject = try Self.subjectSearch(request.uri.queryParameters["subject"].map(String.init))
             let (participants, inScreening) = try await self.screening.rosterOverview(by: viewer)
             let model = ParticipantsPage.build(participants: participants, inScreening: inScreening, status: status, siteName: self.siteName,
                                                role: viewer.user.role, page: pageNumber, subject: subject)
@@ -84,6 +81,8 @@ extension CartaServices {
             do {
                 let filter = try await self.runtime.audit.filter(criteria, by: principal)
                 total = try await self.store.auditCount(filter)
+                // A page past the last shows the last, as the other lists do (it said "Events 9901–350 of 350").
+                pageNumber = Pager(total: total, page: pageNumber, size: pageSize).page
                 events = try await self.store.auditSearch(filter, newestFirstOffset: (pageNumber - 1) * pageSize, limit: pageSize).events
             } catch let e as WorkflowError where e.code == .invalidInput || e.code == .notFound {
                 filterError = e.message

@@ -28,7 +28,7 @@ extension ParticipantsPage {
                              siteName: (SiteID) -> String, role: UserRole, page: Int = 1, subject: String = "") -> Model {
         let screeningText = Dictionary(inScreening.map { ($0.participant.id, $0.state.nextStepText) }, uniquingKeysWith: { a, _ in a })
         let listed = participants.filter {
-            (status == nil || $0.status == status) && (subject.isEmpty || $0.subjectID.rawValue.localizedCaseInsensitiveContains(subject))
+            (status == nil || $0.status == status) && $0.subjectIDContains(subject)
         }
         let pager = Pager(total: listed.count, page: page, size: pageSize)
         let rows = listed[pager.range].map { p in
