@@ -610,6 +610,8 @@ struct XMLWriter {
             default:
                 // XML 1.0 forbids other C0 controls even as references; the store refuses them, so drop any survivor.
                 if ch.value < 0x20 && ch != "\n" && ch != "\t" { continue }
+                // Nor U+FFFE/U+FFFF (refused at entry since; data saved before are shown as U+FFFD, not dropped unseen).
+                if ch.value == 0xFFFE || ch.value == 0xFFFF { out += "\u{FFFD}"; continue }
                 out.unicodeScalars.append(ch)
             }
         }

@@ -16,10 +16,22 @@ struct DatabaseOptions: ParsableArguments {
     var auditWitness: String?
 
     /// Opens the database named by `--db`, else `CARTA_DATABASE_URL`, else the default (read once, by `CartaConfig`).
-    func openStore() async throws -> CartaStore {
+    /// Only `creating` commands (`migrate`, `user add`) may start a new SQLite file; the others refuse a missing one.
+    func openStore(creating: Bool = false) async throws -> CartaStore {
         let config = CartaConfig.resolve(database: db, studyFile: nil, auditKey: auditKey, auditWitness: auditWitness)
         let url = try DatabaseURL(parsing: config.databaseURL)
+        if !creating { try Self.requireExisting(url) }
         return try await CartaStore.open(url, audit: config.auditFiles, logger: quietLogger())
+    }
+
+    /// Refuses an SQLite file that does not exist. Only `serve`, `migrate`, `demo` and `user add` create a database, so
+    /// a mistyped `--db`, or a command run in the wrong folder, is said as such — rather than met with a new empty
+    /// database, a new audit key and a misleading "unknown username" (or "no such table").
+    static func requireExisting(_ url: DatabaseURL) throws {
+        if case .sqlite(let path) = url, !FileManager.default.fileExists(atPath: path) {
+            throw CLIFailure("no database at \(path): check --db (or CARTA_DATABASE_URL); only carta serve, migrate, demo and user add create one",
+                             code: "not_found")
+        }
     }
 }
 

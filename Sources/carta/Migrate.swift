@@ -8,7 +8,7 @@ struct Migrate: AsyncParsableCommand {
     @OptionGroup var database: DatabaseOptions
 
     func run() async throws {
-        let store = try await database.openStore()
+        let store = try await database.openStore(creating: true)
         do {
             let pending = try await store.pendingMigrations()
             if pending.isEmpty {

@@ -20,9 +20,10 @@ struct ParticipantCommand: AsyncParsableCommand {
         @Option(help: "Your username; your password is read from standard input.") var user: String?
 
         func services() async throws -> CartaRuntime {
-            try await CartaRuntime.open(CartaConfig.resolve(database: database.db, studyFile: studyFile.study,
-                                                            auditKey: database.auditKey, auditWitness: database.auditWitness),
-                                        migrate: .ifEmpty, instant: { Date() }, logger: quietLogger())
+            let config = CartaConfig.resolve(database: database.db, studyFile: studyFile.study,
+                                             auditKey: database.auditKey, auditWitness: database.auditWitness)
+            try DatabaseOptions.requireExisting(try DatabaseURL(parsing: config.databaseURL))
+            return try await CartaRuntime.open(config, migrate: .ifEmpty, instant: { Date() }, logger: quietLogger())
         }
 
         /// Signs in `--user` with the password (and, for an account with a second factor, the code) from

@@ -34,7 +34,7 @@ struct UserCommand: AsyncParsableCommand {
             let study = try CartaRuntime.loadStudy(CartaConfig.resolve(database: database.db, studyFile: studyFile.study))
             let password = try readSecretLine(prompt: "Password for \(name): ")
             if let problem = AccountService.passwordProblem(password, username: name) { throw CLIFailure(problem, code: "invalid_input") }
-            let store = try await database.openStore()
+            let store = try await database.openStore(creating: true)
             do {
                 if try await store.isEmpty() { _ = try await store.migrate() }
                 let accounts = AccountService(store: store, bcryptCost: 12, lifetime: 3600,

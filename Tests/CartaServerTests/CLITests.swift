@@ -69,6 +69,15 @@ struct CLITests {
         await store.close()
         let badURL = try CLI.run(["migrate", "--db", "mysql://nope"])
         #expect(badURL.status == 1, "\(badURL.stderr)")
+        // A mistyped --db is said as such by every command that does not create a database, and nothing is created.
+        let typo = dir.appendingPathComponent("typo.sqlite").path
+        for command in [["audit", "verify"], ["derive", "--user", "x"], ["export", "odm", "--user", "x", "--out", dir.appendingPathComponent("a.xml").path],
+                        ["participant", "list", "--user", "x"], ["today", "--user", "x"]] {
+            let r = try CLI.run(command + ["--db", "sqlite://" + typo], stdin: "password\n")
+            #expect(r.status == 1 && r.stderr.contains("[not_found] no database at \(typo): check --db"), "\(command): \(r.stderr)")
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("typo") }
+        #expect(left.isEmpty, "no database, audit key or head file was created: \(left)")
     }
 
     // Issue 2 §5: `carta user add NAME --role ROLE` reads the password from stdin.

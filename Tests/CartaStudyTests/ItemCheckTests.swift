@@ -118,12 +118,17 @@ struct ItemCheckTests {
         return try #require(try StudyLoader.load(yaml: yaml).item("NOTE_TEXT"))
     }
 
+    /// A string of one scalar given by its code point (Swift literals refuse noncharacters).
+    static func scalar(_ value: UInt32) -> String { String(Character(Unicode.Scalar(value)!)) }
+    /// Noncharacters (U+FFFF, U+FFFE, U+FDD0, U+10FFFF), which XML forbids or which are never text.
+    static let nonCharacterTexts: [String] = [0xFFFF, 0xFFFE, 0xFDD0, 0x10FFFF].map { "v2" + scalar($0) }
+
     @Test(arguments: ["line one\nline two", "tab\tseparated", "plain words"])
     func acceptsOrdinaryText(_ text: String) throws {
         guard case .valid = try Self.textItem().check(raw: text, unit: nil) else { Issue.record("refused \(text.debugDescription)"); return }
     }
 
-    @Test(arguments: ["NUL\u{0}inside", "zero\u{200B}width", "escape\u{1B}[31m", "bidi\u{202E}override"])
+    @Test(arguments: ["NUL\u{0}inside", "zero\u{200B}width", "escape\u{1B}[31m", "bidi\u{202E}override"] + FreeTextCharacterTests.nonCharacterTexts)
     func refusesInvisible(_ text: String) throws {
         guard case .invalid(let m) = try Self.textItem().check(raw: text, unit: nil) else { Issue.record("accepted \(text.debugDescription)"); return }
         #expect(m.contains("control or invisible"))

@@ -1,5 +1,5 @@
 import CartaModel
-import CartaTrial
+@testable import CartaTrial
 import Testing
 
 /// The strict reader behind the archive re-import: XML 1.0's escapes read back exactly as `ODMArchive` writes
@@ -19,6 +19,15 @@ import Testing
         #expect(tree.child("Item")?["Value"] == "line\nbreak\ttab μL")
         #expect(tree.child("Note")?.text == "AT&T  ≥ 5 ≥")
         #expect(tree.children.map(\.name) == ["Item", "Note", "Empty"] && tree.children("Empty").count == 1)
+    }
+
+    /// XML 1.0 forbids U+FFFE and U+FFFF: a value saved with one before entry refused them is written as U+FFFD, so the
+    /// archive stays readable and the reader still sees that something was there.
+    @Test func theArchiveNeverWritesACharacterXMLForbids() throws {
+        let nonchar = { (v: UInt32) in String(Character(Unicode.Scalar(v)!)) }
+        let escaped = XMLWriter.escape("v2" + nonchar(0xFFFF) + " " + nonchar(0xFFFE) + "<", attribute: true)
+        #expect(escaped == "v2\u{FFFD} \u{FFFD}&lt;")
+        #expect(try XMLTree.parse("<a b=\"\(escaped)\"/>")["b"] == "v2\u{FFFD} \u{FFFD}<")
     }
 
     @Test(arguments: [
