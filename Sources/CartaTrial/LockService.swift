@@ -31,10 +31,17 @@ public struct LockService: Sendable {
         var form: FormOID?
         switch scope {
         case .database:
+            // A participant or form named with the database scope is a caller who meant a narrower lock: freezing every
+            // site instead is refused, not guessed.
+            if let subjectID { throw WorkflowError.invalid("subjectID", "A database lock covers every participant: leave out \(subjectID), or lock its casebook (scope participant).") }
+            if let formOID { throw WorkflowError.invalid("formOID", "A database lock covers every form: leave out \(formOID), or lock the form (scope form).") }
             guard principal.user.sites == .all else {
                 throw WorkflowError(.forbidden, "Locking the whole database needs access to every site.")
             }
         case .participant, .form:
+            if scope == .participant, let formOID {
+                throw WorkflowError.invalid("formOID", "A casebook lock covers all of the participant's forms: leave out \(formOID), or lock the form (scope form).")
+            }
             guard let subjectID else { throw WorkflowError.invalid("subjectID", "Name the participant whose \(scope == .form ? "form" : "casebook") to lock.") }
             participantID = try await screening.participant(subjectID, by: principal).id
             if scope == .form {

@@ -72,6 +72,14 @@ struct APIContractTests {
             let page = try await client.execute(uri: "/participants", method: .get, headers: [.authorization: "Bearer \(token ?? "")"])
             #expect(page.status == .seeOther)
             #expect(page.headers[.location]?.hasPrefix("/signin") == true)
+            // The scheme's name in any case (RFC 9110 §11.1); another scheme, or none, is not a token.
+            for header in ["bearer \(token ?? "")", "BEARER  \(token ?? "")"] {
+                let r = try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: header])
+                #expect(r.status == .ok, "\(header.prefix(8)): \(r.status)")
+            }
+            for header in ["Basic \(token ?? "")", token ?? "", "Bearer", "Bearer "] {
+                expectErrorShape(try await client.execute(uri: "/api/v1/me", method: .get, headers: [.authorization: header]), .unauthorized)
+            }
         }
     }
 

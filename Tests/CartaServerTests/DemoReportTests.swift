@@ -59,6 +59,10 @@ struct DemoReportTests {
                     "\(queries.map { "\($0.query.checkID ?? "") \($0.query.address.path)" })")
             #expect(queries.map(\.query.status.rawValue).sorted() == ["closed", "closed", "closed", "closed", "open"])
             #expect(!queries.contains { $0.query.checkID == "RANGE_ANC" })
+            // The adverse-event log grades the neutropenia as the lab values do (grade 4 for everyone).
+            let neutropenia = o.adverseEventsByTerm.first { $0.term == "Neutrophil count decreased" }
+            #expect(neutropenia?.byWorstGrade == [0, 0, 0, 5, 0], "\(String(describing: neutropenia))")
+            #expect(o.participants.allSatisfy { $0.labWorsening.contains { $0.term == "Neutrophil count decreased" && $0.worstGrade == 4 } })
             let progress = try await server.services.runtime.sourceVerification.progress(by: monitor).participants
             #expect(progress.count == 5 && progress.filter { $0.overall.verified > 0 }.count == 4, "\(progress.map(\.overall))")
             // The replay clock is handed back after the run: a later write is stamped with the real time.

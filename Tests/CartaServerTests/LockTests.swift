@@ -94,6 +94,13 @@ struct LockTests {
                                                                       expectedVersion: p.version, reason: ChangeReason(code: .newInformation), by: coordinator)
             _ = try await locks.unlock(id: form.id, reason: "correction", password: Caller.dataManager.password, by: dm)
 
+            // A participant or form named with a wider scope is refused (it froze every site instead of one casebook), nothing locked.
+            for (scope, subject, formOID, field) in [(DataLock.Scope.database, Optional(p.subjectID), String?.none, "subjectID"),
+                                                     (.database, nil, Optional("F_VITALS"), "formOID"), (.participant, p.subjectID, "F_VITALS", "formOID")] {
+                await #expect { _ = try await locks.lock(scope, subjectID: subject, formOID: formOID, reason: "r", password: Caller.dataManager.password, by: dm) }
+                    throws: { ($0 as? WorkflowError)?.fields.first?.field == field }
+            }
+            #expect(try await locks.locks(by: dm).isEmpty)
             // Database lock: registration and every write stop; only a data manager with every site may place it.
             _ = try await locks.lock(.database, subjectID: nil, formOID: nil, reason: "interim analysis", password: Caller.dataManager.password, by: dm)
             await #expect(throws: WorkflowError.self) { _ = try await server.register("Mary Somerville") }

@@ -253,7 +253,8 @@ public struct DemoService: Sendable {
                                              reason: ChangeReason(code: .newInformation, text: "Resolved"), subjectID: subject, by: s.coordinator)
             }
         }
-        event(term: "Neutrophil count decreased", grade: 3, onset: 2, end: 9, serious: false, ld: "probable", cart: "possible", recordOn: 3)
+        // Grade 4, as the lab values grade it (ANC 0.3 ×10⁹/L on Day 5, `blood`): the log and the lab grades agree.
+        event(term: "Neutrophil count decreased", grade: 4, onset: 2, end: 9, serious: false, ld: "probable", cart: "possible", recordOn: 3)
         if c.crsGrade >= 2 {
             event(term: "Cytokine release syndrome", grade: c.crsGrade, onset: c.crsOnsetDay, end: c.crsOnsetDay + c.crsDays, serious: c.crsGrade >= 3,
                   ld: "unlikely", cart: "related", recordOn: c.crsOnsetDay + 1)

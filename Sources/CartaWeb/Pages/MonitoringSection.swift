@@ -108,7 +108,7 @@ public struct MonitoringSection: Sendable, Equatable {
             out += "<article id=\"query-"; e(q.id); out += "\" class=\"query query--"; e(q.status); out += "\" data-status=\""; e(q.status)
             out += "\" data-item=\""; e(q.itemOID); out += "\">\n<h4><a href=\"#item-"; e(q.itemOID); out += "\">"; e(q.itemLabel); out += "</a> <span class=\"muted\">"
             e(q.formName); out += "</span> <span class=\"badge badge--query-"; e(q.status); out += "\">"; e(q.status); out += "</span> <span class=\"muted\">"
-            e(q.origin); out += " · \(q.ageDays == 0 ? "raised today" : q.ageDays.counted("day") + " old")</span></h4>\n<ol class=\"query__thread\">\n"
+            e(q.origin); out += " · \(q.ageDays == 0 ? "under a day old" : q.ageDays.counted("day") + " old")</span></h4>\n<ol class=\"query__thread\">\n"
             for m in q.messages {
                 out += "<li><strong>"; e(m.action); out += "</strong> by "; e(m.by); out += " at <time>"; e(m.at); out += "</time>: <span class=\"prewrap\">"; e(m.text); out += "</span></li>\n"
             }
