@@ -111,6 +111,9 @@ public struct ItemDefinition: Hashable, Sendable, Codable {
     public var help: String?
     /// Whether the item is critical data that must be 100 % source-verified (issue 7 scope 6; ICH E6(R3) 3.11.4.1).
     public var critical: Bool = false
+    /// A date item whose value may lie after today (a planned date). Every other date records something that happened,
+    /// so a date after the site's today is saved with a warning to confirm it (a mistyped year dates a visit in the future).
+    public var futureAllowed: Bool = false
 
     /// The unit values are compared and stored in: the analyte's standard unit, else the item's unit.
     public var standardUnit: String? { analyte?.standardUnit ?? unit }

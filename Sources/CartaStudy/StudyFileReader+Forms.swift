@@ -4,7 +4,7 @@ import Yams
 
 extension StudyFileReader {
     static let itemKeys = ["oid", "label", "type", "analyte", "unit", "allowedUnits", "loinc", "hardRange", "softRange",
-                           "codeList", "required", "collectsReferenceRange", "help", "critical"]
+                           "codeList", "required", "collectsReferenceRange", "help", "critical", "futureAllowed"]
 
     /// Reads `forms`: unique form and item OIDs, typed items with valid units, ranges and code lists.
     func readForms(_ c: YAMLCursor) -> [FormDefinition] {
@@ -100,10 +100,15 @@ extension StudyFileReader {
         let collects = c.child("collectsReferenceRange").bool(default: false) ?? false
         let help = c.child("help").string(required: false)
         let critical = c.child("critical").bool(default: false) ?? false
+        let futureC = c.child("futureAllowed")
+        let futureAllowed = futureC.bool(default: false) ?? false
+        if futureAllowed, let type, type != .date { futureC.problem("only a date item can allow dates after today (this item is \(type.rawValue))") }
         guard let oid, let type else { return nil }
-        return ItemDefinition(oid: oid, label: label, type: type, analyte: analyte, unit: unit, allowedUnits: allowed,
-                              loinc: loinc, hardRange: hard, softRange: soft, codeList: codes,
-                              required: required, collectsReferenceRange: collects, help: help, critical: critical)
+        var item = ItemDefinition(oid: oid, label: label, type: type, analyte: analyte, unit: unit, allowedUnits: allowed,
+                                  loinc: loinc, hardRange: hard, softRange: soft, codeList: codes,
+                                  required: required, collectsReferenceRange: collects, help: help, critical: critical)
+        item.futureAllowed = futureAllowed
+        return item
     }
 
     func unitMessage(_ unit: String, _ analyte: Analyte) -> String {

@@ -144,6 +144,18 @@ public struct ScreeningService: Sendable {
         return try await store.participants(studyID: StudyID(study.id), sites: principal.user.sites.listed)
     }
 
+    /// A date after the site's today in an item that records what happened (not `futureAllowed`): a visit, consent or
+    /// dose dated in the future is most likely a mistyped date, and it places visits, windows and deviations wrongly (a
+    /// visit dated next month was saved silently and reported "37 days late"). Said as a warning with the save, like a
+    /// value outside its expected range. (Refusing it outright needs the trial-conduct test fixtures, which date courses
+    /// after the real today, moved onto a test clock first.)
+    func futureDateProblem(_ item: ItemDefinition, _ value: MeasuredValue?) -> String? {
+        guard item.type == .date, !item.futureAllowed, let text = value?.text, let date = ClinicalDate(iso: text) else { return nil }
+        let today = clock.today
+        guard date > today else { return nil }
+        return "\(item.label) \(text) is after today (\(today)); please confirm: it should be the date it happened"
+    }
+
     /// A saved value as people read it: "95 g/L", or "blank".
     static func describe(_ value: MeasuredValue) -> String {
         value.text.isEmpty ? "blank" : value.text + (value.unit.map { " \($0)" } ?? "")
@@ -240,7 +252,8 @@ public struct ScreeningService: Sendable {
                 switch EntryCheck.check(item, entry, saved: saved, previous: previous) {
                 case .skip: continue
                 case .failed(let e): errors += e
-                case .ok(var input, let w):
+                case .ok(var input, var w):
+                    if let problem = futureDateProblem(item, input.value) { w.append(problem) }
                     if let saved, input.value != saved {
                         guard let why = entry.reason ?? reason else {
                             errors.append(.init(field: "reason.\(item.oid)", message: "\(item.label) was \(Self.describe(saved)); changing it needs a reason for change (\(ChangeReason.codeList)). Nothing was saved."))

@@ -201,6 +201,27 @@ struct BadInputTests {
         }
     }
 
+    /// A date after the site's today in an item that records what happened is saved with a warning naming the date and
+    /// today; a planned date (`futureAllowed`) is not (issue 9 walk: a visit dated next month was saved silently).
+    @Test func aDateAfterTodayIsWarnedAboutUnlessItIsAPlan() async throws {
+        try await TestServer.run { server, client in
+            let token = try await client.token(.coordinator)
+            let p = try await server.register()
+            let today = server.services.runtime.clock.today, later = today.adding(days: 400)
+            let r = try await client.api(.put, "/api/v1/participants/\(p.subjectID)/forms/F_CONSENT", token: token,
+                                         json: ScreeningData.formBody(version: p.version, items: ["CONSENT_DATE": Entry(value: later.description),
+                                                                                                  "PLANNED_INFUSION_DATE": Entry(value: later.description)]))
+            #expect(r.status == .ok, "\(r.text)")
+            #expect(r.json?["warnings"]?["CONSENT_DATE"]?.array?.first?.string
+                    == "Date of informed consent \(later) is after today (\(today)); please confirm: it should be the date it happened", "\(r.text)")
+            #expect(r.json?["warnings"]?["PLANNED_INFUSION_DATE"] == nil, "\(r.text)")
+            let again = try await client.api(.put, "/api/v1/participants/\(p.subjectID)/forms/F_CONSENT", token: token,
+                                             json: ScreeningData.formBody(version: p.version + 1, items: ["CONSENT_DATE": Entry(value: today.description)],
+                                                                          reason: "transcription_error"))
+            #expect(again.status == .ok && again.json?["warnings"]?["CONSENT_DATE"] == nil, "\(again.text)")
+        }
+    }
+
     // §10.3: a value in another allowed unit is stored as entered and standardised.
     @Test func valuesAreStoredAsEnteredAndStandardised() async throws {
         try await TestServer.run { server, client in
