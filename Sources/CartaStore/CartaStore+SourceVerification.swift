@@ -8,11 +8,16 @@ extension CartaStore {
     ///
     /// Source: issue 7 scope 6; ICH E6(R3) 3.11.4.1.
     public func verifySource(participantID: ParticipantID, eventOID: EventOID, formOID: FormOID, itemOIDs: Set<ItemOID>?,
-                             byUser: UserID, byName: String, actor: AuditActor) async throws -> [SourceVerification] {
+                             expectedVersion: Int? = nil, byUser: UserID, byName: String, actor: AuditActor) async throws -> [SourceVerification] {
         let at = now()
         let atText = StoreTimestamp.string(at)
         return try await write { db in
             guard let p = try await Self.loadParticipant(db, participantID) else { throw StoreError.notFound("participant \(participantID) does not exist") }
+            // The monitor verifies the values the page showed: after any change since, nothing is marked (a value changed
+            // meanwhile would otherwise be marked verified by someone who never saw it).
+            if let expectedVersion, p.version != expectedVersion {
+                throw StoreError.conflict("participant \(p.subjectID) was changed by \(p.updatedBy) since your page was loaded (version \(p.version), your page had version \(expectedVersion)); nothing was marked verified — reload the page and check the values against source again")
+            }
             try await Self.refuseIfLocked(db, participant: p, forms: [formOID])
             let values = try await db.select().column("*").from("item_values")
                 .where("participant_id", .equal, participantID.rawValue).where("event_oid", .equal, eventOID.rawValue)

@@ -30,7 +30,8 @@ public struct SourceVerificationService: Sendable {
 
     /// Marks the recorded values of `formOID` verified (all of them, or `itemOIDs`) — at screening, or at the visit
     /// `visitID` (e.g. `D7`), which must collect the form.
-    public func verify(subjectID: SubjectID, formOID: String, visitID: String? = nil, itemOIDs: [String]? = nil,
+    /// `expectedVersion`: the participant's version the monitor's page showed; a change since refuses the whole mark.
+    public func verify(subjectID: SubjectID, formOID: String, visitID: String? = nil, itemOIDs: [String]? = nil, expectedVersion: Int? = nil,
                        by principal: Principal) async throws -> [SourceVerification] {
         try principal.require(.verifySource)
         let (event, forms) = try QueryService.event(visitID, study: study)
@@ -44,7 +45,7 @@ public struct SourceVerificationService: Sendable {
         let p = try await screening.participant(subjectID, by: principal)
         return try await screening.mapped {
             try await store.verifySource(participantID: p.id, eventOID: event, formOID: FormOID(formOID),
-                                         itemOIDs: itemOIDs.map { Set($0.map { ItemOID($0) }) }, byUser: principal.user.id,
+                                         itemOIDs: itemOIDs.map { Set($0.map { ItemOID($0) }) }, expectedVersion: expectedVersion, byUser: principal.user.id,
                                          byName: principal.user.displayName, actor: principal.actor)
         }
     }

@@ -150,6 +150,17 @@ struct MonitoringTests {
             #expect(after.json?["forms"]?["F_VITALS"]?["changedSinceVerification"]?.number == 1)
             #expect(after.json?["forms"]?["F_VITALS"]?["criticalComplete"] == .bool(false))
             #expect(after.json?["marks"]?.array?.first { $0["itemOID"]?.string == "WEIGHT" }?["current"] == .bool(false))
+            // Marking with the version the monitor's page showed before that change is refused and marks nothing; the
+            // current version marks the changed value.
+            let stale = try await client.api(.post, path, token: monitor, json: ["formOID": "F_VITALS", "version": .number(Double(p.version))])
+            expectErrorShape(stale, .conflict)
+            #expect(stale.json?["error"]?["message"]?.string?.contains("nothing was marked verified") == true, "\(stale.text)")
+            #expect(try await client.api(.get, path, token: monitor).json?["forms"]?["F_VITALS"]?["verified"]?.number == 4)
+            let web = try await client.webSignIn(.monitor, server: server)
+            let stalePage = try await client.webPost("/participants/\(p.subjectID)/sdv", session: web,
+                                                     fields: [("form", "F_VITALS"), ("version", "\(p.version)")])
+            #expect(stalePage.status == .seeOther)
+            #expect(try await client.api(.get, path, token: monitor).json?["forms"]?["F_VITALS"]?["verified"]?.number == 4, "the stale page marked nothing")
             // Site progress adds up the participants.
             let all = try await client.api(.get, "/api/v1/sdv", token: monitor)
             #expect(all.json?["sites"]?.array?.first?["progress"]?["verified"]?.number == 4, "\(all.text)")

@@ -178,7 +178,7 @@ struct WebRouteCase: Sendable, CustomTestStringConvertible {
             [("action", "close"), ("text", "Thanks.")] },
         .init(method: .post, template: "/participants/{subjectID}/queries/{id}?reopen", permission: .manageQueries) { _, _ in
             [("action", "reopen"), ("text", "Not yet.")] },
-        .init(method: .post, template: "/participants/{subjectID}/sdv", permission: .verifySource) { _, _ in [("form", "F_VITALS")] },
+        .init(method: .post, template: "/participants/{subjectID}/sdv", permission: .verifySource) { _, p in [("form", "F_VITALS"), ("version", "\(p.version)")] },
         .init(method: .post, template: "/participants/{subjectID}/adverse-events", permission: .enterData) { _, _ in
             [("term", "Fever"), ("grade", "1"), ("onset", ConductData.siteToday.description), ("causality_ld", "possible"),
              ("causality_cart", "probable"), ("causality_itp", "unrelated"), ("action", "none")] },

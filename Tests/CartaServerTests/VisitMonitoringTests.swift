@@ -64,7 +64,9 @@ struct VisitMonitoringTests {
             #expect(raised.status == .seeOther)
             let queries = try await server.store.queries(participantID: p.id)
             #expect(queries.count == 1 && queries[0].address.eventOID.rawValue == "D0" && queries[0].address.itemOID.rawValue == "PLT")
-            let verified = try await client.webPost("/participants/\(p.subjectID)/sdv", session: session, fields: [("form", "F_LAB_HEM"), ("visit", "D0")])
+            let version = try await server.services.screening.participant(p.subjectID, by: try await server.principal(.monitor)).version
+            let verified = try await client.webPost("/participants/\(p.subjectID)/sdv", session: session,
+                                                    fields: [("form", "F_LAB_HEM"), ("visit", "D0"), ("version", "\(version)")])
             #expect(verified.status == .seeOther)
             let marks = try await server.store.sourceVerifications(participantIDs: [p.id])
             #expect(marks.count == 1 && marks[0].address.eventOID.rawValue == "D0")

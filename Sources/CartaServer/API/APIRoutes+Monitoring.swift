@@ -92,13 +92,13 @@ extension CartaServices {
             return try JSONResponse.make(sdvOut(try await self.runtime.sourceVerification.progress(subjectID: subject, by: principal),
                                                 values: file.values))
         }
-        struct VerifyIn: Decodable { let formOID: String; let visitID: String?; let items: [String]? }
+        struct VerifyIn: Decodable { let formOID: String; let visitID: String?; let items: [String]?; let version: Int? }
         api.on(.post, "/participants/:subjectID/sdv") { request, context in
             let principal = try context.principal(.verifySource, .api)
             let body = try await JSONResponse.decode(VerifyIn.self, from: request, context: context)
             let subject = SubjectID(try context.parameters.require("subjectID"))
             let written = try await self.runtime.sourceVerification.verify(subjectID: subject, formOID: body.formOID, visitID: body.visitID, itemOIDs: body.items,
-                                                                            by: principal)
+                                                                            expectedVersion: body.version, by: principal)
             let file = try await self.screening.file(subject, by: principal)
             struct Out: Encodable { let verifiedNow: Int; let progress: ParticipantSDVOut }
             return try JSONResponse.make(Out(verifiedNow: written.count,

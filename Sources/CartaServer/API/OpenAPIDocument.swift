@@ -357,9 +357,11 @@ enum OpenAPIDocument {
         "summary": "Mark a form's recorded values (or some items) verified against source (monitor)",
         "parameters": [{"name": "subjectID", "in": "path", "required": true, "schema": {"type": "string"}}],
         "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["formOID"],
-          "properties": {"formOID": {"type": "string"}, "visitID": {"type": "string", "description": "A visit of the schedule (e.g. D7); screening data when absent"}, "items": {"type": "array", "items": {"type": "string"}}}}}}},
+          "properties": {"formOID": {"type": "string"}, "visitID": {"type": "string", "description": "A visit of the schedule (e.g. D7); screening data when absent"}, "items": {"type": "array", "items": {"type": "string"}},
+            "version": {"type": "integer", "description": "The participant's version the values were checked at; any change since refuses the mark (409) so a value nobody checked is never marked"}}}}}},
         "responses": {"200": {"description": "Verified", "content": {"application/json": {"schema": {"type": "object", "required": ["verifiedNow", "progress"],
-          "properties": {"verifiedNow": {"type": "integer"}, "progress": {"$ref": "#/components/schemas/ParticipantSDV"}}}}}}}
+          "properties": {"verifiedNow": {"type": "integer"}, "progress": {"$ref": "#/components/schemas/ParticipantSDV"}}}}}},
+          "409": {"$ref": "#/components/responses/Error"}}
       }
     },
     "/api/v1/participants/{subjectID}/casebook/signatures": {

@@ -60,8 +60,10 @@ extension CartaServices {
             return try await back(subjectID) {
                 let formOID = form["form"] ?? ""
                 let visit = (form["visit"] ?? "").isEmpty ? nil : form["visit"]
-                let n = try await self.runtime.sourceVerification.verify(subjectID: subjectID, formOID: formOID, visitID: visit, by: principal).count
-                return "\(visit.map { "\($0): " } ?? "")\(self.study.form(formOID)?.name ?? formOID): \(n.counted("value")) marked verified against source."
+                let n = try await self.runtime.sourceVerification.verify(subjectID: subjectID, formOID: formOID, visitID: visit,
+                                                                          expectedVersion: Int(form["version"] ?? "") ?? -1, by: principal).count
+                let what = "\(visit.map { "\($0): " } ?? "")\(self.study.form(formOID)?.name ?? formOID)"
+                return n == 0 ? "\(what): every recorded value was already verified against source." : "\(what): \(n.counted("value")) marked verified against source."
             }
         })
         router.post("/participants/:subjectID/casebook/sign", use: page { request, context in
