@@ -20,7 +20,9 @@ extension CartaStore {
         }
         return try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: allowed,
                                            action: "change \(eventOID) data", reason: reason, actor: actor) { m in
-            try await Self.refuseIfLocked(m.db, participant: m.before, forms: forms.map(\.formOID))
+            // A database or casebook lock refuses any save; a form lock only a save that changes that form — a page posts
+            // every form of its visit, and the blank or unchanged fields of a locked form held up the others.
+            try await Self.refuseIfLocked(m.db, participant: m.before)
             var changed = Set<ItemAddress>()
             for (formOID, values) in forms {
                 for input in values {
@@ -31,6 +33,8 @@ extension CartaStore {
                     m.record(changes)
                 }
             }
+            // Thrown inside the transaction: the writes above roll back with it.
+            try await Self.refuseIfLocked(m.db, participant: m.before, forms: Array(Set(changed.map(\.formOID))))
             // Data captured offline: the device's entry time is kept beside the server's receipt time (the record's `at`).
             if let deviceEnteredAt, !changed.isEmpty {
                 m.record([AuditChange(entity: .deviceEntry, entityID: participantID.rawValue,

@@ -89,8 +89,11 @@ struct LockTests {
             } catch let e as WorkflowError {
                 #expect(e.code == .invalidState && e.message.contains("form F_VITALS"), "\(e)")
             }
-            // Another form of the same participant stays open.
-            let saved = try await server.services.screening.saveForms(subjectID: p.subjectID, forms: ["F_LAB_HEM": ["PLT": RawEntry(value: "25", unit: "10*9/L")]],
+            // Another form of the same participant stays open, also when the page posts the locked form unchanged beside it.
+            let unchanged = try #require(try await server.store.itemValues(participantID: p.id).first { $0.address.itemOID == "ECOG" }?.value?.text)
+            let saved = try await server.services.screening.saveForms(subjectID: p.subjectID,
+                                                                      forms: ["F_LAB_HEM": ["PLT": RawEntry(value: "25", unit: "10*9/L")],
+                                                                              "F_VITALS": ["ECOG": RawEntry(value: unchanged)]],
                                                                       expectedVersion: p.version, reason: ChangeReason(code: .newInformation), by: coordinator)
             _ = try await locks.unlock(id: form.id, reason: "correction", password: Caller.dataManager.password, by: dm)
 
