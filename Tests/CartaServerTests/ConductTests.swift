@@ -331,6 +331,14 @@ struct ConductPageTests {
             #expect(after.text.contains("<dt>Apheresis</dt><dd>\(base)</dd>"), "\(after.text)")
             let visit = try await client.webGet("/participants/\(p.subjectID)/visits/APH", session: session)
             #expect(visit.status == .ok && visit.text.contains("value=\"180\"") && visit.text.contains("id=\"save-visit\""))
+            // A form posted with an older version is refused and comes back with the values saved now under the current
+            // version — never the stale entries, which any reason for change would then save over the other's values.
+            let current = try await server.services.screening.participant(p.subjectID, by: try await server.principal(.coordinator)).version
+            let stale = try await client.webPost("/participants/\(p.subjectID)/visits/APH", session: session, fields: [
+                ("item.APH_DATE", base.description), ("item.APH_VOLUME", "250"), ("item.APH_CD3_YIELD", "4.2"), ("version", "\(p.version)")])
+            #expect(stale.status == .conflict)
+            #expect(stale.text.contains("value=\"180\"") && !stale.text.contains("value=\"250\""), "the saved volume, not the stale one")
+            #expect(stale.text.contains("name=\"version\" value=\"\(current)\"") && stale.text.contains("you had entered") && stale.text.contains("Collected product volume 250"), "\(stale.text.prefix(3000))")
             // The monitor reads the page but gets no form.
             let monitor = try await client.webSignIn(.monitor, server: server)
             let read = try await client.webGet("/participants/\(p.subjectID)/visits/APH", session: monitor)

@@ -83,7 +83,18 @@ extension CartaServices {
             } catch let e as WorkflowError where e.code == .invalidInput {
                 return try await again(.unprocessableContent, Flash(.error, "Nothing was saved: \(e.fields.count.counted("value")) \(e.fields.count == 1 ? "needs" : "need") correcting."),
                                        errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }))
-            } catch let e as WorkflowError where e.code == .outOfOrder || e.code == .conflict || e.code == .invalidState {
+            } catch let e as WorkflowError where e.code == .conflict {
+                // Someone saved this participant first: never re-offer the stale entries under the new version (a save with
+                // any reason would overwrite their values unseen). The form shows what is saved now; the typed entries are
+                // named in the message so they can be entered again.
+                let model = try await self.visitPage(subjectID, visitID: visitID, viewer: principal, error: e.message,
+                                                     csrf: context.session?.csrfToken ?? "")
+                let typed = entries.values.flatMap { $0 }.filter { !$0.value.value.isEmpty }.sorted { $0.key < $1.key }
+                    .map { "\(self.study.item($0.key)?.label ?? $0.key) \($0.value.value)\($0.value.unit.map { " " + EligibilityFormat.displayUnit($0) } ?? "")" }
+                let flash = Flash(.error, "Nothing was saved: someone else saved this participant first. The form now shows the values saved"
+                                  + (typed.isEmpty ? "." : "; you had entered \(typed.joined(separator: ", ")) — enter what still applies again."))
+                return try self.html(model, self.layout(context, flashes: [flash], current: .participants), status: .conflict)
+            } catch let e as WorkflowError where e.code == .outOfOrder || e.code == .invalidState {
                 return try await again(.conflict, Flash(.error, "Nothing was saved."),
                                        errors: Dictionary(e.fields.map { ($0.field, $0.message) }, uniquingKeysWith: { a, b in a + " " + b }),
                                        message: e.message)
