@@ -300,6 +300,10 @@ extension TodayService {
         if let note, note.hasControlOrInvisibleCharacters(allowingLineBreaks: true) {
             throw WorkflowError.invalid("note", "The note contains control or invisible characters; type it again.")
         }
+        // As long as a query's message at most: a 100,000-character note was kept whole in the audit trail and the casebook.
+        if let note, note.trimmingCharacters(in: .whitespacesAndNewlines).count > QueryService.maxText {
+            throw WorkflowError.invalid("note", "Keep the note under \(QueryService.maxText) characters (got \(note.trimmingCharacters(in: .whitespacesAndNewlines).count)); nothing was acknowledged.")
+        }
         if key.hasPrefix(Self.saeKeyPrefix) {
             throw WorkflowError(.invalidState, "An SAE clock ends when the report is recorded (POST …/adverse-events/{n}/report), not by acknowledging it.")
         }

@@ -389,6 +389,8 @@ struct TodayTests {
             #expect(ack.status == .ok, "\(ack.text)")
             let again = try await client.api(.post, path, token: token, json: ["key": "platelets:D0:12"])
             expectErrorShape(again, .conflict, code: "conflict")
+            let long = try await client.api(.post, path, token: token, json: ["key": "platelets:D0:12", "note": .string(String(repeating: "x", count: 2_001))])
+            expectErrorShape(long, .unprocessableContent, field: "note")
             let unknown = try await client.api(.post, path, token: token, json: ["key": "platelets:D0:999"])
             expectErrorShape(unknown, .notFound, code: "not_found")
             let after = try await client.api(.get, "/api/v1/today", token: token)

@@ -223,6 +223,12 @@ import Testing
         #expect(many.map(\.text) == ["4 alerts to acknowledge for 2 participants", "2 overdue visits", "3 visits due today",
                                      "0 open queries, 2 answers awaiting review"])
         #expect(many.map(\.href) == ["/today?show=attention", "/today?show=attention", "/today?show=attention", "/queries"])
+        // A monitor cannot acknowledge: the alerts are the site's to do.
+        let monitor = DashboardPage.conductItems(alerts: 4, participantsWithAlerts: 2, dueToday: 0, overdue: 0, openQueries: 0, answeredQueries: 0,
+                                                 acknowledges: false)
+        #expect(monitor.first?.text == "4 alerts awaiting the site's acknowledgement for 2 participants")
+        #expect(DashboardPage.conductItems(alerts: 0, participantsWithAlerts: 0, dueToday: 0, overdue: 0, openQueries: 0, answeredQueries: 0,
+                                           acknowledges: false).first?.text == "No alerts awaiting the site's acknowledgement")
         // Before anyone is enrolled there is nothing to conduct: the summary is left out.
         #expect(!DashboardPage.build(participants: [], inScreening: [], target: 5, conduct: many).hasConduct)
     }

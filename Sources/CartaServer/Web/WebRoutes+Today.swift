@@ -49,7 +49,8 @@ extension CartaServices {
         return DashboardPage.conductItems(
             alerts: rows.reduce(0) { $0 + $1.alerts.count }, participantsWithAlerts: rows.filter { !$0.alerts.isEmpty }.count,
             dueToday: rows.reduce(0) { $0 + $1.dueToday.count }, overdue: rows.reduce(0) { $0 + $1.overdue.count },
-            openQueries: queries.filter { $0.query.status == .open }.count, answeredQueries: queries.filter { $0.query.status == .answered }.count)
+            openQueries: queries.filter { $0.query.status == .open }.count, answeredQueries: queries.filter { $0.query.status == .answered }.count,
+            acknowledges: viewer.may(.enterData))
     }
 
     /// The timeline page: the participant's course on one axis, from one file read.

@@ -65,14 +65,16 @@ public enum DashboardPage {
     /// enrolment had closed showed "Nobody is waiting for anything" beside a grade 4 neutropenia alert on the today
     /// screen. Counts come from the today screen (alerts not yet acknowledged, visits due and overdue) and the query
     /// inbox, so each line agrees with the page it links to.
+    /// `acknowledges`: whether the reader may acknowledge alerts (the site); a monitor reads them as the site's to do.
     public static func conductItems(alerts: Int, participantsWithAlerts: Int, dueToday: Int, overdue: Int,
-                                    openQueries: Int, answeredQueries: Int) -> [ConductItem] {
+                                    openQueries: Int, answeredQueries: Int, acknowledges: Bool = true) -> [ConductItem] {
         func n(_ k: Int, _ one: String, _ many: String) -> String { "\(k) \(k == 1 ? one : many)" }
         let queries = openQueries + answeredQueries
+        let todo = acknowledges ? " to acknowledge" : " awaiting the site's acknowledgement"
         return [
             ConductItem(id: "conduct-alerts", count: alerts,
-                        text: alerts == 0 ? "No alerts to acknowledge"
-                            : n(alerts, "alert", "alerts") + " to acknowledge for " + n(participantsWithAlerts, "participant", "participants"),
+                        text: alerts == 0 ? "No alerts" + todo
+                            : n(alerts, "alert", "alerts") + todo + " for " + n(participantsWithAlerts, "participant", "participants"),
                         href: TodayPage.href(show: .attention), urgent: alerts > 0),
             ConductItem(id: "conduct-overdue", count: overdue, text: overdue == 0 ? "No overdue visits" : n(overdue, "overdue visit", "overdue visits"),
                         href: TodayPage.href(show: .attention), urgent: overdue > 0),
