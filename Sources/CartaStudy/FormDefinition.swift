@@ -114,6 +114,9 @@ public struct ItemDefinition: Hashable, Sendable, Codable {
     /// A date item whose value may lie after today (a planned date). Every other date records something that happened,
     /// so a date after the site's today is saved with a warning to confirm it (a mistyped year dates a visit in the future).
     public var futureAllowed: Bool = false
+    /// A person's age in whole years: a Safe Harbor export writes 90 for any age of 90 or more (45 CFR 164.514(b)(2)(i)(C):
+    /// ages over 89 aggregated into one category of 90 or older).
+    public var ageInYears: Bool = false
 
     /// The unit values are compared and stored in: the analyte's standard unit, else the item's unit.
     public var standardUnit: String? { analyte?.standardUnit ?? unit }

@@ -4,7 +4,7 @@ import Yams
 
 extension StudyFileReader {
     static let itemKeys = ["oid", "label", "type", "analyte", "unit", "allowedUnits", "loinc", "hardRange", "softRange",
-                           "codeList", "required", "collectsReferenceRange", "help", "critical", "futureAllowed"]
+                           "codeList", "required", "collectsReferenceRange", "help", "critical", "futureAllowed", "ageInYears"]
 
     /// Reads `forms`: unique form and item OIDs, typed items with valid units, ranges and code lists.
     func readForms(_ c: YAMLCursor) -> [FormDefinition] {
@@ -103,11 +103,15 @@ extension StudyFileReader {
         let futureC = c.child("futureAllowed")
         let futureAllowed = futureC.bool(default: false) ?? false
         if futureAllowed, let type, type != .date { futureC.problem("only a date item can allow dates after today (this item is \(type.rawValue))") }
+        let ageC = c.child("ageInYears")
+        let ageInYears = ageC.bool(default: false) ?? false
+        if ageInYears, let type, type != .integer { ageC.problem("an age in years is an integer item (this item is \(type.rawValue))") }
         guard let oid, let type else { return nil }
         var item = ItemDefinition(oid: oid, label: label, type: type, analyte: analyte, unit: unit, allowedUnits: allowed,
                                   loinc: loinc, hardRange: hard, softRange: soft, codeList: codes,
                                   required: required, collectsReferenceRange: collects, help: help, critical: critical)
         item.futureAllowed = futureAllowed
+        item.ageInYears = ageInYears
         return item
     }
 

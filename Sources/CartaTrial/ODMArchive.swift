@@ -248,8 +248,11 @@ public struct ODMArchive: Sendable {
             w.close("ItemGroupDef")
         }
         for item in study.allItems {
-            w.open("ItemDef", [("OID", item.oid), ("Name", item.oid), ("DataType", Self.dataType(item.type))])
-            w.open("Question"); w.element("TranslatedText", item.label, [("xml:lang", "en")]); w.close("Question")
+            // Under Safe Harbor a date holds its year only: ODM's partialDate (a date's leading part), not date (YYYY-MM-DD).
+            let dataType = mode == .safeHarbor && item.type == .date ? "partialDate" : Self.dataType(item.type)
+            let question = mode == .safeHarbor && item.ageInYears ? item.label + " (90 = 90 or older)" : item.label
+            w.open("ItemDef", [("OID", item.oid), ("Name", item.oid), ("DataType", dataType)])
+            w.open("Question"); w.element("TranslatedText", question, [("xml:lang", "en")]); w.close("Question")
             if let unit = item.standardUnit { w.empty("MeasurementUnitRef", [("MeasurementUnitOID", Self.unitOID(unit))]) }
             if !item.codeList.isEmpty { w.empty("CodeListRef", [("CodeListOID", "CL.\(item.oid)")]) }
             if let loinc = item.loinc { w.empty("Alias", [("Context", "LOINC"), ("Name", loinc)]) }
@@ -424,6 +427,8 @@ public struct ODMArchive: Sendable {
         guard t.events.allSatisfy({ $0.redaction == nil }), let value = t.events.first(where: { !$0.field.contains(":") })?.newValue,
               let item, item.type != .text else { return nil }
         if item.type == .date && mode == .safeHarbor { return String(value.prefix(4)) }
+        // Ages over 89 in one category, written 90 (the item's question says "90 = 90 or older").
+        if item.ageInYears && mode == .safeHarbor, let age = Int(value), age >= 90 { return "90" }
         return value
     }
 

@@ -253,4 +253,31 @@ struct DeidentifiedExportTests {
             #expect(!limitedData.contains("ItemOID=\"SEX\""), "free text is left out")
         }
     }
+
+    /// Ages over 89 are one category (written 90) and a year-only date is declared partialDate under Safe Harbor; the
+    /// limited data set keeps both as recorded. ECOG stands in for an age item (the built-in study enrols 18–65).
+    @Test func safeHarborGroupsAgesOver89AndDeclaresYearsAsPartialDates() async throws {
+        var study = try Self.studyWithFreeText()
+        for f in study.forms.indices {
+            for i in study.forms[f].items.indices where study.forms[f].items[i].oid == "ECOG" {
+                study.forms[f].items[i].ageInYears = true
+                study.forms[f].items[i].hardRange = nil
+                study.forms[f].items[i].softRange = nil
+            }
+        }
+        try await TestServer.run(.sqlite, study: study) { server, client in
+            let p = try await server.register("Ada Lovelace")
+            _ = try await server.services.screening.saveForms(subjectID: p.subjectID, forms: ["F_VITALS": ["ECOG": RawEntry(value: "95")]],
+                                                              expectedVersion: p.version, by: try await server.principal(.coordinator))
+            let statistician = try await client.token(.statistician)
+            let safe = try await client.api(.get, "/api/v1/export/odm?mode=safe-harbor", token: statistician)
+            #expect(try ODMExportTests.validate(safe.text).ok)
+            #expect(try Self.clinicalData(safe.text).contains("ItemOID=\"ECOG\" Value=\"90\"") && !safe.text.contains("Value=\"95\""))
+            #expect(safe.text.contains("(90 = 90 or older)"))
+            #expect(safe.text.contains(#"<ItemDef OID="CONSENT_DATE" Name="CONSENT_DATE" DataType="partialDate">"#))
+            let limited = try await client.api(.get, "/api/v1/export/odm?mode=limited&dua=DUA-1", token: statistician)
+            #expect(try Self.clinicalData(limited.text).contains("ItemOID=\"ECOG\" Value=\"95\""))
+            #expect(limited.text.contains(#"<ItemDef OID="CONSENT_DATE" Name="CONSENT_DATE" DataType="date">"#))
+        }
+    }
 }
