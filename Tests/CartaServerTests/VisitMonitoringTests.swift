@@ -72,6 +72,9 @@ struct VisitMonitoringTests {
             #expect(marks.count == 1 && marks[0].address.eventOID.rawValue == "D0")
             let after = try await client.webGet("/participants/\(p.subjectID)", session: session)
             #expect(after.text.contains("id=\"sdv-D0-F_LAB_HEM\" data-verified=\"1\" data-recorded=\"1\""))
+            // The Day 0 query links to the Day 0 value, and no badge marks the screening platelet count as queried.
+            #expect(after.text.contains("href=\"/participants/\(p.subjectID)/visits/D0#item-PLT\""), "\(after.text.count)")
+            #expect(!after.text.contains("id=\"query-badge-PLT\""), "a visit's query is not the screening value's")
         }
     }
 

@@ -210,7 +210,8 @@ extension CartaServices {
                 messages: q.messages.map { .init(action: $0.action.rawValue, by: $0.byName, at: WebFormat.dateTime($0.at), text: $0.text) },
                 canAnswer: viewer.may(.answerQueries) && DataQuery.allowed(.answered, from: q.status),
                 canClose: viewer.may(.manageQueries) && DataQuery.allowed(.closed, from: q.status),
-                canReopen: viewer.may(.manageQueries) && DataQuery.allowed(.reopened, from: q.status))
+                canReopen: viewer.may(.manageQueries) && DataQuery.allowed(.reopened, from: q.status),
+                visitID: q.address.eventOID == .screening ? nil : q.address.eventOID.rawValue)
         }
         // Queries: any screening item, and each item recorded at a visit ("VISIT:ITEM").
         let visits = study.schedule.visits.dropFirst()

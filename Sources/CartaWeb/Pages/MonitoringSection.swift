@@ -22,11 +22,13 @@ public struct MonitoringSection: Sendable, Equatable {
         public let id: String, itemOID: String, itemLabel: String, formName: String, status: String, origin: String, ageDays: Int
         public let messages: [Message]
         public let canAnswer: Bool, canClose: Bool, canReopen: Bool
+        /// The visit of the value queried; nil at screening (the fields of this page).
+        public let visitID: String?
         public init(id: String, itemOID: String, itemLabel: String, formName: String, status: String, origin: String, ageDays: Int,
-                    messages: [Message], canAnswer: Bool, canClose: Bool, canReopen: Bool) {
+                    messages: [Message], canAnswer: Bool, canClose: Bool, canReopen: Bool, visitID: String? = nil) {
             self.id = id; self.itemOID = itemOID; self.itemLabel = itemLabel; self.formName = formName; self.status = status
             self.origin = origin; self.ageDays = ageDays; self.messages = messages
-            self.canAnswer = canAnswer; self.canClose = canClose; self.canReopen = canReopen
+            self.canAnswer = canAnswer; self.canClose = canClose; self.canReopen = canReopen; self.visitID = visitID
         }
     }
 
@@ -78,10 +80,11 @@ public struct MonitoringSection: Sendable, Equatable {
 
     public static func == (a: Self, b: Self) -> Bool { a.html == b.html }
 
-    /// Active queries by item OID (count, first id), for the badge beside each field.
+    /// Active queries on screening values by item OID (count, first id), for the badge beside each screening field; a
+    /// query on a visit's value belongs to that visit's field, not to the screening value of the same item.
     public var activeQueriesByItem: [String: ParticipantPage.QueryBadge] {
         var out: [String: ParticipantPage.QueryBadge] = [:]
-        for q in queries where q.status != "closed" {
+        for q in queries where q.status != "closed" && q.visitID == nil {
             out[q.itemOID] = ParticipantPage.QueryBadge(count: (out[q.itemOID]?.count ?? 0) + 1, firstID: out[q.itemOID]?.firstID ?? q.id)
         }
         return out
@@ -106,7 +109,9 @@ public struct MonitoringSection: Sendable, Equatable {
         if queries.isEmpty { out += "<p class=\"muted\">No queries on this casebook.</p>\n" }
         for q in queries {
             out += "<article id=\"query-"; e(q.id); out += "\" class=\"query query--"; e(q.status); out += "\" data-status=\""; e(q.status)
-            out += "\" data-item=\""; e(q.itemOID); out += "\">\n<h4><a href=\"#item-"; e(q.itemOID); out += "\">"; e(q.itemLabel); out += "</a> <span class=\"muted\">"
+            out += "\" data-item=\""; e(q.itemOID); out += "\">\n<h4><a href=\""
+            // A visit's value is on the visit's page; a screening value on this one.
+            e((q.visitID.map { WebPaths.visit(subjectId, $0) } ?? "") + "#item-" + q.itemOID); out += "\">"; e(q.itemLabel); out += "</a> <span class=\"muted\">"
             e(q.formName); out += "</span> <span class=\"badge badge--query-"; e(q.status); out += "\">"; e(q.status); out += "</span> <span class=\"muted\">"
             e(q.origin); out += " · \(q.ageDays == 0 ? "under a day old" : q.ageDays.counted("day") + " old")</span></h4>\n<ol class=\"query__thread\">\n"
             for m in q.messages {
