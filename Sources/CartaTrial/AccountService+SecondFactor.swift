@@ -92,7 +92,13 @@ extension AccountService {
         let since = clock.now.addingTimeInterval(-Self.lockoutWindow)
         let failures = try await store.authenticationEvents(username: user.username, event: "sign_in_failed", since: since)
             + store.authenticationEvents(username: user.username, event: "signature_password_failed", since: since)
-        let ok = try await verify(username: user.username, password: password) != nil && failures < Self.lockoutThreshold
+        // Blocked: said as such, the password not even checked and no further failure recorded (the right password was
+        // answered "wrong" and logged as another failure, keeping the window sliding).
+        if failures >= Self.lockoutThreshold {
+            let minutes = Int(Self.lockoutWindow / 60)
+            throw WorkflowError(.invalidState, "Signing is blocked for \(user.username) after \(failures) wrong passwords in the last \(minutes) minutes; nothing was signed. Try again in at most \(minutes) minutes, or ask an administrator.")
+        }
+        let ok = try await verify(username: user.username, password: password) != nil
         // The code is checked only after the right password, so a guessed password does not use one up.
         if ok, try await checkSecondFactor(user, code: code) { return true }
         try await recordFailedSignature(user, source: source)

@@ -88,6 +88,30 @@ import Testing
             #expect(user.username == "cora")
         }
     }
+
+    /// After five wrong signature passwords signing is refused as blocked — even with the right password, which is then
+    /// neither checked nor logged as another failure — until the window has passed.
+    @Test func aBlockedSignerIsToldSoAndTheBlockDoesNotSlide() async throws {
+        try await TestDatabase.with(.sqlite) { store in
+            let time = TestTime()
+            let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600,
+                                          clock: SiteClock(timeZone: .gmt, instant: { time.now }))
+            let actor = AuditActor(userID: nil, username: "test", source: .cli)
+            let ines = try await accounts.createUser(username: "ines", displayName: nil, role: .investigator,
+                                                     password: "correct horse battery", actor: actor)
+            for _ in 1...AccountService.lockoutThreshold {
+                #expect(try await accounts.verifySigner(ines, password: "wrong guess here", code: nil, source: .web) == false)
+            }
+            let failures = { try await store.authenticationEvents(username: "ines", event: "signature_password_failed", since: .distantPast) }
+            #expect(try await failures() == AccountService.lockoutThreshold)
+            await #expect { _ = try await accounts.verifySigner(ines, password: "correct horse battery", code: nil, source: .web) } throws: {
+                ($0 as? WorkflowError)?.message.hasPrefix("Signing is blocked for ines after 5 wrong passwords in the last 15 minutes") == true
+            }
+            #expect(try await failures() == AccountService.lockoutThreshold, "the refusal while blocked is not another failure")
+            time.now += AccountService.lockoutWindow + 1
+            #expect(try await accounts.verifySigner(ines, password: "correct horse battery", code: nil, source: .web))
+        }
+    }
 }
 
 /// The built-in dummy hash that unknown accounts are checked against is a well-formed cost-12 bcrypt hash, so an

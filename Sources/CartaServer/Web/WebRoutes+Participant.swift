@@ -139,7 +139,13 @@ extension CartaServices {
             guard let decision = EligibilityDecisionKind(rawValue: form["decision"] ?? "") else {
                 throw AppError.invalid("decision", "Choose the decision to sign: eligible or not eligible.")
             }
-            guard try await self.auth.verifySigner(user, password: form["password"] ?? "", code: form["code"], source: .web) else {
+            let verified: Bool
+            do {
+                verified = try await self.auth.verifySigner(user, password: form["password"] ?? "", code: form["code"], source: .web)
+            } catch let e as WorkflowError where e.code == .invalidState {   // signing blocked after wrong passwords
+                return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.error, e.message))
+            }
+            guard verified else {
                 return self.redirect(WebPaths.participant(subjectID.rawValue), flash: Flash(.error, AccountService.signerRefusal(user, nothingDone: "the eligibility decision was not signed")))
             }
             _ = try await self.screening.sign(
