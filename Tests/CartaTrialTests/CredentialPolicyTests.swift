@@ -69,14 +69,18 @@ import Testing
     // @unchecked Sendable: read and written by the single task running the test, never concurrently.
     final class TestTime: @unchecked Sendable { var now = Date(timeIntervalSince1970: 1_795_600_000) }
 
+    /// Accounts on `store` whose clock reads `time`, with one account of `role` (password "correct horse battery").
+    static func accounts(_ store: CartaStore, _ time: TestTime, username: String, role: UserRole) async throws -> (AccountService, User) {
+        let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600, clock: SiteClock(timeZone: .gmt, instant: { time.now }))
+        let user = try await accounts.createUser(username: username, displayName: nil, role: role, password: "correct horse battery",
+                                                 actor: AuditActor(userID: nil, username: "test", source: .cli))
+        return (accounts, user)
+    }
+
     @Test func lockoutEndsWhenTheWindowHasPassed() async throws {
         try await TestDatabase.with(.sqlite) { store in
             let time = TestTime()
-            let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600,
-                                          clock: SiteClock(timeZone: .gmt, instant: { time.now }))
-            let actor = AuditActor(userID: nil, username: "test", source: .cli)
-            _ = try await accounts.createUser(username: "cora", displayName: nil, role: .coordinator,
-                                              password: "correct horse battery", actor: actor)
+            let (accounts, _) = try await Self.accounts(store, time, username: "cora", role: .coordinator)
             for _ in 1...AccountService.lockoutThreshold {
                 #expect(try await accounts.signIn(username: "cora", password: "wrong guess here", source: .api) == .failure(.invalidCredentials))
             }
@@ -94,11 +98,7 @@ import Testing
     @Test func aBlockedSignerIsToldSoAndTheBlockDoesNotSlide() async throws {
         try await TestDatabase.with(.sqlite) { store in
             let time = TestTime()
-            let accounts = AccountService(store: store, bcryptCost: 4, lifetime: 3600,
-                                          clock: SiteClock(timeZone: .gmt, instant: { time.now }))
-            let actor = AuditActor(userID: nil, username: "test", source: .cli)
-            let ines = try await accounts.createUser(username: "ines", displayName: nil, role: .investigator,
-                                                     password: "correct horse battery", actor: actor)
+            let (accounts, ines) = try await Self.accounts(store, time, username: "ines", role: .investigator)
             for _ in 1...AccountService.lockoutThreshold {
                 #expect(try await accounts.verifySigner(ines, password: "wrong guess here", code: nil, source: .web) == false)
             }
