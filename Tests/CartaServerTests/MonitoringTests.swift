@@ -57,6 +57,9 @@ struct MonitoringTests {
             #expect(try await client.api(.get, "/api/v1/queries?minAgeDays=1", token: monitor).json?["queries"]?.array?.isEmpty == true)
             #expect(try await client.api(.get, "/api/v1/queries?subject=\(p.subjectID)&status=closed", token: monitor).json?["queries"]?.array?.count == 1)
             expectErrorShape(try await client.api(.get, "/api/v1/queries?status=pending", token: monitor), .unprocessableContent, field: "status")
+            expectErrorShape(try await client.api(.get, "/api/v1/queries?form=F_NOPE", token: monitor), .unprocessableContent, field: "form")
+            expectErrorShape(try await client.api(.get, "/api/v1/queries?subject=\(String(repeating: "9", count: 41))", token: monitor),
+                             .unprocessableContent, field: "subject")
 
             // Every transition is audited with its text; the audit replay agrees with the data.
             let trail = try await server.store.auditTrail(entity: .query, entityID: id).filter { $0.field == "status" }
@@ -241,7 +244,12 @@ struct MonitoringTests {
             let inbox = try await client.webGet("/queries", session: monitor)
             #expect(inbox.status == .ok && inbox.text.contains(#"id="inbox-\#(q.id)" data-status="answered""#))
             #expect(try await client.webGet("/queries?status=closed", session: monitor).text.contains("inbox-\(q.id)") == false)
-            #expect(try await client.webGet("/queries?minAgeDays=x", session: monitor).text.contains("minAgeDays must be a whole number"))
+            // A filter that cannot be read is said and lists nothing, rather than every query under its error.
+            for (query, message) in [("minAgeDays=x", "minAgeDays must be a whole number"), ("status=xxxx", "status must be among"),
+                                     ("form=F_NOPE", "form must be one of the study")] {
+                let refused = try await client.webGet("/queries?\(query)", session: monitor)
+                #expect(refused.text.contains(message) && !refused.text.contains("inbox-\(q.id)"), "\(query)")
+            }
             _ = try await client.webPost("/participants/\(p.subjectID)/queries/\(q.id)", session: monitor, fields: [("action", "close"), ("text", "ok")])
             #expect(try await client.webGet("/queries?status=closed", session: monitor).text.contains("inbox-\(q.id)"))
             #expect(!(try await client.webGet("/participants/\(p.subjectID)", session: monitor).text.contains("query-badge-ECOG")),

@@ -1,5 +1,6 @@
 import CartaCore
 import CartaModel
+import CartaStudy
 import CartaStore
 import CartaTrial
 import Foundation
@@ -23,7 +24,7 @@ extension CartaServices {
         api.on(.get, "/queries") { request, context in
             let principal = try context.principal(.readStudyData, .api)
             let parameters = request.uri.queryParameters
-            let filter = try Self.queryFilter { parameters[Substring($0)].map(String.init) }
+            let filter = try Self.queryFilter(study: self.study) { parameters[Substring($0)].map(String.init) }
             let found = try await self.runtime.queries.inbox(filter, by: principal)
             return try JSONResponse.make(["queries": found.map { out($0.query, $0.subjectID) }])
         }
@@ -134,7 +135,8 @@ extension CartaServices {
     }
 
     /// The inbox filter from query parameters `status` (comma list), `subject`, `form`, `minAgeDays`.
-    static func queryFilter(_ q: (String) -> String?) throws -> QueryFilter {
+    /// `study`: a form that is not one of its forms is refused by name (it listed nothing, silently).
+    static func queryFilter(study: Study, _ q: (String) -> String?) throws -> QueryFilter {
         var filter = QueryFilter()
         if let s = q("status"), !s.isEmpty {
             for part in s.split(separator: ",") {
@@ -144,8 +146,13 @@ extension CartaServices {
                 filter.statuses.insert(status)
             }
         }
-        if let s = q("subject"), !s.isEmpty { filter.subjectID = SubjectID(s) }
-        if let f = q("form"), !f.isEmpty { filter.formOID = FormOID(f) }
+        if let s = q("subject"), !s.isEmpty { filter.subjectID = SubjectID(try subjectSearch(s)) }
+        if let f = q("form"), !f.isEmpty {
+            guard study.form(f) != nil else {
+                throw AppError.invalid("form", "form must be one of the study's forms, e.g. \(study.forms.prefix(3).map(\.oid).joined(separator: ", ")) (got \(f.quotedForMessage)).")
+            }
+            filter.formOID = FormOID(f)
+        }
         if let a = q("minAgeDays"), !a.isEmpty {
             guard let n = Int(a), n >= 0 else { throw AppError.invalid("minAgeDays", "minAgeDays must be a whole number of days, 0 or more (got \(a.quotedForMessage)).") }
             filter.minAgeDays = n

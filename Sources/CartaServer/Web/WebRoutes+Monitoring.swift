@@ -93,13 +93,16 @@ extension CartaServices {
             let (flashes, clear) = self.takeFlash(request)
             var notes = flashes
             var filter = QueryFilter()
+            var filterFailed = false
             do {
-                filter = try Self.queryFilter { k in let s = v(k); return s.isEmpty ? nil : s }
+                filter = try Self.queryFilter(study: self.study) { k in let s = v(k); return s.isEmpty ? nil : s }
             } catch let e as AppError {
                 notes.append(Flash(.error, e.message))
+                filterFailed = true
             }
             if v("status").isEmpty && parameters["status"] == nil { filter.statuses = [.open, .answered] }
-            let found = try await self.runtime.queries.inbox(filter, by: viewer)
+            // A filter that could not be read lists nothing (every query, closed ones too, was listed under its error).
+            let found = filterFailed ? [] : try await self.runtime.queries.inbox(filter, by: viewer)
             let now = self.runtime.clock.now
             let rows = found.map { found in
                 let (q, subject) = (found.query, found.subjectID)
