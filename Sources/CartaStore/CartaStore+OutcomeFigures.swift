@@ -62,12 +62,18 @@ extension CartaStore {
         }
     }
 
-    /// The highest audit sequence number (0 before the first record).
+    /// The data head: the sequence number of the last audit record that is not an authentication record (0 before the
+    /// first). What the data cut, the file cache and the kept figures are keyed by: every change to study data commits
+    /// with its audit record (R-AT-1), and sign-ins, sign-outs and failed passwords change none, so they no longer move it.
     public func auditHead() async throws -> Int { try await read { db in try await Self.auditHead(db) } }
 
     static func auditHead(_ db: any SQLDatabase) async throws -> Int {
-        try await db.raw("SELECT COALESCE(MAX(seq), 0) AS h FROM audit_events").first()?.decode(column: "h", as: Int.self) ?? 0
+        try await db.raw("\(unsafeRaw: dataHeadSQL)").first()?.decode(column: "h", as: Int.self) ?? 0
     }
+
+    /// `SELECT` of the data head as column `h`, one probe of migration 0021's partial index (the filter must stay this
+    /// literal for SQLite to choose it).
+    static let dataHeadSQL = "SELECT COALESCE(MAX(seq), 0) AS h FROM audit_events WHERE entity <> '\(AuditEntity.authentication.rawValue)'"
 
     /// How many participants have figures kept under `key` (tests and DeriveBench).
     public func outcomeFiguresCount(key: String) async throws -> Int {

@@ -231,7 +231,7 @@ extension CartaStore {
         try reader.execute("BEGIN")
         defer { try? reader.execute("COMMIT") }
         var head = 0
-        try reader.query("SELECT COALESCE(MAX(seq), 0) FROM audit_events") { head = $0.integer(0) }
+        try reader.query(dataHeadSQL) { head = $0.integer(0) }
         var byParticipant: [ParticipantID: [ItemValue]] = [:]
         // Rows come a participant at a time (the join walks participants, then each one's values in key order):
         // a run is kept until the participant changes, so the id is hashed once per participant, not per value.
@@ -276,7 +276,7 @@ extension CartaStore {
                d.participant_version AS d_participant_version, d.content_sha256 AS d_content_sha256,
                l.id AS l_id, l.scope AS l_scope, l.form_oid AS l_form_oid, l.locked_by_name AS l_locked_by_name,
                l.locked_at AS l_locked_at, l.reason AS l_reason,
-               (SELECT COALESCE(MAX(seq), 0) FROM audit_events) AS audit_head
+               (\(dataHeadSQL)) AS audit_head
         FROM participants p
         LEFT JOIN participant_identities i ON i.participant_id = p.id
         LEFT JOIN eligibility_decisions d ON d.id = (

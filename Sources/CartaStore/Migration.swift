@@ -40,6 +40,7 @@ public struct Migration: Sendable {
         Migration("0018_visit_signatures", apply: Migration_0018_visit_signatures.apply),
         Migration("0019_item_values_clustered", apply: Migration_0019_item_values_clustered.apply),
         Migration("0020_outcome_figures", apply: Migration_0020_outcome_figures.apply),
+        Migration("0021_audit_data_head", apply: Migration_0021_audit_data_head.apply),
     ]
 }
 

@@ -121,6 +121,17 @@ struct KeptOutcomeFiguresTests {
             let head = try await store.auditHead()
             #expect(try await store.storeOutcomeFigures([(first.id, Data([1]))], key: "stale", readAt: head - 1) == false)
             #expect(try await store.outcomeFiguresCount(key: "stale") == 0)
+            // Sign-ins, failed passwords and sign-outs change no study data: they do not move the data head, so figures read
+            // before them are kept and a data cut across them is consistent (a sign-in during a report build marked it mixed).
+            let accounts = server.services.runtime.accounts
+            _ = try await accounts.signIn(username: statistician.user.username, password: "wrong password", source: .web)
+            _ = try await accounts.signIn(username: "nobody-at-all", password: "wrong password", source: .api)
+            let rawHead = try await store.tableContents("audit_events", orderBy: "seq").count
+            #expect(rawHead > head, "the failed sign-ins were audited")
+            #expect(try await store.auditHead() == head)
+            #expect(try await store.storeOutcomeFigures([(first.id, Data([1]))], key: "across sign-ins", readAt: head) == true)
+            #expect(try await store.outcomeFiguresCount(key: "across sign-ins") == 1)
+            try await store.executeRaw("DELETE FROM outcome_figures WHERE derivation_key = 'across sign-ins'")
 
             // Another build (or study file, or plug-in) derives again and keeps under its own key; without a build, nothing is kept.
             var rebuilt = service

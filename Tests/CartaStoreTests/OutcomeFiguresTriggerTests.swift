@@ -66,7 +66,7 @@ struct OutcomeFiguresTriggerTests {
             _ = try await owner.migrate(through: "0019_item_values_clustered")
             let (_, cora) = try await Fixtures.user(owner, "cora", role: .coordinator)
             _ = try await owner.grantApplicationRole(role, password: nil)
-            #expect(try await owner.migrate() == ["0020_outcome_figures"])
+            #expect(try await owner.migrate() == ["0020_outcome_figures", "0021_audit_data_head"])
             let app = try await openAs(role, like: owner)
             do {
                 let p = try await registerOne(app, cora)

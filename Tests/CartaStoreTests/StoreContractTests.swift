@@ -601,7 +601,7 @@ struct SealedIdentityTests {
             // As an older Carta left it: plaintext values.
             try await store.executeRaw("UPDATE participant_identities SET full_name = 'Plain Person', hospital_number = 'HN-1', date_of_birth = '1970-01-02' WHERE participant_id = '\(p.id.rawValue)'")
             #expect(try await store.migrate() == ["0015_sealed_identities", "0016_alert_acknowledgements", "0017_adverse_events", "0018_visit_signatures",
-                                                       "0019_item_values_clustered", "0020_outcome_figures"])
+                                                       "0019_item_values_clustered", "0020_outcome_figures", "0021_audit_data_head"])
             let row = try await store.tableContents("participant_identities", orderBy: "participant_id").joined().joined(separator: "|")
             #expect(!row.contains("Plain Person") && !row.contains("HN-1") && !row.contains("1970-01-02"), "\(row)")
             #expect(try await store.identity(of: p.id) == ParticipantIdentity(fullName: "Plain Person", dateOfBirth: ClinicalDate(iso: "1970-01-02"),
