@@ -24,9 +24,20 @@ public struct AuditFilter: Sendable, Equatable {
     public var before: String?
     /// Only participant records of these sites, and no account or authentication records (nil = every site).
     public var sites: [SiteID]?
+    /// When set, account records — authentication (sign-ins, failed passwords, lockouts) and account changes — only of
+    /// this account; every other record as the other criteria select (nil = every account's, for those who review access).
+    public var accountRecordsOf: AccountOwner?
     /// Only changes to participant data made after the participant's first signature (eligibility or
     /// casebook) or after a lock covering it was placed — the changes a reviewer looks at first.
     public var afterSignatureOrLock: Bool = false
+
+    /// The account whose own account records a reader may see: authentication records carry the user name tried,
+    /// account-change records the account's id.
+    public struct AccountOwner: Sendable, Equatable {
+        public var username: String
+        public var userID: String
+        public init(username: String, userID: String) { self.username = username; self.userID = userID }
+    }
 
     /// Creates a filter; every criterion is optional.
     public init(entity: AuditEntity? = nil, entityID: String? = nil, fieldPrefix: String? = nil, username: String? = nil,

@@ -76,6 +76,13 @@ extension CartaStore {
                     """)
             }
         }
+        if let own = f.accountRecordsOf {
+            let authentication = AuditEntity.authentication.rawValue, user = AuditEntity.user.rawValue
+            parts.append("""
+                (entity NOT IN (\(bind: authentication), \(bind: user)) OR (entity = \(bind: authentication) AND entity_id = \(bind: own.username)) \
+                OR (entity = \(bind: user) AND entity_id = \(bind: own.userID)))
+                """)
+        }
         if f.afterSignatureOrLock {
             // A change to a participant's data recorded after (by audit sequence, not clock: two records can share
             // a millisecond) its first eligibility or casebook signature, or after a lock covering it was placed —

@@ -75,6 +75,11 @@ public struct AuditReview: Sendable {
     public func filter(_ criteria: Criteria, by principal: Principal) async throws -> AuditFilter {
         try principal.require(.readAudit)
         var f = AuditFilter(sites: principal.user.sites.listed)
+        // Other people's sign-ins, failed passwords and account changes are for those who review access (admin, auditor):
+        // a coordinator or monitor who reads the trail for study data sees only their own (least privilege, R-AC-1).
+        if !principal.may(.reviewAccess) {
+            f.accountRecordsOf = AuditFilter.AccountOwner(username: principal.user.username, userID: principal.user.id.rawValue)
+        }
         var problems: [WorkflowError.FieldProblem] = []
         if let s = criteria.subjectID {
             f.entityID = try await screening.participant(SubjectID(s), by: principal).id.rawValue

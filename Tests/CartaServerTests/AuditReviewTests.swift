@@ -43,6 +43,44 @@ struct AuditReviewTests {
         }
     }
 
+    /// Other accounts' sign-ins, failed passwords and account changes are for those who review access: a study-wide
+    /// coordinator, monitor or data manager reading the trail sees only their own (web page, CSV and API); the auditor
+    /// and the administrator see everyone's.
+    @Test(arguments: TestDatabase.engines)
+    func otherAccountsSignInsAreForThoseWhoReviewAccess(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, client in
+            let readers = [try await SiteScopeTests.user(server, "cora-all", .coordinator, .all),
+                           try await SiteScopeTests.user(server, "mona-all", .monitor, .all)]
+            _ = try await SiteScopeTests.user(server, "audrey", .auditor, .all)
+            let victim = try await SiteScopeTests.user(server, "vera", .investigator, .all)
+            _ = try await server.services.runtime.accounts.signIn(username: "vera", password: "not her password", source: .web)
+            _ = try await server.services.runtime.accounts.signIn(username: "vera", password: SiteScopeTests.password, source: .web)
+            let p = try await server.services.screening.register(fullName: "Ada Lovelace", dateOfBirth: "1980-05-17",
+                                                                 hospitalNumber: "H-1", siteID: nil, by: readers[0])
+            for reader in readers {
+                let name = reader.user.username
+                let token = try await client.token(username: name, password: SiteScopeTests.password)
+                let r = try await client.api(.get, "/api/v1/audit?limit=500", token: token)
+                let events = try #require(r.json?["events"]?.array, "\(r.text)")
+                let accountRecords = events.filter { ["authentication", "user"].contains($0["entity"]?.string ?? "") }
+                #expect(accountRecords.contains { $0["entity"]?.string == "authentication" }, "\(name) sees their own sign-in")
+                #expect(accountRecords.allSatisfy { [name, reader.user.id.rawValue].contains($0["entityID"]?.string ?? "") }, "\(name): \(accountRecords)")
+                #expect(!r.text.contains("sign_in_failed") && !r.text.contains(victim.user.id.rawValue), "\(name)")
+                #expect(r.text.contains(p.id.rawValue), "\(name) still reads the study data")
+                let session = try await client.webSignIn(username: name, password: SiteScopeTests.password, server: server)
+                let page = try await client.webGet("/audit?user=vera", session: session)
+                #expect(page.status == .ok && page.text.contains("No events"), "\(name)")
+                let csv = try await client.webGet("/audit.csv", session: session)
+                #expect(csv.status == .ok && !csv.text.contains("sign_in_failed") && !csv.text.contains("vera"), "\(name)")
+            }
+            for (name, password) in [("audrey", SiteScopeTests.password), (Caller.admin.rawValue, Caller.admin.password)] {
+                let token = try await client.token(username: name, password: password)
+                let r = try await client.api(.get, "/api/v1/audit?limit=500", token: token)
+                #expect(r.text.contains("sign_in_failed") && r.text.contains(victim.user.id.rawValue), "\(name) reviews every account's records")
+            }
+        }
+    }
+
     /// The trail's CSV streams a page of 1,000 records at a time: a trail longer than a page comes whole, each record
     /// once and in order, and matches the trail in the store.
     @Test func aLongTrailsCSVComesWholeAcrossPages() async throws {
