@@ -18,6 +18,9 @@ public struct StudyOutcomes: Sendable, Codable {
         public var value: String
         /// The number behind `value` (platelets ×10⁹/L, bleeding score), when there is one.
         public var number: Double?
+        /// The unit of `number` (UCUM: `10*9/L` for a platelet count, `{score}` for a bleeding score, `{grade}` for the
+        /// worst ITP-BAT grade), so an analysis reads the number without parsing `value`.
+        public var unit: String?
         /// The response status the engine gave this count (CR, R, NR, NE), for counts only.
         public var status: String?
         /// Why (the engine's sub-rule), for counts only.
@@ -26,8 +29,8 @@ public struct StudyOutcomes: Sendable, Codable {
         public var rules: [String]
         /// The visit page (web) holding the value.
         public var path: String
-        public init(visitID: String, formOID: String, itemOID: String, date: ClinicalDate, day: Int?, value: String, number: Double?, status: String?, basis: String?, rules: [String], path: String) {
-            self.visitID = visitID; self.formOID = formOID; self.itemOID = itemOID; self.date = date; self.day = day; self.value = value; self.number = number; self.status = status; self.basis = basis; self.rules = rules; self.path = path
+        public init(visitID: String, formOID: String, itemOID: String, date: ClinicalDate, day: Int?, value: String, number: Double?, unit: String? = nil, status: String?, basis: String?, rules: [String], path: String) {
+            self.visitID = visitID; self.formOID = formOID; self.itemOID = itemOID; self.date = date; self.day = day; self.value = value; self.number = number; self.unit = unit; self.status = status; self.basis = basis; self.rules = rules; self.path = path
         }
     }
 

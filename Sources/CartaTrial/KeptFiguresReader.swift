@@ -201,11 +201,11 @@ struct KeptFiguresReader: ~Copyable {
 
     private mutating func sourceValue() throws -> StudyOutcomes.SourceValue {
         let visitID = try string(), formOID = try string(), itemOID = try string(), date = try date(), day = try optional { try $0.int() }
-        let value = try string(), number = try optional { try $0.double() }
+        let value = try string(), number = try optional { try $0.double() }, unit = try optional { try $0.string() }
         let status = try optional { try $0.string() }, basis = try optional { try $0.string() }
         let rules = try array { try $0.string() }
         return .init(visitID: visitID, formOID: formOID, itemOID: itemOID, date: date, day: day, value: value, number: number,
-                     status: status, basis: basis, rules: rules, path: try string())
+                     unit: unit, status: status, basis: basis, rules: rules, path: try string())
     }
 
     private mutating func contribution() throws -> OutcomeDerivation.Accumulator.Contribution {

@@ -270,18 +270,18 @@ public enum OutcomeDerivation {
             let rec = recordByCount[i]
             let screening = c.source.visitID == study.schedule.visits.first?.id
             sources.append(.init(visitID: c.source.visitID, formOID: c.source.formOID, itemOID: c.source.itemOID, date: c.source.date, day: day(c.source.date),
-                                 value: TodayService.number(c.value) + " ×10⁹/L", number: c.value, status: rec?.status.rawValue, basis: rec?.basis.rawValue,
+                                 value: TodayService.number(c.value) + " ×10⁹/L", number: c.value, unit: Analyte.platelets.standardUnit, status: rec?.status.rawValue, basis: rec?.basis.rawValue,
                                  rules: rec?.rules.ids ?? [], path: screening ? "/participants/\(subject)" : path(c.source.visitID)))
         }
         for b in r.bleeding where includeSources {
             sources.append(.init(visitID: b.source.visitID, formOID: b.source.formOID, itemOID: b.source.itemOID, date: b.source.date, day: day(b.source.date),
-                                 value: b.present ? "bleeding" + (b.score.map { ", score \($0)" } ?? "") : "no bleeding", number: b.score.map(Double.init), status: nil, basis: nil,
+                                 value: b.present ? "bleeding" + (b.score.map { ", score \($0)" } ?? "") : "no bleeding", number: b.score.map(Double.init), unit: b.score == nil ? nil : "{score}", status: nil, basis: nil,
                                  rules: ["S"], path: path(b.source.visitID)))
         }
         for b in r.itpBat where includeSources {
             sources.append(.init(visitID: b.source.visitID, formOID: b.source.formOID, itemOID: b.source.itemOID, date: b.source.date, day: day(b.source.date),
                                  value: "ITP-BAT \(b.assessment.notation)", number: Double(max(b.assessment.skin, b.assessment.mucosae, b.assessment.organs)),
-                                 status: nil, basis: nil, rules: [], path: path(b.source.visitID)))
+                                 unit: "{grade}", status: nil, basis: nil, rules: [], path: path(b.source.visitID)))
         }
         for t in r.transfusions where includeSources {
             sources.append(.init(visitID: t.visitID, formOID: t.formOID, itemOID: t.itemOID, date: t.date, day: day(t.date), value: "platelet transfusion", number: nil,

@@ -7,6 +7,10 @@ import CartaModel
 /// Source: issue 9 scope 1 ("analysis-ready tables (subject-level, response by visit, time-to-event,
 /// adverse events) export as CSV"); RFC 4180 (quoting); CDISC ADaM naming habits (one record per subject
 /// in the subject-level table, AVAL/CNSR in the time-to-event table).
+///
+/// Every table ends with a `SYNTHETIC` column (`Y` on every row of a `carta demo` database, `N` otherwise), so rows
+/// copied out of a demonstration database carry their mark into whatever they are pasted or appended into (issue 9
+/// scope 3: synthetic data can never be mixed with real data); the downloads' file names say it too.
 public enum OutcomeTables {
     public enum Table: String, CaseIterable, Sendable {
         case subjects, visits, tte, ae, conmed, qs
@@ -16,20 +20,22 @@ public enum OutcomeTables {
         var out = line(header(table))
         switch table {
         case .ae: out += studyRows(o).map(line).joined()
-        default: for p in o.participants { out += rows(table, p).map(line).joined() }
+        default: for p in o.participants { out += rows(table, p, synthetic: o.synthetic).map(line).joined() }
         }
         return out
     }
 
     /// The table's column names.
-    public static func header(_ table: Table) -> [String] {
+    public static func header(_ table: Table) -> [String] { columns(table) + ["SYNTHETIC"] }
+
+    static func columns(_ table: Table) -> [String] {
         switch table {
         case .subjects:
             return ["USUBJID", "SITEID", "DAY0", "BASELINE_PLT", "BOR", "STATUS_M6", "TTR_DAYS", "CR_IWG_DAY", "CR_LITERAL_DAY", "CR_DISCORDANT",
                     "DOR_DAYS", "DOR_EVENT", "DOR_END", "DAYS_IN_RESPONSE", "DAYS_OBSERVED", "MAX_CRS", "MAX_ICANS", "AE_N", "SAE_N",
                     "WORST_AE_GRADE", "MAX_BLEED_SCORE", "SEVERE_BLEED", "ITPBAT_WORST", "PLT_TRANSFUSIONS", "RESCUES",
                     "CM_REDUCTION", "CM_DISCONTINUED", "CM_FAILURE", "STEROID_BASE_MG", "STEROID_PCHG_M3", "STEROID_PCHG_M6", "PAQ_FORMS", "LAB_WORSENING", "EOS_STATUS", "EOS_DAY"]
-        case .visits: return ["USUBJID", "VISIT", "FORM", "ITEM", "DATE", "DAY", "VALUE", "STATUS", "BASIS", "RULES"]
+        case .visits: return ["USUBJID", "VISIT", "FORM", "ITEM", "DATE", "DAY", "VALUE", "AVAL", "AVALU", "STATUS", "BASIS", "RULES"]
         case .tte: return ["USUBJID", "PARAMCD", "AVAL", "CNSR", "EVNTDESC"]
         case .ae: return ["TERM", "MEDDRA", "PARTICIPANTS", "WORST_G1", "WORST_G2", "WORST_G3", "WORST_G4", "WORST_G5", "SERIOUS"]
         case .conmed: return ["USUBJID", "DRUG", "CLASS", "INTENSITY_UNIT", "BASELINE", "REDUCTION_DAY", "REDUCTION50_DAY", "DISCONTINUATION_DAY",
@@ -38,8 +44,13 @@ public enum OutcomeTables {
         }
     }
 
-    /// One participant's rows of a per-participant table (none for `ae`, which is study-level).
-    public static func rows(_ table: Table, _ p: StudyOutcomes.Participant) -> [[String]] {
+    /// One participant's rows of a per-participant table (none for `ae`, which is study-level); `synthetic` says whether
+    /// the database holds demonstration data (`CartaStore.isSynthetic`, `StudyOutcomes.synthetic`).
+    public static func rows(_ table: Table, _ p: StudyOutcomes.Participant, synthetic: Bool) -> [[String]] {
+        cells(table, p).map { $0 + [flag(synthetic)] }
+    }
+
+    static func cells(_ table: Table, _ p: StudyOutcomes.Participant) -> [[String]] {
         switch table {
         case .subjects:
             let dor = p.durationOfResponse
@@ -67,7 +78,7 @@ public enum OutcomeTables {
             }
         case .visits:
             return p.sources.map { s in
-                [p.subjectID, s.visitID, s.formOID, s.itemOID, s.date.description, int(s.day), s.value, s.status ?? "", s.basis ?? "", s.rules.joined(separator: " ")]
+                [p.subjectID, s.visitID, s.formOID, s.itemOID, s.date.description, int(s.day), s.value, num(s.number), s.number == nil ? "" : s.unit ?? "", s.status ?? "", s.basis ?? "", s.rules.joined(separator: " ")]
             }
         case .tte:
             var out: [[String]] = []
@@ -82,7 +93,7 @@ public enum OutcomeTables {
 
     /// The study-level rows (the `ae` table).
     public static func studyRows(_ o: StudyOutcomes) -> [[String]] {
-        o.adverseEventsByTerm.map { t in [t.term, t.meddraCode, String(t.participants)] + t.byWorstGrade.map(String.init) + [String(t.serious)] }
+        o.adverseEventsByTerm.map { t in [t.term, t.meddraCode, String(t.participants)] + t.byWorstGrade.map(String.init) + [String(t.serious), flag(o.synthetic)] }
     }
 
     /// One CSV line with its CRLF.

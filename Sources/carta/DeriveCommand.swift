@@ -46,8 +46,9 @@ struct DeriveCommand: AsyncParsableCommand {
             let progress = ProgressLine(label: "participants")
             let total = try await s.outcomes.participantTotal(by: principal)
             var buffer = ""
+            let synthetic = try await s.store.isSynthetic()
             let o = try await s.outcomes.stream(by: principal, includeSources: t == .visits, progress: { progress.update($0, of: total) }) { p in
-                for row in OutcomeTables.rows(t, p) { buffer += OutcomeTables.line(row) }
+                for row in OutcomeTables.rows(t, p, synthetic: synthetic) { buffer += OutcomeTables.line(row) }
                 if buffer.utf8.count > 1 << 16 { stdout.write(Data(buffer.utf8)); buffer = "" }
             }
             progress.finish()
@@ -159,6 +160,7 @@ struct DeriveCommand: AsyncParsableCommand {
         let progress = ProgressLine(label: "participants")
         let total = try await s.outcomes.participantTotal(by: principal)
         var buffer = Data(), rows = Array(repeating: "", count: tables.count), count = 0
+        let synthetic = try await s.store.isSynthetic()
         func flush(above limit: Int) throws {
             if buffer.count > limit { try file.write(contentsOf: buffer); buffer.removeAll(keepingCapacity: true) }
             for i in tables.indices where rows[i].utf8.count > limit {
@@ -174,7 +176,7 @@ struct DeriveCommand: AsyncParsableCommand {
             buffer.append(Data(((count == 0 ? "" : ",\n") + lines.map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n")).utf8))
             count += 1
             for (i, (t, _)) in tables.enumerated() where t != .ae {
-                for row in OutcomeTables.rows(t, p) { rows[i] += OutcomeTables.line(row) }
+                for row in OutcomeTables.rows(t, p, synthetic: synthetic) { rows[i] += OutcomeTables.line(row) }
             }
             try flush(above: 1 << 16)
         }

@@ -140,6 +140,9 @@ struct DemoReportTests {
                 let download = try await client.webGet("/report/tables/\(table.rawValue).csv", session: session)
                 #expect(download.status == .ok && download.text == OutcomeTables.csv(table, o), "\(table)")
                 #expect(download.headers[.contentDisposition] == "attachment; filename=\"SYNTHETIC-carta-NCT05315778-\(table.rawValue).csv\"")
+                // Rows copied out of the file carry the mark too.
+                let lines = download.text.split(separator: "\r\n")
+                #expect(lines.count > 1 && lines.dropFirst().allSatisfy { $0.hasSuffix(",Y") }, "\(table)")
             }
             #expect(OutcomeTables.csv(.visits, o).utf8.count > 1 << 14)
             #expect(try await client.webGet("/report/tables/../../etc/passwd", session: session).status != .ok)

@@ -28,7 +28,7 @@ struct KeptOutcomeFiguresTests {
     static func sourceless(_ service: OutcomeService, _ principal: Principal) async throws -> (rows: [String], study: String) {
         var rows: [String] = []
         let o = try await service.stream(by: principal, pageSize: 2, includeSources: false) { p in
-            for table in OutcomeTables.Table.allCases where table != .visits { rows += OutcomeTables.rows(table, p).map { "\(table) \($0)" } }
+            for table in OutcomeTables.Table.allCases where table != .visits { rows += OutcomeTables.rows(table, p, synthetic: true).map { "\(table) \($0)" } }
         }
         return (rows, try studyLevel(o))
     }
@@ -37,7 +37,7 @@ struct KeptOutcomeFiguresTests {
     static func afresh(_ service: OutcomeService, _ principal: Principal) async throws -> (rows: [String], study: String) {
         let o = try await service.derive(by: principal)
         let rows = o.participants.flatMap { p in
-            OutcomeTables.Table.allCases.filter { $0 != .visits }.flatMap { table in OutcomeTables.rows(table, p).map { "\(table) \($0)" } }
+            OutcomeTables.Table.allCases.filter { $0 != .visits }.flatMap { table in OutcomeTables.rows(table, p, synthetic: true).map { "\(table) \($0)" } }
         }
         return (rows, try studyLevel(o))
     }
@@ -171,7 +171,7 @@ struct KeptOutcomeFiguresTests {
         "ScaleScore": ["scale", "score", "answered", "items", "status", "minimalImportantDifference"],
         "LabWorsening": ["term", "baselineGrade", "worstGrade"],
         "BleedingToolPoint": ["visitID", "date", "day", "skin", "mucosae", "organs"],
-        "SourceValue": ["visitID", "formOID", "itemOID", "date", "day", "value", "number", "status", "basis", "rules", "path"],
+        "SourceValue": ["visitID", "formOID", "itemOID", "date", "day", "value", "number", "unit", "status", "basis", "rules", "path"],
         "Contribution": ["response", "incidence", "crs", "icans", "treatedCRSAssessments", "questionnaireAnswers", "lymphodepletionStart"],
         "Response": ["responder", "completeIWG", "completeLiteral"],
         "Incidence": ["key", "grade", "serious"],

@@ -88,15 +88,15 @@ struct OutcomeTests {
             // Streamed one participant per page: the same rows and the same study-level figures, without holding the participants.
             var streamed: [StudyOutcomes.Participant] = []
             let s = try await server.services.runtime.outcomes.stream(by: try await server.principal(.statistician), pageSize: 1) { streamed.append($0) }
-            #expect(streamed.flatMap { OutcomeTables.rows(.visits, $0) } == o.participants.flatMap { OutcomeTables.rows(.visits, $0) })
-            #expect(streamed.flatMap { OutcomeTables.rows(.subjects, $0) } == o.participants.flatMap { OutcomeTables.rows(.subjects, $0) })
+            #expect(streamed.flatMap { OutcomeTables.rows(.visits, $0, synthetic: false) } == o.participants.flatMap { OutcomeTables.rows(.visits, $0, synthetic: false) })
+            #expect(streamed.flatMap { OutcomeTables.rows(.subjects, $0, synthetic: false) } == o.participants.flatMap { OutcomeTables.rows(.subjects, $0, synthetic: false) })
             #expect(s.participants.isEmpty && s.overallResponse == o.overallResponse && s.registered == o.registered && s.enrolled == 2)
             // Without sources (the tables other than `visits`): the same rows of those tables and the same study-level figures.
             var bare: [StudyOutcomes.Participant] = []
             let withoutSources = try await server.services.runtime.outcomes.stream(by: try await server.principal(.statistician), includeSources: false) { bare.append($0) }
             #expect(bare.allSatisfy(\.sources.isEmpty) && o.participants.contains { !$0.sources.isEmpty })
             for table in OutcomeTables.Table.allCases where table != .visits {
-                #expect(bare.flatMap { OutcomeTables.rows(table, $0) } == o.participants.flatMap { OutcomeTables.rows(table, $0) }, "\(table)")
+                #expect(bare.flatMap { OutcomeTables.rows(table, $0, synthetic: false) } == o.participants.flatMap { OutcomeTables.rows(table, $0, synthetic: false) }, "\(table)")
             }
             #expect(OutcomeTables.csv(.ae, withoutSources) == OutcomeTables.csv(.ae, o) && withoutSources.durationOfResponse == o.durationOfResponse
                     && withoutSources.overallResponse == o.overallResponse)
@@ -124,7 +124,20 @@ struct OutcomeTests {
             #expect(lines.count == 3 && lines[0].hasPrefix("USUBJID,SITEID,DAY0,BASELINE_PLT,BOR"))
             #expect(lines.contains { $0.hasPrefix("\(a.subjectID),") && $0.contains(",25,CR,") })
             let tte = try await client.api(.get, "/api/v1/outcomes/tables/tte", token: token)
-            #expect(tte.text.contains("\(a.subjectID),DOR,62,0,loss"))
+            #expect(tte.text.contains("\(a.subjectID),DOR,62,0,loss,N"))
+            // Every table ends with SYNTHETIC, N on every row of a real database; the visits table carries each count's
+            // number and unit in their own columns beside its words.
+            for table in OutcomeTables.Table.allCases {
+                let csvLines = OutcomeTables.csv(table, o).split(separator: "\r\n")
+                #expect(csvLines.first?.hasSuffix(",SYNTHETIC") == true && csvLines.dropFirst().allSatisfy { $0.hasSuffix(",N") }, "\(table)")
+            }
+            let visits = OutcomeTables.csv(.visits, o).split(separator: "\r\n").map(String.init)
+            #expect(visits[0] == "USUBJID,VISIT,FORM,ITEM,DATE,DAY,VALUE,AVAL,AVALU,STATUS,BASIS,RULES,SYNTHETIC")
+            let counts = visits.dropFirst().filter { $0.contains(" ×10⁹/L,") }
+            #expect(!counts.isEmpty && counts.allSatisfy { line in
+                let cells = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+                return cells.count == 13 && cells[6] == cells[7] + " ×10⁹/L" && Double(cells[7]) != nil && cells[8] == "10*9/L"
+            }, "\(counts.prefix(3))")
             // Streamed downloads: every table byte for byte the table of the whole derivation.
             for table in OutcomeTables.Table.allCases {
                 let download = try await client.api(.get, "/api/v1/outcomes/tables/\(table.rawValue)", token: token)

@@ -74,12 +74,13 @@ extension CartaServices {
         try principal.require(.readStudyData)
         let (notModified, tagged) = try await conditional("\(table.rawValue).csv", by: principal, ifNoneMatch: ifNoneMatch)
         if let notModified { return notModified }
-        let name = "\(try await runtime.store.isSynthetic() ? "SYNTHETIC-" : "")carta-\(study.id)-\(table.rawValue).csv"
+        let synthetic = try await runtime.store.isSynthetic()
+        let name = "\(synthetic ? "SYNTHETIC-" : "")carta-\(study.id)-\(table.rawValue).csv"
         let outcomes = runtime.outcomes
         let body = ResponseBody { writer in
             var buffer = ByteBuffer(string: OutcomeTables.line(OutcomeTables.header(table)))
             let study = try await outcomes.stream(by: principal, includeSources: table == .visits) { p in
-                for row in OutcomeTables.rows(table, p) { buffer.writeString(OutcomeTables.line(row)) }
+                for row in OutcomeTables.rows(table, p, synthetic: synthetic) { buffer.writeString(OutcomeTables.line(row)) }
                 if buffer.readableBytes >= 1 << 14 { try await writer.write(buffer); buffer.clear() }
             }
             if table == .ae { for row in OutcomeTables.studyRows(study) { buffer.writeString(OutcomeTables.line(row)) } }
