@@ -84,6 +84,9 @@ public struct TodayService: Sendable {
         public var icansGrade: Int?
         public var alerts: [Alert]
         public var deviations: [ProtocolDeviation]
+        /// The end of study recorded on or before today (disposition form: completed, withdrawn, death…), or nil while
+        /// the participant is on study. Such a participant has no visits left to do; the screen lists them last.
+        public var endOfStudy: ProductChainState.EndOfStudy? = nil
 
         /// Latest count and the one before it: "up", "down", "steady" or nil with fewer than two.
         /// What the "Needs attention" view keeps (web and API): an alert to acknowledge, or a visit due today or overdue.
@@ -116,11 +119,14 @@ public struct TodayService: Sendable {
         return Self.alarmingFirst(rows)
     }
 
-    /// Alerts, then overdue, then due today; subject order among equals.
+    /// Alerts, then overdue, then due today; then participants on study before those whose study ended (with nothing
+    /// left to act on, they are what a coordinator needs least today); subject order among equals.
     static func alarmingFirst(_ rows: [Row]) -> [Row] {
         rows.sorted { a, b in
             let ka = (a.alerts.count, a.overdue.count, a.dueToday.count), kb = (b.alerts.count, b.overdue.count, b.dueToday.count)
-            return ka != kb ? ka > kb : a.participant.subjectID.rawValue < b.participant.subjectID.rawValue
+            if ka != kb { return ka > kb }
+            if (a.endOfStudy == nil) != (b.endOfStudy == nil) { return a.endOfStudy == nil }
+            return a.participant.subjectID.rawValue < b.participant.subjectID.rawValue
         }
     }
 
@@ -189,7 +195,7 @@ public struct TodayService: Sendable {
         return Row(participant: file.participant, studyDay: calendar.map { $0.dayZero.days(to: today) }, provisional: calendar?.provisional ?? true,
                    dueToday: open.filter { $0.status == .due }, overdue: open.filter { $0.status == .overdue },
                    nextStep: nextStep(chain), platelets: platelets, crsGrade: crs?.grade, icansGrade: icans?.grade,
-                   alerts: alerts, deviations: course.deviations)
+                   alerts: alerts, deviations: course.deviations, endOfStudy: chain.endOfStudy.flatMap { $0.date <= today ? $0 : nil })
     }
 
     /// Platelet counts of every visit, in date order (the screening count dated by the screening visit).

@@ -17,10 +17,12 @@ struct TodayCommand: AsyncParsableCommand {
         func run() async throws {
             try await ParticipantCommand.withServices(ctx) { s in
                 let rows = try await s.today.today(by: try await ctx.principal(s, needs: .readStudyData))
-                print("today\t\(s.clock.today)\t\(rows.count) enrolled")
+                let ended = rows.filter { $0.endOfStudy != nil }.count
+                print("today\t\(s.clock.today)\t\(rows.count) enrolled" + (ended > 0 ? ", \(ended) of them off study" : ""))
                 for r in rows {
                     let day = r.studyDay.map { "day \($0)" + (r.provisional ? " (provisional)" : "") } ?? "no calendar"
                     print("\(r.participant.subjectID)\t\(day)")
+                    if let end = r.endOfStudy { print("  off study\t\(end.status)\t\(end.date)\t\(end.visitID)") }
                     for a in r.alerts { print("  alert\t\(a.key)\t\(a.text)") }
                     for v in r.overdue { print("  overdue\t\(v.id)\t\(v.name)\t\(v.earliest)..\(v.latest)") }
                     for v in r.dueToday { print("  due\t\(v.id)\t\(v.name)\t\(v.earliest)..\(v.latest)") }

@@ -35,7 +35,7 @@ struct DemoReportTests {
 
     @Test(arguments: TestDatabase.engines)
     func theDemoFillsAnEmptyDatabaseThroughTheAuditedServices(engine: DatabaseEngine) async throws {
-        try await Self.demo(engine, participants: 5, seed: 11) { server, o, summary, _ in
+        try await Self.demo(engine, participants: 5, seed: 11) { server, o, summary, client in
             #expect(try await server.store.isSynthetic())
             #expect(summary.participants == 5 && summary.accounts.count == 6 && summary.saves > 100)
             #expect(o.enrolled == 5 && o.treated == 5 && o.participants.allSatisfy { !$0.sources.isEmpty })
@@ -65,6 +65,19 @@ struct DemoReportTests {
             #expect(o.participants.allSatisfy { $0.labWorsening.contains { $0.term == "Neutrophil count decreased" && $0.worstGrade == 4 } })
             let progress = try await server.services.runtime.sourceVerification.progress(by: monitor).participants
             #expect(progress.count == 5 && progress.filter { $0.overall.verified > 0 }.count == 4, "\(progress.map(\.overall))")
+            // The today screen lists a participant whose study ended (the demo's first completed Month 6) as off study, after
+            // those still on study when neither needs attention: on the web card, in the API and in the service's order.
+            let coordinator = try await server.principal(.coordinator)
+            let rows = try await server.services.runtime.today.today(by: coordinator)
+            let ended = rows.filter { $0.endOfStudy != nil }
+            #expect(ended.map { "\($0.participant.subjectID) \($0.endOfStudy?.status ?? "")" } == ["BCRITP-001 completed"])
+            let quiet = rows.filter { !$0.needsAttention }
+            #expect(quiet.last?.endOfStudy != nil && quiet.dropLast().allSatisfy { $0.endOfStudy == nil }, "\(quiet.map(\.participant.subjectID))")
+            let page = try await client.webGet("/today", session: try await client.webSignIn(.coordinator, server: server))
+            #expect(page.text.contains("id=\"off-study-BCRITP-001\"") && page.text.contains("completed on ") && !page.text.contains("id=\"off-study-BCRITP-002\""))
+            let api = try await client.api(.get, "/api/v1/today", token: try await client.token(.coordinator))
+            let apiRows = try #require(api.json?["participants"]?.array)
+            #expect(apiRows.filter { $0["endOfStudy"]?["status"]?.string == "completed" }.map { $0["subjectID"]?.string } == ["BCRITP-001"])
             // The replay clock is handed back after the run: a later write is stamped with the real time.
             let later = try await server.store.createUser(username: "after-demo", displayName: "After", role: .monitor, passwordHash: "$2b$12$x",
                                                           actor: AuditActor(userID: nil, username: "test", source: .cli))

@@ -47,11 +47,14 @@ struct TodayDTO: Encodable {
         let platelets: [TodayService.PlateletCount], plateletTrend: String?
         let crsGrade: Int?, icansGrade: Int?
         let alerts: [TodayService.Alert]
+        /// The end of study recorded on or before today (`visitID`, `date`, `status`), absent while on study.
+        let endOfStudy: ProductChainState.EndOfStudy?
         init(_ r: TodayService.Row) {
             func v(_ c: CalendarVisit) -> Visit { Visit(id: c.id, name: c.name, earliest: c.earliest, latest: c.latest, status: c.status.rawValue) }
             subjectID = r.participant.subjectID.rawValue; siteID = r.participant.siteID.rawValue; studyDay = r.studyDay; provisional = r.provisional
             dueToday = r.dueToday.map(v); overdue = r.overdue.map(v); nextStep = r.nextStep.isEmpty ? nil : r.nextStep
             platelets = r.platelets; plateletTrend = r.plateletTrend; crsGrade = r.crsGrade; icansGrade = r.icansGrade; alerts = r.alerts
+            endOfStudy = r.endOfStudy
         }
     }
     let date: ClinicalDate
@@ -62,11 +65,11 @@ struct TodayDTO: Encodable {
     let participants: [Row]
 
     init(_ rows: [TodayService.Row], show: TodayPage.Show, page: Int, limit: Int, date: ClinicalDate) {
-        let attention = rows.filter(\.needsAttention)
-        let listed = show == .all ? rows : attention
-        let pager = Pager(total: listed.count, page: page, size: limit)
-        self.date = date; self.show = show.rawValue; self.page = pager.page; pages = pager.pages
-        total = listed.count; counts = [TodayPage.Show.all.rawValue: rows.count, TodayPage.Show.attention.rawValue: attention.count]
-        participants = listed[pager.range].map(Row.init)
+        // The same views and pages as the web screen, at the caller's page size.
+        let listed = TodayPage.paged(rows, show: show, page: page, size: limit) { $0.needsAttention }
+        self.date = date; self.show = show.rawValue; self.page = listed.page; pages = listed.pages
+        total = listed.total
+        counts = Dictionary(uniqueKeysWithValues: zip(TodayPage.Show.allCases.map(\.rawValue), listed.views.map(\.count)))
+        participants = listed.rows.map(Row.init)
     }
 }

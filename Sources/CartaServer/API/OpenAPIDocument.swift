@@ -505,6 +505,8 @@ enum OpenAPIDocument {
               "dueToday": {"type": "array", "items": {"type": "object"}}, "overdue": {"type": "array", "items": {"type": "object"}},
               "nextStep": {"type": "string"}, "platelets": {"type": "array", "items": {"type": "object"}}, "plateletTrend": {"type": "string", "enum": ["up", "down", "steady"]},
               "crsGrade": {"type": "integer"}, "icansGrade": {"type": "integer"},
+              "endOfStudy": {"type": "object", "description": "The end of study recorded on or before today (absent while on study); such participants are listed after those on study",
+                "properties": {"visitID": {"type": "string"}, "date": {"type": "string", "format": "date"}, "status": {"type": "string"}}},
               "alerts": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "severity": {"type": "string"}, "text": {"type": "string"},
                 "visitID": {"type": "string", "description": "The visit whose data raised the alert (absent for an SAE clock)"},
                 "field": {"type": "string", "description": "The control or form on that visit's page the alert is about: item-<ItemOID> or form-<FormOID>"},

@@ -149,7 +149,8 @@ extension CartaServices {
                 alerts: alertLines(r.alerts, subjectID: s, screeningVisitID: screeningVisitID),
                 dueToday: r.dueToday.map { visit($0, s) }, overdue: r.overdue.map { visit($0, s) },
                 nextStep: r.nextStep.isEmpty ? nil : r.nextStep, platelets: platelets, plateletValues: r.platelets.map(\.value),
-                crs: grade(r.crsGrade), icans: grade(r.icansGrade), canAcknowledge: canAcknowledge)
+                crs: grade(r.crsGrade), icans: grade(r.icansGrade), canAcknowledge: canAcknowledge,
+                offStudy: r.endOfStudy.map { "\($0.status.replacingOccurrences(of: "_", with: " ")) on \($0.date) (\($0.visitID))" })
         }, views: listed.views, rangeText: listed.rangeText, previousHref: listed.previousHref, nextHref: listed.nextHref,
            show: show.rawValue, page: listed.page)
     }

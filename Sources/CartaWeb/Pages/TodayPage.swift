@@ -58,18 +58,19 @@ public enum TodayPage {
         WebPaths.today + (show == .all ? (page > 1 ? "?page=\(page)" : "") : "?show=\(show.rawValue)" + (page > 1 ? "&page=\(page)" : ""))
     }
 
-    /// The page of `rows` (already in the screen's order) for `show` and `page`, with the views' counts and the pager.
-    /// `needsAttention` tells which rows the attention view keeps. A page past the last is clamped to the last.
-    public static func paged<R>(_ rows: [R], show: Show, page: Int, needsAttention: (R) -> Bool) -> (rows: ArraySlice<R>, views: [View], rangeText: String?,
-                                                                                                    previousHref: String?, nextHref: String?, page: Int) {
+    /// The page of `rows` (already in the screen's order) for `show` and `page` (`size` rows a page), with the views'
+    /// counts (in `Show.allCases` order) and the pager. `needsAttention` tells which rows the attention view keeps. A page
+    /// past the last is clamped to the last. The web screen and `GET /api/v1/today` both page through it.
+    public static func paged<R>(_ rows: [R], show: Show, page: Int, size: Int = pageSize, needsAttention: (R) -> Bool)
+        -> (rows: ArraySlice<R>, views: [View], rangeText: String?, previousHref: String?, nextHref: String?, page: Int, pages: Int, total: Int) {
         let attention = rows.filter(needsAttention)
         let listed = show == .all ? rows : attention
-        let pager = Pager(total: listed.count, page: page, size: pageSize)
+        let pager = Pager(total: listed.count, page: page, size: size)
         let views = [View(id: "today-view-all", label: Show.all.label, href: href(show: .all), count: rows.count, current: show == .all),
                      View(id: "today-view-attention", label: Show.attention.label, href: href(show: .attention), count: attention.count,
                           current: show == .attention)]
         let around = pager.neighbours { href(show: show, page: $0) }
-        return (listed[pager.range], views, pager.rangeText("Participants"), around.previous, around.next, pager.page)
+        return (listed[pager.range], views, pager.rangeText("Participants"), around.previous, around.next, pager.page, pager.pages, listed.count)
     }
 
     public struct Alert: Sendable, Equatable {
@@ -103,9 +104,11 @@ public enum TodayPage {
         public let plateletChart: String?
         public let crs: String, icans: String
         public let canAcknowledge: Bool
+        /// "completed on 2026-11-16 (Month 6)" once the end of study is recorded, else nil.
+        public let offStudy: String?
 
         public init(subjectId: String, day: String, alerts: [Alert], dueToday: [Visit], overdue: [Visit], nextStep: String?,
-                    platelets: String?, plateletValues: [Double], crs: String, icans: String, canAcknowledge: Bool) {
+                    platelets: String?, plateletValues: [Double], crs: String, icans: String, canAcknowledge: Bool, offStudy: String? = nil) {
             self.subjectId = subjectId; self.href = WebPaths.participant(subjectId)
             self.acknowledgeAction = WebPaths.participant(subjectId) + "/alerts/acknowledge"
             self.day = day; self.alerts = alerts; self.hasAlerts = !alerts.isEmpty; self.alertCount = alerts.count
@@ -113,7 +116,7 @@ public enum TodayPage {
             self.dueCount = dueToday.count; self.overdueCount = overdue.count
             self.nextStep = nextStep; self.platelets = platelets
             self.plateletChart = plateletValues.count >= 2 ? TodayPage.sparkline(plateletValues) : nil
-            self.crs = crs; self.icans = icans; self.canAcknowledge = canAcknowledge
+            self.crs = crs; self.icans = icans; self.canAcknowledge = canAcknowledge; self.offStudy = offStudy
         }
     }
 
@@ -171,6 +174,7 @@ extension TodayPage.Row: MustacheParent {
         case "dueCount": self.dueCount
         case "overdueCount": self.overdueCount
         case "nextStep": self.nextStep
+        case "offStudy": self.offStudy
         case "platelets": self.platelets
         case "plateletChart": self.plateletChart
         case "crs": self.crs
