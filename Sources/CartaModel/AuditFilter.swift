@@ -9,6 +9,10 @@ public struct AuditFilter: Sendable, Equatable {
     public var entity: AuditEntity?
     /// Only records of this record (a participant's internal id for participant data).
     public var entityID: String?
+    /// Only records about this participant (internal id), of every kind: the participant and identity, values, device
+    /// times, alerts, source verification and adverse events (whose records carry the participant's id), and eligibility
+    /// decisions, queries, casebook signatures and locks on the casebook or its forms (which carry their own ids).
+    public var participantID: String?
     /// Only item-value records whose field starts with this path (`SCREENING/F_VITALS/` for a form,
     /// `SCREENING/F_VITALS/WEIGHT` for an item and its parts).
     public var fieldPrefix: String?
@@ -22,7 +26,8 @@ public struct AuditFilter: Sendable, Equatable {
     public var from: String?
     /// Only records before this UTC instant.
     public var before: String?
-    /// Only participant records of these sites, and no account or authentication records (nil = every site).
+    /// Only records about participants of these sites (every kind, as `participantID`), database-wide locks, and no account
+    /// or authentication records (nil = every site).
     public var sites: [SiteID]?
     /// When set, account records — authentication (sign-ins, failed passwords, lockouts) and account changes — only of
     /// this account; every other record as the other criteria select (nil = every account's, for those who review access).

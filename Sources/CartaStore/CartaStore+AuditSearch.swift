@@ -38,11 +38,27 @@ extension CartaStore {
         }
     }
 
+    /// Records about the participants `ids` selects (a bound id or a subquery of ids): the kinds whose entity id is the
+    /// participant's, and those whose entity id is their own row's (decisions, queries, casebook signatures, locks), each
+    /// through its table's participant column. Before, a participant's or a site's trail left out its queries, adverse
+    /// events, source verification, signatures and locks, so a monitor reviewing one casebook or one site missed them.
+    static func aboutParticipants(_ ids: SQLQueryString) -> SQLQueryString {
+        let direct: [any Encodable & Sendable] = [AuditEntity.participant, .participantIdentity, .itemValue, .deviceEntry, .alert,
+                                                  .sourceVerification, .adverseEvent].map(\.rawValue)
+        var parts: [SQLQueryString] = ["(entity IN (\(binds: direct)) AND entity_id IN (\(ids)))"]
+        for (entity, table) in [(AuditEntity.eligibilityDecision, "eligibility_decisions"), (.query, "queries"), (.casebookSignature, "casebook_signatures"),
+                                (.lock, "locks")] {
+            parts.append("(entity = \(bind: entity.rawValue) AND entity_id IN (SELECT id FROM \(unsafeRaw: table) WHERE participant_id IN (\(ids))))")
+        }
+        return "(\(parts.joined(separator: " OR ")))"
+    }
+
     /// The WHERE condition of a filter, every value bound.
     static func condition(_ f: AuditFilter) -> SQLQueryString {
         var parts: [SQLQueryString] = ["1 = 1"]
         if let e = f.entity { parts.append("entity = \(bind: e.rawValue)") }
         if let id = f.entityID { parts.append("entity_id = \(bind: id)") }
+        if let id = f.participantID { parts.append(Self.aboutParticipants("\(bind: id)")) }
         if let prefix = f.fieldPrefix {
             // A prefix match without LIKE wildcards: the field's first characters equal the prefix.
             parts.append("entity = \(bind: AuditEntity.itemValue.rawValue) AND SUBSTR(field, 1, \(literal: prefix.count)) = \(bind: prefix)")
@@ -68,12 +84,8 @@ extension CartaStore {
                 parts.append("1 = 0")
             } else {
                 let ids: [any Encodable & Sendable] = sites.map(\.rawValue)
-                let participantEntities: [any Encodable & Sendable] = [AuditEntity.participant, .participantIdentity, .itemValue, .deviceEntry, .alert].map(\.rawValue)
-                parts.append("""
-                    ((entity IN (\(binds: participantEntities)) AND entity_id IN (SELECT id FROM participants WHERE site_id IN (\(binds: ids)))) \
-                    OR (entity = \(bind: AuditEntity.eligibilityDecision.rawValue) AND entity_id IN (SELECT d.id FROM eligibility_decisions d \
-                    JOIN participants p ON p.id = d.participant_id WHERE p.site_id IN (\(binds: ids)))))
-                    """)
+                let databaseLocks: SQLQueryString = "(entity = \(bind: AuditEntity.lock.rawValue) AND entity_id IN (SELECT id FROM locks WHERE participant_id IS NULL))"
+                parts.append("(\(Self.aboutParticipants("SELECT id FROM participants WHERE site_id IN (\(binds: ids))")) OR \(databaseLocks))")
             }
         }
         if let own = f.accountRecordsOf {

@@ -82,7 +82,7 @@ public struct AuditReview: Sendable {
         }
         var problems: [WorkflowError.FieldProblem] = []
         if let s = criteria.subjectID {
-            f.entityID = try await screening.participant(SubjectID(s), by: principal).id.rawValue
+            f.participantID = try await screening.participant(SubjectID(s), by: principal).id.rawValue
         }
         if let formOID = criteria.formOID {
             if let form = study.form(formOID) {

@@ -43,6 +43,41 @@ struct AuditReviewTests {
         }
     }
 
+    /// A participant's trail (the casebook's audit section, `?subject=`) and a site-bound reader's trail hold every kind of
+    /// record about the participant — eligibility decision, query, source verification, adverse event, casebook signature,
+    /// casebook lock — not only the values: those kinds carry their own ids, and were left out.
+    @Test(arguments: TestDatabase.engines)
+    func aParticipantsTrailHoldsEveryKindOfRecordAboutThem(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine, study: try SiteScopeTests.twoSiteStudy()) { server, client in
+            let runtime = server.services.runtime
+            let monitor = try await server.principal(.monitor)
+            let p = try await server.enrol(try await server.signedEligibleParticipant())
+            let other = try await server.enrol(try await server.signedEligibleParticipant("Grace Hopper"))
+            _ = try await runtime.adverseEvents.record(AdverseEventData.serious(), subjectID: p.subjectID, by: try await server.principal(.coordinator))
+            for q in [p, other] { _ = try await runtime.queries.raise(subjectID: q.subjectID, itemOID: "PLT", text: "Lab sheet says 25?", by: monitor) }
+            _ = try await runtime.sourceVerification.verify(subjectID: p.subjectID, formOID: "F_LAB_HEM", by: monitor)
+            let current = try await runtime.screening.file(p.subjectID, by: monitor).participant
+            _ = try await runtime.casebook.sign(subjectID: p.subjectID, password: Caller.investigator.password, expectedVersion: current.version,
+                                                acknowledgesBinding: true, by: try await server.principal(.investigator))
+            _ = try await runtime.locks.lock(.participant, subjectID: p.subjectID, formOID: nil, reason: "Casebook complete",
+                                             password: Caller.dataManager.password, by: try await server.principal(.dataManager))
+            let everyKind: Set<AuditEntity> = [.participant, .itemValue, .eligibilityDecision, .query, .sourceVerification, .adverseEvent, .casebookSignature, .lock]
+            let filter = try await runtime.audit.filter(AuditReview.Criteria(subjectID: p.subjectID.rawValue), by: monitor)
+            let trail = try await server.store.auditSearch(filter, after: 0, limit: 5_000).events
+            #expect(everyKind.isSubset(of: Set(trail.map(\.entity))), "\(Set(trail.map(\.entity)))")
+            let otherQuery = try #require(try await server.store.queries(participantID: other.id).first)
+            #expect(!trail.contains { $0.entityID == other.id.rawValue || $0.entityID == otherQuery.id }, "nothing about the other participant")
+            // A monitor bound to the participant's site reads the same kinds there, and nothing about another site's participant.
+            let siteBound = try await SiteScopeTests.user(server, "mona-sz", .monitor, .only([p.siteID]))
+            let wuxi = try await SiteScopeTests.user(server, "mona-wx", .monitor, .only(["WUXI"]))
+            let atSite = try await server.store.auditSearch(try await runtime.audit.filter(AuditReview.Criteria(), by: siteBound), after: 0, limit: 5_000).events
+            #expect(everyKind.isSubset(of: Set(atSite.map(\.entity))), "\(Set(atSite.map(\.entity)))")
+            let elsewhere = try await server.store.auditSearch(try await runtime.audit.filter(AuditReview.Criteria(), by: wuxi), after: 0, limit: 5_000).events
+            #expect(!elsewhere.contains { [p.id.rawValue, other.id.rawValue].contains($0.entityID) || $0.entity == .query || $0.entity == .lock }, "\(elsewhere.map(\.entity))")
+            _ = client
+        }
+    }
+
     /// Other accounts' sign-ins, failed passwords and account changes are for those who review access: a study-wide
     /// coordinator, monitor or data manager reading the trail sees only their own (web page, CSV and API); the auditor
     /// and the administrator see everyone's.
