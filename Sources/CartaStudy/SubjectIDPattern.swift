@@ -57,6 +57,17 @@ public struct SubjectIDPattern: Hashable, Sendable, Codable, CustomStringConvert
         return n
     }
 
+    /// `id` spelled as this pattern spells it when it fits the pattern but for the case of its literal text
+    /// (`bcritp-001` → `BCRITP-001`), else nil. Unambiguous: IDs of one pattern differ only in their digits, so two
+    /// participants can never differ by case alone. Why: people type subject IDs into searches and addresses in any case.
+    public func canonical(_ id: String) -> String? {
+        guard id.count > prefix.count + suffix.count, id.allSatisfy(\.isASCII) else { return nil }
+        let head = id.prefix(prefix.count), tail = id.suffix(suffix.count)
+        guard head.lowercased() == prefix.lowercased(), tail.lowercased() == suffix.lowercased() else { return nil }
+        let spelled = prefix + id.dropFirst(prefix.count).dropLast(suffix.count) + suffix
+        return sequence(of: spelled) == nil ? nil : spelled
+    }
+
     /// The pattern text, e.g. `BCRITP-{seq:3}`.
     public var description: String { "\(prefix){seq:\(width)}\(suffix)" }
 

@@ -83,6 +83,8 @@ public struct QueryService: Sendable {
     /// The inbox: queries at the principal's sites matching `filter`, oldest first.
     public func inbox(_ filter: QueryFilter, by principal: Principal) async throws -> [(query: DataQuery, subjectID: SubjectID)] {
         try principal.require(.readStudyData)
+        var filter = filter
+        filter.subjectID = filter.subjectID.map { SubjectID(study.canonicalSubjectID($0.rawValue)) }
         return try await store.queries(studyID: StudyID(study.id), sites: principal.user.sites.listed, filter: filter)
     }
 

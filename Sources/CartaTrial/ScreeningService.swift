@@ -110,7 +110,7 @@ public struct ScreeningService: Sendable {
     /// principal does not reach, so that subject IDs of other sites cannot be probed.
     public func participant(_ subjectID: SubjectID, by principal: Principal) async throws -> Participant {
         try principal.require(.readStudyData)
-        guard let p = try await store.participant(subjectID: subjectID, studyID: StudyID(study.id)),
+        guard let p = try await store.participant(subjectID: SubjectID(study.canonicalSubjectID(subjectID.rawValue)), studyID: StudyID(study.id)),
               principal.reaches(p.siteID) else {
             throw notFound(subjectID)
         }
@@ -123,7 +123,7 @@ public struct ScreeningService: Sendable {
     public func file(_ subjectID: SubjectID, by principal: Principal, identity: Bool = false,
                      history: Bool = false) async throws -> ParticipantFile {
         try principal.require(.readStudyData)
-        guard let f = try await store.participantFile(subjectID: subjectID, studyID: StudyID(study.id),
+        guard let f = try await store.participantFile(subjectID: SubjectID(study.canonicalSubjectID(subjectID.rawValue)), studyID: StudyID(study.id),
                                                       includeIdentity: identity && principal.may(.readIdentity),
                                                       includeHistory: history),
               principal.reaches(f.participant.siteID) else {

@@ -62,11 +62,18 @@ struct AuditReviewTests {
             _ = try await runtime.locks.lock(.participant, subjectID: p.subjectID, formOID: nil, reason: "Casebook complete",
                                              password: Caller.dataManager.password, by: try await server.principal(.dataManager))
             let everyKind: Set<AuditEntity> = [.participant, .itemValue, .eligibilityDecision, .query, .sourceVerification, .adverseEvent, .casebookSignature, .lock]
-            let filter = try await runtime.audit.filter(AuditReview.Criteria(subjectID: p.subjectID.rawValue), by: monitor)
+            // Typed in lower case, as people do: the same participant.
+            let filter = try await runtime.audit.filter(AuditReview.Criteria(subjectID: p.subjectID.rawValue.lowercased()), by: monitor)
             let trail = try await server.store.auditSearch(filter, after: 0, limit: 5_000).events
             #expect(everyKind.isSubset(of: Set(trail.map(\.entity))), "\(Set(trail.map(\.entity)))")
             let otherQuery = try #require(try await server.store.queries(participantID: other.id).first)
             #expect(!trail.contains { $0.entityID == other.id.rawValue || $0.entityID == otherQuery.id }, "nothing about the other participant")
+            // The query inbox and the participant's pages find the participant typed in any case too.
+            var byLowerCase = QueryFilter()
+            byLowerCase.subjectID = SubjectID(p.subjectID.rawValue.lowercased())
+            #expect(try await runtime.queries.inbox(byLowerCase, by: monitor).map(\.subjectID) == [p.subjectID])
+            let page = try await client.webGet("/participants/\(p.subjectID.rawValue.lowercased())", session: try await client.webSignIn(.monitor, server: server))
+            #expect(page.status == .ok && page.text.contains(p.subjectID.rawValue))
             // A monitor bound to the participant's site reads the same kinds there, and nothing about another site's participant.
             let siteBound = try await SiteScopeTests.user(server, "mona-sz", .monitor, .only([p.siteID]))
             let wuxi = try await SiteScopeTests.user(server, "mona-wx", .monitor, .only(["WUXI"]))
@@ -74,7 +81,6 @@ struct AuditReviewTests {
             #expect(everyKind.isSubset(of: Set(atSite.map(\.entity))), "\(Set(atSite.map(\.entity)))")
             let elsewhere = try await server.store.auditSearch(try await runtime.audit.filter(AuditReview.Criteria(), by: wuxi), after: 0, limit: 5_000).events
             #expect(!elsewhere.contains { [p.id.rawValue, other.id.rawValue].contains($0.entityID) || $0.entity == .query || $0.entity == .lock }, "\(elsewhere.map(\.entity))")
-            _ = client
         }
     }
 

@@ -24,6 +24,17 @@ struct SubjectIDPatternTests {
     func foreignIDsHaveNoSequence(id: String) throws {
         #expect(try SubjectIDPattern.parse("BCRITP-{seq:3}").get().sequence(of: id) == nil)
     }
+
+    /// A subject ID typed in another case is spelled as the pattern spells it; anything that does not fit stays unknown.
+    @Test(arguments: [
+        ("BCRITP-{seq:3}", "bcritp-001", "BCRITP-001"), ("BCRITP-{seq:3}", "Bcritp-1000", "BCRITP-1000"), ("BCRITP-{seq:3}", "BCRITP-001", "BCRITP-001"),
+        ("s{seq:2}-x", "S07-X", "s07-x"), ("{seq:4}_A", "0012_a", "0012_A"),
+        ("BCRITP-{seq:3}", "bcritp-01", nil), ("BCRITP-{seq:3}", "bcritp-abc", nil), ("BCRITP-{seq:3}", "xbcritp-001", nil),
+        ("BCRITP-{seq:3}", "bcritp-", nil), ("BCRITP-{seq:3}", "bcrıtp-001", nil),
+    ] as [(String, String, String?)])
+    func typedInAnyCase(pattern: String, typed: String, canonical: String?) throws {
+        #expect(try SubjectIDPattern.parse(pattern).get().canonical(typed) == canonical)
+    }
 }
 
 /// The validated study round-trips through JSON (the API serves it), the pattern as its text.
