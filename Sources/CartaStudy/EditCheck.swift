@@ -92,6 +92,13 @@ public struct EditCheck: Hashable, Sendable, Codable {
 }
 
 extension Study {
+    /// Whether the item's soft range is a concern at `event`: false from the visit a `softRangeSkips` entry names on
+    /// (e.g. neutrophils after lymphodepletion, low by design). One answer for the edit-check query, the warning at entry
+    /// and the warning beside a stored value, so none of them flags what the study file says is expected.
+    public func softRangeApplies(_ itemOID: String, at event: EventOID, eventOrder: [EventOID]? = nil) -> Bool {
+        !editChecks.skipsSoftRange(itemOID, at: event, eventOrder: eventOrder ?? schedule.eventOrder)
+    }
+
     /// Every edit check failing on `values` (one participant's), in check order. Pure.
     ///
     /// A check needing a value that is missing (or of the wrong kind) is not failed: missing data are the
@@ -103,7 +110,7 @@ extension Study {
             for v in present {
                 guard let item = item(v.address.itemOID.rawValue), let soft = item.softRange,
                       let x = v.value?.standardValue, !soft.contains(x),
-                      !editChecks.skipsSoftRange(item.oid, at: v.address.eventOID, eventOrder: eventOrder) else { continue }
+                      softRangeApplies(item.oid, at: v.address.eventOID, eventOrder: eventOrder) else { continue }
                 let shown = v.value.map { $0.text + ($0.unit.map { " " + EligibilityFormat.displayUnit($0) } ?? "") } ?? ""
                 findings.append(EditCheckFinding(
                     checkID: EditChecks.softRangeID(item.oid), address: v.address,

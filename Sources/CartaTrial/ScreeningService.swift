@@ -253,6 +253,8 @@ public struct ScreeningService: Sendable {
                 case .skip: continue
                 case .failed(let e): errors += e
                 case .ok(var input, var w):
+                    // Only soft-range warnings come from the check: none where the study file expects values outside it.
+                    if !study.softRangeApplies(item.oid, at: eventOID) { w = [] }
                     if let problem = futureDateProblem(item, input.value) { w.append(problem) }
                     if let saved, input.value != saved {
                         guard let why = entry.reason ?? reason else {

@@ -149,6 +149,21 @@ struct ConductTests {
         }
     }
 
+    /// A low neutrophil count after the first infusion is the expected course: the study file's `softRangeSkips` spares it the
+    /// entry warning as it spares it the query; a low haemoglobin on the same form is still warned.
+    @Test func expectedCytopeniaIsNotWarnedAtEntry() async throws {
+        try await TestServer.run { server, _ in
+            let p = try await server.infusedParticipant()
+            let r = try await server.services.runtime.conduct.saveVisitForms(
+                subjectID: p.subjectID, visitID: "D4",
+                forms: ["F_VISIT": ["VISIT_DATE": .init(value: ConductData.siteToday.adding(days: 19).description)],
+                        "F_LAB_HEM": ["ANC": .init(value: "0.3", unit: "10*9/L", lowerLimitNormal: "1.8", upperLimitNormal: "7.7"),
+                                      "HGB": .init(value: "40", unit: "g/L", lowerLimitNormal: "115", upperLimitNormal: "150")]],
+                expectedVersion: p.version, by: try await server.principal(.coordinator))
+            #expect(r.warnings["ANC"] == nil && r.warnings["HGB"]?.first?.contains("outside the expected range") == true, "\(r.warnings)")
+        }
+    }
+
     /// The calendar three weeks after Day 0 with a missed daily assessment, a visit a day late and a
     /// late first infusion (warned at entry): each raised as a deviation with its rule.
     @Test(arguments: TestDatabase.engines)

@@ -48,6 +48,8 @@ struct EditCheckTests {
         let low = Self.value("F_LAB_HEM", item, "0.2", standard: item == "HGB" ? 20 : 0.2, unit: item == "HGB" ? "g/L" : "10*9/L",
                              event: EventOID(rawValue: event))
         #expect(Self.findings([low]) == expected)
+        // The entry warnings ask the same question (`softRangeApplies`), so they agree with the query.
+        #expect(Self.study.softRangeApplies(item, at: EventOID(rawValue: event)) == !expected.isEmpty)
     }
 
     @Test func theSkipNeedsTheScheduleOrder() {

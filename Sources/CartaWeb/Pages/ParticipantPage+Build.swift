@@ -210,7 +210,7 @@ extension ParticipantPage {
     static func formItem(_ item: ItemDefinition, stored: ItemValue?, submitted: SubmittedEntry?,
                          errors: [String: String], history: [AuditEvent], changeReason: ChangeReasonField? = nil,
                          conflict: String? = nil, grade: String? = nil,
-                         laboratory: (laboratory: Laboratory, range: LabReferenceRange)? = nil) -> FormItem {
+                         laboratory: (laboratory: Laboratory, range: LabReferenceRange)? = nil, softRangeApplies: Bool = true) -> FormItem {
         let kind: FormItem.Kind
         switch item.type {
         case .decimal, .integer: kind = .number
@@ -234,7 +234,7 @@ extension ParticipantPage {
         let held = errors["confirm.\(item.oid)"]
         let error = [errors["item.\(item.oid)"], held, errors["lln.\(item.oid)"], errors["uln.\(item.oid)"]].compactMap { $0 }.joined(separator: " ")
         var warning: String?
-        if submitted == nil, let storedValue, !storedValue.text.isEmpty,
+        if submitted == nil, softRangeApplies, let storedValue, !storedValue.text.isEmpty,
            case .valid(_, let w) = item.check(raw: storedValue.text, unit: storedValue.unit), !w.isEmpty {
             warning = w.joined(separator: " ")
         }
