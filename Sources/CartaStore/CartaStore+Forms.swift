@@ -20,9 +20,9 @@ extension CartaStore {
         }
         return try await mutateParticipant(participantID, expectedVersion: expectedVersion, allowed: allowed,
                                            action: "change \(eventOID) data", reason: reason, actor: actor) { m in
-            // A database or casebook lock refuses any save; a form lock only a save that changes that form — a page posts
-            // every form of its visit, and the blank or unchanged fields of a locked form held up the others.
-            try await Self.refuseIfLocked(m.db, participant: m.before)
+            // A database or casebook lock refused any save before this body (`mutateParticipant`); a form lock refuses only
+            // a save that changes that form — a page posts every form of its visit, and the blank or unchanged fields of a
+            // locked form held up the others.
             var changed = Set<ItemAddress>()
             for (formOID, values) in forms {
                 for input in values {
@@ -34,7 +34,7 @@ extension CartaStore {
                 }
             }
             // Thrown inside the transaction: the writes above roll back with it.
-            try await Self.refuseIfLocked(m.db, participant: m.before, forms: Array(Set(changed.map(\.formOID))))
+            try Self.refuseIfLocked(m.locks, participant: m.before, forms: Array(Set(changed.map(\.formOID))))
             // Data captured offline: the device's entry time is kept beside the server's receipt time (the record's `at`).
             if let deviceEnteredAt, !changed.isEmpty {
                 m.record([AuditChange(entity: .deviceEntry, entityID: participantID.rawValue,

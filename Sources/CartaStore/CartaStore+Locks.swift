@@ -70,7 +70,12 @@ extension CartaStore {
     /// Refuses a write covered by a standing lock: the database, the participant's casebook, or one of `forms`.
     /// Called inside every participant write transaction, so no path can skip it.
     static func refuseIfLocked(_ db: any SQLDatabase, participant: Participant?, forms: [FormOID] = []) async throws {
-        for lock in try await activeLocks(db) {
+        try refuseIfLocked(try await activeLocks(db), participant: participant, forms: forms)
+    }
+
+    /// `refuseIfLocked` against locks already read in the transaction.
+    static func refuseIfLocked(_ locks: [DataLock], participant: Participant?, forms: [FormOID] = []) throws {
+        for lock in locks {
             let covers: Bool = switch lock.scope {
             case .database: true
             case .participant: lock.participantID == participant?.id

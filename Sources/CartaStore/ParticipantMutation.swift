@@ -17,6 +17,9 @@ struct ParticipantMutation {
     let at: Date
     /// `at` as stored.
     let atText: String
+    /// The standing locks, read once at the start of the transaction (the participant's casebook and the database were
+    /// checked against them then); a change that touches forms checks those forms against the same list.
+    var locks: [DataLock] = []
     /// Audit changes to append, in order.
     private(set) var changes: [AuditChange] = []
     /// Whether the change bumps the participant's version (false for a signature, which covers a version).
@@ -58,11 +61,13 @@ extension CartaStore {
         let at = now()
         return try await write { db in
             let p = try await Self.lockedParticipant(db, id, expectedVersion: expectedVersion)
-            try await Self.refuseIfLocked(db, participant: p)
+            let locks = try await Self.activeLocks(db)
+            try Self.refuseIfLocked(locks, participant: p)
             guard allowed.contains(p.status) else {
                 throw StoreError.invalidState("participant \(p.subjectID) is \(p.status.rawValue); cannot \(action)")
             }
             var mutation = ParticipantMutation(db: db, before: p, at: at)
+            mutation.locks = locks
             let result = try await body(&mutation)
             guard !mutation.changes.isEmpty else { return (result, p) }
             try await Self.appendAudit(db, actor: actor, at: mutation.atText, reason: reason, mutation.changes)
