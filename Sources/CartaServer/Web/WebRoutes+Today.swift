@@ -102,33 +102,6 @@ extension CartaServices {
         return (view, try pageParameter(page))
     }
 
-    /// A list's `page` parameter: a whole number from 1 (1 when absent), refused by name otherwise.
-    /// The participant lists' status filter (web and API): empty is every status, anything else is refused by name.
-    static func statusParameter(_ text: String?) throws -> ParticipantStatus? {
-        guard let text, !text.isEmpty else { return nil }
-        guard let status = ParticipantStatus(rawValue: text) else {
-            throw AppError.invalid("status", "status must be one of \(ParticipantStatus.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text.quotedForMessage)).")
-        }
-        return status
-    }
-
-    /// The participant lists' search (web and API): part of a subject ID, at most 40 visible characters.
-    static func subjectSearch(_ text: String?) throws -> String {
-        let subject = (text ?? "").trimmingCharacters(in: .whitespaces)
-        guard subject.count <= 40, !subject.hasControlOrInvisibleCharacters() else {
-            throw AppError.invalid("subject", "subject must be at most 40 visible characters of a subject ID (got \(subject.quotedForMessage)).")
-        }
-        return subject
-    }
-
-    static func pageParameter(_ page: String?) throws -> Int {
-        guard let page, !page.isEmpty else { return 1 }
-        guard page.utf8.count <= 9, let n = Int(page), n >= 1 else {
-            throw AppError.invalid("page", "page must be a whole number from 1 (got \(page.quotedForMessage)).")
-        }
-        return n
-    }
-
     /// The page model from the service's rows: the page of `show`'s participants numbered `page`.
     static func todayPage(_ rows: [TodayService.Row], today: ClinicalDate, csrf: String, canAcknowledge: Bool, screeningVisitID: String?,
                           show: TodayPage.Show = .all, page: Int = 1) -> TodayPage.Model {

@@ -1,0 +1,38 @@
+import CartaCore
+import CartaModel
+import CartaStudy
+import CartaTrial
+import CartaWeb
+import Foundation
+import Hummingbird
+
+/// The query parameters the lists share, read the same way by the web pages and the API: a bad one is refused by name
+/// rather than ignored or read as its default.
+extension CartaServices {
+    /// The participant lists' status filter (web and API): empty is every status, anything else is refused by name.
+    static func statusParameter(_ text: String?) throws -> ParticipantStatus? {
+        guard let text, !text.isEmpty else { return nil }
+        guard let status = ParticipantStatus(rawValue: text) else {
+            throw AppError.invalid("status", "status must be one of \(ParticipantStatus.allCases.map(\.rawValue).joined(separator: ", ")) (got \(text.quotedForMessage)).")
+        }
+        return status
+    }
+
+    /// The participant lists' search (web and API): part of a subject ID, at most 40 visible characters.
+    static func subjectSearch(_ text: String?) throws -> String {
+        let subject = (text ?? "").trimmingCharacters(in: .whitespaces)
+        guard subject.count <= 40, !subject.hasControlOrInvisibleCharacters() else {
+            throw AppError.invalid("subject", "subject must be at most 40 visible characters of a subject ID (got \(subject.quotedForMessage)).")
+        }
+        return subject
+    }
+
+    /// A list's `page` parameter: a whole number from 1 (1 when absent), refused by name otherwise.
+    static func pageParameter(_ page: String?) throws -> Int {
+        guard let page, !page.isEmpty else { return 1 }
+        guard page.utf8.count <= 9, let n = Int(page), n >= 1 else {
+            throw AppError.invalid("page", "page must be a whole number from 1 (got \(page.quotedForMessage)).")
+        }
+        return n
+    }
+}
