@@ -237,6 +237,11 @@ struct CLITests {
         let verify = try CLI.run(["audit", "verify", "--db", url])
         #expect(verify.status == 0)
         #expect(verify.stdout.contains("intact"))
+        // A second run starts from the first one's checkpoint and says what it trusted; --full re-checks everything.
+        let again = try CLI.run(["audit", "verify", "--db", url])
+        #expect(again.status == 0 && again.stdout.contains("were verified by an earlier run and not re-computed") && again.stdout.contains("--full"), "\(again.stdout)")
+        let full = try CLI.run(["audit", "verify", "--db", url, "--full"])
+        #expect(full.status == 0 && full.stdout.contains("from the first record") && !full.stdout.contains("not re-computed"), "\(full.stdout)")
     }
 
     // DESIGN.md §3: `carta --help` lists the commands; unknown commands are usage errors.
