@@ -75,6 +75,15 @@ struct VisitMonitoringTests {
             // The Day 0 query links to the Day 0 value, and no badge marks the screening platelet count as queried.
             #expect(after.text.contains("href=\"/participants/\(p.subjectID)/visits/D0#item-PLT\""), "\(after.text.count)")
             #expect(!after.text.contains("id=\"query-badge-PLT\""), "a visit's query is not the screening value's")
+            // The Day 0 page marks the queried field, leading to the thread on the participant's page; Day 1 shows no mark.
+            let d0 = try await client.webGet("/participants/\(p.subjectID)/visits/D0", session: session)
+            #expect(d0.text.contains("id=\"query-badge-PLT\" class=\"badge badge--query-open\" href=\"/participants/\(p.subjectID)#query-\(queries[0].id)\">1 active query</a>"),
+                    "\(d0.text.count)")
+            let d1 = try await client.webGet("/participants/\(p.subjectID)/visits/D1", session: session)
+            #expect(d1.status == .ok && !d1.text.contains("query-badge-"))
+            // Closed, it is no longer marked.
+            _ = try await server.services.runtime.queries.close(id: queries[0].id, text: "Checked against source", by: try await server.principal(.monitor))
+            #expect(!(try await client.webGet("/participants/\(p.subjectID)/visits/D0", session: session)).text.contains("query-badge-PLT"))
         }
     }
 

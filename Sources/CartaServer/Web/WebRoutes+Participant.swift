@@ -283,11 +283,15 @@ extension CartaServices {
         // Beside the forms, what is derived from them (lab grades, CRS/ICANS grades, bleeding score, SMOG), never typed;
         // carta.js refreshes it from the preview route as the forms are filled.
         let derived = runtime.conduct.visitDerivations(file, visitID: visit.id)
-        return VisitPage.build(.init(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
-                                     submitted: submitted, errors: errors, reasons: reasons, error: error, grades: derived,
-                                     dosePanel: panel,
-                                     alerts: Self.alertLines(try await runtime.today.alerts(of: file), subjectID: subjectID,
-                                                             screeningVisitID: study.schedule.visits.first?.id)))
+        var input = VisitPage.Input(file: file, study: study, visit: visit, calendarVisit: calendarVisit, role: viewer.user.role, csrf: csrf,
+                                    submitted: submitted, errors: errors, reasons: reasons, error: error, grades: derived,
+                                    dosePanel: panel,
+                                    alerts: Self.alertLines(try await runtime.today.alerts(of: file), subjectID: subjectID,
+                                                            screeningVisitID: study.schedule.visits.first?.id))
+        let queries = try await store.queries(participantID: file.participant.id)
+        input.queryBadges = ParticipantPage.QueryBadge.byItem(queries.filter { $0.status != .closed && $0.address.eventOID.rawValue == visit.id }
+            .map { ($0.id, $0.address.itemOID.rawValue) }, page: WebPaths.participant(file.participant.subjectID.rawValue))
+        return VisitPage.build(input)
     }
 
     /// The posted `reason.OID` codes and `reasonText.OID` words, by item OID.

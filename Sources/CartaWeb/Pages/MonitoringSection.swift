@@ -83,11 +83,7 @@ public struct MonitoringSection: Sendable, Equatable {
     /// Active queries on screening values by item OID (count, first id), for the badge beside each screening field; a
     /// query on a visit's value belongs to that visit's field, not to the screening value of the same item.
     public var activeQueriesByItem: [String: ParticipantPage.QueryBadge] {
-        var out: [String: ParticipantPage.QueryBadge] = [:]
-        for q in queries where q.status != "closed" && q.visitID == nil {
-            out[q.itemOID] = ParticipantPage.QueryBadge(count: (out[q.itemOID]?.count ?? 0) + 1, firstID: out[q.itemOID]?.firstID ?? q.id)
-        }
-        return out
+        ParticipantPage.QueryBadge.byItem(queries.filter { $0.status != "closed" && $0.visitID == nil }.map { ($0.id, $0.itemOID) })
     }
 
     /// The section as HTML, every value escaped.

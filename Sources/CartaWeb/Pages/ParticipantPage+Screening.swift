@@ -52,7 +52,21 @@ extension ParticipantPage {
     public struct QueryBadge: Sendable, Equatable {
         public let count: Int
         public let firstID: String
-        public init(count: Int, firstID: String) { self.count = count; self.firstID = firstID }
+        /// Where the badge leads: the query's thread on this page (`#query-<id>`), or on the participant's page from a
+        /// visit page (the threads are listed there).
+        public let href: String
+        public init(count: Int, firstID: String, page: String = "") {
+            self.count = count; self.firstID = firstID; href = page + "#query-" + firstID
+        }
+
+        /// Active queries (not closed) by item OID: how many, and the first one.
+        public static func byItem(_ queries: [(id: String, itemOID: String)], page: String = "") -> [String: QueryBadge] {
+            var out: [String: QueryBadge] = [:]
+            for q in queries {
+                out[q.itemOID] = QueryBadge(count: (out[q.itemOID]?.count ?? 0) + 1, firstID: out[q.itemOID]?.firstID ?? q.id, page: page)
+            }
+            return out
+        }
     }
 
     /// One study form (e.g. "Screening laboratory") as a fieldset.

@@ -56,7 +56,7 @@ extension ParticipantPage.Screening {
                 if item.itemWarning != nil { out += " item--warning" }
                 out += "\" data-oid=\""; e(item.oid); out += "\">\n"
                 if let badge = queryBadges[item.oid] {
-                    out += "        <a id=\"query-badge-"; e(item.oid); out += "\" class=\"badge badge--query-open\" href=\"#query-"; e(badge.firstID)
+                    out += "        <a id=\"query-badge-"; e(item.oid); out += "\" class=\"badge badge--query-open\" href=\""; e(badge.href)
                     out += "\">\(badge.count) active quer\(badge.count == 1 ? "y" : "ies")</a>\n"
                 }
                 if item.isYesNo {

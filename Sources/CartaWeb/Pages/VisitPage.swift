@@ -55,6 +55,9 @@ public enum VisitPage {
         public var dosePanel: DosePanel?
         /// The participant's alerts not yet acknowledged, with where their data are.
         public var alerts: [TodayPage.Alert]
+        /// Active queries on this visit's values by item OID, shown beside each field (issue 7 scope 5: "shown on the
+        /// field"); each badge leads to the thread on the participant's page.
+        public var queryBadges: [String: ParticipantPage.QueryBadge] = [:]
 
         public init(file: ParticipantFile, study: Study, visit: VisitDefinition, calendarVisit: CalendarVisit?, role: UserRole, csrf: String,
                     submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil, errors: [String: String] = [:],
@@ -135,7 +138,8 @@ public enum VisitPage {
                     return ParticipantPage.formItem(item, stored: saved, submitted: input.submitted?[form.oid]?[item.oid], errors: input.errors,
                                                     history: history["\(event)/\(form.oid)/\(item.oid)"] ?? [], changeReason: reason,
                                                     grade: input.grades["\(form.oid)/\(item.oid)"],
-                                                    laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: input.calendarVisit?.nominalDate, laboratory: lab.chosen) : nil)
+                                                    laboratory: item.collectsReferenceRange ? site?.referenceRange(item: item.oid, on: input.calendarVisit?.nominalDate, laboratory: lab.chosen) : nil,
+                                                    softRangeApplies: input.study.softRangeApplies(item.oid, at: event))
                 }, lockedNote: computed ? "Computed by Carta from the latest height, weight and creatinine; use the dose calculation's buttons above, never typed."
                     : investigatorOnly ? "Answered by the investigator or a sub-investigator; your role can read these answers but not change them." : nil,
                 laboratories: lab.options)
@@ -153,7 +157,7 @@ public enum VisitPage {
             visitName: input.visit.name, visitID: input.visit.id, windowText: window, status: status,
             action: WebPaths.visit(p.subjectID.rawValue, input.visit.id), csrf: input.csrf, version: String(p.version),
             readOnly: !canEdit, error: input.error, errorSummary: summary, hasErrors: !summary.isEmpty,
-            sectionsHTML: ParticipantPage.Screening.sectionsHTML(sections, readOnly: !canEdit),
+            sectionsHTML: ParticipantPage.Screening.sectionsHTML(sections, readOnly: !canEdit, queryBadges: input.queryBadges),
             calculationHTML: panelHTML(input.dosePanel, csrf: input.csrf, version: String(p.version)),
             alerts: input.alerts, hasAlerts: !input.alerts.isEmpty)
     }
