@@ -37,8 +37,8 @@ extension CartaStore {
     static let decisionFields: Set<String> = ["participant_id", "decision", "signed_by", "criteria_snapshot_sha256", "content_sha256"]
 
     private static func replay(_ db: any SQLDatabase, participantsPerPage: Int) async throws -> [AuditDataDifference] {
-        // Users, eligibility decisions and queries: few (a decision or two per participant), kept whole.
-        let whole: [AuditEntity] = [.user, .eligibilityDecision, .query]
+        // Users, eligibility decisions, queries and locks: few (a decision or two per participant), kept whole.
+        let whole: [AuditEntity] = [.user, .eligibilityDecision, .query, .lock]
         let audited = try await lastAudited(db, "entity IN (" + whole.map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ") + ")")
 
         var stored: [FieldKey: String] = [:]
@@ -74,6 +74,12 @@ extension CartaStore {
         for row in try await db.select().column("id").column("status").from("queries").all() {
             put(.query, try row.decode(column: "id", as: String.self), "status", try row.decode(column: "status", as: String.self))
         }
+        // A standing lock is audited "locked" with what it covers; its unlocking clears that. A lock row deleted (or its
+        // unlocking forged) without the audit record would silently reopen the data.
+        for lock in try await activeLocks(db) {
+            labels[lock.id] = describe(lock)
+            put(.lock, lock.id, "locked", describe(lock))
+        }
         var differences = compare(stored: stored, audited: audited, labels: labels)
 
         // Everything keyed by participant — their fields, identity details, source-verification marks and item values —
@@ -81,7 +87,7 @@ extension CartaStore {
         // decides, as it does for the range conditions), and together they cover every ID: a row whose participant is in
         // no table still falls in some range and is reported.
         let itemValue = AuditEntity.itemValue.rawValue
-        let participantKeyed: SQLQueryString = "entity IN (" + [AuditEntity.participant, .participantIdentity, .sourceVerification]
+        let participantKeyed: SQLQueryString = "entity IN (" + [AuditEntity.participant, .participantIdentity, .sourceVerification, .adverseEvent]
             .map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ") + ")"
         let ids = try await db.raw("""
             SELECT id AS pid FROM participants UNION SELECT entity_id AS pid FROM audit_events WHERE entity = \(bind: itemValue) ORDER BY 1
@@ -114,6 +120,12 @@ extension CartaStore {
             }
             for mark in try await db.raw("SELECT * FROM sdv_marks WHERE 1 = 1" + range("participant_id")).all().map(sourceVerification(from:)) {
                 put(.sourceVerification, mark.participantID.rawValue, mark.address.path, StoreTimestamp.string(mark.valueUpdatedAt))
+            }
+            // Adverse events: every field as `recordAdverseEvent` audits it (`AE-<n>.<field>`), so an event changed, added
+            // or removed in the table without its audit record is reported (it flows into the safety outcomes).
+            for row in try await db.raw("SELECT * FROM adverse_events WHERE 1 = 1" + range("participant_id")).all() {
+                let event = try adverseEvent(row)
+                for (field, value) in event.auditedFields { put(.adverseEvent, event.participantID.rawValue, "AE-\(event.number).\(field)", value) }
             }
             differences += compare(stored: fields, audited: try await lastAudited(db, participantKeyed + range("entity_id")), labels: labels)
 
@@ -252,8 +264,9 @@ extension CartaStore {
         // Entities not listed (authentication, and any added later) carry no stored field to compare.
         let fields: [AuditEntity: Set<String>] = [.participant: participantFields, .participantIdentity: identityFields,
                                                   .user: userFields, .eligibilityDecision: decisionFields]
-        if key.entity == .itemValue || key.entity == .sourceVerification { return true }
+        if key.entity == .itemValue || key.entity == .sourceVerification || key.entity == .adverseEvent { return true }
         if key.entity == .query { return key.field == "status" }
+        if key.entity == .lock { return key.field == "locked" }
         return fields[key.entity]?.contains(key.field) ?? false
     }
 }

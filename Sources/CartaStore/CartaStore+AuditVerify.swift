@@ -119,6 +119,12 @@ extension CartaStore {
             guard hash == cp.hash else {
                 return .broken(seq: cp.seq, reason: "record \(cp.seq) was altered after it was verified: its hash differs from the verified checkpoint", after: 0, checked: 0)
             }
+            // The records up to the checkpoint are trusted, not re-hashed; still, none may have gone: one deleted before
+            // the checkpoint (its triggers dropped) was reported "intact" with the checkpoint's count. One index count.
+            let held = try await db.raw("SELECT COUNT(*) AS n FROM audit_events WHERE seq <= \(bind: cp.seq)").first()?.decode(column: "n", as: Int.self) ?? 0
+            guard held == cp.count else {
+                return .broken(seq: cp.seq, reason: "\(abs(cp.count - held)) audit record\(abs(cp.count - held) == 1 ? " was" : "s were") \(held < cp.count ? "deleted from" : "added to") the \(cp.count) records verified up to record \(cp.seq) (the trail now holds \(held)); run `carta audit verify --full` to find \(abs(cp.count - held) == 1 ? "it" : "them")", after: 0, checked: 0)
+            }
             prev = cp.hash
             count = cp.count
         }

@@ -28,6 +28,23 @@ struct AuditTamperTests {
         }
     }
 
+    /// A record deleted before the last verified checkpoint: the default (incremental) check does not re-hash those
+    /// records, but their count must still be the checkpoint's (it said "intact" with the old count).
+    @Test(arguments: TestDatabase.engines)
+    func deletingARecordBeforeTheCheckpointIsDetectedWithoutAFullCheck(engine: DatabaseEngine) async throws {
+        try await TestDatabase.with(engine) { store in
+            let trail = try await auditedHistory(store)
+            let first = try await store.verifyAudit(full: false, replay: false)
+            #expect(first.isIntact)
+            #expect(try await store.verifyAudit(full: false, replay: false).checkedAfter == trail.last?.seq, "a checkpoint was kept")
+            try await disableAuditTriggers(store, engine)
+            try await store.executeRaw("DELETE FROM audit_events WHERE seq = \(trail[2].seq)")
+            let report = try await store.verifyAudit(full: false, replay: false)
+            guard case .broken(_, let reason) = report.chain else { Issue.record("deletion before the checkpoint not detected"); return }
+            #expect(reason.contains("1 audit record was deleted from the \(trail.count) records verified up to record \(trail.last?.seq ?? 0)"), "\(reason)")
+        }
+    }
+
     @Test(arguments: TestDatabase.engines)
     func rewriteWithRecomputedHashesIsDetected(engine: DatabaseEngine) async throws {
         try await TestDatabase.with(engine) { store in
