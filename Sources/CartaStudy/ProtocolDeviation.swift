@@ -70,7 +70,7 @@ public struct ProtocolDeviation: Hashable, Sendable, Codable {
                     out.append(ProtocolDeviation(rule: .visitOutOfWindow, visitID: v.id, date: done,
                                                  description: "\(v.name): done on \(done), window \(v.earliest) to \(v.latest) (\(when))."))
                 }
-            case .planned, .due, .overdue, .done: continue
+            case .planned, .due, .overdue, .done, .notExpected: continue
             }
         }
         if let last = lastLymphodepletion, last.days(to: calendar.dayZero) > interval.maxDays {

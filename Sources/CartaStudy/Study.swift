@@ -63,6 +63,8 @@ public struct Study: Hashable, Sendable, Codable {
 
     /// The form with OID `oid`.
     public func form(_ oid: String) -> FormDefinition? { forms.first { $0.oid == oid } }
+    /// The words of a coded answer (`lostToFollowUp` → "Lost to follow-up"), or the code when the item has no such entry.
+    public func codeLabel(_ itemOID: String, _ code: String) -> String { item(itemOID)?.codeList.first { $0.code == code }?.label ?? code }
 }
 
 /// Registry design fields.

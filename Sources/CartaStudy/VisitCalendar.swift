@@ -17,6 +17,9 @@ public enum VisitStatus: String, Hashable, Sendable, Codable, CaseIterable {
     case outOfWindow = "out_of_window"
     /// Its window closed with nothing recorded.
     case missed
+    /// Nothing recorded and the participant's study ended (end of study recorded) before its window closed: the visit
+    /// is no longer expected — not due, not missed, not a deviation.
+    case notExpected = "not_expected"
 }
 
 /// One visit of a participant's calendar: the visit, its dates in the site's calendar and its status.
@@ -60,16 +63,20 @@ public struct VisitCalendar: Hashable, Sendable, Codable {
 
     /// Builds the calendar of every `visit`-kind entry of `schedule` as it stands on `today`.
     /// `doneOn` gives the recorded date of each visit done, by visit id.
+    /// `endOfStudy`: the date the participant's study ended (disposition recorded), after which visits not yet done are no
+    /// longer expected (ICH E3 §10.1 disposition: a participant who completed or discontinued has no further visits).
     public init(schedule: StudySchedule, dayZero: ClinicalDate, provisional: Bool, today: ClinicalDate,
-                doneOn: [String: ClinicalDate]) {
+                doneOn: [String: ClinicalDate], endOfStudy: ClinicalDate? = nil) {
         self.dayZero = dayZero
         self.provisional = provisional
         visits = schedule.visits.filter { $0.kind == .visit }.map { v in
             let nominal = dayZero.adding(days: v.day)
             let earliest = dayZero.adding(days: v.windowDays.lowerBound), latest = dayZero.adding(days: v.windowDays.upperBound)
             let done = doneOn[v.id]
+            let ended = done == nil && endOfStudy.map { $0 < latest } == true
             return CalendarVisit(id: v.id, name: v.name, day: v.day, nominalDate: nominal, earliest: earliest, latest: latest,
-                                 doneOn: done, status: Self.status(nominal: nominal, earliest: earliest, latest: latest, doneOn: done, today: today))
+                                 doneOn: done, status: ended ? .notExpected
+                                     : Self.status(nominal: nominal, earliest: earliest, latest: latest, doneOn: done, today: today))
         }
     }
 

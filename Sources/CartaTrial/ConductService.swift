@@ -39,7 +39,7 @@ public struct ConductService: Sendable {
             return Course(participant: file.participant, chain: chain, calendar: nil, deviations: [])
         }
         let calendar = VisitCalendar(schedule: study.schedule, dayZero: anchor, provisional: chain.dayZero == nil,
-                                     today: screening.clock.today, doneOn: chain.visitDates)
+                                     today: screening.clock.today, doneOn: chain.visitDates, endOfStudy: chain.endOfStudy?.date)
         let dosing = Set(study.schedule.visits.filter {
             $0.forms.contains(ProductChain.lymphodepletionForm)
         }.map(\.id))
@@ -58,7 +58,7 @@ public struct ConductService: Sendable {
                                expectedVersion: Int, reason: ChangeReason? = nil, enteredAt: String? = nil,
                                by principal: Principal) async throws -> ScreeningService.SaveResult {
         guard let visit = study.schedule.visit(visitID), visit.id != study.schedule.visits.first?.id else {
-            throw WorkflowError(.notFound, "The schedule has no visit \(visitID) after screening; visits are \(study.schedule.visits.dropFirst().map(\.id).joined(separator: ", ")).")
+            throw WorkflowError(.notFound, "The schedule has no visit \(visitID.shortenedForMessage) after screening; visits are \(study.schedule.visits.dropFirst().map(\.id).joined(separator: ", ")).")
         }
         for formOID in forms.keys.sorted() where !visit.forms.contains(formOID) {
             throw WorkflowError.invalid("form", "\(formOID) is not recorded at \(visit.name) (\(visit.id)); its forms are \(visit.forms.joined(separator: ", ")).")

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CartaModel
+import CartaStudy
 import CartaTrial
 import Foundation
 
@@ -22,7 +23,9 @@ struct TodayCommand: AsyncParsableCommand {
                 for r in rows {
                     let day = r.studyDay.map { "day \($0)" + (r.provisional ? " (provisional)" : "") } ?? "no calendar"
                     print("\(r.participant.subjectID)\t\(day)")
-                    if let end = r.endOfStudy { print("  off study\t\(end.status)\t\(end.date)\t\(end.visitID)") }
+                    if let end = r.endOfStudy {
+                        print("  off study\t\(s.study.codeLabel(ProductChain.dispositionStatus, end.status))\t\(end.date)\t\(end.visitID)")
+                    }
                     for a in r.alerts { print("  alert\t\(a.key)\t\(a.text)") }
                     for v in r.overdue { print("  overdue\t\(v.id)\t\(v.name)\t\(v.earliest)..\(v.latest)") }
                     for v in r.dueToday { print("  due\t\(v.id)\t\(v.name)\t\(v.earliest)..\(v.latest)") }

@@ -74,7 +74,7 @@ struct DemoReportTests {
             let quiet = rows.filter { !$0.needsAttention }
             #expect(quiet.last?.endOfStudy != nil && quiet.dropLast().allSatisfy { $0.endOfStudy == nil }, "\(quiet.map(\.participant.subjectID))")
             let page = try await client.webGet("/today", session: try await client.webSignIn(.coordinator, server: server))
-            #expect(page.text.contains("id=\"off-study-BCRITP-001\"") && page.text.contains("completed on ") && !page.text.contains("id=\"off-study-BCRITP-002\""))
+            #expect(page.text.contains("id=\"off-study-BCRITP-001\"") && page.text.contains("Completed the 6-month follow-up on ") && !page.text.contains("id=\"off-study-BCRITP-002\""))
             let api = try await client.api(.get, "/api/v1/today", token: try await client.token(.coordinator))
             let apiRows = try #require(api.json?["participants"]?.array)
             #expect(apiRows.filter { $0["endOfStudy"]?["status"]?.string == "completed" }.map { $0["subjectID"]?.string } == ["BCRITP-001"])

@@ -55,6 +55,27 @@ struct VisitCalendarTests {
         #expect(try #require(calendar.visits.first { $0.id == "D21" }).status == expected)
     }
 
+    /// After the end of study is recorded, a visit not done whose window had not closed is no longer expected: not due,
+    /// not missed, not a deviation; one whose window closed before the end stays missed. (Day 0 2026-12-20: D21's window
+    /// is 2027-01-08 … 01-12, M1's 2027-01-16 … 01-22.)
+    @Test(arguments: [
+        // (end of study, today, D21 done, D21's status, M1's status)
+        ("2027-01-05", "2027-01-20", nil, VisitStatus.notExpected, VisitStatus.notExpected),
+        ("2027-01-11", "2027-01-11", nil, .notExpected, .notExpected),   // ended inside D21's window, before it was done
+        ("2027-01-12", "2027-01-20", nil, .missed, .notExpected),        // ended on D21's last day: D21 was still owed
+        ("2027-01-14", "2027-01-20", nil, .missed, .notExpected),
+        ("2027-01-05", "2027-01-20", "2027-01-04", .outOfWindow, .notExpected),  // done stays done, out of window
+        ("2027-01-30", "2027-01-20", nil, .missed, .overdue),           // an end recorded ahead does not end visits before it
+    ] as [(String, String, String?, VisitStatus, VisitStatus)])
+    func visitsAfterTheEndOfStudyAreNotExpected(end: String, today: String, done: String?, d21: VisitStatus, m1: VisitStatus) throws {
+        let calendar = VisitCalendar(schedule: schedule, dayZero: date("2026-12-20"), provisional: false, today: date(today),
+                                     doneOn: done.map { ["D21": date($0)] } ?? [:], endOfStudy: date(end))
+        #expect(try #require(calendar.visits.first { $0.id == "D21" }).status == d21)
+        #expect(try #require(calendar.visits.first { $0.id == "M1" }).status == m1)
+        let deviations = ProtocolDeviation.detect(calendar, dosingVisits: [], lastLymphodepletion: nil, interval: DayInterval(minDays: 2, maxDays: 7))
+        #expect(!deviations.contains { $0.visitID == "M1" } && deviations.contains { $0.visitID == "D21" } == (d21 != .notExpected))
+    }
+
     @Test func deviationsNameTheRule() {
         let day0 = date("2026-12-20")
         var done: [String: ClinicalDate] = ["SCR": date("2026-12-01"), "LD1": date("2026-12-15"), "LD2": date("2026-12-16"),

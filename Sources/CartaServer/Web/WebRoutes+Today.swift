@@ -17,7 +17,7 @@ extension CartaServices {
             let rows = try await self.runtime.today.today(by: viewer)
             let model = Self.todayPage(rows, today: self.runtime.clock.today, csrf: context.session?.csrfToken ?? "",
                                        canAcknowledge: viewer.may(.enterData), screeningVisitID: self.study.schedule.visits.first?.id,
-                                       show: show, page: pageNumber)
+                                       show: show, page: pageNumber, dispositionLabel: { self.study.codeLabel(ProductChain.dispositionStatus, $0) })
             return try self.html(model, self.layout(context, flashes: flashes, current: .today), extraHeaders: clear)
         })
         router.get("/participants/:subjectID/timeline", use: page { request, context in
@@ -104,7 +104,7 @@ extension CartaServices {
 
     /// The page model from the service's rows: the page of `show`'s participants numbered `page`.
     static func todayPage(_ rows: [TodayService.Row], today: ClinicalDate, csrf: String, canAcknowledge: Bool, screeningVisitID: String?,
-                          show: TodayPage.Show = .all, page: Int = 1) -> TodayPage.Model {
+                          show: TodayPage.Show = .all, page: Int = 1, dispositionLabel: (String) -> String = { $0 }) -> TodayPage.Model {
         func visit(_ v: CalendarVisit, _ subject: SubjectID) -> TodayPage.Visit {
             TodayPage.Visit(name: v.name, href: WebPaths.visit(subject.rawValue, v.id),
                             window: v.earliest == v.latest ? "today only" : "window \(v.earliest) to \(v.latest)")
@@ -123,7 +123,7 @@ extension CartaServices {
                 dueToday: r.dueToday.map { visit($0, s) }, overdue: r.overdue.map { visit($0, s) },
                 nextStep: r.nextStep.isEmpty ? nil : r.nextStep, platelets: platelets, plateletValues: r.platelets.map(\.value),
                 crs: grade(r.crsGrade), icans: grade(r.icansGrade), canAcknowledge: canAcknowledge,
-                offStudy: r.endOfStudy.map { "\($0.status.replacingOccurrences(of: "_", with: " ")) on \($0.date) (\($0.visitID))" })
+                offStudy: r.endOfStudy.map { "\(dispositionLabel($0.status)) on \($0.date) (\($0.visitID))" })
         }, views: listed.views, rangeText: listed.rangeText, previousHref: listed.previousHref, nextHref: listed.nextHref,
            show: show.rawValue, page: listed.page)
     }

@@ -57,6 +57,7 @@ public struct CourseSection: Sendable, Equatable {
         case .done: "Done"
         case .outOfWindow: "Out of window"
         case .missed: "Missed"
+        case .notExpected: "Not expected (study ended)"
         }
     }
 
