@@ -36,6 +36,7 @@ public enum CartaApplication {
         let router = Router(context: AppRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestGuardMiddleware())
+        router.add(middleware: SubjectIDSpellingMiddleware(study: services.study))
         router.add(middleware: APIErrorMiddleware())
         router.add(middleware: AuthMiddleware(auth: services.auth))
         router.add(middleware: WebNotFoundMiddleware(services: services))
