@@ -9,6 +9,16 @@ import Hummingbird
 /// The query parameters the lists share, read the same way by the web pages and the API: a bad one is refused by name
 /// rather than ignored or read as its default.
 extension CartaServices {
+    /// Refuses a parameter the list does not know by name: a mistyped filter (`subject` where the route reads
+    /// `subjectID`) was ignored, and the list came back unfiltered as if it had matched.
+    static func refuseUnknownParameters<Parameters: Sequence>(_ parameters: Parameters, known: [String]) throws
+        where Parameters.Element == (key: Substring, value: Substring) {
+        for (key, _) in parameters where !known.contains(String(key)) {
+            let name = String(key.prefix(40))
+            throw AppError.invalid(name, "\(name.quotedForMessage) is not a parameter of this list; it takes \(known.joined(separator: ", ")). Nothing was filtered.")
+        }
+    }
+
     /// The participant lists' status filter (web and API): empty is every status, anything else is refused by name.
     static func statusParameter(_ text: String?) throws -> ParticipantStatus? {
         guard let text, !text.isEmpty else { return nil }

@@ -53,6 +53,29 @@ extension CartaStore {
         return "(\(parts.joined(separator: " OR ")))"
     }
 
+    /// The participant each record kind with its own ids belongs to (queries, eligibility decisions, casebook signatures,
+    /// casebook and form locks), by that id: so the audit page and CSV name the subject of those records too. One statement.
+    public func participantsOfOwnIDRecords() async throws -> [String: ParticipantID] {
+        try await read { db in
+            var out: [String: ParticipantID] = [:]
+            for row in try await db.raw("""
+                SELECT id, participant_id FROM queries UNION ALL SELECT id, participant_id FROM eligibility_decisions
+                UNION ALL SELECT id, participant_id FROM casebook_signatures UNION ALL SELECT id, participant_id FROM locks WHERE participant_id IS NOT NULL
+                """).all() {
+                out[try row.decode(column: "id", as: String.self)] = ParticipantID(rawValue: try row.decode(column: "participant_id", as: String.self))
+            }
+            return out
+        }
+    }
+
+    /// The authentication records of `own`'s user name and the account-change records of `own`'s account.
+    static func ownAccountRecords(_ own: AuditFilter.AccountOwner) -> SQLQueryString {
+        """
+        ((entity = \(bind: AuditEntity.authentication.rawValue) AND entity_id = \(bind: own.username)) \
+        OR (entity = \(bind: AuditEntity.user.rawValue) AND entity_id = \(bind: own.userID)))
+        """
+    }
+
     /// The WHERE condition of a filter, every value bound.
     static func condition(_ f: AuditFilter) -> SQLQueryString {
         var parts: [SQLQueryString] = ["1 = 1"]
@@ -85,15 +108,14 @@ extension CartaStore {
             } else {
                 let ids: [any Encodable & Sendable] = sites.map(\.rawValue)
                 let databaseLocks: SQLQueryString = "(entity = \(bind: AuditEntity.lock.rawValue) AND entity_id IN (SELECT id FROM locks WHERE participant_id IS NULL))"
-                parts.append("(\(Self.aboutParticipants("SELECT id FROM participants WHERE site_id IN (\(binds: ids))")) OR \(databaseLocks))")
+                // A site-bound reader still sees their own account's records (their sign-ins), as a study-wide one does.
+                let own: SQLQueryString = f.accountRecordsOf.map { Self.ownAccountRecords($0) }.map { " OR \($0)" } ?? ""
+                parts.append("(\(Self.aboutParticipants("SELECT id FROM participants WHERE site_id IN (\(binds: ids))")) OR \(databaseLocks)\(own))")
             }
         }
         if let own = f.accountRecordsOf {
-            let authentication = AuditEntity.authentication.rawValue, user = AuditEntity.user.rawValue
-            parts.append("""
-                (entity NOT IN (\(bind: authentication), \(bind: user)) OR (entity = \(bind: authentication) AND entity_id = \(bind: own.username)) \
-                OR (entity = \(bind: user) AND entity_id = \(bind: own.userID)))
-                """)
+            let accountEntities: [any Encodable & Sendable] = [AuditEntity.authentication.rawValue, AuditEntity.user.rawValue]
+            parts.append("(entity NOT IN (\(binds: accountEntities)) OR \(Self.ownAccountRecords(own)))")
         }
         if f.afterSignatureOrLock {
             // A change to a participant's data recorded after (by audit sequence, not clock: two records can share

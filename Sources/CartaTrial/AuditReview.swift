@@ -82,6 +82,10 @@ public struct AuditReview: Sendable {
         }
         var problems: [WorkflowError.FieldProblem] = []
         if let s = criteria.subjectID {
+            // A subject ID is short (the pattern's text and a few digits); anything longer is refused before any lookup.
+            guard s.count <= 40 else {
+                throw WorkflowError.invalid("subject", "subject must be a subject ID of at most 40 characters (got \(s.quotedForMessage)).")
+            }
             f.participantID = try await screening.participant(SubjectID(s), by: principal).id.rawValue
         }
         if let formOID = criteria.formOID {

@@ -29,8 +29,13 @@ struct AuditReviewTests {
             let r = try await client.api(.get, "/api/v1/audit", token: monitor)
             #expect(r.status == .ok, "\(r.text)")
             let events = try #require(r.json?["events"]?.array)
-            #expect(!events.isEmpty && events.allSatisfy { $0["entityID"]?.string == b.id.rawValue }, "only the WUXI participant's records")
-            #expect(!r.text.contains(a.id.rawValue) && !r.text.contains("\"entity\":\"user\"") && !r.text.contains("authentication"))
+            // Only the WUXI participant's records, and the monitor's own sign-in (as a study-wide reader sees their own).
+            let own = events.filter { ["authentication", "user"].contains($0["entity"]?.string ?? "") }
+            #expect(own.contains { $0["entity"]?.string == "authentication" }
+                    && own.allSatisfy { [wuxi.user.username, wuxi.user.id.rawValue].contains($0["entityID"]?.string ?? "") }, "\(own)")
+            #expect(!events.isEmpty && events.filter { !["authentication", "user"].contains($0["entity"]?.string ?? "") }.allSatisfy { $0["entityID"]?.string == b.id.rawValue },
+                    "only the WUXI participant's records")
+            #expect(!r.text.contains(a.id.rawValue) && !r.text.contains("cora-sz") && !r.text.contains(suzhou.user.id.rawValue))
             let session = try await client.webSignIn(username: "mona-wx", password: SiteScopeTests.password, server: server)
             let page = try await client.webGet("/audit", session: session)
             #expect(page.status == .ok && page.text.contains(b.subjectID.rawValue) && !page.text.contains(a.subjectID.rawValue))
@@ -72,8 +77,31 @@ struct AuditReviewTests {
             var byLowerCase = QueryFilter()
             byLowerCase.subjectID = SubjectID(p.subjectID.rawValue.lowercased())
             #expect(try await runtime.queries.inbox(byLowerCase, by: monitor).map(\.subjectID) == [p.subjectID])
-            let page = try await client.webGet("/participants/\(p.subjectID.rawValue.lowercased())", session: try await client.webSignIn(.monitor, server: server))
+            let session = try await client.webSignIn(.monitor, server: server)
+            // A page asked for in another case is redirected to the study's spelling; the API answers in it.
+            let lower = p.subjectID.rawValue.lowercased()
+            let typed = try await client.webGet("/participants/\(lower)/casebook?print=1", session: session)
+            #expect(typed.status == .permanentRedirect && typed.headers[.location] == "/participants/\(p.subjectID)/casebook?print=1", "\(typed.status)")
+            let page = try await client.webGet("/participants/\(p.subjectID)", session: session)
             #expect(page.status == .ok && page.text.contains(p.subjectID.rawValue))
+            let api = try await client.api(.get, "/api/v1/participants/\(lower)/queries", token: try await client.token(.monitor))
+            #expect(api.status == .ok && api.text.contains("\"\(p.subjectID)\"") && !api.text.contains(lower), "\(api.text.prefix(300))")
+            // A query is acted on only from its own participant's address: the other participant's, posted here, is not found.
+            let stray = try await client.webPost("/participants/\(p.subjectID)/queries/\(otherQuery.id)", session: session,
+                                                 fields: [("action", "close"), ("text", "Closed from the wrong page")])
+            let strayTarget = try await server.store.query(id: otherQuery.id)
+            #expect(stray.status == .notFound && strayTarget?.status == .open, "\(stray.status)")
+            // A filter the list does not know is refused by name, not ignored (the whole trail came back).
+            let monitorToken = try await client.token(.monitor)
+            let misnamed = try await client.api(.get, "/api/v1/audit?subject=\(p.subjectID)", token: monitorToken)
+            #expect(misnamed.status == .unprocessableContent && misnamed.json?["error"]?["field"] == "subject", "\(misnamed.text)")
+            let misnamedInbox = try await client.api(.get, "/api/v1/queries?subjectID=\(p.subjectID)", token: monitorToken)
+            #expect(misnamedInbox.status == .unprocessableContent && misnamedInbox.json?["error"]?["field"] == "subjectID", "\(misnamedInbox.text)")
+            // Each record of the trail names the participant's subject ID, the kinds with their own ids too.
+            let csv = try await client.webGet("/audit.csv?subject=\(p.subjectID)", session: session)
+            let rows = csv.text.split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            #expect(rows.count == trail.count && rows.allSatisfy { $0.count > 5 && $0[4] == p.subjectID.rawValue },
+                    "\(rows.filter { $0.count > 5 && $0[4] != p.subjectID.rawValue }.map { $0[5] })")
             // A monitor bound to the participant's site reads the same kinds there, and nothing about another site's participant.
             let siteBound = try await SiteScopeTests.user(server, "mona-sz", .monitor, .only([p.siteID]))
             let wuxi = try await SiteScopeTests.user(server, "mona-wx", .monitor, .only(["WUXI"]))
@@ -81,6 +109,29 @@ struct AuditReviewTests {
             #expect(everyKind.isSubset(of: Set(atSite.map(\.entity))), "\(Set(atSite.map(\.entity)))")
             let elsewhere = try await server.store.auditSearch(try await runtime.audit.filter(AuditReview.Criteria(), by: wuxi), after: 0, limit: 5_000).events
             #expect(!elsewhere.contains { [p.id.rawValue, other.id.rawValue].contains($0.entityID) || $0.entity == .query || $0.entity == .lock }, "\(elsewhere.map(\.entity))")
+        }
+    }
+
+    /// The replay of the trail against the data covers adverse events and standing locks: an event's grade changed, an
+    /// event added or removed, or a lock removed in the database without an audit record is reported (they passed).
+    @Test(arguments: TestDatabase.engines)
+    func theReplayCoversAdverseEventsAndLocks(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, _ in
+            let runtime = server.services.runtime, store = server.store
+            let p = try await server.enrol(try await server.signedEligibleParticipant())
+            _ = try await runtime.adverseEvents.record(AdverseEventData.serious(), subjectID: p.subjectID, by: try await server.principal(.coordinator))
+            let lock = try await runtime.locks.lock(.participant, subjectID: p.subjectID, formOID: nil, reason: "Casebook complete",
+                                                    password: Caller.dataManager.password, by: try await server.principal(.dataManager))
+            #expect(try await store.replayAuditTrail().isEmpty)
+            try await store.executeRaw("UPDATE adverse_events SET grade = 5 WHERE participant_id = '\(p.id.rawValue)'")
+            let graded = try await store.replayAuditTrail()
+            #expect(graded.map { "\($0.entity.rawValue) \($0.field) \($0.audited ?? "-")>\($0.stored ?? "-")" } == ["adverse_event AE-1.grade 3>5"], "\(graded)")
+            try await store.executeRaw("DELETE FROM adverse_events WHERE participant_id = '\(p.id.rawValue)'")
+            let removed = try await store.replayAuditTrail()
+            #expect(removed.count > 5 && removed.allSatisfy { $0.entity == .adverseEvent && $0.stored == nil && $0.label == p.subjectID.rawValue }, "\(removed)")
+            try await store.executeRaw("DELETE FROM locks WHERE id = '\(lock.id)'")
+            let unlocked = try await store.replayAuditTrail().filter { $0.entity == .lock }
+            #expect(unlocked.map { "\($0.entityID) \($0.field) \($0.stored ?? "-")" } == ["\(lock.id) locked -"], "\(unlocked)")
         }
     }
 

@@ -16,6 +16,8 @@ extension CartaServices {
         api.on(.get, "/audit") { request, context in
             let principal = try context.principal(.readAudit, .api)
             let q = request.uri.queryParameters
+            try Self.refuseUnknownParameters(q, known: ["subjectID", "entity", "entityID", "form", "item", "user", "from", "to",
+                                                        "afterSignatureOrLock", "after", "limit"])
             let entityID = q["entityID"].map(String.init)
             if q["subjectID"] != nil, entityID != nil {
                 throw AppError.invalid("subjectID", "Filter by subjectID or by entityID, not both.")

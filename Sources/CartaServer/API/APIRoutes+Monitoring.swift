@@ -24,6 +24,7 @@ extension CartaServices {
         api.on(.get, "/queries") { request, context in
             let principal = try context.principal(.readStudyData, .api)
             let parameters = request.uri.queryParameters
+            try Self.refuseUnknownParameters(parameters, known: ["status", "subject", "form", "minAgeDays"])
             let filter = try Self.queryFilter(study: self.study) { parameters[Substring($0)].map(String.init) }
             let found = try await self.runtime.queries.inbox(filter, by: principal)
             return try JSONResponse.make(["queries": found.map { out($0.query, $0.subjectID) }])

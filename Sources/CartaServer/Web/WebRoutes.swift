@@ -198,9 +198,14 @@ extension CartaServices {
     func siteName(_ id: SiteID) -> String { siteNames[id.rawValue] ?? id.rawValue }
 
     /// Subject IDs by internal participant id, for the participants the principal reaches.
+    /// Also by the ids of the records about a participant that carry their own (queries, decisions, signatures, locks).
     func subjectIDs(by principal: Principal) async throws -> [String: String] {
-        Dictionary(try await screening.participants(by: principal).map { ($0.id.rawValue, $0.subjectID.rawValue) },
-                   uniquingKeysWith: { a, _ in a })
+        var out = Dictionary(try await screening.participants(by: principal).map { ($0.id.rawValue, $0.subjectID.rawValue) },
+                             uniquingKeysWith: { a, _ in a })
+        for (id, participant) in try await store.participantsOfOwnIDRecords() {
+            if let subject = out[participant.rawValue] { out[id] = subject }
+        }
+        return out
     }
 
     /// The audit review criteria from query parameters (`subject`, `form`, `item`, `user`, `from`, `to`).
