@@ -53,7 +53,7 @@ extension ConductService {
                              by principal: Principal) async throws -> [String: String] {
         try principal.require(.enterData)
         guard let visit = study.schedule.visit(visitID), visit.id != study.schedule.visits.first?.id else {
-            throw WorkflowError(.notFound, "The schedule has no visit \(visitID) after screening.")
+            throw WorkflowError(.notFound, "The schedule has no visit \(visitID.shortenedForMessage) after screening.")
         }
         let file = try await screening.file(subjectID, by: principal)
         let event = EventOID(rawValue: visit.id)

@@ -29,10 +29,13 @@ public struct QueryService: Sendable {
         try principal.require(.manageQueries)
         let message = try Self.checkedText(text, field: "text", what: "the question")
         let p = try await screening.participant(subjectID, by: principal)
+        guard !itemOID.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw WorkflowError.invalid("item", "Choose the item the query is about; nothing was raised.")
+        }
         let (event, candidates) = try Self.event(visitID, study: study)
         guard let form = candidates.first(where: { $0.items.contains { $0.oid == itemOID } }) else {
-            throw WorkflowError.invalid("item", visitID.map { "Visit \($0) collects no item \(itemOID); name an item of one of its forms." }
-                                        ?? "The study has no item \(itemOID); name the item the query is about.")
+            throw WorkflowError.invalid("item", visitID.map { "Visit \($0) collects no item \(itemOID.shortenedForMessage); name an item of one of its forms." }
+                                        ?? "The study has no item \(itemOID.shortenedForMessage); name the item the query is about.")
         }
         let address = ItemAddress(eventOID: event, formOID: FormOID(form.oid), itemOID: ItemOID(itemOID))
         return try await screening.mapped {
@@ -45,7 +48,7 @@ public struct QueryService: Sendable {
     static func event(_ visitID: String?, study: Study) throws -> (EventOID, [FormDefinition]) {
         guard let visitID = visitID?.trimmingCharacters(in: .whitespaces), !visitID.isEmpty else { return (ScreeningService.screeningEvent, study.forms) }
         guard let visit = study.schedule.visit(visitID), visitID != study.schedule.visits.first?.id else {
-            throw WorkflowError.invalid("visitID", "The schedule has no visit \(visitID) (screening data: leave the visit out); use one of \(study.schedule.visits.dropFirst().map(\.id).joined(separator: ", ")).")
+            throw WorkflowError.invalid("visitID", "The schedule has no visit \(visitID.shortenedForMessage) (screening data: leave the visit out); use one of \(study.schedule.visits.dropFirst().map(\.id).joined(separator: ", ")).")
         }
         return (EventOID(visit.id), visit.forms.compactMap { study.form($0) })
     }

@@ -162,7 +162,7 @@ public struct ScreeningService: Sendable {
     }
 
     func notFound(_ subjectID: SubjectID) -> WorkflowError {
-        WorkflowError(.notFound, "No participant \(subjectID) in study \(study.id) at your sites.")
+        WorkflowError(.notFound, "No participant \(subjectID.rawValue.shortenedForMessage) in study \(study.id) at your sites.")
     }
 
     // MARK: data entry

@@ -267,7 +267,7 @@ struct MonitoringTests {
             let dayZero = try #require(html.range(of: #"<tr id="cb-D0-PLT"><th scope="row">Platelet count</th><td>12 ×10⁹/L</td>"#), "\(html)")
             #expect(screening.lowerBound < dayZero.lowerBound, "screening first")
             #expect(html.contains(#"<table id="casebook-form-SCR-F_LAB_HEM""#) && html.contains(#"<table id="casebook-form-D0-F_LAB_HEM""#))
-            #expect(html.contains("Day 0 (CAR-T infusion) · Screening haematology"), "each form under its visit's name")
+            #expect(html.contains("Day 0 (CAR-T infusion) · Haematology"), "each form under its visit's name")
             for visit in ["LD1", "LD2", "LD3"] { #expect(html.contains(#"id="casebook-form-\#(visit)-F_LD_ADMIN""#), "\(visit)") }
         }
     }
@@ -286,7 +286,7 @@ struct MonitoringTests {
             let html = page.text
             #expect(html.contains(#"<tr id="cb-SCR-PLT"><th scope="row">Platelet count</th><td>25 ×10⁹/L</td><td>150–400</td>"#), "\(html)")
             #expect(html.contains("Lab sheet says 25?") && html.contains(signature.contentHash) && html.contains(">Casebook</strong>"))
-            #expect(html.contains(#"id="casebook-audit""#) && html.contains("Screening haematology"))
+            #expect(html.contains(#"id="casebook-audit""#) && html.contains("Haematology"))
             #expect(html.contains("Monitor") && !html.contains("Identifiable Person"), "pseudonymised")
             // Roles that may not read the audit trail get the casebook without it.
             let statistician = try await client.webGet("/participants/\(p.subjectID)/casebook", session: try await client.webSignIn(.statistician, server: server))

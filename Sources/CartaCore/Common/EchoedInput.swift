@@ -6,4 +6,11 @@ extension StringProtocol {
         let shown = 60
         return count <= shown ? "\"\(self)\"" : "\"\(prefix(shown))…\" (\(count) characters)"
     }
+
+    /// The input as typed when short, else its first 60 characters and its length, unquoted: for names echoed inside a
+    /// sentence ("No participant BCRITP-009 …") where a 20,000-character address came back whole, twice.
+    public var shortenedForMessage: String {
+        let shown = 60
+        return count <= shown ? String(self) : "\(prefix(shown))… (\(count) characters)"
+    }
 }

@@ -38,6 +38,11 @@ extension CartaServices {
             let subjectID = SubjectID(try context.parameters.require("subjectID"))
             let id = try context.parameters.require("id")
             let service = self.runtime.queries
+            // The query must be this participant's: another participant's query acted on from this page was answered or
+            // closed and reported back here, as if it were this participant's.
+            guard try await service.query(id: id, by: try context.principal(.readStudyData, .web)).subjectID == subjectID else {
+                throw WorkflowError(.notFound, "\(subjectID) has no query \(id); the participant's page lists theirs.")
+            }
             let text = form["text"] ?? ""
             switch form["action"] {
             case "answer":

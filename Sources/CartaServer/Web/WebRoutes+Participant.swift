@@ -28,9 +28,10 @@ extension CartaServices {
                 let result = try await self.screening.saveForms(
                     subjectID: subjectID, forms: entries,
                     expectedVersion: Int(form["version"] ?? "") ?? -1, by: principal)
-                let warned = result.warnings.keys.sorted()
+                // Each warning names its field and value in words ("Hemoglobin 55 g/L is outside the expected range …").
+                let warned = result.warnings.keys.sorted().flatMap { result.warnings[$0] ?? [] }
                 let flash = warned.isEmpty ? Flash(.success, "Screening data saved.")
-                    : Flash(.warning, "Saved, with values outside the expected range for \(warned.joined(separator: ", ")); please double-check them.")
+                    : Flash(.warning, "Saved. " + warned.map { $0.hasSuffix(".") ? $0 : $0 + "." }.joined(separator: " "))
                 return self.redirect(WebPaths.participant(subjectID.rawValue) + "#screening", flash: flash)
             } catch let e as WorkflowError where e.code == .invalidInput {
                 let model = try await self.participantPage(
@@ -74,9 +75,9 @@ extension CartaServices {
                 let result = try await self.runtime.conduct.saveVisitForms(
                     subjectID: subjectID, visitID: visitID, forms: entries, expectedVersion: Int(form["version"] ?? "") ?? -1, by: principal)
                 let order = result.warnings["order"] ?? []
-                let warned = result.warnings.keys.filter { $0 != "order" }.sorted()
+                let warned = result.warnings.keys.filter { $0 != "order" }.sorted().flatMap { result.warnings[$0] ?? [] }
                 var text = "Saved."
-                if !warned.isEmpty { text += " Values outside the expected range for \(warned.joined(separator: ", ")); please double-check them." }
+                if !warned.isEmpty { text += " " + warned.map { $0.hasSuffix(".") ? $0 : $0 + "." }.joined(separator: " ") }
                 if !order.isEmpty { text += " " + order.joined(separator: " ") }
                 let flash = Flash(warned.isEmpty && order.isEmpty ? .success : .warning, text)
                 return self.redirect(WebPaths.participant(subjectID.rawValue) + "#visit-" + visitID, flash: flash)
@@ -257,7 +258,7 @@ extension CartaServices {
                    submitted: [String: [String: ParticipantPage.SubmittedEntry]]? = nil, errors: [String: String] = [:],
                    reasons: [String: ParticipantPage.TypedReason] = [:], error: String? = nil, csrf: String) async throws -> VisitPage.Model {
         guard let visit = study.schedule.visit(visitID), visit.id != study.schedule.visits.first?.id else {
-            throw WorkflowError(.notFound, "The schedule has no visit \(visitID) after screening.")
+            throw WorkflowError(.notFound, "The schedule has no visit \(visitID.shortenedForMessage) after screening.")
         }
         let file = try await screening.file(subjectID, by: viewer, history: true)
         let course = runtime.conduct.course(of: file)
