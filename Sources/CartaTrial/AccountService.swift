@@ -117,7 +117,10 @@ public struct AccountService: Sendable {
     /// a failed sign-in and gets the same answer as a wrong password.
     public func signIn(username: String, password: String, code: String? = nil, source: AuditSource, now: Date? = nil) async throws -> Result<User, SignInRefusal> {
         let now = now ?? clock.now
-        let name = (try? CredentialPolicy.canonicalUsername(username).get()) ?? String(username.prefix(64))
+        // A name that is no valid user name is audited as typed, but with control characters (a NUL byte reached the
+        // trail) shown as U+FFFD, so the record stays printable and well-formed in every export.
+        let name = (try? CredentialPolicy.canonicalUsername(username).get())
+            ?? String(String.UnicodeScalarView(username.prefix(64).unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? "\u{FFFD}" : $0 }))
         let actor = AuditActor(userID: nil, username: name, source: source)
         let failures = try await store.authenticationEvents(username: name, event: "sign_in_failed",
                                                             since: now.addingTimeInterval(-Self.lockoutWindow))

@@ -18,7 +18,7 @@ struct DeriveCommand: AsyncParsableCommand {
 
     @OptionGroup var ctx: ParticipantCommand.Context
     @Option(help: "json (default) or csv.") var format: Format = .json
-    @Option(help: "The CSV table: subjects, visits, tte or ae.") var table: String = "subjects"
+    @Option(help: ArgumentHelp("The CSV table: \(OutcomeTables.Table.allCases.map(\.rawValue).joined(separator: ", ")).")) var table: String = "subjects"
     @Option(help: "Write outcomes.json and every CSV table into this directory instead of printing.") var out: String?
 
     func validate() throws {

@@ -33,6 +33,17 @@ struct AccountSecurityTests {
         }
     }
 
+    /// A sign-in tried with control characters in the name is audited with them shown as U+FFFD (a NUL byte reached the
+    /// trail as typed), and fails like any unknown name.
+    @Test func aNameWithControlCharactersIsAuditedPrintably() async throws {
+        try await TestServer.run { server, _ in
+            let result = try await server.services.runtime.accounts.signIn(username: "ev\u{0}il\u{1B}[2J", password: "whatever it is", source: .api)
+            guard case .failure(.invalidCredentials) = result else { Issue.record("\(result)"); return }
+            let tried = try await server.store.auditTrail(entity: .authentication, entityID: nil).last
+            #expect(tried?.entityID == "ev\u{FFFD}il\u{FFFD}[2J" && tried?.field == "sign_in_failed", "\(String(describing: tried))")
+        }
+    }
+
     @Test func tokensAreListedAndRevokedAndEverythingEndsEverywhere() async throws {
         try await TestServer.run { server, client in
             let a = try await client.token(username: "coordinator", password: Caller.coordinator.password)

@@ -541,7 +541,8 @@ enum OpenAPIDocument {
             "overallResponse": {"type": "object"}, "completeResponseIWG": {"type": "object"}, "completeResponseProtocolLiteral": {"type": "object"},
             "timeToResponse": {"type": "object"}, "durationOfResponse": {"type": "object"}, "adverseEventsByTerm": {"type": "array", "items": {"type": "object"}},
             "participantsWithSeriousEvents": {"type": "integer"}, "crs": {"type": "object"}, "icans": {"type": "object"},
-            "dataCut": {"type": "object", "properties": {"firstAuditRecord": {"type": "integer"}, "lastAuditRecord": {"type": "integer"}}}}}}}}}
+            "dataCut": {"type": "object", "description": "The data the figures come from: the last audit record that is not an authentication record, read before and after the pass; they differ only when changes were saved meanwhile (derive again). Together with settingsDigest it identifies the figures.",
+              "properties": {"firstAuditRecord": {"type": "integer"}, "lastAuditRecord": {"type": "integer"}}}}}}}}}
       }
     },
     "/api/v1/outcomes/tables/{table}": {
