@@ -37,8 +37,8 @@ extension CartaStore {
     static let decisionFields: Set<String> = ["participant_id", "decision", "signed_by", "criteria_snapshot_sha256", "content_sha256"]
 
     private static func replay(_ db: any SQLDatabase, participantsPerPage: Int) async throws -> [AuditDataDifference] {
-        // Users, eligibility decisions, queries and locks: few (a decision or two per participant), kept whole.
-        let whole: [AuditEntity] = [.user, .eligibilityDecision, .query, .lock]
+        // Users, eligibility decisions, queries, casebook signatures and locks: few (a decision or two per participant), kept whole.
+        let whole: [AuditEntity] = [.user, .eligibilityDecision, .query, .casebookSignature, .lock]
         let audited = try await lastAudited(db, "entity IN (" + whole.map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ") + ")")
 
         var stored: [FieldKey: String] = [:]
@@ -74,6 +74,19 @@ extension CartaStore {
         for row in try await db.select().column("id").column("status").from("queries").all() {
             put(.query, try row.decode(column: "id", as: String.self), "status", try row.decode(column: "status", as: String.self))
         }
+        // A casebook signature as `signCasebook` audits it: whose casebook, who signed, the content hash, the form or visit.
+        for row in try await db.raw("""
+            SELECT s.*, p.subject_id AS participant_subject_id FROM casebook_signatures s LEFT JOIN participants p ON p.id = s.participant_id
+            """).all() {
+            let id = try row.decode(column: "id", as: String.self)
+            labels[id] = try row.decode(column: "participant_subject_id", as: String?.self).map { "\($0) signature \(id.prefix(8))" } ?? id
+            put(.casebookSignature, id, "participant_id", try row.decode(column: "participant_id", as: String.self))
+            put(.casebookSignature, id, "signed_by",
+                "\(try row.decode(column: "signed_by_name", as: String.self)) (\(try row.decode(column: "signed_by", as: String.self)))")
+            put(.casebookSignature, id, "content_sha256", try row.decode(column: "content_sha256", as: String.self))
+            put(.casebookSignature, id, "form_oid", try row.decode(column: "form_oid", as: String?.self))
+            put(.casebookSignature, id, "event_oid", try row.decode(column: "event_oid", as: String?.self))
+        }
         // A standing lock is audited "locked" with what it covers; its unlocking clears that. A lock row deleted (or its
         // unlocking forged) without the audit record would silently reopen the data.
         for lock in try await activeLocks(db) {
@@ -87,7 +100,7 @@ extension CartaStore {
         // decides, as it does for the range conditions), and together they cover every ID: a row whose participant is in
         // no table still falls in some range and is reported.
         let itemValue = AuditEntity.itemValue.rawValue
-        let participantKeyed: SQLQueryString = "entity IN (" + [AuditEntity.participant, .participantIdentity, .sourceVerification, .adverseEvent]
+        let participantKeyed: SQLQueryString = "entity IN (" + [AuditEntity.participant, .participantIdentity, .sourceVerification, .adverseEvent, .alert]
             .map { "\(bind: $0.rawValue)" as SQLQueryString }.joined(separator: ", ") + ")"
         let ids = try await db.raw("""
             SELECT id AS pid FROM participants UNION SELECT entity_id AS pid FROM audit_events WHERE entity = \(bind: itemValue) ORDER BY 1
@@ -126,6 +139,11 @@ extension CartaStore {
             for row in try await db.raw("SELECT * FROM adverse_events WHERE 1 = 1" + range("participant_id")).all() {
                 let event = try adverseEvent(row)
                 for (field, value) in event.auditedFields { put(.adverseEvent, event.participantID.rawValue, "AE-\(event.number).\(field)", value) }
+            }
+            // Acknowledged alerts: an acknowledgement deleted would list the alert again; one inserted would hide it.
+            for row in try await db.raw("SELECT * FROM alert_acknowledgements WHERE 1 = 1" + range("participant_id")).all() {
+                put(.alert, try row.decode(column: "participant_id", as: String.self), try row.decode(column: "alert_key", as: String.self),
+                    "acknowledged: \(try row.decode(column: "alert_text", as: String.self))")
             }
             differences += compare(stored: fields, audited: try await lastAudited(db, participantKeyed + range("entity_id")), labels: labels)
 
@@ -264,7 +282,7 @@ extension CartaStore {
         // Entities not listed (authentication, and any added later) carry no stored field to compare.
         let fields: [AuditEntity: Set<String>] = [.participant: participantFields, .participantIdentity: identityFields,
                                                   .user: userFields, .eligibilityDecision: decisionFields]
-        if key.entity == .itemValue || key.entity == .sourceVerification || key.entity == .adverseEvent { return true }
+        if [.itemValue, .sourceVerification, .adverseEvent, .alert, .casebookSignature].contains(key.entity) { return true }
         if key.entity == .query { return key.field == "status" }
         if key.entity == .lock { return key.field == "locked" }
         return fields[key.entity]?.contains(key.field) ?? false

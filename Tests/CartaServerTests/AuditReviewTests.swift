@@ -135,6 +135,31 @@ struct AuditReviewTests {
         }
     }
 
+    /// Casebook signatures and alert acknowledgements too: a signature's content hash rewritten (so it would cover other
+    /// data) and an acknowledgement deleted (the alert listed again) or forged (an alert hidden) are reported.
+    @Test(arguments: TestDatabase.engines)
+    func theReplayCoversSignaturesAndAcknowledgements(engine: DatabaseEngine) async throws {
+        try await TestServer.run(engine) { server, _ in
+            let runtime = server.services.runtime, store = server.store
+            let p = try await server.infusedParticipant(platelets: "12")
+            let signature = try await runtime.casebook.sign(subjectID: p.subjectID, password: Caller.investigator.password,
+                                                            expectedVersion: try await runtime.screening.file(p.subjectID, by: try await server.principal(.investigator)).participant.version,
+                                                            acknowledgesBinding: true, by: try await server.principal(.investigator))
+            let coordinator = try await server.principal(.coordinator)
+            let alert = try #require(try await runtime.today.alerts(of: try await runtime.screening.file(p.subjectID, by: coordinator)).first { !$0.key.hasPrefix("sae:") })
+            _ = try await runtime.today.acknowledge(subjectID: p.subjectID, key: alert.key, note: nil, by: coordinator)
+            #expect(try await store.replayAuditTrail().isEmpty)
+            try await store.executeRaw("UPDATE casebook_signatures SET content_sha256 = '00' WHERE id = '\(signature.id)'")
+            try await store.executeRaw("DELETE FROM alert_acknowledgements WHERE participant_id = '\(p.id.rawValue)'")
+            try await store.executeRaw("""
+                INSERT INTO alert_acknowledgements (participant_id, alert_key, alert_text, acknowledged_by, acknowledged_at)
+                VALUES ('\(p.id.rawValue)', 'platelets:D9:3', 'forged', 'nobody', '2026-01-01T00:00:00.000Z')
+                """)
+            let found = try await store.replayAuditTrail().map { "\($0.entity.rawValue) \($0.field) \($0.stored ?? "-")" }.sorted()
+            #expect(found == ["alert \(alert.key) -", "alert platelets:D9:3 acknowledged: forged", "casebook_signature content_sha256 00"], "\(found)")
+        }
+    }
+
     /// Other accounts' sign-ins, failed passwords and account changes are for those who review access: a study-wide
     /// coordinator, monitor or data manager reading the trail sees only their own (web page, CSV and API); the auditor
     /// and the administrator see everyone's.
