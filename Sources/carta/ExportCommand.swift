@@ -18,7 +18,7 @@ struct ExportCommand: AsyncParsableCommand {
             abstract: "Write the CDISC ODM 1.3.2 archive (values, audit records, signatures; subject IDs only) of your sites.")
         @OptionGroup var ctx: ParticipantCommand.Context
         @Option(help: "The file to write (refused if it exists).") var out: String
-        @Option(help: "archive (every change, audit records, signatures), limited (current values with dates; needs --dua) or safe-harbor (dates as years).")
+        @Option(help: "archive (every change to participants and form values with its audit records, and the signatures; not yet the adverse-event log, queries or source-verification marks — docs/compliance.md R-CP-1), limited (current values with dates; needs --dua) or safe-harbor (dates as years).")
         var mode: String = "archive"
         @Option(help: "The data use agreement a limited data set is released under.") var dua: String?
         func run() async throws {

@@ -82,6 +82,8 @@ struct AuditReviewTests {
             let lower = p.subjectID.rawValue.lowercased()
             let typed = try await client.webGet("/participants/\(lower)/casebook?print=1", session: session)
             #expect(typed.status == .permanentRedirect && typed.headers[.location] == "/participants/\(p.subjectID)/casebook?print=1", "\(typed.status)")
+            let visit = try await client.webGet("/participants/\(lower)/visits/d0", session: session)
+            #expect(visit.status == .permanentRedirect && visit.headers[.location] == "/participants/\(p.subjectID)/visits/D0", "\(visit.status)")
             let page = try await client.webGet("/participants/\(p.subjectID)", session: session)
             #expect(page.status == .ok && page.text.contains(p.subjectID.rawValue))
             let api = try await client.api(.get, "/api/v1/participants/\(lower)/queries", token: try await client.token(.monitor))
